@@ -1,0 +1,76 @@
+"""One hierarchy of errors, all subclasses of ``ValueError``.
+
+Every error that is caused by a user's input carries *where* the problem is (the file, the
+row or feature, the column) and a message that says how to fix it. The CLI prints the
+message on stderr; the app shows it in a red box.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class AssetMapError(ValueError):
+    """Base class of every error this package raises on bad input."""
+
+
+class CRSError(AssetMapError):
+    """A coordinate reference system is missing, unknown or does not match."""
+
+
+class SchemaError(AssetMapError):
+    """A column is missing or holds values that do not fit our schema."""
+
+
+class ImportFormatError(AssetMapError):
+    """A file cannot be read: wrong format, broken content, empty, or no geometry."""
+
+
+class MappingError(AssetMapError):
+    """A mapping file is malformed or refers to columns or types that do not exist."""
+
+
+class ProblemList(AssetMapError):
+    """Several problems found in one file, raised once so the user can fix them all at once.
+
+    Parameters
+    ----------
+    problems : list of AssetMapError
+        The problems, in the order they were found.
+    """
+
+    def __init__(self, problems: list[AssetMapError]):
+        self.problems = problems
+        shown = "\n".join(f"- {p}" for p in problems[:20])
+        more = f"\n- ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(f"{len(problems)} problems:\n{shown}{more}")
+
+
+def where(
+    path: str | Path | None,
+    *,
+    row: int | None = None,
+    column: str | None = None,
+    row_label: str = "row",
+) -> str:
+    """Return a location prefix like ``"assets.csv, row 12, column 'type'"``.
+
+    Parameters
+    ----------
+    path : str or Path or None
+        The file. Only its name is shown.
+    row : int, optional
+        The 1-based row (CSV, counting the header as row 1) or feature number.
+    column : str, optional
+        The column in the file, with its name as the file spells it.
+    row_label : str
+        ``"row"`` for tables, ``"feature"`` for GeoJSON, GeoPackage and Shapefile.
+    """
+    parts = []
+    if path is not None:
+        parts.append(Path(path).name)
+    if row is not None:
+        parts.append(f"{row_label} {row}")
+    if column is not None:
+        parts.append(f"column '{column}'")
+    return ", ".join(parts)

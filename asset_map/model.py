@@ -1,0 +1,215 @@
+"""The domain model: ABCD asset types and the canonical columns of each layer.
+
+The types themselves are data (``asset_types.toml`` beside this file), so which types count
+as a meeting place can change without touching code.
+
+Three layers cross module boundaries, each a GeoDataFrame in EPSG:4326 with these columns:
+
+- **areas**: wijken and buurten (and optionally the gemeente) with their key figures;
+- **assets**: what a neighbourhood has, one row per place;
+- **talents**: residents' talents. They carry a buurt code, never an exact home location.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache, cached_property
+from importlib import resources
+from typing import Literal
+
+Lang = Literal["nl", "en"]
+LANGS: tuple[Lang, ...] = ("nl", "en")
+
+# --- canonical columns -----------------------------------------------------------------------
+
+AREA_LEVELS = ("gemeente", "wijk", "buurt")
+
+#: Key figures of an area: column -> (Dutch label, English label, unit).
+KEY_FIGURES: dict[str, tuple[str, str, str]] = {
+    "inhabitants": ("Inwoners", "Inhabitants", ""),
+    "pct_65_plus": ("65 jaar en ouder", "Aged 65 and over", "%"),
+    "households": ("Huishoudens", "Households", ""),
+    "pct_single_households": ("Eenpersoonshuishoudens", "Single-person households", "%"),
+    "land_area_ha": ("Oppervlakte land", "Land area", "ha"),
+}
+
+AREA_COLUMNS = ["code", "name", "level", "parent_code", *KEY_FIGURES, "geometry"]
+ASSET_STATUSES = ("existing", "planned")
+ASSET_COLUMNS = [
+    "id",
+    "name",
+    "type",
+    "description",
+    "address",
+    "tags",
+    "source",
+    "status",
+    "capacity",
+    "geometry",
+]
+#: Talents never hold contact data or a home location in the public layers; ``buurt_code``
+#: is their finest location.
+TALENT_COLUMNS = [
+    "id",
+    "nickname",
+    "categories",
+    "description",
+    "wishes",
+    "availability",
+    "buurt_code",
+    "status",
+]
+WISHES = ("teach", "help_neighbour", "join_activity", "start_something")
+
+#: Other spellings importers accept for canonical columns (lower case). Shapefiles cut column
+#: names to 10 characters, so the truncated forms are here too.
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("fid", "uuid", "identificatie", "nummer"),
+    "name": ("naam", "titel", "title", "statnaam"),
+    "type": ("soort", "asset_type", "categorie_type"),
+    "description": ("descriptio", "omschrijving", "beschrijving", "toelichting", "desc"),
+    "address": ("adres", "straat_huisnummer"),
+    "tags": ("labels", "trefwoorden", "kenmerken"),
+    "source": ("bron",),
+    "status": (),
+    "capacity": ("capaciteit", "plaatsen"),
+    "code": ("statcode", "regiocode"),
+    "level": ("niveau", "soort_regio"),
+    "parent_code": ("parent_cod", "ouder_code"),
+    "inhabitants": ("inhabitant", "aantal_inwoners", "inwoners", "aant_inw"),
+    "pct_65_plus": ("pct_65_plu", "percentage_personen_65_jaar_en_ouder", "p_65_eo_jr"),
+    "households": ("households", "aantal_huishoudens", "aant_hh"),
+    "pct_single_households": ("pct_single", "percentage_eenpersoonshuishoudens", "p_eenp_hh"),
+    "land_area_ha": ("land_area_", "oppervlakte_land_in_ha", "opp_land"),
+}
+
+
+# --- asset types -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssetGroup:
+    """A group of asset types (an ABCD asset category)."""
+
+    key: str
+    label_nl: str
+    label_en: str
+
+    def label(self, lang: Lang = "nl") -> str:
+        """Return the label in ``lang``."""
+        return self.label_nl if lang == "nl" else self.label_en
+
+
+@dataclass(frozen=True)
+class AssetType:
+    """One asset type: its key, labels, style, and its role in the gap analysis."""
+
+    key: str
+    group: str
+    label_nl: str
+    label_en: str
+    color: str
+    icon: str
+    meeting_place: bool = False
+    can_host: bool = False
+    aliases: tuple[str, ...] = ()
+
+    def label(self, lang: Lang = "nl") -> str:
+        """Return the label in ``lang``."""
+        return self.label_nl if lang == "nl" else self.label_en
+
+
+@dataclass(frozen=True, eq=False)
+class Catalogue:
+    """All asset groups, asset types and talent categories, in display order."""
+
+    groups: dict[str, AssetGroup]
+    types: dict[str, AssetType]
+    talent_categories: dict[str, tuple[str, str]]
+
+    def type_for(self, text: str) -> AssetType | None:
+        """Find the type whose key, Dutch or English label, or alias is ``text``.
+
+        Parameters
+        ----------
+        text : str
+            The value as a file holds it; compared case-insensitively, spaces and
+            underscores alike.
+
+        Returns
+        -------
+        AssetType or None
+            None when no type matches.
+        """
+        return self._lookup.get(_norm(text))
+
+    @cached_property
+    def _lookup(self) -> dict[str, AssetType]:
+        table: dict[str, AssetType] = {}
+        for t in self.types.values():
+            for word in (t.key, t.label_nl, t.label_en, *t.aliases):
+                table.setdefault(_norm(word), t)
+        return table
+
+    def meeting_place_types(self) -> list[str]:
+        """Return the keys of the types that count as a meeting place."""
+        return [k for k, t in self.types.items() if t.meeting_place]
+
+    def talent_label(self, key: str, lang: Lang = "nl") -> str:
+        """Return the label of talent category ``key`` in ``lang``."""
+        nl, en = self.talent_categories[key]
+        return nl if lang == "nl" else en
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).strip().lower().replace("_", " ").split())
+
+
+@cache
+def catalogue() -> Catalogue:
+    """Load the asset types from ``asset_types.toml`` (once per process).
+
+    Returns
+    -------
+    Catalogue
+        Groups and types in the order of the file.
+    """
+    text = resources.files("asset_map").joinpath("asset_types.toml").read_text("utf-8")
+    raw = tomllib.loads(text)
+    groups = {k: AssetGroup(key=k, **v) for k, v in raw["groups"].items()}
+    types = {}
+    for key, spec in raw["types"].items():
+        if spec["group"] not in groups:
+            raise ValueError(f"asset_types.toml: type '{key}' names unknown group '{spec['group']}'")
+        types[key] = AssetType(key=key, **{**spec, "aliases": tuple(spec.get("aliases", ()))})
+    talents = {k: (v["label_nl"], v["label_en"]) for k, v in raw["talent_categories"].items()}
+    return Catalogue(groups=groups, types=types, talent_categories=talents)
+
+
+def area_level_of(code: str) -> str | None:
+    """Return ``"gemeente"``, ``"wijk"`` or ``"buurt"`` from a CBS region code's prefix.
+
+    >>> area_level_of("WK015004")
+    'wijk'
+    """
+    prefix = str(code)[:2].upper()
+    return {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}.get(prefix)
+
+
+def parent_code_of(code: str) -> str | None:
+    """Return the CBS code of the area that holds ``code``.
+
+    CBS codes nest: ``BU01500401`` (buurt 01 of wijk 04 of gemeente 0150) lies in wijk
+    ``WK015004``, which lies in gemeente ``GM0150``.
+
+    >>> parent_code_of("BU01500401"), parent_code_of("WK015004"), parent_code_of("GM0150")
+    ('WK015004', 'GM0150', None)
+    """
+    code = str(code).upper()
+    level = area_level_of(code)
+    if level == "buurt" and len(code) == 10:
+        return "WK" + code[2:8]
+    if level == "wijk" and len(code) == 8:
+        return "GM" + code[2:6]
+    return None
