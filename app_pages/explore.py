@@ -1,0 +1,17 @@
+"""Kaart: explore the assets of the neighbourhood on a map."""
+
+import streamlit as st
+
+from asset_map.ui import explore
+from asset_map.ui.loaders import workspace
+from asset_map.ui.messages import demo_banner, load_notes
+from asset_map.ui.state import tr
+
+ws = workspace()
+st.title(tr("app.title"))
+demo_banner(ws)
+st.write(tr("explore.intro"))
+filters = explore.sidebar_filters(ws)
+explore.asset_map(ws, filters)
+explore.counts(ws, filters)
+load_notes(ws)

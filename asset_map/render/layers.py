@@ -1,0 +1,297 @@
+"""Folium elements that need no CDN: clustered point layers and an HTML legend.
+
+A point layer holds all its points as one JSON array that the browser turns into markers,
+so 50,000 assets cost one Python object per *type*, not per asset. Every text from the data
+is HTML-escaped in Python before it reaches the page (``html.escape``); the JSON is embedded
+with Jinja's ``tojson``, which also escapes ``<``, ``>`` and ``&``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import pandas as pd
+from branca.element import CssLink, Element, JavascriptLink, MacroElement
+from folium.elements import ElementAddToElement
+from folium.map import Layer
+from folium.template import Template
+
+from asset_map.render import vendor
+
+#: CSS for the markers, clusters, popups and legend; added once per map.
+MAP_CSS = """
+.am-pin span{display:flex;align-items:center;justify-content:center;width:24px;height:24px;
+ border-radius:50%;border:2px solid #fff;box-shadow:0 0 2px rgba(0,0,0,.6);font-size:13px;
+ line-height:1}
+.am-pin.am-planned span{border:2px dashed #222;opacity:.75}
+.am-cluster div{display:flex;align-items:center;justify-content:center;width:100%;height:100%;
+ border-radius:50%;border:3px solid rgba(255,255,255,.85);box-shadow:0 0 3px rgba(0,0,0,.5);
+ color:#fff;font:bold 12px/1 sans-serif;text-shadow:0 0 2px #000}
+.am-cluster{background:transparent}
+.am-popup{font:13px/1.35 sans-serif;max-width:260px}
+.am-popup .am-type{color:#555;font-size:12px;margin-bottom:2px}
+.am-popup .am-name{font-weight:bold;font-size:14px}
+.am-popup .am-meta{color:#555;font-size:12px;margin-top:4px}
+.am-popup table{border-collapse:collapse;margin-top:4px}
+.am-popup td{padding:1px 6px 1px 0}
+.am-talent span{display:flex;align-items:center;justify-content:center;min-width:30px;
+ height:30px;padding:0 4px;border-radius:15px;background:#b15928;color:#fff;
+ border:2px solid #fff;box-shadow:0 0 3px rgba(0,0,0,.6);font:bold 12px/1 sans-serif}
+.am-legend{background:rgba(255,255,255,.93);padding:8px 10px;border-radius:6px;
+ box-shadow:0 0 4px rgba(0,0,0,.35);font:12px/1.5 sans-serif;max-height:60vh;overflow:auto}
+.am-legend h4{margin:0 0 4px;font-size:13px}
+.am-legend .am-sw{display:inline-flex;align-items:center;justify-content:center;width:18px;
+ height:18px;border-radius:50%;margin-right:6px;font-size:10px;vertical-align:middle}
+.am-legend .am-box{display:inline-block;width:14px;height:12px;margin-right:6px;
+ vertical-align:middle;border:1px solid #999}
+.am-legend .am-line{display:inline-block;width:18px;margin-right:6px;vertical-align:middle}
+"""
+
+
+def esc(value: object) -> str:
+    """Return ``value`` as HTML-escaped text; missing values become an empty string."""
+    if value is None:
+        return ""
+    try:
+        if value != value:  # NaN
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return html.escape(str(value), quote=True).replace("{", "&#123;").replace("}", "&#125;")
+
+
+class _Verbatim(Element):
+    """Rendered text that branca must not parse again as a Jinja template."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: object) -> str:
+        return self._text
+
+
+class VerbatimMacroElement(MacroElement):
+    """A MacroElement whose rendered script goes into the page as is.
+
+    branca wraps each element's rendered script in a new ``Element(template=...)``, which
+    parses it again with Jinja: slow for a layer of 50,000 points (the lexer scans all of
+    it) and unsafe for data. This renders the ``header`` and ``script`` macros once.
+    """
+
+    def render(self, **kwargs: object) -> None:
+        figure = self.get_root()
+        module = self._template.module.__dict__
+        for part, target in (("header", figure.header), ("script", figure.script)):
+            macro = module.get(part)
+            if macro is not None:
+                target.add_child(_Verbatim(macro(self, kwargs)), name=self.get_name())
+        for link_name, url in getattr(self, "default_js", []):
+            figure.header.add_child(JavascriptLink(url), name=link_name)
+        for link_name, url in getattr(self, "default_css", []):
+            figure.header.add_child(CssLink(url), name=link_name)
+        if isinstance(self, Layer) and self.show:
+            self.add_child(
+                ElementAddToElement(
+                    element_name=self.get_name(), element_parent_name=self._parent.get_name()
+                ),
+                name=self.get_name() + "_add",
+            )
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+#: HTML special characters, plus the braces: branca parses each element's rendered script
+#: again as a Jinja template, so a name like ``{{ 7*7 }}`` would otherwise be *executed*
+#: on the server (template injection). As entities they show as braces in the browser.
+_HTML_ESCAPES = (
+    ("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"),
+    ("{", "&#123;"), ("}", "&#125;"),
+)
+
+
+def esc_series(values: pd.Series) -> list[str]:
+    """Return every value of ``values`` HTML-escaped, like :func:`esc`, but vectorised.
+
+    Fast on 50,000 rows (string kernels instead of a Python loop); missing values become
+    an empty string.
+    """
+    text = values.astype("object").where(values.notna(), "").astype(str).astype("string")
+    for char, entity in _HTML_ESCAPES:
+        text = text.str.replace(char, entity, regex=False)
+    return text.fillna("").tolist()
+
+
+class PointLayer(VerbatimMacroElement, Layer):
+    """A toggleable layer of points, drawn and clustered in the browser.
+
+    Parameters
+    ----------
+    rows : sequence of sequences
+        One row per point: ``[lat, lon, *fields]``. Fields are already HTML-escaped text.
+    name : str
+        The name in the layer control (may hold trusted HTML, e.g. a colour swatch).
+    popup_js : str
+        The body of a JavaScript function ``(r) -> string`` that builds a popup's HTML
+        from a row ``r``. It may only concatenate the pre-escaped fields.
+    icon_html : str
+        Trusted HTML of the marker icon.
+    icon_class : str
+        CSS class of the marker icon.
+    color : str
+        The colour of this layer's clusters.
+    layer_key : str
+        A key (e.g. the asset type) set as ``data-layer`` on the clusters, for styling and
+        tests.
+    cluster : bool
+        Cluster the points (Leaflet.markercluster) or draw every point.
+    tooltip_index : int or None
+        The index in a row of the tooltip text (the name), or None for no tooltip.
+    planned_index : int or None
+        The index in a row of a 0/1 flag for planned places, drawn with a dashed rim.
+    label_index : int or None
+        The index in a row of a short (escaped) text shown on the marker after
+        ``icon_html``, e.g. a count; each marker then gets its own icon.
+    show : bool
+        Whether the layer is on when the map opens.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function(){
+            var rows = {{ this.rows|tojson }};
+            var icon = L.divIcon({className: {{ this.icon_class|tojson }},
+                html: {{ this.icon_html|tojson }}, iconSize: [24, 24], iconAnchor: [12, 12],
+                popupAnchor: [0, -10]});
+            var plannedIcon = L.divIcon({className: {{ (this.icon_class + ' am-planned')|tojson }},
+                html: {{ this.icon_html|tojson }}, iconSize: [24, 24], iconAnchor: [12, 12],
+                popupAnchor: [0, -10]});
+            function popup(r) { {{ this.popup_js }} }
+            {% if this.cluster %}
+            var color = {{ this.color|tojson }};
+            var layerKey = {{ this.layer_key|tojson }};
+            var group = L.markerClusterGroup({showCoverageOnHover: false, chunkedLoading: true,
+                maxClusterRadius: 50, disableClusteringAtZoom: 17,
+                iconCreateFunction: function(c) {
+                    var n = c.getChildCount();
+                    var s = n < 10 ? 30 : (n < 100 ? 36 : 44);
+                    return L.divIcon({className: 'marker-cluster am-cluster',
+                        iconSize: L.point(s, s),
+                        html: '<div data-layer="' + layerKey + '" style="background:' + color
+                            + '"><span>' + n + '</span></div>'});
+                }});
+            {% else %}
+            var group = L.featureGroup();
+            {% endif %}
+            var markers = new Array(rows.length);
+            for (var i = 0; i < rows.length; i++) {
+                var r = rows[i];
+                {% if this.label_index is not none %}
+                var ic = L.divIcon({className: {{ this.icon_class|tojson }}, iconSize: null,
+                    iconAnchor: [17, 15], html: '<span>' + {{ this.icon_html|tojson }} + ' '
+                    + r[{{ this.label_index }}] + '</span>'});
+                {% elif this.planned_index is not none %}
+                var ic = r[{{ this.planned_index }}] ? plannedIcon : icon;
+                {% else %}
+                var ic = icon;
+                {% endif %}
+                var m = L.marker([r[0], r[1]], {icon: ic});
+                m.bindPopup(popup.bind(null, r), {maxWidth: 280});
+                {% if this.tooltip_index is not none %}
+                m.bindTooltip(r[{{ this.tooltip_index }}]);
+                {% endif %}
+                markers[i] = m;
+            }
+            {% if this.cluster %}group.addLayers(markers);{% else %}
+            for (var j = 0; j < markers.length; j++) { group.addLayer(markers[j]); }
+            {% endif %}
+            return group;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        rows: Sequence[Sequence[object]],
+        *,
+        name: str,
+        popup_js: str,
+        icon_html: str,
+        icon_class: str = "am-pin",
+        color: str = "#555",
+        layer_key: str = "",
+        cluster: bool = True,
+        tooltip_index: int | None = None,
+        planned_index: int | None = None,
+        label_index: int | None = None,
+        show: bool = True,
+        vendor_base: str = vendor.INLINE_BASE,
+    ):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "PointLayer"
+        self.rows = [list(r) for r in rows]
+        self.popup_js = popup_js
+        self.icon_html = icon_html
+        self.icon_class = icon_class
+        self.color = color
+        self.layer_key = layer_key
+        self.cluster = cluster
+        self.tooltip_index = tooltip_index
+        self.planned_index = planned_index
+        self.label_index = label_index
+        files = vendor.CLUSTER_FILES if cluster else ()
+        self.default_js, self.default_css = vendor.links(files, vendor_base)
+
+
+class Legend(VerbatimMacroElement):
+    """A legend in a map corner, as plain HTML (no branca colormap, which loads d3 from a CDN).
+
+    Parameters
+    ----------
+    html_body : str
+        Trusted HTML inside the legend box.
+    position : str
+        A Leaflet control position, e.g. ``"bottomleft"``.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        {{ this.get_name() }}.onAdd = function() {
+            var div = L.DomUtil.create('div', 'am-legend');
+            div.innerHTML = {{ this.html_body|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html_body: str, *, position: str = "bottomleft"):
+        super().__init__()
+        self._name = "Legend"
+        self.html_body = html_body
+        self.position = position
+
+
+class MapStyle(VerbatimMacroElement):
+    """Adds the map's CSS (``MAP_CSS``) inline to the page header."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>{{ this.css }}</style>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, css: str = MAP_CSS):
+        super().__init__()
+        self._name = "MapStyle"
+        self.css = css

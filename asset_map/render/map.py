@@ -1,0 +1,370 @@
+"""Build the asset map: boundaries, one clustered layer per asset type, talents, legend.
+
+The same function serves the app (``st_folium``) and the CLI (standalone HTML), so both
+show the same map. Nothing here imports streamlit.
+"""
+
+from __future__ import annotations
+
+import json
+
+import folium
+from folium.template import Template
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from asset_map.analysis.summary import public_count, talents_per_buurt
+from asset_map.crs import WORK_CRS, to_storage_crs
+from asset_map.i18n import t
+from asset_map.model import KEY_FIGURES, AssetType, Lang, catalogue
+from asset_map.render import vendor
+from asset_map.render.layers import Legend, MapStyle, PointLayer, esc, esc_series
+from asset_map.render.styles import (
+    BASEMAPS,
+    BUURT_STYLE,
+    DEFAULT_BASEMAP,
+    NO_DATA_COLOR,
+    WIJK_STYLE,
+    Classes,
+    format_number,
+    quantile_classes,
+)
+
+#: Boundaries are simplified to this tolerance (metres, in RD New) before drawing.
+SIMPLIFY_M = 5.0
+#: Coordinates are written with this many decimals (1e-5 degrees is about 1 m).
+COORD_DECIMALS = 5
+
+
+def build_map(
+    areas: gpd.GeoDataFrame,
+    assets: gpd.GeoDataFrame,
+    *,
+    talents: pd.DataFrame | None = None,
+    lang: Lang = "nl",
+    basemap: str = DEFAULT_BASEMAP,
+    choropleth: str | None = None,
+    cluster: bool = True,
+    vendor_base: str = vendor.INLINE_BASE,
+    attribution: str = "",
+) -> folium.Map:
+    """Return a folium map of ``areas`` and ``assets``.
+
+    Parameters
+    ----------
+    areas : GeoDataFrame
+        Wijken and buurten with canonical area columns; drawn as boundaries.
+    assets : GeoDataFrame
+        Assets with canonical columns; one toggleable layer per type present.
+    talents : DataFrame, optional
+        Residents' talents (``model.TALENT_COLUMNS``). Only approved ones are shown, as
+        counts per buurt, never as individuals.
+    lang : {"nl", "en"}
+        Language of labels, legend and popups.
+    basemap : {"osm", "pdok", "none"}
+        The tile layer; ``"none"`` makes no request to any server.
+    choropleth : str, optional
+        A key-figure column of ``areas`` to colour the buurten by.
+    cluster : bool
+        Cluster the markers in the browser (needs Leaflet.markercluster).
+    vendor_base : str
+        Base URL of the local Leaflet files; ``vendor.INLINE_BASE`` for standalone HTML
+        (see :func:`map_html`), ``vendor.APP_STATIC_BASE`` in the app.
+    attribution : str
+        Extra attribution text for the data shown (plain text; escaped here).
+
+    Returns
+    -------
+    folium.Map
+    """
+    if basemap not in BASEMAPS:
+        raise ValueError(f"Unknown basemap '{basemap}'. Choose one of: {', '.join(BASEMAPS)}.")
+    if choropleth is not None and choropleth not in KEY_FIGURES:
+        raise ValueError(
+            f"Unknown key figure '{choropleth}'. Choose one of: {', '.join(KEY_FIGURES)}."
+        )
+    areas = to_storage_crs(areas, "areas")
+    assets = to_storage_crs(assets, "assets")
+    base = BASEMAPS[basemap]
+    fmap = folium.Map(
+        tiles=None, control_scale=True, zoom_start=13,
+        location=_center(areas, assets),
+    )
+    # On the map itself, not only on a tile layer: clustering needs it, also with no basemap.
+    fmap.options.update(max_zoom=base.max_zoom, min_zoom=7)
+    fmap.default_js, fmap.default_css = vendor.links(vendor.MAP_FILES, vendor_base)
+    if base.url:
+        folium.TileLayer(
+            base.url, attr=base.attribution, name=t(f"basemap.{base.key}", lang),
+            max_zoom=base.max_zoom, control=False,
+        ).add_to(fmap)
+    MapStyle().add_to(fmap)
+
+    classes = None
+    if choropleth is not None:
+        buurten = areas[areas["level"] == "buurt"]
+        classes = quantile_classes(buurten[choropleth])
+    _add_boundaries(fmap, areas, lang=lang, choropleth=choropleth, classes=classes)
+
+    present = []
+    fields, sources = _asset_fields(assets)
+    type_keys = assets["type"].to_numpy(dtype=object)
+    for asset_type in catalogue().types.values():
+        rows = fields[type_keys == asset_type.key]
+        if len(rows) == 0:
+            continue
+        present.append((asset_type, len(rows)))
+        _asset_layer(
+            rows, sources, asset_type, lang=lang, cluster=cluster, vendor_base=vendor_base
+        ).add_to(fmap)
+    n_talent_buurten = 0
+    if talents is not None:
+        n_talent_buurten = _add_talents(fmap, talents, areas, lang=lang)
+
+    Legend(
+        _legend_html(present, lang=lang, choropleth=choropleth, classes=classes,
+                     talents=n_talent_buurten > 0)
+    ).add_to(fmap)
+    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+    if attribution:
+        _Attribution(esc(attribution)).add_to(fmap)
+    bounds = _bounds(areas, assets)
+    if bounds is not None:
+        fmap.fit_bounds(bounds)
+    return fmap
+
+
+def map_html(fmap: folium.Map) -> str:
+    """Render ``fmap`` to one self-contained HTML page (Leaflet inlined, no CDN)."""
+    return vendor.inline_vendor_files(fmap.get_root().render())
+
+
+# --- layers --------------------------------------------------------------------------------
+
+
+def _asset_fields(assets: gpd.GeoDataFrame) -> tuple[np.ndarray, list[str]]:
+    """Return every asset's row fields (escaped, as an object array) and the source names.
+
+    Computed once for all assets with vectorised string kernels, then sliced per type:
+    per-type frames would copy the geometry column once per type.
+    """
+    sources = sorted({str(s) for s in assets["source"].fillna("")})
+    source_idx = assets["source"].fillna("").astype(str).map({s: i for i, s in enumerate(sources)})
+    capacity = pd.to_numeric(assets["capacity"], errors="coerce")
+    capacity_text = capacity.round().astype("Int64").astype("string").fillna("")
+    columns = [
+        np.round(assets.geometry.y.to_numpy(), COORD_DECIMALS).tolist(),
+        np.round(assets.geometry.x.to_numpy(), COORD_DECIMALS).tolist(),
+        esc_series(assets["name"]),
+        esc_series(assets["description"]),
+        esc_series(assets["address"]),
+        esc_series(assets["tags"].astype("string").str.replace(";", ", ", regex=False)),
+        source_idx.astype(int).tolist(),
+        (assets["status"] == "planned").astype(int).tolist(),
+        capacity_text.tolist(),
+    ]
+    fields = np.empty((len(assets), len(columns)), dtype=object)
+    for j, column in enumerate(columns):
+        fields[:, j] = column
+    return fields, [esc(s) for s in sources]
+
+
+def _asset_layer(
+    fields: np.ndarray, sources: list[str], asset_type: AssetType, *, lang: Lang,
+    cluster: bool, vendor_base: str,
+) -> PointLayer:
+    """One layer for one asset type: rows of escaped fields, popups built in the browser."""
+    type_html = f"{asset_type.icon} {esc(asset_type.label(lang))}"
+    labels = {
+        k: json.dumps(esc(t(f"popup.{k}", lang)))
+        for k in ("address", "tags", "source", "planned", "capacity")
+    }
+
+    def meta(index: int, label: str) -> str:
+        return (f"if (r[{index}]) h += '<div class=\"am-meta\">' + {label} + ': ' + r[{index}]"
+                " + '</div>';")
+
+    popup_js = (
+        f"var S = {json.dumps(sources)};"
+        f"var h = '<div class=\"am-popup\"><div class=\"am-type\">' + {json.dumps(type_html)}"
+        " + '</div><div class=\"am-name\">' + r[2] + '</div>';"
+        f"if (r[7]) h += '<div class=\"am-meta\"><b>' + {labels['planned']} + '</b></div>';"
+        "if (r[3]) h += '<div>' + r[3] + '</div>';"
+        + meta(4, labels["address"]) + meta(5, labels["tags"]) + meta(8, labels["capacity"])
+        + f"if (S[r[6]]) h += '<div class=\"am-meta\">' + {labels['source']} + ': ' + S[r[6]]"
+        " + '</div>';"
+        "return h + '</div>';"
+    )
+    return PointLayer(
+        fields.tolist(),
+        name=f"{_swatch(asset_type)} {esc(asset_type.label(lang))} ({len(fields)})",
+        popup_js=popup_js,
+        icon_html=(f'<span data-layer="{asset_type.key}" style="background:{asset_type.color}">'
+                   f'{asset_type.icon}</span>'),
+        color=asset_type.color,
+        layer_key=asset_type.key,
+        cluster=cluster,
+        tooltip_index=2,
+        planned_index=7,
+        vendor_base=vendor_base,
+    )
+
+
+def _add_boundaries(
+    fmap: folium.Map, areas: gpd.GeoDataFrame, *, lang: Lang, choropleth: str | None,
+    classes: Classes | None,
+) -> None:
+    """Wijk boundaries (lines) and buurt boundaries (optionally filled by a key figure)."""
+    drawn = areas[areas["level"].isin(["wijk", "buurt"])].copy()
+    if drawn.empty:
+        return
+    simplified = drawn.to_crs(WORK_CRS).geometry.simplify(SIMPLIFY_M).to_crs(drawn.crs)
+    drawn = drawn.set_geometry(simplified)
+    drawn["_tip"] = [_area_tooltip(row, lang) for _, row in drawn.iterrows()]
+    for level, style in (("buurt", BUURT_STYLE), ("wijk", WIJK_STYLE)):
+        layer = drawn[drawn["level"] == level]
+        if layer.empty:
+            continue
+        if level == "buurt" and choropleth and classes is not None:
+            layer = layer.assign(_fill=[classes.color_of(v) for v in layer[choropleth]])
+        else:
+            layer = layer.assign(_fill="")
+        layer = layer[["code", "_tip", "_fill", "geometry"]]
+        folium.GeoJson(
+            layer.to_json(drop_id=True),
+            name=t("layer.buurten" if level == "buurt" else "layer.wijken", lang),
+            style_function=_style(style),
+            highlight_function=lambda _f: {"weight": 3, "color": "#000"},
+            tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False, sticky=False),
+            control=True, overlay=True, zoom_on_click=False,
+        ).add_to(fmap)
+
+
+def _style(base: dict[str, object]):  # type: ignore[no-untyped-def]
+    def style(feature: dict) -> dict[str, object]:  # type: ignore[type-arg]
+        fill = feature["properties"].get("_fill")
+        if fill:
+            return {**base, "fillColor": fill, "fillOpacity": 0.55, "fill": True}
+        return dict(base)
+
+    return style
+
+
+def _area_tooltip(row: pd.Series, lang: Lang) -> str:
+    lines = [f"<b>{esc(row['name'])}</b> <small>({esc(row['code'])})</small>"]
+    for col, (nl, en, unit) in KEY_FIGURES.items():
+        if col in row.index and col != "land_area_ha":
+            label = nl if lang == "nl" else en
+            lines.append(f"{esc(label)}: {esc(format_number(row[col], unit, lang))}")
+    return "<br>".join(lines)
+
+
+def _add_talents(fmap: folium.Map, talents: pd.DataFrame, areas: gpd.GeoDataFrame, *, lang: Lang) -> int:
+    """Talents as counts per buurt at the buurt's inner point; groups under 3 show '<3'."""
+    counts = talents_per_buurt(talents)
+    buurten = areas[(areas["level"] == "buurt") & areas["code"].isin(counts.index)]
+    if buurten.empty:
+        return 0
+    points = buurten.to_crs(WORK_CRS).geometry.representative_point().to_crs(buurten.crs)
+    cat = catalogue()
+    rows = []
+    for (_, area), point in zip(buurten.iterrows(), points, strict=True):
+        row = counts.loc[area["code"]]
+        table = "".join(
+            f"<tr><td>{esc(cat.talent_label(key, lang))}</td><td>{esc(public_count(int(row[key])))}</td></tr>"
+            for key in cat.talent_categories if row[key] > 0
+        )
+        popup = (
+            f"<div class='am-name'>{esc(t('popup.talents_in', lang, buurt=area['name']))}</div>"
+            f"<table>{table}</table><div class='am-meta'>{esc(t('popup.talents_note', lang))}</div>"
+        )
+        label = public_count(int(row["total"]))
+        rows.append([round(point.y, COORD_DECIMALS), round(point.x, COORD_DECIMALS),
+                     f"<div class='am-popup'>{popup}</div>", esc(label)])
+    talent = cat.types["talent"]
+    PointLayer(
+        rows,
+        name=f"{_swatch(talent)} {esc(t('layer.talents', lang))}",
+        popup_js="return r[2];",
+        icon_html=talent.icon,
+        icon_class="am-talent",
+        color=talent.color,
+        layer_key="talent",
+        cluster=False,
+        label_index=3,
+    ).add_to(fmap)
+    return len(rows)
+
+
+# --- legend and helpers --------------------------------------------------------------------
+
+
+def _swatch(asset_type: AssetType) -> str:
+    return (f'<span class="am-sw" style="background:{asset_type.color};display:inline-flex;'
+            f'width:16px;height:16px;border-radius:50%;align-items:center;justify-content:center;'
+            f'font-size:10px">{asset_type.icon}</span>')
+
+
+def _legend_html(
+    present: list[tuple[AssetType, int]], *, lang: Lang, choropleth: str | None,
+    classes: Classes | None, talents: bool,
+) -> str:
+    parts = [f"<h4>{esc(t('legend.title', lang))}</h4>"]
+    for asset_type, n in present:
+        parts.append(f"<div>{_swatch(asset_type)}{esc(asset_type.label(lang))} ({n})</div>")
+    if any(a.meeting_place for a, _ in present):
+        parts.append(f"<div><span class='am-sw' style='border:2px dashed #222'></span>"
+                     f"{esc(t('legend.planned', lang))}</div>")
+    if talents:
+        parts.append(f"<div>{_swatch(catalogue().types['talent'])}{esc(t('layer.talents', lang))}</div>")
+    parts.append(f"<div><span class='am-line' style='border-top:3px solid #222'></span>"
+                 f"{esc(t('legend.wijk', lang))}</div>")
+    parts.append(f"<div><span class='am-line' style='border-top:1px dashed #555'></span>"
+                 f"{esc(t('legend.buurt', lang))}</div>")
+    if choropleth and classes is not None:
+        nl, en, unit = KEY_FIGURES[choropleth]
+        parts.append(f"<h4 style='margin-top:6px'>{esc(nl if lang == 'nl' else en)}</h4>")
+        for lo, hi, color in zip(classes.breaks[:-1], classes.breaks[1:], classes.colors, strict=True):
+            parts.append(f"<div><span class='am-box' style='background:{color}'></span>"
+                         f"{esc(format_number(lo, unit, lang))} – {esc(format_number(hi, unit, lang))}</div>")
+        parts.append(f"<div><span class='am-box' style='background:{NO_DATA_COLOR}'></span>"
+                     f"{esc(t('legend.no_data', lang))}</div>")
+    return "".join(parts)
+
+
+def _center(areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame) -> list[float]:
+    bounds = _bounds(areas, assets)
+    if bounds is None:
+        return [52.1, 5.3]  # the middle of the Netherlands
+    (s, w), (n, e) = bounds
+    return [(s + n) / 2, (w + e) / 2]
+
+
+def _bounds(areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame) -> list[list[float]] | None:
+    shown = [f for f in (areas[areas["level"] != "gemeente"], assets) if not f.empty]
+    if not shown:
+        return None
+    boxes = np.array([f.total_bounds for f in shown])
+    w, s = boxes[:, 0].min(), boxes[:, 1].min()
+    e, n = boxes[:, 2].max(), boxes[:, 3].max()
+    if not np.isfinite([w, s, e, n]).all():
+        return None
+    return [[float(s), float(w)], [float(n), float(e)]]
+
+
+class _Attribution(folium.MacroElement):
+    """Adds a (pre-escaped) text to Leaflet's attribution control."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "Attribution"
+        self.text = text

@@ -1,0 +1,131 @@
+"""The JavaScript and CSS the map needs, taken from installed Python packages, never a CDN.
+
+Leaflet and Leaflet.markercluster come from the XStatic packages on PyPI. The app serves them
+through Streamlit's static file serving; a standalone HTML export inlines them, so the file
+works offline and tells no third party who opened it.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import xstatic.pkg.leaflet as xs_leaflet
+import xstatic.pkg.leaflet_markercluster as xs_cluster
+
+
+@dataclass(frozen=True)
+class VendorFile:
+    """One file the map loads: a name for folium, our folder for it, its package dir, its path."""
+
+    name: str
+    folder: str
+    root: Path
+    relpath: str
+
+    @property
+    def path(self) -> Path:
+        """Return the file on disk."""
+        return self.root / self.relpath
+
+    @property
+    def kind(self) -> str:
+        """Return ``"js"`` or ``"css"``."""
+        return "css" if self.relpath.endswith(".css") else "js"
+
+
+LEAFLET_DIR = Path(xs_leaflet.BASE_DIR)
+CLUSTER_DIR = Path(xs_cluster.BASE_DIR)
+
+#: Our folder name for each package's files (both packages call theirs ``data``).
+FOLDERS = {"leaflet": LEAFLET_DIR, "leaflet.markercluster": CLUSTER_DIR}
+
+LEAFLET_JS = VendorFile("leaflet", "leaflet", LEAFLET_DIR, "leaflet.js")
+LEAFLET_CSS = VendorFile("leaflet_css", "leaflet", LEAFLET_DIR, "leaflet.css")
+CLUSTER_JS = VendorFile(
+    "markercluster_js", "leaflet.markercluster", CLUSTER_DIR, "leaflet.markercluster.js"
+)
+CLUSTER_CSS = VendorFile(
+    "markercluster_css", "leaflet.markercluster", CLUSTER_DIR, "MarkerCluster.css"
+)
+CLUSTER_DEFAULT_CSS = VendorFile(
+    "markercluster_default_css", "leaflet.markercluster", CLUSTER_DIR, "MarkerCluster.Default.css"
+)
+
+MAP_FILES = (LEAFLET_JS, LEAFLET_CSS)
+CLUSTER_FILES = (CLUSTER_JS, CLUSTER_CSS, CLUSTER_DEFAULT_CSS)
+#: Placeholder base URL for standalone HTML; ``inline_vendor_files`` replaces the tags.
+INLINE_BASE = "asset-map-inline:"
+#: Where the app serves the files: Streamlit serves ``static/`` beside ``app.py`` at this URL.
+APP_STATIC_BASE = "/app/static/vendor/"
+
+
+def vendor_url(file: VendorFile, base: str) -> str:
+    """Return the URL of ``file`` under ``base`` (a folder URL ending in ``/``)."""
+    return f"{base}{file.folder}/{file.relpath}"
+
+
+def links(files: tuple[VendorFile, ...], base: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Return folium's ``default_js`` and ``default_css`` lists for ``files`` under ``base``."""
+    js = [(f.name, vendor_url(f, base)) for f in files if f.kind == "js"]
+    css = [(f.name, vendor_url(f, base)) for f in files if f.kind == "css"]
+    return js, css
+
+
+def install_static(static_dir: Path) -> Path:
+    """Copy the vendor files (with Leaflet's images) into ``static_dir / "vendor"``.
+
+    Copies only what is missing or changed, so calling it on every app start is cheap.
+
+    Returns
+    -------
+    Path
+        The ``vendor`` folder.
+    """
+    target = static_dir / "vendor"
+    for folder, root in FOLDERS.items():
+        for src in root.rglob("*"):
+            if src.is_dir() or src.suffix not in {".js", ".css", ".png"}:
+                continue
+            dst = target / folder / src.relative_to(root)
+            if dst.exists() and dst.stat().st_size == src.stat().st_size:
+                continue
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dst)
+    return target
+
+
+def _css_with_inline_images(file: VendorFile) -> str:
+    """Return a CSS file's text with its relative ``url(images/x.png)`` made data URIs."""
+    text = file.path.read_text("utf-8")
+
+    def embed(match: re.Match[str]) -> str:
+        image = file.path.parent / match.group(1)
+        if not image.exists():
+            return match.group(0)
+        data = base64.b64encode(image.read_bytes()).decode("ascii")
+        return f"url(data:image/png;base64,{data})"
+
+    return re.sub(r"url\(['\"]?(images/[^'\")]+)['\"]?\)", embed, text)
+
+
+def inline_vendor_files(html: str) -> str:
+    """Replace the ``<script src>`` and ``<link>`` tags of ``INLINE_BASE`` URLs by their content.
+
+    The result is one self-contained HTML file: no request leaves the page except for map
+    tiles of the chosen basemap.
+    """
+    for file in (*MAP_FILES, *CLUSTER_FILES):
+        url = re.escape(vendor_url(file, INLINE_BASE))
+        if file.kind == "js":
+            body = file.path.read_text("utf-8").replace("</script", "<\\/script")
+            pattern = rf'<script[^>]*src="{url}"[^>]*>\s*</script>'
+            html = re.sub(pattern, lambda _m, b=body: f"<script>{b}</script>", html)
+        else:
+            body = _css_with_inline_images(file)
+            pattern = rf'<link[^>]*href="{url}"[^>]*/?>'
+            html = re.sub(pattern, lambda _m, b=body: f"<style>{b}</style>", html)
+    return html

@@ -1,0 +1,1 @@
+"""The only package code that imports streamlit: cached loaders, session state, widgets."""

@@ -1,0 +1,31 @@
+"""Cached loading: the workspace is read once per folder, not on every rerun."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from asset_map.render import vendor
+from asset_map.workspace import DATA_DIR_ENV, Workspace, load_workspace
+
+#: The app's folder: ``app.py``, ``static/`` and ``data/`` live here.
+APP_DIR = Path(__file__).resolve().parents[2]
+
+
+@st.cache_data(show_spinner=False)
+def _load(folder: str) -> Workspace:
+    return load_workspace(folder)
+
+
+def workspace(app_dir: Path = APP_DIR) -> Workspace:
+    """Return the workspace the app shows: ``ASSET_MAP_DATA_DIR`` or the bundled demo."""
+    folder = os.environ.get(DATA_DIR_ENV) or str(app_dir / "data" / "demo")
+    return _load(folder)
+
+
+@st.cache_resource(show_spinner=False)
+def install_map_files(static_dir: str) -> Path:
+    """Copy Leaflet's files from their Python packages into ``static/vendor`` (once)."""
+    return vendor.install_static(Path(static_dir))

@@ -1,0 +1,35 @@
+"""Shared bits of text on screen: the demo banner, load notes, the sources table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from asset_map.ui.state import tr
+from asset_map.workspace import Workspace
+
+
+def demo_banner(ws: Workspace) -> None:
+    """Say clearly that the demo's places, figures and names are made up."""
+    if ws.is_demo:
+        st.warning(tr("demo.banner"), icon="🧪")
+
+
+def load_notes(ws: Workspace) -> None:
+    """List what the importers repaired or dropped, folded away."""
+    if ws.notes:
+        with st.expander(f"{len(ws.notes)} notes"):
+            for note in ws.notes:
+                st.text(note)
+
+
+def sources_table(ws: Workspace) -> None:
+    """A table of the data sources with licence and year."""
+    sources = ws.meta.get("sources") or []
+    if not isinstance(sources, list) or not sources:
+        return
+    frame = pd.DataFrame(sources).reindex(columns=["name", "licence", "year"])
+    frame = frame.rename(columns={
+        "name": tr("about.source_name"), "licence": tr("about.licence"), "year": tr("about.year"),
+    })
+    st.dataframe(frame, hide_index=True, use_container_width=True)

@@ -1,0 +1,162 @@
+"""Real-browser tests: Debian's chromium, driven by Playwright, against `streamlit run`.
+
+The app runs on 127.0.0.1; every request that leaves 127.0.0.1 is recorded and aborted, so
+the test sees the app as a user with no internet would, and proves the map needs no CDN.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+pytestmark = pytest.mark.browser
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("CI needs Debian's chromium for the browser tests: .ci/run installs it")
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)",
+                allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        out = proc.stdout.read().decode() if proc.stdout else ""
+        raise RuntimeError(f"streamlit did not start:\n{out}")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def offline_page(browser, app_url):
+    """A page that may reach only 127.0.0.1; ``page.outside`` lists what it tried."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    outside: list[str] = []
+
+    def route(route):
+        host = urlparse(route.request.url).hostname
+        if host in {"127.0.0.1", "localhost"} or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    context.route("**/*", route)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.outside = outside  # type: ignore[attr-defined]
+    page.errors = errors  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def _map(page):
+    page.wait_for_selector(MAP_FRAME, timeout=60_000)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-marker-icon").first.wait_for(timeout=30_000)
+    return frame
+
+
+def test_map_draws_markers_offline_with_no_cdn(offline_page, app_url, tmp_path):
+    page = offline_page
+    page.goto(app_url)
+    frame = _map(page)
+    clusters = frame.locator(".marker-cluster").count()
+    markers = frame.locator(".leaflet-marker-icon").count()
+    assert clusters + markers > 10
+    assert frame.locator(".leaflet-control-layers").count() == 1
+    assert frame.locator(".am-legend").count() == 1
+    assert frame.locator("path.leaflet-interactive").count() >= 20  # wijk and buurt outlines
+    page.screenshot(path=str(tmp_path / "explore.png"))
+    # Only the chosen tile server was asked for anything outside the app.
+    hosts = {urlparse(u).hostname for u in page.outside}
+    assert hosts <= {"tile.openstreetmap.org"}, page.outside
+    assert not [e for e in page.errors if "tile" not in e], page.errors
+
+
+def test_toggling_a_layer_off_hides_its_markers(offline_page, app_url):
+    page = offline_page
+    page.goto(app_url)
+    frame = _map(page)
+    layer = frame.locator('[data-layer="speelplek"]')
+    assert layer.count() > 0
+    checkbox = frame.locator(".leaflet-control-layers-overlays label", has_text="Speelplek")
+    checkbox.locator("input").uncheck()
+    page.wait_for_timeout(500)
+    assert frame.locator('[data-layer="speelplek"]').count() == 0
+    assert frame.locator('[data-layer="winkel"]').count() > 0  # other layers stay
+    checkbox.locator("input").check()
+    page.wait_for_timeout(500)
+    assert frame.locator('[data-layer="speelplek"]').count() > 0
+
+
+def test_basemap_none_makes_no_request_outside_the_app(offline_page, app_url):
+    page = offline_page
+    page.goto(app_url)
+    _map(page)
+    page.outside.clear()
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("OpenStreetMap", exact=True).click()
+    page.get_by_role("option", name="Geen (werkt zonder internet)").click()
+    page.wait_for_timeout(1500)
+    frame = _map(page)
+    frame.locator(".leaflet-marker-icon").first.wait_for()
+    page.outside.clear()
+    frame.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_timeout(1000)
+    assert page.outside == []
