@@ -20,7 +20,7 @@ from asset_map import __version__
 from asset_map._errors import AssetMapError
 from asset_map.analysis.areas import assign_areas
 from asset_map.analysis.summary import count_by_type
-from asset_map.i18n import DEFAULT_LANG
+from asset_map.i18n import DEFAULT_LANG, t
 from asset_map.io import join_figures, read_areas, read_assets, read_talents
 from asset_map.model import KEY_FIGURES, LANGS, catalogue
 from asset_map.render.map import build_map, map_html
@@ -100,7 +100,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
         width = max((len(cat.types[k].label(args.lang)) for k in counts), default=10)
         for key, n in counts.items():
             print(f"{cat.types[key].label(args.lang):<{width}}  {n:>6}")
-        print(f"{'Totaal' if args.lang == 'nl' else 'Total':<{width}}  {len(assets.frame):>6}")
+        print(f"{t('cli.total', args.lang):<{width}}  {len(assets.frame):>6}")
         for note in notes:
             print(f"note: {note}", file=sys.stderr)
         print(f"wrote {args.out}", file=sys.stderr)

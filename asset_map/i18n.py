@@ -101,6 +101,11 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "about.licence": {"nl": "Licentie", "en": "Licence"},
     "about.year": {"nl": "Jaar", "en": "Year"},
     "about.counts": {"nl": "Wat is er geladen?", "en": "What is loaded?"},
+    "notes.header": {
+        "nl": "{n} meldingen bij het laden van de gegevens",
+        "en": "{n} notes from loading the data",
+    },
+    "cli.total": {"nl": "Totaal", "en": "Total"},
     "error.load": {
         "nl": "De gegevens konden niet worden geladen. Wat er mis is:",
         "en": "The data could not be loaded. What is wrong:",

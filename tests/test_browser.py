@@ -41,14 +41,16 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
+def app_url(tmp_path_factory) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    log_path = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    log = log_path.open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -61,11 +63,13 @@ def app_url() -> Iterator[str]:
             time.sleep(0.3)
     else:
         proc.kill()
-        out = proc.stdout.read().decode() if proc.stdout else ""
-        raise RuntimeError(f"streamlit did not start:\n{out}")
+        proc.wait()
+        log.close()
+        raise RuntimeError(f"streamlit did not start:\n{log_path.read_text()}")
     yield url
     proc.terminate()
     proc.wait(timeout=20)
+    log.close()
 
 
 @pytest.fixture(scope="module")
@@ -135,6 +139,7 @@ def test_toggling_a_layer_off_hides_its_markers(offline_page, app_url):
     frame = _map(page)
     layer = frame.locator('[data-layer="speelplek"]')
     assert layer.count() > 0
+    frame.locator(".leaflet-control-layers").hover()  # the layers button opens on hover
     checkbox = frame.locator(".leaflet-control-layers-overlays label", has_text="Speelplek")
     checkbox.locator("input").uncheck()
     page.wait_for_timeout(500)
@@ -151,7 +156,7 @@ def test_basemap_none_makes_no_request_outside_the_app(offline_page, app_url):
     _map(page)
     page.outside.clear()
     sidebar = page.locator('[data-testid="stSidebar"]')
-    sidebar.get_by_text("OpenStreetMap", exact=True).click()
+    sidebar.get_by_role("combobox", name="Achtergrondkaart").click()
     page.get_by_role("option", name="Geen (werkt zonder internet)").click()
     page.wait_for_timeout(1500)
     frame = _map(page)

@@ -12,8 +12,8 @@ import html
 from collections.abc import Sequence
 
 import pandas as pd
-from branca.element import CssLink, Element, JavascriptLink, MacroElement
-from folium.elements import ElementAddToElement
+from branca.element import Element, MacroElement
+from folium.elements import ElementAddToElement, JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
@@ -41,6 +41,7 @@ MAP_CSS = """
 .am-legend{background:rgba(255,255,255,.93);padding:8px 10px;border-radius:6px;
  box-shadow:0 0 4px rgba(0,0,0,.35);font:12px/1.5 sans-serif;max-height:60vh;overflow:auto}
 .am-legend h4{margin:0 0 4px;font-size:13px}
+.am-legend summary{cursor:pointer;font-size:13px;margin-bottom:2px}
 .am-legend .am-sw{display:inline-flex;align-items:center;justify-content:center;width:18px;
  height:18px;border-radius:50%;margin-right:6px;font-size:10px;vertical-align:middle}
 .am-legend .am-box{display:inline-block;width:14px;height:12px;margin-right:6px;
@@ -87,10 +88,6 @@ class VerbatimMacroElement(MacroElement):
             macro = module.get(part)
             if macro is not None:
                 target.add_child(_Verbatim(macro(self, kwargs)), name=self.get_name())
-        for link_name, url in getattr(self, "default_js", []):
-            figure.header.add_child(JavascriptLink(url), name=link_name)
-        for link_name, url in getattr(self, "default_css", []):
-            figure.header.add_child(CssLink(url), name=link_name)
         if isinstance(self, Layer) and self.show:
             self.add_child(
                 ElementAddToElement(
@@ -123,8 +120,11 @@ def esc_series(values: pd.Series) -> list[str]:
     return text.fillna("").tolist()
 
 
-class PointLayer(VerbatimMacroElement, Layer):
+class PointLayer(JSCSSMixin, VerbatimMacroElement, Layer):
     """A toggleable layer of points, drawn and clustered in the browser.
+
+    A ``JSCSSMixin``, so both folium and ``st_folium`` (which collects the links of such
+    elements) load Leaflet.markercluster from our local files.
 
     Parameters
     ----------

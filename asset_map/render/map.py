@@ -126,7 +126,8 @@ def build_map(
         _legend_html(present, lang=lang, choropleth=choropleth, classes=classes,
                      talents=n_talent_buurten > 0)
     ).add_to(fmap)
-    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+    # Collapsed to the usual layers button: the legend already names every type.
+    folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
     if attribution:
         _Attribution(esc(attribution)).add_to(fmap)
     bounds = _bounds(areas, assets)
@@ -310,7 +311,7 @@ def _legend_html(
     present: list[tuple[AssetType, int]], *, lang: Lang, choropleth: str | None,
     classes: Classes | None, talents: bool,
 ) -> str:
-    parts = [f"<h4>{esc(t('legend.title', lang))}</h4>"]
+    parts = [f"<details open><summary><b>{esc(t('legend.title', lang))}</b></summary>"]
     for asset_type, n in present:
         parts.append(f"<div>{_swatch(asset_type)}{esc(asset_type.label(lang))} ({n})</div>")
     if any(a.meeting_place for a, _ in present):
@@ -330,6 +331,7 @@ def _legend_html(
                          f"{esc(format_number(lo, unit, lang))} – {esc(format_number(hi, unit, lang))}</div>")
         parts.append(f"<div><span class='am-box' style='background:{NO_DATA_COLOR}'></span>"
                      f"{esc(t('legend.no_data', lang))}</div>")
+    parts.append("</details>")
     return "".join(parts)
 
 

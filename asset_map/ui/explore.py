@@ -94,6 +94,9 @@ def counts(ws: Workspace, filters: Filters) -> None:
     if assets.empty:
         st.info(tr("counts.none"))
         return
+    outside = int(assets["buurt_code"].isna().sum())
+    if outside and not (filters.wijken or filters.buurten):
+        st.caption(tr("counts.outside", n=outside))
     table = count_table(assets, lang)
     table = table.assign(type=table["icon"] + " " + table["type"]).drop(columns="icon")
     st.dataframe(
@@ -113,4 +116,4 @@ def asset_map(ws: Workspace, filters: Filters) -> None:
         areas, assets, talents=talents, lang=lang, basemap=filters.basemap,
         choropleth=filters.choropleth, vendor_base=vendor.APP_STATIC_BASE, attribution=label,
     )
-    st_folium(fmap, returned_objects=[], use_container_width=True, height=620, key="explore_map")
+    st_folium(fmap, returned_objects=[], use_container_width=True, height=680, key="explore_map")

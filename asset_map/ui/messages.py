@@ -18,7 +18,7 @@ def demo_banner(ws: Workspace) -> None:
 def load_notes(ws: Workspace) -> None:
     """List what the importers repaired or dropped, folded away."""
     if ws.notes:
-        with st.expander(f"{len(ws.notes)} notes"):
+        with st.expander(tr("notes.header", n=len(ws.notes))):
             for note in ws.notes:
                 st.text(note)
 
