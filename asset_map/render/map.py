@@ -217,7 +217,7 @@ def _add_boundaries(
     classes: Classes | None,
 ) -> None:
     """Wijk boundaries (lines) and buurt boundaries (optionally filled by a key figure)."""
-    drawn = areas[areas["level"].isin(["wijk", "buurt"])].copy()
+    drawn = areas[areas["level"].isin(["wijk", "buurt"]) & ~areas.geometry.is_empty].copy()
     if drawn.empty:
         return
     simplified = drawn.to_crs(WORK_CRS).geometry.simplify(SIMPLIFY_M).to_crs(drawn.crs)
@@ -264,7 +264,8 @@ def _area_tooltip(row: pd.Series, lang: Lang) -> str:
 def _add_talents(fmap: folium.Map, talents: pd.DataFrame, areas: gpd.GeoDataFrame, *, lang: Lang) -> int:
     """Talents as counts per buurt at the buurt's inner point; groups under 3 show '<3'."""
     counts = talents_per_buurt(talents)
-    buurten = areas[(areas["level"] == "buurt") & areas["code"].isin(counts.index)]
+    buurten = areas[(areas["level"] == "buurt") & areas["code"].isin(counts.index)
+                    & ~areas.geometry.is_empty]
     if buurten.empty:
         return 0
     points = buurten.to_crs(WORK_CRS).geometry.representative_point().to_crs(buurten.crs)

@@ -1,0 +1,258 @@
+"""Read assets (places on the map) from a file into the canonical asset layer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from asset_map._errors import AssetMapError, SchemaError
+from asset_map.crs import STORAGE_CRS, to_storage_crs
+from asset_map.io.formats import (
+    ImportResult,
+    RawLayer,
+    list_some,
+    parse_numbers,
+    plural,
+    raise_problems,
+    read_raw,
+    text_cell,
+    text_series,
+    unique_ids,
+)
+from asset_map.io.hygiene import clean_points, feature_labels, outside_nl_problem
+from asset_map.io.mapping import Mapping, TypeSpec, load_mapping, norm_value, resolve_columns
+from asset_map.model import ASSET_COLUMNS, COLUMN_ALIASES, catalogue
+
+OURS = [c for c in ASSET_COLUMNS if c != "geometry"]
+#: Accepted spellings of the two statuses.
+STATUS_WORDS = {
+    "existing": "existing", "bestaand": "existing", "bestaat": "existing",
+    "planned": "planned", "gepland": "planned", "plan": "planned",
+}
+FALLBACK_TYPE = "overig"
+
+
+def read_assets(
+    path: str | Path,
+    *,
+    mapping: Mapping | str | Path | None = None,
+    crs: str | None = None,
+    source: str | None = None,
+    layer: str | None = None,
+) -> ImportResult:
+    """Read assets from GeoJSON, GeoPackage, zipped Shapefile or CSV.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file; its format follows from the extension.
+    mapping : Mapping or str or Path, optional
+        A mapping file, a preset name (e.g. ``"deventer_wijkteams"``) or a loaded
+        :class:`~asset_map.io.mapping.Mapping`. Without one, our column names and the
+        aliases in ``model.COLUMN_ALIASES`` are used and ``type`` values are matched
+        against the asset type catalogue.
+    crs : str, optional
+        The CRS of a file that does not say its own (e.g. ``"EPSG:28992"``).
+    source : str, optional
+        The ``source`` of every asset, overriding the file and the mapping.
+    layer : str, optional
+        The layer of a GeoPackage (or Shapefile in a zip).
+
+    Returns
+    -------
+    ImportResult
+        ``frame`` has ``model.ASSET_COLUMNS`` (one point per asset, EPSG:4326); ``notes``
+        say what was dropped, repaired or assumed.
+
+    Raises
+    ------
+    AssetMapError
+        A subclass naming the file, row and column when the file is refused.
+    """
+    loaded = load_mapping(mapping) if mapping is not None else None
+    raw = read_raw(path, crs=crs, layer=layer)
+    notes = list(raw.notes)
+    spec = loaded.section("assets", raw.path.name, notes) if loaded else None
+    mapping_name = loaded.name if loaded else ""
+    found, column_notes = resolve_columns(spec, raw.frame.columns, OURS, mapping_name=mapping_name)
+    notes += column_notes
+    if "name" not in found:
+        raise SchemaError(
+            f"{raw.path.name}: no name column. Found the columns: "
+            f"{', '.join(map(str, raw.frame.drop(columns='geometry').columns)) or 'none'}. "
+            f"Call the column 'name' (or {', '.join(COLUMN_ALIASES['name'])}), or map it in a "
+            "mapping file: [assets.columns] name = \"<your column>\"."
+        )
+    names = [text_cell(v) for v in raw.frame[found["name"]]]
+    labels = feature_labels(raw, names)
+    problems: list[AssetMapError] = []
+    types = _types(raw, found, spec.type if spec else None, labels, mapping_name, problems, notes)
+    columns: dict[str, list | np.ndarray] = {
+        "id": _ids(raw, found, labels, notes),
+        "name": names,
+        "type": types,
+        "status": _statuses(raw, found.get("status"), problems),
+        "capacity": _capacities(raw, found.get("capacity"), problems),
+    }
+    for column in ("description", "address", "tags", "source"):
+        their = found.get(column)
+        columns[column] = raw.frame[their].tolist() if their else [None] * len(raw.frame)
+    columns["source"] = _sources(
+        list(columns["source"]), source, spec.source if spec else None, raw
+    )
+    unnamed = [i for i, name in enumerate(names) if name is None]
+    for i in unnamed:
+        key = types[i]
+        names[i] = catalogue().types[key].label_nl if key else None
+    if unnamed:
+        notes.append(
+            f"No name for {plural(len(unnamed), 'asset')}; named after the type: "
+            f"{list_some([labels[i] for i in unnamed])}."
+        )
+    storage = to_storage_crs(raw.frame, raw.path.name)
+    outside = outside_nl_problem(raw, storage, labels)
+    if outside is not None:
+        problems.append(outside)
+    raise_problems(problems)
+    frame = gpd.GeoDataFrame(
+        {c: _canonical(c, columns[c]) for c in OURS},
+        geometry=storage.geometry.to_numpy(),
+        crs=STORAGE_CRS,
+    )
+    frame, geometry_notes = clean_points(frame, labels)
+    return ImportResult(frame.reset_index(drop=True)[ASSET_COLUMNS], notes + geometry_notes)
+
+
+def _canonical(column: str, values: list | np.ndarray) -> pd.Series:
+    if column == "capacity":
+        return pd.Series(values, dtype="float64")
+    return text_series(list(values))
+
+
+def _types(
+    raw: RawLayer,
+    found: dict[str, str],
+    spec: TypeSpec | None,
+    labels: list[str],
+    mapping_name: str,
+    problems: list[AssetMapError],
+    notes: list[str],
+) -> list[str | None]:
+    """Return the type key of every row; unknown types become problems."""
+    keys = ", ".join(catalogue().types)
+    if spec is not None:
+        return _mapped_types(raw, spec, mapping_name, problems, notes)
+    their = found.get("type")
+    if their is None:
+        notes.append(
+            f"{raw.path.name} has no type column; all {len(raw.frame)} assets are typed "
+            f"'{FALLBACK_TYPE}'. Give a mapping file to type them."
+        )
+        return [FALLBACK_TYPE] * len(raw.frame)
+    types: list[str | None] = []
+    blank = []
+    for i, value in enumerate(raw.frame[their]):
+        text = text_cell(value)
+        asset_type = catalogue().type_for(text) if text else None
+        if text is None:
+            blank.append(labels[i])
+            types.append(FALLBACK_TYPE)
+        elif asset_type is None:
+            problems.append(SchemaError(
+                f"{raw.where(i, their)}: unknown asset type '{text}'. Add it to a mapping file "
+                f"under [assets.type.{their}] (\"{text}\" = \"<type key>\") or use one of: {keys}."
+            ))
+            types.append(None)
+        else:
+            types.append(asset_type.key)
+    if blank:
+        notes.append(
+            f"No type for {plural(len(blank), 'asset')}; typed '{FALLBACK_TYPE}': "
+            f"{list_some(blank)}."
+        )
+    return types
+
+
+def _mapped_types(
+    raw: RawLayer,
+    spec: TypeSpec,
+    mapping_name: str,
+    problems: list[AssetMapError],
+    notes: list[str],
+) -> list[str | None]:
+    by_lower = {str(c).lower(): str(c) for c in raw.frame.columns}
+    absent = sorted(c for c in spec.used_columns() if c not in by_lower)
+    if absent:
+        notes.append(
+            f"Mapping '{mapping_name}' looks for the type in column(s) {', '.join(absent)}, "
+            f"which {raw.path.name} does not have."
+        )
+    present = [c for c in spec.used_columns() if c in by_lower]
+    cells = {c: [norm_value(v) for v in raw.frame[by_lower[c]]] for c in present}
+    types: list[str | None] = []
+    for i in range(len(raw.frame)):
+        row = {c: cells[c][i] for c in present}
+        key = spec.lookup(row)
+        if key is None:
+            seen = [f"{by_lower[c]} '{row[c]}'" for c in spec.columns if row.get(c)]
+            table = spec.columns[0] if spec.columns else "<column>"
+            problems.append(SchemaError(
+                f"{raw.where(i)}: mapping '{mapping_name}' gives no asset type for "
+                f"{', '.join(seen) or 'empty values'}. Add the value under "
+                f"[assets.type.{table}], add a rule, or set default = \"{FALLBACK_TYPE}\" "
+                f"under [assets.type]. Type keys: {', '.join(catalogue().types)}."
+            ))
+        types.append(key)
+    return types
+
+
+def _ids(raw: RawLayer, found: dict[str, str], labels: list[str], notes: list[str]) -> list[str]:
+    """Return unique ids: the file's, the row number where missing, duplicates renumbered."""
+    if "id" not in found:
+        notes.append(f"{raw.path.name} has no id column; the assets are numbered by "
+                     f"{raw.row_label}.")
+        given: list[str | None] = [str(n) for n in raw.rows]
+    else:
+        given = [text_cell(v) for v in raw.frame[found["id"]]]
+    ids, id_notes = unique_ids(given, raw.rows, labels, raw.row_label)
+    notes += id_notes
+    return ids
+
+
+def _statuses(raw: RawLayer, their: str | None, problems: list[AssetMapError]) -> list[str]:
+    if their is None:
+        return ["existing"] * len(raw.frame)
+    out = []
+    for i, value in enumerate(raw.frame[their]):
+        text = (text_cell(value) or "existing").lower()
+        if text not in STATUS_WORDS:
+            problems.append(SchemaError(
+                f"{raw.where(i, their)}: unknown status '{text}'. Use 'existing' (bestaand) or "
+                "'planned' (gepland), or leave it empty for existing."
+            ))
+        out.append(STATUS_WORDS.get(text, "existing"))
+    return out
+
+
+def _capacities(raw: RawLayer, their: str | None, problems: list[AssetMapError]) -> np.ndarray:
+    if their is None:
+        return np.full(len(raw.frame), np.nan)
+    values, bad = parse_numbers(raw.frame[their].tolist())
+    problems.extend(
+        SchemaError(f"{raw.where(i, their)}: capacity '{raw.frame[their].iloc[i]}' is not a "
+                    "number. Give the number of people the place holds, or leave it empty.")
+        for i in bad
+    )
+    return values
+
+
+def _sources(
+    values: list, override: str | None, default: str | None, raw: RawLayer
+) -> list[str | None]:
+    if override is not None:
+        return [override] * len(values)
+    fallback = default or raw.path.name
+    return [text_cell(v) or fallback for v in values]

@@ -1,0 +1,232 @@
+"""Join a CSV of key figures (CBS Kerncijfers wijken en buurten) onto areas by their code.
+
+The CSV may use our column names (``inhabitants``, ``pct_65_plus``, ...), their aliases, or
+CBS's OData measure names, which carry a numeric suffix that differs between years
+(``AantalInwoners_5``, ``k_65JaarOfOuder_12``, ``HuishoudensTotaal_28`` in 2019 but ``_29`` in
+2024). Percentages are derived from counts when only counts are given. Figures CBS marks as
+secret or unknown (``.``, empty, negative sentinels such as -99997) become missing, never 0.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from asset_map._errors import AssetMapError, SchemaError
+from asset_map._errors import where as _where
+from asset_map.crs import require_crs
+from asset_map.io.formats import (
+    ImportResult,
+    list_some,
+    parse_numbers,
+    plural,
+    raise_problems,
+    read_table,
+    text_cell,
+)
+from asset_map.model import AREA_LEVELS, COLUMN_ALIASES, KEY_FIGURES, area_level_of
+
+#: Columns that hold the area code, in the order they are tried (lower case).
+CODE_COLUMNS = ("code", "regiocode", "wijkenenbuurten", "codering_3")
+COUNT_65 = "count_65_plus"
+COUNT_SINGLE = "count_single_households"
+#: CBS OData measure names without their numeric suffix (lower case) -> what they hold.
+CBS_MEASURES = {
+    "aantalinwoners": "inhabitants",
+    "k_65jaarofouder": COUNT_65,
+    "huishoudenstotaal": "households",
+    "eenpersoonshuishoudens": COUNT_SINGLE,
+    "oppervlakteland": "land_area_ha",
+}
+#: Percentages derived from counts: column -> (numerator, denominator).
+DERIVED = {
+    "pct_65_plus": (COUNT_65, "inhabitants"),
+    "pct_single_households": (COUNT_SINGLE, "households"),
+}
+
+
+def figure_values(
+    cells: Sequence[object],
+    locate: Callable[[int], str],
+    column: str,
+    file_name: str,
+    problems: list[AssetMapError],
+) -> tuple[np.ndarray, list[str]]:
+    """Parse one key-figure column; secret marks and negative sentinels become NaN.
+
+    Parameters
+    ----------
+    cells : sequence
+        The column's cells.
+    locate : callable
+        Position -> ``"file, row 3, column 'x'"`` for messages.
+    column : str
+        The column's name in the file, for the note.
+    file_name : str
+        The file's name, for the note.
+    problems : list
+        Cells that are not numbers are appended here as :class:`SchemaError`.
+
+    Returns
+    -------
+    ndarray, list of str
+        The values, and a note when negative values were read as missing.
+    """
+    values, bad = parse_numbers(cells)
+    problems.extend(
+        SchemaError(f"{locate(i)}: '{cells[i]}' is not a number. Use a number, or leave the cell "
+                    "empty (or '.') when the figure is unknown.")
+        for i in bad
+    )
+    negative = np.flatnonzero(values < 0)
+    notes = []
+    if len(negative):
+        values[negative] = np.nan
+        notes.append(
+            f"Read {plural(len(negative), 'negative value')} in column '{column}' of "
+            f"{file_name} as missing (CBS marks secret or unknown figures with negative numbers)."
+        )
+    return values, notes
+
+
+def figure_columns(columns: Iterable[object]) -> tuple[dict[str, str], list[str]]:
+    """Return what each usable column holds (our name or a count) -> the file's column."""
+    ours = {name: key for key in KEY_FIGURES for name in (key, *COLUMN_ALIASES.get(key, ()))}
+    found: dict[str, str] = {}
+    notes = []
+    for column in map(str, columns):
+        low = column.lower()
+        target = ours.get(low) or CBS_MEASURES.get(re.sub(r"_\d+$", "", low))
+        if target is None:
+            continue
+        if target in found:
+            notes.append(f"Both '{found[target]}' and '{column}' hold {target}; used the first.")
+            continue
+        found[target] = column
+    return found, notes
+
+
+def join_figures(
+    areas: gpd.GeoDataFrame, figures_path: str | Path, *, code_column: str | None = None
+) -> ImportResult:
+    """Return a copy of ``areas`` with the key figures of a CSV joined on by area code.
+
+    Parameters
+    ----------
+    areas : GeoDataFrame
+        Canonical areas (``model.AREA_COLUMNS``), e.g. from :func:`read_areas`.
+    figures_path : str or Path
+        A CSV with a code column (``code``, ``regiocode``, ``WijkenEnBuurten`` or
+        ``Codering_3``) and key-figure columns.
+    code_column : str, optional
+        The CSV's code column, when it has another name.
+
+    Returns
+    -------
+    ImportResult
+        ``frame`` is the areas with the figures of every area the CSV has a row for; the
+        notes name areas without a row and rows without an area.
+
+    Raises
+    ------
+    SchemaError
+        When the CSV has no code or key-figure column, holds a code twice, a figure is not a
+        number, or no code matches an area.
+    """
+    require_crs(areas, "areas")
+    if "code" not in areas.columns:
+        raise SchemaError("The areas have no 'code' column; read them with read_areas first.")
+    table = read_table(figures_path)
+    name = table.path.name
+    by_lower = {str(c).lower(): str(c) for c in table.frame.columns}
+    found_columns = ", ".join(map(str, table.frame.columns))
+    if code_column is not None and code_column not in table.frame.columns:
+        raise SchemaError(f"{name}: no column '{code_column}'. Found the columns: {found_columns}.")
+    code_col = code_column or next((by_lower[c] for c in CODE_COLUMNS if c in by_lower), None)
+    if code_col is None:
+        raise SchemaError(
+            f"{name}: no code column. Found the columns: {found_columns}. Name it one of "
+            "code, regiocode, WijkenEnBuurten, Codering_3, or give code_column."
+        )
+    targets, notes = figure_columns(table.frame.columns)
+    if not targets:
+        raise SchemaError(
+            f"{name}: no key-figure columns. Found the columns: {found_columns}. Use our names "
+            f"({', '.join(KEY_FIGURES)}) or CBS's (AantalInwoners_5, k_65JaarOfOuder_12, "
+            "HuishoudensTotaal_28, Eenpersoonshuishoudens_29, OppervlakteLand_111)."
+        )
+    notes = table.notes + notes
+    problems: list[AssetMapError] = []
+    codes = [(text_cell(v) or "").upper() for v in table.frame[code_col]]
+    first: dict[str, int] = {}
+    for i, code in enumerate(codes):
+        if code and code in first:
+            problems.append(SchemaError(
+                f"{_where(table.path, row=int(table.rows[i]), column=code_col)}: code '{code}' "
+                f"is also in row {table.rows[first[code]]}. Keep one row per area."
+            ))
+        first.setdefault(code, i)
+    values = {}
+    for target, column in targets.items():
+        def locate(i: int, column: str = column) -> str:
+            return _where(table.path, row=int(table.rows[i]), column=column)
+
+        values[target], figure_notes = figure_values(
+            table.frame[column].tolist(), locate, column, name, problems
+        )
+        notes += figure_notes
+    raise_problems(problems)
+    for pct, (count, total) in DERIVED.items():
+        if pct not in values and count in values and total in values:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = 100.0 * values[count] / values[total]
+            values[pct] = np.where(values[total] > 0, ratio, np.nan)
+    provided = [k for k in KEY_FIGURES if k in values]
+    figures = pd.DataFrame({k: values[k] for k in provided}, index=codes)
+    figures = figures[figures.index != ""]
+    out = areas.copy()
+    matched = out["code"].isin(figures.index)
+    if not matched.any():
+        raise SchemaError(
+            f"{name}: none of its {len(figures)} codes matches one of the {len(out)} areas "
+            f"(e.g. '{figures.index[0] if len(figures) else ''}' against "
+            f"'{out['code'].iloc[0] if len(out) else ''}'). Check that the figures are for the "
+            "same gemeente, level and year as the areas."
+        )
+    for key in provided:
+        out[key] = out[key].astype("float64") if key in out.columns else np.nan
+        out.loc[matched, key] = out.loc[matched, "code"].map(figures[key]).astype("float64")
+    notes += _join_notes(out, figures.index, matched, name)
+    return ImportResult(out, notes)
+
+
+def _join_notes(out: gpd.GeoDataFrame, codes: pd.Index, matched: pd.Series, name: str) -> list[str]:
+    notes = []
+    without = out.loc[~matched, "code"].astype(str).tolist()
+    if without:
+        notes.append(f"No row in {name} for {plural(len(without), 'area')}: {list_some(without)}.")
+    levels = set(out.get("level", out["code"].map(area_level_of)).dropna())
+    area_codes = set(out["code"])
+    other: dict[str, int] = {}
+    unmatched = []
+    for code in codes:
+        if code in area_codes:
+            continue
+        level = area_level_of(code)
+        if level in levels or level is None:
+            unmatched.append(code)
+        else:
+            other[level] = other.get(level, 0) + 1
+    if other:
+        counts = ", ".join(f"{level}: {other[level]}" for level in AREA_LEVELS if level in other)
+        notes.append(f"Skipped the rows of {name} for other levels ({counts}).")
+    if unmatched:
+        notes.append(
+            f"No area for {plural(len(unmatched), 'row')} of {name}: {list_some(unmatched)}."
+        )
+    return notes

@@ -1,0 +1,525 @@
+"""Raw readers, one per file format: the file's own columns, a geometry and a CRS.
+
+Nothing here knows our schema. Each reader returns a :class:`RawLayer` (or a
+:class:`Table` for plain CSV) that keeps, per row, the number a user sees in the file
+(CSV rows count the header as row 1; features count from 1), so that every later message
+can say where a problem is.
+
+A file that cannot be read is refused whole with an :class:`~asset_map._errors.ImportFormatError`
+or a :class:`~asset_map._errors.CRSError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+import shapely.errors
+import shapely.geometry
+from pyproj import CRS
+
+from asset_map._errors import AssetMapError, CRSError, ImportFormatError, ProblemList, SchemaError
+from asset_map._errors import where as _where
+from asset_map.crs import RD_NEW, WGS84, parse_crs
+
+GEOJSON_SUFFIXES = (".geojson", ".json")
+CSV_SUFFIXES = (".csv", ".txt")
+SUFFIXES = (*GEOJSON_SUFFIXES, ".gpkg", ".zip", ".shp", *CSV_SUFFIXES)
+
+#: CSV coordinate columns (lower case). Latitude/longitude imply WGS84; the RD names imply
+#: RD New; plain x/y need the CRS from the user.
+LAT_NAMES = ("lat", "latitude", "breedtegraad", "y_wgs84")
+LON_NAMES = ("lon", "lng", "long", "longitude", "lengtegraad", "x_wgs84")
+RD_PAIRS = (("rd_x", "rd_y"), ("x_rd", "y_rd"))
+PLAIN_PAIRS = (("x", "y"), ("xcoord", "ycoord"))
+#: Cell texts that mean "no value" in a number column ("." and "x" are CBS's marks for
+#: secret or unknown figures).
+MISSING_TEXT = frozenset({"", ".", "x"})
+#: How many items a message or note names before it says "and N more".
+SHOWN = 5
+GIVE_CRS = "give the CRS, e.g. --crs EPSG:28992 for RD New (or crs='EPSG:28992' in Python)"
+
+
+@dataclass
+class ImportResult:
+    """What an importer returns: the canonical frame and what it repaired, dropped or assumed.
+
+    Attributes
+    ----------
+    frame : GeoDataFrame or DataFrame
+        Canonical columns (``model.ASSET_COLUMNS``, ``model.AREA_COLUMNS`` or
+        ``model.TALENT_COLUMNS``), geometry in EPSG:4326.
+    notes : list of str
+        One line of plain English per thing repaired, dropped or assumed, naming the feature.
+    """
+
+    frame: gpd.GeoDataFrame | pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Table:
+    """A CSV file as text cells, with the spreadsheet row number of every data row."""
+
+    frame: pd.DataFrame
+    path: Path
+    rows: np.ndarray
+    notes: list[str]
+
+
+@dataclass
+class RawLayer:
+    """A geodata file with its own columns, a geometry column and a CRS (never None)."""
+
+    frame: gpd.GeoDataFrame
+    path: Path
+    rows: np.ndarray
+    row_label: str
+    notes: list[str]
+
+    def where(self, i: int, column: str | None = None) -> str:
+        """Return ``"file, row 12, column 'x'"`` for positional row ``i``."""
+        return _where(self.path, row=int(self.rows[i]), column=column, row_label=self.row_label)
+
+
+def raise_problems(problems: Sequence[AssetMapError]) -> None:
+    """Raise the one problem, or a :class:`ProblemList` of several; do nothing if none."""
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise ProblemList(list(problems))
+
+
+def text_cell(value: object) -> str | None:
+    """Return a cell as trimmed text, or None when it is empty or missing."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def text_series(values: Sequence[object], index: pd.Index | None = None) -> pd.Series:
+    """Return cells as a text column (pandas ``str`` dtype, missing as NaN)."""
+    return pd.Series([text_cell(v) for v in values], index=index, dtype="str")
+
+
+def list_some(items: Sequence[str]) -> str:
+    """Return the first few items joined by commas, and how many more there are."""
+    shown = ", ".join(items[:SHOWN])
+    return shown + (f" and {len(items) - SHOWN} more" if len(items) > SHOWN else "")
+
+
+def plural(n: int, noun: str) -> str:
+    """Return ``"1 asset"`` or ``"2 assets"``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def unique_ids(
+    given: Sequence[str | None], rows: np.ndarray, labels: Sequence[str], row_label: str
+) -> tuple[list[str], list[str]]:
+    """Return unique ids: the given ones, the row number where missing, repeats renumbered.
+
+    Returns
+    -------
+    list of str, list of str
+        The ids and the notes (one per renumbered id, one for all missing ids).
+    """
+    notes = []
+    missing = [labels[i] for i, v in enumerate(given) if v is None]
+    if missing:
+        notes.append(f"No id for {plural(len(missing), row_label)}; numbered by {row_label}: "
+                     f"{list_some(missing)}.")
+    ids = [v if v is not None else str(rows[i]) for i, v in enumerate(given)]
+    taken, seen, out = set(ids), set(), []
+    for i, value in enumerate(ids):
+        new = value
+        if value in seen:
+            k = 2
+            while f"{value}-{k}" in taken:
+                k += 1
+            new = f"{value}-{k}"
+            taken.add(new)
+            notes.append(f"Renumbered {labels[i]}: its id '{value}' was already used; it is "
+                         f"now '{new}'.")
+        seen.add(new)
+        out.append(new)
+    return out, notes
+
+
+def parse_number(value: object) -> float:
+    """Return a cell as a float; NaN for missing. Accepts a Dutch decimal comma ("52,25").
+
+    Raises
+    ------
+    ValueError
+        When the text is not a number.
+    """
+    if value is None:
+        return float("nan")
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | float | np.integer | np.floating):
+        return float(value)
+    text = str(value).strip()
+    if text.lower() in MISSING_TEXT or text.lower() == "nan":
+        return float("nan")
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    return float(text)
+
+
+def parse_numbers(values: Sequence[object]) -> tuple[np.ndarray, list[int]]:
+    """Parse a column of cells; return the floats and the positions that are not numbers."""
+    out = np.full(len(values), np.nan)
+    bad = []
+    for i, value in enumerate(values):
+        try:
+            out[i] = parse_number(value)
+        except ValueError:
+            bad.append(i)
+    return out, bad
+
+
+def same_crs(a: CRS, b: CRS) -> bool:
+    """Return whether two CRSs are the same, axis order aside (OGC:CRS84 equals EPSG:4326)."""
+    return a == b or a.equals(b, ignore_axis_order=True)
+
+
+def resolve_crs(path: Path, file_crs: CRS | None, given: str | None, *, missing: str) -> CRS:
+    """Return the CRS of a file: its own, or the given one when it has none.
+
+    Raises
+    ------
+    CRSError
+        When there is none at all (``missing`` says why), or when the file's CRS and the
+        given one differ.
+    """
+    given_crs = parse_crs(given) if given is not None else None
+    if file_crs is None:
+        if given_crs is None:
+            raise CRSError(f"{path.name}: {missing}, so its CRS is unknown. Please {GIVE_CRS}.")
+        return given_crs
+    if given_crs is not None and not same_crs(file_crs, given_crs):
+        raise CRSError(
+            f"{path.name}: the file says its CRS is {file_crs.to_string()}, but "
+            f"{given_crs.to_string()} was given. Leave the CRS option out to use the file's "
+            "own, or fix the file."
+        )
+    return WGS84 if same_crs(file_crs, WGS84) else file_crs
+
+
+def read_raw(path: str | Path, *, crs: str | None = None, layer: str | None = None) -> RawLayer:
+    """Read a geodata file by its extension into a :class:`RawLayer`.
+
+    Parameters
+    ----------
+    path : str or Path
+        A .geojson/.json, .gpkg, .zip (zipped Shapefile), .shp or .csv/.txt file.
+    crs : str, optional
+        The CRS, for files that do not say theirs (CSV with plain x/y, a Shapefile
+        without .prj, a GeoJSON in RD New without a ``crs`` member).
+    layer : str, optional
+        The layer of a GeoPackage, or the Shapefile inside a zip; default the first.
+
+    Raises
+    ------
+    ImportFormatError
+        When the file is missing, empty, of an unknown kind or broken.
+    CRSError
+        When the CRS is unknown or conflicts with ``crs``.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ImportFormatError(
+            f"{path.name}: unknown file type '{path.suffix}'. Use one of: "
+            f"{', '.join(SUFFIXES)} (a Shapefile as a .zip holding .shp, .shx, .dbf and .prj)."
+        )
+    if not path.is_file():
+        raise ImportFormatError(f"{path.name}: file not found ({path}). Check the path.")
+    if path.stat().st_size == 0:
+        raise ImportFormatError(f"{path.name}: the file is empty.")
+    if suffix in GEOJSON_SUFFIXES:
+        raw = _read_geojson(path, crs)
+    elif suffix in CSV_SUFFIXES:
+        raw = _read_csv(path, crs)
+    elif suffix == ".zip":
+        raw = _read_zipped_shapefile(path, crs, layer)
+    else:
+        raw = _read_ogr(path, crs, layer)
+    if raw.frame.empty:
+        raise ImportFormatError(f"{path.name}: the file holds no features (no data rows).")
+    geometry = raw.frame.geometry
+    if (geometry.isna() | geometry.is_empty).all():
+        raise ImportFormatError(
+            f"{path.name}: none of the {len(raw.frame)} features has a geometry. "
+            "Add coordinates (or polygons) to the file."
+        )
+    return raw
+
+
+# --- GeoJSON ---------------------------------------------------------------------------------
+
+
+def _read_geojson(path: Path, crs: str | None) -> RawLayer:
+    text, notes = decode_text(path)
+    if not text.strip():
+        raise ImportFormatError(f"{path.name}: the file is empty.")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFormatError(
+            f"{path.name}: broken JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}. "
+            "Fix the file there (a missing comma, quote or bracket is the usual cause)."
+        ) from None
+    kind = data.get("type") if isinstance(data, dict) else type(data).__name__
+    if kind != "FeatureCollection":
+        raise ImportFormatError(
+            f"{path.name}: a GeoJSON FeatureCollection is expected, but the file holds "
+            f"'{kind}'. Export the layer as a FeatureCollection."
+        )
+    features = data.get("features")
+    if not isinstance(features, list) or not features:
+        raise ImportFormatError(f"{path.name}: the FeatureCollection has no features.")
+    props: list[dict] = []
+    geoms: list[object] = []
+    problems: list[AssetMapError] = []
+    for n, feature in enumerate(features, start=1):
+        here = _where(path, row=n, row_label="feature")
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            problems.append(ImportFormatError(f"{here}: not a GeoJSON Feature."))
+            continue
+        row = feature.get("properties") or {}
+        if not isinstance(row, dict):
+            problems.append(ImportFormatError(f"{here}: 'properties' is not an object."))
+            continue
+        if "id" in feature and "id" not in row:
+            row = {"id": feature["id"], **row}
+        props.append(row)
+        geoms.append(_shape(feature.get("geometry"), here, problems))
+    raise_problems(problems)
+    frame = gpd.GeoDataFrame(pd.DataFrame.from_records(props), geometry=geoms)
+    file_crs = _geojson_crs(path, data.get("crs"))
+    if file_crs is None and crs is None:
+        file_crs = WGS84  # RFC 7946: a GeoJSON without a crs member is WGS84.
+    frame = frame.set_crs(resolve_crs(path, file_crs, crs, missing="it has no CRS"))
+    rows = np.arange(1, len(frame) + 1)
+    return RawLayer(frame, path, rows, "feature", notes)
+
+
+def _shape(geometry: object, here: str, problems: list[AssetMapError]) -> object:
+    if geometry is None:
+        return None
+    try:
+        return shapely.force_2d(shapely.geometry.shape(geometry))
+    except (TypeError, ValueError, AttributeError, KeyError, shapely.errors.ShapelyError) as exc:
+        problems.append(ImportFormatError(f"{here}: broken geometry ({exc}). Fix or remove it."))
+        return None
+
+
+def _geojson_crs(path: Path, member: object) -> CRS | None:
+    if member is None:
+        return None
+    name = member.get("properties", {}).get("name") if isinstance(member, dict) else None
+    if not name:
+        raise CRSError(f"{path.name}: the 'crs' member has no name; remove it or name the CRS.")
+    try:
+        return parse_crs(name)
+    except CRSError as exc:
+        raise CRSError(f"{path.name}: {exc}") from None
+
+
+# --- GeoPackage and Shapefile (through GDAL) --------------------------------------------------
+
+
+def _read_ogr(
+    path: Path, crs: str | None, layer: str | None, source: str | None = None
+) -> RawLayer:
+    source = source or str(path)
+    notes: list[str] = []
+    try:
+        layers = [str(name) for name in pyogrio.list_layers(source)[:, 0]]
+    except pyogrio.errors.DataSourceError as exc:
+        raise ImportFormatError(f"{path.name}: cannot be read as geodata ({exc}).") from None
+    if not layers:
+        raise ImportFormatError(f"{path.name}: the file holds no layers.")
+    if layer is None:
+        layer = layers[0]
+        if len(layers) > 1:
+            notes.append(
+                f"{path.name} holds {len(layers)} layers ({', '.join(layers)}); read the first, "
+                f"'{layer}'. Choose another with the layer option."
+            )
+    elif layer not in layers:
+        raise ImportFormatError(
+            f"{path.name}: there is no layer '{layer}'. Layers: {', '.join(layers)}."
+        )
+    try:
+        frame = pyogrio.read_dataframe(source, layer=layer)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise ImportFormatError(f"{path.name}: layer '{layer}' cannot be read ({exc}).") from None
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise ImportFormatError(f"{path.name}: layer '{layer}' has no geometry column.")
+    file_crs = CRS.from_user_input(frame.crs) if frame.crs is not None else None
+    missing = "it has no .prj file" if path.suffix.lower() in (".zip", ".shp") else "it has no CRS"
+    frame = frame.set_crs(resolve_crs(path, file_crs, crs, missing=missing), allow_override=True)
+    rows = np.arange(1, len(frame) + 1)
+    return RawLayer(frame, path, rows, "feature", notes)
+
+
+def _read_zipped_shapefile(path: Path, crs: str | None, layer: str | None) -> RawLayer:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if not n.startswith("__MACOSX")]
+    except zipfile.BadZipFile:
+        raise ImportFormatError(f"{path.name}: not a valid zip file.") from None
+    shapefiles = [n for n in names if n.lower().endswith(".shp")]
+    if not shapefiles:
+        raise ImportFormatError(
+            f"{path.name}: the zip holds no .shp file (found: {', '.join(names) or 'nothing'}). "
+            "A zipped Shapefile needs the .shp, .shx, .dbf and .prj files of one layer."
+        )
+    stems = [n[:-4] for n in shapefiles]
+    notes = []
+    if layer is None:
+        chosen = shapefiles[0]
+        if len(shapefiles) > 1:
+            notes.append(
+                f"{path.name} holds {len(shapefiles)} Shapefiles; read the first, '{chosen}'. "
+                "Choose another with the layer option."
+            )
+    else:
+        matches = [s for s, stem in zip(shapefiles, stems, strict=True)
+                   if Path(stem).name == layer or s == layer]
+        if not matches:
+            raise ImportFormatError(
+                f"{path.name}: there is no Shapefile '{layer}' in the zip. "
+                f"Shapefiles: {', '.join(shapefiles)}."
+            )
+        chosen = matches[0]
+    raw = _read_ogr(path, crs, None, source=f"/vsizip/{path.resolve()}/{chosen}")
+    raw.notes[:0] = notes
+    return raw
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def decode_text(path: Path) -> tuple[str, list[str]]:
+    """Return a text file's content: UTF-8 (with or without BOM), else Windows-1252."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        note = f"{path.name} is not UTF-8; read it as Windows-1252 (cp1252)."
+        return data.decode("cp1252", errors="replace"), [note]
+
+
+def read_table(path: str | Path) -> Table:
+    """Read a CSV file (``,`` or ``;`` separated) into a frame of text cells.
+
+    Raises
+    ------
+    ImportFormatError
+        When the file is missing, empty, has no data rows, or a row has more cells than
+        the header has columns.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ImportFormatError(f"{path.name}: file not found ({path}). Check the path.")
+    text, notes = decode_text(path)
+    if not text.strip():
+        raise ImportFormatError(f"{path.name}: the file is empty.")
+    first_line = text.lstrip("\r\n").splitlines()[0]
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    start = next(i for i, rec in enumerate(records) if any(c.strip() for c in rec))
+    header = [c.strip() or f"column_{j + 1}" for j, c in enumerate(records[start])]
+    cells, rows, problems = [], [], []
+    for n, record in enumerate(records[start + 1 :], start=start + 2):
+        if not any(c.strip() for c in record):
+            continue
+        if len(record) > len(header):
+            problems.append(ImportFormatError(
+                f"{_where(path, row=n)}: {len(record)} cells but the header has {len(header)} "
+                f"columns. Quote cells that hold the separator '{delimiter}' "
+                "(a decimal comma in a comma-separated file is the usual cause)."
+            ))
+            continue
+        cells.append([c.strip() for c in record] + [""] * (len(header) - len(record)))
+        rows.append(n)
+    raise_problems(problems)
+    if not cells:
+        raise ImportFormatError(f"{path.name}: the file has a header but no data rows.")
+    frame = pd.DataFrame(cells, columns=header, dtype=object)
+    return Table(frame, path, np.array(rows), notes)
+
+
+def _pick(columns: dict[str, str], names: Sequence[str]) -> str | None:
+    return next((columns[n] for n in names if n in columns), None)
+
+
+def _read_csv(path: Path, crs: str | None) -> RawLayer:
+    table = read_table(path)
+    columns = {str(c).lower(): str(c) for c in table.frame.columns}
+    lat, lon = _pick(columns, LAT_NAMES), _pick(columns, LON_NAMES)
+    if (lat is None) != (lon is None):
+        have, need = (lat, LON_NAMES) if lat else (lon, LAT_NAMES)
+        raise ImportFormatError(
+            f"{path.name}: found the coordinate column '{have}' but not its partner. "
+            f"Add one of: {', '.join(need)}."
+        )
+    xcol: str | None = lon
+    ycol: str | None = lat
+    file_crs: CRS | None = WGS84
+    if lat is None or lon is None:
+        xcol = ycol = file_crs = None
+        for pairs, implied in ((RD_PAIRS, RD_NEW), (PLAIN_PAIRS, None)):
+            for xname, yname in pairs:
+                if xname in columns and yname in columns:
+                    xcol, ycol, file_crs = columns[xname], columns[yname], implied
+                    break
+            if xcol:
+                break
+        if xcol is None or ycol is None:
+            raise ImportFormatError(
+                f"{path.name}: no coordinate columns. Found the columns: "
+                f"{', '.join(map(str, table.frame.columns))}. Accepted names: latitude "
+                f"{'/'.join(LAT_NAMES)} with longitude {'/'.join(LON_NAMES)}; RD New "
+                f"{'/'.join(p[0] for p in RD_PAIRS)} with {'/'.join(p[1] for p in RD_PAIRS)}; "
+                "or x/y (xcoord/ycoord) together with the CRS."
+            )
+    missing = f"its coordinate columns '{xcol}' and '{ycol}' do not say which CRS they are in"
+    resolved = resolve_crs(path, file_crs, crs, missing=missing)
+    problems: list[AssetMapError] = []
+    coords = {}
+    for column in (xcol, ycol):
+        values, bad = parse_numbers(table.frame[column].tolist())
+        coords[column] = values
+        problems.extend(
+            SchemaError(
+                f"{_where(path, row=int(table.rows[i]), column=column)}: "
+                f"'{table.frame[column].iloc[i]}' is not a number. Write coordinates as "
+                "numbers with a decimal point or comma, e.g. 52.2553 or 52,2553."
+            )
+            for i in bad
+        )
+    raise_problems(problems)
+    x, y = coords[xcol], coords[ycol]
+    points = shapely.points(x, y)
+    points[np.isnan(x) | np.isnan(y)] = None
+    attributes = table.frame.drop(columns=[xcol, ycol])
+    frame = gpd.GeoDataFrame(attributes, geometry=points, crs=resolved)
+    return RawLayer(frame, path, table.rows, "row", table.notes)

@@ -1,0 +1,183 @@
+"""Read residents' talents from a CSV into the canonical talent table.
+
+Talents never hold contact data or a home location: columns that look like either (e-mail,
+phone, address, postcode, coordinates) are dropped on import and the notes say so. A
+talent's finest location is its ``buurt_code``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from asset_map._errors import AssetMapError, SchemaError
+from asset_map._errors import where as _where
+from asset_map.io.formats import ImportResult, raise_problems, read_table, text_cell, unique_ids
+from asset_map.model import TALENT_COLUMNS, WISHES, catalogue
+
+#: Other spellings of the talent columns (lower case).
+TALENT_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("fid", "nummer"),
+    "nickname": ("bijnaam", "roepnaam", "naam", "name"),
+    "categories": ("categorieen", "categorieën", "talenten", "talents", "categorie", "category"),
+    "description": ("beschrijving", "omschrijving", "toelichting"),
+    "wishes": ("wensen", "wish"),
+    "availability": ("beschikbaarheid", "beschikbaar"),
+    "buurt_code": ("buurtcode", "buurt"),
+    "status": (),
+}
+#: Columns that would hold contact data or a home location (lower case).
+PRIVATE_COLUMNS = frozenset({
+    "email", "e-mail", "e_mail", "mail", "emailadres", "telefoon", "telefoonnummer", "phone",
+    "tel", "mobiel", "adres", "address", "straat", "huisnummer", "postcode", "lat", "lon", "lng",
+    "latitude", "longitude", "x", "y", "geometry", "geboortedatum",
+})
+TALENT_STATUSES = ("pending", "approved", "rejected", "withdrawn")
+BUURT_CODE = re.compile(r"^BU\d{8}$")
+SEPARATORS = re.compile(r"[;,|]")
+Locate = Callable[[int, str], str]
+
+
+def read_talents(path: str | Path) -> ImportResult:
+    """Read talents from a CSV with the columns of ``model.TALENT_COLUMNS``.
+
+    ``categories`` and ``wishes`` hold several values separated by ``;`` (or ``,`` or
+    ``|``); categories may be keys or labels of ``catalogue().talent_categories``. A
+    missing ``status`` is ``pending``, so nothing reaches a public layer unapproved.
+
+    Returns
+    -------
+    ImportResult
+        ``frame`` is a pandas DataFrame with ``model.TALENT_COLUMNS`` (categories and wishes
+        as ``;``-joined keys).
+
+    Raises
+    ------
+    SchemaError
+        When the categories column is missing, or a category, wish, status or buurt code is
+        not known (naming row and column).
+    """
+    table = read_table(path)
+    frame, notes = table.frame, list(table.notes)
+    private = [c for c in frame.columns if str(c).strip().lower() in PRIVATE_COLUMNS]
+    if private:
+        frame = frame.drop(columns=private)
+        notes.append(
+            f"Dropped the column(s) {', '.join(private)} of {table.path.name}: talents never "
+            "hold contact data or a home location (only a buurt code)."
+        )
+    by_lower = {str(c).lower(): str(c) for c in frame.columns}
+    found = {}
+    for column in TALENT_COLUMNS:
+        for name in (column, *TALENT_ALIASES[column]):
+            if name in by_lower:
+                found[column] = by_lower[name]
+                break
+    if "categories" not in found:
+        raise SchemaError(
+            f"{table.path.name}: no categories column. Found the columns: "
+            f"{', '.join(map(str, frame.columns))}. Add 'categories' with talent keys such as "
+            f"{', '.join(list(catalogue().talent_categories)[:3])} separated by ';'."
+        )
+    problems: list[AssetMapError] = []
+
+    def cells(column: str) -> list[str | None]:
+        their = found.get(column)
+        return [text_cell(v) for v in frame[their]] if their else [None] * len(frame)
+
+    def locate(i: int, column: str) -> str:
+        return _where(table.path, row=int(table.rows[i]), column=found[column])
+
+    labels = [f"row {n}" for n in table.rows]
+    ids, id_notes = unique_ids(cells("id"), table.rows, labels, "row")
+    notes += id_notes
+    category_words = _category_words()
+    wish_words = {_word(w): w for w in WISHES}
+    out = {
+        "id": ids,
+        "nickname": cells("nickname"),
+        "categories": _keys(cells("categories"), category_words, "talent category",
+                            lambda i: locate(i, "categories"), problems),
+        "description": cells("description"),
+        "wishes": _keys(cells("wishes"), wish_words, "wish",
+                        lambda i: locate(i, "wishes"), problems),
+        "availability": cells("availability"),
+        "buurt_code": _buurt_codes(cells("buurt_code"), locate, problems),
+        "status": _statuses(cells("status"), locate, problems),
+    }
+    raise_problems(problems)
+    result = pd.DataFrame({c: pd.Series(out[c], dtype="str") for c in TALENT_COLUMNS})
+    return ImportResult(result, notes)
+
+
+def _category_words() -> dict[str, str]:
+    words: dict[str, str] = {}
+    for key, (label_nl, label_en) in catalogue().talent_categories.items():
+        for word in (key, label_nl, label_en):
+            words.setdefault(_word(word), key)
+    return words
+
+
+def _word(text: str) -> str:
+    """Return a category or wish as compared: lower case, underscores as spaces."""
+    return " ".join(text.lower().replace("_", " ").split())
+
+
+def _keys(
+    values: list[str | None],
+    words: dict[str, str],
+    what: str,
+    locate: Callable[[int], str],
+    problems: list[AssetMapError],
+) -> list[str | None]:
+    """Split ``;``-separated values and map each to its key; unknown ones are problems."""
+    allowed = ", ".join(dict.fromkeys(words.values()))
+    out = []
+    for i, value in enumerate(values):
+        keys = []
+        for part in SEPARATORS.split(value or ""):
+            word = _word(part)
+            if not word:
+                continue
+            if word not in words:
+                problems.append(SchemaError(
+                    f"{locate(i)}: unknown {what} '{part.strip()}'. Use one of: {allowed} "
+                    "(several separated by ';')."
+                ))
+            elif words[word] not in keys:
+                keys.append(words[word])
+        out.append(";".join(keys) or None)
+    return out
+
+
+def _buurt_codes(
+    values: list[str | None], locate: Locate, problems: list[AssetMapError]
+) -> list[str | None]:
+    out = []
+    for i, value in enumerate(values):
+        code = value.upper() if value else None
+        if code and not BUURT_CODE.match(code):
+            problems.append(SchemaError(
+                f"{locate(i, 'buurt_code')}: '{value}' is not a CBS buurt code. Use the code of "
+                "the buurt, BU followed by 8 digits (e.g. BU01500401), never an address."
+            ))
+        out.append(code)
+    return out
+
+
+def _statuses(
+    values: list[str | None], locate: Locate, problems: list[AssetMapError]
+) -> list[str]:
+    out = []
+    for i, value in enumerate(values):
+        status = (value or "pending").lower()
+        if status not in TALENT_STATUSES:
+            problems.append(SchemaError(
+                f"{locate(i, 'status')}: unknown status '{value}'. Use one of: "
+                f"{', '.join(TALENT_STATUSES)} (empty means pending)."
+            ))
+        out.append(status)
+    return out
