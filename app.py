@@ -15,8 +15,9 @@ install_map_files(str(Path(__file__).parent / "static"))
 language_picker()
 
 pages = [
-    st.Page("app_pages/explore.py", title=tr("page.explore"), icon="🗺️", default=True,
-            url_path="kaart"),
+    st.Page(
+        "app_pages/explore.py", title=tr("page.explore"), icon="🗺️", default=True, url_path="kaart"
+    ),
     st.Page("app_pages/about.py", title=tr("page.about"), icon="ℹ️", url_path="over"),
 ]
 st.navigation(pages).run()

@@ -38,29 +38,47 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     m = commands.add_parser(
-        "map", help="write a standalone HTML map and print the number of assets per type",
+        "map",
+        help="write a standalone HTML map and print the number of assets per type",
         description="Write a standalone HTML map (Leaflet inlined, works offline) of areas "
         "and assets, and print the number of assets per type.",
     )
-    m.add_argument("--areas", required=True, type=Path,
-                   help="wijken/buurten: GeoJSON, GeoPackage, zipped Shapefile")
-    m.add_argument("--assets", required=True, type=Path,
-                   help="assets: GeoJSON, GeoPackage, zipped Shapefile, or CSV with lat/lon or x/y")
+    m.add_argument(
+        "--areas",
+        required=True,
+        type=Path,
+        help="wijken/buurten: GeoJSON, GeoPackage, zipped Shapefile",
+    )
+    m.add_argument(
+        "--assets",
+        required=True,
+        type=Path,
+        help="assets: GeoJSON, GeoPackage, zipped Shapefile, or CSV with lat/lon or x/y",
+    )
     m.add_argument("--figures", type=Path, help="CSV of key figures to join onto the areas by code")
     m.add_argument("--talents", type=Path, help="CSV of residents' talents (shown per buurt)")
-    m.add_argument("--mapping", type=Path,
-                   help="TOML mapping file for foreign columns and types, or a preset name")
+    m.add_argument(
+        "--mapping",
+        type=Path,
+        help="TOML mapping file for foreign columns and types, or a preset name",
+    )
     m.add_argument("--crs", help="CRS of the assets file when it has none, e.g. EPSG:28992")
     m.add_argument("--areas-crs", help="CRS of the areas file when it has none")
     m.add_argument("--out", required=True, type=Path, help="the HTML file to write")
-    m.add_argument("--basemap", choices=list(BASEMAPS), default=DEFAULT_BASEMAP,
-                   help="background tiles; 'none' makes the map fully offline (default: osm)")
-    m.add_argument("--choropleth", choices=list(KEY_FIGURES),
-                   help="colour the buurten by this key figure")
-    m.add_argument("--lang", choices=list(LANGS), default=DEFAULT_LANG, help="language (default nl)")
+    m.add_argument(
+        "--basemap",
+        choices=list(BASEMAPS),
+        default=DEFAULT_BASEMAP,
+        help="background tiles; 'none' makes the map fully offline (default: osm)",
+    )
+    m.add_argument(
+        "--choropleth", choices=list(KEY_FIGURES), help="colour the buurten by this key figure"
+    )
+    m.add_argument(
+        "--lang", choices=list(LANGS), default=DEFAULT_LANG, help="language (default nl)"
+    )
     m.add_argument("--no-cluster", action="store_true", help="draw every marker, no clustering")
-    m.add_argument("--json", action="store_true",
-                   help="print a JSON object instead of a table")
+    m.add_argument("--json", action="store_true", help="print a JSON object instead of a table")
     m.set_defaults(func=_cmd_map)
     return parser
 
@@ -79,22 +97,35 @@ def _cmd_map(args: argparse.Namespace) -> int:
     if talents is not None:
         notes.append(f"{args.talents.name}: {len(talents)} talents read")
     fmap = build_map(
-        area_frame, assets.frame, talents=talents, lang=args.lang, basemap=args.basemap,
-        choropleth=args.choropleth, cluster=not args.no_cluster,
+        area_frame,
+        assets.frame,
+        talents=talents,
+        lang=args.lang,
+        basemap=args.basemap,
+        choropleth=args.choropleth,
+        cluster=not args.no_cluster,
     )
     _write_atomic(args.out, map_html(fmap))
 
     located = assign_areas(assets.frame, area_frame)
     counts = count_by_type(assets.frame)
     if args.json:
-        print(json.dumps({
-            "out": str(args.out),
-            "assets_total": int(len(assets.frame)),
-            "counts": counts,
-            "outside_areas": int(located["buurt_code"].isna().sum()),
-            "areas": {lvl: int((area_frame["level"] == lvl).sum()) for lvl in ("wijk", "buurt")},
-            "notes": notes,
-        }, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "out": str(args.out),
+                    "assets_total": len(assets.frame),
+                    "counts": counts,
+                    "outside_areas": int(located["buurt_code"].isna().sum()),
+                    "areas": {
+                        lvl: int((area_frame["level"] == lvl).sum()) for lvl in ("wijk", "buurt")
+                    },
+                    "notes": notes,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         cat = catalogue()
         width = max((len(cat.types[k].label(args.lang)) for k in counts), default=10)
@@ -108,7 +139,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
 
 
 def _mapping_arg(value: Path | None) -> str | Path | None:
-    """A path to an existing file, or a preset name (e.g. ``deventer_wijkteams``)."""
+    """Return a path to an existing file, or a preset name (e.g. ``deventer_wijkteams``)."""
     if value is None:
         return None
     return value if value.exists() or value.suffix else str(value)

@@ -65,7 +65,10 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "legend.buurt": {"nl": "Grens van een buurt", "en": "Neighbourhood (buurt) boundary"},
     "layer.wijken": {"nl": "Wijken", "en": "Districts (wijken)"},
     "layer.buurten": {"nl": "Buurten", "en": "Neighbourhoods (buurten)"},
-    "layer.talents": {"nl": "Talenten van bewoners (per buurt)", "en": "Residents' talents (per buurt)"},
+    "layer.talents": {
+        "nl": "Talenten van bewoners (per buurt)",
+        "en": "Residents' talents (per buurt)",
+    },
     "popup.address": {"nl": "Adres", "en": "Address"},
     "popup.tags": {"nl": "Kenmerken", "en": "Tags"},
     "popup.source": {"nl": "Bron", "en": "Source"},
@@ -85,7 +88,8 @@ STRINGS: dict[str, dict[Lang, str]] = {
         "wijkmanagers en welzijnswerkers zien waar mensen elkaar kunnen ontmoeten, "
         "en waar nog een plek nodig is.\n\n"
         "**Privacy.** De kaart toont nooit een huisadres of contactgegevens van bewoners. "
-        "Talenten van bewoners tellen we per buurt. Zijn het er minder dan 3, dan staat er '<3'.\n\n"
+        "Talenten van bewoners tellen we per buurt. "
+        "Zijn het er minder dan 3, dan staat er '<3'.\n\n"
         "**De kaart laadt niets van andere websites**, behalve de achtergrondkaart die u kiest. "
         "Kiest u 'Geen', dan werkt de kaart ook zonder internet.",
         "en": "This map shows what a neighbourhood already has, so residents, neighbourhood "

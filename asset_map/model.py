@@ -181,7 +181,9 @@ def catalogue() -> Catalogue:
     types = {}
     for key, spec in raw["types"].items():
         if spec["group"] not in groups:
-            raise ValueError(f"asset_types.toml: type '{key}' names unknown group '{spec['group']}'")
+            raise ValueError(
+                f"asset_types.toml: type '{key}' names unknown group '{spec['group']}'"
+            )
         types[key] = AssetType(key=key, **{**spec, "aliases": tuple(spec.get("aliases", ()))})
     talents = {k: (v["label_nl"], v["label_en"]) for k, v in raw["talent_categories"].items()}
     return Catalogue(groups=groups, types=types, talent_categories=talents)

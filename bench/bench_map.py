@@ -47,7 +47,11 @@ def synthetic(n: int, seed: int = 42) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFram
             "pct_single_households": [35.0, 30.0, 40.0],
             "land_area_ha": [2000.0, 1000.0, 1000.0],
         },
-        geometry=[box(5.0, 52.0, 5.3, 52.2), box(5.0, 52.0, 5.15, 52.2), box(5.15, 52.0, 5.3, 52.2)],
+        geometry=[
+            box(5.0, 52.0, 5.3, 52.2),
+            box(5.0, 52.0, 5.15, 52.2),
+            box(5.15, 52.0, 5.3, 52.2),
+        ],
         crs="EPSG:4326",
     )
     types = [k for k in catalogue().types if k != "talent"]
@@ -81,8 +85,11 @@ def naive(areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame) -> str:
     cluster = MarkerCluster().add_to(fmap)
     for row in assets.itertuples():
         text = f"<b>{html.escape(row.name)}</b><br>{html.escape(row.description)}"
-        folium.Marker([row.geometry.y, row.geometry.x], popup=folium.Popup(text),
-                      tooltip=html.escape(row.name)).add_to(cluster)
+        folium.Marker(
+            [row.geometry.y, row.geometry.x],
+            popup=folium.Popup(text),
+            tooltip=html.escape(row.name),
+        ).add_to(cluster)
     return fmap.get_root().render()
 
 
@@ -111,8 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
 
     ours(*synthetic(100))  # warm up imports and template compilation
-    print(f"{'assets':>7} | {'ours s':>7} {'ours MB':>8} {'ours mem':>9} | "
-          f"{'naive s':>8} {'naive MB':>9} | {'speed-up':>8}")
+    print(
+        f"{'assets':>7} | {'ours s':>7} {'ours MB':>8} {'ours mem':>9} | "
+        f"{'naive s':>8} {'naive MB':>9} | {'speed-up':>8}"
+    )
     failures = []
     for n in sizes:
         areas, assets = synthetic(n)
@@ -121,8 +130,11 @@ def main(argv: list[str] | None = None) -> int:
         memory = peak_memory_mb(ours, areas, assets)
         slow = timed(naive, areas, assets)
         speedup = slow[0] / best[0]
-        print(f"{n:>7} | {best[0]:>7.3f} {best[1]:>8.2f} {memory:>8.0f}M | "
-              f"{slow[0]:>8.2f} {slow[1]:>9.2f} | {speedup:>7.0f}x", flush=True)
+        print(
+            f"{n:>7} | {best[0]:>7.3f} {best[1]:>8.2f} {memory:>8.0f}M | "
+            f"{slow[0]:>8.2f} {slow[1]:>9.2f} | {speedup:>7.0f}x",
+            flush=True,
+        )
         if n == max(sizes):
             if best[0] >= TARGET_S:
                 failures.append(f"{n} assets took {best[0]:.2f} s (target < {TARGET_S} s)")

@@ -28,10 +28,19 @@ def _run_json(capsys, *args: str) -> dict:
 
 def test_demo_map_counts_match_the_data(tmp_path, capsys):
     out = tmp_path / "kaart.html"
-    result = _run_json(capsys, "--areas", str(DEMO / "areas.geojson"),
-                       "--assets", str(DEMO / "assets.geojson"),
-                       "--talents", str(DEMO / "talents.csv"), "--out", str(out),
-                       "--basemap", "none")
+    result = _run_json(
+        capsys,
+        "--areas",
+        str(DEMO / "areas.geojson"),
+        "--assets",
+        str(DEMO / "assets.geojson"),
+        "--talents",
+        str(DEMO / "talents.csv"),
+        "--out",
+        str(out),
+        "--basemap",
+        "none",
+    )
     assets = gpd.read_file(DEMO / "assets.geojson")
     assert result["counts"] == {k: int(v) for k, v in assets["type"].value_counts().items()}
     assert result["assets_total"] == len(assets)
@@ -43,8 +52,20 @@ def test_demo_map_counts_match_the_data(tmp_path, capsys):
 
 def test_table_output_lists_types_in_dutch(tmp_path, capsys):
     out = tmp_path / "kaart.html"
-    assert main(["map", "--areas", str(DEMO / "areas.geojson"),
-                 "--assets", str(DEMO / "assets.geojson"), "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "map",
+                "--areas",
+                str(DEMO / "areas.geojson"),
+                "--assets",
+                str(DEMO / "assets.geojson"),
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     captured = capsys.readouterr()
     assert re.search(r"^Buurthuis\s+\d+$", captured.out, flags=re.M)
     assert re.search(r"^Totaal\s+\d+$", captured.out, flags=re.M)
@@ -53,10 +74,21 @@ def test_table_output_lists_types_in_dutch(tmp_path, capsys):
 
 def test_deventer_real_assets_with_figures_and_mapping(tmp_path, capsys, real_file):
     out = tmp_path / "deventer.html"
-    result = _run_json(capsys, "--areas", str(real_file(WIJKEN)),
-                       "--figures", str(real_file(FIGURES_2024)),
-                       "--assets", str(real_file(DEVENTER)), "--mapping", "deventer_wijkteams",
-                       "--choropleth", "inhabitants", "--out", str(out))
+    result = _run_json(
+        capsys,
+        "--areas",
+        str(real_file(WIJKEN)),
+        "--figures",
+        str(real_file(FIGURES_2024)),
+        "--assets",
+        str(real_file(DEVENTER)),
+        "--mapping",
+        "deventer_wijkteams",
+        "--choropleth",
+        "inhabitants",
+        "--out",
+        str(out),
+    )
     assert result["assets_total"] == 240
     assert sum(result["counts"].values()) == 240
     assert set(result["counts"]) <= set(catalogue().types)
@@ -69,8 +101,11 @@ BAD_INPUTS = [
     ("broken.geojson", '{"type": "FeatureCollection", "features": [', r"broken\.geojson"),
     ("empty.csv", "", r"empty\.csv.*empty"),
     ("nocoords.csv", "name,type\nA,park\n", r"nocoords\.csv.*(lat|lon|coordinate)"),
-    ("unknown.csv", "name,type,lat,lon\nA,ruimteschip,52.25,6.16\n",
-     r"unknown\.csv, row 2, column 'type'.*ruimteschip"),
+    (
+        "unknown.csv",
+        "name,type,lat,lon\nA,ruimteschip,52.25,6.16\n",
+        r"unknown\.csv, row 2, column 'type'.*ruimteschip",
+    ),
 ]
 
 
@@ -79,8 +114,9 @@ def test_bad_assets_exit_2_with_a_message_and_no_file(tmp_path, capsys, name, co
     bad = tmp_path / name
     bad.write_text(content)
     out = tmp_path / "kaart.html"
-    code = main(["map", "--areas", str(DEMO / "areas.geojson"), "--assets", str(bad),
-                 "--out", str(out)])
+    code = main(
+        ["map", "--areas", str(DEMO / "areas.geojson"), "--assets", str(bad), "--out", str(out)]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith("asset-map: error: ")
@@ -90,8 +126,17 @@ def test_bad_assets_exit_2_with_a_message_and_no_file(tmp_path, capsys, name, co
 
 
 def test_missing_file_is_a_clear_error(tmp_path, capsys):
-    code = main(["map", "--areas", str(tmp_path / "nope.geojson"),
-                 "--assets", str(DEMO / "assets.geojson"), "--out", str(tmp_path / "x.html")])
+    code = main(
+        [
+            "map",
+            "--areas",
+            str(tmp_path / "nope.geojson"),
+            "--assets",
+            str(DEMO / "assets.geojson"),
+            "--out",
+            str(tmp_path / "x.html"),
+        ]
+    )
     assert code == 2
     assert "nope.geojson" in capsys.readouterr().err
 
@@ -102,12 +147,27 @@ def test_console_script_is_installed(tmp_path):
         pytest.skip("the asset-map script is not on PATH (pip install -e . puts it there)")
     out = tmp_path / "kaart.html"
     proc = subprocess.run(
-        [exe, "map", "--areas", str(DEMO / "areas.geojson"), "--assets",
-         str(DEMO / "assets.geojson"), "--out", str(out), "--json", "--lang", "en"],
-        capture_output=True, text=True, check=False, timeout=120,
+        [
+            exe,
+            "map",
+            "--areas",
+            str(DEMO / "areas.geojson"),
+            "--assets",
+            str(DEMO / "assets.geojson"),
+            "--out",
+            str(out),
+            "--json",
+            "--lang",
+            "en",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["assets_total"] > 0
-    bad = subprocess.run([exe, "map", "--areas", "x"], capture_output=True, text=True,
-                         check=False, timeout=60)
+    bad = subprocess.run(
+        [exe, "map", "--areas", "x"], capture_output=True, text=True, check=False, timeout=60
+    )
     assert bad.returncode == 2 and "--assets" in bad.stderr

@@ -32,20 +32,20 @@ def test_parse_wgs84(text):
 
 
 def test_unknown_crs_names_the_fix():
-    with pytest.raises(CRSError, match="Unknown CRS 'EPSG:999999'.*EPSG:28992"):
+    with pytest.raises(CRSError, match=r"Unknown CRS 'EPSG:999999'.*EPSG:28992"):
         parse_crs("EPSG:999999")
 
 
 def test_naive_frame_is_refused():
     frame = gpd.GeoDataFrame(geometry=[Point(0, 0)])
-    with pytest.raises(CRSError, match="has no coordinate reference system.*set_crs"):
+    with pytest.raises(CRSError, match=r"has no coordinate reference system.*set_crs"):
         require_crs(frame, "assets")
 
 
 def test_mismatch_names_both_crs():
     a = gpd.GeoDataFrame(geometry=[Point(5, 52)], crs=4326)
     b = gpd.GeoDataFrame(geometry=[Point(155000, 463000)], crs=28992)
-    with pytest.raises(CRSError, match="EPSG:4326.*EPSG:28992"):
+    with pytest.raises(CRSError, match=r"EPSG:4326.*EPSG:28992"):
         require_same_crs(a, b, ("assets", "areas"))
 
 

@@ -32,9 +32,15 @@ def squares(n: int) -> list[Polygon]:
 
 
 def write_geojson(path, rows: list[tuple[dict, dict | None]]):
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": p, "geometry": g} for p, g in rows
-    ]}), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [{"type": "Feature", "properties": p, "geometry": g} for p, g in rows],
+            }
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -72,8 +78,10 @@ def test_deventer_buurten_2014_load_with_repairs(deventer_buurten_2014):
     assert len(deventer) == 68
     assert set(deventer["name"]) == set(raw["statnaam"])
     for name in invalid["statnaam"]:
-        assert any(f"Repaired feature" in n and f"('{name}'): its polygon was invalid" in n
-                   for n in result.notes), name
+        assert any(
+            "Repaired feature" in n and f"('{name}'): its polygon was invalid" in n
+            for n in result.notes
+        ), name
     repaired = [n for n in result.notes if n.startswith("Repaired") and "('Dorp Schalkhaar')" in n]
     assert repaired and "Ring Self-intersection" in repaired[0]
     collapsed = deventer.set_index("name").loc[
@@ -123,9 +131,13 @@ def test_ermelo_pdok_geopackage(real_file):
 def test_old_cbs_shapefile_with_secret_figures(tmp_path):
     frame = rd_frame(
         {
-            "BU_CODE": ["BU01500401", "BU01500402"], "BU_NAAM": ["Rode Dorp", "Knutteldorp"],
-            "WK_CODE": ["WK015004", "WK015004"], "AANT_INW": [1205, -99999999],
-            "P_65_EO_JR": [18, -99997], "AANT_HH": [640, 12], "P_EENP_HH": [52, 40],
+            "BU_CODE": ["BU01500401", "BU01500402"],
+            "BU_NAAM": ["Rode Dorp", "Knutteldorp"],
+            "WK_CODE": ["WK015004", "WK015004"],
+            "AANT_INW": [1205, -99999999],
+            "P_65_EO_JR": [18, -99997],
+            "AANT_HH": [640, 12],
+            "P_EENP_HH": [52, 40],
             "OPP_LAND": [31, 12],
         },
         squares(2),
@@ -144,13 +156,22 @@ def test_old_cbs_shapefile_with_secret_figures(tmp_path):
     assert out["land_area_ha"].tolist() == [31.0, 12.0]
     assert out["parent_code"].tolist() == ["WK015004", "WK015004"]
     assert "used mapping 'cbs_shape_old'" in result.notes[0]
-    assert ("Read 1 negative value in column 'AANT_INW' of buurt_2018.zip as missing "
-            "(CBS marks secret or unknown figures with negative numbers).") in result.notes
+    assert (
+        "Read 1 negative value in column 'AANT_INW' of buurt_2018.zip as missing "
+        "(CBS marks secret or unknown figures with negative numbers)."
+    ) in result.notes
 
 
 def test_pdok_wijk_layer(tmp_path):
-    frame = rd_frame({"wijkcode": ["WK015004"], "wijknaam": ["Voorstad"],
-                      "gemeentecode": ["GM0150"], "aantal_inwoners": [None]}, squares(1))
+    frame = rd_frame(
+        {
+            "wijkcode": ["WK015004"],
+            "wijknaam": ["Voorstad"],
+            "gemeentecode": ["GM0150"],
+            "aantal_inwoners": [None],
+        },
+        squares(1),
+    )
     path = tmp_path / "wijken.gpkg"
     pyogrio.write_dataframe(frame, path, layer="wijken")
     out = read_areas(path).frame
@@ -161,12 +182,15 @@ def test_pdok_wijk_layer(tmp_path):
 
 
 def test_own_columns_level_column_and_mapping(tmp_path):
-    frame = rd_frame({"gwb": ["bu01500401"], "titel": ["Rode Dorp"], "Niveau": ["Buurt"],
-                      "inw": ["1.205"]}, squares(1))
+    frame = rd_frame(
+        {"gwb": ["bu01500401"], "titel": ["Rode Dorp"], "Niveau": ["Buurt"], "inw": ["1.205"]},
+        squares(1),
+    )
     path = tmp_path / "eigen.gpkg"
     pyogrio.write_dataframe(frame, path)
-    (tmp_path / "m.toml").write_text('[areas.columns]\ncode = "gwb"\nname = "titel"\n'
-                                     'inhabitants = "inw"\n', encoding="utf-8")
+    (tmp_path / "m.toml").write_text(
+        '[areas.columns]\ncode = "gwb"\nname = "titel"\ninhabitants = "inw"\n', encoding="utf-8"
+    )
     out = read_areas(path, mapping=tmp_path / "m.toml").frame
     assert out[["code", "name", "level", "parent_code"]].values.tolist() == [
         ["BU01500401", "Rode Dorp", "buurt", "WK015004"]
@@ -175,26 +199,35 @@ def test_own_columns_level_column_and_mapping(tmp_path):
 
 
 def test_bowtie_is_repaired_and_named(tmp_path):
-    bowtie = {"type": "Polygon", "coordinates": [[[6.16, 52.25], [6.18, 52.27], [6.18, 52.25],
-                                                  [6.16, 52.27], [6.16, 52.25]]]}
-    path = write_geojson(tmp_path / "a.geojson", [({"code": "BU01500401", "name": "Vlinder"},
-                                                   bowtie)])
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [
+            [[6.16, 52.25], [6.18, 52.27], [6.18, 52.25], [6.16, 52.27], [6.16, 52.25]]
+        ],
+    }
+    path = write_geojson(
+        tmp_path / "a.geojson", [({"code": "BU01500401", "name": "Vlinder"}, bowtie)]
+    )
     result = read_areas(path)
     geometry = result.frame.geometry.iloc[0]
     assert geometry.is_valid and geometry.geom_type == "MultiPolygon"
     assert result.notes == [
-        "Repaired feature 1 ('Vlinder'): its polygon was invalid "
-        "(Self-intersection[6.17 52.26])."
+        "Repaired feature 1 ('Vlinder'): its polygon was invalid (Self-intersection[6.17 52.26])."
     ]
 
 
 def test_points_among_polygons_are_dropped(tmp_path):
-    square = {"type": "Polygon", "coordinates": [[[6.16, 52.25], [6.18, 52.25], [6.18, 52.27],
-                                                  [6.16, 52.25]]]}
-    path = write_geojson(tmp_path / "a.geojson", [
-        ({"code": "BU01500401", "name": "A"}, square),
-        ({"code": "BU01500402", "name": "B"}, {"type": "Point", "coordinates": [6.17, 52.26]}),
-    ])
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[6.16, 52.25], [6.18, 52.25], [6.18, 52.27], [6.16, 52.25]]],
+    }
+    path = write_geojson(
+        tmp_path / "a.geojson",
+        [
+            ({"code": "BU01500401", "name": "A"}, square),
+            ({"code": "BU01500402", "name": "B"}, {"type": "Point", "coordinates": [6.17, 52.26]}),
+        ],
+    )
     result = read_areas(path)
     assert result.frame["code"].tolist() == ["BU01500401"]
     assert result.notes == ["Dropped feature 2 ('B'): it is a Point, not an area (polygon)."]
@@ -204,39 +237,51 @@ def test_points_among_polygons_are_dropped(tmp_path):
 
 
 def test_duplicate_and_blank_codes_are_refused(tmp_path):
-    frame = rd_frame({"code": ["BU01500401", "BU01500401", None],
-                      "name": ["A", "A (2)", "C"]}, squares(3))
+    frame = rd_frame(
+        {"code": ["BU01500401", "BU01500401", None], "name": ["A", "A (2)", "C"]}, squares(3)
+    )
     path = tmp_path / "dubbel.gpkg"
     pyogrio.write_dataframe(frame, path)
     with pytest.raises(ProblemList, match=r"^2 problems:") as caught:
         read_areas(path)
     first, second = (str(p) for p in caught.value.problems)
-    assert first.startswith("dubbel.gpkg, feature 2, column 'code': code 'BU01500401' is also "
-                            "the code of feature 1. Each area needs its own code")
+    assert first.startswith(
+        "dubbel.gpkg, feature 2, column 'code': code 'BU01500401' is also "
+        "the code of feature 1. Each area needs its own code"
+    )
     assert second.startswith("dubbel.gpkg, feature 3, column 'code': no code.")
 
 
 def test_level_unknown_from_code_is_refused(tmp_path):
     frame = rd_frame({"code": ["0150-04"], "name": ["Voorstad"]}, squares(1))
     pyogrio.write_dataframe(frame, tmp_path / "a.gpkg")
-    with pytest.raises(SchemaError, match=r"a\.gpkg, feature 1: cannot tell whether '0150-04' "
-                                          r"is a gemeente, wijk or buurt"):
+    with pytest.raises(
+        SchemaError,
+        match=r"a\.gpkg, feature 1: cannot tell whether '0150-04' "
+        r"is a gemeente, wijk or buurt",
+    ):
         read_areas(tmp_path / "a.gpkg")
 
 
 def test_non_numeric_figure_is_refused(tmp_path):
     frame = rd_frame({"code": ["BU01500401"], "name": ["A"], "inwoners": ["veel"]}, squares(1))
     pyogrio.write_dataframe(frame, tmp_path / "a.gpkg")
-    with pytest.raises(SchemaError, match=r"a\.gpkg, feature 1, column 'inwoners': 'veel' is "
-                                          r"not a number"):
+    with pytest.raises(
+        SchemaError,
+        match=r"a\.gpkg, feature 1, column 'inwoners': 'veel' is "
+        r"not a number",
+    ):
         read_areas(tmp_path / "a.gpkg")
 
 
 def test_unknown_level_value_is_refused(tmp_path):
     frame = rd_frame({"code": ["BU01500401"], "name": ["A"], "level": ["straat"]}, squares(1))
     pyogrio.write_dataframe(frame, tmp_path / "a.gpkg")
-    with pytest.raises(SchemaError, match=r"column 'level': unknown level 'straat'\. Use one of: "
-                                          r"gemeente, wijk, buurt"):
+    with pytest.raises(
+        SchemaError,
+        match=r"column 'level': unknown level 'straat'\. Use one of: "
+        r"gemeente, wijk, buurt",
+    ):
         read_areas(tmp_path / "a.gpkg")
 
 

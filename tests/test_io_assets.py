@@ -22,9 +22,17 @@ def deventer(real_file):
 
 def write_points(path, features):
     """Write a GeoJSON of (properties, geometry) pairs."""
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": p, "geometry": g} for p, g in features
-    ]}), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {"type": "Feature", "properties": p, "geometry": g} for p, g in features
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -54,8 +62,10 @@ def test_deventer_all_240_load_with_a_known_type(deventer):
         ("Albert Heijn", "winkel"),
         ("enkhuis (buurthuis)", "buurthuis"),
         ("Uithoek (buurthuis) wijkraad bekkumer", "buurthuis"),
-        ("Wijk- en Speeltuinvereniging De Driehoek , wandelverenigingdeventer",
-         "speeltuin_clubhuis"),
+        (
+            "Wijk- en Speeltuinvereniging De Driehoek , wandelverenigingdeventer",
+            "speeltuin_clubhuis",
+        ),
         ("Vrije School de Kleine Johannes", "school"),
         ("Go Ahead Eagles", "vereniging"),
         ("Huisartsen Hoge Hond", "zorg"),
@@ -77,7 +87,10 @@ def test_deventer_concrete_types(deventer, name, asset_type):
 def test_deventer_counts_and_columns(deventer):
     frame = deventer.frame
     assert frame["tags"].value_counts().to_dict() == {
-        "bewonersinitiatieven": 141, "locaties": 66, "activiteiten": 27, "themas": 6,
+        "bewonersinitiatieven": 141,
+        "locaties": 66,
+        "activiteiten": 27,
+        "themas": 6,
     }
     assert (frame.loc[frame["tags"] == "activiteiten", "type"] == "activiteit").all()
     assert (frame["source"] == "Wijkteams Deventer (rimvanvliet/wijkteams)").all()
@@ -91,11 +104,11 @@ def test_deventer_every_place_is_typed_by_a_rule_not_the_fallback(real_file):
     'locaties = overig')."""
     raw = json.loads(real_file(DEVENTER).read_text(encoding="utf-8"))
     rules = load_mapping("deventer_wijkteams").assets.type.rules
-    places = [f["properties"] for f in raw["features"]
-              if f["properties"]["category"] == "locaties"]
+    places = [f["properties"] for f in raw["features"] if f["properties"]["category"] == "locaties"]
     assert len(places) == 66
     unmatched = [
-        p["name"] for p in places
+        p["name"]
+        for p in places
         if not any(r.matches({k: norm_value(v) for k, v in p.items()}) for r in rules)
     ]
     assert unmatched == []
@@ -128,17 +141,24 @@ def test_types_match_keys_labels_and_aliases(tmp_path):
     )
     result = read_assets(path)
     assert result.frame["type"].tolist() == [
-        "buurthuis", "gebedshuis", "speeltuin_clubhuis", "huis_van_de_wijk", "overig",
+        "buurthuis",
+        "gebedshuis",
+        "speeltuin_clubhuis",
+        "huis_van_de_wijk",
+        "overig",
     ]
     assert "No type for 1 asset; typed 'overig': row 6 ('E')." in result.notes
 
 
 def test_null_and_empty_geometries_are_dropped_and_named(tmp_path):
-    path = write_points(tmp_path / "p.geojson", [
-        ({"name": "Enkhuis", "type": "buurthuis"}, point()),
-        ({"name": "Zonder plek", "type": "park"}, None),
-        ({"name": "Leeg", "type": "park"}, {"type": "Point", "coordinates": []}),
-    ])
+    path = write_points(
+        tmp_path / "p.geojson",
+        [
+            ({"name": "Enkhuis", "type": "buurthuis"}, point()),
+            ({"name": "Zonder plek", "type": "park"}, None),
+            ({"name": "Leeg", "type": "park"}, {"type": "Point", "coordinates": []}),
+        ],
+    )
     result = read_assets(path)
     assert result.frame["name"].tolist() == ["Enkhuis"]
     assert "Dropped feature 2 ('Zonder plek'): it has no geometry." in result.notes
@@ -146,14 +166,25 @@ def test_null_and_empty_geometries_are_dropped_and_named(tmp_path):
 
 
 def test_polygons_become_points_inside_them(tmp_path):
-    bowtie = {"type": "Polygon", "coordinates": [[[6.16, 52.25], [6.18, 52.27], [6.18, 52.25],
-                                                  [6.16, 52.27], [6.16, 52.25]]]}
-    square = {"type": "Polygon", "coordinates": [[[6.16, 52.25], [6.18, 52.25], [6.18, 52.27],
-                                                  [6.16, 52.27], [6.16, 52.25]]]}
-    path = write_points(tmp_path / "p.geojson", [
-        ({"name": "Park", "type": "park"}, square),
-        ({"name": "Vlinder", "type": "park"}, bowtie),
-    ])
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [
+            [[6.16, 52.25], [6.18, 52.27], [6.18, 52.25], [6.16, 52.27], [6.16, 52.25]]
+        ],
+    }
+    square = {
+        "type": "Polygon",
+        "coordinates": [
+            [[6.16, 52.25], [6.18, 52.25], [6.18, 52.27], [6.16, 52.27], [6.16, 52.25]]
+        ],
+    }
+    path = write_points(
+        tmp_path / "p.geojson",
+        [
+            ({"name": "Park", "type": "park"}, square),
+            ({"name": "Vlinder", "type": "park"}, bowtie),
+        ],
+    )
     result = read_assets(path)
     assert (result.frame.geom_type == "Point").all()
     inside = result.frame.geometry.iloc[0]

@@ -43,8 +43,10 @@ def test_utrecht_buurten_2019(real_file):
     assert joined["inhabitants"].tolist() == rows.loc[common, "AantalInwoners_5"].tolist()
     assert joined["households"].tolist() == rows.loc[common, "HuishoudensTotaal_28"].tolist()
     # Percentages derived from the counts match CBS's own (rounded to 0.1) derivation.
-    for ours, theirs in (("pct_65_plus", "pct_65plus_berekend"),
-                         ("pct_single_households", "pct_eenpersoonshh_berekend")):
+    for ours, theirs in (
+        ("pct_65_plus", "pct_65plus_berekend"),
+        ("pct_single_households", "pct_eenpersoonshh_berekend"),
+    ):
         both = joined[ours].notna() & rows.loc[common, theirs].notna().to_numpy()
         assert both.sum() >= 100
         assert np.allclose(joined.loc[both, ours], rows.loc[common[both], theirs], atol=0.051)
@@ -73,14 +75,17 @@ def test_deventer_wijken_2024(real_file):
 
 
 def test_cbs_names_secret_marks_and_derived_percentages(tiny_areas, tmp_path):
-    path = write(tmp_path / "kwb.csv", (
-        "WijkenEnBuurten,SoortRegio_2,AantalInwoners_5,k_65JaarOfOuder_12,"
-        "HuishoudensTotaal_29,Eenpersoonshuishoudens_30,OppervlakteLand_123\n"
-        "WK015004  ,Wijk,3000,600,1500,750,200\n"
-        "BU01500401,Buurt,1200,.,0,0,-99997\n"
-        "BU01500402,Buurt,1800,450,900,,100\n"
-        "GM0150,Gemeente,103405,20000,47000,18000,13056\n"
-    ))
+    path = write(
+        tmp_path / "kwb.csv",
+        (
+            "WijkenEnBuurten,SoortRegio_2,AantalInwoners_5,k_65JaarOfOuder_12,"
+            "HuishoudensTotaal_29,Eenpersoonshuishoudens_30,OppervlakteLand_123\n"
+            "WK015004  ,Wijk,3000,600,1500,750,200\n"
+            "BU01500401,Buurt,1200,.,0,0,-99997\n"
+            "BU01500402,Buurt,1800,450,900,,100\n"
+            "GM0150,Gemeente,103405,20000,47000,18000,13056\n"
+        ),
+    )
     result = join_figures(tiny_areas, path)
     out = result.frame.set_index("code")
     assert out.loc["WK015004", "pct_65_plus"] == pytest.approx(20.0)
@@ -99,10 +104,12 @@ def test_cbs_names_secret_marks_and_derived_percentages(tiny_areas, tmp_path):
 
 
 def test_our_names_semicolons_and_decimal_commas(tiny_areas, tmp_path):
-    path = write(tmp_path / "eigen.csv",
-                 "code;pct_65_plus;percentage_eenpersoonshuishoudens\n"
-                 "BU01500401;21,5;48,25\n"
-                 "BU09999999;10;10\n")
+    path = write(
+        tmp_path / "eigen.csv",
+        "code;pct_65_plus;percentage_eenpersoonshuishoudens\n"
+        "BU01500401;21,5;48,25\n"
+        "BU09999999;10;10\n",
+    )
     result = join_figures(tiny_areas, path)
     out = result.frame.set_index("code")
     assert out.loc["BU01500401", "pct_65_plus"] == 21.5
@@ -125,23 +132,47 @@ def test_code_column_option(tiny_areas, tmp_path):
 @pytest.mark.parametrize(
     ("text", "kwargs", "match"),
     [
-        ("naam,inwoners\nA,1\n", {},
-         r"f\.csv: no code column\. Found the columns: naam, inwoners\. Name it one of code, "
-         r"regiocode, WijkenEnBuurten, Codering_3"),
-        ("code,inwoners\nA,1\n", {"code_column": "gebied"},
-         r"f\.csv: no column 'gebied'\. Found the columns: code, inwoners"),
-        ("code,naam\nBU01500401,A\n", {},
-         r"f\.csv: no key-figure columns\. Found the columns: code, naam"),
-        ("code,inwoners\nBU01500401,1\nBU01500401,2\n", {},
-         r"f\.csv, row 3, column 'code': code 'BU01500401' is also in row 2"),
-        ("code,AantalInwoners_5\nBU01500401,veel\n", {},
-         r"f\.csv, row 2, column 'AantalInwoners_5': 'veel' is not a number"),
-        ("code,inwoners\nBU03440111,1\n", {},
-         r"f\.csv: none of its 1 codes matches one of the 3 areas.*same gemeente, level and "
-         r"year"),
+        (
+            "naam,inwoners\nA,1\n",
+            {},
+            r"f\.csv: no code column\. Found the columns: naam, inwoners\. Name it one of code, "
+            r"regiocode, WijkenEnBuurten, Codering_3",
+        ),
+        (
+            "code,inwoners\nA,1\n",
+            {"code_column": "gebied"},
+            r"f\.csv: no column 'gebied'\. Found the columns: code, inwoners",
+        ),
+        (
+            "code,naam\nBU01500401,A\n",
+            {},
+            r"f\.csv: no key-figure columns\. Found the columns: code, naam",
+        ),
+        (
+            "code,inwoners\nBU01500401,1\nBU01500401,2\n",
+            {},
+            r"f\.csv, row 3, column 'code': code 'BU01500401' is also in row 2",
+        ),
+        (
+            "code,AantalInwoners_5\nBU01500401,veel\n",
+            {},
+            r"f\.csv, row 2, column 'AantalInwoners_5': 'veel' is not a number",
+        ),
+        (
+            "code,inwoners\nBU03440111,1\n",
+            {},
+            r"f\.csv: none of its 1 codes matches one of the 3 areas.*same gemeente, level and "
+            r"year",
+        ),
     ],
-    ids=["no code column", "named code column absent", "no figures", "duplicate code",
-         "not a number", "nothing matches"],
+    ids=[
+        "no code column",
+        "named code column absent",
+        "no figures",
+        "duplicate code",
+        "not a number",
+        "nothing matches",
+    ],
 )
 def test_refused(tiny_areas, tmp_path, text, kwargs, match):
     path = write(tmp_path / "f.csv", text)

@@ -22,9 +22,11 @@ ENKHUIS_RD = (208000.0, 473000.0)
 
 
 def places_rd() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"name": ["Enkhuis", "Uithoek"], "type": ["buurthuis", "buurthuis"]},
-                            geometry=[Point(*ENKHUIS_RD), Point(208500, 473200)],
-                            crs="EPSG:28992")
+    return gpd.GeoDataFrame(
+        {"name": ["Enkhuis", "Uithoek"], "type": ["buurthuis", "buurthuis"]},
+        geometry=[Point(*ENKHUIS_RD), Point(208500, 473200)],
+        crs="EPSG:28992",
+    )
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -48,8 +50,8 @@ def test_dutch_excel_csv_semicolons_decimal_commas_cp1252(tmp_path):
 def test_utf8_bom_and_quoted_commas(tmp_path):
     path = tmp_path / "bom.csv"
     path.write_bytes(
-        '\ufeffname,type,description,lat,lon\n"Enkhuis",buurthuis,"koffie, thee",52.25,6.17\n'
-        .encode()
+        '\ufeffname,type,description,lat,lon\n'
+        '"Enkhuis",buurthuis,"koffie, thee",52.25,6.17\n'.encode()
     )
     frame = read_assets(path).frame
     assert frame["name"].tolist() == ["Enkhuis"]  # the BOM is not part of the first header
@@ -90,8 +92,11 @@ def test_csv_coordinate_columns_and_their_crs(tmp_path, header, kwargs, epsg):
 def test_csv_lat_lon_with_another_crs_given(tmp_path):
     path = tmp_path / "p.csv"
     path.write_text("name,type,lat,lon\nA,park,52.25,6.17\n")
-    with pytest.raises(CRSError, match=r"p\.csv: the file says its CRS is EPSG:4326, but "
-                                       r"EPSG:28992 was given"):
+    with pytest.raises(
+        CRSError,
+        match=r"p\.csv: the file says its CRS is EPSG:4326, but "
+        r"EPSG:28992 was given",
+    ):
         read_assets(path, crs="EPSG:28992")
 
 
@@ -115,12 +120,22 @@ def test_header_without_rows(tmp_path):
 
 def test_geojson_with_an_rd_crs_member(tmp_path):
     path = tmp_path / "rd.geojson"
-    path.write_text(json.dumps({
-        "type": "FeatureCollection",
-        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}},
-        "features": [{"type": "Feature", "id": 17, "properties": {"name": "Enkhuis"},
-                      "geometry": {"type": "Point", "coordinates": list(ENKHUIS_RD)}}],
-    }))
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}},
+                "features": [
+                    {
+                        "type": "Feature",
+                        "id": 17,
+                        "properties": {"name": "Enkhuis"},
+                        "geometry": {"type": "Point", "coordinates": list(ENKHUIS_RD)},
+                    }
+                ],
+            }
+        )
+    )
     frame = read_assets(path).frame
     assert frame.geometry.iloc[0].x == pytest.approx(6.1632, abs=1e-4)
     assert frame["id"].tolist() == ["17"]  # the feature's own id
@@ -130,9 +145,20 @@ def test_geojson_with_an_rd_crs_member(tmp_path):
 
 def test_geojson_without_crs_member_takes_the_given_crs(tmp_path):
     path = tmp_path / "old.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"name": "Enkhuis"},
-         "geometry": {"type": "Point", "coordinates": [*ENKHUIS_RD, 9.5]}}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"name": "Enkhuis"},
+                        "geometry": {"type": "Point", "coordinates": [*ENKHUIS_RD, 9.5]},
+                    }
+                ],
+            }
+        )
+    )
     point = read_assets(path, crs="EPSG:28992").frame.geometry.iloc[0]
     assert not point.has_z
     assert (point.x, point.y) == pytest.approx((6.1632, 52.2425), abs=1e-4)
@@ -140,8 +166,17 @@ def test_geojson_without_crs_member_takes_the_given_crs(tmp_path):
 
 def test_geojson_not_a_feature_inside(tmp_path):
     path = tmp_path / "odd.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"name": "A"}, "geometry": None}, ["not", "one"]]}))
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {"type": "Feature", "properties": {"name": "A"}, "geometry": None},
+                    ["not", "one"],
+                ],
+            }
+        )
+    )
     with pytest.raises(ImportFormatError, match=r"odd\.geojson, feature 2: not a GeoJSON Feature"):
         read_assets(path)
 

@@ -23,49 +23,74 @@ GOOD = {
         '[assets]\nsource = "Gemeente"\n[assets.type]\ndefault = "overig"\n'
         'rules = [{ soort = ["a", "b"], naam = "X", type = "park" }]\n'
     ),
-    "rules as array of tables": (
-        '[[assets.type.rules]]\nsoort = "a"\ntype = "park"\n'
-    ),
+    "rules as array of tables": ('[[assets.type.rules]]\nsoort = "a"\ntype = "park"\n'),
     "title": 'title = "Mijn kaart"\n[areas.columns]\ncode = "c"\n',
 }
 
 BAD = {
     "not toml": ('[assets.columns\nname = "x"\n', r"bad\.toml: not valid TOML \(.*line 1"),
-    "unknown section": ('[asets]\nsource = "x"\n',
-                        r"bad\.toml: unknown section or key asets\. A mapping has"),
+    "unknown section": (
+        '[asets]\nsource = "x"\n',
+        r"bad\.toml: unknown section or key asets\. A mapping has",
+    ),
     "no section": ('title = "x"\n', r"bad\.toml: the mapping has neither an \[assets\] nor"),
-    "unknown our column": ('[assets.columns]\nnaam = "name"\n',
-                           r"\[assets\.columns\] entry 'naam' is not one of our assets columns\. "
-                           r"Use one of: id, name, type"),
-    "area column for assets": ('[assets.columns]\ncode = "x"\n',
-                               r"entry 'code' is not one of our assets columns"),
-    "column not text": ('[assets.columns]\nname = 3\n',
-                        r"\[assets\.columns\] name must be a column name or a list"),
-    "empty column list": ('[assets.columns]\nname = []\n',
-                          r"\[assets\.columns\] name must be a column name or a list"),
-    "unknown type in table": ('[assets.type.soort]\n"sport" = "sports"\n',
-                              r'\[assets\.type\.soort\] "sport" = "sports": "sports" is not an '
-                              r"asset type key\. Use one of: talent, vereniging"),
-    "label instead of key": ('[assets.type.soort]\n"kerk" = "Gebedshuis"\n',
-                             r'"Gebedshuis" is not an asset type key'),
-    "unknown default": ('[assets.type]\ndefault = "anders"\n',
-                        r'\[assets\.type\] default = "anders": "anders" is not an asset type'),
-    "table not in from": ('[assets.type]\nfrom = ["soort"]\n[assets.type.icoon]\n"a" = "park"\n',
-                          r"\[assets\.type\.icoon\] is a table for their column 'icoon', but "
-                          r"that column is not in `from` \(soort\)"),
-    "table not a table": ('[assets.type]\nsoort = "park"\n',
-                          r"\[assets\.type\.soort\] must be a table"),
-    "rule without type": ('[assets.type]\nrules = [{ soort = "a" }]\n',
-                          r"\[assets\.type\] rule 1 has no `type`"),
-    "rule without condition": ('[assets.type]\nrules = [{ type = "park" }]\n',
-                               r"\[assets\.type\] rule 1 has no condition.*use `default`"),
-    "rule with unknown type": ('[assets.type]\nrules = [{ a = "b", type = "bos" }]\n',
-                               r'\[assets\.type\] rule 1 = "bos": "bos" is not an asset type'),
-    "rules not a list": ('[assets.type]\nrules = "x"\n',
-                         r"\[assets\.type\] rules must be a list"),
-    "type for areas": ('[areas]\ntype = "x"\n',
-                       r"\[areas\] has unknown key\(s\) type; allowed: columns"),
-    "source not text": ('[assets]\nsource = 1\n', r"\[assets\] source must be text"),
+    "unknown our column": (
+        '[assets.columns]\nnaam = "name"\n',
+        r"\[assets\.columns\] entry 'naam' is not one of our assets columns\. "
+        r"Use one of: id, name, type",
+    ),
+    "area column for assets": (
+        '[assets.columns]\ncode = "x"\n',
+        r"entry 'code' is not one of our assets columns",
+    ),
+    "column not text": (
+        "[assets.columns]\nname = 3\n",
+        r"\[assets\.columns\] name must be a column name or a list",
+    ),
+    "empty column list": (
+        "[assets.columns]\nname = []\n",
+        r"\[assets\.columns\] name must be a column name or a list",
+    ),
+    "unknown type in table": (
+        '[assets.type.soort]\n"sport" = "sports"\n',
+        r'\[assets\.type\.soort\] "sport" = "sports": "sports" is not an '
+        r"asset type key\. Use one of: talent, vereniging",
+    ),
+    "label instead of key": (
+        '[assets.type.soort]\n"kerk" = "Gebedshuis"\n',
+        r'"Gebedshuis" is not an asset type key',
+    ),
+    "unknown default": (
+        '[assets.type]\ndefault = "anders"\n',
+        r'\[assets\.type\] default = "anders": "anders" is not an asset type',
+    ),
+    "table not in from": (
+        '[assets.type]\nfrom = ["soort"]\n[assets.type.icoon]\n"a" = "park"\n',
+        r"\[assets\.type\.icoon\] is a table for their column 'icoon', but "
+        r"that column is not in `from` \(soort\)",
+    ),
+    "table not a table": (
+        '[assets.type]\nsoort = "park"\n',
+        r"\[assets\.type\.soort\] must be a table",
+    ),
+    "rule without type": (
+        '[assets.type]\nrules = [{ soort = "a" }]\n',
+        r"\[assets\.type\] rule 1 has no `type`",
+    ),
+    "rule without condition": (
+        '[assets.type]\nrules = [{ type = "park" }]\n',
+        r"\[assets\.type\] rule 1 has no condition.*use `default`",
+    ),
+    "rule with unknown type": (
+        '[assets.type]\nrules = [{ a = "b", type = "bos" }]\n',
+        r'\[assets\.type\] rule 1 = "bos": "bos" is not an asset type',
+    ),
+    "rules not a list": ('[assets.type]\nrules = "x"\n', r"\[assets\.type\] rules must be a list"),
+    "type for areas": (
+        '[areas]\ntype = "x"\n',
+        r"\[areas\] has unknown key\(s\) type; allowed: columns",
+    ),
+    "source not text": ("[assets]\nsource = 1\n", r"\[assets\] source must be text"),
 }
 
 
@@ -85,8 +110,13 @@ def test_bad_mapping(tmp_path, text, match):
 
 
 def test_presets_ship_and_load():
-    assert {"cbs_2014", "pdok_wijkenbuurten", "cbs_shape_old", "deventer_wijkteams",
-            "example"} <= set(preset_names())
+    assert {
+        "cbs_2014",
+        "pdok_wijkenbuurten",
+        "cbs_shape_old",
+        "deventer_wijkteams",
+        "example",
+    } <= set(preset_names())
     for name in preset_names():
         mapping = load_mapping(name)
         assert mapping.name == name and mapping.title
@@ -102,8 +132,11 @@ def test_load_by_path_name_or_object(tmp_path):
 
 
 def test_unknown_preset_and_missing_file(tmp_path):
-    with pytest.raises(MappingError, match=r"No mapping file or preset 'deventer'.*presets: "
-                                           r"cbs_2014, cbs_shape_old, deventer_wijkteams"):
+    with pytest.raises(
+        MappingError,
+        match=r"No mapping file or preset 'deventer'.*presets: "
+        r"cbs_2014, cbs_shape_old, deventer_wijkteams",
+    ):
         load_mapping("deventer")
     with pytest.raises(MappingError, match=r"gone\.toml: mapping file not found"):
         load_mapping(tmp_path / "gone.toml")

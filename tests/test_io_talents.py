@@ -17,11 +17,14 @@ def write(tmp_path, text: str, name: str = "talenten.csv"):
 
 
 def test_good_talents(tmp_path):
-    path = write(tmp_path, (
-        "id,nickname,categories,description,wishes,availability,buurt_code,status\n"
-        "t1,Ans,koken;Muziek,Ik kook graag,teach;help_neighbour,woensdag,BU01500401,approved\n"
-        "t2,Piet,Repareren en klussen | computerhulp,,join activity,,bu01500402,\n"
-    ))
+    path = write(
+        tmp_path,
+        (
+            "id,nickname,categories,description,wishes,availability,buurt_code,status\n"
+            "t1,Ans,koken;Muziek,Ik kook graag,teach;help_neighbour,woensdag,BU01500401,approved\n"
+            "t2,Piet,Repareren en klussen | computerhulp,,join activity,,bu01500402,\n"
+        ),
+    )
     result = read_talents(path)
     frame = result.frame
     assert isinstance(frame, pd.DataFrame) and list(frame.columns) == TALENT_COLUMNS
@@ -34,10 +37,13 @@ def test_good_talents(tmp_path):
 
 
 def test_dutch_headers_semicolons_and_private_columns(tmp_path):
-    path = write(tmp_path, (
-        "naam;talenten;email;telefoon;postcode;buurtcode\n"
-        "Fatima;taalmaatje,koken;f@example.org;0612345678;7412AB;BU01500403\n"
-    ))
+    path = write(
+        tmp_path,
+        (
+            "naam;talenten;email;telefoon;postcode;buurtcode\n"
+            "Fatima;taalmaatje,koken;f@example.org;0612345678;7412AB;BU01500403\n"
+        ),
+    )
     result = read_talents(path)
     frame = result.frame
     assert frame.loc[0, "nickname"] == "Fatima"
@@ -54,20 +60,29 @@ def test_dutch_headers_semicolons_and_private_columns(tmp_path):
 @pytest.mark.parametrize(
     ("text", "match"),
     [
-        ("nickname,categories\nAns,koken;schilderen\n",
-         r"talenten\.csv, row 2, column 'categories': unknown talent category 'schilderen'\. "
-         r"Use one of: koken, repareren"),
-        ("nickname,categories,wishes\nAns,koken,lesgeven\n",
-         r"talenten\.csv, row 2, column 'wishes': unknown wish 'lesgeven'\. Use one of: teach"),
-        ("nickname,categories,buurt_code\nAns,koken,Rielerweg 12\n",
-         r"row 2, column 'buurt_code': 'Rielerweg 12' is not a CBS buurt code.*never an address"),
-        ("nickname,categories,status\nAns,koken,public\n",
-         r"row 2, column 'status': unknown status 'public'\. Use one of: pending, approved"),
-        ("nickname,talent_x\nAns,koken\n",
-         r"talenten\.csv: no categories column\. Found the columns: nickname, talent_x"),
+        (
+            "nickname,categories\nAns,koken;schilderen\n",
+            r"talenten\.csv, row 2, column 'categories': unknown talent category 'schilderen'\. "
+            r"Use one of: koken, repareren",
+        ),
+        (
+            "nickname,categories,wishes\nAns,koken,lesgeven\n",
+            r"talenten\.csv, row 2, column 'wishes': unknown wish 'lesgeven'\. Use one of: teach",
+        ),
+        (
+            "nickname,categories,buurt_code\nAns,koken,Rielerweg 12\n",
+            r"row 2, column 'buurt_code': 'Rielerweg 12' is not a CBS buurt code.*never an address",
+        ),
+        (
+            "nickname,categories,status\nAns,koken,public\n",
+            r"row 2, column 'status': unknown status 'public'\. Use one of: pending, approved",
+        ),
+        (
+            "nickname,talent_x\nAns,koken\n",
+            r"talenten\.csv: no categories column\. Found the columns: nickname, talent_x",
+        ),
     ],
-    ids=["unknown category", "unknown wish", "address as buurt", "unknown status",
-         "no categories"],
+    ids=["unknown category", "unknown wish", "address as buurt", "unknown status", "no categories"],
 )
 def test_refused(tmp_path, text, match):
     with pytest.raises(SchemaError, match=match):
@@ -76,6 +91,9 @@ def test_refused(tmp_path, text, match):
 
 def test_all_problems_at_once(tmp_path):
     path = write(tmp_path, "categories,status\nzingen,approved\nkoken,geheim\n")
-    with pytest.raises(ProblemList, match=r"^2 problems:\n- talenten\.csv, row 2.*\n- "
-                                          r"talenten\.csv, row 3"):
+    with pytest.raises(
+        ProblemList,
+        match=r"^2 problems:\n- talenten\.csv, row 2.*\n- "
+        r"talenten\.csv, row 3",
+    ):
         read_talents(path)

@@ -13,17 +13,36 @@ def test_every_abcd_group_has_types():
     cat = catalogue()
     groups = {t.group for t in cat.types.values()}
     assert groups == set(cat.groups)
-    for needed in ["talent", "vereniging", "bewonersinitiatief", "school", "bibliotheek",
-                   "gebedshuis", "zorg", "buurthuis", "wijkhuiskamer", "huis_van_de_wijk",
-                   "sportkantine", "speeltuin_clubhuis", "park", "speelplek", "moestuin",
-                   "winkel", "markt"]:
+    for needed in [
+        "talent",
+        "vereniging",
+        "bewonersinitiatief",
+        "school",
+        "bibliotheek",
+        "gebedshuis",
+        "zorg",
+        "buurthuis",
+        "wijkhuiskamer",
+        "huis_van_de_wijk",
+        "sportkantine",
+        "speeltuin_clubhuis",
+        "park",
+        "speelplek",
+        "moestuin",
+        "winkel",
+        "markt",
+    ]:
         assert needed in cat.types
 
 
 def test_meeting_places_are_data():
     cat = catalogue()
     assert cat.meeting_place_types() == [
-        "buurthuis", "wijkhuiskamer", "huis_van_de_wijk", "sportkantine", "speeltuin_clubhuis"
+        "buurthuis",
+        "wijkhuiskamer",
+        "huis_van_de_wijk",
+        "sportkantine",
+        "speeltuin_clubhuis",
     ]
     assert not cat.types["school"].meeting_place and cat.types["school"].can_host
 
@@ -38,9 +57,15 @@ def test_colours_are_distinct_hex_and_every_type_has_an_icon():
 
 @pytest.mark.parametrize(
     ("text", "key"),
-    [("Kerk", "gebedshuis"), ("MOSKEE", "gebedshuis"), ("community_centre", "buurthuis"),
-     ("Huis van de wijk", "huis_van_de_wijk"), ("huis_van_de_wijk", "huis_van_de_wijk"),
-     ("  Speeltuin   met clubhuis ", "speeltuin_clubhuis"), ("Library", "bibliotheek")],
+    [
+        ("Kerk", "gebedshuis"),
+        ("MOSKEE", "gebedshuis"),
+        ("community_centre", "buurthuis"),
+        ("Huis van de wijk", "huis_van_de_wijk"),
+        ("huis_van_de_wijk", "huis_van_de_wijk"),
+        ("  Speeltuin   met clubhuis ", "speeltuin_clubhuis"),
+        ("Library", "bibliotheek"),
+    ],
 )
 def test_type_lookup_accepts_labels_and_aliases(text, key):
     found = catalogue().type_for(text)
@@ -61,8 +86,13 @@ def test_aliases_are_unambiguous():
 
 @pytest.mark.parametrize(
     ("code", "level", "parent"),
-    [("BU01500401", "buurt", "WK015004"), ("WK015004", "wijk", "GM0150"),
-     ("GM0150", "gemeente", None), ("bu03440000", "buurt", "WK034400"), ("XX12", None, None)],
+    [
+        ("BU01500401", "buurt", "WK015004"),
+        ("WK015004", "wijk", "GM0150"),
+        ("GM0150", "gemeente", None),
+        ("bu03440000", "buurt", "WK034400"),
+        ("XX12", None, None),
+    ],
 )
 def test_cbs_codes_nest(code, level, parent):
     assert area_level_of(code) == level

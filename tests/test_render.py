@@ -29,8 +29,11 @@ def _areas() -> gpd.GeoDataFrame:
             "pct_single_households": [30.0, 20.0, 40.0],
             "land_area_ha": [100.0, 50.0, 50.0],
         },
-        geometry=[box(5.0, 52.0, 5.02, 52.01), box(5.0, 52.0, 5.01, 52.01),
-                  box(5.01, 52.0, 5.02, 52.01)],
+        geometry=[
+            box(5.0, 52.0, 5.02, 52.01),
+            box(5.0, 52.0, 5.01, 52.01),
+            box(5.01, 52.0, 5.02, 52.01),
+        ],
         crs="EPSG:4326",
     )
 
@@ -39,9 +42,15 @@ def _assets(names: list[str], types: list[str]) -> gpd.GeoDataFrame:
     n = len(names)
     return gpd.GeoDataFrame(
         {
-            "id": [f"a{i}" for i in range(n)], "name": names, "type": types,
-            "description": ["x"] * n, "address": ["Dorpsstraat 1"] * n, "tags": ["a;b"] * n,
-            "source": ["test"] * n, "status": ["existing"] * n, "capacity": [np.nan] * n,
+            "id": [f"a{i}" for i in range(n)],
+            "name": names,
+            "type": types,
+            "description": ["x"] * n,
+            "address": ["Dorpsstraat 1"] * n,
+            "tags": ["a;b"] * n,
+            "source": ["test"] * n,
+            "status": ["existing"] * n,
+            "capacity": [np.nan] * n,
         },
         geometry=gpd.points_from_xy(np.linspace(5.001, 5.019, n), [52.005] * n),
         crs="EPSG:4326",
@@ -79,7 +88,7 @@ def test_asset_text_is_escaped_everywhere(evil):
     html = map_html(build_map(areas, assets, basemap="none"))
     assert "<script>alert" not in html
     assert "<img src=x" not in html
-    assert "onerror=\"alert" not in html
+    assert 'onerror="alert' not in html
     # The text is still there, escaped, for the browser to show as text.
     assert "alert(1)" in html
 
@@ -101,8 +110,13 @@ def test_no_cdn_only_the_chosen_tile_server():
     assert requested == {"https://tile.openstreetmap.org/{z}/{x}/{y}.png"}
     hosts = set(re.findall(r"https?://([^/\s\"'<>)]+)", html))
     # Tiles; links in attributions; the SVG namespace and a comment inside leaflet.js.
-    assert hosts <= {"tile.openstreetmap.org", "www.openstreetmap.org", "leafletjs.com",
-                     "www.w3.org", "bugzilla.mozilla.org"}, hosts
+    assert hosts <= {
+        "tile.openstreetmap.org",
+        "www.openstreetmap.org",
+        "leafletjs.com",
+        "www.w3.org",
+        "bugzilla.mozilla.org",
+    }, hosts
     assert "L.markerClusterGroup" in html and "leaflet.markercluster" not in loaded
 
 
@@ -156,21 +170,26 @@ def test_english_labels():
 
 
 def test_choropleth_colours_buurten_and_marks_missing():
-    html = map_html(build_map(_areas(), _assets(["A"], ["park"]), choropleth="pct_65_plus",
-                              basemap="none"))
+    html = map_html(
+        build_map(_areas(), _assets(["A"], ["park"]), choropleth="pct_65_plus", basemap="none")
+    )
     assert NO_DATA_COLOR in html  # Buurt B has no figure: grey, never the lowest class
     assert "geen gegevens" in html
 
 
 def test_talents_shown_per_buurt_with_small_groups_hidden():
-    talents = pd.DataFrame({
-        "id": ["t1", "t2", "t3", "t4", "t5"],
-        "nickname": ["Anna", "Bo", "Cem", "Dirk", "Eva"],
-        "categories": ["koken;muziek", "koken", "koken", "tuinieren", "koken"],
-        "description": [""] * 5, "wishes": [""] * 5, "availability": [""] * 5,
-        "buurt_code": ["BU99990101"] * 3 + ["BU99990102"] * 2,
-        "status": ["approved", "approved", "approved", "approved", "pending"],
-    })
+    talents = pd.DataFrame(
+        {
+            "id": ["t1", "t2", "t3", "t4", "t5"],
+            "nickname": ["Anna", "Bo", "Cem", "Dirk", "Eva"],
+            "categories": ["koken;muziek", "koken", "koken", "tuinieren", "koken"],
+            "description": [""] * 5,
+            "wishes": [""] * 5,
+            "availability": [""] * 5,
+            "buurt_code": ["BU99990101"] * 3 + ["BU99990102"] * 2,
+            "status": ["approved", "approved", "approved", "approved", "pending"],
+        }
+    )
     html = map_html(build_map(_areas(), _assets(["A"], ["park"]), talents=talents, basemap="none"))
     rows = [r for r in _rows(html) if "Talenten in" in r]
     assert len(rows) == 1

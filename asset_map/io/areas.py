@@ -92,6 +92,7 @@ def read_areas(
         if their is None:
             columns[figure] = np.full(len(raw.frame), np.nan)
             continue
+
         def locate(i: int, column: str = their) -> str:
             return raw.where(i, column)
 
@@ -118,16 +119,20 @@ def _codes(raw: RawLayer, their: str, problems: list[AssetMapError]) -> list[str
     first: dict[str, int] = {}
     for i, code in enumerate(codes):
         if code is None:
-            problems.append(SchemaError(
-                f"{raw.where(i, their)}: no code. Every area needs its CBS code "
-                "(e.g. WK015004 or BU01500401)."
-            ))
+            problems.append(
+                SchemaError(
+                    f"{raw.where(i, their)}: no code. Every area needs its CBS code "
+                    "(e.g. WK015004 or BU01500401)."
+                )
+            )
         elif code in first:
-            problems.append(SchemaError(
-                f"{raw.where(i, their)}: code '{code}' is also the code of {raw.row_label} "
-                f"{raw.rows[first[code]]}. Each area needs its own code; merge the two parts "
-                "into one (multi)polygon."
-            ))
+            problems.append(
+                SchemaError(
+                    f"{raw.where(i, their)}: code '{code}' is also the code of {raw.row_label} "
+                    f"{raw.rows[first[code]]}. Each area needs its own code; merge the two parts "
+                    "into one (multi)polygon."
+                )
+            )
         else:
             first[code] = i
     return codes
@@ -141,15 +146,19 @@ def _levels(
     for i, (code, value) in enumerate(zip(codes, given, strict=True)):
         level = value.lower() if value else (area_level_of(code) if code else None)
         if value and level not in AREA_LEVELS:
-            problems.append(SchemaError(
-                f"{raw.where(i, their)}: unknown level '{value}'. Use one of: "
-                f"{', '.join(AREA_LEVELS)}."
-            ))
+            problems.append(
+                SchemaError(
+                    f"{raw.where(i, their)}: unknown level '{value}'. Use one of: "
+                    f"{', '.join(AREA_LEVELS)}."
+                )
+            )
         elif code and level is None:
-            problems.append(SchemaError(
-                f"{raw.where(i)}: cannot tell whether '{code}' is a gemeente, wijk or buurt "
-                "(CBS codes start with GM, WK or BU). Use CBS codes or add a level column."
-            ))
+            problems.append(
+                SchemaError(
+                    f"{raw.where(i)}: cannot tell whether '{code}' is a gemeente, wijk or buurt "
+                    "(CBS codes start with GM, WK or BU). Use CBS codes or add a level column."
+                )
+            )
         levels.append(level)
     return levels
 

@@ -29,8 +29,12 @@ from asset_map.model import ASSET_COLUMNS, COLUMN_ALIASES, catalogue
 OURS = [c for c in ASSET_COLUMNS if c != "geometry"]
 #: Accepted spellings of the two statuses.
 STATUS_WORDS = {
-    "existing": "existing", "bestaand": "existing", "bestaat": "existing",
-    "planned": "planned", "gepland": "planned", "plan": "planned",
+    "existing": "existing",
+    "bestaand": "existing",
+    "bestaat": "existing",
+    "planned": "planned",
+    "gepland": "planned",
+    "plan": "planned",
 }
 FALLBACK_TYPE = "overig"
 
@@ -84,7 +88,7 @@ def read_assets(
             f"{raw.path.name}: no name column. Found the columns: "
             f"{', '.join(map(str, raw.frame.drop(columns='geometry').columns)) or 'none'}. "
             f"Call the column 'name' (or {', '.join(COLUMN_ALIASES['name'])}), or map it in a "
-            "mapping file: [assets.columns] name = \"<your column>\"."
+            'mapping file: [assets.columns] name = "<your column>".'
         )
     names = [text_cell(v) for v in raw.frame[found["name"]]]
     labels = feature_labels(raw, names)
@@ -161,10 +165,12 @@ def _types(
             blank.append(labels[i])
             types.append(FALLBACK_TYPE)
         elif asset_type is None:
-            problems.append(SchemaError(
-                f"{raw.where(i, their)}: unknown asset type '{text}'. Add it to a mapping file "
-                f"under [assets.type.{their}] (\"{text}\" = \"<type key>\") or use one of: {keys}."
-            ))
+            problems.append(
+                SchemaError(
+                    f"{raw.where(i, their)}: unknown asset type '{text}'. Add it to a mapping file "
+                    f'under [assets.type.{their}] ("{text}" = "<type key>") or use one of: {keys}.'
+                )
+            )
             types.append(None)
         else:
             types.append(asset_type.key)
@@ -199,12 +205,14 @@ def _mapped_types(
         if key is None:
             seen = [f"{by_lower[c]} '{row[c]}'" for c in spec.columns if row.get(c)]
             table = spec.columns[0] if spec.columns else "<column>"
-            problems.append(SchemaError(
-                f"{raw.where(i)}: mapping '{mapping_name}' gives no asset type for "
-                f"{', '.join(seen) or 'empty values'}. Add the value under "
-                f"[assets.type.{table}], add a rule, or set default = \"{FALLBACK_TYPE}\" "
-                f"under [assets.type]. Type keys: {', '.join(catalogue().types)}."
-            ))
+            problems.append(
+                SchemaError(
+                    f"{raw.where(i)}: mapping '{mapping_name}' gives no asset type for "
+                    f"{', '.join(seen) or 'empty values'}. Add the value under "
+                    f'[assets.type.{table}], add a rule, or set default = "{FALLBACK_TYPE}" '
+                    f"under [assets.type]. Type keys: {', '.join(catalogue().types)}."
+                )
+            )
         types.append(key)
     return types
 
@@ -212,8 +220,9 @@ def _mapped_types(
 def _ids(raw: RawLayer, found: dict[str, str], labels: list[str], notes: list[str]) -> list[str]:
     """Return unique ids: the file's, the row number where missing, duplicates renumbered."""
     if "id" not in found:
-        notes.append(f"{raw.path.name} has no id column; the assets are numbered by "
-                     f"{raw.row_label}.")
+        notes.append(
+            f"{raw.path.name} has no id column; the assets are numbered by {raw.row_label}."
+        )
         given: list[str | None] = [str(n) for n in raw.rows]
     else:
         given = [text_cell(v) for v in raw.frame[found["id"]]]
@@ -229,10 +238,12 @@ def _statuses(raw: RawLayer, their: str | None, problems: list[AssetMapError]) -
     for i, value in enumerate(raw.frame[their]):
         text = (text_cell(value) or "existing").lower()
         if text not in STATUS_WORDS:
-            problems.append(SchemaError(
-                f"{raw.where(i, their)}: unknown status '{text}'. Use 'existing' (bestaand) or "
-                "'planned' (gepland), or leave it empty for existing."
-            ))
+            problems.append(
+                SchemaError(
+                    f"{raw.where(i, their)}: unknown status '{text}'. Use 'existing' (bestaand) or "
+                    "'planned' (gepland), or leave it empty for existing."
+                )
+            )
         out.append(STATUS_WORDS.get(text, "existing"))
     return out
 
@@ -242,8 +253,10 @@ def _capacities(raw: RawLayer, their: str | None, problems: list[AssetMapError])
         return np.full(len(raw.frame), np.nan)
     values, bad = parse_numbers(raw.frame[their].tolist())
     problems.extend(
-        SchemaError(f"{raw.where(i, their)}: capacity '{raw.frame[their].iloc[i]}' is not a "
-                    "number. Give the number of people the place holds, or leave it empty.")
+        SchemaError(
+            f"{raw.where(i, their)}: capacity '{raw.frame[their].iloc[i]}' is not a "
+            "number. Give the number of people the place holds, or leave it empty."
+        )
         for i in bad
     )
     return values

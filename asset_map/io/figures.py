@@ -79,8 +79,10 @@ def figure_values(
     """
     values, bad = parse_numbers(cells)
     problems.extend(
-        SchemaError(f"{locate(i)}: '{cells[i]}' is not a number. Use a number, or leave the cell "
-                    "empty (or '.') when the figure is unknown.")
+        SchemaError(
+            f"{locate(i)}: '{cells[i]}' is not a number. Use a number, or leave the cell "
+            "empty (or '.') when the figure is unknown."
+        )
         for i in bad
     )
     negative = np.flatnonzero(values < 0)
@@ -166,13 +168,16 @@ def join_figures(
     first: dict[str, int] = {}
     for i, code in enumerate(codes):
         if code and code in first:
-            problems.append(SchemaError(
-                f"{_where(table.path, row=int(table.rows[i]), column=code_col)}: code '{code}' "
-                f"is also in row {table.rows[first[code]]}. Keep one row per area."
-            ))
+            problems.append(
+                SchemaError(
+                    f"{_where(table.path, row=int(table.rows[i]), column=code_col)}: code '{code}' "
+                    f"is also in row {table.rows[first[code]]}. Keep one row per area."
+                )
+            )
         first.setdefault(code, i)
     values = {}
     for target, column in targets.items():
+
         def locate(i: int, column: str = column) -> str:
             return _where(table.path, row=int(table.rows[i]), column=column)
 

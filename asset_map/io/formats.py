@@ -139,8 +139,10 @@ def unique_ids(
     notes = []
     missing = [labels[i] for i, v in enumerate(given) if v is None]
     if missing:
-        notes.append(f"No id for {plural(len(missing), row_label)}; numbered by {row_label}: "
-                     f"{list_some(missing)}.")
+        notes.append(
+            f"No id for {plural(len(missing), row_label)}; numbered by {row_label}: "
+            f"{list_some(missing)}."
+        )
     ids = [v if v is not None else str(rows[i]) for i, v in enumerate(given)]
     taken, seen, out = set(ids), set(), []
     for i, value in enumerate(ids):
@@ -151,8 +153,9 @@ def unique_ids(
                 k += 1
             new = f"{value}-{k}"
             taken.add(new)
-            notes.append(f"Renumbered {labels[i]}: its id '{value}' was already used; it is "
-                         f"now '{new}'.")
+            notes.append(
+                f"Renumbered {labels[i]}: its id '{value}' was already used; it is now '{new}'."
+            )
         seen.add(new)
         out.append(new)
     return out, notes
@@ -401,8 +404,11 @@ def _read_zipped_shapefile(path: Path, crs: str | None, layer: str | None) -> Ra
                 "Choose another with the layer option."
             )
     else:
-        matches = [s for s, stem in zip(shapefiles, stems, strict=True)
-                   if Path(stem).name == layer or s == layer]
+        matches = [
+            s
+            for s, stem in zip(shapefiles, stems, strict=True)
+            if Path(stem).name == layer or s == layer
+        ]
         if not matches:
             raise ImportFormatError(
                 f"{path.name}: there is no Shapefile '{layer}' in the zip. "
@@ -452,11 +458,13 @@ def read_table(path: str | Path) -> Table:
         if not any(c.strip() for c in record):
             continue
         if len(record) > len(header):
-            problems.append(ImportFormatError(
-                f"{_where(path, row=n)}: {len(record)} cells but the header has {len(header)} "
-                f"columns. Quote cells that hold the separator '{delimiter}' "
-                "(a decimal comma in a comma-separated file is the usual cause)."
-            ))
+            problems.append(
+                ImportFormatError(
+                    f"{_where(path, row=n)}: {len(record)} cells but the header has {len(header)} "
+                    f"columns. Quote cells that hold the separator '{delimiter}' "
+                    "(a decimal comma in a comma-separated file is the usual cause)."
+                )
+            )
             continue
         cells.append([c.strip() for c in record] + [""] * (len(header) - len(record)))
         rows.append(n)

@@ -213,8 +213,9 @@ def _polygonal_part(geom: shapely.Geometry) -> shapely.Geometry | None:
             break
         parts = np.concatenate([shapely.get_parts(parts[nested]), parts[~nested]])
     kinds = shapely.get_type_id(parts)
-    polygons = parts[(kinds == shapely.GeometryType.POLYGON)
-                     | (kinds == shapely.GeometryType.MULTIPOLYGON)]
+    polygons = parts[
+        (kinds == shapely.GeometryType.POLYGON) | (kinds == shapely.GeometryType.MULTIPOLYGON)
+    ]
     polygons = polygons[~shapely.is_empty(polygons)]
     if len(polygons) == 0:
         return None

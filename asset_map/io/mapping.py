@@ -153,8 +153,9 @@ class Mapping:
         """
         found: LayerMapping | None = getattr(self, kind)
         if found is None:
-            notes.append(f"Mapping '{self.name}' has no [{kind}] section; read {file_name} "
-                         "without it.")
+            notes.append(
+                f"Mapping '{self.name}' has no [{kind}] section; read {file_name} without it."
+            )
         return found
 
 
@@ -236,7 +237,7 @@ def _layer(raw: object, kind: str, name: str) -> LayerMapping:
         columns[ours] = _names(theirs, f"[{kind}.columns] {ours}", name)
     source = table.get("source")
     if source is not None and not isinstance(source, str):
-        raise MappingError(f"{name}: [{kind}] source must be text, e.g. source = \"Gemeente\".")
+        raise MappingError(f'{name}: [{kind}] source must be text, e.g. source = "Gemeente".')
     spec = _type_spec(table["type"], name) if "type" in table else None
     return LayerMapping(columns=columns, source=source, type=spec)
 
@@ -278,7 +279,7 @@ def _rule(raw: object, n: int, name: str) -> TypeRule:
     where = f"[assets.type] rule {n}"
     table = dict(_table(raw, where, name))
     if "type" not in table:
-        raise MappingError(f"{name}: {where} has no `type`; add type = \"<type key>\".")
+        raise MappingError(f'{name}: {where} has no `type`; add type = "<type key>".')
     type_key = _type_key(table.pop("type"), where, name)
     if not table:
         raise MappingError(

@@ -30,11 +30,34 @@ TALENT_ALIASES: dict[str, tuple[str, ...]] = {
     "status": (),
 }
 #: Columns that would hold contact data or a home location (lower case).
-PRIVATE_COLUMNS = frozenset({
-    "email", "e-mail", "e_mail", "mail", "emailadres", "telefoon", "telefoonnummer", "phone",
-    "tel", "mobiel", "adres", "address", "straat", "huisnummer", "postcode", "lat", "lon", "lng",
-    "latitude", "longitude", "x", "y", "geometry", "geboortedatum",
-})
+PRIVATE_COLUMNS = frozenset(
+    {
+        "email",
+        "e-mail",
+        "e_mail",
+        "mail",
+        "emailadres",
+        "telefoon",
+        "telefoonnummer",
+        "phone",
+        "tel",
+        "mobiel",
+        "adres",
+        "address",
+        "straat",
+        "huisnummer",
+        "postcode",
+        "lat",
+        "lon",
+        "lng",
+        "latitude",
+        "longitude",
+        "x",
+        "y",
+        "geometry",
+        "geboortedatum",
+    }
+)
 TALENT_STATUSES = ("pending", "approved", "rejected", "withdrawn")
 BUURT_CODE = re.compile(r"^BU\d{8}$")
 SEPARATORS = re.compile(r"[;,|]")
@@ -99,11 +122,17 @@ def read_talents(path: str | Path) -> ImportResult:
     out = {
         "id": ids,
         "nickname": cells("nickname"),
-        "categories": _keys(cells("categories"), category_words, "talent category",
-                            lambda i: locate(i, "categories"), problems),
+        "categories": _keys(
+            cells("categories"),
+            category_words,
+            "talent category",
+            lambda i: locate(i, "categories"),
+            problems,
+        ),
         "description": cells("description"),
-        "wishes": _keys(cells("wishes"), wish_words, "wish",
-                        lambda i: locate(i, "wishes"), problems),
+        "wishes": _keys(
+            cells("wishes"), wish_words, "wish", lambda i: locate(i, "wishes"), problems
+        ),
         "availability": cells("availability"),
         "buurt_code": _buurt_codes(cells("buurt_code"), locate, problems),
         "status": _statuses(cells("status"), locate, problems),
@@ -143,10 +172,12 @@ def _keys(
             if not word:
                 continue
             if word not in words:
-                problems.append(SchemaError(
-                    f"{locate(i)}: unknown {what} '{part.strip()}'. Use one of: {allowed} "
-                    "(several separated by ';')."
-                ))
+                problems.append(
+                    SchemaError(
+                        f"{locate(i)}: unknown {what} '{part.strip()}'. Use one of: {allowed} "
+                        "(several separated by ';')."
+                    )
+                )
             elif words[word] not in keys:
                 keys.append(words[word])
         out.append(";".join(keys) or None)
@@ -160,24 +191,27 @@ def _buurt_codes(
     for i, value in enumerate(values):
         code = value.upper() if value else None
         if code and not BUURT_CODE.match(code):
-            problems.append(SchemaError(
-                f"{locate(i, 'buurt_code')}: '{value}' is not a CBS buurt code. Use the code of "
-                "the buurt, BU followed by 8 digits (e.g. BU01500401), never an address."
-            ))
+            problems.append(
+                SchemaError(
+                    f"{locate(i, 'buurt_code')}: '{value}' is not a CBS buurt code. "
+                    "Use the code of the buurt, BU followed by 8 digits (e.g. BU01500401), "
+                    "never an address."
+                )
+            )
         out.append(code)
     return out
 
 
-def _statuses(
-    values: list[str | None], locate: Locate, problems: list[AssetMapError]
-) -> list[str]:
+def _statuses(values: list[str | None], locate: Locate, problems: list[AssetMapError]) -> list[str]:
     out = []
     for i, value in enumerate(values):
         status = (value or "pending").lower()
         if status not in TALENT_STATUSES:
-            problems.append(SchemaError(
-                f"{locate(i, 'status')}: unknown status '{value}'. Use one of: "
-                f"{', '.join(TALENT_STATUSES)} (empty means pending)."
-            ))
+            problems.append(
+                SchemaError(
+                    f"{locate(i, 'status')}: unknown status '{value}'. Use one of: "
+                    f"{', '.join(TALENT_STATUSES)} (empty means pending)."
+                )
+            )
         out.append(status)
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 from branca.element import Element, MacroElement
@@ -73,6 +74,13 @@ class _Verbatim(Element):
         return self._text
 
 
+def figure_parent(element: Element) -> Element:
+    """Return the parent of ``element``; raise when it was not added to a map."""
+    if element._parent is None:
+        raise ValueError(f"{element.get_name()} must be added to a map before rendering.")
+    return element._parent
+
+
 class VerbatimMacroElement(MacroElement):
     """A MacroElement whose rendered script goes into the page as is.
 
@@ -81,8 +89,9 @@ class VerbatimMacroElement(MacroElement):
     it) and unsafe for data. This renders the ``header`` and ``script`` macros once.
     """
 
-    def render(self, **kwargs: object) -> None:
-        figure = self.get_root()
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]
+        """Render the macros once and add them to the figure, then render the children."""
+        figure: Any = self.get_root()
         module = self._template.module.__dict__
         for part, target in (("header", figure.header), ("script", figure.script)):
             macro = module.get(part)
@@ -91,7 +100,8 @@ class VerbatimMacroElement(MacroElement):
         if isinstance(self, Layer) and self.show:
             self.add_child(
                 ElementAddToElement(
-                    element_name=self.get_name(), element_parent_name=self._parent.get_name()
+                    element_name=self.get_name(),
+                    element_parent_name=figure_parent(self).get_name(),
                 ),
                 name=self.get_name() + "_add",
             )
@@ -103,8 +113,13 @@ class VerbatimMacroElement(MacroElement):
 #: again as a Jinja template, so a name like ``{{ 7*7 }}`` would otherwise be *executed*
 #: on the server (template injection). As entities they show as braces in the browser.
 _HTML_ESCAPES = (
-    ("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"),
-    ("{", "&#123;"), ("}", "&#125;"),
+    ("&", "&amp;"),
+    ("<", "&lt;"),
+    (">", "&gt;"),
+    ('"', "&quot;"),
+    ("'", "&#x27;"),
+    ("{", "&#123;"),
+    ("}", "&#125;"),
 )
 
 

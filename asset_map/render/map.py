@@ -7,12 +7,14 @@ show the same map. Nothing here imports streamlit.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 import folium
-from folium.template import Template
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from folium.template import Template
 
 from asset_map.analysis.summary import public_count, talents_per_buurt
 from asset_map.crs import WORK_CRS, to_storage_crs
@@ -88,7 +90,9 @@ def build_map(
     assets = to_storage_crs(assets, "assets")
     base = BASEMAPS[basemap]
     fmap = folium.Map(
-        tiles=None, control_scale=True, zoom_start=13,
+        tiles=None,
+        control_scale=True,
+        zoom_start=13,
         location=_center(areas, assets),
     )
     # On the map itself, not only on a tile layer: clustering needs it, also with no basemap.
@@ -96,8 +100,11 @@ def build_map(
     fmap.default_js, fmap.default_css = vendor.links(vendor.MAP_FILES, vendor_base)
     if base.url:
         folium.TileLayer(
-            base.url, attr=base.attribution, name=t(f"basemap.{base.key}", lang),
-            max_zoom=base.max_zoom, control=False,
+            base.url,
+            attr=base.attribution,
+            name=t(f"basemap.{base.key}", lang),
+            max_zoom=base.max_zoom,
+            control=False,
         ).add_to(fmap)
     MapStyle().add_to(fmap)
 
@@ -123,8 +130,9 @@ def build_map(
         n_talent_buurten = _add_talents(fmap, talents, areas, lang=lang)
 
     Legend(
-        _legend_html(present, lang=lang, choropleth=choropleth, classes=classes,
-                     talents=n_talent_buurten > 0)
+        _legend_html(
+            present, lang=lang, choropleth=choropleth, classes=classes, talents=n_talent_buurten > 0
+        )
     ).add_to(fmap)
     # Collapsed to the usual layers button: the legend already names every type.
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
@@ -172,8 +180,13 @@ def _asset_fields(assets: gpd.GeoDataFrame) -> tuple[np.ndarray, list[str]]:
 
 
 def _asset_layer(
-    fields: np.ndarray, sources: list[str], asset_type: AssetType, *, lang: Lang,
-    cluster: bool, vendor_base: str,
+    fields: np.ndarray,
+    sources: list[str],
+    asset_type: AssetType,
+    *,
+    lang: Lang,
+    cluster: bool,
+    vendor_base: str,
 ) -> PointLayer:
     """One layer for one asset type: rows of escaped fields, popups built in the browser."""
     type_html = f"{asset_type.icon} {esc(asset_type.label(lang))}"
@@ -183,16 +196,20 @@ def _asset_layer(
     }
 
     def meta(index: int, label: str) -> str:
-        return (f"if (r[{index}]) h += '<div class=\"am-meta\">' + {label} + ': ' + r[{index}]"
-                " + '</div>';")
+        return (
+            f"if (r[{index}]) h += '<div class=\"am-meta\">' + {label} + ': ' + r[{index}]"
+            " + '</div>';"
+        )
 
     popup_js = (
         f"var S = {json.dumps(sources)};"
-        f"var h = '<div class=\"am-popup\"><div class=\"am-type\">' + {json.dumps(type_html)}"
+        f'var h = \'<div class="am-popup"><div class="am-type">\' + {json.dumps(type_html)}'
         " + '</div><div class=\"am-name\">' + r[2] + '</div>';"
         f"if (r[7]) h += '<div class=\"am-meta\"><b>' + {labels['planned']} + '</b></div>';"
         "if (r[3]) h += '<div>' + r[3] + '</div>';"
-        + meta(4, labels["address"]) + meta(5, labels["tags"]) + meta(8, labels["capacity"])
+        + meta(4, labels["address"])
+        + meta(5, labels["tags"])
+        + meta(8, labels["capacity"])
         + f"if (S[r[6]]) h += '<div class=\"am-meta\">' + {labels['source']} + ': ' + S[r[6]]"
         " + '</div>';"
         "return h + '</div>';"
@@ -201,8 +218,10 @@ def _asset_layer(
         fields.tolist(),
         name=f"{_swatch(asset_type)} {esc(asset_type.label(lang))} ({len(fields)})",
         popup_js=popup_js,
-        icon_html=(f'<span data-layer="{asset_type.key}" style="background:{asset_type.color}">'
-                   f'{asset_type.icon}</span>'),
+        icon_html=(
+            f'<span data-layer="{asset_type.key}" style="background:{asset_type.color}">'
+            f"{asset_type.icon}</span>"
+        ),
         color=asset_type.color,
         layer_key=asset_type.key,
         cluster=cluster,
@@ -213,7 +232,11 @@ def _asset_layer(
 
 
 def _add_boundaries(
-    fmap: folium.Map, areas: gpd.GeoDataFrame, *, lang: Lang, choropleth: str | None,
+    fmap: folium.Map,
+    areas: gpd.GeoDataFrame,
+    *,
+    lang: Lang,
+    choropleth: str | None,
     classes: Classes | None,
 ) -> None:
     """Wijk boundaries (lines) and buurt boundaries (optionally filled by a key figure)."""
@@ -238,12 +261,14 @@ def _add_boundaries(
             style_function=_style(style),
             highlight_function=lambda _f: {"weight": 3, "color": "#000"},
             tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False, sticky=False),
-            control=True, overlay=True, zoom_on_click=False,
+            control=True,
+            overlay=True,
+            zoom_on_click=False,
         ).add_to(fmap)
 
 
-def _style(base: dict[str, object]):  # type: ignore[no-untyped-def]
-    def style(feature: dict) -> dict[str, object]:  # type: ignore[type-arg]
+def _style(base: dict[str, object]) -> Callable[[dict[str, Any]], dict[str, object]]:
+    def style(feature: dict[str, Any]) -> dict[str, object]:
         fill = feature["properties"].get("_fill")
         if fill:
             return {**base, "fillColor": fill, "fillOpacity": 0.55, "fill": True}
@@ -261,11 +286,14 @@ def _area_tooltip(row: pd.Series, lang: Lang) -> str:
     return "<br>".join(lines)
 
 
-def _add_talents(fmap: folium.Map, talents: pd.DataFrame, areas: gpd.GeoDataFrame, *, lang: Lang) -> int:
+def _add_talents(
+    fmap: folium.Map, talents: pd.DataFrame, areas: gpd.GeoDataFrame, *, lang: Lang
+) -> int:
     """Talents as counts per buurt at the buurt's inner point; groups under 3 show '<3'."""
     counts = talents_per_buurt(talents)
-    buurten = areas[(areas["level"] == "buurt") & areas["code"].isin(counts.index)
-                    & ~areas.geometry.is_empty]
+    buurten = areas[
+        (areas["level"] == "buurt") & areas["code"].isin(counts.index) & ~areas.geometry.is_empty
+    ]
     if buurten.empty:
         return 0
     points = buurten.to_crs(WORK_CRS).geometry.representative_point().to_crs(buurten.crs)
@@ -274,16 +302,24 @@ def _add_talents(fmap: folium.Map, talents: pd.DataFrame, areas: gpd.GeoDataFram
     for (_, area), point in zip(buurten.iterrows(), points, strict=True):
         row = counts.loc[area["code"]]
         table = "".join(
-            f"<tr><td>{esc(cat.talent_label(key, lang))}</td><td>{esc(public_count(int(row[key])))}</td></tr>"
-            for key in cat.talent_categories if row[key] > 0
+            f"<tr><td>{esc(cat.talent_label(key, lang))}</td>"
+            f"<td>{esc(public_count(int(row[key])))}</td></tr>"
+            for key in cat.talent_categories
+            if row[key] > 0
         )
         popup = (
             f"<div class='am-name'>{esc(t('popup.talents_in', lang, buurt=area['name']))}</div>"
             f"<table>{table}</table><div class='am-meta'>{esc(t('popup.talents_note', lang))}</div>"
         )
         label = public_count(int(row["total"]))
-        rows.append([round(point.y, COORD_DECIMALS), round(point.x, COORD_DECIMALS),
-                     f"<div class='am-popup'>{popup}</div>", esc(label)])
+        rows.append(
+            [
+                round(point.y, COORD_DECIMALS),
+                round(point.x, COORD_DECIMALS),
+                f"<div class='am-popup'>{popup}</div>",
+                esc(label),
+            ]
+        )
     talent = cat.types["talent"]
     PointLayer(
         rows,
@@ -303,35 +339,55 @@ def _add_talents(fmap: folium.Map, talents: pd.DataFrame, areas: gpd.GeoDataFram
 
 
 def _swatch(asset_type: AssetType) -> str:
-    return (f'<span class="am-sw" style="background:{asset_type.color};display:inline-flex;'
-            f'width:16px;height:16px;border-radius:50%;align-items:center;justify-content:center;'
-            f'font-size:10px">{asset_type.icon}</span>')
+    return (
+        f'<span class="am-sw" style="background:{asset_type.color};display:inline-flex;'
+        f"width:16px;height:16px;border-radius:50%;align-items:center;justify-content:center;"
+        f'font-size:10px">{asset_type.icon}</span>'
+    )
 
 
 def _legend_html(
-    present: list[tuple[AssetType, int]], *, lang: Lang, choropleth: str | None,
-    classes: Classes | None, talents: bool,
+    present: list[tuple[AssetType, int]],
+    *,
+    lang: Lang,
+    choropleth: str | None,
+    classes: Classes | None,
+    talents: bool,
 ) -> str:
     parts = [f"<details open><summary><b>{esc(t('legend.title', lang))}</b></summary>"]
     for asset_type, n in present:
         parts.append(f"<div>{_swatch(asset_type)}{esc(asset_type.label(lang))} ({n})</div>")
     if any(a.meeting_place for a, _ in present):
-        parts.append(f"<div><span class='am-sw' style='border:2px dashed #222'></span>"
-                     f"{esc(t('legend.planned', lang))}</div>")
+        parts.append(
+            f"<div><span class='am-sw' style='border:2px dashed #222'></span>"
+            f"{esc(t('legend.planned', lang))}</div>"
+        )
     if talents:
-        parts.append(f"<div>{_swatch(catalogue().types['talent'])}{esc(t('layer.talents', lang))}</div>")
-    parts.append(f"<div><span class='am-line' style='border-top:3px solid #222'></span>"
-                 f"{esc(t('legend.wijk', lang))}</div>")
-    parts.append(f"<div><span class='am-line' style='border-top:1px dashed #555'></span>"
-                 f"{esc(t('legend.buurt', lang))}</div>")
+        parts.append(
+            f"<div>{_swatch(catalogue().types['talent'])}{esc(t('layer.talents', lang))}</div>"
+        )
+    parts.append(
+        f"<div><span class='am-line' style='border-top:3px solid #222'></span>"
+        f"{esc(t('legend.wijk', lang))}</div>"
+    )
+    parts.append(
+        f"<div><span class='am-line' style='border-top:1px dashed #555'></span>"
+        f"{esc(t('legend.buurt', lang))}</div>"
+    )
     if choropleth and classes is not None:
         nl, en, unit = KEY_FIGURES[choropleth]
         parts.append(f"<h4 style='margin-top:6px'>{esc(nl if lang == 'nl' else en)}</h4>")
-        for lo, hi, color in zip(classes.breaks[:-1], classes.breaks[1:], classes.colors, strict=True):
-            parts.append(f"<div><span class='am-box' style='background:{color}'></span>"
-                         f"{esc(format_number(lo, unit, lang))} – {esc(format_number(hi, unit, lang))}</div>")
-        parts.append(f"<div><span class='am-box' style='background:{NO_DATA_COLOR}'></span>"
-                     f"{esc(t('legend.no_data', lang))}</div>")
+        for lo, hi, color in zip(
+            classes.breaks[:-1], classes.breaks[1:], classes.colors, strict=True
+        ):
+            parts.append(
+                f"<div><span class='am-box' style='background:{color}'></span>"
+                f"{esc(format_number(lo, unit, lang))} – {esc(format_number(hi, unit, lang))}</div>"
+            )
+        parts.append(
+            f"<div><span class='am-box' style='background:{NO_DATA_COLOR}'></span>"
+            f"{esc(t('legend.no_data', lang))}</div>"
+        )
     parts.append("</details>")
     return "".join(parts)
 

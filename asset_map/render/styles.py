@@ -27,7 +27,8 @@ BASEMAPS: dict[str, Basemap] = {
     "pdok": Basemap(
         "pdok",
         "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png",
-        'Kaartgegevens &copy; <a href="https://www.kadaster.nl">Kadaster</a> (BRT-Achtergrondkaart, PDOK)',
+        'Kaartgegevens &copy; <a href="https://www.kadaster.nl">Kadaster</a> '
+        "(BRT-Achtergrondkaart, PDOK)",
     ),
     "none": Basemap("none", None, ""),
 }

@@ -68,7 +68,9 @@ def vendor_url(file: VendorFile, base: str) -> str:
     return f"{base}{file.folder}/{file.relpath}"
 
 
-def links(files: tuple[VendorFile, ...], base: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def links(
+    files: tuple[VendorFile, ...], base: str
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Return folium's ``default_js`` and ``default_css`` lists for ``files`` under ``base``."""
     js = [(f.name, vendor_url(f, base)) for f in files if f.kind == "js"]
     css = [(f.name, vendor_url(f, base)) for f in files if f.kind == "css"]

@@ -38,52 +38,75 @@ def sidebar_filters(ws: Workspace) -> Filters:
     names = dict(zip(areas["code"], areas["name"], strict=True))
     st.sidebar.header(tr("filter.header"))
     chosen_wijken = st.sidebar.multiselect(
-        tr("filter.wijk"), options=list(wijken["code"]), format_func=names.get,
-        placeholder=tr("filter.all"), key="filter_wijk",
+        tr("filter.wijk"),
+        options=list(wijken["code"]),
+        format_func=lambda code: str(names.get(code, code)),
+        placeholder=tr("filter.all"),
+        key="filter_wijk",
     )
     buurten = areas[areas["level"] == "buurt"]
     if chosen_wijken:
         buurten = buurten[buurten["parent_code"].isin(chosen_wijken)]
     chosen_buurten = st.sidebar.multiselect(
-        tr("filter.buurt"), options=list(buurten.sort_values("name")["code"]),
-        format_func=names.get, placeholder=tr("filter.all"), key="filter_buurt",
+        tr("filter.buurt"),
+        options=list(buurten.sort_values("name")["code"]),
+        format_func=lambda code: str(names.get(code, code)),
+        placeholder=tr("filter.all"),
+        key="filter_buurt",
     )
     cat = catalogue()
     present = [k for k in cat.types if k in set(ws.assets["type"])]
     chosen_types = st.sidebar.multiselect(
-        tr("filter.types"), options=present,
+        tr("filter.types"),
+        options=present,
         format_func=lambda k: f"{cat.types[k].icon} {cat.types[k].label(lang)}",
-        placeholder=tr("filter.all"), key="filter_types",
+        placeholder=tr("filter.all"),
+        key="filter_types",
     )
     st.sidebar.header(tr("map.settings"))
     figures = [c for c in KEY_FIGURES if c in areas.columns and areas[c].notna().any()]
     choropleth = st.sidebar.selectbox(
-        tr("map.choropleth"), options=[None, *figures],
-        format_func=lambda c: tr("map.choropleth_none") if c is None
-        else KEY_FIGURES[c][0 if lang == "nl" else 1],
+        tr("map.choropleth"),
+        options=[None, *figures],
+        format_func=lambda c: (
+            tr("map.choropleth_none") if c is None else KEY_FIGURES[c][0 if lang == "nl" else 1]
+        ),
         key="map_choropleth",
     )
     basemap = st.sidebar.selectbox(
-        tr("map.basemap"), options=list(BASEMAPS), index=list(BASEMAPS).index(DEFAULT_BASEMAP),
-        format_func=lambda k: tr(f"basemap.{k}"), key="map_basemap",
+        tr("map.basemap"),
+        options=list(BASEMAPS),
+        index=list(BASEMAPS).index(DEFAULT_BASEMAP),
+        format_func=lambda k: tr(f"basemap.{k}"),
+        key="map_basemap",
     )
     show_talents = st.sidebar.toggle(tr("map.talents"), value=True, key="map_talents")
     return Filters(
-        wijken=tuple(chosen_wijken), buurten=tuple(b for b in chosen_buurten if b in set(buurten["code"])),
-        types=tuple(chosen_types), choropleth=choropleth, basemap=basemap, show_talents=show_talents,
+        wijken=tuple(chosen_wijken),
+        buurten=tuple(b for b in chosen_buurten if b in set(buurten["code"])),
+        types=tuple(chosen_types),
+        choropleth=choropleth,
+        basemap=basemap,
+        show_talents=show_talents,
     )
 
 
 def counts(ws: Workspace, filters: Filters) -> None:
     """Show the figures of the current selection: places, meeting places, inhabitants."""
     lang = current_lang()
-    assets = select_assets(ws.assets, wijken=filters.wijken, buurten=filters.buurten, types=filters.types)
+    assets = select_assets(
+        ws.assets, wijken=filters.wijken, buurten=filters.buurten, types=filters.types
+    )
     areas = select_areas(ws.areas, wijken=filters.wijken, buurten=filters.buurten)
     buurten = areas[areas["level"] == "buurt"]
-    meeting = assets["type"].isin(catalogue().meeting_place_types()) & (assets["status"] == "existing")
+    meeting = assets["type"].isin(catalogue().meeting_place_types()) & (
+        assets["status"] == "existing"
+    )
     talents = ws.talents
     if not talents.empty:
-        talents = talents[(talents["status"] == "approved") & talents["buurt_code"].isin(buurten["code"])]
+        talents = talents[
+            (talents["status"] == "approved") & talents["buurt_code"].isin(buurten["code"])
+        ]
     st.subheader(tr("counts.header"))
     cols = st.columns(4)
     cols[0].metric(tr("counts.total"), format_number(len(assets), lang=lang))
@@ -100,20 +123,31 @@ def counts(ws: Workspace, filters: Filters) -> None:
     table = count_table(assets, lang)
     table = table.assign(type=table["icon"] + " " + table["type"]).drop(columns="icon")
     st.dataframe(
-        table.rename(columns={"group": "", "type": tr("counts.type"), "count": tr("counts.number")}),
-        hide_index=True, use_container_width=True,
+        table.rename(
+            columns={"group": "", "type": tr("counts.type"), "count": tr("counts.number")}
+        ),
+        hide_index=True,
+        use_container_width=True,
     )
 
 
 def asset_map(ws: Workspace, filters: Filters) -> None:
     """Draw the map of the current selection (no rerun on pan or zoom)."""
     lang = current_lang()
-    assets = select_assets(ws.assets, wijken=filters.wijken, buurten=filters.buurten, types=filters.types)
+    assets = select_assets(
+        ws.assets, wijken=filters.wijken, buurten=filters.buurten, types=filters.types
+    )
     areas = select_areas(ws.areas, wijken=filters.wijken, buurten=filters.buurten)
     talents = ws.talents if filters.show_talents and not ws.talents.empty else None
     label = str(ws.meta.get(f"label_{lang}", "")) if ws.is_demo else ""
     fmap = build_map(
-        areas, assets, talents=talents, lang=lang, basemap=filters.basemap,
-        choropleth=filters.choropleth, vendor_base=vendor.APP_STATIC_BASE, attribution=label,
+        areas,
+        assets,
+        talents=talents,
+        lang=lang,
+        basemap=filters.basemap,
+        choropleth=filters.choropleth,
+        vendor_base=vendor.APP_STATIC_BASE,
+        attribution=label,
     )
     st_folium(fmap, returned_objects=[], use_container_width=True, height=680, key="explore_map")

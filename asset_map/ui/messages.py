@@ -24,12 +24,16 @@ def load_notes(ws: Workspace) -> None:
 
 
 def sources_table(ws: Workspace) -> None:
-    """A table of the data sources with licence and year."""
+    """Show a table of the data sources with licence and year."""
     sources = ws.meta.get("sources") or []
     if not isinstance(sources, list) or not sources:
         return
     frame = pd.DataFrame(sources).reindex(columns=["name", "licence", "year"])
-    frame = frame.rename(columns={
-        "name": tr("about.source_name"), "licence": tr("about.licence"), "year": tr("about.year"),
-    })
+    frame = frame.rename(
+        columns={
+            "name": tr("about.source_name"),
+            "licence": tr("about.licence"),
+            "year": tr("about.year"),
+        }
+    )
     st.dataframe(frame, hide_index=True, use_container_width=True)

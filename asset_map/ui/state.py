@@ -23,7 +23,7 @@ def tr(key: str, **values: object) -> str:
 
 
 def language_picker() -> None:
-    """A sidebar choice of language; the choice holds for all pages of this session."""
+    """Offer a choice of language in the sidebar; the choice holds for all pages of this session."""
     st.sidebar.selectbox(
         f"{t('app.language', 'nl')} / {t('app.language', 'en')}",
         options=list(LANGS),
