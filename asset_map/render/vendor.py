@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,9 +126,14 @@ def inline_vendor_files(html: str) -> str:
         if file.kind == "js":
             body = file.path.read_text("utf-8").replace("</script", "<\\/script")
             pattern = rf'<script[^>]*src="{url}"[^>]*>\s*</script>'
-            html = re.sub(pattern, lambda _m, b=body: f"<script>{b}</script>", html)
+            tag = f"<script>{body}</script>"
         else:
-            body = _css_with_inline_images(file)
             pattern = rf'<link[^>]*href="{url}"[^>]*/?>'
-            html = re.sub(pattern, lambda _m, b=body: f"<style>{b}</style>", html)
+            tag = f"<style>{_css_with_inline_images(file)}</style>"
+        # A function as replacement: the file's text is inserted as is, with no escapes.
+        html = re.sub(pattern, _constant(tag), html)
     return html
+
+
+def _constant(text: str) -> Callable[[re.Match[str]], str]:
+    return lambda _match: text
