@@ -187,3 +187,34 @@ def test_basemap_none_makes_no_request_outside_the_app(offline_page, app_url):
     frame.locator(".leaflet-control-zoom-in").click()
     page.wait_for_timeout(1000)
     assert page.outside == []
+
+
+OPEN_POPUP = """(needle) => {
+    let found = null;
+    map_div.eachLayer((layer) => {
+        if (!layer.zoomToShowLayer) return;  // a marker cluster group
+        layer.getLayers().forEach((marker) => {
+            const tip = marker.getTooltip && marker.getTooltip();
+            if (tip && String(tip.getContent()).includes(needle)) found = [layer, marker];
+        });
+    });
+    if (!found) return false;
+    found[0].zoomToShowLayer(found[1], () => found[1].openPopup());
+    return true;
+}"""
+
+
+def test_popup_shows_special_characters_as_text(offline_page, app_url):
+    page = offline_page
+    page.goto(app_url)
+    _map(page)
+    frame = page.frame(url=lambda url: "streamlit_folium" in url)
+    assert frame is not None
+    assert frame.evaluate(OPEN_POPUP, "De Brug")
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    text = popup.inner_text()
+    assert 'Café "De Brug" & Zn <oud>' in text
+    assert '"koffie & appeltaart" <sinds 1923>' in text
+    assert popup.locator("oud, sinds").count() == 0  # shown as text, never parsed as tags
+    assert "Winkel of bedrijf" in text

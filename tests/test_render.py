@@ -158,8 +158,13 @@ def test_popup_fields_and_planned_flag():
     assets.loc[1, "capacity"] = 40
     html = map_html(build_map(_areas(), assets, basemap="none"))
     row = _rows(html)[0]
-    assert '"Huiskamer Zuid", "x", "Dorpsstraat 1", "a, b", 0, 1, ""' in row
-    assert '"De Linde", "x", "Dorpsstraat 1", "a, b", 0, 0, "40"' in row
+    # Name, then indexes into the layer's text tables, the planned flag, the capacity.
+    assert row == (
+        '[[52.005, 5.001, "Huiskamer Zuid", 0, 0, 0, 0, 1, ""], '
+        '[52.005, 5.019, "De Linde", 0, 0, 0, 0, 0, "40"]]'
+    )
+    tables = re.findall(r"var T = (\{.*?\});\n", html)[0]
+    assert '"3": ["x"], "4": ["Dorpsstraat 1"], "5": ["a, b"], "6": ["test"]' in tables
     assert "Gepland, nog niet open" in html
 
 

@@ -150,6 +150,9 @@ class PointLayer(JSCSSMixin, VerbatimMacroElement, Layer):
     popup_js : str
         The body of a JavaScript function ``(r) -> string`` that builds a popup's HTML
         from a row ``r``. It may only concatenate the pre-escaped fields.
+    tables : dict of int to list of str, optional
+        Tables of distinct (escaped) texts, available to ``popup_js`` as ``T[j]``: a row
+        holds an index into ``T[j]`` at position ``j``.
     icon_html : str
         Trusted HTML of the marker icon.
     icon_class : str
@@ -183,6 +186,7 @@ class PointLayer(JSCSSMixin, VerbatimMacroElement, Layer):
             var plannedIcon = L.divIcon({className: {{ (this.icon_class + ' am-planned')|tojson }},
                 html: {{ this.icon_html|tojson }}, iconSize: [24, 24], iconAnchor: [12, 12],
                 popupAnchor: [0, -10]});
+            var T = {{ this.tables|tojson }};
             function popup(r) { {{ this.popup_js }} }
             {% if this.cluster %}
             var color = {{ this.color|tojson }};
@@ -234,6 +238,7 @@ class PointLayer(JSCSSMixin, VerbatimMacroElement, Layer):
         *,
         name: str,
         popup_js: str,
+        tables: dict[int, list[str]] | None = None,
         icon_html: str,
         icon_class: str = "am-pin",
         color: str = "#555",
@@ -249,6 +254,7 @@ class PointLayer(JSCSSMixin, VerbatimMacroElement, Layer):
         self._name = "PointLayer"
         self.rows = [list(r) for r in rows]
         self.popup_js = popup_js
+        self.tables = {str(k): v for k, v in (tables or {}).items()}
         self.icon_html = icon_html
         self.icon_class = icon_class
         self.color = color

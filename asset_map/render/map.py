@@ -115,16 +115,16 @@ def build_map(
     _add_boundaries(fmap, areas, lang=lang, choropleth=choropleth, classes=classes)
 
     present = []
-    fields, sources = _asset_fields(assets)
+    fields = _asset_fields(assets)
     type_keys = assets["type"].to_numpy(dtype=object)
     for asset_type in catalogue().types.values():
         rows = fields[type_keys == asset_type.key]
         if len(rows) == 0:
             continue
         present.append((asset_type, len(rows)))
-        _asset_layer(
-            rows, sources, asset_type, lang=lang, cluster=cluster, vendor_base=vendor_base
-        ).add_to(fmap)
+        _asset_layer(rows, asset_type, lang=lang, cluster=cluster, vendor_base=vendor_base).add_to(
+            fmap
+        )
     n_talent_buurten = 0
     if talents is not None:
         n_talent_buurten = _add_talents(fmap, talents, areas, lang=lang)
@@ -152,14 +152,19 @@ def map_html(fmap: folium.Map) -> str:
 # --- layers --------------------------------------------------------------------------------
 
 
-def _asset_fields(assets: gpd.GeoDataFrame) -> tuple[np.ndarray, list[str]]:
-    """Return every asset's row fields (escaped, as an object array) and the source names.
+#: Row fields sent as an index into a per-layer table of distinct texts.
+DICTIONARY_COLUMNS = (3, 4, 5, 6)
+
+
+def _asset_fields(assets: gpd.GeoDataFrame) -> np.ndarray:
+    """Return every asset's row fields, escaped, as an object array (one row per asset).
+
+    Row layout: ``lat, lon, name, description, address, tags, source, planned (0/1),
+    capacity``.
 
     Computed once for all assets with vectorised string kernels, then sliced per type:
     per-type frames would copy the geometry column once per type.
     """
-    sources = sorted({str(s) for s in assets["source"].fillna("")})
-    source_idx = assets["source"].fillna("").astype(str).map({s: i for i, s in enumerate(sources)})
     capacity = pd.to_numeric(assets["capacity"], errors="coerce")
     capacity_text = capacity.round().astype("Int64").astype("string").fillna("")
     columns = [
@@ -169,19 +174,18 @@ def _asset_fields(assets: gpd.GeoDataFrame) -> tuple[np.ndarray, list[str]]:
         esc_series(assets["description"]),
         esc_series(assets["address"]),
         esc_series(assets["tags"].astype("string").str.replace(";", ", ", regex=False)),
-        source_idx.astype(int).tolist(),
+        esc_series(assets["source"]),
         (assets["status"] == "planned").astype(int).tolist(),
         capacity_text.tolist(),
     ]
     fields = np.empty((len(assets), len(columns)), dtype=object)
     for j, column in enumerate(columns):
         fields[:, j] = column
-    return fields, [esc(s) for s in sources]
+    return fields
 
 
 def _asset_layer(
     fields: np.ndarray,
-    sources: list[str],
     asset_type: AssetType,
     *,
     lang: Lang,
@@ -195,29 +199,36 @@ def _asset_layer(
         for k in ("address", "tags", "source", "planned", "capacity")
     }
 
+    # Descriptions, addresses, tags and sources repeat: send each distinct text once per
+    # layer and an index per row (halves the page at 50,000 assets).
+    fields = fields.copy()
+    tables: dict[int, list[str]] = {}
+    for j in DICTIONARY_COLUMNS:
+        codes, uniques = pd.factorize(fields[:, j])
+        fields[:, j] = codes.tolist()
+        tables[j] = [str(u) for u in uniques]
+
     def meta(index: int, label: str) -> str:
         return (
-            f"if (r[{index}]) h += '<div class=\"am-meta\">' + {label} + ': ' + r[{index}]"
-            " + '</div>';"
+            f"if (T[{index}][r[{index}]]) h += '<div class=\"am-meta\">' + {label} + ': ' "
+            f"+ T[{index}][r[{index}]] + '</div>';"
         )
 
     popup_js = (
-        f"var S = {json.dumps(sources)};"
         f'var h = \'<div class="am-popup"><div class="am-type">\' + {json.dumps(type_html)}'
         " + '</div><div class=\"am-name\">' + r[2] + '</div>';"
         f"if (r[7]) h += '<div class=\"am-meta\"><b>' + {labels['planned']} + '</b></div>';"
-        "if (r[3]) h += '<div>' + r[3] + '</div>';"
+        "if (T[3][r[3]]) h += '<div>' + T[3][r[3]] + '</div>';"
         + meta(4, labels["address"])
         + meta(5, labels["tags"])
-        + meta(8, labels["capacity"])
-        + f"if (S[r[6]]) h += '<div class=\"am-meta\">' + {labels['source']} + ': ' + S[r[6]]"
-        " + '</div>';"
-        "return h + '</div>';"
+        + f"if (r[8]) h += '<div class=\"am-meta\">' + {labels['capacity']} + ': ' + r[8]"
+        " + '</div>';" + meta(6, labels["source"]) + "return h + '</div>';"
     )
     return PointLayer(
         fields.tolist(),
         name=f"{_swatch(asset_type)} {esc(asset_type.label(lang))} ({len(fields)})",
         popup_js=popup_js,
+        tables=tables,
         icon_html=(
             f'<span data-layer="{asset_type.key}" style="background:{asset_type.color}">'
             f"{asset_type.icon}</span>"
