@@ -127,7 +127,7 @@ def counts(ws: Workspace, filters: Filters) -> None:
             columns={"group": "", "type": tr("counts.type"), "count": tr("counts.number")}
         ),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
 
 

@@ -36,4 +36,4 @@ def sources_table(ws: Workspace) -> None:
             "year": tr("about.year"),
         }
     )
-    st.dataframe(frame, hide_index=True, use_container_width=True)
+    st.dataframe(frame, hide_index=True, width="stretch")
