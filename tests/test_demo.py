@@ -102,8 +102,9 @@ def test_two_planned_huiskamers_and_an_html_test_name(assets):
 def test_meeting_places_leave_gaps(assets, areas):
     """Some lived-in buurten lie beyond walking distance of any meeting place: the demo has
     real gaps for the gap analysis to find."""
-    meeting = assets[assets["type"].isin(catalogue().meeting_place_types())
-                     & (assets["status"] == "existing")].to_crs(28992)
+    meeting = assets[
+        assets["type"].isin(catalogue().meeting_place_types()) & (assets["status"] == "existing")
+    ].to_crs(28992)
     buurten = areas[(areas["level"] == "buurt") & areas["inhabitants"].notna()].to_crs(28992)
     centres = buurten.geometry.representative_point()
     nearest = centres.apply(lambda p: meeting.distance(p).min())
