@@ -18,6 +18,7 @@ pages = [
     st.Page(
         "app_pages/explore.py", title=tr("page.explore"), icon="🗺️", default=True, url_path="kaart"
     ),
+    st.Page("app_pages/kansen.py", title=tr("page.gaps"), icon="🧭", url_path="kansen"),
     st.Page("app_pages/about.py", title=tr("page.about"), icon="ℹ️", url_path="over"),
 ]
 st.navigation(pages).run()

@@ -16,6 +16,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+import geopandas as gpd
+
 from asset_map import __version__
 from asset_map._errors import AssetMapError
 from asset_map.analysis.areas import assign_areas
@@ -24,7 +26,7 @@ from asset_map.i18n import DEFAULT_LANG, t
 from asset_map.io import join_figures, read_areas, read_assets, read_talents
 from asset_map.model import KEY_FIGURES, LANGS, catalogue
 from asset_map.render.map import build_map, map_html
-from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP
+from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP, format_number
 
 EXIT_BAD_INPUT = 2
 
@@ -43,47 +45,103 @@ def _parser() -> argparse.ArgumentParser:
         description="Write a standalone HTML map (Leaflet inlined, works offline) of areas "
         "and assets, and print the number of assets per type.",
     )
+    _add_input_args(m)
+    m.add_argument("--talents", type=Path, help="CSV of residents' talents (shown per buurt)")
+    m.add_argument("--out", required=True, type=Path, help="the HTML file to write")
     m.add_argument(
+        "--choropleth", choices=list(KEY_FIGURES), help="colour the buurten by this key figure"
+    )
+    m.add_argument("--no-cluster", action="store_true", help="draw every marker, no clustering")
+    m.add_argument("--json", action="store_true", help="print a JSON object instead of a table")
+    m.set_defaults(func=_cmd_map)
+
+    g = commands.add_parser(
+        "gaps",
+        help="who lives beyond walking distance of a meeting place, and where new ones help most",
+        description="Coverage of (weighted) residents within walking distance of a meeting "
+        "place, before and after the suggested new sites (maximal covering location problem).",
+    )
+    _add_input_args(g)
+    g.add_argument("--walk-min", type=float, default=10.0, help="walking time in minutes (10)")
+    g.add_argument("--speed", type=float, default=4.5, help="walking speed in km/h (4.5)")
+    g.add_argument(
+        "--detour", type=float, default=1.3, help="walking distance = straight line x detour (1.3)"
+    )
+    g.add_argument("--cell-m", type=float, default=100.0, help="demand grid cell size in m (100)")
+    g.add_argument(
+        "--need",
+        choices=["mix", "65plus", "single", "all"],
+        default="mix",
+        help="who counts: mix (default: mostly 65+ and single-person households), "
+        "65plus, single, all",
+    )
+    g.add_argument(
+        "--meeting-types",
+        help="comma-separated type keys that count as a meeting "
+        "place (default: asset_types.toml's meeting places)",
+    )
+    g.add_argument(
+        "--what-if", action="store_true", help="count the planned meeting places as open"
+    )
+    g.add_argument("--new-sites", type=int, default=0, help="how many new sites to suggest (0-10)")
+    g.add_argument("--solver", choices=["greedy", "exact"], default="greedy")
+    g.add_argument(
+        "--candidates",
+        default="planned,hosts",
+        help="where new sites may go: planned,hosts,cells (default planned,hosts)",
+    )
+    g.add_argument(
+        "--network",
+        type=Path,
+        help="street network for true walking distance: .osm, .osm.pbf or .graphml",
+    )
+    g.add_argument(
+        "--population-grid",
+        type=Path,
+        help="CBS 100 m population squares (GeoPackage/GeoJSON/CSV) instead of "
+        "spreading each buurt's residents evenly",
+    )
+    g.add_argument("--out-map", type=Path, help="write the gap map as standalone HTML")
+    g.add_argument("--out-sites", type=Path, help="write the suggested sites (.csv or .geojson)")
+    g.add_argument("--json", action="store_true", help="print a JSON object (see README)")
+    g.set_defaults(func=_cmd_gaps)
+    return parser
+
+
+def _add_input_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
         "--areas",
         required=True,
         type=Path,
         help="wijken/buurten: GeoJSON, GeoPackage, zipped Shapefile",
     )
-    m.add_argument(
+    p.add_argument(
         "--assets",
         required=True,
         type=Path,
         help="assets: GeoJSON, GeoPackage, zipped Shapefile, or CSV with lat/lon or x/y",
     )
-    m.add_argument("--figures", type=Path, help="CSV of key figures to join onto the areas by code")
-    m.add_argument("--talents", type=Path, help="CSV of residents' talents (shown per buurt)")
-    m.add_argument(
+    p.add_argument("--figures", type=Path, help="CSV of key figures to join onto the areas by code")
+    p.add_argument(
         "--mapping",
         type=Path,
         help="TOML mapping file for foreign columns and types, or a preset name",
     )
-    m.add_argument("--crs", help="CRS of the assets file when it has none, e.g. EPSG:28992")
-    m.add_argument("--areas-crs", help="CRS of the areas file when it has none")
-    m.add_argument("--out", required=True, type=Path, help="the HTML file to write")
-    m.add_argument(
+    p.add_argument("--crs", help="CRS of the assets file when it has none, e.g. EPSG:28992")
+    p.add_argument("--areas-crs", help="CRS of the areas file when it has none")
+    p.add_argument(
+        "--lang", choices=list(LANGS), default=DEFAULT_LANG, help="language (default nl)"
+    )
+    p.add_argument(
         "--basemap",
         choices=list(BASEMAPS),
         default=DEFAULT_BASEMAP,
-        help="background tiles; 'none' makes the map fully offline (default: osm)",
+        help="background tiles of a written map; 'none' is fully offline",
     )
-    m.add_argument(
-        "--choropleth", choices=list(KEY_FIGURES), help="colour the buurten by this key figure"
-    )
-    m.add_argument(
-        "--lang", choices=list(LANGS), default=DEFAULT_LANG, help="language (default nl)"
-    )
-    m.add_argument("--no-cluster", action="store_true", help="draw every marker, no clustering")
-    m.add_argument("--json", action="store_true", help="print a JSON object instead of a table")
-    m.set_defaults(func=_cmd_map)
-    return parser
 
 
-def _cmd_map(args: argparse.Namespace) -> int:
+def _read_inputs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, list[str]]:
+    """Read areas (with figures joined) and assets as the options say; return them and notes."""
     mapping = _mapping_arg(args.mapping)
     areas = read_areas(args.areas, mapping=mapping, crs=args.areas_crs)
     notes = list(areas.notes)
@@ -92,13 +150,125 @@ def _cmd_map(args: argparse.Namespace) -> int:
         joined = join_figures(area_frame, args.figures)
         area_frame, notes = joined.frame, [*notes, *joined.notes]
     assets = read_assets(args.assets, mapping=mapping, crs=args.crs)
-    notes += assets.notes
+    return area_frame, assets.frame, [*notes, *assets.notes]
+
+
+def _cmd_gaps(args: argparse.Namespace) -> int:
+    from asset_map.analysis.gaps import GapParams, NeedWeights, analyse_gaps
+    from asset_map.io.export import sites_to_csv, sites_to_geojson
+    from asset_map.render.gaps import build_gap_map
+
+    try:
+        params = GapParams(
+            walk_min=args.walk_min,
+            speed_kmh=args.speed,
+            detour=args.detour,
+            cell_m=args.cell_m,
+            weights=NeedWeights.preset(args.need),
+            meeting_types=tuple(_split(args.meeting_types)) or None,
+            include_planned=args.what_if,
+            new_sites=args.new_sites,
+            solver=args.solver,
+            candidates=tuple(_split(args.candidates)),
+        )
+    except ValueError as exc:
+        raise AssetMapError(f"gaps: {exc}") from None
+    if args.out_sites and args.out_sites.suffix.lower() not in {".csv", ".geojson", ".json"}:
+        raise AssetMapError(f"--out-sites {args.out_sites.name}: use a .csv or .geojson file name.")
+    areas, assets, notes = _read_inputs(args)
+    network = None
+    if args.network:
+        from asset_map.analysis.network import read_walk_network
+
+        network = read_walk_network(args.network)
+    grid = None
+    if args.population_grid:
+        from asset_map.analysis.demand import read_population_grid
+
+        grid = read_population_grid(args.population_grid)
+    result = analyse_gaps(areas, assets, params, population_grid=grid, network=network)
+    if args.out_map:
+        fmap = build_gap_map(result, areas, assets, lang=args.lang, basemap=args.basemap)
+        _write_atomic(args.out_map, map_html(fmap))
+    if args.out_sites:
+        data = (sites_to_csv if args.out_sites.suffix.lower() == ".csv" else sites_to_geojson)(
+            result.sites
+        )
+        _write_atomic(args.out_sites, data.decode("utf-8"))
+    s = result.summary
+    if args.json:
+        sites = [
+            {
+                "rank": int(site["rank"]),
+                "name": str(site["name"]),
+                "kind": str(site["kind"]),
+                "lon": round(float(site["lon"]), 6),
+                "lat": round(float(site["lat"]), 6),
+                "newly_covered": round(float(site["newly_covered"]), 1),
+                "newly_residents": round(float(site["newly_residents"]), 1),
+                "newly_65": round(float(site["newly_65"]), 1),
+                "buurten": [str(b) for b in site["buurten"]],
+                "nearest_meeting_m": round(float(site["nearest_meeting_m"]), 0),
+            }
+            for _, site in result.sites.iterrows()
+        ]
+        print(
+            json.dumps(
+                {
+                    "residents_total": round(float(s["residents_total"]), 1),
+                    "weighted_total": round(float(s["weighted_total"]), 1),
+                    "covered_before": round(float(s["covered_before"]), 1),
+                    "covered_after": round(float(s["covered_after"]), 1),
+                    "share_before": round(float(s["share_before"]), 4),
+                    "share_after": round(float(s["share_after"]), 4),
+                    "params": {
+                        "walk_min": params.walk_min,
+                        "speed_kmh": params.speed_kmh,
+                        "detour": params.detour,
+                        "max_walk_m": round(params.max_walk_m, 1),
+                        "need": args.need,
+                        "new_sites": params.new_sites,
+                        "solver": params.solver,
+                        "network": bool(network is not None),
+                    },
+                    "solver": s.get("solver"),
+                    "mip_gap": s.get("mip_gap"),
+                    "sites": sites,
+                    "warnings": result.warnings,
+                    "notes": notes,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        lang = args.lang
+        print(
+            f"{t('gaps.share_before', lang)}: {format_number(100 * s['share_before'], '%', lang)}"
+        )
+        print(f"{t('gaps.share_after', lang)}: {format_number(100 * s['share_after'], '%', lang)}")
+        for _, site in result.sites.iterrows():
+            print(
+                f"{int(site['rank']):>2}. {site['name']}  +{site['newly_covered']:.0f} "
+                f"({site['lat']:.5f}, {site['lon']:.5f})"
+            )
+        for warning in [*result.warnings, *notes]:
+            print(f"note: {warning}", file=sys.stderr)
+    return 0
+
+
+def _split(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def _cmd_map(args: argparse.Namespace) -> int:
+    area_frame, asset_frame, notes = _read_inputs(args)
     talents = read_talents(args.talents).frame if args.talents else None
     if talents is not None:
         notes.append(f"{args.talents.name}: {len(talents)} talents read")
     fmap = build_map(
         area_frame,
-        assets.frame,
+        asset_frame,
         talents=talents,
         lang=args.lang,
         basemap=args.basemap,
@@ -107,14 +277,14 @@ def _cmd_map(args: argparse.Namespace) -> int:
     )
     _write_atomic(args.out, map_html(fmap))
 
-    located = assign_areas(assets.frame, area_frame)
-    counts = count_by_type(assets.frame)
+    located = assign_areas(asset_frame, area_frame)
+    counts = count_by_type(asset_frame)
     if args.json:
         print(
             json.dumps(
                 {
                     "out": str(args.out),
-                    "assets_total": len(assets.frame),
+                    "assets_total": len(asset_frame),
                     "counts": counts,
                     "outside_areas": int(located["buurt_code"].isna().sum()),
                     "areas": {
@@ -131,7 +301,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
         width = max((len(cat.types[k].label(args.lang)) for k in counts), default=10)
         for key, n in counts.items():
             print(f"{cat.types[key].label(args.lang):<{width}}  {n:>6}")
-        print(f"{t('cli.total', args.lang):<{width}}  {len(assets.frame):>6}")
+        print(f"{t('cli.total', args.lang):<{width}}  {len(asset_frame):>6}")
         for note in notes:
             print(f"note: {note}", file=sys.stderr)
         print(f"wrote {args.out}", file=sys.stderr)

@@ -110,6 +110,136 @@ STRINGS: dict[str, dict[Lang, str]] = {
         "en": "{n} notes from loading the data",
     },
     "cli.total": {"nl": "Totaal", "en": "Total"},
+    # --- gap analysis ('Kansen') ---------------------------------------------------------
+    "page.gaps": {"nl": "Kansen", "en": "Opportunities"},
+    "gaps.title": {
+        "nl": "Waar is een nieuwe ontmoetingsplek nodig?",
+        "en": "Where is a new meeting place needed?",
+    },
+    "gaps.intro": {
+        "nl": "Hier ziet u waar bewoners verder dan {minutes} minuten lopen van een "
+        "ontmoetingsplek wonen. De kaart telt vooral ouderen (65+) en mensen die alleen wonen: "
+        "zij hebben de meeste kans om eenzaam te worden. U kunt ook plekken laten zoeken "
+        "waar een nieuwe huiskamer de meeste mensen helpt.",
+        "en": "This shows where residents live more than {minutes} minutes' walk from a "
+        "meeting place. The map counts older residents (65+) and people who live alone most: "
+        "they are most at risk of loneliness. You can also let the app find the places where "
+        "a new living room would help the most people.",
+    },
+    "gaps.settings": {"nl": "Instellingen", "en": "Settings"},
+    "gaps.walk_min": {"nl": "Loopafstand (minuten)", "en": "Walking distance (minutes)"},
+    "gaps.speed": {"nl": "Loopsnelheid (km per uur)", "en": "Walking speed (km per hour)"},
+    "gaps.detour": {
+        "nl": "Omweg-factor (straten lopen niet recht)",
+        "en": "Detour factor (streets are not straight)",
+    },
+    "gaps.cell_m": {"nl": "Grootte van de vakjes (meter)", "en": "Grid cell size (metres)"},
+    "gaps.need": {"nl": "Wie tellen het zwaarst?", "en": "Who counts most?"},
+    "gaps.need.mix": {
+        "nl": "Mix: vooral 65+ en alleenwonenden",
+        "en": "Mix: mostly 65+ and people living alone",
+    },
+    "gaps.need.65plus": {"nl": "Alleen 65 jaar en ouder", "en": "Only aged 65 and over"},
+    "gaps.need.single": {
+        "nl": "Alleen eenpersoonshuishoudens",
+        "en": "Only single-person households",
+    },
+    "gaps.need.all": {"nl": "Alle bewoners even zwaar", "en": "All residents equally"},
+    "gaps.meeting_types": {
+        "nl": "Wat telt als ontmoetingsplek?",
+        "en": "What counts as a meeting place?",
+    },
+    "gaps.what_if": {
+        "nl": "Tel de geplande huiskamers mee (wat als ze open gaan?)",
+        "en": "Count the planned living rooms (what if they open?)",
+    },
+    "gaps.new_sites": {
+        "nl": "Hoeveel nieuwe plekken zoeken?",
+        "en": "How many new places to find?",
+    },
+    "gaps.candidates": {"nl": "Waar mag een nieuwe plek komen?", "en": "Where may a new place go?"},
+    "gaps.candidates.planned": {"nl": "Geplande huiskamers", "en": "Planned living rooms"},
+    "gaps.candidates.hosts": {
+        "nl": "Bestaande gebouwen (school, kerk, bibliotheek)",
+        "en": "Existing buildings (school, church, library)",
+    },
+    "gaps.candidates.cells": {"nl": "Overal in de buurt", "en": "Anywhere in the buurt"},
+    "gaps.kind.planned": {"nl": "Geplande huiskamer", "en": "Planned living room"},
+    "gaps.kind.host": {"nl": "Bestaand gebouw", "en": "Existing building"},
+    "gaps.kind.cell": {"nl": "Plek in de buurt", "en": "Spot in the buurt"},
+    "gaps.solver": {"nl": "Rekenmethode", "en": "Method"},
+    "gaps.solver.greedy": {
+        "nl": "Snel (bijna de beste keuze)",
+        "en": "Fast (nearly the best choice)",
+    },
+    "gaps.solver.exact": {
+        "nl": "Precies (de beste keuze, duurt langer)",
+        "en": "Exact (the best choice, takes longer)",
+    },
+    "gaps.network": {
+        "nl": "Stratenkaart om te lopen (optioneel: .osm, .osm.pbf of .graphml)",
+        "en": "Street network for walking (optional: .osm, .osm.pbf or .graphml)",
+    },
+    "gaps.run": {"nl": "Bereken", "en": "Calculate"},
+    "gaps.running": {"nl": "Bezig met rekenen ...", "en": "Calculating ..."},
+    "gaps.done": {"nl": "Klaar in {seconds} seconden", "en": "Done in {seconds} seconds"},
+    "gaps.share_before": {"nl": "Nu binnen loopafstand", "en": "Within walking distance now"},
+    "gaps.share_after": {"nl": "Met de nieuwe plekken", "en": "With the new places"},
+    "gaps.residents_total": {"nl": "Bewoners (gewogen)", "en": "Residents (weighted)"},
+    "gaps.show_after": {
+        "nl": "Toon de kaart met de nieuwe plekken",
+        "en": "Show the map with the new places",
+    },
+    "gaps.layer_coverage": {"nl": "Binnen loopafstand", "en": "Within walking distance"},
+    "gaps.layer_uncovered": {
+        "nl": "Bewoners verder dan loopafstand",
+        "en": "Residents beyond walking distance",
+    },
+    "gaps.layer_sites": {"nl": "Voorstel nieuwe plek", "en": "Suggested new place"},
+    "gaps.cells_tip": {
+        "nl": "Hier wonen ongeveer {residents} mensen verder dan loopafstand "
+        "({lo}–{hi} gewogen per vakje).",
+        "en": "About {residents} people here live beyond walking distance "
+        "({lo}–{hi} weighted per cell).",
+    },
+    "gaps.site_title": {"nl": "Voorstel", "en": "Suggestion"},
+    "gaps.site_popup": {
+        "nl": "Komen binnen loopafstand: {residents} bewoners, van wie {old} van 65+ "
+        "({weighted} gewogen). Nu is de dichtstbijzijnde ontmoetingsplek {m} meter lopen.",
+        "en": "Newly within walking distance: {residents} residents, {old} of them 65+ "
+        "({weighted} weighted). The nearest meeting place is now {m} metres' walk.",
+    },
+    "gaps.site_buurten": {"nl": "Buurten die er baat bij hebben", "en": "Buurten that gain"},
+    "gaps.sites_header": {"nl": "Voorstellen voor nieuwe plekken", "en": "Suggested new places"},
+    "gaps.no_sites": {
+        "nl": "Kies hierboven hoeveel nieuwe plekken u zoekt.",
+        "en": "Choose above how many new places to look for.",
+    },
+    "gaps.buurten_header": {"nl": "Per buurt", "en": "Per buurt"},
+    "gaps.download": {"nl": "Download", "en": "Download"},
+    "gaps.warnings": {"nl": "Let op", "en": "Please note"},
+    "col.rank": {"nl": "Nr.", "en": "No."},
+    "col.name": {"nl": "Plek", "en": "Place"},
+    "col.kind": {"nl": "Soort", "en": "Kind"},
+    "col.newly_residents": {
+        "nl": "Nieuw binnen loopafstand",
+        "en": "Newly within walking distance",
+    },
+    "col.newly_65": {"nl": "Van wie 65+", "en": "Of whom 65+"},
+    "col.newly_covered": {"nl": "Gewogen", "en": "Weighted"},
+    "col.nearest_meeting_m": {
+        "nl": "Nu lopen naar dichtstbijzijnde (m)",
+        "en": "Walk to nearest now (m)",
+    },
+    "col.buurten": {"nl": "Buurten", "en": "Buurten"},
+    "col.buurt": {"nl": "Buurt", "en": "Buurt"},
+    "col.residents": {"nl": "Bewoners", "en": "Residents"},
+    "col.share_covered": {
+        "nl": "Nu binnen loopafstand (%)",
+        "en": "Within walking distance now (%)",
+    },
+    "col.share_covered_after": {"nl": "Daarna (%)", "en": "Afterwards (%)"},
+    "col.mean_walk_m": {"nl": "Gemiddeld lopen (m)", "en": "Average walk (m)"},
     "error.load": {
         "nl": "De gegevens konden niet worden geladen. Wat er mis is:",
         "en": "The data could not be loaded. What is wrong:",

@@ -39,6 +39,9 @@ MAP_CSS = """
 .am-talent span{display:flex;align-items:center;justify-content:center;min-width:30px;
  height:30px;padding:0 4px;border-radius:15px;background:#b15928;color:#fff;
  border:2px solid #fff;box-shadow:0 0 3px rgba(0,0,0,.6);font:bold 12px/1 sans-serif}
+.am-site span{display:flex;align-items:center;justify-content:center;min-width:30px;
+ height:30px;padding:0 4px;border-radius:15px;background:#0b6e4f;color:#fff;
+ border:2px solid #fff;box-shadow:0 0 4px rgba(0,0,0,.7);font:bold 13px/1 sans-serif}
 .am-legend{background:rgba(255,255,255,.93);padding:8px 10px;border-radius:6px;
  box-shadow:0 0 4px rgba(0,0,0,.35);font:12px/1.5 sans-serif;max-height:60vh;overflow:auto}
 .am-legend h4{margin:0 0 4px;font-size:13px}

@@ -47,9 +47,12 @@ def build_map(
     lang: Lang = "nl",
     basemap: str = DEFAULT_BASEMAP,
     choropleth: str | None = None,
+    figures: dict[str, tuple[str, str, str]] | None = None,
+    classes: Classes | None = None,
     cluster: bool = True,
     vendor_base: str = vendor.INLINE_BASE,
     attribution: str = "",
+    legend_extra: str = "",
 ) -> folium.Map:
     """Return a folium map of ``areas`` and ``assets``.
 
@@ -67,7 +70,12 @@ def build_map(
     basemap : {"osm", "pdok", "none"}
         The tile layer; ``"none"`` makes no request to any server.
     choropleth : str, optional
-        A key-figure column of ``areas`` to colour the buurten by.
+        A key-figure column of ``areas`` to colour the buurten by, or a column named in
+        ``figures``.
+    figures : dict, optional
+        More columns ``choropleth`` may name: column -> (Dutch label, English label, unit).
+    classes : Classes, optional
+        Fixed classes for the choropleth; quantile classes of the buurten by default.
     cluster : bool
         Cluster the markers in the browser (needs Leaflet.markercluster).
     vendor_base : str
@@ -75,6 +83,8 @@ def build_map(
         (see :func:`map_html`), ``vendor.APP_STATIC_BASE`` in the app.
     attribution : str
         Extra attribution text for the data shown (plain text; escaped here).
+    legend_extra : str
+        Trusted HTML appended to the legend (for layers a caller adds to the map).
 
     Returns
     -------
@@ -82,10 +92,9 @@ def build_map(
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"Unknown basemap '{basemap}'. Choose one of: {', '.join(BASEMAPS)}.")
-    if choropleth is not None and choropleth not in KEY_FIGURES:
-        raise ValueError(
-            f"Unknown key figure '{choropleth}'. Choose one of: {', '.join(KEY_FIGURES)}."
-        )
+    known = {**KEY_FIGURES, **(figures or {})}
+    if choropleth is not None and choropleth not in known:
+        raise ValueError(f"Unknown key figure '{choropleth}'. Choose one of: {', '.join(known)}.")
     areas = to_storage_crs(areas, "areas")
     assets = to_storage_crs(assets, "assets")
     base = BASEMAPS[basemap]
@@ -108,11 +117,10 @@ def build_map(
         ).add_to(fmap)
     MapStyle().add_to(fmap)
 
-    classes = None
-    if choropleth is not None:
+    if choropleth is not None and classes is None:
         buurten = areas[areas["level"] == "buurt"]
         classes = quantile_classes(buurten[choropleth])
-    _add_boundaries(fmap, areas, lang=lang, choropleth=choropleth, classes=classes)
+    _add_boundaries(fmap, areas, lang=lang, choropleth=choropleth, classes=classes, figures=known)
 
     present = []
     fields = _asset_fields(assets)
@@ -131,7 +139,12 @@ def build_map(
 
     Legend(
         _legend_html(
-            present, lang=lang, choropleth=choropleth, classes=classes, talents=n_talent_buurten > 0
+            present,
+            lang=lang,
+            choropleth=known[choropleth] if choropleth else None,
+            classes=classes,
+            talents=n_talent_buurten > 0,
+            extra=legend_extra,
         )
     ).add_to(fmap)
     # Collapsed to the usual layers button: the legend already names every type.
@@ -249,6 +262,7 @@ def _add_boundaries(
     lang: Lang,
     choropleth: str | None,
     classes: Classes | None,
+    figures: dict[str, tuple[str, str, str]],
 ) -> None:
     """Wijk boundaries (lines) and buurt boundaries (optionally filled by a key figure)."""
     drawn = areas[areas["level"].isin(["wijk", "buurt"]) & ~areas.geometry.is_empty].copy()
@@ -256,7 +270,7 @@ def _add_boundaries(
         return
     simplified = drawn.to_crs(WORK_CRS).geometry.simplify(SIMPLIFY_M).to_crs(drawn.crs)
     drawn = drawn.set_geometry(simplified)
-    drawn["_tip"] = [_area_tooltip(row, lang) for _, row in drawn.iterrows()]
+    drawn["_tip"] = [_area_tooltip(row, lang, figures) for _, row in drawn.iterrows()]
     for level, style in (("buurt", BUURT_STYLE), ("wijk", WIJK_STYLE)):
         layer = drawn[drawn["level"] == level]
         if layer.empty:
@@ -288,9 +302,9 @@ def _style(base: dict[str, object]) -> Callable[[dict[str, Any]], dict[str, obje
     return style
 
 
-def _area_tooltip(row: pd.Series, lang: Lang) -> str:
+def _area_tooltip(row: pd.Series, lang: Lang, figures: dict[str, tuple[str, str, str]]) -> str:
     lines = [f"<b>{esc(row['name'])}</b> <small>({esc(row['code'])})</small>"]
-    for col, (nl, en, unit) in KEY_FIGURES.items():
+    for col, (nl, en, unit) in figures.items():
         if col in row.index and col != "land_area_ha":
             label = nl if lang == "nl" else en
             lines.append(f"{esc(label)}: {esc(format_number(row[col], unit, lang))}")
@@ -361,9 +375,10 @@ def _legend_html(
     present: list[tuple[AssetType, int]],
     *,
     lang: Lang,
-    choropleth: str | None,
+    choropleth: tuple[str, str, str] | None,
     classes: Classes | None,
     talents: bool,
+    extra: str = "",
 ) -> str:
     parts = [f"<details open><summary><b>{esc(t('legend.title', lang))}</b></summary>"]
     for asset_type, n in present:
@@ -385,8 +400,9 @@ def _legend_html(
         f"<div><span class='am-line' style='border-top:1px dashed #555'></span>"
         f"{esc(t('legend.buurt', lang))}</div>"
     )
+    parts.append(extra)
     if choropleth and classes is not None:
-        nl, en, unit = KEY_FIGURES[choropleth]
+        nl, en, unit = choropleth
         parts.append(f"<h4 style='margin-top:6px'>{esc(nl if lang == 'nl' else en)}</h4>")
         for lo, hi, color in zip(
             classes.breaks[:-1], classes.breaks[1:], classes.colors, strict=True

@@ -19,10 +19,14 @@ def _load(folder: str) -> Workspace:
     return load_workspace(folder)
 
 
+def data_folder(app_dir: Path = APP_DIR) -> str:
+    """Return the folder the app shows: ``ASSET_MAP_DATA_DIR`` or the bundled demo."""
+    return os.environ.get(DATA_DIR_ENV) or str(app_dir / "data" / "demo")
+
+
 def workspace(app_dir: Path = APP_DIR) -> Workspace:
-    """Return the workspace the app shows: ``ASSET_MAP_DATA_DIR`` or the bundled demo."""
-    folder = os.environ.get(DATA_DIR_ENV) or str(app_dir / "data" / "demo")
-    return _load(folder)
+    """Return the workspace the app shows (cached per folder)."""
+    return _load(data_folder(app_dir))
 
 
 @st.cache_resource(show_spinner=False)

@@ -1,0 +1,20 @@
+"""Kansen: where residents live beyond walking distance, and where a new place helps most."""
+
+import streamlit as st
+
+from asset_map.ui import gaps
+from asset_map.ui.loaders import data_folder, workspace
+from asset_map.ui.messages import demo_banner
+from asset_map.ui.state import tr
+
+ws = workspace()
+st.title(tr("gaps.title"))
+demo_banner(ws)
+params, network_data, network_name = gaps.parameter_form(ws)
+st.write(tr("gaps.intro", minutes=int(params.walk_min)))
+network = (network_data, network_name) if network_data is not None and network_name else None
+result = gaps.run(ws, data_folder(), params, network)
+if result is not None:
+    gaps.summary(result)
+    gaps.gap_map(ws, result, basemap=st.session_state.get("map_basemap", "osm"))
+    gaps.tables(result)

@@ -1,0 +1,188 @@
+"""The gap map: coverage per buurt, residents beyond walking distance, suggested sites."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from asset_map.i18n import t
+from asset_map.model import Lang, catalogue
+from asset_map.render import vendor
+from asset_map.render.layers import PointLayer, esc
+from asset_map.render.map import COORD_DECIMALS, build_map
+from asset_map.render.styles import DEFAULT_BASEMAP, Classes, format_number
+
+if TYPE_CHECKING:
+    from asset_map.analysis.gaps import GapResult
+
+#: Share of weighted residents within walking distance, per buurt: red is low, green high.
+COVERAGE_CLASSES = Classes(
+    breaks=(0.0, 20.0, 40.0, 60.0, 80.0, 100.0),
+    colors=("#d7191c", "#fdae61", "#ffffbf", "#a6d96a", "#1a9641"),
+)
+#: Uncovered weighted residents per cell: light to dark purple.
+UNCOVERED_COLORS = ("#dadaeb", "#9e9ac8", "#6a51a3", "#3f007d")
+SITE_COLOR = "#0b6e4f"
+
+
+def build_gap_map(
+    result: GapResult,
+    areas: gpd.GeoDataFrame,
+    assets: gpd.GeoDataFrame,
+    *,
+    after: bool = True,
+    lang: Lang = "nl",
+    basemap: str = DEFAULT_BASEMAP,
+    vendor_base: str = vendor.INLINE_BASE,
+    attribution: str = "",
+) -> folium.Map:
+    """Return the map of a gap analysis.
+
+    Parameters
+    ----------
+    result : GapResult
+        The analysis, from :func:`asset_map.analysis.gaps.analyse_gaps`.
+    areas, assets : GeoDataFrame
+        What the analysis ran on; only meeting places (and planned ones) are drawn.
+    after : bool
+        Show coverage with the suggested sites (True) or as it is now (False).
+    lang, basemap, vendor_base, attribution
+        As for :func:`asset_map.render.map.build_map`.
+    """
+    share = "share_covered_after" if after else "share_covered"
+    per_buurt = result.buurten.set_index("code")[share] * 100.0
+    shown_areas = areas.assign(pct_covered=areas["code"].map(per_buurt))
+    meeting_types = result.params.meeting_types or tuple(catalogue().meeting_place_types())
+    meeting = assets[assets["type"].isin(meeting_types)]
+    fmap = build_map(
+        shown_areas,
+        meeting,
+        lang=lang,
+        basemap=basemap,
+        choropleth="pct_covered",
+        figures={
+            "pct_covered": (t("gaps.layer_coverage", "nl"), t("gaps.layer_coverage", "en"), "%")
+        },
+        classes=COVERAGE_CLASSES,
+        cluster=False,
+        vendor_base=vendor_base,
+        attribution=attribution,
+        legend_extra=_legend_extra(result, lang),
+    )
+    _uncovered_layer(result.cells, after=after, lang=lang).add_to(fmap)
+    if len(result.sites):
+        _sites_layer(result.sites, lang=lang, vendor_base=vendor_base).add_to(fmap)
+    return fmap
+
+
+def uncovered_classes(weights: pd.Series) -> np.ndarray:
+    """Return class edges (quartiles) of the weighted residents of uncovered cells."""
+    data = weights[weights > 0].to_numpy(dtype=float)
+    if data.size == 0:
+        return np.array([0.0, 1.0])
+    return np.unique(np.quantile(data, np.linspace(0, 1, len(UNCOVERED_COLORS) + 1)))
+
+
+def _uncovered_layer(cells: gpd.GeoDataFrame, *, after: bool, lang: Lang) -> folium.GeoJson:
+    """Cells beyond walking distance, dissolved per class (few shapes, also for 10,000 cells)."""
+    covered = cells["covered_after" if after else "covered"].astype(bool)
+    open_cells = cells[~covered & (cells["weight"] > 0)]
+    edges = uncovered_classes(open_cells["weight"])
+    k = max(len(edges) - 1, 1)
+    klass = np.clip(np.searchsorted(edges[1:-1], open_cells["weight"], side="right"), 0, k - 1)
+    shapes = (
+        open_cells.assign(klass=klass)
+        .dissolve(by="klass", aggfunc={"residents": "sum", "weight": "sum"})
+        .reset_index()
+    )
+    palette = UNCOVERED_COLORS[-k:] if k < len(UNCOVERED_COLORS) else UNCOVERED_COLORS
+    shapes["_color"] = [palette[int(c)] for c in shapes["klass"]]
+    shapes["_tip"] = [
+        esc(
+            t(
+                "gaps.cells_tip",
+                lang,
+                residents=format_number(round(r), lang=lang),
+                lo=format_number(edges[int(c)], lang=lang),
+                hi=format_number(edges[int(c) + 1], lang=lang),
+            )
+        )
+        for r, c in zip(shapes["residents"], shapes["klass"], strict=True)
+    ]
+    return folium.GeoJson(
+        shapes[["_color", "_tip", "geometry"]].to_json(drop_id=True),
+        name=esc(t("gaps.layer_uncovered", lang)),
+        style_function=lambda f: {
+            "color": f["properties"]["_color"],
+            "weight": 0,
+            "fillColor": f["properties"]["_color"],
+            "fillOpacity": 0.6,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
+        control=True,
+        overlay=True,
+        zoom_on_click=False,
+    )
+
+
+def _sites_layer(sites: gpd.GeoDataFrame, *, lang: Lang, vendor_base: str) -> PointLayer:
+    """Suggested sites as numbered markers, with what each adds in its popup."""
+    rows = []
+    for _, site in sites.iterrows():
+        buurten = site["buurten"]
+        names = ", ".join(str(b) for b in buurten) if isinstance(buurten, list | tuple) else ""
+        popup = (
+            f"<div class='am-popup'><div class='am-type'>{esc(t('gaps.site_title', lang))}"
+            f" {int(site['rank'])}</div><div class='am-name'>{esc(site['name'])}</div>"
+            f"<div class='am-meta'>"
+            + esc(
+                t(
+                    "gaps.site_popup",
+                    lang,
+                    weighted=format_number(round(site["newly_covered"]), lang=lang),
+                    residents=format_number(round(site["newly_residents"]), lang=lang),
+                    old=format_number(round(site["newly_65"]), lang=lang),
+                    m=format_number(site["nearest_meeting_m"], lang=lang),
+                )
+            )
+            + "</div>"
+            + (f"<div class='am-meta'>{esc(t('gaps.site_buurten', lang))}: {esc(names)}</div>")
+            + "</div>"
+        )
+        rows.append(
+            [
+                round(float(site["lat"]), COORD_DECIMALS),
+                round(float(site["lon"]), COORD_DECIMALS),
+                popup,
+                str(int(site["rank"])),
+            ]
+        )
+    return PointLayer(
+        rows,
+        name=esc(t("gaps.layer_sites", lang)),
+        popup_js="return r[2];",
+        icon_html="📍",
+        icon_class="am-site",
+        color=SITE_COLOR,
+        layer_key="site",
+        cluster=False,
+        label_index=3,
+        vendor_base=vendor_base,
+    )
+
+
+def _legend_extra(result: GapResult, lang: Lang) -> str:
+    parts = [
+        f"<div><span class='am-box' style='background:{UNCOVERED_COLORS[2]}'></span>"
+        f"{esc(t('gaps.layer_uncovered', lang))}</div>"
+    ]
+    if len(result.sites):
+        parts.append(
+            f"<div><span class='am-sw' style='background:{SITE_COLOR}'>📍</span>"
+            f"{esc(t('gaps.layer_sites', lang))}</div>"
+        )
+    return "".join(parts)

@@ -1,0 +1,231 @@
+"""Widgets of the 'Kansen' screen: parameters, the cached analysis, map, tables, downloads."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from asset_map._errors import AssetMapError
+from asset_map.analysis.gaps import GapParams, GapResult, NeedWeights, analyse_gaps
+from asset_map.io.export import sites_to_csv, sites_to_geojson
+from asset_map.model import catalogue
+from asset_map.render import vendor
+from asset_map.render.gaps import build_gap_map
+from asset_map.render.styles import format_number
+from asset_map.ui.state import current_lang, tr
+from asset_map.workspace import Workspace
+
+NEEDS = ("mix", "65plus", "single", "all")
+CANDIDATES = ("planned", "hosts", "cells")
+
+
+def parameter_form(ws: Workspace) -> tuple[GapParams, bytes | None, str | None]:
+    """Show the settings in a form; return the parameters and an uploaded network file."""
+    lang = current_lang()
+    cat = catalogue()
+    with st.form("gap_settings"):
+        st.subheader(tr("gaps.settings"))
+        left, right = st.columns(2)
+        walk_min = left.slider(tr("gaps.walk_min"), 3, 30, 10, key="gap_walk_min")
+        need = left.selectbox(
+            tr("gaps.need"), NEEDS, format_func=lambda k: tr(f"gaps.need.{k}"), key="gap_need"
+        )
+        include_planned = left.toggle(tr("gaps.what_if"), value=False, key="gap_what_if")
+        new_sites = right.slider(tr("gaps.new_sites"), 0, 10, 3, key="gap_new_sites")
+        candidates = right.multiselect(
+            tr("gaps.candidates"),
+            CANDIDATES,
+            default=["planned", "hosts"],
+            format_func=lambda k: tr(f"gaps.candidates.{k}"),
+            key="gap_candidates",
+        )
+        solver = right.radio(
+            tr("gaps.solver"),
+            ("greedy", "exact"),
+            format_func=lambda k: tr(f"gaps.solver.{k}"),
+            horizontal=True,
+            key="gap_solver",
+        )
+        with st.expander(tr("gaps.settings") + " +"):
+            speed = st.slider(tr("gaps.speed"), 2.0, 6.0, 4.5, 0.5, key="gap_speed")
+            detour = st.slider(tr("gaps.detour"), 1.0, 2.0, 1.3, 0.05, key="gap_detour")
+            cell_m = st.select_slider(
+                tr("gaps.cell_m"), [50, 100, 200, 250, 500], value=100, key="gap_cell_m"
+            )
+            present = [k for k in cat.types if k in set(ws.assets["type"])]
+            meeting = st.multiselect(
+                tr("gaps.meeting_types"),
+                present,
+                default=[k for k in cat.meeting_place_types() if k in present],
+                format_func=lambda k: f"{cat.types[k].icon} {cat.types[k].label(lang)}",
+                key="gap_meeting_types",
+            )
+            network = st.file_uploader(
+                tr("gaps.network"), type=["osm", "pbf", "graphml"], key="gap_network"
+            )
+        st.form_submit_button(tr("gaps.run"), type="primary")
+    try:
+        params = GapParams(
+            walk_min=float(walk_min),
+            speed_kmh=float(speed),
+            detour=float(detour),
+            cell_m=float(cell_m),
+            weights=NeedWeights.preset(need),
+            meeting_types=tuple(meeting) or None,
+            include_planned=include_planned,
+            new_sites=int(new_sites),
+            solver=solver,
+            candidates=tuple(candidates) or ("planned", "hosts"),
+        )
+    except ValueError as exc:
+        st.error(str(exc))
+        st.stop()
+    if network is None:
+        return params, None, None
+    return params, network.getvalue(), network.name
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _network(digest: str, data: bytes, name: str) -> Any:
+    from asset_map.analysis.network import read_walk_network
+
+    suffix = ".osm.pbf" if name.endswith(".pbf") else Path(name).suffix
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"network{suffix}"
+        path.write_bytes(data)
+        return read_walk_network(path)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _analyse(
+    folder: str, params: GapParams, network_digest: str | None, _ws: Workspace, _network: Any
+) -> GapResult:
+    # Cached per (data folder, parameters, network file); the frames themselves are not hashed.
+    return analyse_gaps(_ws.areas, _ws.assets, params, network=_network)
+
+
+def run(
+    ws: Workspace, folder: str, params: GapParams, network_file: tuple[bytes, str] | None
+) -> GapResult | None:
+    """Run (or fetch from the cache) the analysis, with progress shown while it runs."""
+    graph, digest = None, None
+    try:
+        with st.status(tr("gaps.running"), expanded=False) as status:
+            start = time.perf_counter()
+            if network_file is not None:
+                data, name = network_file
+                digest = hashlib.sha256(data).hexdigest()
+                graph = _network(digest, data, name)
+            result = _analyse(folder, params, digest, ws, graph)
+            seconds = format_number(round(time.perf_counter() - start, 1), lang=current_lang())
+            status.update(label=tr("gaps.done", seconds=seconds), state="complete")
+    except AssetMapError as exc:
+        st.error(str(exc))
+        return None
+    return result
+
+
+def summary(result: GapResult) -> None:
+    """Show coverage now and with the new places, as figures."""
+    lang = current_lang()
+    s = result.summary
+    cols = st.columns(3)
+    cols[0].metric(tr("gaps.residents_total"), format_number(round(s["weighted_total"]), lang=lang))
+    cols[1].metric(tr("gaps.share_before"), format_number(100 * s["share_before"], "%", lang))
+    delta = 100 * (s["share_after"] - s["share_before"])
+    cols[2].metric(
+        tr("gaps.share_after"),
+        format_number(100 * s["share_after"], "%", lang),
+        delta=f"+{format_number(delta, '%', lang)}" if delta > 0 else None,
+    )
+    if result.warnings:
+        with st.expander(f"{tr('gaps.warnings')} ({len(result.warnings)})"):
+            for warning in result.warnings:
+                st.text(warning)
+
+
+def gap_map(ws: Workspace, result: GapResult, *, basemap: str) -> None:
+    """Draw the map: coverage per buurt, residents beyond walking distance, new sites."""
+    lang = current_lang()
+    after = st.toggle(tr("gaps.show_after"), value=True, key="gap_show_after")
+    label = str(ws.meta.get(f"label_{lang}", "")) if ws.is_demo else ""
+    fmap = build_gap_map(
+        result,
+        ws.areas,
+        ws.assets,
+        after=after,
+        lang=lang,
+        basemap=basemap,
+        vendor_base=vendor.APP_STATIC_BASE,
+        attribution=label,
+    )
+    st_folium(fmap, returned_objects=[], use_container_width=True, height=620, key="gap_map")
+
+
+def tables(result: GapResult) -> None:
+    """Show the ranked suggestions and the figures per buurt, each with downloads."""
+    st.subheader(tr("gaps.sites_header"))
+    if len(result.sites) == 0:
+        st.info(tr("gaps.no_sites"))
+    else:
+        sites = pd.DataFrame(result.sites.drop(columns="geometry"))
+        sites["buurten"] = sites["buurten"].map(
+            lambda b: ", ".join(map(str, b)) if isinstance(b, list | tuple) else ""
+        )
+        sites["kind"] = sites["kind"].map(lambda k: tr(f"gaps.kind.{k}"))
+        shown = [
+            "rank",
+            "name",
+            "kind",
+            "newly_residents",
+            "newly_65",
+            "newly_covered",
+            "nearest_meeting_m",
+            "buurten",
+        ]
+        st.dataframe(
+            sites[shown].round(0).rename(columns={c: tr(f"col.{c}") for c in shown}),
+            hide_index=True,
+            width="stretch",
+        )
+        left, right = st.columns(2)
+        left.download_button(
+            f"{tr('gaps.download')} CSV",
+            sites_to_csv(result.sites),
+            "voorstellen.csv",
+            "text/csv",
+            key="dl_sites_csv",
+        )
+        right.download_button(
+            f"{tr('gaps.download')} GeoJSON",
+            sites_to_geojson(result.sites),
+            "voorstellen.geojson",
+            "application/geo+json",
+            key="dl_sites_geojson",
+        )
+    st.subheader(tr("gaps.buurten_header"))
+    buurten = result.buurten.copy()
+    buurten["share_covered"] = (100 * buurten["share_covered"]).round(0)
+    buurten["share_covered_after"] = (100 * buurten["share_covered_after"]).round(0)
+    shown = ["name", "residents", "share_covered", "share_covered_after", "mean_walk_m"]
+    st.dataframe(
+        buurten[shown]
+        .round(0)
+        .rename(columns={"name": tr("col.buurt"), **{c: tr(f"col.{c}") for c in shown[1:]}}),
+        hide_index=True,
+        width="stretch",
+    )
+    st.download_button(
+        f"{tr('gaps.download')} CSV",
+        result.buurten.to_csv(index=False).encode("utf-8"),
+        "buurten_loopafstand.csv",
+        "text/csv",
+        key="dl_buurten_csv",
+    )
