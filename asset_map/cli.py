@@ -178,7 +178,7 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     areas, assets, notes = _read_inputs(args)
     network = None
     if args.network:
-        from asset_map.analysis.network import read_walk_network
+        from asset_map.io.network import read_walk_network
 
         network = read_walk_network(args.network)
     grid = None

@@ -94,7 +94,7 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, bytes | None, str | None]:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _network(digest: str, data: bytes, name: str) -> Any:
-    from asset_map.analysis.network import read_walk_network
+    from asset_map.io.network import read_walk_network
 
     suffix = ".osm.pbf" if name.endswith(".pbf") else Path(name).suffix
     with tempfile.TemporaryDirectory() as tmp:
