@@ -575,6 +575,10 @@ def build_assets(rng: np.random.Generator, buurten: list[dict]) -> list[dict]:
                 name = str(rng.choice(patterns)).format(**_words(rng, buurt))
                 if point is not None and (name not in used or attempt == 59):
                     break
+            if point is None:
+                raise RuntimeError(
+                    f"No room for a '{key}' asset: loosen GAP_CLEARANCE_M or PLANNED"
+                )
             name = name if name not in used else f"{name} ({buurt['name']})"
             used.add(name)
             rows.append(asset_row(rng, key, name, buurt, point))
@@ -596,7 +600,7 @@ def activities(
     kinds = TYPE_WORDS["activiteit"][0].split("|")
     rows = []
     for _ in range(COUNTS.get("activiteit", 0)):
-        while True:
+        for _attempt in range(1000):
             host = hosts[rng.integers(len(hosts))]
             short = next(
                 (
@@ -609,10 +613,14 @@ def activities(
             name = f"{rng.choice(kinds)} in {short}"
             if name not in used:
                 break
+        else:
+            raise RuntimeError("Ran out of activity names: add words to TYPE_WORDS['activiteit']")
         used.add(name)
         buurt = next(b for b in buurten if b["rd"].contains(host["rd"]))
-        step = rng.uniform(5, 15) * np.array([np.cos(a := rng.uniform(0, 2 * np.pi)), np.sin(a)])
-        point = Point(host["rd"].x + step[0], host["rd"].y + step[1])
+        distance_m, angle = rng.uniform(5, 15), rng.uniform(0, 2 * np.pi)
+        point = Point(
+            host["rd"].x + distance_m * np.cos(angle), host["rd"].y + distance_m * np.sin(angle)
+        )
         rows.append(asset_row(rng, "activiteit", name, buurt, point, address=host["address"]))
     return rows
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from pathlib import Path
 
@@ -11,8 +12,15 @@ import pandas as pd
 import pytest
 
 from asset_map.crs import NL_BOUNDS_WGS84
-from asset_map.demo import generate_demo
-from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS, TALENT_COLUMNS, WISHES, catalogue
+from asset_map.demo import generate_demo, main
+from asset_map.model import (
+    AREA_COLUMNS,
+    ASSET_COLUMNS,
+    TALENT_COLUMNS,
+    WISHES,
+    catalogue,
+    parent_code_of,
+)
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 FILES = ["areas.geojson", "assets.geojson", "talents.csv", "meta.json"]
@@ -126,3 +134,51 @@ def test_talents_are_private_and_valid(talents, areas):
     assert "@" not in text
     assert not re.search(r"\d{6,}|\d{4}\s?[A-Z]{2}\b", text)  # no phone numbers or postcodes
     assert not {"lat", "lon", "x", "y", "email", "phone"} & set(talents.columns)
+
+
+def test_codes_nest_like_cbs_and_land_area_matches_the_polygons(areas):
+    levels = areas.set_index("code")["level"]
+    assert levels[levels == "gemeente"].index.tolist() == ["GM9999"]
+    assert areas.loc[areas["level"] == "gemeente", "parent_code"].isna().all()
+    for _, row in areas[areas["level"] != "gemeente"].iterrows():
+        assert row["parent_code"] == parent_code_of(row["code"])
+        assert re.fullmatch(r"WK9999\d{2}|BU9999\d{4}", row["code"])
+    rd_ha = areas.to_crs(28992).area / 1e4
+    assert (abs(areas["land_area_ha"] - rd_ha) <= 0.01 * rd_ha).all()
+    buurten = areas[areas["level"] == "buurt"]
+    wijken = areas[areas["level"] == "wijk"].set_index("code")
+    sums = buurten.groupby("parent_code")["land_area_ha"].sum()
+    assert (abs(wijken.loc[sums.index, "land_area_ha"] - sums) < 0.5).all()
+
+
+def test_planned_huiskamers_fill_gaps_one_of_them_grey(assets, areas):
+    meeting = assets["type"].isin(catalogue().meeting_place_types())
+    existing = assets[meeting & (assets["status"] == "existing")].to_crs(28992)
+    planned = assets[assets["status"] == "planned"].to_crs(28992)
+    for point in planned.geometry:
+        assert existing.distance(point).min() > 750
+    buurten = areas[areas["level"] == "buurt"].to_crs(28992)
+    hosts = gpd.sjoin(planned, buurten, predicate="within")
+    assert hosts["inhabitants"].notna().all()  # residential, not the industrial estate
+    assert (hosts["pct_65_plus"] >= 30).any()  # a grey buurt among the gaps
+
+
+def test_meeting_places_have_a_capacity_and_others_none(assets):
+    meeting = assets["type"].isin(catalogue().meeting_place_types())
+    capacity = assets.loc[meeting, "capacity"]
+    assert capacity.between(15, 80).all() and (capacity % 5 == 0).all()
+    assert assets.loc[~meeting, "capacity"].isna().all()
+    assert (assets["source"] == "Demo Lindeveen (fictief)").all()
+
+
+def test_cli_writes_the_files_and_meta_labels_the_demo(tmp_path, capsys):
+    assert main(["--out", str(tmp_path / "out")]) == 0
+    assert "20 buurten" in capsys.readouterr().out
+    meta = json.loads((tmp_path / "out" / "meta.json").read_text(encoding="utf-8"))
+    assert meta["name"] == "Lindeveen" and meta["gemeentecode"] == "GM9999"
+    assert meta["is_demo"] is True and meta["crs"] == "EPSG:4326"
+    assert "verzonnen" in meta["label_nl"] and "made-up" in meta["label_en"]
+    assert meta["sources"] == [
+        {"name": "Demo Lindeveen (fictief)", "licence": "CC0-1.0", "year": 2026}
+    ]
+    assert meta["counts"]["assets_planned"] == 2

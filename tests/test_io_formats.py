@@ -50,7 +50,7 @@ def test_dutch_excel_csv_semicolons_decimal_commas_cp1252(tmp_path):
 def test_utf8_bom_and_quoted_commas(tmp_path):
     path = tmp_path / "bom.csv"
     path.write_bytes(
-        '\ufeffname,type,description,lat,lon\n'
+        "\ufeffname,type,description,lat,lon\n"
         '"Enkhuis",buurthuis,"koffie, thee",52.25,6.17\n'.encode()
     )
     frame = read_assets(path).frame
