@@ -14,7 +14,9 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import tomllib
 from collections import Counter
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -140,207 +142,16 @@ CAPACITY = {
     "sportkantine": (30, 80),
     "speeltuin_clubhuis": (20, 40),
 }
-WORDS = {
-    "surname": "de Vries|Jansen|Bakker|Visser|Smit|Meijer|de Boer|Mulder|de Groot|Bos|Vos|Peters|"
-    "Hendriks|van Dijk|Dekker|Brouwer|de Wit|Dijkstra|Kok|Postma|Yilmaz|Kaya|El Amrani|Pinas|"
-    "Nguyen|Hoekstra|van der Meer|Kramer|Schouten|Prins",
-    "chain": "Albert Heijn|Jumbo|Lidl|Aldi|Plus|Spar|Kruidvat|Etos|HEMA|Action|Blokker|"
-    "Gall & Gall|Primera|Zeeman",
-    "nice": "De Linde|Het Anker|De Regenboog|Het Kompas|De Fontein|De Klimop|De Vlieger|"
-    "De Wegwijzer|De Zonnewijzer|Het Palet|De Schakel|Het Trefpunt|De Boog|'t Hoekje|De Kaap|"
-    "Het Zonnetje|De Kleine Wereld|Ons Genoegen|De Groene Vinger|De Bron|De Molen|De Horizon|"
-    "Het Baken|De Wilgen|De Eik|De Tweesprong|De Schuur|Het Praathuis|De Lindeboom",
-    "club": "Sparta|Vios|Excelsior|Vooruit|DOS|Advendo|Kwiek|Polderkracht|Crescendo|Harmonie|"
-    "De Veenpiepers|Lindeveen|De Vaart|Het Veen|De Toren|Onder Ons",
-    "sport": "Voetbal|Korfbal|Tennis|Volleybal|Gym|Zwem|Judo|Handbal|IJs|Hockey|Atletiek|Wieler",
-}
-#: type -> (name patterns, descriptions, tags), each "|"-separated.
-TYPE_WORDS = {
-    "vereniging": (
-        "{sport}vereniging {club}|Muziekvereniging {club}|Toneelvereniging {nice}|"
-        "Schaakclub {nice}|Koor {club}|Oranjevereniging {buurt}|Seniorenvereniging "
-        "{wijk}|Fotoclub {nice}|Dansgroep {club}|Scouting {nice}|Biljartclub {nice}",
-        "Vereniging voor jong en oud.|Nieuwe leden zijn altijd welkom.|"
-        "Na afloop drinken we samen iets.",
-        "sport|muziek|cultuur|jongeren|ouderen",
-    ),
-    "bewonersinitiatief": (
-        "Repair Café {buurt}|Buurtpreventie {buurt}|Boekenruilkast {street}|"
-        "Burenhulp {buurt}|Zwerfafvalbrigade {buurt}|Geveltuinen {street}|"
-        "Kledingruil {buurt}|Buurtkoelkast {buurt}|Speelstraat {street}|"
-        "Straatfeest {street}|Bloembakken {street}|Buurtkrant {wijk}",
-        "Bewoners van {buurt} die samen iets doen voor de buurt.|"
-        "Opgezet door buren, voor buren.|Zoekt nog vrijwilligers.",
-        "buren|duurzaam|veiligheid|groen|vrijwilligers",
-    ),
-    "activiteit": (
-        "Koffieochtend|Samen eten|Taalcafé|Breiclub|Wandelgroep|Spelletjesmiddag|"
-        "Huiswerkklas|Bingo|Stoelyoga voor ouderen|Computerspreekuur|Klaverjassen|"
-        "Zangmiddag|Peuterochtend|Filmavond",
-        "Elke week, voor een kleine bijdrage.|Aanmelden hoeft niet, loop gerust "
-        "binnen.|Samen met buren, met koffie en thee.",
-        "ouderen|koffie|eten|taal|bewegen|kinderen",
-    ),
-    "school": (
-        "Basisschool {nice}|OBS {nice}|CBS {nice}|Kindcentrum {nice}|Daltonschool {nice}|"
-        "Montessorischool {nice}|{town} College",
-        "Het schoolplein is na schooltijd open.|De aula is 's avonds te huur voor de buurt.",
-        "kinderen|onderwijs|ruimte te huur",
-    ),
-    "bibliotheek": (
-        "Bibliotheek {town}|Bibliotheekpunt {wijk}",
-        "Boeken lenen, de krant lezen en hulp bij digitale zaken.",
-        "lezen|taal|digitaal",
-    ),
-    "gebedshuis": (
-        "Dorpskerk {town}|Protestantse Kerk De Ark|Sint-Jozefkerk|Moskee Al-Fath|"
-        "Gereformeerde Kerk {wijk}|Evangeliegemeente De Bron|Hindoe Mandir Shri Ram|"
-        "Pinkstergemeente Het Licht",
-        "Ook buiten de diensten een plek voor ontmoeting.|De zaal is te huur voor de buurt.",
-        "geloof|ontmoeting|ruimte te huur",
-    ),
-    "zorg": (
-        "Huisartsenpraktijk {surname}|Apotheek {wijk}|Fysiotherapie {nice}|Tandartspraktijk "
-        "{surname}|Zorgcentrum {nice}|Wijkteam {wijk}|Thuiszorgteam {buurt}|Consultatiebureau "
-        "{wijk}|Gezondheidscentrum {wijk}|Dagbesteding {nice}",
-        "Zorg dicht bij huis.|Voor vragen over zorg, welzijn en geldzaken.",
-        "gezondheid|ouderen|advies",
-    ),
-    "buurthuis": (
-        "Buurthuis {nice}|Wijkcentrum {nice}",
-        "Zalen voor clubs en cursussen, met een bar.|Open op werkdagen.",
-        "ontmoeting|cursussen|ruimte te huur",
-    ),
-    "wijkhuiskamer": (
-        "Huiskamer {nice}|Huiskamer {buurt}|Buurtkamer {nice}",
-        "Koffie, een krant "
-        "en gezelschap.|Vrijwilligers zetten de koffie klaar; iedereen is welkom.",
-        "ouderen|koffie|ontmoeting",
-    ),
-    "huis_van_de_wijk": (
-        "Huis van de Wijk {wijk}",
-        "Wijkteam, welzijnswerk en bewoners onder één dak.",
-        "ontmoeting|advies|wijkteam",
-    ),
-    "sportkantine": (
-        "Kantine {sport}vereniging {club}|Clubhuis {sport}club {club}",
-        "De kantine is ook buiten de trainingen open.",
-        "sport|koffie|vrijwilligers",
-    ),
-    "speeltuin_clubhuis": (
-        "Speeltuinvereniging {nice}|Speeltuin {nice}",
-        "Speeltuin met clubhuis, gerund door vrijwilligers.",
-        "kinderen|spelen",
-    ),
-    "park": (
-        "Park {buurt}|Park {nice}|Plantsoen {street}|Wijkpark {wijk}|Heemtuin {nice}|"
-        "Dorpsbos {town}",
-        "Groen om te wandelen, met bankjes.|Een rustige plek in de buurt.",
-        "groen|wandelen|honden",
-    ),
-    "speelplek": (
-        "Speelplek {street}|Trapveld {street}|Speeltuintje {street}|Skatebaan {buurt}|"
-        "Natuurspeelplaats {buurt}|Basketbalveld {street}",
-        "Speeltoestellen voor de jongste kinderen.|Met een bank voor ouders.",
-        "kinderen|spelen",
-    ),
-    "moestuin": (
-        "Volkstuinvereniging {nice}|Buurttuin {buurt}|Pluktuin {street}|Schooltuin "
-        "{nice}|Voedselbos {buurt}",
-        "Samen tuinieren en de oogst delen.|Er zijn nog tuintjes vrij.",
-        "groen|tuinieren|duurzaam",
-    ),
-    "winkel": (
-        "{chain} {street}|Bakkerij {surname}|Slagerij {surname}|Kapsalon {nice}|"
-        "Fietsenmaker {surname}|Bloemenhuis {nice}|Snackbar {nice}|Eetcafé {nice}|"
-        "Groenteboer {surname}|Garage {surname}|Kringloopwinkel {nice}|Bouwbedrijf "
-        "{surname}|Installatiebedrijf {surname}",
-        "Dagelijkse boodschappen in de buurt.|Een vertrouwd adres in {buurt}.",
-        "boodschappen|ondernemer",
-    ),
-    "markt": (
-        "Weekmarkt {town}|Boerenmarkt {wijk}|Avondmarkt {buurt}",
-        "Verse producten van boeren uit de omgeving.",
-        "boodschappen|vers",
-    ),
-    "overig": (
-        "Jongerenplek {nice}|Ontmoetingsbankje {street}|Kunstwerk {nice}|Molen De Hoop|"
-        "Buurtbus {town}|AED-kast {street}",
-        "Gemeld door een bewoner.",
-        "buurt",
-    ),
-}
-
-# --- talents ---------------------------------------------------------------------------------
-
-NICKNAMES = [
-    "Fatima",
-    "Henk",
-    "Anneke",
-    "Mohamed",
-    "Priya",
-    "Jan",
-    "Sanne",
-    "Kees",
-    "Ayşe",
-    "Wim",
-    "Noor",
-    "Ricardo",
-    "Joke",
-    "Daan",
-    "Yusuf",
-    "Els",
-    "Marieke",
-    "Ahmed",
-    "Gerrit",
-    "Lotte",
-    "Tineke",
-    "Bram",
-    "Samira",
-    "Piet",
-    "Ingrid",
-    "Kofi",
-    "Lieke",
-    "Emre",
-    "Truus",
-    "Ruud",
-    "Mei",
-    "Anouk",
-    "Hamid",
-    "Greet",
-    "Sven",
-    "Olga",
-    "J.",
-    "M.",
-    "A.B.",
-    "T.v.D.",
-    "R.",
-]
-AVAILABILITY = [
-    "dinsdagochtend",
-    "woensdagmiddag",
-    "donderdagavond",
-    "weekend",
-    "zaterdagochtend",
-    "doordeweeks 's avonds",
-    "doordeweeks overdag",
-    "in overleg",
-    "zondagmiddag",
-]
-TALENT_TEXT = {
-    "koken": "Ik kook graag voor een grote groep",
-    "repareren": "Ik repareer fietsen en lampen",
-    "tuinieren": "Ik heb groene vingers",
-    "muziek": "Ik speel gitaar en zing graag",
-    "taalmaatje": "Ik oefen graag Nederlands met nieuwe buren",
-    "computerhulp": "Ik help met de computer, de telefoon en DigiD",
-    "bezoeken": "Ik ga graag bij iemand op de koffie",
-    "sport": "Ik wandel en fiets graag samen",
-    "handwerk": "Ik brei en naai graag",
-    "organiseren": "Ik organiseer graag een buurtfeest",
-    "vervoer": "Ik heb een auto en doe graag boodschappen voor een ander",
-    "kinderen": "Ik help kinderen graag met huiswerk",
-}
+#: Word lists (names, texts) live in demo_words.toml beside this file.
+_WORD_FILE = tomllib.loads(
+    resources.files("asset_map").joinpath("demo_words.toml").read_text("utf-8")
+)
+WORDS: dict[str, str] = _WORD_FILE["words"]
+#: type -> (name patterns, descriptions, tags, ...), each "|"-separated.
+TYPE_WORDS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _WORD_FILE["type_words"].items()}
+NICKNAMES: list[str] = _WORD_FILE["talents"]["nicknames"]
+AVAILABILITY: list[str] = _WORD_FILE["talents"]["availability"]
+TALENT_TEXT: dict[str, str] = _WORD_FILE["talents"]["text"]
 
 
 # --- geometry --------------------------------------------------------------------------------
