@@ -10,8 +10,8 @@ from asset_map.ui.state import tr
 ws = workspace()
 st.title(tr("gaps.title"))
 demo_banner(ws)
+st.write(tr("gaps.intro", minutes=int(st.session_state.get("gap_walk_min", 10))))
 params, network_data, network_name = gaps.parameter_form(ws)
-st.write(tr("gaps.intro", minutes=int(params.walk_min)))
 network = (network_data, network_name) if network_data is not None and network_name else None
 result = gaps.run(ws, data_folder(), params, network)
 if result is not None:

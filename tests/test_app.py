@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 DEMO = ROOT / "data" / "demo"
-PAGES = ["app_pages/explore.py", "app_pages/about.py"]
+PAGES = ["app_pages/explore.py", "app_pages/kansen.py", "app_pages/about.py"]
 
 
 def _metric(at: AppTest, label: str) -> int:
@@ -70,3 +70,29 @@ def test_english_is_selectable(app):
     assert not app.exception, app.exception
     assert app.title[0].value == "Neighbourhood asset map"
     assert _metric(app, "Places") > 0
+
+
+def _percent(at: AppTest, label: str) -> float:
+    values = [m.value for m in at.metric if m.label == label]
+    assert values, f"no metric '{label}' on the page"
+    return float(str(values[0]).rstrip("%").replace(".", "").replace(",", "."))
+
+
+def test_kansen_shows_coverage_and_suggestions(app):
+    app.switch_page("app_pages/kansen.py").run()
+    assert not app.exception, app.exception
+    before = _percent(app, "Nu binnen loopafstand")
+    after = _percent(app, "Met de nieuwe plekken")
+    assert 0 < before < 100
+    assert after > before  # three suggested sites by default add coverage
+    suggestions = [df for df in app.dataframe if "Nr." in df.value.columns]
+    assert suggestions and len(suggestions[0].value) == 3
+
+
+def test_kansen_what_if_planned_huiskamers_raise_coverage(app):
+    app.switch_page("app_pages/kansen.py").run()
+    base = _percent(app, "Nu binnen loopafstand")
+    app.toggle(key="gap_what_if").set_value(True)
+    app.button[0].click().run()  # the form's "Bereken"
+    assert not app.exception, app.exception
+    assert _percent(app, "Nu binnen loopafstand") > base

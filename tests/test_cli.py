@@ -171,3 +171,58 @@ def test_console_script_is_installed(tmp_path):
         [exe, "map", "--areas", "x"], capture_output=True, text=True, check=False, timeout=60
     )
     assert bad.returncode == 2 and "--assets" in bad.stderr
+
+
+def test_gaps_json_on_the_demo(tmp_path, capsys):
+    sites_file = tmp_path / "sites.geojson"
+    out = tmp_path / "gaps.html"
+    assert (
+        main(
+            [
+                "gaps",
+                "--areas",
+                str(DEMO / "areas.geojson"),
+                "--assets",
+                str(DEMO / "assets.geojson"),
+                "--new-sites",
+                "3",
+                "--solver",
+                "exact",
+                "--out-map",
+                str(out),
+                "--out-sites",
+                str(sites_file),
+                "--json",
+            ]
+        )
+        == 0
+    )
+    result = json.loads(capsys.readouterr().out)
+    assert 0 < result["covered_before"] < result["covered_after"] <= result["weighted_total"]
+    assert result["residents_total"] > result["weighted_total"] > 0
+    assert len(result["sites"]) == 3
+    gains = [s["newly_covered"] for s in result["sites"]]
+    assert gains == sorted(gains, reverse=True) and gains[0] > 0
+    assert sum(gains) == pytest.approx(result["covered_after"] - result["covered_before"], rel=1e-6)
+    for site in result["sites"]:
+        assert 3.2 < site["lon"] < 7.3 and 50.7 < site["lat"] < 53.7
+    assert any("Bedrijventerrein" in w for w in result["warnings"])
+    written = gpd.read_file(sites_file)
+    assert len(written) == 3 and written.crs.to_epsg() == 4326
+    assert "Voorstel nieuwe plek" in out.read_text()
+
+
+def test_gaps_rejects_bad_parameters(tmp_path, capsys):
+    code = main(
+        [
+            "gaps",
+            "--areas",
+            str(DEMO / "areas.geojson"),
+            "--assets",
+            str(DEMO / "assets.geojson"),
+            "--new-sites",
+            "50",
+        ]
+    )
+    assert code == 2
+    assert "new_sites" in capsys.readouterr().err

@@ -58,6 +58,9 @@ def build_gap_map(
     shown_areas = areas.assign(pct_covered=areas["code"].map(per_buurt))
     meeting_types = result.params.meeting_types or tuple(catalogue().meeting_place_types())
     meeting = assets[assets["type"].isin(meeting_types)]
+    layers: list[folium.MacroElement] = [_uncovered_layer(result.cells, after=after, lang=lang)]
+    if len(result.sites):
+        layers.append(_sites_layer(result.sites, lang=lang, vendor_base=vendor_base))
     fmap = build_map(
         shown_areas,
         meeting,
@@ -72,10 +75,8 @@ def build_gap_map(
         vendor_base=vendor_base,
         attribution=attribution,
         legend_extra=_legend_extra(result, lang),
+        extra_layers=layers,
     )
-    _uncovered_layer(result.cells, after=after, lang=lang).add_to(fmap)
-    if len(result.sites):
-        _sites_layer(result.sites, lang=lang, vendor_base=vendor_base).add_to(fmap)
     return fmap
 
 

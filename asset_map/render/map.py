@@ -7,7 +7,7 @@ show the same map. Nothing here imports streamlit.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import folium
@@ -53,6 +53,7 @@ def build_map(
     vendor_base: str = vendor.INLINE_BASE,
     attribution: str = "",
     legend_extra: str = "",
+    extra_layers: Sequence[folium.MacroElement] = (),
 ) -> folium.Map:
     """Return a folium map of ``areas`` and ``assets``.
 
@@ -84,7 +85,10 @@ def build_map(
     attribution : str
         Extra attribution text for the data shown (plain text; escaped here).
     legend_extra : str
-        Trusted HTML appended to the legend (for layers a caller adds to the map).
+        Trusted HTML appended to the legend (for ``extra_layers``).
+    extra_layers : sequence of folium elements
+        More layers, added after the assets and before the layer control (which must come
+        after every layer it lists).
 
     Returns
     -------
@@ -133,6 +137,8 @@ def build_map(
         _asset_layer(rows, asset_type, lang=lang, cluster=cluster, vendor_base=vendor_base).add_to(
             fmap
         )
+    for layer in extra_layers:
+        layer.add_to(fmap)
     n_talent_buurten = 0
     if talents is not None:
         n_talent_buurten = _add_talents(fmap, talents, areas, lang=lang)
