@@ -1,0 +1,547 @@
+"""Gap analysis: who lives beyond walking distance of a meeting place, and where to add one.
+
+``analyse_gaps`` answers issue 5 ("Where should the next huiskamer go?") in four steps:
+
+1. **demand** (:mod:`demand`): residents on a grid of cells, weighted by need;
+2. **coverage** (:mod:`coverage`): which cells lie within walking distance of a meeting
+   place (straight line x detour factor, or a street network);
+3. **accessibility** (:mod:`accessibility`): a 2SFCA score when meeting places have a capacity;
+4. **siting** (:mod:`siting`): the ``k`` candidate sites that newly cover the most need.
+
+It validates its inputs before computing, never changes them, and returns everything in
+EPSG:4326.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from asset_map._errors import AssetMapError, CRSError, SchemaError
+from asset_map.analysis import accessibility, coverage, demand, siting
+from asset_map.crs import STORAGE_CRS, WORK_CRS, require_crs
+from asset_map.io.formats import raise_problems
+from asset_map.model import catalogue
+
+SOLVERS = ("greedy", "exact")
+CANDIDATE_KINDS = ("planned", "hosts", "cells")
+#: A MIP gap above this after the exact solver means it stopped at its time limit.
+REPORTED_GAP = 1e-4
+
+
+@dataclass(frozen=True)
+class NeedWeights:
+    """How much each resident counts in the demand.
+
+    The weighted residents of a cell are ``all_residents * residents + aged_65_plus *
+    residents_65 + single_households * single_households``.
+    """
+
+    all_residents: float = 0.2
+    aged_65_plus: float = 0.4
+    single_households: float = 0.4
+
+    PRESETS: ClassVar[dict[str, tuple[float, float, float]]] = {
+        "all": (1.0, 0.0, 0.0),
+        "65plus": (0.0, 1.0, 0.0),
+        "single": (0.0, 0.0, 1.0),
+        "mix": (0.2, 0.4, 0.4),
+    }
+
+    def __post_init__(self) -> None:
+        values = (self.all_residents, self.aged_65_plus, self.single_households)
+        if not all(isinstance(v, int | float) and math.isfinite(v) and v >= 0 for v in values):
+            raise ValueError(f"Need weights must be numbers of 0 or more, got {values}.")
+        if not any(values):
+            raise ValueError("At least one need weight must be above 0; all three are 0.")
+
+    @classmethod
+    def preset(cls, name: str) -> NeedWeights:
+        """Return a named preset: ``all``, ``65plus``, ``single`` or ``mix`` (the default)."""
+        if name not in cls.PRESETS:
+            raise ValueError(
+                f"Unknown need-weight preset '{name}'. Choose one of: {', '.join(cls.PRESETS)}."
+            )
+        return cls(*cls.PRESETS[name])
+
+    def weigh(
+        self, residents: np.ndarray, residents_65: np.ndarray, single: np.ndarray
+    ) -> np.ndarray:
+        """Return the weighted residents; a figure with weight 0 is not used (NaN is fine)."""
+        total = np.zeros(len(residents))
+        for w, values in (
+            (self.all_residents, residents),
+            (self.aged_65_plus, residents_65),
+            (self.single_households, single),
+        ):
+            if w:
+                total = total + w * np.asarray(values, dtype="float64")
+        return total
+
+
+@dataclass(frozen=True)
+class GapParams:
+    """The options of a gap analysis; ranges are checked on creation."""
+
+    walk_min: float = 10.0
+    speed_kmh: float = 4.5
+    detour: float = 1.3
+    cell_m: float = 100.0
+    weights: NeedWeights = field(default_factory=NeedWeights)
+    meeting_types: tuple[str, ...] | None = None
+    include_planned: bool = False
+    new_sites: int = 0
+    solver: str = "greedy"
+    candidates: tuple[str, ...] = ("planned", "hosts")
+    time_limit_s: float = siting.DEFAULT_TIME_LIMIT_S
+
+    def __post_init__(self) -> None:
+        for name, lo, hi, unit in (
+            ("walk_min", 1, 60, "minutes"),
+            ("speed_kmh", 1, 8, "km/h"),
+            ("detour", 1, 3, "(walking distance / straight-line distance)"),
+            ("cell_m", 25, 1000, "metres"),
+            ("new_sites", 0, 10, "sites"),
+            ("time_limit_s", 1, 3600, "seconds"),
+        ):
+            value = getattr(self, name)
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not lo <= value <= hi
+            ):
+                raise ValueError(f"{name} must be between {lo} and {hi} {unit}, got {value!r}.")
+        if int(self.new_sites) != self.new_sites:
+            raise ValueError(f"new_sites must be a whole number, got {self.new_sites!r}.")
+        if self.solver not in SOLVERS:
+            raise ValueError(f"solver must be one of {', '.join(SOLVERS)}, got {self.solver!r}.")
+        if not isinstance(self.weights, NeedWeights):
+            raise ValueError("weights must be a NeedWeights, e.g. NeedWeights.preset('mix').")
+        kinds = tuple(self.candidates)
+        unknown = [c for c in kinds if c not in CANDIDATE_KINDS]
+        if unknown or len(set(kinds)) != len(kinds):
+            raise ValueError(
+                f"candidates must be distinct kinds out of {', '.join(CANDIDATE_KINDS)}, "
+                f"got {kinds!r}."
+            )
+        if self.new_sites and not kinds:
+            raise ValueError(f"new_sites is {self.new_sites} but no kind of candidate is given.")
+        object.__setattr__(self, "candidates", kinds)
+        if self.meeting_types is not None:
+            types = tuple(self.meeting_types)
+            known = catalogue().types
+            bad = [t for t in types if t not in known]
+            if bad or not types:
+                examples = ", ".join(catalogue().meeting_place_types())
+                raise ValueError(
+                    f"meeting_types must be asset type keys, e.g. {examples}; "
+                    f"unknown: {bad or 'none given'}."
+                )
+            object.__setattr__(self, "meeting_types", types)
+
+    @property
+    def max_walk_m(self) -> float:
+        """The walking distance in reach: minutes x speed."""
+        return self.walk_min / 60.0 * self.speed_kmh * 1000.0
+
+    @property
+    def radius_m(self) -> float:
+        """The straight-line radius in reach: walking distance / detour."""
+        return self.max_walk_m / self.detour
+
+
+@dataclass
+class GapResult:
+    """What :func:`analyse_gaps` returns (all frames in EPSG:4326).
+
+    Attributes
+    ----------
+    params : GapParams
+        The options used.
+    cells : GeoDataFrame
+        The demand cells (polygons) with ``buurt_code``, ``residents``, ``residents_65``,
+        ``single_households``, ``weight``, ``walk_m`` (to the nearest meeting place, inf if
+        none), ``covered``, ``covered_after`` and ``access`` (2SFCA; NaN without capacities).
+    buurten : DataFrame
+        One row per buurt: ``code``, ``name``, ``wijk_code``, ``residents``,
+        ``residents_65``, ``weight``, ``covered_weight``, ``share_covered``,
+        ``share_covered_after``, ``mean_walk_m``, ``figures_missing``.
+    sites : GeoDataFrame
+        The suggested sites (points) in rank order: ``rank``, ``name``, ``kind``,
+        ``asset_id``, ``lon``, ``lat``, ``newly_covered`` (weighted), ``newly_residents``,
+        ``newly_65``, ``buurten`` (names of the buurten that gain), ``nearest_meeting_m``.
+    summary : dict
+        Totals (weighted residents unless the key says residents), the solver and timing.
+    warnings : list of str
+        What was left out or assumed, in plain English.
+    """
+
+    params: GapParams
+    cells: gpd.GeoDataFrame
+    buurten: pd.DataFrame
+    sites: gpd.GeoDataFrame
+    summary: dict[str, Any]
+    warnings: list[str]
+
+
+SITE_COLUMNS = [
+    "rank", "name", "kind", "asset_id", "lon", "lat", "newly_covered", "newly_residents",
+    "newly_65", "buurten", "nearest_meeting_m",
+]  # fmt: skip
+
+
+class _Reach:
+    """Distances in reach: straight line x detour, or a street network when one is given."""
+
+    def __init__(self, params: GapParams, graph: object | None):
+        self.params, self.graph = params, graph
+
+    def cover(self, from_xy: np.ndarray, to_xy: np.ndarray) -> sp.csr_matrix:
+        if self.graph is None or len(from_xy) == 0 or len(to_xy) == 0:
+            if self.graph is None:
+                return coverage.cover_matrix(from_xy, to_xy, self.params.radius_m)
+            return sp.csr_matrix((len(from_xy), len(to_xy)), dtype=bool)
+        from asset_map.analysis import network as street_network
+
+        out = street_network.network_cover(
+            self.graph, from_xy, to_xy, max_walk_m=self.params.max_walk_m
+        )
+        return self._checked(sp.csr_matrix(out, dtype=bool), from_xy, to_xy)
+
+    def nearest_m(self, from_xy: np.ndarray, to_xy: np.ndarray) -> np.ndarray:
+        if self.graph is None or len(from_xy) == 0 or len(to_xy) == 0:
+            return coverage.nearest_m(from_xy, to_xy) * self.params.detour
+        from asset_map.analysis import network as street_network
+
+        return np.asarray(
+            street_network.network_nearest_m(self.graph, from_xy, to_xy), dtype="float64"
+        )
+
+    @staticmethod
+    def _checked(m: sp.csr_matrix, a: np.ndarray, b: np.ndarray) -> sp.csr_matrix:
+        if m.shape != (len(a), len(b)):
+            raise ValueError(f"network_cover returned shape {m.shape}, not {(len(a), len(b))}.")
+        return m
+
+
+def analyse_gaps(
+    areas: gpd.GeoDataFrame,
+    assets: gpd.GeoDataFrame,
+    params: GapParams = GapParams(),  # frozen: a shared default is safe
+    *,
+    population_grid: gpd.GeoDataFrame | None = None,
+    network: object | None = None,
+) -> GapResult:
+    """Find the residents beyond walking distance of a meeting place, and where to add one.
+
+    Parameters
+    ----------
+    areas : GeoDataFrame
+        Canonical areas (any CRS) with ``code``, ``name``, ``level`` and the key figures;
+        only the buurten (level ``buurt``) are used.
+    assets : GeoDataFrame
+        Canonical assets (any CRS) with ``type`` and ``status``; ``capacity``, ``id`` and
+        ``name`` are used when present.
+    params : GapParams
+        The options.
+    population_grid : GeoDataFrame, optional
+        CBS population grid squares (:func:`demand.read_population_grid`); when given, the
+        demand comes from the grid instead of the buurten's key figures.
+    network : networkx graph, optional
+        A walking network for :mod:`asset_map.analysis.network`; when given, network
+        distances are used and ``params.detour`` is not.
+
+    Returns
+    -------
+    GapResult
+        Cells, buurten, suggested sites, summary and warnings, in EPSG:4326.
+
+    Raises
+    ------
+    AssetMapError
+        A CRSError or SchemaError (or a list of them) naming what is wrong and the fix.
+    """
+    started = time.perf_counter()
+    _validate(areas, assets, population_grid)
+    warnings: list[str] = []
+    w = params.weights
+    needs = demand.needed_figures(
+        aged_65_plus=w.aged_65_plus > 0, single_households=w.single_households > 0
+    )
+    buurten_rd = areas[areas["level"] == "buurt"].to_crs(WORK_CRS).reset_index(drop=True)
+    if population_grid is None:
+        missing, notes = demand.missing_figure_warnings(buurten_rd, needs)
+        warnings += notes
+        if missing.all():
+            raise SchemaError(
+                f"None of the {len(buurten_rd)} buurten has the key figures the weights need "
+                f"({', '.join(needs)}). Join key figures first (asset_map.io.join_figures), "
+                "give a population grid, or choose other weights."
+            )
+        cells = demand.buurt_demand(buurten_rd[~missing], cell_m=params.cell_m, needs=needs)
+    else:
+        cells, notes = demand.grid_demand(
+            population_grid, buurten_rd, cell_m=params.cell_m, needs=needs
+        )
+        warnings += notes
+        if cells.empty:
+            raise SchemaError(
+                "No square of the population grid lies in a buurt with known figures. Check "
+                "that the grid covers the same place as the areas."
+            )
+        missing = ~buurten_rd["code"].isin(set(cells["buurt_code"])).to_numpy()
+        if missing.any():
+            warnings.append(
+                f"{int(missing.sum())} of the {len(buurten_rd)} buurten hold no usable square "
+                "of the population grid (CBS publishes squares with at least 5 inhabitants or "
+                "dwellings): their figures are unknown, not 0."
+            )
+    weight = w.weigh(
+        cells["residents"].to_numpy(),
+        cells["residents_65"].to_numpy(),
+        cells["single_households"].to_numpy(),
+    )
+    demand_xy = cells[["x", "y"]].to_numpy(dtype="float64")
+    reach = _Reach(params, network)
+
+    meeting_types = params.meeting_types or tuple(catalogue().meeting_place_types())
+    assets_rd = assets.to_crs(WORK_CRS).reset_index(drop=True)
+    points = assets_rd.geometry.representative_point()
+    asset_xy = np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
+    status = assets_rd["status"].astype(str).to_numpy()
+    is_meeting = assets_rd["type"].isin(meeting_types).to_numpy()
+    counts = (status == "existing") | (params.include_planned & (status == "planned"))
+    supply = np.flatnonzero(is_meeting & counts & points.notna().to_numpy())
+    supply_xy = asset_xy[supply]
+    if len(supply) == 0:
+        warnings.append(
+            f"No meeting places ({', '.join(meeting_types)}) among the assets"
+            f"{'' if params.include_planned else ' that exist now'}: nobody is within walking "
+            "distance of one."
+        )
+    cover = reach.cover(demand_xy, supply_xy)
+    covered = coverage.is_covered(cover)
+    walk_m = reach.nearest_m(demand_xy, supply_xy)
+    capacity = (
+        pd.to_numeric(assets_rd["capacity"], errors="coerce").to_numpy(dtype="float64")[supply]
+        if "capacity" in assets_rd.columns
+        else np.full(len(supply), np.nan)
+    )
+    access, note = accessibility.access_scores(cover, weight, capacity)
+    warnings += [note] if note else []
+
+    candidates = siting.candidate_sites(
+        assets_rd,
+        asset_xy,
+        cells,
+        buurten_rd,
+        kinds=params.candidates,
+        meeting_types=meeting_types,
+        include_planned=params.include_planned,
+    )
+    chosen: list[int] = []
+    objective, mip_gap = 0.0, None
+    masks: list[np.ndarray] = []
+    k = int(params.new_sites)
+    cand_xy = candidates[["x", "y"]].to_numpy(dtype="float64")
+    if k:
+        if candidates.empty:
+            warnings.append(
+                f"No candidate sites ({', '.join(params.candidates)}) to choose new meeting "
+                "places from."
+            )
+        else:
+            if len(candidates) < k:
+                warnings.append(
+                    f"Only {len(candidates)} candidate sites for {k} new meeting places: "
+                    "chose from what there is."
+                )
+            cand_cover = reach.cover(demand_xy, cand_xy)
+            if params.solver == "exact":
+                chosen, objective, mip_gap = siting.exact_mclp(
+                    cand_cover, weight, k, covered=covered, time_limit_s=params.time_limit_s
+                )
+                if mip_gap > REPORTED_GAP:
+                    warnings.append(
+                        f"The exact solver stopped at its time limit of {params.time_limit_s:g} "
+                        f"s; the sites found are within {100 * mip_gap:.2f}% of the optimum."
+                    )
+            else:
+                chosen, objective = siting.greedy_mclp(cand_cover, weight, k, covered=covered)
+            if len(chosen) < min(k, len(candidates)):
+                warnings.append(
+                    f"Only {len(chosen)} of the {k} new meeting places would reach anyone new; "
+                    "the other candidates add nothing."
+                )
+            masks = siting.newly_covered(cand_cover, chosen, covered=covered)
+    after = covered.copy()
+    for mask in masks:
+        after |= mask
+
+    residents = cells["residents"].to_numpy(dtype="float64")
+    cells_out = gpd.GeoDataFrame(
+        {
+            "buurt_code": cells["buurt_code"].to_numpy(),
+            "residents": residents,
+            "residents_65": cells["residents_65"].to_numpy(dtype="float64"),
+            "single_households": cells["single_households"].to_numpy(dtype="float64"),
+            "weight": weight,
+            "walk_m": walk_m,
+            "covered": covered,
+            "covered_after": after,
+            "access": access,
+        },
+        geometry=cells.geometry.to_numpy(),
+        crs=WORK_CRS,
+    ).to_crs(STORAGE_CRS)
+    buurt_table = _buurt_table(buurten_rd, cells_out, missing)
+    sites = _sites(candidates.iloc[chosen], masks, cells_out, buurten_rd, reach, supply_xy)
+    total = float(weight.sum())
+    before_w, after_w = float(weight[covered].sum()), float(weight[after].sum())
+    summary: dict[str, Any] = {
+        "residents_total": float(np.nansum(residents)),
+        "weighted_total": total,
+        "covered_before": before_w,
+        "covered_after": after_w,
+        "share_before": before_w / total if total > 0 else math.nan,
+        "share_after": after_w / total if total > 0 else math.nan,
+        "residents_covered_before": float(np.nansum(residents[covered])),
+        "residents_covered_after": float(np.nansum(residents[after])),
+        "solver": params.solver,
+        "objective": float(objective),
+        "mip_gap": mip_gap,
+        "seconds": 0.0,
+        "n_cells": len(cells_out),
+        "n_meeting_places": len(supply),
+        "n_candidates": len(candidates),
+        "max_walk_m": params.max_walk_m,
+        "distance": "network" if network is not None else "straight line x detour",
+    }
+    summary["seconds"] = time.perf_counter() - started
+    return GapResult(params, cells_out, buurt_table, sites, summary, list(dict.fromkeys(warnings)))
+
+
+def _validate(
+    areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, grid: gpd.GeoDataFrame | None
+) -> None:
+    """Check CRSs and columns of all inputs; raise every problem at once."""
+    problems: list[AssetMapError] = []
+    frames = [(areas, "areas", ("code", "name", "level")), (assets, "assets", ("type", "status"))]
+    if grid is not None:
+        frames.append((grid, "population grid", ()))
+    for frame, what, columns in frames:
+        if not isinstance(frame, gpd.GeoDataFrame):
+            problems.append(
+                SchemaError(f"The {what} must be a GeoDataFrame, got {type(frame).__name__}.")
+            )
+            continue
+        try:
+            require_crs(frame, what)
+        except CRSError as exc:
+            problems.append(exc)
+        absent = [c for c in columns if c not in frame.columns]
+        if absent:
+            problems.append(
+                SchemaError(
+                    f"The {what} have no column {', '.join(repr(c) for c in absent)}. Read them "
+                    "with asset_map.io (read_areas, read_assets) to get the canonical columns."
+                )
+            )
+        elif what == "areas" and not (frame["level"] == "buurt").any():
+            problems.append(
+                SchemaError(
+                    "The areas hold no buurten (level 'buurt'); the gap analysis works per "
+                    "buurt. Read a buurt layer (e.g. the CBS wijk- en buurtkaart)."
+                )
+            )
+    raise_problems(problems)
+
+
+def _buurt_table(
+    buurten_rd: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, missing: np.ndarray
+) -> pd.DataFrame:
+    """Return one row per buurt with its residents, weight, coverage and walking distance."""
+    position = pd.Index(buurten_rd["code"]).get_indexer(cells["buurt_code"])
+    n = len(buurten_rd)
+    weight = cells["weight"].to_numpy()
+    counts = np.bincount(position, minlength=n)
+
+    def total(values: np.ndarray) -> np.ndarray:  # NaN in a cell makes the buurt's sum NaN
+        return np.bincount(position, weights=values, minlength=n)
+
+    wsum = total(weight)
+    w_eff = np.where(wsum[position] > 0, weight, 1.0)  # buurten without weight: plain mean
+    walk = cells["walk_m"].to_numpy()
+    walk_sum = total(np.where(w_eff > 0, w_eff * walk, 0.0))
+    no_cells = missing | (counts == 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_walk = np.where(no_cells, np.nan, walk_sum / total(w_eff))
+        covered_w = total(np.where(cells["covered"], weight, 0.0))
+        after_w = total(np.where(cells["covered_after"], weight, 0.0))
+        share = np.where(no_cells | (wsum <= 0), np.nan, covered_w / wsum)
+        share_after = np.where(no_cells | (wsum <= 0), np.nan, after_w / wsum)
+    parent = buurten_rd["parent_code"] if "parent_code" in buurten_rd.columns else None
+    return pd.DataFrame(
+        {
+            "code": buurten_rd["code"].to_numpy(),
+            "name": buurten_rd["name"].to_numpy(),
+            "wijk_code": parent.to_numpy() if parent is not None else None,
+            "residents": np.where(no_cells, np.nan, total(cells["residents"].to_numpy())),
+            "residents_65": np.where(no_cells, np.nan, total(cells["residents_65"].to_numpy())),
+            "weight": np.where(no_cells, np.nan, wsum),
+            "covered_weight": np.where(no_cells, np.nan, covered_w),
+            "share_covered": share,
+            "share_covered_after": share_after,
+            "mean_walk_m": mean_walk,
+            "figures_missing": missing,
+        }
+    )
+
+
+def _sites(
+    chosen: pd.DataFrame,
+    masks: list[np.ndarray],
+    cells: gpd.GeoDataFrame,
+    buurten_rd: gpd.GeoDataFrame,
+    reach: _Reach,
+    supply_xy: np.ndarray,
+) -> gpd.GeoDataFrame:
+    """Return the chosen sites in rank order with what each newly covers (EPSG:4326)."""
+    xy = chosen[["x", "y"]].to_numpy(dtype="float64")
+    points = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=WORK_CRS)
+    points = points.to_crs(STORAGE_CRS)
+    names = buurten_rd.set_index("code")["name"]
+    weight = cells["weight"].to_numpy()
+    rows = []
+    for mask in masks:
+        gained = pd.Series(weight[mask]).groupby(cells["buurt_code"].to_numpy()[mask]).sum()
+        gained = gained[gained > 0].sort_values(ascending=False, kind="stable")
+        rows.append(
+            {
+                "newly_covered": float(weight[mask].sum()),
+                "newly_residents": float(np.nansum(cells["residents"].to_numpy()[mask])),
+                "newly_65": float(np.nansum(cells["residents_65"].to_numpy()[mask])),
+                "buurten": [str(names.get(code, code)) for code in gained.index],
+            }
+        )
+    gains = pd.DataFrame(rows, columns=["newly_covered", "newly_residents", "newly_65", "buurten"])
+    frame = pd.DataFrame(
+        {
+            "rank": np.arange(1, len(chosen) + 1),
+            "name": chosen["name"].to_numpy(),
+            "kind": chosen["kind"].to_numpy(),
+            "asset_id": [None if pd.isna(v) else str(v) for v in chosen["asset_id"]],
+            "lon": points.x.to_numpy(),
+            "lat": points.y.to_numpy(),
+        }
+    )
+    frame = pd.concat([frame, gains], axis=1)
+    frame["nearest_meeting_m"] = reach.nearest_m(xy, supply_xy)
+    return gpd.GeoDataFrame(frame[SITE_COLUMNS], geometry=points.to_numpy(), crs=STORAGE_CRS)
