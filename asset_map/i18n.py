@@ -217,6 +217,11 @@ STRINGS: dict[str, dict[Lang, str]] = {
     },
     "gaps.buurten_header": {"nl": "Per buurt", "en": "Per buurt"},
     "gaps.download": {"nl": "Download", "en": "Download"},
+    "gaps.download_cells": {"nl": "Download vakjes", "en": "Download cells"},
+    "col.access": {
+        "nl": "Plaatsen per 1.000 bewoners (gewogen, 2SFCA)",
+        "en": "Places per 1,000 residents (weighted, 2SFCA)",
+    },
     "gaps.warnings": {"nl": "Let op", "en": "Please note"},
     "col.rank": {"nl": "Nr.", "en": "No."},
     "col.name": {"nl": "Plek", "en": "Place"},

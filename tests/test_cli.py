@@ -226,3 +226,63 @@ def test_gaps_rejects_bad_parameters(tmp_path, capsys):
     )
     assert code == 2
     assert "new_sites" in capsys.readouterr().err
+
+
+def test_gaps_with_a_street_network_walks_along_the_streets(tmp_path, capsys):
+    """Over the hand-made 5 x 5 street lattice (100 m blocks, tests/data/network), walking
+    goes around the blocks: with the same 600 m limit it covers less than the straight line
+    (detour 1.0), never more."""
+    from shapely.geometry import Point, box
+
+    x0, y0 = 200000.0, 470000.0
+    areas = gpd.GeoDataFrame(
+        {
+            "code": ["BU99990101"],
+            "name": ["Rooster"],
+            "level": ["buurt"],
+            "parent_code": ["WK999901"],
+            "inhabitants": [1000.0],
+            "pct_65_plus": [20.0],
+            "households": [500.0],
+            "pct_single_households": [40.0],
+        },
+        geometry=[box(x0, y0, x0 + 400, y0 + 400)],
+        crs="EPSG:28992",
+    )
+    assets = gpd.GeoDataFrame(
+        {"name": ["Buurthuis op de hoek"], "type": ["buurthuis"]},
+        geometry=[Point(x0, y0)],
+        crs="EPSG:28992",
+    )
+    areas_file, assets_file = tmp_path / "areas.geojson", tmp_path / "assets.geojson"
+    areas.to_crs(4326).to_file(areas_file)
+    assets.to_crs(4326).to_file(assets_file)
+    common = [
+        "gaps",
+        "--areas",
+        str(areas_file),
+        "--assets",
+        str(assets_file),
+        "--walk-min",
+        "8",
+        "--detour",
+        "1.0",
+        "--cell-m",
+        "50",
+        "--need",
+        "all",
+        "--json",
+    ]
+    straight = _gaps_json(capsys, common)
+    network = _gaps_json(
+        capsys, [*common, "--network", str(ROOT / "tests" / "data" / "network" / "walk.osm")]
+    )
+    assert straight["params"]["max_walk_m"] == 600.0 and network["params"]["network"]
+    assert 0 < network["share_before"] < straight["share_before"] <= 1
+    # A 50 m cell centre at (x0 + 375, y0 + 375): 530 m in a straight line, 750 m by street.
+    assert straight["share_before"] > 0.9
+
+
+def _gaps_json(capsys, args: list[str]) -> dict:
+    assert main(args) == 0
+    return json.loads(capsys.readouterr().out)

@@ -99,6 +99,10 @@ def test_one_cell_per_buurt(areas, assets):
     assert cells["walk_m"].tolist() == pytest.approx([0.0, 600.0, math.hypot(1000, 600)], abs=1e-3)
     # 2SFCA: M1 serves only A (R = 30 / 360), M2 only B (R = 60 / 600).
     assert cells["access"].tolist() == pytest.approx([30 / 360, 60 / 600, 0.0])
+    per_buurt = result.buurten.set_index("code")["access"]
+    assert per_buurt[["BU99990101", "BU99990102", "BU99990103"]].tolist() == pytest.approx(
+        [30 / 360, 60 / 600, 0.0]
+    )
     s = result.summary
     assert s["residents_total"] == 3500.0 and s["weighted_total"] == pytest.approx(1200.0)
     assert s["covered_before"] == pytest.approx(960.0) and s["share_before"] == pytest.approx(0.8)

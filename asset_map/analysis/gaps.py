@@ -172,7 +172,8 @@ class GapResult:
     buurten : DataFrame
         One row per buurt: ``code``, ``name``, ``wijk_code``, ``residents``,
         ``residents_65``, ``weight``, ``covered_weight``, ``share_covered``,
-        ``share_covered_after``, ``mean_walk_m``, ``figures_missing``.
+        ``share_covered_after``, ``mean_walk_m``, ``access`` (2SFCA, the weighted mean of
+        its cells' scores), ``figures_missing``.
     sites : GeoDataFrame
         The suggested sites (points) in rank order: ``rank``, ``name``, ``kind``,
         ``asset_id``, ``lon``, ``lat``, ``newly_covered`` (weighted), ``newly_residents``,
@@ -487,6 +488,10 @@ def _buurt_table(
         after_w = total(np.where(cells["covered_after"], weight, 0.0))
         share = np.where(no_cells | (wsum <= 0), np.nan, covered_w / wsum)
         share_after = np.where(no_cells | (wsum <= 0), np.nan, after_w / wsum)
+        # 2SFCA per buurt: the weight-weighted mean of its cells' scores (NaN without scores).
+        access = cells["access"].to_numpy(dtype="float64")
+        access_sum = total(np.where(w_eff > 0, w_eff * access, 0.0))
+        mean_access = np.where(no_cells, np.nan, access_sum / total(w_eff))
     parent = buurten_rd["parent_code"] if "parent_code" in buurten_rd.columns else None
     return pd.DataFrame(
         {
@@ -500,6 +505,7 @@ def _buurt_table(
             "share_covered": share,
             "share_covered_after": share_after,
             "mean_walk_m": mean_walk,
+            "access": mean_access,
             "figures_missing": missing,
         }
     )

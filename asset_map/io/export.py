@@ -28,3 +28,14 @@ def sites_to_csv(sites: gpd.GeoDataFrame) -> bytes:
 def sites_to_geojson(sites: gpd.GeoDataFrame) -> bytes:
     """Return the suggested sites as a GeoJSON FeatureCollection in EPSG:4326 (RFC 7946)."""
     return to_storage_crs(_flat(sites), "sites").to_json(drop_id=True).encode("utf-8")
+
+
+def cells_to_geojson(cells: gpd.GeoDataFrame) -> bytes:
+    """Return the demand cells (grid squares with coverage) as GeoJSON in EPSG:4326.
+
+    Walking distances that are infinite (no meeting place reachable) become null.
+    """
+    out = to_storage_crs(cells, "cells")
+    numeric = out.select_dtypes("number").columns
+    out[numeric] = out[numeric].replace([float("inf"), float("-inf")], float("nan"))
+    return out.to_json(drop_id=True, na="null").encode("utf-8")

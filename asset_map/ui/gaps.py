@@ -14,7 +14,7 @@ from streamlit_folium import st_folium
 
 from asset_map._errors import AssetMapError
 from asset_map.analysis.gaps import GapParams, GapResult, NeedWeights, analyse_gaps
-from asset_map.io.export import sites_to_csv, sites_to_geojson
+from asset_map.io.export import cells_to_geojson, sites_to_csv, sites_to_geojson
 from asset_map.model import catalogue
 from asset_map.render import vendor
 from asset_map.render.gaps import build_gap_map
@@ -215,17 +215,28 @@ def tables(result: GapResult) -> None:
     buurten["share_covered"] = (100 * buurten["share_covered"]).round(0)
     buurten["share_covered_after"] = (100 * buurten["share_covered_after"]).round(0)
     shown = ["name", "residents", "share_covered", "share_covered_after", "mean_walk_m"]
+    if buurten["access"].notna().any():  # capacities known: the 2SFCA score per buurt
+        buurten["access"] = (1000 * buurten["access"]).round(1)
+        shown.append("access")
     st.dataframe(
         buurten[shown]
-        .round(0)
+        .round(1)
         .rename(columns={"name": tr("col.buurt"), **{c: tr(f"col.{c}") for c in shown[1:]}}),
         hide_index=True,
         width="stretch",
     )
-    st.download_button(
+    left, right = st.columns(2)
+    left.download_button(
         f"{tr('gaps.download')} CSV",
         result.buurten.to_csv(index=False).encode("utf-8"),
         "buurten_loopafstand.csv",
         "text/csv",
         key="dl_buurten_csv",
+    )
+    right.download_button(
+        f"{tr('gaps.download_cells')} GeoJSON",
+        cells_to_geojson(result.cells),
+        "vakjes_loopafstand.geojson",
+        "application/geo+json",
+        key="dl_cells_geojson",
     )

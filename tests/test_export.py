@@ -1,0 +1,48 @@
+"""Exports of gap-analysis results: CSV and GeoJSON read back with the CRS checked."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+from asset_map.analysis.gaps import GapParams, analyse_gaps
+from asset_map.io.export import cells_to_geojson, sites_to_csv, sites_to_geojson
+from asset_map.workspace import load_workspace
+
+
+@pytest.fixture(scope="module")
+def result():
+    ws = load_workspace()
+    return analyse_gaps(ws.areas, ws.assets, GapParams(new_sites=3))
+
+
+def test_sites_round_trip_geojson(result):
+    back = gpd.read_file(io.BytesIO(sites_to_geojson(result.sites)))
+    assert back.crs.to_epsg() == 4326
+    assert back["rank"].tolist() == [1, 2, 3]
+    assert np.allclose(back.geometry.x, result.sites["lon"]) and np.allclose(
+        back.geometry.y, result.sites["lat"]
+    )
+    assert back["buurten"].tolist() == ["; ".join(b) for b in result.sites["buurten"]]
+
+
+def test_sites_round_trip_csv(result):
+    back = pd.read_csv(io.BytesIO(sites_to_csv(result.sites)))
+    assert len(back) == 3 and "geometry" not in back.columns
+    assert back["newly_covered"].tolist() == pytest.approx(result.sites["newly_covered"].tolist())
+    assert back["lon"].between(3.2, 7.3).all()
+
+
+def test_cells_geojson_has_null_for_unreachable(result):
+    cells = result.cells.copy()
+    cells.loc[cells.index[0], "walk_m"] = np.inf
+    data = json.loads(cells_to_geojson(cells))
+    assert data["features"][0]["properties"]["walk_m"] is None
+    back = gpd.read_file(io.BytesIO(cells_to_geojson(result.cells)))
+    assert back.crs.to_epsg() == 4326 and len(back) == len(result.cells)
+    assert back["covered"].sum() == result.cells["covered"].sum()
