@@ -11,10 +11,10 @@ ws = workspace()
 st.title(tr("gaps.title"))
 demo_banner(ws)
 st.write(tr("gaps.intro", minutes=int(st.session_state.get("gap_walk_min", 10))))
-params, network_data, network_name = gaps.parameter_form(ws)
-network = (network_data, network_name) if network_data is not None and network_name else None
-result = gaps.run(ws, data_folder(), params, network)
-if result is not None:
-    gaps.summary(result)
+params, uploads = gaps.parameter_form(ws)
+outcome = gaps.run(ws, data_folder(), params, uploads)
+if outcome is not None:
+    result, baseline = outcome
+    gaps.summary(result, baseline)
     gaps.gap_map(ws, result, basemap=st.session_state.get("map_basemap", "osm"))
     gaps.tables(result)

@@ -9,12 +9,14 @@ code 2; nothing is written then.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 
@@ -27,6 +29,9 @@ from asset_map.io import join_figures, read_areas, read_assets, read_talents
 from asset_map.model import KEY_FIGURES, LANGS, catalogue
 from asset_map.render.map import build_map, map_html
 from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP, format_number
+
+if TYPE_CHECKING:
+    from asset_map.analysis.gaps import NeedWeights
 
 EXIT_BAD_INPUT = 2
 
@@ -74,6 +79,12 @@ def _parser() -> argparse.ArgumentParser:
         default="mix",
         help="who counts: mix (default: mostly 65+ and single-person households), "
         "65plus, single, all",
+    )
+    g.add_argument(
+        "--weights",
+        metavar="ALL,65PLUS,SINGLE",
+        help="your own need weights instead of --need, e.g. 0.2,0.4,0.4: residents, "
+        "residents aged 65+, single-person households",
     )
     g.add_argument(
         "--meeting-types",
@@ -154,7 +165,7 @@ def _read_inputs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, gpd.GeoDat
 
 
 def _cmd_gaps(args: argparse.Namespace) -> int:
-    from asset_map.analysis.gaps import GapParams, NeedWeights, analyse_gaps
+    from asset_map.analysis.gaps import GapParams, analyse_gaps
     from asset_map.io.export import sites_to_csv, sites_to_geojson
     from asset_map.render.gaps import build_gap_map
 
@@ -164,7 +175,7 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
             speed_kmh=args.speed,
             detour=args.detour,
             cell_m=args.cell_m,
-            weights=NeedWeights.preset(args.need),
+            weights=_weights(args),
             meeting_types=tuple(_split(args.meeting_types)) or None,
             include_planned=args.what_if,
             new_sites=args.new_sites,
@@ -187,6 +198,10 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
 
         grid = read_population_grid(args.population_grid)
     result = analyse_gaps(areas, assets, params, population_grid=grid, network=network)
+    baseline = None
+    if params.include_planned:  # what-if: the same without the planned places, to compare
+        plain = dataclasses.replace(params, include_planned=False, new_sites=0)
+        baseline = analyse_gaps(areas, assets, plain, population_grid=grid, network=network)
     if args.out_map:
         fmap = build_gap_map(result, areas, assets, lang=args.lang, basemap=args.basemap)
         _write_atomic(args.out_map, map_html(fmap))
@@ -233,6 +248,14 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
                     },
                     "solver": s.get("solver"),
                     "mip_gap": s.get("mip_gap"),
+                    "what_if": None
+                    if baseline is None
+                    else {
+                        "covered_without_planned": round(
+                            float(baseline.summary["covered_before"]), 1
+                        ),
+                        "share_without_planned": round(float(baseline.summary["share_before"]), 4),
+                    },
                     "sites": sites,
                     "warnings": result.warnings,
                     "notes": notes,
@@ -255,6 +278,23 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
         for warning in [*result.warnings, *notes]:
             print(f"note: {warning}", file=sys.stderr)
     return 0
+
+
+def _weights(args: argparse.Namespace) -> NeedWeights:
+    from asset_map.analysis.gaps import NeedWeights
+
+    if not args.weights:
+        return NeedWeights.preset(args.need)
+    try:
+        values = [float(v) for v in _split(args.weights)]
+    except ValueError:
+        values = []
+    if len(values) != 3:
+        raise ValueError(
+            f"--weights '{args.weights}': give three numbers separated by commas, for all "
+            "residents, residents aged 65+ and single-person households, e.g. 0.2,0.4,0.4."
+        )
+    return NeedWeights(*values)
 
 
 def _split(text: str | None) -> list[str]:

@@ -217,6 +217,24 @@ STRINGS: dict[str, dict[Lang, str]] = {
     },
     "gaps.buurten_header": {"nl": "Per buurt", "en": "Per buurt"},
     "gaps.download": {"nl": "Download", "en": "Download"},
+    "gaps.need.custom": {"nl": "Eigen verdeling (hieronder)", "en": "Your own weights (below)"},
+    "gaps.custom_weights": {
+        "nl": "Eigen verdeling: hoe zwaar telt elke groep? (kies 'Eigen verdeling' hierboven)",
+        "en": "Your own weights: how much does each group count? (choose 'Your own weights')",
+    },
+    "gaps.w_all": {"nl": "Alle bewoners", "en": "All residents"},
+    "gaps.w_65": {"nl": "65 jaar en ouder", "en": "Aged 65 and over"},
+    "gaps.w_single": {"nl": "Alleenwonenden", "en": "Living alone"},
+    "gaps.population_grid": {
+        "nl": "CBS-vierkanten met inwoners (optioneel: .gpkg, .geojson of .csv)",
+        "en": "CBS population squares (optional: .gpkg, .geojson or .csv)",
+    },
+    "gaps.what_if_change": {
+        "nl": "Zonder de geplande huiskamers: {without} binnen loopafstand. "
+        "Met de geplande huiskamers: {with_}. Dat is {gain} meer.",
+        "en": "Without the planned living rooms: {without} within walking distance. "
+        "With them: {with_}. That is {gain} more.",
+    },
     "gaps.download_cells": {"nl": "Download vakjes", "en": "Download cells"},
     "col.access": {
         "nl": "Plaatsen per 1.000 bewoners (gewogen, 2SFCA)",

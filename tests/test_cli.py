@@ -286,3 +286,40 @@ def test_gaps_with_a_street_network_walks_along_the_streets(tmp_path, capsys):
 def _gaps_json(capsys, args: list[str]) -> dict:
     assert main(args) == 0
     return json.loads(capsys.readouterr().out)
+
+
+def test_gaps_what_if_and_own_weights(capsys):
+    args = [
+        "gaps",
+        "--areas",
+        str(DEMO / "areas.geojson"),
+        "--assets",
+        str(DEMO / "assets.geojson"),
+        "--json",
+    ]
+    plain = _gaps_json(capsys, args)
+    what_if = _gaps_json(capsys, [*args, "--what-if"])
+    assert plain["what_if"] is None
+    assert what_if["what_if"]["covered_without_planned"] == plain["covered_before"]
+    assert what_if["covered_before"] > plain["covered_before"]
+    # Only residents aged 65+ count: the same as the 65plus preset.
+    own = _gaps_json(capsys, [*args, "--weights", "0,1,0"])
+    preset = _gaps_json(capsys, [*args, "--need", "65plus"])
+    assert own["weighted_total"] == preset["weighted_total"] < plain["residents_total"]
+
+
+@pytest.mark.parametrize("weights", ["1,2", "a,b,c", "0,0,0", "-1,1,1"])
+def test_gaps_bad_weights_are_refused(capsys, weights):
+    code = main(
+        [
+            "gaps",
+            "--areas",
+            str(DEMO / "areas.geojson"),
+            "--assets",
+            str(DEMO / "assets.geojson"),
+            "--weights",
+            weights,
+        ]
+    )
+    assert code == 2
+    assert "weight" in capsys.readouterr().err.lower()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import tempfile
 import time
@@ -22,12 +23,16 @@ from asset_map.render.styles import format_number
 from asset_map.ui.state import current_lang, tr
 from asset_map.workspace import Workspace
 
-NEEDS = ("mix", "65plus", "single", "all")
+NEEDS = ("mix", "65plus", "single", "all", "custom")
 CANDIDATES = ("planned", "hosts", "cells")
 
 
-def parameter_form(ws: Workspace) -> tuple[GapParams, bytes | None, str | None]:
-    """Show the settings in a form; return the parameters and an uploaded network file."""
+def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str]]]:
+    """Show the settings in a form; return the parameters and the uploaded files.
+
+    The files are keyed ``"network"`` (a street network) and ``"grid"`` (a CBS population
+    grid), each as (content, file name).
+    """
     lang = current_lang()
     cat = catalogue()
     with st.form("gap_settings"):
@@ -67,8 +72,20 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, bytes | None, str | None]:
                 format_func=lambda k: f"{cat.types[k].icon} {cat.types[k].label(lang)}",
                 key="gap_meeting_types",
             )
+            st.caption(tr("gaps.custom_weights"))
+            w_cols = st.columns(3)
+            custom = (
+                w_cols[0].number_input(tr("gaps.w_all"), 0.0, 10.0, 0.2, 0.1, key="gap_w_all"),
+                w_cols[1].number_input(tr("gaps.w_65"), 0.0, 10.0, 0.4, 0.1, key="gap_w_65"),
+                w_cols[2].number_input(tr("gaps.w_single"), 0.0, 10.0, 0.4, 0.1, key="gap_w_1"),
+            )
             network = st.file_uploader(
                 tr("gaps.network"), type=["osm", "pbf", "graphml"], key="gap_network"
+            )
+            grid = st.file_uploader(
+                tr("gaps.population_grid"),
+                type=["gpkg", "geojson", "json", "csv"],
+                key="gap_grid",
             )
         st.form_submit_button(tr("gaps.run"), type="primary")
     try:
@@ -77,7 +94,7 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, bytes | None, str | None]:
             speed_kmh=float(speed),
             detour=float(detour),
             cell_m=float(cell_m),
-            weights=NeedWeights.preset(need),
+            weights=NeedWeights(*custom) if need == "custom" else NeedWeights.preset(need),
             meeting_types=tuple(meeting) or None,
             include_planned=include_planned,
             new_sites=int(new_sites),
@@ -87,55 +104,88 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, bytes | None, str | None]:
     except ValueError as exc:
         st.error(str(exc))
         st.stop()
-    if network is None:
-        return params, None, None
-    return params, network.getvalue(), network.name
+    uploads = {
+        kind: (f.getvalue(), f.name) for kind, f in (("network", network), ("grid", grid)) if f
+    }
+    return params, uploads
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _network(digest: str, data: bytes, name: str) -> Any:
+def _read_upload(kind: str, digest: str, data: bytes, name: str) -> Any:
+    """Read an uploaded street network or population grid (cached per file content)."""
+    from asset_map.analysis.demand import read_population_grid
     from asset_map.io.network import read_walk_network
 
     suffix = ".osm.pbf" if name.endswith(".pbf") else Path(name).suffix
+    stem = Path(name).name.split(".")[0] or kind
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"network{suffix}"
+        path = Path(tmp) / f"{stem}{suffix}"
         path.write_bytes(data)
-        return read_walk_network(path)
+        return read_walk_network(path) if kind == "network" else read_population_grid(path)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _analyse(
-    folder: str, params: GapParams, network_digest: str | None, _ws: Workspace, _network: Any
+    folder: str,
+    params: GapParams,
+    digests: tuple[str, ...],
+    _ws: Workspace,
+    _network: Any,
+    _grid: Any,
 ) -> GapResult:
-    # Cached per (data folder, parameters, network file); the frames themselves are not hashed.
-    return analyse_gaps(_ws.areas, _ws.assets, params, network=_network)
+    # Cached per (data folder, parameters, uploaded files); the frames are not hashed.
+    return analyse_gaps(_ws.areas, _ws.assets, params, network=_network, population_grid=_grid)
 
 
 def run(
-    ws: Workspace, folder: str, params: GapParams, network_file: tuple[bytes, str] | None
-) -> GapResult | None:
-    """Run (or fetch from the cache) the analysis, with progress shown while it runs."""
-    graph, digest = None, None
+    ws: Workspace, folder: str, params: GapParams, uploads: dict[str, tuple[bytes, str]]
+) -> tuple[GapResult, GapResult | None] | None:
+    """Run (or fetch from the cache) the analysis, with progress shown while it runs.
+
+    Returns the result and, in what-if mode, the same analysis without the planned places
+    (to show the change); None when the input was refused (the message is shown).
+    """
+    read: dict[str, Any] = {"network": None, "grid": None}
+    digests = []
     try:
         with st.status(tr("gaps.running"), expanded=False) as status:
             start = time.perf_counter()
-            if network_file is not None:
-                data, name = network_file
+            for kind, (data, name) in uploads.items():
                 digest = hashlib.sha256(data).hexdigest()
-                graph = _network(digest, data, name)
-            result = _analyse(folder, params, digest, ws, graph)
+                digests.append(f"{kind}:{digest}")
+                read[kind] = _read_upload(kind, digest, data, name)
+            key = tuple(digests)
+            result = _analyse(folder, params, key, ws, read["network"], read["grid"])
+            baseline = None
+            if params.include_planned:
+                plain = dataclasses.replace(params, include_planned=False, new_sites=0)
+                baseline = _analyse(folder, plain, key, ws, read["network"], read["grid"])
             seconds = format_number(round(time.perf_counter() - start, 1), lang=current_lang())
             status.update(label=tr("gaps.done", seconds=seconds), state="complete")
     except AssetMapError as exc:
         st.error(str(exc))
         return None
-    return result
+    return result, baseline
 
 
-def summary(result: GapResult) -> None:
-    """Show coverage now and with the new places, as figures."""
+def summary(result: GapResult, baseline: GapResult | None = None) -> None:
+    """Show coverage now and with the new places, as figures.
+
+    With a ``baseline`` (what-if mode) also the coverage without the planned places.
+    """
     lang = current_lang()
     s = result.summary
+    if baseline is not None:
+        b = baseline.summary
+        gain = 100 * (s["share_before"] - b["share_before"])
+        st.info(
+            tr(
+                "gaps.what_if_change",
+                without=format_number(100 * b["share_before"], "%", lang),
+                with_=format_number(100 * s["share_before"], "%", lang),
+                gain=format_number(gain, "%", lang),
+            )
+        )
     cols = st.columns(3)
     cols[0].metric(tr("gaps.residents_total"), format_number(round(s["weighted_total"]), lang=lang))
     cols[1].metric(tr("gaps.share_before"), format_number(100 * s["share_before"], "%", lang))
