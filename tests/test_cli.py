@@ -317,8 +317,7 @@ def test_gaps_bad_weights_are_refused(capsys, weights):
             str(DEMO / "areas.geojson"),
             "--assets",
             str(DEMO / "assets.geojson"),
-            "--weights",
-            weights,
+            f"--weights={weights}",
         ]
     )
     assert code == 2
