@@ -6,7 +6,9 @@ Run with ``streamlit run app.py``.
 from pathlib import Path
 
 import streamlit as st
+from asset_map.auth import can
 
+from asset_map.ui.auth import current_user
 from asset_map.ui.loaders import install_map_files
 from asset_map.ui.state import language_picker, tr
 
@@ -14,11 +16,22 @@ st.set_page_config(page_title="Kaart van de buurt", page_icon="🗺️", layout=
 install_map_files(str(Path(__file__).parent / "static"))
 language_picker()
 
+user = current_user()
 pages = [
     st.Page(
         "app_pages/explore.py", title=tr("page.explore"), icon="🗺️", default=True, url_path="kaart"
     ),
     st.Page("app_pages/kansen.py", title=tr("page.gaps"), icon="🧭", url_path="kansen"),
+    st.Page("app_pages/meedoen.py", title=tr("page.join"), icon="⭐", url_path="meedoen"),
     st.Page("app_pages/about.py", title=tr("page.about"), icon="ℹ️", url_path="over"),
 ]
-st.navigation(pages).run()
+staff = []
+if user is not None and can(user.role, "moderate"):
+    staff.append(
+        st.Page(
+            "app_pages/moderation.py", title=tr("page.moderate"), icon="✅", url_path="beoordelen"
+        )
+    )
+login_title = tr("page.logout") if user is not None else tr("page.login")
+staff.append(st.Page("app_pages/login.py", title=login_title, icon="🔑", url_path="inloggen"))
+st.navigation({"": pages, tr("login.title"): staff}).run()

@@ -116,7 +116,101 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--out-sites", type=Path, help="write the suggested sites (.csv or .geojson)")
     g.add_argument("--json", action="store_true", help="print a JSON object (see README)")
     g.set_defaults(func=_cmd_gaps)
+
+    u = commands.add_parser("user", help="staff accounts (wijkmanager, planner, admin)")
+    user_commands = u.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    ua = user_commands.add_parser(
+        "add", help="add an account; asks for the password (or reads it from stdin)"
+    )
+    ua.add_argument("--username", required=True)
+    ua.add_argument("--role", required=True, choices=["wijkmanager", "planner", "admin"])
+    ua.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input (for scripts)",
+    )
+    _add_db_args(ua)
+    ua.set_defaults(func=_cmd_user_add)
+    ul = user_commands.add_parser("list", help="list the accounts (never passwords)")
+    _add_db_args(ul)
+    ul.set_defaults(func=_cmd_user_list)
+
+    pg = commands.add_parser(
+        "purge", help="erase residents' personal data older than the retention period"
+    )
+    pg.add_argument(
+        "--older-than-days",
+        type=int,
+        required=True,
+        help="erase name, text, availability and contact of submissions older "
+        "than this many days (anonymous counts per buurt stay)",
+    )
+    pg.add_argument("--actor", default="asset-map purge", help="name in the audit log")
+    _add_db_args(pg)
+    pg.set_defaults(func=_cmd_purge)
     return parser
+
+
+def _add_db_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--database",
+        help="database URL (default: $ASSET_MAP_DATABASE_URL, or "
+        "SQLite in ./instance/asset_map.sqlite)",
+    )
+    p.add_argument(
+        "--instance-dir",
+        type=Path,
+        default=Path("instance"),
+        help="folder of the default SQLite database (default ./instance)",
+    )
+
+
+def _open_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from asset_map.storage import Store
+
+    return Store(args.database, instance_dir=args.instance_dir)
+
+
+def _cmd_user_add(args: argparse.Namespace) -> int:
+    import getpass
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"Password for {args.username}: ")
+        if getpass.getpass("Again: ") != password:
+            raise AssetMapError("The two passwords differ; nothing was saved. Try again.")
+    store = _open_store(args)
+    try:
+        store.add_user(args.username, password, args.role, actor="asset-map user add")
+    except ValueError as exc:
+        raise AssetMapError(str(exc)) from None
+    finally:
+        store.close()
+    print(f"added {args.role} '{args.username}' to {store.url}", file=sys.stderr)
+    return 0
+
+
+def _cmd_user_list(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    try:
+        users = store.users()
+    finally:
+        store.close()
+    print(users.to_string(index=False) if len(users) else "no accounts yet")
+    return 0
+
+
+def _cmd_purge(args: argparse.Namespace) -> int:
+    if args.older_than_days < 0:
+        raise AssetMapError("--older-than-days must be 0 or more.")
+    store = _open_store(args)
+    try:
+        n = store.purge_personal_data(older_than_days=args.older_than_days, actor=args.actor)
+    finally:
+        store.close()
+    print(f"erased the personal data of {n} submissions older than {args.older_than_days} days")
+    return 0
 
 
 def _add_input_args(p: argparse.ArgumentParser) -> None:

@@ -263,6 +263,179 @@ STRINGS: dict[str, dict[Lang, str]] = {
     },
     "col.share_covered_after": {"nl": "Daarna (%)", "en": "Afterwards (%)"},
     "col.mean_walk_m": {"nl": "Gemiddeld lopen (m)", "en": "Average walk (m)"},
+    # --- residents' talents ('Doe mee') -----------------------------------------------------
+    "page.join": {"nl": "Doe mee", "en": "Join in"},
+    "join.title": {
+        "nl": "Wat kunt u? Zet uw talent op de kaart",
+        "en": "What can you do? Put your talent on the map",
+    },
+    "join.intro": {
+        "nl": "Iedereen kan iets. Koken, repareren, luisteren, een taal leren aan een buur. "
+        "Vertel ons wat u kunt en wat u graag doet. Dan kunnen wij u in contact brengen met "
+        "buren en plekken in de buurt die dat zoeken. U hebt geen account nodig.",
+        "en": "Everyone can do something: cooking, repairs, listening, teaching a neighbour a "
+        "language. Tell us what you can do and like doing, so we can put you in touch with "
+        "neighbours and places nearby that look for it. You do not need an account.",
+    },
+    "join.nickname": {"nl": "Uw naam of bijnaam", "en": "Your name or nickname"},
+    "join.nickname_help": {
+        "nl": "Een voornaam is genoeg. Deze naam staat nooit op de openbare kaart.",
+        "en": "A first name is enough. This name never appears on the public map.",
+    },
+    "join.categories": {"nl": "Wat kunt u?", "en": "What can you do?"},
+    "join.other": {"nl": "Iets anders, of meer uitleg", "en": "Something else, or more detail"},
+    "join.description": {
+        "nl": "Vertel er iets over (mag leeg)",
+        "en": "Tell us about it (optional)",
+    },
+    "join.wishes": {"nl": "Wat wilt u ermee doen?", "en": "What would you like to do with it?"},
+    "wish.teach": {"nl": "Het aan anderen leren", "en": "Teach it to others"},
+    "wish.help_neighbour": {"nl": "Een buur helpen", "en": "Help a neighbour"},
+    "wish.join_activity": {"nl": "Meedoen met een activiteit", "en": "Join an activity"},
+    "wish.start_something": {"nl": "Zelf iets beginnen", "en": "Start something myself"},
+    "join.availability": {
+        "nl": "Wanneer kunt u? (bijvoorbeeld: dinsdagochtend)",
+        "en": "When are you available? (e.g. Tuesday mornings)",
+    },
+    "join.where": {"nl": "Waar woont u?", "en": "Where do you live?"},
+    "join.where_help": {
+        "nl": "Wij bewaren alleen uw buurt. Nooit uw adres.",
+        "en": "We keep only your buurt. Never your address.",
+    },
+    "join.where_list": {"nl": "Kies uw buurt", "en": "Choose your buurt"},
+    "join.where_map": {
+        "nl": "Of klik op de kaart waar u woont",
+        "en": "Or click on the map where you live",
+    },
+    "join.where_postcode": {"nl": "Of zoek met uw postcode", "en": "Or search with your postcode"},
+    "join.postcode": {"nl": "Postcode", "en": "Postcode"},
+    "join.house_number": {"nl": "Huisnummer", "en": "House number"},
+    "join.postcode_search": {"nl": "Zoek mijn buurt", "en": "Find my buurt"},
+    "join.found_buurt": {"nl": "Uw buurt: {buurt}", "en": "Your buurt: {buurt}"},
+    "join.contact": {"nl": "E-mail of telefoon (mag leeg)", "en": "E-mail or phone (optional)"},
+    "join.contact_help": {
+        "nl": "Alleen de wijkmanager ziet dit, om u te bellen of te mailen over uw talent.",
+        "en": "Only the neighbourhood manager sees this, to call or e-mail you about your talent.",
+    },
+    "join.privacy_title": {
+        "nl": "Wat doen wij met uw gegevens?",
+        "en": "What do we do with your details?",
+    },
+    "join.privacy": {
+        "nl": "- **Wat bewaren wij?** Uw naam of bijnaam, uw talenten, wat u wilt doen, wanneer "
+        "u kunt, uw buurt en (als u dat invult) uw e-mail of telefoon. Nooit uw adres.\n"
+        "- **Wie ziet het?** De wijkmanager leest uw talent eerst. Op de openbare kaart staan "
+        "alleen aantallen per buurt, zonder namen. Zijn het er minder dan 3, dan staat er "
+        "'<3'. Uw e-mail of telefoon ziet alleen de wijkmanager.\n"
+        "- **Hoe lang?** Hoogstens {months} maanden. Daarna wissen wij uw naam en contact.\n"
+        "- **Stoppen?** U krijgt een code. Met die code wist u zelf uw gegevens, op deze "
+        "pagina onder 'Gegevens wissen'. Dat kan altijd.",
+        "en": "- **What do we keep?** Your name or nickname, your talents, what you would like "
+        "to do, when you are available, your buurt and (if you fill it in) your e-mail or "
+        "phone. Never your address.\n"
+        "- **Who sees it?** The neighbourhood manager reads your talent first. The public map "
+        "shows only numbers per buurt, without names; fewer than 3 shows as '<3'. Only the "
+        "neighbourhood manager sees your e-mail or phone.\n"
+        "- **How long?** At most {months} months. Then we erase your name and contact.\n"
+        "- **Want to stop?** You get a code. With it you erase your details yourself, on this "
+        "page under 'Erase my details'. Any time.",
+    },
+    "join.consent": {
+        "nl": "Ik vind het goed dat mijn gegevens zo worden bewaard.",
+        "en": "I agree that my details are kept this way.",
+    },
+    "join.website": {"nl": "Laat dit veld leeg", "en": "Leave this field empty"},
+    "join.submit": {"nl": "Verstuur mijn talent", "en": "Send my talent"},
+    "join.fix": {
+        "nl": "Er is nog iets niet goed. Kijk bij de rode meldingen.",
+        "en": "Something is not right yet. See the red messages.",
+    },
+    "join.thanks": {
+        "nl": "Dank u wel! De wijkmanager bekijkt uw talent. Daarna telt het mee op de kaart.",
+        "en": "Thank you! The neighbourhood manager will look at your talent. Then it counts on the map.",
+    },
+    "join.code": {
+        "nl": "Uw code om uw gegevens later te wissen: **{code}**. Schrijf deze code op. "
+        "Wij laten hem maar één keer zien.",
+        "en": "Your code to erase your details later: **{code}**. Write it down. "
+        "We show it only once.",
+    },
+    "join.too_fast": {
+        "nl": "U hebt net al {n} keer iets verstuurd. Wacht een paar minuten en probeer het dan opnieuw.",
+        "en": "You have just sent something {n} times. Please wait a few minutes and try again.",
+    },
+    "withdraw.title": {"nl": "Gegevens wissen", "en": "Erase my details"},
+    "withdraw.intro": {
+        "nl": "Vul de code in die u kreeg. Wij wissen dan uw naam, uw tekst, wanneer u kunt en "
+        "uw contact. Alleen een anoniem aantal per buurt blijft over.",
+        "en": "Enter the code you received. We then erase your name, your text, when you are "
+        "available and your contact. Only an anonymous number per buurt remains.",
+    },
+    "withdraw.code": {"nl": "Uw code", "en": "Your code"},
+    "withdraw.submit": {"nl": "Wis mijn gegevens", "en": "Erase my details"},
+    "withdraw.done": {"nl": "Uw gegevens zijn gewist.", "en": "Your details have been erased."},
+    "withdraw.unknown": {
+        "nl": "Deze code kennen wij niet. Kijk of u hem goed hebt overgetypt.",
+        "en": "We do not know this code. Check that you typed it correctly.",
+    },
+    # --- log-in and moderation ------------------------------------------------------------
+    "page.login": {"nl": "Inloggen", "en": "Log in"},
+    "page.logout": {"nl": "Uitloggen", "en": "Log out"},
+    "page.moderate": {"nl": "Beoordelen", "en": "Review"},
+    "login.title": {"nl": "Inloggen voor medewerkers", "en": "Log in for staff"},
+    "login.intro": {
+        "nl": "Alleen voor wijkmanagers, planners en beheerders. Bewoners hebben geen account nodig.",
+        "en": "Only for neighbourhood managers, planners and administrators. Residents need no account.",
+    },
+    "login.username": {"nl": "Gebruikersnaam", "en": "User name"},
+    "login.password": {"nl": "Wachtwoord", "en": "Password"},
+    "login.submit": {"nl": "Inloggen", "en": "Log in"},
+    "login.failed": {
+        "nl": "Gebruikersnaam of wachtwoord klopt niet.",
+        "en": "User name or password is wrong.",
+    },
+    "login.locked": {
+        "nl": "Te vaak een verkeerd wachtwoord. Probeer het na {time} opnieuw.",
+        "en": "Too many wrong passwords. Try again after {time}.",
+    },
+    "login.welcome": {
+        "nl": "U bent ingelogd als {user} ({role}).",
+        "en": "You are logged in as {user} ({role}).",
+    },
+    "login.expired": {
+        "nl": "U was te lang niet actief. Log opnieuw in.",
+        "en": "You were inactive for too long. Please log in again.",
+    },
+    "login.required": {
+        "nl": "Deze pagina is alleen voor een {role}. Log eerst in.",
+        "en": "This page is only for a {role}. Please log in first.",
+    },
+    "login.no_access": {
+        "nl": "Uw account mag deze pagina niet zien.",
+        "en": "Your account may not see this page.",
+    },
+    "role.wijkmanager": {"nl": "wijkmanager", "en": "neighbourhood manager"},
+    "role.planner": {"nl": "planner", "en": "planner"},
+    "role.admin": {"nl": "beheerder", "en": "administrator"},
+    "moderate.title": {"nl": "Talenten beoordelen", "en": "Review talents"},
+    "moderate.none": {
+        "nl": "Er wachten geen talenten op beoordeling.",
+        "en": "No talents are waiting for review.",
+    },
+    "moderate.pending": {
+        "nl": "{n} talenten wachten op beoordeling",
+        "en": "{n} talents waiting for review",
+    },
+    "moderate.approve": {"nl": "Goedkeuren", "en": "Approve"},
+    "moderate.reject": {"nl": "Afwijzen", "en": "Reject"},
+    "moderate.save": {"nl": "Wijziging opslaan", "en": "Save change"},
+    "moderate.done": {"nl": "Opgeslagen.", "en": "Saved."},
+    "moderate.all": {"nl": "Alle inzendingen", "en": "All submissions"},
+    "moderate.contact": {"nl": "Contact", "en": "Contact"},
+    "status.pending": {"nl": "wacht", "en": "pending"},
+    "status.approved": {"nl": "goedgekeurd", "en": "approved"},
+    "status.rejected": {"nl": "afgewezen", "en": "rejected"},
+    "status.withdrawn": {"nl": "gewist", "en": "withdrawn"},
     "error.load": {
         "nl": "De gegevens konden niet worden geladen. Wat er mis is:",
         "en": "The data could not be loaded. What is wrong:",

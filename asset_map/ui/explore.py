@@ -15,6 +15,7 @@ from asset_map.render import vendor
 from asset_map.render.map import build_map
 from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP, format_number
 from asset_map.ui.state import current_lang, tr
+from asset_map.ui.talents import public_talents
 from asset_map.workspace import Workspace
 
 
@@ -102,7 +103,7 @@ def counts(ws: Workspace, filters: Filters) -> None:
     meeting = assets["type"].isin(catalogue().meeting_place_types()) & (
         assets["status"] == "existing"
     )
-    talents = ws.talents
+    talents = public_talents(ws)
     if not talents.empty:
         talents = talents[
             (talents["status"] == "approved") & talents["buurt_code"].isin(buurten["code"])
@@ -138,7 +139,8 @@ def asset_map(ws: Workspace, filters: Filters) -> None:
         ws.assets, wijken=filters.wijken, buurten=filters.buurten, types=filters.types
     )
     areas = select_areas(ws.areas, wijken=filters.wijken, buurten=filters.buurten)
-    talents = ws.talents if filters.show_talents and not ws.talents.empty else None
+    everyone = public_talents(ws)
+    talents = everyone if filters.show_talents and not everyone.empty else None
     label = str(ws.meta.get(f"label_{lang}", "")) if ws.is_demo else ""
     fmap = build_map(
         areas,

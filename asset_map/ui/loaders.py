@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from asset_map.render import vendor
+from asset_map.storage import DATABASE_URL_ENV, Store
 from asset_map.workspace import DATA_DIR_ENV, Workspace, load_workspace
 
 #: The app's folder: ``app.py``, ``static/`` and ``data/`` live here.
@@ -27,6 +28,16 @@ def data_folder(app_dir: Path = APP_DIR) -> str:
 def workspace(app_dir: Path = APP_DIR) -> Workspace:
     """Return the workspace the app shows (cached per folder)."""
     return _load(data_folder(app_dir))
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str | None, instance_dir: str) -> Store:
+    return Store(url, instance_dir=Path(instance_dir))
+
+
+def store(app_dir: Path = APP_DIR) -> Store:
+    """Return the database (``ASSET_MAP_DATABASE_URL``, or SQLite in ``instance/``), opened once."""
+    return _store(os.environ.get(DATABASE_URL_ENV) or None, str(app_dir / "instance"))
 
 
 @st.cache_resource(show_spinner=False)
