@@ -25,13 +25,18 @@ pages = [
     st.Page("app_pages/meedoen.py", title=tr("page.join"), icon="⭐", url_path="meedoen"),
     st.Page("app_pages/about.py", title=tr("page.about"), icon="ℹ️", url_path="over"),
 ]
-staff = []
-if user is not None and can(user.role, "moderate"):
-    staff.append(
-        st.Page(
-            "app_pages/moderation.py", title=tr("page.moderate"), icon="✅", url_path="beoordelen"
-        )
+# Staff pages are always registered, so their direct URL reaches the page's own role check
+# (which refuses and explains); the menu shows them only to users who may use them.
+moderator = user is not None and can(user.role, "moderate")
+staff = [
+    st.Page(
+        "app_pages/moderation.py",
+        title=tr("page.moderate"),
+        icon="✅",
+        url_path="beoordelen",
+        visibility="visible" if moderator else "hidden",
     )
+]
 login_title = tr("page.logout") if user is not None else tr("page.login")
 staff.append(st.Page("app_pages/login.py", title=login_title, icon="🔑", url_path="inloggen"))
 st.navigation({"": pages, tr("login.title"): staff}).run()

@@ -22,6 +22,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MANAGER = ("wim", "geheim-wachtwoord-1")
 
 pytestmark = pytest.mark.browser
 
@@ -44,8 +45,15 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory) -> Iterator[str]:
     port = _free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    log_path = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    folder = tmp_path_factory.mktemp("streamlit")
+    database = f"sqlite:///{folder / 'browser.sqlite'}"
+    from asset_map.storage import Store
+
+    store = Store(database)
+    store.add_user(*MANAGER, "wijkmanager", actor="test")
+    store.close()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "ASSET_MAP_DATABASE_URL": database}
+    log_path = folder / "streamlit.log"
     log = log_path.open("w")
     proc = subprocess.Popen(
         [
@@ -218,3 +226,64 @@ def test_popup_shows_special_characters_as_text(offline_page, app_url):
     assert '"koffie & appeltaart" <sinds 1923>' in text
     assert popup.locator("oud, sinds").count() == 0  # shown as text, never parsed as tags
     assert "Winkel of bedrijf" in text
+
+
+def _talent_labels(page) -> list[str]:
+    frame = _map(page)
+    frame.locator(".am-talent").first.wait_for(timeout=30_000)
+    return [t.strip() for t in frame.locator(".am-talent span").all_inner_texts()]
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Pick an option of a select box by typing it, as a keyboard user (or phone) would."""
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    box.press_sequentially(option)
+    page.get_by_role("option", name=option, exact=True).wait_for()
+    box.press("Enter")
+    box.press("Tab")  # leave the box (Escape would clear a single choice)
+
+
+def test_resident_submits_on_a_phone_and_manager_approves(browser, app_url):
+    # Havenkwartier has 2 approved demo talents: shown as '<3'; one more makes it '3'.
+    desktop = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = desktop.new_page()
+    page.goto(app_url)
+    before = _talent_labels(page)
+
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    resident = phone.new_page()
+    resident.goto(f"{app_url}/meedoen")
+    resident.get_by_text("Wat kunt u? Zet uw talent op de kaart").wait_for(timeout=60_000)
+    _choose(resident, "Kies uw buurt", "Havenkwartier")
+    resident.get_by_role("textbox", name="Uw naam of bijnaam").fill("Samira")
+    _choose(resident, "Wat kunt u?", "Koken")
+    _choose(resident, "Wat wilt u ermee doen?", "Een buur helpen")
+    resident.get_by_text("Ik vind het goed dat mijn gegevens zo worden bewaard.").click()
+    resident.get_by_role("button", name="Verstuur mijn talent").click()
+    try:
+        resident.get_by_text("Dank u wel!").wait_for(timeout=30_000)
+    except Exception:
+        resident.screenshot(path="/tmp/phone_fail.png", full_page=True)
+        raise
+    assert resident.get_by_text("Uw code om uw gegevens later te wissen").count() == 1
+    phone.close()
+
+    page.goto(f"{app_url}/inloggen")
+    page.get_by_role("textbox", name="Gebruikersnaam").fill(MANAGER[0])
+    page.get_by_role("textbox", name="Wachtwoord").fill(MANAGER[1])
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_text("U bent ingelogd als wim").wait_for(timeout=30_000)
+    page.get_by_role("link", name="Beoordelen").click()
+    page.get_by_text("Samira").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Goedkeuren").click()
+    page.get_by_text("Er wachten geen talenten op beoordeling.").wait_for(timeout=30_000)
+    page.get_by_role("link", name="Kaart", exact=True).click()
+    page.wait_for_timeout(1000)
+    after = _talent_labels(page)
+    assert after.count("⭐ 3") == before.count("⭐ 3") + 1
+    assert after.count("⭐ <3") == before.count("⭐ <3") - 1
+    assert "Samira" not in page.content()  # never a name on the public map
+    desktop.close()
