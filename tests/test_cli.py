@@ -322,3 +322,74 @@ def test_gaps_bad_weights_are_refused(capsys, weights):
     )
     assert code == 2
     assert "weight" in capsys.readouterr().err.lower()
+
+
+def test_user_add_and_purge(tmp_path, capsys, monkeypatch):
+    import io as _io
+
+    from asset_map.storage import Store, TalentSubmission
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    monkeypatch.setattr("sys.stdin", _io.StringIO("lang-genoeg-wachtwoord\n"))
+    assert (
+        main(
+            [
+                "user",
+                "add",
+                "--username",
+                "wim",
+                "--role",
+                "wijkmanager",
+                "--password-stdin",
+                "--database",
+                url,
+            ]
+        )
+        == 0
+    )
+    assert "added wijkmanager 'wim'" in capsys.readouterr().err
+    store = Store(url)
+    assert store.authenticate("wim", "lang-genoeg-wachtwoord").role == "wijkmanager"
+    store.submit_talent(
+        TalentSubmission(
+            nickname="Henk",
+            categories=("koken",),
+            description="Soep",
+            wishes=("teach",),
+            availability="maandag",
+            buurt_code="BU99990101",
+            contact="henk@example.nl",
+        )
+    )
+    store.close()
+    # Nothing is older than 30 days yet; with 0 days everything is.
+    assert main(["purge", "--older-than-days", "30", "--database", url]) == 0
+    assert "of 0 submissions" in capsys.readouterr().out
+    assert main(["purge", "--older-than-days", "0", "--database", url]) == 0
+    assert "of 1 submissions" in capsys.readouterr().out
+    store = Store(url)
+    row = store.talents().iloc[0]
+    assert row["nickname"] is None or row["nickname"] != row["nickname"]
+    assert row["buurt_code"] == "BU99990101"
+    store.close()
+
+
+def test_user_add_refuses_a_weak_password(tmp_path, capsys, monkeypatch):
+    import io as _io
+
+    monkeypatch.setattr("sys.stdin", _io.StringIO("kort\n"))
+    code = main(
+        [
+            "user",
+            "add",
+            "--username",
+            "wim",
+            "--role",
+            "admin",
+            "--password-stdin",
+            "--database",
+            f"sqlite:///{tmp_path / 'x.sqlite'}",
+        ]
+    )
+    assert code == 2
+    assert "asset-map: error:" in capsys.readouterr().err

@@ -1,0 +1,256 @@
+"""The database layer: residents' talents, accounts and the audit log.
+
+SQLite by default (one file in the instance folder), PostgreSQL when a URL says so::
+
+    store = Store()                                   # ./instance/asset_map.sqlite
+    store = Store("postgresql://map@db.example/map")  # or ASSET_MAP_DATABASE_URL
+
+Opening a store brings the schema up to date (Alembic migrations shipped with the package).
+Text is stored verbatim, always through bound parameters; it is escaped where it is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from asset_map.auth import User
+from asset_map.storage import audit as _audit
+from asset_map.storage import talents as _talents
+from asset_map.storage import users as _users
+from asset_map.storage.db import DATABASE_URL_ENV, Database, default_url, resolve_url
+from asset_map.storage.talents import (
+    Receipt,
+    StatusError,
+    TalentNotFound,
+    TalentSubmission,
+)
+
+__all__ = [
+    "DATABASE_URL_ENV",
+    "Receipt",
+    "StatusError",
+    "Store",
+    "TalentNotFound",
+    "TalentSubmission",
+    "default_url",
+]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Store:
+    """One database of talents, accounts and audit entries.
+
+    Parameters
+    ----------
+    url : str, optional
+        A SQLAlchemy URL (``sqlite:///path`` or ``postgresql://...``). When None, the
+        environment variable ``ASSET_MAP_DATABASE_URL``, else the default SQLite file in
+        ``instance_dir``.
+    instance_dir : Path, optional
+        Folder of the default SQLite file; ``./instance`` when None. Created if missing.
+    clock : callable, optional
+        Returns the current time (aware); for tests. UTC now when None.
+
+    Attributes
+    ----------
+    url : str
+        The URL with any password masked.
+    dialect : str
+        ``"sqlite"`` or ``"postgresql"``.
+    """
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        instance_dir: Path | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ):
+        self._db = Database(resolve_url(url, instance_dir))
+        self._now = clock or _utcnow
+        self.url = self._db.url
+        self.dialect = self._db.dialect
+        try:
+            self._db.migrate()
+        except BaseException:
+            self._db.dispose()
+            raise
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r})"
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the database connections."""
+        self._db.dispose()
+
+    # --- talents ---------------------------------------------------------------------------
+
+    def submit_talent(self, sub: TalentSubmission) -> Receipt:
+        """Store a resident's talent as ``pending``.
+
+        Returns
+        -------
+        Receipt
+            The new id and the withdrawal code. Show the code to the resident once: only its
+            hash is stored, nobody can look it up later.
+
+        Raises
+        ------
+        SchemaError
+            Naming every field that breaks a limit (lengths, category and wish keys, buurt
+            code).
+        """
+        return _talents.submit(self._db, sub, now=self._now())
+
+    def talents(self, *, status: str | None = None) -> pd.DataFrame:
+        """Return talents for moderators, oldest first, with contact data and timestamps.
+
+        Parameters
+        ----------
+        status : str, optional
+            Only talents with this status (``pending``, ``approved``, ``rejected``,
+            ``withdrawn``).
+
+        Returns
+        -------
+        DataFrame
+            ``model.TALENT_COLUMNS`` plus ``contact``, ``created_at``, ``updated_at``,
+            ``decided_by``, ``decided_at`` (UTC). Categories and wishes are ``;``-joined keys.
+        """
+        return _talents.moderation_frame(self._db, status=status)
+
+    def talent(self, talent_id: str) -> dict[str, Any] | None:
+        """Return one talent as a dict of the columns of :meth:`talents`, or None."""
+        return _talents.one(self._db, talent_id)
+
+    def public_talents(self) -> pd.DataFrame:
+        """Return the approved talents with exactly ``model.TALENT_COLUMNS``.
+
+        No contact data and no dates: this frame may reach a public layer (aggregated per
+        buurt by ``analysis.summary.talents_per_buurt``).
+        """
+        return _talents.public_frame(self._db)
+
+    def decide(self, talent_id: str, *, status: str, actor: str) -> None:
+        """Approve or reject a talent (from ``pending``, or change an earlier decision).
+
+        Raises
+        ------
+        TalentNotFound
+            For an unknown id.
+        StatusError
+            For a withdrawn talent.
+        SchemaError
+            For a status other than ``approved`` or ``rejected``.
+        """
+        _talents.decide(self._db, talent_id, status=status, actor=actor, now=self._now())
+
+    def edit_talent(self, talent_id: str, changes: dict[str, Any], *, actor: str) -> None:
+        """Change fields of a talent (a moderator correcting a typo, say).
+
+        Parameters
+        ----------
+        talent_id : str
+            The talent.
+        changes : dict
+            Field -> new value, for ``nickname``, ``categories`` (keys, a tuple or
+            ``;``-joined), ``description``, ``wishes``, ``availability``, ``buurt_code``,
+            ``contact``. Checked like a submission.
+        actor : str
+            Who edits; the audit log names the changed fields, not their values.
+        """
+        _talents.edit(self._db, talent_id, changes, actor=actor, now=self._now())
+
+    def withdraw(self, code: str) -> bool:
+        """Erase a resident's personal data with their withdrawal code (right to erasure).
+
+        Nickname, description, availability and contact are set to NULL, the status to
+        ``withdrawn``, the code's hash is removed. Categories, wishes, buurt and date stay.
+
+        Returns
+        -------
+        bool
+            False when no talent has this code (or it is no code at all).
+        """
+        return _talents.withdraw(self._db, code, now=self._now())
+
+    def purge_personal_data(self, *, older_than_days: int, actor: str) -> int:
+        """Erase, as :meth:`withdraw` does, every talent submitted over N days ago.
+
+        Returns
+        -------
+        int
+            How many talents were erased now (already withdrawn ones do not count).
+        """
+        return _talents.purge(
+            self._db, older_than_days=older_than_days, actor=actor, now=self._now()
+        )
+
+    # --- accounts --------------------------------------------------------------------------
+
+    def add_user(self, username: str, password: str, role: str, *, actor: str) -> None:
+        """Add an account.
+
+        The user name is stored in lower case. Roles: ``"wijkmanager"``, ``"planner"``,
+        ``"admin"`` (see ``asset_map.auth``).
+
+        Raises
+        ------
+        ValueError
+            For a malformed user name or an unknown role.
+        auth.WeakPassword
+            When the password has fewer than 10 characters or equals the user name.
+        auth.UserExists
+            When the name is taken.
+        """
+        _users.add(self._db, username, password, role, actor=actor, now=self._now())
+
+    def set_password(self, username: str, password: str, *, actor: str) -> None:
+        """Give an account a new password (same rules as :meth:`add_user`); lifts a lock."""
+        _users.set_password(self._db, username, password, actor=actor, now=self._now())
+
+    def remove_user(self, username: str, *, actor: str) -> None:
+        """Remove an account; refuses to remove the last administrator."""
+        _users.remove(self._db, username, actor=actor, now=self._now())
+
+    def authenticate(self, username: str, password: str, *, now: datetime | None = None) -> User:
+        """Check a log-in.
+
+        Five failures within 15 minutes lock the name for 15 minutes (unknown names too,
+        so a lock tells nothing); a success resets the count.
+
+        Raises
+        ------
+        auth.LoginFailed
+            Wrong name or wrong password (one message for both).
+        auth.LockedOut
+            On the fifth failure and while locked; ``until`` says when the lock ends.
+        """
+        return _users.authenticate(self._db, username, password, now=now or self._now())
+
+    def users(self) -> pd.DataFrame:
+        """Return ``username``, ``role``, ``created_at``, ``locked_until``; never hashes."""
+        return _users.frame(self._db)
+
+    # --- audit log -------------------------------------------------------------------------
+
+    def audit(self, *, entity: str | None = None, entity_id: str | None = None) -> pd.DataFrame:
+        """Return the audit log, oldest first: ``at``, ``actor``, ``action``, ``entity``,
+        ``entity_id``, ``details`` (JSON text).
+        """
+        with self._db.reading() as conn:
+            return _audit.read(conn, entity=entity, entity_id=entity_id)

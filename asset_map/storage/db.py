@@ -1,0 +1,177 @@
+"""The engine: database URLs, SQLite settings, write transactions and migrations.
+
+SQLite is the default (one file, nothing to install); PostgreSQL is used when the URL says
+so. Two rules make SQLite safe with many writers (Streamlit sessions, several processes):
+WAL mode with a busy timeout, and ``BEGIN IMMEDIATE`` for every transaction that writes,
+so a writer waits for the lock at its start instead of failing half-way.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+
+DATABASE_URL_ENV = "ASSET_MAP_DATABASE_URL"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: Seconds a SQLite writer waits for the lock before giving up.
+SQLITE_BUSY_TIMEOUT_S = 30
+#: Any fixed number: PostgreSQL sessions that migrate take this advisory lock in turn.
+_PG_MIGRATION_LOCK = 0x61_73_73_65_74  # "asset"
+_BEGIN_OPTION = "asset_map_sqlite_begin"
+
+
+def default_url(instance_dir: Path) -> str:
+    """Return the URL of the default SQLite file in ``instance_dir``."""
+    return f"sqlite:///{Path(instance_dir).resolve() / 'asset_map.sqlite'}"
+
+
+def resolve_url(url: str | None, instance_dir: Path | None = None) -> URL:
+    """Return the URL to use: ``url``, else the environment variable, else the default file.
+
+    ``postgresql://`` and ``postgres://`` URLs get the psycopg (3) driver.
+
+    Raises
+    ------
+    ValueError
+        For a database other than SQLite or PostgreSQL, or an in-memory SQLite database
+        (each connection would see a database of its own).
+    """
+    text_url = url or os.environ.get(DATABASE_URL_ENV) or ""
+    if not text_url:
+        text_url = default_url(instance_dir or Path.cwd() / "instance")
+    if text_url.startswith("postgres://"):
+        text_url = "postgresql://" + text_url[len("postgres://") :]
+    parsed = make_url(text_url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise ValueError(
+            f"Unsupported database '{backend}' in {parsed.render_as_string()}. Use a SQLite "
+            "file (sqlite:///path/asset_map.sqlite) or PostgreSQL (postgresql://user@host/db)."
+        )
+    if backend == "sqlite" and parsed.database in (None, "", ":memory:"):
+        raise ValueError(
+            "An in-memory SQLite database cannot be shared between connections. Give a file, "
+            "e.g. sqlite:///instance/asset_map.sqlite."
+        )
+    return parsed
+
+
+class Database:
+    """An engine with read and write transactions that behave alike on SQLite and PostgreSQL.
+
+    Parameters
+    ----------
+    url : URL
+        As returned by :func:`resolve_url`.
+    """
+
+    def __init__(self, url: URL):
+        self.dialect = url.get_backend_name()
+        self.url = url.render_as_string(hide_password=True)
+        if self.dialect == "sqlite":
+            assert url.database is not None
+            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            self.engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+            event.listen(self.engine, "connect", _sqlite_on_connect)
+            event.listen(self.engine, "begin", _sqlite_on_begin)
+            self._write_engine = self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+        else:
+            self.engine = create_engine(url, pool_pre_ping=True)
+            self._write_engine = self.engine
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """Yield a connection for reads; its transaction is rolled back at the end."""
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """Yield a connection in a write transaction, committed at the end unless it raised.
+
+        On SQLite the transaction starts with ``BEGIN IMMEDIATE``: it holds the write lock
+        from its first statement, so read-then-write sequences never deadlock.
+        """
+        with self._write_engine.begin() as conn:
+            yield conn
+
+    def erase_traces(self) -> None:
+        """Make erased values unreadable from the files, as far as the database allows.
+
+        SQLite runs with ``secure_delete`` (freed space is overwritten with zeros); this
+        copies the write-ahead log into the database file and empties the log, whose older
+        frames would still hold the old values. PostgreSQL keeps old row versions until
+        (auto)vacuum reuses their space; nothing is done here.
+        """
+        if self.dialect == "sqlite":
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration; safe to run often and concurrently.
+
+        The migrations run inside one write transaction: on SQLite ``BEGIN IMMEDIATE``
+        serialises processes that open a new file at once, on PostgreSQL an advisory lock
+        does; the second one then finds the schema at head and does nothing.
+        """
+        with self.writing() as conn:
+            if self.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+            config = alembic_config()
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """Return an Alembic configuration for the migrations shipped with the package.
+
+    No ``alembic.ini`` is needed. To write a new migration against a scratch database::
+
+        from alembic import command
+        from asset_map.storage.db import alembic_config
+        command.revision(alembic_config("sqlite:///scratch.sqlite"), "add x", autogenerate=True)
+
+    Parameters
+    ----------
+    url : str, optional
+        Only for commands run without a connection (as above); :class:`Database` passes its
+        own connection.
+    """
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("path_separator", "os")
+    if url is not None:
+        plain = resolve_url(url).render_as_string(hide_password=False)
+        config.set_main_option("sqlalchemy.url", plain.replace("%", "%%"))
+    return config
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # SQLAlchemy emits BEGIN itself (below); the driver's own transaction handling is off.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA secure_delete = ON")
+    cursor.close()
+
+
+def _sqlite_on_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")

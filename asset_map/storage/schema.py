@@ -1,0 +1,137 @@
+"""The tables, as SQLAlchemy Core objects; the migrations in ``migrations/`` create them.
+
+A change here needs a new migration (``migrations/versions/``); a test compares the two.
+Text is stored verbatim: HTML and SQL in a description are data and are escaped where
+they are shown, never here.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+
+from asset_map.auth import ROLES
+
+#: Statuses of a talent. Only ``approved`` ones reach a public layer; ``withdrawn`` ones hold
+#: no personal data any more (categories, wishes, buurt and date stay for anonymous counts).
+TALENT_STATUSES = ("pending", "approved", "rejected", "withdrawn")
+
+#: Field limits in characters (Unicode code points).
+MAX_NICKNAME, MAX_DESCRIPTION, MAX_AVAILABILITY, MAX_CONTACT = 40, 500, 100, 120
+MAX_CATEGORIES = 5
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment in UTC: aware datetimes in, aware UTC datetimes out, on every database.
+
+    SQLite has no time zones, so it stores naive UTC text (which sorts correctly);
+    PostgreSQL stores ``timestamp with time zone``.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        """Convert to UTC; refuse naive datetimes, whose zone nobody knows."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: give a time zone (e.g. UTC)")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        """Return an aware UTC datetime."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+talents = Table(
+    "talents",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("nickname", String(MAX_NICKNAME)),
+    Column("categories", String(200), nullable=False),
+    Column("description", String(MAX_DESCRIPTION)),
+    Column("wishes", String(200)),
+    Column("availability", String(MAX_AVAILABILITY)),
+    Column("buurt_code", String(10), nullable=False),
+    Column("contact", String(MAX_CONTACT)),
+    Column("status", String(10), nullable=False),
+    Column("withdrawal_hash", String(64)),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("decided_by", String(64)),
+    Column("decided_at", UTCDateTime()),
+    CheckConstraint(_in("status", TALENT_STATUSES), name="status"),
+    Index(None, "withdrawal_hash", unique=True),
+    Index(None, "status"),
+    Index(None, "created_at"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    CheckConstraint(_in("role", ROLES), name="role"),
+)
+
+#: Failed log-ins per user name, for known and unknown names alike (so a lock does not
+#: tell whether a name exists). ``key`` is ``auth.username_key``: a hash, never the name.
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("window_start", UTCDateTime()),
+    Column("locked_until", UTCDateTime()),
+)
+
+#: Who did what, when. ``details`` is JSON text and never holds personal values (names,
+#: contact data, descriptions): only which fields changed, statuses and counts.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("entity", String(16), nullable=False),
+    Column("entity_id", String(64)),
+    Column("details", Text, nullable=False),
+    Index(None, "entity", "entity_id"),
+    Index(None, "at"),
+)

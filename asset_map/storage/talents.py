@@ -1,0 +1,354 @@
+"""Residents' talents: submission, moderation, edits, withdrawal and retention.
+
+A submission starts ``pending``; only ``approved`` ones reach :func:`public_talents`.
+Erasure (a resident's withdrawal, or the retention limit) blanks every personal field and
+keeps the categories, wishes, buurt and date, so anonymous counts stay right.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Row, insert, select, update
+
+from asset_map import auth
+from asset_map._errors import AssetMapError, SchemaError
+from asset_map.model import TALENT_COLUMNS, WISHES, catalogue
+from asset_map.storage import audit
+from asset_map.storage.db import Database
+from asset_map.storage.schema import (
+    MAX_AVAILABILITY,
+    MAX_CATEGORIES,
+    MAX_CONTACT,
+    MAX_DESCRIPTION,
+    MAX_NICKNAME,
+    TALENT_STATUSES,
+    talents,
+)
+
+BUURT_CODE = re.compile(r"^BU\d{8}$")
+#: Columns moderators see besides ``model.TALENT_COLUMNS``.
+MODERATION_COLUMNS = [*TALENT_COLUMNS, "contact", "created_at", "updated_at", "decided_by",
+                      "decided_at"]
+EDITABLE = ("nickname", "categories", "description", "wishes", "availability", "buurt_code",
+            "contact")
+#: Fields blanked by an erasure.
+PERSONAL = ("nickname", "description", "availability", "contact")
+DECISIONS = ("approved", "rejected")
+_TIMESTAMPS = ("created_at", "updated_at", "decided_at")
+
+
+class TalentNotFound(AssetMapError):
+    """No talent has this id."""
+
+
+class StatusError(AssetMapError):
+    """A change that the talent's status does not allow (e.g. approving a withdrawn one)."""
+
+
+@dataclass(frozen=True)
+class TalentSubmission:
+    """What a resident submits; validated by the form, checked again by the store.
+
+    Attributes
+    ----------
+    nickname : str
+        First name or nickname, 1 to 40 characters.
+    categories : tuple of str
+        1 to 5 keys of ``catalogue().talent_categories``.
+    description : str
+        At most 500 characters (may be empty).
+    wishes : tuple of str
+        Keys of ``model.WISHES`` (may be empty).
+    availability : str
+        At most 100 characters (may be empty).
+    buurt_code : str
+        CBS buurt code, ``BU`` and 8 digits; the finest location a talent has.
+    contact : str, optional
+        E-mail or phone for the wijkmanager only, at most 120 characters; never public.
+    """
+
+    nickname: str
+    categories: tuple[str, ...]
+    description: str
+    wishes: tuple[str, ...]
+    availability: str
+    buurt_code: str
+    contact: str | None = None
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the resident gets back: the id and the withdrawal code, shown once."""
+
+    id: str
+    withdrawal_code: str
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def _text_problem(name: str, value: Any, *, max_len: int, required: bool) -> str | None:
+    if value is None:
+        return None if not required else f"{name} is missing"
+    if not isinstance(value, str):
+        return f"{name} must be text, not {type(value).__name__}"
+    if required and not value.strip():
+        return f"{name} is empty"
+    if len(value) > max_len:
+        return f"{name} has {len(value)} characters; at most {max_len} are allowed"
+    if "\x00" in value:
+        return f"{name} holds a NUL character (\\x00), which no database stores"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return f"{name} holds a broken character (a lone surrogate); type the text again"
+    return None
+
+
+def _keys(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(part for part in value.split(";") if part)
+    return tuple(value)
+
+
+def _keys_problems(
+    name: str, keys: tuple[str, ...], allowed: Iterable[str], *, low: int, high: int
+) -> list[str]:
+    allowed = list(allowed)
+    problems = [
+        f"{name}: unknown key '{k}'; use one of {', '.join(allowed)}"
+        for k in keys
+        if k not in allowed
+    ]
+    if len(set(keys)) != len(keys):
+        problems.append(f"{name}: a key is given twice")
+    if not low <= len(keys) <= high:
+        problems.append(f"{name}: give {low} to {high}, not {len(keys)}")
+    return problems
+
+
+_CHECKS: dict[str, Callable[[Any], list[str]]] = {
+    "nickname": lambda v: [
+        p for p in [_text_problem("nickname", v, max_len=MAX_NICKNAME, required=True)] if p
+    ],
+    "description": lambda v: [
+        p for p in [_text_problem("description", v, max_len=MAX_DESCRIPTION, required=False)] if p
+    ],
+    "availability": lambda v: [
+        p
+        for p in [_text_problem("availability", v, max_len=MAX_AVAILABILITY, required=False)]
+        if p
+    ],
+    "contact": lambda v: [
+        p for p in [_text_problem("contact", v, max_len=MAX_CONTACT, required=False)] if p
+    ],
+    "categories": lambda v: _keys_problems(
+        "categories", _keys(v), catalogue().talent_categories, low=1, high=MAX_CATEGORIES
+    ),
+    "wishes": lambda v: _keys_problems("wishes", _keys(v), WISHES, low=0, high=len(WISHES)),
+    "buurt_code": lambda v: []
+    if isinstance(v, str) and BUURT_CODE.match(v)
+    else [f"buurt_code '{v}' is not a CBS buurt code (BU and 8 digits, e.g. BU01500401)"],
+}
+
+
+def _check(values: dict[str, Any], what: str) -> None:
+    """Raise one SchemaError listing every problem of ``values``."""
+    problems = [p for name, value in values.items() for p in _CHECKS[name](value)]
+    if problems:
+        raise SchemaError(f"{what}: {'; '.join(problems)}.")
+
+
+def _stored(name: str, value: Any) -> Any:
+    """Return a checked value as the table holds it: key lists as ``;``-joined text."""
+    if name in ("categories", "wishes"):
+        return ";".join(_keys(value)) or None
+    return value
+
+
+# --- repository ------------------------------------------------------------------------------
+
+
+def submit(db: Database, sub: TalentSubmission, *, now: datetime) -> Receipt:
+    """Store a new ``pending`` talent; return its id and the withdrawal code."""
+    values = {name: getattr(sub, name) for name in EDITABLE}
+    _check(values, "Talent submission")
+    receipt = Receipt(id=str(uuid.uuid4()), withdrawal_code=auth.new_withdrawal_code())
+    with db.writing() as conn:
+        conn.execute(
+            insert(talents).values(
+                id=receipt.id,
+                **{name: _stored(name, value) for name, value in values.items()},
+                status="pending",
+                withdrawal_hash=auth.hash_code(receipt.withdrawal_code),
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        audit.record(conn, at=now, actor="resident", action="submitted", entity="talent",
+                     entity_id=receipt.id)
+    return receipt
+
+
+def _frame(rows: Sequence[Row[Any]], columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=columns)
+    for name in columns:
+        if name in _TIMESTAMPS:
+            frame[name] = pd.to_datetime(frame[name], utc=True).astype("datetime64[us, UTC]")
+        else:
+            frame[name] = frame[name].astype("str")
+    return frame
+
+
+def moderation_frame(db: Database, *, status: str | None = None) -> pd.DataFrame:
+    """Return all talents (or those with ``status``) with contact data and timestamps."""
+    if status is not None and status not in TALENT_STATUSES:
+        raise SchemaError(f"Unknown status '{status}'. Use one of: {', '.join(TALENT_STATUSES)}.")
+    query = select(*(talents.c[n] for n in MODERATION_COLUMNS))
+    if status is not None:
+        query = query.where(talents.c.status == status)
+    with db.reading() as conn:
+        rows = conn.execute(query.order_by(talents.c.created_at, talents.c.id)).all()
+    return _frame(rows, MODERATION_COLUMNS)
+
+
+def public_frame(db: Database) -> pd.DataFrame:
+    """Return approved talents with exactly ``model.TALENT_COLUMNS``: no contact, no dates."""
+    query = (
+        select(*(talents.c[n] for n in TALENT_COLUMNS))
+        .where(talents.c.status == "approved")
+        .order_by(talents.c.created_at, talents.c.id)
+    )
+    with db.reading() as conn:
+        rows = conn.execute(query).all()
+    return _frame(rows, TALENT_COLUMNS)
+
+
+def one(db: Database, talent_id: str) -> dict[str, Any] | None:
+    """Return one talent as a dict of the moderation columns, or None."""
+    query = select(*(talents.c[n] for n in MODERATION_COLUMNS)).where(talents.c.id == talent_id)
+    with db.reading() as conn:
+        row = conn.execute(query).first()
+    return None if row is None else dict(row._mapping)
+
+
+def _locked_status(conn: Connection, talent_id: str) -> str:
+    row = conn.execute(
+        select(talents.c.status).where(talents.c.id == talent_id).with_for_update()
+    ).first()
+    if row is None:
+        raise TalentNotFound(f"No talent with id '{talent_id}'.")
+    return str(row.status)
+
+
+def decide(db: Database, talent_id: str, *, status: str, actor: str, now: datetime) -> None:
+    """Approve or reject a talent; deciding it again the same way changes nothing."""
+    if status not in DECISIONS:
+        raise SchemaError(f"A decision is 'approved' or 'rejected', not '{status}'.")
+    with db.writing() as conn:
+        current = _locked_status(conn, talent_id)
+        if current == status:
+            return
+        if current == "withdrawn":
+            raise StatusError(
+                f"Talent '{talent_id}' was withdrawn by the resident and cannot be {status}."
+            )
+        conn.execute(
+            update(talents)
+            .where(talents.c.id == talent_id)
+            .values(status=status, decided_by=actor, decided_at=now, updated_at=now)
+        )
+        audit.record(conn, at=now, actor=actor, action=status, entity="talent",
+                     entity_id=talent_id, details={"from": current})
+
+
+def edit(
+    db: Database, talent_id: str, changes: dict[str, Any], *, actor: str, now: datetime
+) -> None:
+    """Change fields of a talent; the audit log names the fields, never their values."""
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise SchemaError(
+            f"Cannot edit {', '.join(unknown)}. Editable fields: {', '.join(EDITABLE)}."
+        )
+    _check(changes, f"Edit of talent '{talent_id}'")
+    new = {name: _stored(name, value) for name, value in changes.items()}
+    with db.writing() as conn:
+        if _locked_status(conn, talent_id) == "withdrawn":
+            raise StatusError(f"Talent '{talent_id}' was withdrawn; it cannot be edited.")
+        old = conn.execute(
+            select(*(talents.c[n] for n in new)).where(talents.c.id == talent_id)
+        ).one()._mapping
+        changed = sorted(name for name, value in new.items() if old[name] != value)
+        if not changed:
+            return
+        conn.execute(
+            update(talents)
+            .where(talents.c.id == talent_id)
+            .values(**{name: new[name] for name in changed}, updated_at=now)
+        )
+        audit.record(conn, at=now, actor=actor, action="edited", entity="talent",
+                     entity_id=talent_id, details={"fields": changed})
+
+
+def _erased(now: datetime) -> dict[str, Any]:
+    return {
+        **dict.fromkeys(PERSONAL),
+        "status": "withdrawn",
+        "withdrawal_hash": None,
+        "updated_at": now,
+    }
+
+
+def withdraw(db: Database, code: str, *, now: datetime) -> bool:
+    """Erase the personal data of the talent with withdrawal ``code``; False if unknown."""
+    try:
+        wanted = auth.hash_code(code)
+    except ValueError:
+        return False
+    with db.writing() as conn:
+        row = conn.execute(
+            select(talents.c.id, talents.c.withdrawal_hash)
+            .where(talents.c.withdrawal_hash == wanted)
+            .with_for_update()
+        ).first()
+        if row is None or not hmac.compare_digest(str(row.withdrawal_hash), wanted):
+            return False
+        conn.execute(update(talents).where(talents.c.id == row.id).values(**_erased(now)))
+        audit.record(conn, at=now, actor="resident", action="withdrawn", entity="talent",
+                     entity_id=row.id)
+    db.erase_traces()
+    return True
+
+
+def purge(db: Database, *, older_than_days: int, actor: str, now: datetime) -> int:
+    """Erase the personal data of every talent submitted more than N days ago."""
+    if isinstance(older_than_days, bool) or not isinstance(older_than_days, int) \
+            or older_than_days < 0:
+        raise ValueError(f"older_than_days must be a whole number >= 0, not {older_than_days!r}.")
+    cutoff = now - timedelta(days=older_than_days)
+    with db.writing() as conn:
+        ids = conn.execute(
+            select(talents.c.id)
+            .where(talents.c.created_at < cutoff, talents.c.status != "withdrawn")
+            .with_for_update()
+        ).scalars().all()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            conn.execute(update(talents).where(talents.c.id.in_(chunk)).values(**_erased(now)))
+        for talent_id in ids:
+            audit.record(conn, at=now, actor=actor, action="purged", entity="talent",
+                         entity_id=talent_id, details={"older_than_days": older_than_days})
+    if ids:
+        db.erase_traces()
+    return len(ids)

@@ -1,0 +1,178 @@
+"""Accounts: adding users, logging in with lockout, listing users.
+
+The rules (password strength, hashing, when a lock starts) live in ``asset_map.auth``; this
+module keeps their state in the database. Failed log-ins are counted per user name for
+known and unknown names alike, so neither the message nor a lock tells whether a name
+exists; the names themselves are stored only as hashes there.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Connection, delete, exc, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from asset_map import auth
+from asset_map.storage import audit
+from asset_map.storage.db import Database
+from asset_map.storage.schema import login_throttle, users
+
+USER_COLUMNS = ["username", "role", "created_at", "locked_until"]
+
+
+def add(db: Database, username: str, password: str, role: str, *, actor: str,
+        now: datetime) -> None:
+    """Add an account; see ``Store.add_user``."""
+    name = auth.check_new_account(username, password, role)
+    password_hash = auth.hash_password(password)
+    try:
+        with db.writing() as conn:
+            conn.execute(
+                insert(users).values(
+                    username=name, password_hash=password_hash, role=role, created_at=now
+                )
+            )
+            audit.record(conn, at=now, actor=actor, action="user_added", entity="user",
+                         entity_id=name, details={"role": role})
+    except exc.IntegrityError as error:
+        raise auth.UserExists(
+            f"A user named '{name}' exists already. Choose another name."
+        ) from error
+
+
+def set_password(db: Database, username: str, password: str, *, actor: str,
+                 now: datetime) -> None:
+    """Give an account a new password and lift any lock on it."""
+    name = auth.normalise_username(username)
+    auth.check_password(name, password)
+    password_hash = auth.hash_password(password)
+    with db.writing() as conn:
+        done = conn.execute(
+            update(users).where(users.c.username == name).values(password_hash=password_hash)
+        ).rowcount
+        if not done:
+            raise auth.UnknownUser(f"No user named '{name}'.")
+        conn.execute(delete(login_throttle).where(login_throttle.c.key == auth.username_key(name)))
+        audit.record(conn, at=now, actor=actor, action="password_set", entity="user",
+                     entity_id=name)
+
+
+def remove(db: Database, username: str, *, actor: str, now: datetime) -> None:
+    """Remove an account; the last administrator cannot be removed."""
+    name = auth.normalise_username(username)
+    with db.writing() as conn:
+        role = conn.execute(
+            select(users.c.role).where(users.c.username == name).with_for_update()
+        ).scalar()
+        if role is None:
+            raise auth.UnknownUser(f"No user named '{name}'.")
+        if role == "admin":
+            admins = conn.execute(
+                select(func.count()).select_from(users).where(users.c.role == "admin")
+            ).scalar_one()
+            if admins <= 1:
+                raise ValueError(
+                    f"'{name}' is the last administrator. Add another administrator first."
+                )
+        conn.execute(delete(users).where(users.c.username == name))
+        audit.record(conn, at=now, actor=actor, action="user_removed", entity="user",
+                     entity_id=name)
+
+
+def authenticate(db: Database, username: str, password: str, *, now: datetime) -> auth.User:
+    """Check a log-in; see ``Store.authenticate``."""
+    name = auth.normalise_username(username)
+    key = auth.username_key(name)
+    with db.reading() as conn:
+        throttle = _throttle(conn, key)
+        row = conn.execute(
+            select(users.c.password_hash, users.c.role).where(users.c.username == name)
+        ).first()
+    known = row is not None
+    until = throttle.locked_at(now)
+    if until is not None:
+        with db.writing() as conn:
+            _record_login(conn, now, name, known, "login_locked")
+        raise auth.LockedOut(until)
+    # Verify outside any transaction (it takes ~0.1 s); unknown names take as long.
+    ok = auth.verify_password(row.password_hash if row else auth.dummy_hash(), password)
+    if ok and row is not None:
+        with db.writing() as conn:
+            conn.execute(delete(login_throttle).where(login_throttle.c.key == key))
+            if auth.needs_rehash(row.password_hash):
+                conn.execute(
+                    update(users)
+                    .where(users.c.username == name)
+                    .values(password_hash=auth.hash_password(password))
+                )
+            _record_login(conn, now, name, known, "login_ok")
+        return auth.User(username=name, role=str(row.role))
+    with db.writing() as conn:
+        _lock_row(conn, db.dialect, key)
+        after = _throttle(conn, key).after_failure(now)
+        conn.execute(
+            update(login_throttle)
+            .where(login_throttle.c.key == key)
+            .values(
+                failures=after.failures,
+                window_start=after.window_start,
+                locked_until=after.locked_until,
+            )
+        )
+        _record_login(conn, now, name, known, "login_failed")
+        if after.locked_until is not None:
+            _record_login(conn, now, name, known, "login_locked")
+    if after.locked_until is not None:
+        raise auth.LockedOut(after.locked_until)
+    raise auth.LoginFailed()
+
+
+def frame(db: Database) -> pd.DataFrame:
+    """Return the accounts: user name, role, created, locked until (never hashes)."""
+    with db.reading() as conn:
+        rows = conn.execute(
+            select(users.c.username, users.c.role, users.c.created_at).order_by(users.c.username)
+        ).all()
+        locks = dict(
+            conn.execute(
+                select(login_throttle.c.key, login_throttle.c.locked_until).where(
+                    login_throttle.c.locked_until.is_not(None)
+                )
+            ).all()
+        )
+    table = pd.DataFrame(
+        [(r.username, r.role, r.created_at, locks.get(auth.username_key(r.username)))
+         for r in rows],
+        columns=USER_COLUMNS,
+    )
+    for name in ("username", "role"):
+        table[name] = table[name].astype("str")
+    for name in ("created_at", "locked_until"):
+        table[name] = pd.to_datetime(table[name], utc=True).astype("datetime64[us, UTC]")
+    return table
+
+
+def _throttle(conn: Connection, key: str) -> auth.Throttle:
+    row = conn.execute(select(login_throttle).where(login_throttle.c.key == key)).first()
+    if row is None:
+        return auth.Throttle()
+    return auth.Throttle(row.failures, row.window_start, row.locked_until)
+
+
+def _lock_row(conn: Connection, dialect: str, key: str) -> None:
+    """Make sure the throttle row of ``key`` exists and is locked by this transaction."""
+    values = {"key": key, "failures": 0}
+    if dialect == "postgresql":
+        conn.execute(postgresql.insert(login_throttle).values(values).on_conflict_do_nothing())
+        conn.execute(select(login_throttle.c.key).where(login_throttle.c.key == key)
+                     .with_for_update())
+    else:  # BEGIN IMMEDIATE holds the whole database already
+        conn.execute(sqlite.insert(login_throttle).values(values).on_conflict_do_nothing())
+
+
+def _record_login(conn: Connection, now: datetime, name: str, known: bool, action: str) -> None:
+    # An unknown name may be a password typed in the wrong field: never log it.
+    audit.record(conn, at=now, actor=name if known else "unknown", action=action, entity="user",
+                 entity_id=name if known else None)
