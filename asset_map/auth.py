@@ -256,9 +256,7 @@ def normalise_code(code: str) -> str:
         When the result is not 12 characters of ``CODE_ALPHABET``.
     """
     text = "".join(ch for ch in str(code).upper() if ch not in " -\t\r\n")
-    if len(text) != CODE_GROUPS * CODE_GROUP_LENGTH or any(
-        ch not in CODE_ALPHABET for ch in text
-    ):
+    if len(text) != CODE_GROUPS * CODE_GROUP_LENGTH or any(ch not in CODE_ALPHABET for ch in text):
         raise ValueError(
             "This is not a withdrawal code: it has 12 letters and digits, like K7QX-3MRA-9TZE."
         )

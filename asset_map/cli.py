@@ -32,6 +32,7 @@ from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP, format_number
 
 if TYPE_CHECKING:
     from asset_map.analysis.gaps import NeedWeights
+    from asset_map.storage import Store
 
 EXIT_BAD_INPUT = 2
 
@@ -165,7 +166,7 @@ def _add_db_args(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _open_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _open_store(args: argparse.Namespace) -> Store:
     from asset_map.storage import Store
 
     return Store(args.database, instance_dir=args.instance_dir)

@@ -21,11 +21,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
-
 from storage_helpers import Clock
 
+from asset_map import auth
 from asset_map.storage import Store
 
 PG_URL_ENV = "ASSET_MAP_TEST_PG_URL"
@@ -85,9 +86,24 @@ def pg_server() -> Iterator[str]:
     started = False
     try:
         init = subprocess.run(
-            _as_owner([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
-                       "-E", "UTF8", "--locale=C", "--no-sync"]),
-            capture_output=True, text=True, check=False,
+            _as_owner(
+                [
+                    str(bindir / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    "postgres",
+                    "-A",
+                    "trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C",
+                    "--no-sync",
+                ]
+            ),
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if init.returncode:
             unavailable(f"initdb failed: {init.stderr.strip()[-500:]}")
@@ -96,9 +112,24 @@ def pg_server() -> Iterator[str]:
             "-c synchronous_commit=off -c full_page_writes=off"
         )
         start = subprocess.run(
-            _as_owner([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log),
-                       "-w", "-t", "60", "start"]),
-            capture_output=True, text=True, check=False,
+            _as_owner(
+                [
+                    str(bindir / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-o",
+                    options,
+                    "-l",
+                    str(log),
+                    "-w",
+                    "-t",
+                    "60",
+                    "start",
+                ]
+            ),
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if start.returncode:
             tail = log.read_text(errors="replace")[-500:] if log.exists() else ""
@@ -108,9 +139,11 @@ def pg_server() -> Iterator[str]:
     finally:
         if started:
             subprocess.run(
-                _as_owner([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w",
-                           "stop"]),
-                capture_output=True, check=False,
+                _as_owner(
+                    [str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]
+                ),
+                capture_output=True,
+                check=False,
             )
         shutil.rmtree(root, ignore_errors=True)
 
@@ -153,3 +186,14 @@ def store(store_url: str, clock: Clock) -> Iterator[Store]:
         yield opened
     finally:
         opened.close()
+
+
+@pytest.fixture
+def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> PasswordHasher:
+    """Cheap argon2id parameters, so log-in tests take milliseconds instead of 0.15 s each.
+
+    Still argon2id through the same code; ``test_auth`` checks the real parameters.
+    """
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(auth, "_HASHER", cheap)
+    return cheap

@@ -25,9 +25,7 @@ def write_many(url: str, writer: int, start: threading.Barrier | None = None) ->
     try:
         if start is not None:
             start.wait()
-        return [
-            store.submit_talent(submission(nickname=f"w{writer}-{i}")).id for i in range(EACH)
-        ]
+        return [store.submit_talent(submission(nickname=f"w{writer}-{i}")).id for i in range(EACH)]
     finally:
         store.close()
 
@@ -36,7 +34,7 @@ def _process_main(url: str, writer: int, start: object, out: object) -> None:
     start.wait()  # type: ignore[attr-defined]
     try:
         out.put((writer, write_many(url, writer)))  # type: ignore[attr-defined]
-    except BaseException as error:  # noqa: BLE001 - the parent reports it
+    except BaseException as error:
         out.put((writer, repr(error)))  # type: ignore[attr-defined]
 
 
@@ -65,12 +63,11 @@ def test_threads_sharing_one_store(store: Store, store_url: str) -> None:
         try:
             start.wait()
             mine = [
-                store.submit_talent(submission(nickname=f"w{writer}-{i}")).id
-                for i in range(EACH)
+                store.submit_talent(submission(nickname=f"w{writer}-{i}")).id for i in range(EACH)
             ]
             with lock:
                 ids.extend(mine)
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=run, args=(w,)) for w in range(WRITERS)]
@@ -90,7 +87,7 @@ def test_threads_with_a_store_each(store_url: str) -> None:
     def run(writer: int) -> None:
         try:
             results[writer] = write_many(store_url, writer, start)
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
 
     Store(store_url).close()  # create the schema first; opening at once is tested below
@@ -111,8 +108,9 @@ def test_processes_on_one_new_database(store_url: str, tmp_path: Path) -> None:
     ctx = multiprocessing.get_context("fork")
     start = ctx.Barrier(WRITERS)
     out = ctx.Queue()
-    procs = [ctx.Process(target=_process_main, args=(store_url, w, start, out))
-             for w in range(WRITERS)]
+    procs = [
+        ctx.Process(target=_process_main, args=(store_url, w, start, out)) for w in range(WRITERS)
+    ]
     for p in procs:
         p.start()
     results = dict(out.get(timeout=180) for _ in procs)

@@ -25,8 +25,11 @@ SECRETS = {
 
 def file_bytes(db_file: Path) -> bytes:
     """Return the bytes of the database file and of its -wal and -shm files."""
-    parts = [db_file, db_file.with_name(db_file.name + "-wal"),
-             db_file.with_name(db_file.name + "-shm")]
+    parts = [
+        db_file,
+        db_file.with_name(db_file.name + "-wal"),
+        db_file.with_name(db_file.name + "-shm"),
+    ]
     return b"".join(p.read_bytes() for p in parts if p.exists())
 
 
@@ -53,8 +56,9 @@ def fill(store: Store) -> tuple[str, str]:
         store.submit_talent(submission(nickname=f"Buur {i}", description="x" * 400))
     receipt = store.submit_talent(submission(**SECRETS))
     store.decide(receipt.id, status="approved", actor="wm")
-    store.edit_talent(receipt.id, {"availability": SECRETS["availability"] + " en dinsdag"},
-                      actor="wm")
+    store.edit_talent(
+        receipt.id, {"availability": SECRETS["availability"] + " en dinsdag"}, actor="wm"
+    )
     for i in range(30):
         store.submit_talent(submission(nickname=f"Buur {i + 30}", description="y" * 400))
     return receipt.id, receipt.withdrawal_code
@@ -90,10 +94,14 @@ def test_purge_leaves_no_bytes_behind(db_file: Path) -> None:
 
 
 def test_secure_delete_and_wal_are_on(db_file: Path) -> None:
-    with Store(f"sqlite:///{db_file}") as store:
-        with store._db.reading() as conn:
-            pragma = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
-                      for name in ("secure_delete", "journal_mode", "foreign_keys",
-                                   "busy_timeout")}
-    assert pragma == {"secure_delete": 1, "journal_mode": "wal", "foreign_keys": 1,
-                      "busy_timeout": 30000}
+    with Store(f"sqlite:///{db_file}") as store, store._db.reading() as conn:
+        pragma = {
+            name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("secure_delete", "journal_mode", "foreign_keys", "busy_timeout")
+        }
+    assert pragma == {
+        "secure_delete": 1,
+        "journal_mode": "wal",
+        "foreign_keys": 1,
+        "busy_timeout": 30000,
+    }

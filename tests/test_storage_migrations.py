@@ -21,7 +21,7 @@ pytest_plugins = ["storage_fixtures"]
 TABLES = {"talents", "users", "login_throttle", "audit_log", "alembic_version"}
 
 
-def engine_for(url: str):  # noqa: ANN201 - a test helper
+def engine_for(url: str):
     return create_engine(resolve_url(url))
 
 
@@ -88,7 +88,10 @@ def test_downgrade_and_upgrade_by_hand(store_url: str) -> None:
 @pytest.mark.parametrize(
     ("given", "expected"),
     [
-        ("postgresql://map:s3cret@db.example:5433/map", "postgresql+psycopg://map:***@db.example:5433/map"),
+        (
+            "postgresql://map:s3cret@db.example:5433/map",
+            "postgresql+psycopg://map:***@db.example:5433/map",
+        ),
         ("postgres://map@db/map", "postgresql+psycopg://map@db/map"),
         ("postgresql+psycopg://map:pw@db/map", "postgresql+psycopg://map:***@db/map"),
         ("sqlite:////srv/map/asset_map.sqlite", "sqlite:////srv/map/asset_map.sqlite"),
@@ -118,7 +121,9 @@ def test_unsupported_urls_are_refused(url: str, message: str) -> None:
         Store(url)
 
 
-def test_default_file_in_the_instance_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_file_in_the_instance_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv(DATABASE_URL_ENV, raising=False)
     monkeypatch.chdir(tmp_path)
     with Store() as store:

@@ -24,7 +24,7 @@ NASTY = [
     "<script>alert('x')</script>",
     "<img src=x onerror=alert(1)>",
     "'); DROP TABLE talents;--",
-    "Robert\"); DELETE FROM users; --",
+    'Robert"); DELETE FROM users; --',
     "a\u202eevil\u200b\u200d\ufeff\x07\x1b[31m\r\n\ttab",
     "Zoë – café ’t Hoekje 👩🏽‍🍳 ☕",
     "%s %(x)s {0} ? :name $1",
@@ -109,12 +109,17 @@ def test_moderation_frame_columns_and_types(store: Store, clock: Clock) -> None:
     store.submit_talent(submission(nickname="Bert", contact=None))
     frame = store.talents()
     assert list(frame.columns) == [
-        *TALENT_COLUMNS, "contact", "created_at", "updated_at", "decided_by", "decided_at"
+        *TALENT_COLUMNS,
+        "contact",
+        "created_at",
+        "updated_at",
+        "decided_by",
+        "decided_at",
     ]
     assert list(frame["nickname"]) == ["Anne", "Bert"]  # oldest first
     assert str(frame["created_at"].dt.tz) == "UTC"
     assert frame["created_at"].iloc[0] == pd.Timestamp("2025-03-01 12:00", tz="UTC")
-    assert pd.isna(frame.loc[1, "contact"])
+    assert frame["contact"].isna().tolist() == [False, True]
     assert frame["id"].is_unique
 
 
@@ -142,6 +147,7 @@ BAD_SUBMISSIONS = [
     ({"description": "a\x00b"}, "NUL character"),
     ({"nickname": "bad\ud800"}, "lone surrogate"),
     ({"nickname": 42}, "nickname must be text"),
+    ({"categories": 7}, "categories must be a tuple of keys, not int"),
 ]
 
 
@@ -208,7 +214,9 @@ def test_decisions_and_their_limits(store: Store) -> None:
     store.decide(receipt.id, status="approved", actor="wm")  # double click: no-op
     assert store.talents()["status"].tolist() == ["approved"]
     assert store.audit(entity_id=receipt.id)["action"].tolist() == [
-        "submitted", "rejected", "approved"
+        "submitted",
+        "rejected",
+        "approved",
     ]
     with pytest.raises(SchemaError, match="'approved' or 'rejected', not 'pending'"):
         store.decide(receipt.id, status="pending", actor="wm")
@@ -246,7 +254,9 @@ def test_edit_changes_fields_and_logs_only_their_names(store: Store, clock: Cloc
     row = store.talent(receipt.id)
     assert row is not None
     assert (row["nickname"], row["categories"], row["contact"]) == (
-        "Anne B.", "muziek;koken", "0570-123456"
+        "Anne B.",
+        "muziek;koken",
+        "0570-123456",
     )
     assert row["wishes"] is None
     assert row["updated_at"] == clock.now
@@ -310,8 +320,11 @@ def test_purge_with_created_at_set_in_the_past(store: Store, store_url: str) -> 
     with engine.begin() as conn:
         conn.execute(
             text("UPDATE talents SET created_at = :past"),
-            {"past": "2001-01-01 00:00:00" if store.dialect == "sqlite"
-             else pd.Timestamp("2001-01-01", tz="UTC").to_pydatetime()},
+            {
+                "past": "2001-01-01 00:00:00"
+                if store.dialect == "sqlite"
+                else pd.Timestamp("2001-01-01", tz="UTC").to_pydatetime()
+            },
         )
     engine.dispose()
     assert store.purge_personal_data(older_than_days=30, actor="system") == 1
@@ -328,17 +341,24 @@ def test_purge_needs_a_whole_number_of_days(store: Store, days: object) -> None:
 
 
 def test_audit_records_every_change_without_personal_values(store: Store, store_url: str) -> None:
-    secrets_ = {"nickname": "Geheime Gerda", "contact": "gerda@example.nl",
-                "description": "Mijn adres is Dorpsstraat 12", "availability": "na 17:00 uur"}
+    secrets_ = {
+        "nickname": "Geheime Gerda",
+        "contact": "gerda@example.nl",
+        "description": "Mijn adres is Dorpsstraat 12",
+        "availability": "na 17:00 uur",
+    }
     receipt = store.submit_talent(submission(**secrets_))
     store.decide(receipt.id, status="approved", actor="wm.anne")
-    store.edit_talent(receipt.id, {"contact": "gerda2@example.nl", "nickname": "Gerda G."},
-                      actor="wm.anne")
+    store.edit_talent(
+        receipt.id, {"contact": "gerda2@example.nl", "nickname": "Gerda G."}, actor="wm.anne"
+    )
     store.withdraw(receipt.withdrawal_code)
     log = store.audit(entity="talent", entity_id=receipt.id)
     assert list(log.columns) == ["at", "actor", "action", "entity", "entity_id", "details"]
     assert log[["actor", "action"]].values.tolist() == [
-        ["resident", "submitted"], ["wm.anne", "approved"], ["wm.anne", "edited"],
+        ["resident", "submitted"],
+        ["wm.anne", "approved"],
+        ["wm.anne", "edited"],
         ["resident", "withdrawn"],
     ]
     assert log["at"].is_monotonic_increasing

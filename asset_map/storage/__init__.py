@@ -249,8 +249,13 @@ class Store:
     # --- audit log -------------------------------------------------------------------------
 
     def audit(self, *, entity: str | None = None, entity_id: str | None = None) -> pd.DataFrame:
-        """Return the audit log, oldest first: ``at``, ``actor``, ``action``, ``entity``,
-        ``entity_id``, ``details`` (JSON text).
+        """Return the audit log, oldest first, optionally for one entity (and id).
+
+        Returns
+        -------
+        DataFrame
+            ``at`` (UTC), ``actor``, ``action``, ``entity`` (``"talent"`` or ``"user"``),
+            ``entity_id``, ``details`` (JSON text; never personal values).
         """
         with self._db.reading() as conn:
             return _audit.read(conn, entity=entity, entity_id=entity_id)

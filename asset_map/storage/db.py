@@ -8,6 +8,7 @@ so a writer waits for the lock at its start instead of failing half-way.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ SQLITE_BUSY_TIMEOUT_S = 30
 #: Any fixed number: PostgreSQL sessions that migrate take this advisory lock in turn.
 _PG_MIGRATION_LOCK = 0x61_73_73_65_74  # "asset"
 _BEGIN_OPTION = "asset_map_sqlite_begin"
+_log = logging.getLogger(__name__)
 
 
 def default_url(instance_dir: Path) -> str:
@@ -78,6 +80,8 @@ class Database:
     def __init__(self, url: URL):
         self.dialect = url.get_backend_name()
         self.url = url.render_as_string(hide_password=True)
+        self.engine: Engine
+        self._write_engine: Engine
         if self.dialect == "sqlite":
             assert url.database is not None
             Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -115,7 +119,13 @@ class Database:
         """
         if self.dialect == "sqlite":
             with self.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy, *_ = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+            if busy:
+                _log.warning(
+                    "%s: the write-ahead log could not be emptied (a reader was busy); erased "
+                    "values stay in it until the next checkpoint",
+                    self.url,
+                )
 
     def migrate(self) -> None:
         """Bring the schema to the newest migration; safe to run often and concurrently.
@@ -126,7 +136,9 @@ class Database:
         """
         with self.writing() as conn:
             if self.dialect == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+                conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
+                )
             config = alembic_config()
             config.attributes["connection"] = conn
             command.upgrade(config, "head")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hmac
 import re
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,10 +35,23 @@ from asset_map.storage.schema import (
 
 BUURT_CODE = re.compile(r"^BU\d{8}$")
 #: Columns moderators see besides ``model.TALENT_COLUMNS``.
-MODERATION_COLUMNS = [*TALENT_COLUMNS, "contact", "created_at", "updated_at", "decided_by",
-                      "decided_at"]
-EDITABLE = ("nickname", "categories", "description", "wishes", "availability", "buurt_code",
-            "contact")
+MODERATION_COLUMNS = [
+    *TALENT_COLUMNS,
+    "contact",
+    "created_at",
+    "updated_at",
+    "decided_by",
+    "decided_at",
+]
+EDITABLE = (
+    "nickname",
+    "categories",
+    "description",
+    "wishes",
+    "availability",
+    "buurt_code",
+    "contact",
+)
 #: Fields blanked by an erasure.
 PERSONAL = ("nickname", "description", "availability", "contact")
 DECISIONS = ("approved", "rejected")
@@ -114,16 +127,23 @@ def _text_problem(name: str, value: Any, *, max_len: int, required: bool) -> str
 
 
 def _keys(value: Any) -> tuple[str, ...]:
+    """Return category or wish keys from a tuple/list or ``;``-joined text."""
     if value is None:
         return ()
     if isinstance(value, str):
         return tuple(part for part in value.split(";") if part)
-    return tuple(value)
+    if isinstance(value, list | tuple):
+        return tuple(value)
+    raise TypeError(type(value).__name__)
 
 
 def _keys_problems(
-    name: str, keys: tuple[str, ...], allowed: Iterable[str], *, low: int, high: int
+    name: str, value: Any, allowed: Iterable[str], *, low: int, high: int
 ) -> list[str]:
+    try:
+        keys = _keys(value)
+    except TypeError as error:
+        return [f"{name} must be a tuple of keys, not {error}"]
     allowed = list(allowed)
     problems = [
         f"{name}: unknown key '{k}'; use one of {', '.join(allowed)}"
@@ -137,34 +157,34 @@ def _keys_problems(
     return problems
 
 
-_CHECKS: dict[str, Callable[[Any], list[str]]] = {
-    "nickname": lambda v: [
-        p for p in [_text_problem("nickname", v, max_len=MAX_NICKNAME, required=True)] if p
-    ],
-    "description": lambda v: [
-        p for p in [_text_problem("description", v, max_len=MAX_DESCRIPTION, required=False)] if p
-    ],
-    "availability": lambda v: [
-        p
-        for p in [_text_problem("availability", v, max_len=MAX_AVAILABILITY, required=False)]
-        if p
-    ],
-    "contact": lambda v: [
-        p for p in [_text_problem("contact", v, max_len=MAX_CONTACT, required=False)] if p
-    ],
-    "categories": lambda v: _keys_problems(
-        "categories", _keys(v), catalogue().talent_categories, low=1, high=MAX_CATEGORIES
-    ),
-    "wishes": lambda v: _keys_problems("wishes", _keys(v), WISHES, low=0, high=len(WISHES)),
-    "buurt_code": lambda v: []
-    if isinstance(v, str) and BUURT_CODE.match(v)
-    else [f"buurt_code '{v}' is not a CBS buurt code (BU and 8 digits, e.g. BU01500401)"],
+#: Text fields: (most characters, required).
+_TEXT_LIMITS = {
+    "nickname": (MAX_NICKNAME, True),
+    "description": (MAX_DESCRIPTION, False),
+    "availability": (MAX_AVAILABILITY, False),
+    "contact": (MAX_CONTACT, False),
 }
+
+
+def _problems(name: str, value: Any) -> list[str]:
+    """Return what is wrong with ``value`` as field ``name`` (empty when it is fine)."""
+    if name in _TEXT_LIMITS:
+        max_len, required = _TEXT_LIMITS[name]
+        problem = _text_problem(name, value, max_len=max_len, required=required)
+        return [problem] if problem else []
+    if name == "categories":
+        allowed = catalogue().talent_categories
+        return _keys_problems(name, value, allowed, low=1, high=MAX_CATEGORIES)
+    if name == "wishes":
+        return _keys_problems(name, value, WISHES, low=0, high=len(WISHES))
+    if isinstance(value, str) and BUURT_CODE.match(value):
+        return []
+    return [f"buurt_code '{value}' is not a CBS buurt code (BU and 8 digits, e.g. BU01500401)"]
 
 
 def _check(values: dict[str, Any], what: str) -> None:
     """Raise one SchemaError listing every problem of ``values``."""
-    problems = [p for name, value in values.items() for p in _CHECKS[name](value)]
+    problems = [p for name, value in values.items() for p in _problems(name, value)]
     if problems:
         raise SchemaError(f"{what}: {'; '.join(problems)}.")
 
@@ -195,8 +215,14 @@ def submit(db: Database, sub: TalentSubmission, *, now: datetime) -> Receipt:
                 updated_at=now,
             )
         )
-        audit.record(conn, at=now, actor="resident", action="submitted", entity="talent",
-                     entity_id=receipt.id)
+        audit.record(
+            conn,
+            at=now,
+            actor="resident",
+            action="submitted",
+            entity="talent",
+            entity_id=receipt.id,
+        )
     return receipt
 
 
@@ -268,8 +294,15 @@ def decide(db: Database, talent_id: str, *, status: str, actor: str, now: dateti
             .where(talents.c.id == talent_id)
             .values(status=status, decided_by=actor, decided_at=now, updated_at=now)
         )
-        audit.record(conn, at=now, actor=actor, action=status, entity="talent",
-                     entity_id=talent_id, details={"from": current})
+        audit.record(
+            conn,
+            at=now,
+            actor=actor,
+            action=status,
+            entity="talent",
+            entity_id=talent_id,
+            details={"from": current},
+        )
 
 
 def edit(
@@ -286,9 +319,11 @@ def edit(
     with db.writing() as conn:
         if _locked_status(conn, talent_id) == "withdrawn":
             raise StatusError(f"Talent '{talent_id}' was withdrawn; it cannot be edited.")
-        old = conn.execute(
-            select(*(talents.c[n] for n in new)).where(talents.c.id == talent_id)
-        ).one()._mapping
+        old = (
+            conn.execute(select(*(talents.c[n] for n in new)).where(talents.c.id == talent_id))
+            .one()
+            ._mapping
+        )
         changed = sorted(name for name, value in new.items() if old[name] != value)
         if not changed:
             return
@@ -297,8 +332,15 @@ def edit(
             .where(talents.c.id == talent_id)
             .values(**{name: new[name] for name in changed}, updated_at=now)
         )
-        audit.record(conn, at=now, actor=actor, action="edited", entity="talent",
-                     entity_id=talent_id, details={"fields": changed})
+        audit.record(
+            conn,
+            at=now,
+            actor=actor,
+            action="edited",
+            entity="talent",
+            entity_id=talent_id,
+            details={"fields": changed},
+        )
 
 
 def _erased(now: datetime) -> dict[str, Any]:
@@ -325,30 +367,45 @@ def withdraw(db: Database, code: str, *, now: datetime) -> bool:
         if row is None or not hmac.compare_digest(str(row.withdrawal_hash), wanted):
             return False
         conn.execute(update(talents).where(talents.c.id == row.id).values(**_erased(now)))
-        audit.record(conn, at=now, actor="resident", action="withdrawn", entity="talent",
-                     entity_id=row.id)
+        audit.record(
+            conn, at=now, actor="resident", action="withdrawn", entity="talent", entity_id=row.id
+        )
     db.erase_traces()
     return True
 
 
 def purge(db: Database, *, older_than_days: int, actor: str, now: datetime) -> int:
     """Erase the personal data of every talent submitted more than N days ago."""
-    if isinstance(older_than_days, bool) or not isinstance(older_than_days, int) \
-            or older_than_days < 0:
+    if (
+        isinstance(older_than_days, bool)
+        or not isinstance(older_than_days, int)
+        or older_than_days < 0
+    ):
         raise ValueError(f"older_than_days must be a whole number >= 0, not {older_than_days!r}.")
     cutoff = now - timedelta(days=older_than_days)
     with db.writing() as conn:
-        ids = conn.execute(
-            select(talents.c.id)
-            .where(talents.c.created_at < cutoff, talents.c.status != "withdrawn")
-            .with_for_update()
-        ).scalars().all()
+        ids = (
+            conn.execute(
+                select(talents.c.id)
+                .where(talents.c.created_at < cutoff, talents.c.status != "withdrawn")
+                .with_for_update()
+            )
+            .scalars()
+            .all()
+        )
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             conn.execute(update(talents).where(talents.c.id.in_(chunk)).values(**_erased(now)))
         for talent_id in ids:
-            audit.record(conn, at=now, actor=actor, action="purged", entity="talent",
-                         entity_id=talent_id, details={"older_than_days": older_than_days})
+            audit.record(
+                conn,
+                at=now,
+                actor=actor,
+                action="purged",
+                entity="talent",
+                entity_id=talent_id,
+                details={"older_than_days": older_than_days},
+            )
     if ids:
         db.erase_traces()
     return len(ids)

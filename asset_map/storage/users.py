@@ -22,8 +22,9 @@ from asset_map.storage.schema import login_throttle, users
 USER_COLUMNS = ["username", "role", "created_at", "locked_until"]
 
 
-def add(db: Database, username: str, password: str, role: str, *, actor: str,
-        now: datetime) -> None:
+def add(
+    db: Database, username: str, password: str, role: str, *, actor: str, now: datetime
+) -> None:
     """Add an account; see ``Store.add_user``."""
     name = auth.check_new_account(username, password, role)
     password_hash = auth.hash_password(password)
@@ -34,16 +35,22 @@ def add(db: Database, username: str, password: str, role: str, *, actor: str,
                     username=name, password_hash=password_hash, role=role, created_at=now
                 )
             )
-            audit.record(conn, at=now, actor=actor, action="user_added", entity="user",
-                         entity_id=name, details={"role": role})
+            audit.record(
+                conn,
+                at=now,
+                actor=actor,
+                action="user_added",
+                entity="user",
+                entity_id=name,
+                details={"role": role},
+            )
     except exc.IntegrityError as error:
         raise auth.UserExists(
             f"A user named '{name}' exists already. Choose another name."
         ) from error
 
 
-def set_password(db: Database, username: str, password: str, *, actor: str,
-                 now: datetime) -> None:
+def set_password(db: Database, username: str, password: str, *, actor: str, now: datetime) -> None:
     """Give an account a new password and lift any lock on it."""
     name = auth.normalise_username(username)
     auth.check_password(name, password)
@@ -55,8 +62,9 @@ def set_password(db: Database, username: str, password: str, *, actor: str,
         if not done:
             raise auth.UnknownUser(f"No user named '{name}'.")
         conn.execute(delete(login_throttle).where(login_throttle.c.key == auth.username_key(name)))
-        audit.record(conn, at=now, actor=actor, action="password_set", entity="user",
-                     entity_id=name)
+        audit.record(
+            conn, at=now, actor=actor, action="password_set", entity="user", entity_id=name
+        )
 
 
 def remove(db: Database, username: str, *, actor: str, now: datetime) -> None:
@@ -77,8 +85,9 @@ def remove(db: Database, username: str, *, actor: str, now: datetime) -> None:
                     f"'{name}' is the last administrator. Add another administrator first."
                 )
         conn.execute(delete(users).where(users.c.username == name))
-        audit.record(conn, at=now, actor=actor, action="user_removed", entity="user",
-                     entity_id=name)
+        audit.record(
+            conn, at=now, actor=actor, action="user_removed", entity="user", entity_id=name
+        )
 
 
 def authenticate(db: Database, username: str, password: str, *, now: datetime) -> auth.User:
@@ -143,8 +152,10 @@ def frame(db: Database) -> pd.DataFrame:
             ).all()
         )
     table = pd.DataFrame(
-        [(r.username, r.role, r.created_at, locks.get(auth.username_key(r.username)))
-         for r in rows],
+        [
+            (r.username, r.role, r.created_at, locks.get(auth.username_key(r.username)))
+            for r in rows
+        ],
         columns=USER_COLUMNS,
     )
     for name in ("username", "role"):
@@ -166,13 +177,20 @@ def _lock_row(conn: Connection, dialect: str, key: str) -> None:
     values = {"key": key, "failures": 0}
     if dialect == "postgresql":
         conn.execute(postgresql.insert(login_throttle).values(values).on_conflict_do_nothing())
-        conn.execute(select(login_throttle.c.key).where(login_throttle.c.key == key)
-                     .with_for_update())
+        conn.execute(
+            select(login_throttle.c.key).where(login_throttle.c.key == key).with_for_update()
+        )
     else:  # BEGIN IMMEDIATE holds the whole database already
         conn.execute(sqlite.insert(login_throttle).values(values).on_conflict_do_nothing())
 
 
 def _record_login(conn: Connection, now: datetime, name: str, known: bool, action: str) -> None:
     # An unknown name may be a password typed in the wrong field: never log it.
-    audit.record(conn, at=now, actor=name if known else "unknown", action=action, entity="user",
-                 entity_id=name if known else None)
+    audit.record(
+        conn,
+        at=now,
+        actor=name if known else "unknown",
+        action=action,
+        entity="user",
+        entity_id=name if known else None,
+    )

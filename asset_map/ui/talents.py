@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import folium
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -27,7 +28,7 @@ RETENTION_MONTHS = 12
 HONEYPOT_KEY = "join_website"
 
 
-def _buurten(ws: Workspace) -> pd.DataFrame:
+def _buurten(ws: Workspace) -> gpd.GeoDataFrame:
     buurten = ws.areas[ws.areas["level"] == "buurt"]
     return buurten.sort_values("name")
 
@@ -256,19 +257,19 @@ def moderation(ws: Workspace, actor: str) -> None:
                 if k in cat.talent_categories
             ]
             st.text(", ".join(labels))
-            if row.get("description"):
+            if _present(row["description"]):
                 st.text(str(row["description"]))
-            if row.get("contact"):
-                st.caption(f"{tr('moderate.contact')}: {row['contact']}")
+            if _present(row["contact"]):
+                st.text(f"{tr('moderate.contact')}: {row['contact']}")
             with st.expander(tr("moderate.save")):
                 new_nickname = st.text_input(
                     tr("join.nickname"),
-                    value=str(row["nickname"] or ""),
+                    value=_plain(row["nickname"]),
                     key=f"edit_nick_{talent_id}",
                 )
                 new_description = st.text_area(
                     tr("join.description"),
-                    value=str(row["description"] or ""),
+                    value=_plain(row["description"]),
                     key=f"edit_desc_{talent_id}",
                 )
                 if st.button(tr("moderate.save"), key=f"save_{talent_id}"):
@@ -294,6 +295,17 @@ def moderation(ws: Workspace, actor: str) -> None:
             buurt=everything["buurt_code"].map(lambda c: names.get(c, c)),
         )[["nickname", "buurt", "categories", "status", "created_at"]]
         st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def _present(value: object) -> bool:
+    """Return whether a cell holds text (pandas gives NaN, not None, for missing text)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return False
+    return str(value) != ""
+
+
+def _plain(value: object) -> str:
+    return str(value) if _present(value) else ""
 
 
 def _text(value: object) -> str:

@@ -49,9 +49,7 @@ def upgrade() -> None:
         sa.CheckConstraint(_in("status", TALENT_STATUSES), name="ck_talents_status"),
         sa.PrimaryKeyConstraint("id", name="pk_talents"),
     )
-    op.create_index(
-        "ix_talents_withdrawal_hash", "talents", ["withdrawal_hash"], unique=True
-    )
+    op.create_index("ix_talents_withdrawal_hash", "talents", ["withdrawal_hash"], unique=True)
     op.create_index("ix_talents_status", "talents", ["status"])
     op.create_index("ix_talents_created_at", "talents", ["created_at"])
 
