@@ -268,7 +268,9 @@ def test_resident_submits_on_a_phone_and_manager_approves(browser, app_url):
     except Exception:
         resident.screenshot(path="/tmp/phone_fail.png", full_page=True)
         raise
-    assert resident.get_by_text("Uw code om uw gegevens later te wissen").count() == 1
+    code = resident.get_by_text("Uw code om uw gegevens later te wissen")
+    code.wait_for(timeout=10_000)
+    assert code.count() == 1
     phone.close()
 
     page.goto(f"{app_url}/inloggen")
