@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import folium
@@ -23,8 +24,10 @@ from asset_map.workspace import Workspace
 #: At most this many submissions per browser session in ``RATE_WINDOW_S`` seconds.
 RATE_LIMIT = 3
 RATE_WINDOW_S = 600
-#: Personal data is erased after this many months (see ``asset-map purge``).
-RETENTION_MONTHS = 12
+#: Personal data is erased after this many months (``asset-map purge`` does it); the privacy
+#: statement says so. Set ``ASSET_MAP_RETENTION_MONTHS`` to change it.
+DEFAULT_RETENTION_MONTHS = 12
+RETENTION_ENV = "ASSET_MAP_RETENTION_MONTHS"
 HONEYPOT_KEY = "join_website"
 
 
@@ -115,16 +118,19 @@ def _pick_map(ws: Workspace) -> folium.Map:
 
 
 def talent_form(ws: Workspace) -> None:
-    """Show the public form: no account; every field says what is wrong; privacy explained."""
+    """Show the public form: no account; each wrong field says under it what to fix."""
     lang = current_lang()
     cat = catalogue()
     # The honeypot: people never see it (hidden with CSS), simple bots fill it in.
     st.markdown(f"<style>.st-key-{HONEYPOT_KEY}{{display:none}}</style>", unsafe_allow_html=True)
+    slots = {}  # one empty spot under each field, filled with its message after a check
     buurt = location_picker(ws)
+    slots["buurt"] = st.empty()
     with st.form("join_form", clear_on_submit=False):
         nickname = st.text_input(
             tr("join.nickname"), help=tr("join.nickname_help"), max_chars=40, key="join_nickname"
         )
+        slots["nickname"] = st.empty()
         categories = st.multiselect(
             tr("join.categories"),
             list(cat.talent_categories),
@@ -132,8 +138,10 @@ def talent_form(ws: Workspace) -> None:
             placeholder=tr("filter.placeholder"),
             key="join_categories",
         )
+        slots["categories"] = st.empty()
         other = st.text_input(tr("join.other"), max_chars=200, key="join_other")
         description = st.text_area(tr("join.description"), max_chars=500, key="join_description")
+        slots["description"] = st.empty()
         wishes = st.multiselect(
             tr("join.wishes"),
             list(WISHES),
@@ -141,16 +149,20 @@ def talent_form(ws: Workspace) -> None:
             placeholder=tr("filter.placeholder"),
             key="join_wishes",
         )
+        slots["wishes"] = st.empty()
         availability = st.text_input(
             tr("join.availability"), max_chars=100, key="join_availability"
         )
+        slots["availability"] = st.empty()
         contact = st.text_input(
             tr("join.contact"), help=tr("join.contact_help"), max_chars=120, key="join_contact"
         )
+        slots["contact"] = st.empty()
         st.text_input(tr("join.website"), key=HONEYPOT_KEY)
         st.markdown(f"**{tr('join.privacy_title')}**")
-        st.markdown(tr("join.privacy", months=RETENTION_MONTHS))
+        st.markdown(tr("join.privacy", months=retention_months()))
         consent = st.checkbox(tr("join.consent"), key="join_consent")
+        slots["consent"] = st.empty()
         submitted = st.form_submit_button(tr("join.submit"), type="primary")
     if not submitted:
         return
@@ -174,11 +186,11 @@ def talent_form(ws: Workspace) -> None:
     codes = list(_buurten(ws)["code"])
     checked, errors = check_talent(form, buurt_codes=codes, lang=lang)
     if buurt == "outside":
-        errors["buurt"] = tr("join.where_list") + ": " + _outside_message(lang)
+        errors["buurt"] = _outside_message(lang)
     if errors or checked is None:
         st.error(tr("join.fix"))
         for field, text in errors.items():
-            st.error(f"**{_field_label(field)}**: {text}", icon="⚠️")
+            slots.get(field, st).error(text, icon="⚠️")
         return
     receipt = store().submit_talent(
         TalentSubmission(
@@ -196,23 +208,16 @@ def talent_form(ws: Workspace) -> None:
     st.info(tr("join.code", code=receipt.withdrawal_code))
 
 
+def retention_months() -> int:
+    """Return how long personal data is kept: ``ASSET_MAP_RETENTION_MONTHS`` or 12."""
+    value = os.environ.get(RETENTION_ENV, "")
+    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_RETENTION_MONTHS
+
+
 def _outside_message(lang: str) -> str:
     from asset_map.talent_form import message
 
     return message("buurt.outside", "en" if lang == "en" else "nl")
-
-
-def _field_label(field: str) -> str:
-    return {
-        "nickname": tr("join.nickname"),
-        "categories": tr("join.categories"),
-        "description": tr("join.description"),
-        "wishes": tr("join.wishes"),
-        "availability": tr("join.availability"),
-        "buurt": tr("join.where"),
-        "contact": tr("join.contact"),
-        "consent": tr("join.privacy_title"),
-    }.get(field, field)
 
 
 def _too_fast() -> bool:
