@@ -1,8 +1,9 @@
 """A workspace: the areas, assets and talents the app shows, with what is known of their source.
 
-For now a workspace is a folder of files in our canonical format (the bundled demo in
-``data/demo/`` is one). The app opens on the demo unless ``ASSET_MAP_DATA_DIR`` names another
-folder.
+The workspace lives in the database (:meth:`asset_map.storage.Store.save_workspace`). On the
+first start the database is seeded from the bundled demo in ``data/demo/`` (files in our
+canonical format), so the app opens on it; later imports replace it. A folder of such files
+can also be opened directly (``ASSET_MAP_DATA_DIR``), bypassing the database.
 """
 
 from __future__ import annotations
@@ -11,12 +12,16 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
 
 from asset_map.analysis.areas import assign_areas
 from asset_map.io import read_areas, read_assets, read_talents
+
+if TYPE_CHECKING:
+    from asset_map.storage import Store
 
 #: The bundled demo gemeente, beside the package in a source checkout.
 DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
@@ -82,4 +87,28 @@ def load_workspace(folder: str | Path | None = None) -> Workspace:
         talents=talents.frame if talents is not None else pd.DataFrame(columns=["status"]),
         meta=meta,
         notes=[*areas.notes, *assets.notes, *(talents.notes if talents is not None else [])],
+    )
+
+
+def open_workspace(store: Store, *, seed_dir: str | Path = DEMO_DIR) -> Workspace:
+    """Return the workspace stored in ``store``; seed it from ``seed_dir`` on first use.
+
+    The demo's made-up talents (``talents.csv`` beside the demo) are shown with a demo
+    workspace; residents' own talents come from the database's talents table.
+    """
+    seed = Path(seed_dir)
+    notes: list[str] = []
+    if not store.has_workspace():
+        first = load_workspace(seed)
+        store.save_workspace(first.areas, first.assets, meta=first.meta, actor="first start")
+        notes = first.notes
+    loaded = store.load_workspace()
+    if loaded is None:  # pragma: no cover - save_workspace just wrote it
+        raise RuntimeError("The workspace could not be read back from the database.")
+    areas, assets, meta = loaded
+    talents = pd.DataFrame(columns=["status"])
+    if meta.get("is_demo") and (seed / "talents.csv").exists():
+        talents = read_talents(seed / "talents.csv").frame
+    return Workspace(
+        areas=areas, assets=assign_areas(assets, areas), talents=talents, meta=meta, notes=notes
     )

@@ -6,7 +6,7 @@ never copied into the repo. Tests that need it skip with a clear reason when it 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -93,3 +93,21 @@ def tiny_areas() -> gpd.GeoDataFrame:
         crs="EPSG:28992",
     )
     return frame.to_crs("EPSG:4326")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_database(tmp_path_factory) -> Iterator[None]:
+    """Point the app at a throwaway SQLite database, never the repo's ``instance/`` one.
+
+    Tests that need their own database set ``ASSET_MAP_DATABASE_URL`` again (monkeypatch).
+    """
+    import os
+
+    folder = tmp_path_factory.mktemp("database")
+    previous = os.environ.get("ASSET_MAP_DATABASE_URL")
+    os.environ["ASSET_MAP_DATABASE_URL"] = f"sqlite:///{folder / 'session.sqlite'}"
+    yield
+    if previous is None:
+        os.environ.pop("ASSET_MAP_DATABASE_URL", None)
+    else:
+        os.environ["ASSET_MAP_DATABASE_URL"] = previous

@@ -18,7 +18,16 @@ from asset_map.storage.schema import metadata
 
 pytest_plugins = ["storage_fixtures"]
 
-TABLES = {"talents", "users", "login_throttle", "audit_log", "alembic_version"}
+TABLES = {
+    "talents",
+    "users",
+    "login_throttle",
+    "audit_log",
+    "alembic_version",
+    "workspace",
+    "areas",
+    "assets",
+}
 
 
 def engine_for(url: str):

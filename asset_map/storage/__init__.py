@@ -1,4 +1,4 @@
-"""The database layer: residents' talents, accounts and the audit log.
+"""The database layer: the workspace layers, residents' talents, accounts and the audit log.
 
 SQLite by default (one file in the instance folder), PostgreSQL when a URL says so::
 
@@ -16,10 +16,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 
 from asset_map.auth import User
 from asset_map.storage import audit as _audit
+from asset_map.storage import layers as _layers
 from asset_map.storage import talents as _talents
 from asset_map.storage import users as _users
 from asset_map.storage.db import DATABASE_URL_ENV, Database, default_url, resolve_url
@@ -96,6 +98,69 @@ class Store:
     def close(self) -> None:
         """Close the database connections."""
         self._db.dispose()
+
+    # --- workspace layers ------------------------------------------------------------------
+
+    def save_workspace(
+        self,
+        areas: gpd.GeoDataFrame,
+        assets: gpd.GeoDataFrame,
+        *,
+        meta: dict[str, Any],
+        actor: str,
+    ) -> None:
+        """Replace the stored workspace with these layers, in one transaction.
+
+        All or nothing: when anything fails, the workspace stored before stays exactly as it
+        was, and readers see either the old workspace or the new one, never a mix.
+
+        Parameters
+        ----------
+        areas : GeoDataFrame
+            ``model.AREA_COLUMNS``, in any CRS (stored in EPSG:4326). Other columns are
+            ignored.
+        assets : GeoDataFrame
+            ``model.ASSET_COLUMNS``, likewise (``buurt_code``, ``wijk_code`` are not stored).
+        meta : dict
+            JSON-able facts about the workspace (``name``, ``is_demo``, ``label_nl``,
+            ``label_en``, ``sources``: a list of ``{name, licence, year}``, ...), stored as
+            is; tuples come back as lists.
+        actor : str
+            Who saves; the audit log records the counts and the source names.
+
+        Raises
+        ------
+        CRSError
+            When a frame has no CRS.
+        SchemaError
+            Naming every problem at once: a canonical column missing, a code or id missing
+            or given twice, a key figure or capacity that is not a number, a NUL character
+            in text, or ``meta`` that is not a JSON-able dict.
+        """
+        _layers.save(self._db, areas, assets, meta=meta, actor=actor, now=self._now())
+
+    def load_workspace(
+        self,
+    ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, dict[str, Any]] | None:
+        """Return the stored workspace as ``(areas, assets, meta)``, or None if none was saved.
+
+        The frames have exactly the canonical columns, in the order the rows were saved,
+        with the dtypes the readers (``asset_map.io.read_areas``, ``read_assets``) give: text
+        as ``str``, key figures and capacity as ``float64`` with NaN where missing, geometry
+        in EPSG:4326 (an area saved without a shape comes back with the same empty polygon).
+        """
+        return _layers.load(self._db)
+
+    def has_workspace(self) -> bool:
+        """Return whether a workspace was ever saved."""
+        return self.workspace_version() != ""
+
+    def workspace_version(self) -> str:
+        """Return a text that changes with every save, ``""`` when none was saved.
+
+        Cheap (one row): use it as the cache key of :meth:`load_workspace`.
+        """
+        return _layers.version(self._db)
 
     # --- talents ---------------------------------------------------------------------------
 

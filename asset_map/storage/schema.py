@@ -15,8 +15,10 @@ from sqlalchemy import (
     Column,
     DateTime,
     Dialect,
+    Double,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -25,6 +27,7 @@ from sqlalchemy import (
 )
 
 from asset_map.auth import ROLES
+from asset_map.model import KEY_FIGURES
 
 #: Statuses of a talent. Only ``approved`` ones reach a public layer; ``withdrawn`` ones hold
 #: no personal data any more (categories, wishes, buurt and date stay for anonymous counts).
@@ -134,4 +137,52 @@ audit_log = Table(
     Column("details", Text, nullable=False),
     Index(None, "entity", "entity_id"),
     Index(None, "at"),
+)
+
+# --- the workspace layers ------------------------------------------------------------------
+# Geometry is WKB in EPSG:4326 (a plain binary column: no PostGIS needed, the same on SQLite
+# and PostgreSQL). Text columns have no length limit: imported names and descriptions are
+# stored whole on both databases alike. ``position`` keeps the order the rows were saved in.
+
+#: The one stored workspace: its ``meta`` (JSON text, sources included) and which save it is.
+#: ``version`` counts the saves, so a cache key changes even when the clock does not.
+workspace = Table(
+    "workspace",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("meta", Text, nullable=False),
+    Column("saved_at", UTCDateTime(), nullable=False),
+    Column("saved_by", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    CheckConstraint("id = 1", name="single_row"),
+)
+
+#: The area layer: ``model.AREA_COLUMNS``; key figures NULL where CBS keeps them secret.
+areas = Table(
+    "areas",
+    metadata,
+    Column("code", Text, primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("name", Text),
+    Column("level", Text),
+    Column("parent_code", Text),
+    *(Column(name, Double) for name in KEY_FIGURES),
+    Column("geometry", LargeBinary),
+)
+
+#: The asset layer: ``model.ASSET_COLUMNS``.
+assets = Table(
+    "assets",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("name", Text),
+    Column("type", Text),
+    Column("description", Text),
+    Column("address", Text),
+    Column("tags", Text),
+    Column("source", Text),
+    Column("status", Text),
+    Column("capacity", Double),
+    Column("geometry", LargeBinary),
 )

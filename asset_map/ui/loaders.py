@@ -9,7 +9,7 @@ import streamlit as st
 
 from asset_map.render import vendor
 from asset_map.storage import DATABASE_URL_ENV, Store
-from asset_map.workspace import DATA_DIR_ENV, Workspace, load_workspace
+from asset_map.workspace import DATA_DIR_ENV, Workspace, load_workspace, open_workspace
 
 #: The app's folder: ``app.py``, ``static/`` and ``data/`` live here.
 APP_DIR = Path(__file__).resolve().parents[2]
@@ -20,14 +20,35 @@ def _load(folder: str) -> Workspace:
     return load_workspace(folder)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _load_stored(url: str, version: str, seed_dir: str) -> Workspace:
+    # Cached per database and workspace version: a new import gives a new version.
+    return open_workspace(store(), seed_dir=seed_dir)
+
+
 def data_folder(app_dir: Path = APP_DIR) -> str:
-    """Return the folder the app shows: ``ASSET_MAP_DATA_DIR`` or the bundled demo."""
-    return os.environ.get(DATA_DIR_ENV) or str(app_dir / "data" / "demo")
+    """Return a key naming what the app shows: the folder, or the database and its version."""
+    folder = os.environ.get(DATA_DIR_ENV)
+    if folder:
+        return folder
+    db = store(app_dir)
+    return f"{db.url}#{db.workspace_version()}"
 
 
 def workspace(app_dir: Path = APP_DIR) -> Workspace:
-    """Return the workspace the app shows (cached per folder)."""
-    return _load(data_folder(app_dir))
+    """Return the workspace the app shows, cached.
+
+    From the folder ``ASSET_MAP_DATA_DIR`` when set; otherwise from the database, which is
+    seeded with the bundled demo on the first start.
+    """
+    folder = os.environ.get(DATA_DIR_ENV)
+    if folder:
+        return _load(folder)
+    db = store(app_dir)
+    seed = str(app_dir / "data" / "demo")
+    if not db.has_workspace():
+        open_workspace(db, seed_dir=seed)
+    return _load_stored(db.url, db.workspace_version(), seed)
 
 
 @st.cache_resource(show_spinner=False)

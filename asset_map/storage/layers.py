@@ -1,0 +1,260 @@
+"""The workspace layers: the areas and assets a map shows, with their meta and sources.
+
+There is one stored workspace. A save replaces it whole in one transaction, so a reader
+sees the old workspace or the new one, never a mix, and a save that fails leaves the old
+one as it was. Geometry is stored as WKB in EPSG:4326: plain bytes that SQLite and
+PostgreSQL (without PostGIS) hold alike, and that give back the very same coordinates.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import Connection, Table, delete, insert, select, text, update
+
+from asset_map._errors import SchemaError
+from asset_map.crs import STORAGE_CRS, require_crs, to_storage_crs
+from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS, KEY_FIGURES
+from asset_map.storage import audit
+from asset_map.storage.db import Database
+from asset_map.storage.schema import areas as areas_table
+from asset_map.storage.schema import assets as assets_table
+from asset_map.storage.schema import workspace as workspace_table
+
+#: Any fixed number: PostgreSQL sessions that save a workspace take this advisory lock in turn.
+_PG_WORKSPACE_LOCK = 0x77_6F_72_6B  # "work"
+#: Rows per INSERT statement: bounds the memory of one statement's parameters.
+CHUNK_ROWS = 1000
+
+
+class _Layer:
+    """How one layer maps to its table: the key, the text and the number columns."""
+
+    def __init__(self, what: str, table: Table, columns: Sequence[str], numbers: Sequence[str]):
+        self.what = what
+        self.table = table
+        self.columns = list(columns)
+        self.key = self.columns[0]
+        self.numbers = list(numbers)
+        self.texts = [c for c in self.columns if c not in (*self.numbers, "geometry")]
+
+
+AREAS = _Layer("areas", areas_table, AREA_COLUMNS, list(KEY_FIGURES))
+ASSETS = _Layer("assets", assets_table, ASSET_COLUMNS, ["capacity"])
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+
+def _some(values: Sequence[object], limit: int = 5) -> str:
+    shown = ", ".join(repr(v) for v in values[:limit])
+    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
+
+
+def _layer_problems(frame: Any, layer: _Layer) -> list[str]:
+    """Return what keeps ``frame`` from being stored as ``layer`` (empty when it is fine)."""
+    what = layer.what
+    if not isinstance(frame, gpd.GeoDataFrame):
+        return [f"{what} must be a GeoDataFrame, not {type(frame).__name__}"]
+    missing = [c for c in layer.columns if c != "geometry" and c not in frame.columns]
+    if missing:
+        return [
+            f"{what} lacks the column(s) {', '.join(missing)}; the canonical columns are "
+            f"{', '.join(layer.columns)} (asset_map.io.read_{what} gives them)"
+        ]
+    problems = []
+    absent = frame[layer.key].isna().to_numpy()
+    if absent.any():
+        rows = (np.flatnonzero(absent) + 1).tolist()
+        problems.append(f"{what}: row(s) {_some(rows)} have no {layer.key}")
+    keys = frame[layer.key][~absent].astype(str)
+    twice = keys[keys.duplicated(keep=False)].unique().tolist()
+    if twice:
+        problems.append(f"{what}: {layer.key} {_some(twice)} occur(s) more than once")
+    for name in layer.numbers:
+        try:
+            frame[name].astype("float64")
+        except (TypeError, ValueError):
+            problems.append(f"{what}: column '{name}' holds values that are not numbers")
+    for name in layer.texts:
+        values = frame[name].dropna().astype(str)
+        if values.str.contains("\x00", regex=False).any():
+            problems.append(
+                f"{what}: column '{name}' holds a NUL character (\\x00), which PostgreSQL "
+                "cannot store; remove it"
+            )
+        try:
+            "".join(values.tolist()).encode("utf-8")
+        except UnicodeEncodeError:
+            problems.append(f"{what}: column '{name}' holds a broken character (a lone surrogate)")
+    return problems
+
+
+def _meta_text(meta: Any) -> str:
+    if not isinstance(meta, dict):
+        raise SchemaError(f"meta must be a dict, not {type(meta).__name__}.")
+    try:
+        return json.dumps(meta, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise SchemaError(
+            f"meta cannot be stored as JSON ({error}); use text, numbers, booleans, None, "
+            "lists and dicts only (e.g. int(n) instead of a numpy integer)."
+        ) from None
+
+
+def _check(areas: Any, assets: Any) -> None:
+    """Raise one SchemaError naming every problem of both frames."""
+    problems = [*_layer_problems(areas, AREAS), *_layer_problems(assets, ASSETS)]
+    if problems:
+        raise SchemaError(f"Cannot save the workspace: {'; '.join(problems)}.")
+
+
+# --- frames <-> rows -------------------------------------------------------------------------
+
+
+def _nullable(series: pd.Series, convert: type) -> list[Any]:
+    return [None if pd.isna(v) else convert(v) for v in series.tolist()]
+
+
+def _rows(frame: gpd.GeoDataFrame, layer: _Layer) -> list[dict[str, Any]]:
+    """Return the table rows of a checked frame in EPSG:4326, in its order."""
+    columns: dict[str, list[Any]] = {}
+    for name in layer.texts:
+        columns[name] = _nullable(frame[name], str)
+    for name in layer.numbers:
+        columns[name] = _nullable(frame[name].astype("float64"), float)
+    columns["geometry"] = shapely.to_wkb(np.asarray(frame.geometry.values)).tolist()
+    columns["position"] = list(range(len(frame)))
+    names = list(columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
+def _frame(rows: Sequence[Any], layer: _Layer) -> gpd.GeoDataFrame:
+    """Return the canonical frame of rows selected in ``layer.columns`` order."""
+    data: dict[str, Any] = {}
+    cells = list(zip(*rows, strict=True)) if rows else [()] * len(layer.columns)
+    for name, values in zip(layer.columns, cells, strict=True):
+        if name == "geometry":
+            data[name] = shapely.from_wkb(np.array(values, dtype=object))
+        elif name in layer.numbers:
+            data[name] = pd.Series(values, dtype="float64")
+        else:
+            data[name] = pd.Series(values, dtype="str")
+    return gpd.GeoDataFrame(data, geometry="geometry", crs=STORAGE_CRS)
+
+
+def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` into ``table`` in chunks of :data:`CHUNK_ROWS`."""
+    for start in range(0, len(rows), CHUNK_ROWS):
+        conn.execute(insert(table), rows[start : start + CHUNK_ROWS])
+
+
+# --- repository ------------------------------------------------------------------------------
+
+
+def save(
+    db: Database,
+    areas: gpd.GeoDataFrame,
+    assets: gpd.GeoDataFrame,
+    *,
+    meta: dict[str, Any],
+    actor: str,
+    now: datetime,
+) -> None:
+    """Replace the stored workspace with these frames and ``meta``, all or nothing."""
+    _check(areas, assets)
+    require_crs(areas, "areas frame")
+    require_crs(assets, "assets frame")
+    meta_text = _meta_text(meta)
+    area_rows = _rows(to_storage_crs(areas, "areas frame"), AREAS)
+    asset_rows = _rows(to_storage_crs(assets, "assets frame"), ASSETS)
+    sources = meta.get("sources")
+    source_names = (
+        [str(s.get("name", "")) for s in sources if isinstance(s, dict)]
+        if isinstance(sources, list)
+        else []
+    )
+    with db.writing() as conn:
+        if conn.dialect.name == "postgresql":
+            # Two saves at once would each delete the rows they see and insert their own.
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_WORKSPACE_LOCK})
+        previous = conn.execute(
+            select(workspace_table.c.version).where(workspace_table.c.id == 1)
+        ).scalar()
+        version = (previous or 0) + 1
+        conn.execute(delete(assets_table))
+        conn.execute(delete(areas_table))
+        _insert(conn, areas_table, area_rows)
+        _insert(conn, assets_table, asset_rows)
+        values = {"meta": meta_text, "saved_at": now, "saved_by": actor[:64], "version": version}
+        if previous is None:
+            conn.execute(insert(workspace_table).values(id=1, **values))
+        else:
+            conn.execute(update(workspace_table).where(workspace_table.c.id == 1).values(**values))
+        audit.record(
+            conn,
+            at=now,
+            actor=actor,
+            action="saved",
+            entity="workspace",
+            details={
+                "areas": len(area_rows),
+                "assets": len(asset_rows),
+                "sources": source_names,
+                "version": version,
+            },
+        )
+
+
+@contextmanager
+def _snapshot(db: Database) -> Iterator[Connection]:
+    """Yield a connection whose reads all see one moment, even while a save commits.
+
+    SQLite reads in one transaction see one snapshot of the write-ahead log; PostgreSQL needs
+    ``REPEATABLE READ`` for that (its default gives every statement a snapshot of its own).
+    """
+    with db.reading() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ")
+        yield conn
+
+
+def load(db: Database) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, dict[str, Any]] | None:
+    """Return ``(areas, assets, meta)`` as saved, or None when none was ever saved."""
+    with _snapshot(db) as conn:
+        meta_text = conn.execute(
+            select(workspace_table.c.meta).where(workspace_table.c.id == 1)
+        ).scalar()
+        if meta_text is None:
+            return None
+        layers = [
+            _frame(
+                conn.execute(
+                    select(*(layer.table.c[name] for name in layer.columns)).order_by(
+                        layer.table.c.position
+                    )
+                ).all(),
+                layer,
+            )
+            for layer in (AREAS, ASSETS)
+        ]
+    return layers[0], layers[1], json.loads(meta_text)
+
+
+def version(db: Database) -> str:
+    """Return a text that changes on every save (``""`` when none was saved)."""
+    with db.reading() as conn:
+        row = conn.execute(
+            select(workspace_table.c.version, workspace_table.c.saved_at).where(
+                workspace_table.c.id == 1
+            )
+        ).first()
+    return "" if row is None else f"{row.version}@{row.saved_at.isoformat()}"
