@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from asset_map.model import WISHES, Lang, catalogue
+from asset_map.storage.talents import TalentSubmission
 
 MAX_NICKNAME = 40
 MAX_DESCRIPTION = 500
@@ -94,19 +95,6 @@ class TalentForm:
     consent: bool = False
 
 
-@dataclass(frozen=True)
-class CheckedTalent:
-    """A talent that passed every check: what the database stores."""
-
-    nickname: str
-    categories: tuple[str, ...]
-    description: str
-    wishes: tuple[str, ...]
-    availability: str
-    buurt_code: str
-    contact: str | None
-
-
 def message(key: str, lang: Lang = "nl", **values: object) -> str:
     """Return the text of a form message in ``lang``."""
     text = MESSAGES[key][lang]
@@ -115,7 +103,7 @@ def message(key: str, lang: Lang = "nl", **values: object) -> str:
 
 def check_talent(
     form: TalentForm, *, buurt_codes: Iterable[str], lang: Lang = "nl"
-) -> tuple[CheckedTalent | None, dict[str, str]]:
+) -> tuple[TalentSubmission | None, dict[str, str]]:
     """Check every field of the form.
 
     Parameters
@@ -129,7 +117,7 @@ def check_talent(
 
     Returns
     -------
-    (CheckedTalent or None, dict)
+    (TalentSubmission or None, dict)
         The checked talent (None when anything is wrong) and a message per field that
         needs fixing (empty when all is well). Text is kept verbatim apart from trimming
         spaces at both ends (also control characters and markup: they are stored as
@@ -175,7 +163,7 @@ def check_talent(
     if errors:
         return None, errors
     return (
-        CheckedTalent(
+        TalentSubmission(
             nickname=nickname,
             categories=categories,
             description=description,

@@ -15,7 +15,6 @@ from asset_map.io.postcode import PostcodeError, lookup
 from asset_map.model import WISHES, catalogue
 from asset_map.render import vendor
 from asset_map.render.styles import BASEMAPS
-from asset_map.storage import TalentSubmission
 from asset_map.talent_form import TalentForm, buurt_for_point, check_talent
 from asset_map.ui.loaders import store
 from asset_map.ui.state import current_lang, tr
@@ -192,17 +191,7 @@ def talent_form(ws: Workspace) -> None:
         for field, text in errors.items():
             slots.get(field, st).error(text, icon="⚠️")
         return
-    receipt = store().submit_talent(
-        TalentSubmission(
-            nickname=checked.nickname,
-            categories=checked.categories,
-            description=checked.description,
-            wishes=checked.wishes,
-            availability=checked.availability,
-            buurt_code=checked.buurt_code,
-            contact=checked.contact,
-        )
-    )
+    receipt = store().submit_talent(checked)
     st.session_state.setdefault("join_times", []).append(time.monotonic())
     st.success(tr("join.thanks"))
     st.info(tr("join.code", code=receipt.withdrawal_code))
