@@ -1,0 +1,34 @@
+"""UI texts: every key the code uses exists, in Dutch and English."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from asset_map.i18n import STRINGS, t
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = [*ROOT.glob("asset_map/**/*.py"), *ROOT.glob("app_pages/*.py"), ROOT / "app.py"]
+LITERAL_KEY = re.compile(r"""\b(?:tr|t)\(\s*["']([a-z_0-9]+\.[a-z_0-9.]+)["']""")
+
+
+def test_every_literal_key_in_the_code_exists():
+    used = {m.group(1) for path in SOURCES for m in LITERAL_KEY.finditer(path.read_text())}
+    assert len(used) > 100
+    missing = sorted(used - set(STRINGS))
+    assert missing == []
+
+
+def test_every_text_has_dutch_and_english_and_the_same_fields():
+    for key, texts in STRINGS.items():
+        assert texts["nl"].strip() and texts["en"].strip(), key
+        fields = [set(re.findall(r"\{(\w+)\}", texts[lang])) for lang in ("nl", "en")]
+        assert fields[0] == fields[1], key
+
+
+def test_unknown_key_is_an_error():
+    with pytest.raises(KeyError):
+        t("no.such.key")
+    assert t("gaps.done", "en", seconds="1,5") == "Done in 1,5 seconds"
