@@ -1,0 +1,239 @@
+"""CBS wijken and buurten of one gemeente, downloaded from PDOK and read as the area layer.
+
+Downloading (:mod:`asset_map.io._pdok`) is apart from parsing (:func:`parse_pages`), which runs
+offline on recorded pages. :func:`fetch_areas` writes what it downloaded to a GeoPackage and
+reads it back through :func:`asset_map.io.read_areas`, so the PDOK column mapping and the
+geometry and key-figure hygiene (CBS's negative sentinels become missing) apply unchanged.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from asset_map._errors import AssetMapError
+from asset_map.crs import STORAGE_CRS
+from asset_map.io._pdok import (
+    PDOK_BASE,
+    DownloadError,
+    Progress,
+    fetch_collection,
+    fetch_pages,
+    items_url,
+)
+from asset_map.io.areas import read_areas
+from asset_map.io.formats import ImportResult
+
+__all__ = [
+    "PDOK_BASE",
+    "DownloadError",
+    "GemeenteError",
+    "fetch_areas",
+    "fetch_gemeenten",
+    "gemeente_code",
+    "items_url",
+    "parse_pages",
+]
+
+GEMEENTE_CODE = re.compile(r"^\s*(?:GM)?\s*([0-9]{1,4})\s*$", re.IGNORECASE)
+#: The levels fetch_areas downloads, as (PDOK collection, GeoPackage layer).
+LEVELS = (("wijken", "wijken"), ("buurten", "buurten"))
+
+
+class GemeenteError(AssetMapError):
+    """A gemeente name or code is not known."""
+
+
+def gemeente_code(name_or_code: str, *, gemeenten: Mapping[str, str] | None = None) -> str:
+    """Return the CBS code (``"GM0150"``) of a gemeente given by name or code.
+
+    Parameters
+    ----------
+    name_or_code : str
+        ``"Deventer"``, ``"deventer"``, ``"GM0150"``, ``"gm0150"``, ``"0150"`` or ``"150"``.
+    gemeenten : mapping of str to str, optional
+        Code -> name of every gemeente (see :func:`fetch_gemeenten`). Names are looked up
+        here, case-insensitively; a code is accepted without it. When omitted and a name is
+        given, the table is downloaded from PDOK.
+
+    Raises
+    ------
+    GemeenteError
+        For an empty input, or a name or code not in the table, listing close matches.
+    """
+    text = name_or_code.strip()
+    if not text:
+        raise GemeenteError("No gemeente given. Give its name (Deventer) or CBS code (GM0150).")
+    match = GEMEENTE_CODE.match(text)
+    if match:
+        code = f"GM{int(match.group(1)):04d}"
+        if gemeenten is None or code in gemeenten:
+            return code
+        raise GemeenteError(
+            f"Unknown gemeente code '{text}'. {_suggest(text, gemeenten)}"
+            "CBS gemeente codes look like GM0150."
+        )
+    if gemeenten is None:
+        gemeenten = fetch_gemeenten()
+    by_name = {name.casefold(): code for code, name in gemeenten.items()}
+    found = by_name.get(" ".join(text.split()).casefold())
+    if found is not None:
+        return found
+    raise GemeenteError(
+        f"Unknown gemeente '{text}'. {_suggest(text, gemeenten)}"
+        "Check the spelling, or give the CBS code (e.g. GM0150)."
+    )
+
+
+def _suggest(text: str, gemeenten: Mapping[str, str]) -> str:
+    names = {name.casefold(): f"{name} ({code})" for code, name in gemeenten.items()}
+    close = difflib.get_close_matches(text.casefold(), list(names), n=5, cutoff=0.6)
+    close += difflib.get_close_matches(text.upper(), list(gemeenten), n=3, cutoff=0.8)
+    shown = [names.get(c, f"{gemeenten.get(c, '')} ({c})") for c in close]
+    return f"Did you mean: {', '.join(dict.fromkeys(shown))}? " if shown else ""
+
+
+def fetch_gemeenten(
+    *, year: int = 2024, base: str = PDOK_BASE, timeout_s: float = 60
+) -> dict[str, str]:
+    """Download the code -> name table of every gemeente from the ``gemeenten`` collection.
+
+    This downloads every gemeente's boundary too (the API has no lighter answer); call it once
+    and pass the table to :func:`gemeente_code`.
+    """
+    frame = parse_pages(
+        fetch_pages(items_url("gemeenten", "", year=year, base=base), timeout_s=timeout_s)
+    )
+    if "gemeentecode" not in frame or "gemeentenaam" not in frame:
+        raise DownloadError(
+            "The gemeenten collection has no gemeentecode and gemeentenaam; is the year right?"
+        )
+    return {
+        str(code): str(name)
+        for code, name in zip(frame["gemeentecode"], frame["gemeentenaam"], strict=True)
+        if isinstance(code, str) and isinstance(name, str)
+    }
+
+
+def parse_pages(pages: list[bytes]) -> gpd.GeoDataFrame:
+    """Concatenate OGC API Features pages (GeoJSON in CRS84) into one frame in EPSG:4326.
+
+    Parameters
+    ----------
+    pages : list of bytes
+        Raw ``items`` pages, as :func:`asset_map.io._pdok.fetch_pages` returns them.
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per feature, the feature's properties as columns, in EPSG:4326.
+
+    Raises
+    ------
+    DownloadError
+        When a page is not a GeoJSON FeatureCollection, naming the page.
+    """
+    features: list[dict] = []
+    for number, body in enumerate(pages, start=1):
+        try:
+            page = json.loads(body)
+        except ValueError as error:
+            raise DownloadError(f"page {number}: not JSON ({error}).") from error
+        if not isinstance(page, dict) or not isinstance(page.get("features"), list):
+            raise DownloadError(f"page {number}: not a GeoJSON FeatureCollection.")
+        features += page["features"]
+    if not features:
+        return gpd.GeoDataFrame({"geometry": gpd.GeoSeries([], crs=STORAGE_CRS)}, crs=STORAGE_CRS)
+    return gpd.GeoDataFrame.from_features(features, crs=STORAGE_CRS)
+
+
+def fetch_areas(
+    gemeente: str,
+    *,
+    year: int = 2024,
+    base: str = PDOK_BASE,
+    folder: Path | None = None,
+    progress: Progress | None = None,
+    timeout_s: float = 60,
+) -> ImportResult:
+    """Download a gemeente's wijken and buurten with their key figures.
+
+    Parameters
+    ----------
+    gemeente : str
+        The CBS gemeente code (``GM0150``, ``0150``) or name (``Deventer``; this downloads
+        the table of gemeenten first, see :func:`fetch_gemeenten`).
+    year : int
+        The year of the wijk- en buurtkaart.
+    base : str
+        The API's landing page, ``{year}`` filled in.
+    folder : Path, optional
+        Where the GeoPackage ``cbs_<code>_<year>.gpkg`` (layers ``wijken`` and ``buurten``) is
+        written; a new temporary folder when omitted.
+    progress : callable, optional
+        Called after each page with the features received so far in this collection and
+        ``numberMatched``.
+    timeout_s : float
+        Seconds to wait for each page.
+
+    Returns
+    -------
+    ImportResult
+        Wijken then buurten, as :func:`asset_map.io.read_areas` reads them.
+
+    Raises
+    ------
+    AssetMapError
+        :class:`DownloadError` when a download fails, :class:`GemeenteError` when PDOK has no
+        areas for the gemeente, or what ``read_areas`` raises. Nothing is left in ``folder``.
+    """
+    table = None if GEMEENTE_CODE.match(gemeente) else fetch_gemeenten(year=year, base=base)
+    code = gemeente_code(gemeente, gemeenten=table)
+    frames = {
+        layer: parse_pages(
+            fetch_collection(
+                collection, code, year=year, base=base, timeout_s=timeout_s, progress=progress
+            )
+        )
+        for collection, layer in LEVELS
+    }
+    if all(frame.empty for frame in frames.values()):
+        raise GemeenteError(
+            f"PDOK has no wijken or buurten of gemeente '{code}' in {year}. Check the code "
+            "(e.g. GM0150) and the year."
+        )
+    target = Path(folder) if folder is not None else Path(tempfile.mkdtemp(prefix="cbs-"))
+    target.mkdir(parents=True, exist_ok=True)
+    final = target / f"cbs_{code}_{year}.gpkg"
+    scratch = Path(tempfile.mkdtemp(prefix=".cbs-", dir=target))
+    try:
+        path = scratch / final.name
+        results = []
+        for layer, frame in frames.items():
+            if not frame.empty:
+                frame.to_file(path, layer=layer, driver="GPKG")
+        for layer, frame in frames.items():
+            if not frame.empty:
+                results.append(read_areas(path, layer=layer))
+        os.replace(path, final)
+    except BaseException:
+        if folder is None:
+            shutil.rmtree(target, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    notes = [f"Downloaded from PDOK (CBS wijk- en buurtkaart {year}) to {final.name}."]
+    combined = pd.concat([r.frame for r in results], ignore_index=True)
+    return ImportResult(
+        gpd.GeoDataFrame(combined, geometry="geometry", crs=STORAGE_CRS),
+        notes + [n for r in results for n in r.notes],
+    )

@@ -1,0 +1,425 @@
+"""OpenStreetMap assets: the tag table and offline parsers.
+
+:data:`TAG_TYPES` says which OSM tags make which asset type (first match wins).
+:func:`parse_overpass_json` reads an Overpass API answer (as :func:`overpass_query` asks for
+it), :func:`read_overpass_turbo_geojson` an overpass-turbo GeoJSON export and
+:func:`read_osm_pbf` an ``.osm.pbf`` extract. All run offline; the network fetch is in
+:mod:`asset_map.io._overpass`.
+
+Every result is a canonical asset frame (:data:`asset_map.model.ASSET_COLUMNS`, EPSG:4326)
+with ``source`` "OpenStreetMap" and status "existing"; ways and relations become a point
+(their centre) and keep their outline as WKT in the extra column ``osm_polygon`` when the
+input holds it. OSM data are ODbL: show :data:`OSM_ATTRIBUTION` with the map and exports.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+from asset_map import model
+from asset_map._errors import CRSError, ImportFormatError
+from asset_map.crs import outside_netherlands
+from asset_map.io._overpass import overpass_query
+from asset_map.io.formats import ImportResult, list_some, plural
+
+__all__ = [
+    "OSM_ATTRIBUTION",
+    "TAG_TYPES",
+    "USEFUL_KEYS",
+    "osm_type",
+    "overpass_query",
+    "parse_overpass_json",
+    "read_osm_pbf",
+    "read_overpass_turbo_geojson",
+]
+
+OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"
+SOURCE = "OpenStreetMap"
+POLYGON_COLUMN = "osm_polygon"
+
+#: (tags to match, asset type key), in order: the first row whose tags all match wins.
+#: A value of None matches any value of that key. Specific rows come before general ones.
+TAG_TYPES: list[tuple[dict[str, str | None], str]] = [
+    # Meeting places. A clubhouse of a sports club is a sports canteen; a youth centre and a
+    # social centre are meeting places like a community centre.
+    ({"leisure": "clubhouse", "sport": None}, "sportkantine"),
+    ({"amenity": "community_centre"}, "buurthuis"),  # incl. community_centre=youth_centre
+    ({"amenity": "social_centre"}, "buurthuis"),
+    # Associations: a sports club (club=sport) and a sports centre (usually run by a club).
+    ({"club": "sport"}, "vereniging"),
+    ({"leisure": "sports_centre"}, "vereniging"),
+    # Institutions.
+    ({"amenity": "library"}, "bibliotheek"),
+    ({"amenity": "place_of_worship"}, "gebedshuis"),
+    ({"amenity": "school"}, "school"),
+    ({"amenity": "kindergarten"}, "school"),
+    ({"amenity": "social_facility"}, "zorg"),
+    ({"amenity": "doctors"}, "zorg"),
+    ({"amenity": "clinic"}, "zorg"),
+    ({"amenity": "dentist"}, "zorg"),
+    ({"amenity": "pharmacy"}, "zorg"),
+    # Green and public space. A community garden before any other garden (not matched).
+    ({"leisure": "garden", "garden:type": "community"}, "moestuin"),
+    ({"landuse": "allotments"}, "moestuin"),
+    ({"leisure": "playground"}, "speelplek"),
+    ({"leisure": "park"}, "park"),
+    # Local economy: every shop, and the market square.
+    ({"amenity": "marketplace"}, "markt"),
+    ({"shop": None}, "winkel"),
+]
+# Left out on purpose: leisure=pitch (a field, not a place people meet or an organisation)
+# and leisure=garden without garden:type=community (mostly private or ornamental gardens).
+
+_KINDS = {"n": "node", "w": "way", "r": "relation"}
+
+#: Tag keys worth keeping in the ``tags`` column, as ``key=value``.
+USEFUL_KEYS = ("wheelchair", "opening_hours", "sport", "religion", "website", "operator")
+
+
+def osm_type(tags: Mapping[str, str]) -> str | None:
+    """Return the asset type key of an OSM element's tags, or None when no row matches.
+
+    Parameters
+    ----------
+    tags : Mapping of str to str
+        The element's tags.
+
+    Returns
+    -------
+    str or None
+        The type of the first row of :data:`TAG_TYPES` whose tags all match.
+
+    Examples
+    --------
+    >>> osm_type({"leisure": "playground"}), osm_type({"leisure": "garden"})
+    ('speelplek', None)
+    """
+    for wanted, key in TAG_TYPES:
+        if all(
+            k in tags and (v is None or tags[k] == v) and tags[k] != "no" for k, v in wanted.items()
+        ):
+            return key
+    return None
+
+
+# --- building the frame ----------------------------------------------------------------------
+
+
+def _address(tags: Mapping[str, str]) -> str | None:
+    street = " ".join(t for t in (tags.get("addr:street"), tags.get("addr:housenumber")) if t)
+    town = " ".join(t for t in (tags.get("addr:postcode"), tags.get("addr:city")) if t)
+    text = ", ".join(t for t in (street, town) if t)
+    return text or None
+
+
+def _record(
+    osm_id: str, tags: Mapping[str, str], type_key: str, point: BaseGeometry, outline: str | None
+) -> dict[str, Any]:
+    label = model.catalogue().types[type_key].label("nl")
+    useful = [f"{k}={tags[k]}" for k in USEFUL_KEYS if tags.get(k)]
+    return {
+        "id": f"osm:{osm_id}",
+        "name": tags.get("name") or f"{label} zonder naam",
+        "type": type_key,
+        "description": tags.get("description"),
+        "address": _address(tags),
+        "tags": ";".join(useful) or None,
+        "status": "existing",
+        "capacity": np.nan,
+        "geometry": point,
+        POLYGON_COLUMN: outline,
+    }
+
+
+def _result(
+    what: str, records: list[dict[str, Any]], skipped: Counter[str], source: str
+) -> ImportResult:
+    """Return the canonical frame, refusing it whole when a point lies outside the Netherlands."""
+    notes = []
+    if skipped:
+        kinds = [f"{k} ({n})" for k, n in skipped.most_common()]
+        notes.append(
+            f"Skipped {plural(sum(skipped.values()), 'OpenStreetMap element')} whose tags match no "
+            f"asset type: {list_some(kinds)}."
+        )
+    if not records:
+        raise ImportFormatError(
+            f"{what}: no OpenStreetMap element with tags of an asset type (e.g. "
+            "amenity=community_centre, leisure=playground, shop=*). Ask for the area again "
+            "with the query from asset_map.io.osm.overpass_query."
+        )
+    frame = pd.DataFrame.from_records(records)
+    frame["source"] = source
+    lon = np.array([p.x for p in frame["geometry"]])
+    lat = np.array([p.y for p in frame["geometry"]])
+    outside = np.flatnonzero(outside_netherlands(lon, lat))
+    if outside.size:
+        named = [f"{frame['id'].iloc[i]} at ({lon[i]:.5f}, {lat[i]:.5f})" for i in outside]
+        raise CRSError(
+            f"{what}: {len(named)} of {len(frame)} OpenStreetMap elements lie outside the "
+            f"Netherlands: {list_some(named)}. Ask for an area in the Netherlands."
+        )
+    columns = list(model.ASSET_COLUMNS)
+    if frame[POLYGON_COLUMN].notna().any():
+        columns.append(POLYGON_COLUMN)
+    gdf = gpd.GeoDataFrame(frame[columns], geometry="geometry", crs="EPSG:4326")
+    return ImportResult(frame=gdf, notes=notes)
+
+
+def _point_and_outline(geom: BaseGeometry) -> tuple[BaseGeometry, str | None]:
+    """Return the point for a geometry, and its outline as WKT when it is an area."""
+    if geom.geom_type == "Point":
+        return geom, None
+    if not geom.is_valid:
+        geom = shapely.make_valid(geom)
+    outline = geom.wkt if geom.geom_type in ("Polygon", "MultiPolygon") else None
+    return geom.representative_point(), outline
+
+
+def _ring_or_line(coords: list[tuple[float, float]]) -> BaseGeometry:
+    if len(coords) >= 4 and coords[0] == coords[-1]:
+        return shapely.Polygon(coords)
+    if len(coords) >= 2:
+        return shapely.LineString(coords)
+    return shapely.Point(coords[0])
+
+
+# --- Overpass JSON ---------------------------------------------------------------------------
+
+
+def parse_overpass_json(
+    payload: bytes | str | dict[str, Any], *, source: str = SOURCE
+) -> ImportResult:
+    """Turn an Overpass API JSON answer into a canonical asset frame.
+
+    Parameters
+    ----------
+    payload : bytes or str or dict
+        The answer (``[out:json]``), raw or already decoded. Ways and relations need a
+        ``center`` (``out center``) or a ``geometry`` (``out geom``).
+    source : str
+        The value of the ``source`` column.
+
+    Returns
+    -------
+    ImportResult
+        Points in EPSG:4326; ids like ``osm:node/123``; ``osm_polygon`` (WKT) when the
+        answer holds outlines. The notes count the elements that match no asset type.
+
+    Raises
+    ------
+    ImportFormatError
+        When the payload is not JSON, has no ``elements``, or no element matches a type.
+    CRSError
+        When an element lies outside the Netherlands.
+    """
+    what = "Overpass answer"
+    data = payload
+    if isinstance(payload, bytes | str):
+        try:
+            data = json.loads(payload)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ImportFormatError(
+                f"{what}: not valid JSON ({exc}). Ask with [out:json] in the query; the "
+                "answer may be cut off or an error page."
+            ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("elements"), list):
+        raise ImportFormatError(
+            f"{what}: no 'elements' list. This is not an Overpass API JSON answer; ask "
+            "with [out:json] in the query."
+        )
+    records: list[dict[str, Any]] = []
+    skipped: Counter[str] = Counter()
+    for n, element in enumerate(data["elements"], start=1):
+        if not isinstance(element, dict):
+            raise ImportFormatError(f"{what}: element {n} is not a JSON object.")
+        kind, ident = element.get("type"), element.get("id")
+        tags = element.get("tags") or {}
+        type_key = osm_type(tags)
+        if type_key is None:
+            skipped[f"{kind}/{ident}"] += 1
+            continue
+        geom = _overpass_geometry(element)
+        if geom is None:
+            raise ImportFormatError(
+                f"{what}: element {n} ({kind}/{ident}) has no location (no lat/lon, center "
+                "or geometry). Ask with 'out center tags;' or 'out geom;'."
+            )
+        point, outline = _point_and_outline(geom)
+        records.append(_record(f"{kind}/{ident}", tags, type_key, point, outline))
+    return _result(what, records, skipped, source)
+
+
+def _overpass_geometry(element: Mapping[str, Any]) -> BaseGeometry | None:
+    """Return an element's geometry: node point, way or relation outline, else its centre."""
+    if "lat" in element and "lon" in element:
+        return shapely.Point(float(element["lon"]), float(element["lat"]))
+    if isinstance(element.get("geometry"), list) and element["geometry"]:
+        coords = [(float(c["lon"]), float(c["lat"])) for c in element["geometry"]]
+        return _ring_or_line(coords)
+    members = [
+        m for m in element.get("members", []) if m.get("geometry") and m.get("role") != "inner"
+    ]
+    if members:
+        lines = [
+            shapely.LineString([(float(c["lon"]), float(c["lat"])) for c in m["geometry"]])
+            for m in members
+            if len(m["geometry"]) >= 2
+        ]
+        areas = shapely.polygonize(lines)
+        if not areas.is_empty:
+            return shapely.unary_union(list(areas.geoms))
+    center = element.get("center")
+    if isinstance(center, dict) and "lat" in center and "lon" in center:
+        return shapely.Point(float(center["lon"]), float(center["lat"]))
+    return None
+
+
+# --- overpass-turbo GeoJSON ------------------------------------------------------------------
+
+
+def read_overpass_turbo_geojson(path: str | Path) -> ImportResult:
+    """Read an overpass-turbo GeoJSON export (Export, GeoJSON).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file. Its features carry the OSM tags as properties and ``@id`` like ``way/123``
+        (or ``id``).
+
+    Returns
+    -------
+    ImportResult
+        Polygons become their representative point (inside them), outline kept in
+        ``osm_polygon``.
+
+    Raises
+    ------
+    ImportFormatError
+        When the file is missing, not GeoJSON, or no feature matches an asset type.
+    CRSError
+        When a feature lies outside the Netherlands.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ImportFormatError(f"{path.name}: file not found ({path}). Check the path.")
+    try:
+        data = json.loads(path.read_bytes())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ImportFormatError(
+            f"{path.name}: not valid JSON ({exc}). Export it again from overpass-turbo "
+            "(Export, GeoJSON)."
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("features"), list):
+        raise ImportFormatError(
+            f"{path.name}: no 'features' list: not a GeoJSON FeatureCollection. Export it "
+            "again from overpass-turbo (Export, GeoJSON)."
+        )
+    records: list[dict[str, Any]] = []
+    skipped: Counter[str] = Counter()
+    for n, feature in enumerate(data["features"], start=1):
+        props = dict(feature.get("properties") or {})
+        nested = props.pop("tags", None)  # older exports nest the tags
+        if isinstance(nested, dict):
+            props.update(nested)
+        ident = str(props.get("@id") or feature.get("id") or props.get("id") or f"feature/{n}")
+        tags = {k: str(v) for k, v in props.items() if not k.startswith("@") and v is not None}
+        type_key = osm_type(tags)
+        if type_key is None:
+            skipped[ident] += 1
+            continue
+        try:
+            geom = shape(feature["geometry"])
+        except (KeyError, TypeError, AttributeError, ValueError, shapely.errors.GEOSException):
+            raise ImportFormatError(
+                f"{path.name}, feature {n} ({ident}): no readable geometry. Export it again "
+                "from overpass-turbo."
+            ) from None
+        if geom.is_empty:
+            raise ImportFormatError(f"{path.name}, feature {n} ({ident}): empty geometry.")
+        point, outline = _point_and_outline(geom)
+        records.append(_record(ident, tags, type_key, point, outline))
+    return _result(path.name, records, skipped, SOURCE)
+
+
+# --- .osm.pbf --------------------------------------------------------------------------------
+
+
+def read_osm_pbf(path: str | Path) -> ImportResult:
+    """Read the assets in an OSM PBF (or XML) extract with pyosmium.
+
+    Parameters
+    ----------
+    path : str or Path
+        An ``.osm.pbf`` file (``.osm`` XML works too).
+
+    Returns
+    -------
+    ImportResult
+        Tagged nodes as points; tagged ways as the representative point of their ring when
+        closed (outline kept in ``osm_polygon``), else of their line. Relations (multipolygons)
+        are not read: a note counts them.
+
+    Raises
+    ------
+    ImportFormatError
+        When the file is missing or unreadable, or no element matches an asset type.
+    CRSError
+        When an element lies outside the Netherlands.
+    """
+    import osmium
+
+    path = Path(path)
+    if not path.is_file():
+        raise ImportFormatError(f"{path.name}: file not found ({path}). Check the path.")
+    records: list[dict[str, Any]] = []
+    skipped: Counter[str] = Counter()
+    relations = 0
+    try:
+        processor = osmium.FileProcessor(str(path)).with_locations()
+        for obj in processor:
+            tags = {tag.k: tag.v for tag in obj.tags}
+            if not tags:
+                continue
+            type_key = osm_type(tags)
+            if isinstance(obj, osmium.osm.Relation):
+                relations += type_key is not None
+                continue
+            if type_key is None:
+                skipped[f"{_KINDS.get(obj.type_str(), 'way')}/{obj.id}"] += 1
+                continue
+            if isinstance(obj, osmium.osm.Node):
+                geom: BaseGeometry = shapely.Point(obj.location.lon, obj.location.lat)
+                kind = "node"
+            elif isinstance(obj, osmium.osm.Way):
+                coords = [(nd.lon, nd.lat) for nd in obj.nodes if nd.location.valid()]
+                if not coords:
+                    continue
+                geom = _ring_or_line(coords)
+                kind = "way"
+            else:
+                continue
+            point, outline = _point_and_outline(geom)
+            records.append(_record(f"{kind}/{obj.id}", tags, type_key, point, outline))
+    except RuntimeError as exc:
+        raise ImportFormatError(
+            f"{path.name}: not a readable OSM PBF file ({exc}). Download or export it again."
+        ) from None
+    result = _result(path.name, records, skipped, SOURCE)
+    if relations:
+        result.notes.append(
+            f"Left out {plural(relations, 'relation')} (multipolygons) with asset tags: reading "
+            "relations from .osm.pbf is not supported; use the Overpass answer for them."
+        )
+    return result

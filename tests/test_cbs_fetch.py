@@ -1,0 +1,274 @@
+"""Download CBS wijken and buurten from PDOK (offline: a local server plays PDOK).
+
+The recorded pages in ``tests/data/pdok/cbs_*.json`` follow PDOK's OGC API Features answers
+(GeoJSON FeatureCollection, ``links`` with ``rel="next"``, ``numberMatched``/``numberReturned``)
+for the made-up gemeente GM9999 Lindeveen; their absolute links point at api.pdok.nl and the
+server below rewrites them to itself, as a proxy would.
+"""
+
+from __future__ import annotations
+
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from asset_map.io._pdok import PDOK_BASE, fetch_collection
+from asset_map.io.cbs import (
+    DownloadError,
+    GemeenteError,
+    fetch_areas,
+    fetch_gemeenten,
+    gemeente_code,
+    items_url,
+    parse_pages,
+)
+
+DATA = Path(__file__).parent / "data" / "pdok"
+RECORDED_BASE = "https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1"
+PAGES = {
+    ("buurten", None): "cbs_buurten_GM9999_page1.json",
+    ("buurten", "Mw"): "cbs_buurten_GM9999_page2.json",
+    ("wijken", None): "cbs_wijken_GM9999.json",
+    ("gemeenten", None): "cbs_gemeenten.json",
+}
+GEMEENTEN = {"GM0150": "Deventer", "GM0153": "Enschede", "GM9999": "Lindeveen"}
+
+
+class FakePDOK(ThreadingHTTPServer):
+    """Serves the recorded pages; remembers the requests; can fail on page 2."""
+
+    fail_page_2 = False
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.requests: list[str] = []
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/cbs/wijken-en-buurten-{{year}}/ogc/v1"
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: FakePDOK
+
+    def do_GET(self) -> None:
+        self.server.requests.append(self.path)
+        parsed = urllib.parse.urlsplit(self.path)
+        query = dict(urllib.parse.parse_qsl(parsed.query))
+        parts = parsed.path.strip("/").split("/")
+        cursor = query.get("cursor")
+        expected = ["cbs", "wijken-en-buurten-2024", "ogc", "v1", "collections"]
+        name = PAGES.get((parts[-2], cursor)) if parts[:-2] == expected else None
+        if name is None or (cursor and self.server.fail_page_2):
+            self.send_response(404 if name is None else 500)
+            self.end_headers()
+            return
+        local = self.server.base.format(year=2024)
+        body = (DATA / name).read_text().replace(RECORDED_BASE, local).encode()
+        if query.get("gemeentecode", "GM9999") != "GM9999":
+            body = b'{"type": "FeatureCollection", "features": [], "numberReturned": 0}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/geo+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def pdok() -> Iterator[FakePDOK]:
+    server = FakePDOK()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def recorded(*names: str) -> list[bytes]:
+    return [(DATA / name).read_bytes() for name in names]
+
+
+# --- URLs -------------------------------------------------------------------------------
+
+
+def test_items_url_has_collection_year_filter_and_format() -> None:
+    url = items_url("buurten", "GM0150", year=2024)
+    assert url.startswith(
+        "https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1/collections/buurten/items?"
+    )
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+    assert query == {"f": "json", "limit": "1000", "gemeentecode": "GM0150"}
+    assert PDOK_BASE.format(year=2023) in items_url("wijken", "GM0150", year=2023)
+
+
+def test_items_url_refuses_unknown_collection() -> None:
+    with pytest.raises(ValueError, match="unknown collection 'buurt'"):
+        items_url("buurt", "GM0150", year=2024)
+
+
+# --- gemeente codes ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "code"),
+    [
+        ("GM0150", "GM0150"),
+        ("gm0150", "GM0150"),
+        ("0150", "GM0150"),
+        ("150", "GM0150"),
+        (" GM9999 ", "GM9999"),
+        ("Deventer", "GM0150"),
+        ("deventer", "GM0150"),
+        ("  LINDEVEEN ", "GM9999"),
+    ],
+)
+def test_gemeente_code_good(given: str, code: str) -> None:
+    assert gemeente_code(given, gemeenten=GEMEENTEN) == code
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("Deventr", r"Unknown gemeente 'Deventr'\. Did you mean: Deventer \(GM0150\)"),
+        ("Lindeveem", r"Did you mean: Lindeveen \(GM9999\)"),
+        ("Atlantis", r"Unknown gemeente 'Atlantis'\. Check the spelling"),
+        ("GM0151", r"Unknown gemeente code 'GM0151'\. Did you mean: .*Deventer \(GM0150\)"),
+        ("", "No gemeente given"),
+        ("12345", "Unknown gemeente '12345'"),
+    ],
+)
+def test_gemeente_code_bad(given: str, message: str) -> None:
+    with pytest.raises(GemeenteError, match=message):
+        gemeente_code(given, gemeenten=GEMEENTEN)
+
+
+def test_gemeente_code_without_table_accepts_codes_offline() -> None:
+    assert gemeente_code("0150") == "GM0150"
+
+
+def test_fetch_gemeenten_table(pdok: FakePDOK) -> None:
+    assert fetch_gemeenten(base=pdok.base) == GEMEENTEN
+    assert pdok.requests[0].endswith("/collections/gemeenten/items?f=json&limit=1000")
+
+
+# --- fetching ----------------------------------------------------------------------------
+
+
+def test_fetch_follows_next_pages_in_order(pdok: FakePDOK) -> None:
+    seen: list[tuple[int, int | None]] = []
+    pages = fetch_collection(
+        "buurten", "GM9999", year=2024, base=pdok.base, progress=lambda n, m: seen.append((n, m))
+    )
+    assert len(pages) == 2
+    assert b"BU99990101" in pages[0] and b"BU99990201" in pages[1]
+    assert len(pdok.requests) == 2
+    assert "gemeentecode=GM9999" in pdok.requests[0]
+    assert "cursor=Mw" in pdok.requests[1] and "gemeentecode=GM9999" in pdok.requests[1]
+    assert seen == [(3, 5), (5, 5)]
+
+
+def test_http_error_names_url_and_status(pdok: FakePDOK) -> None:
+    pdok.fail_page_2 = True
+    with pytest.raises(DownloadError, match=r"127\.0\.0\.1.*cursor=Mw.*HTTP 500"):
+        fetch_collection("buurten", "GM9999", year=2024, base=pdok.base)
+
+
+def test_connection_refused_says_no_internet() -> None:
+    base = "http://127.0.0.1:9/cbs/wijken-en-buurten-{year}/ogc/v1"
+    with pytest.raises(DownloadError, match=r"127\.0\.0\.1:9/.*no internet\?"):
+        fetch_collection("buurten", "GM9999", year=2024, base=base, timeout_s=5)
+
+
+# --- parsing -----------------------------------------------------------------------------
+
+
+def test_parse_pages_concatenates_in_crs84() -> None:
+    frame = parse_pages(recorded("cbs_buurten_GM9999_page1.json", "cbs_buurten_GM9999_page2.json"))
+    assert frame.crs is not None and frame.crs.to_epsg() == 4326
+    assert frame["buurtcode"].tolist() == [
+        "BU99990101",
+        "BU99990102",
+        "BU99990103",
+        "BU99990201",
+        "BU99990202",
+    ]
+    assert frame.total_bounds.round(2).tolist() == [5.6, 52.48, 5.63, 52.5]
+
+
+def test_parse_pages_refuses_non_geojson() -> None:
+    with pytest.raises(DownloadError, match="page 2: not a GeoJSON FeatureCollection"):
+        parse_pages([*recorded("cbs_wijken_GM9999.json"), b'{"type": "Error"}'])
+    with pytest.raises(DownloadError, match="page 1: not JSON"):
+        parse_pages([b"<html>"])
+
+
+def test_parse_no_pages_is_an_empty_frame() -> None:
+    frame = parse_pages([])
+    assert frame.empty and frame.crs is not None and frame.crs.to_epsg() == 4326
+
+
+# --- the whole download ------------------------------------------------------------------
+
+
+def test_fetch_areas_reads_wijken_and_buurten(pdok: FakePDOK, tmp_path: Path) -> None:
+    calls: list[tuple[int, int | None]] = []
+    result = fetch_areas(
+        "GM9999", base=pdok.base, folder=tmp_path, progress=lambda n, m: calls.append((n, m))
+    )
+    areas = result.frame
+    assert areas.crs is not None and areas.crs.to_epsg() == 4326
+    assert len(areas) == 7
+    assert areas["code"].tolist() == [
+        "WK999901",
+        "WK999902",
+        "BU99990101",
+        "BU99990102",
+        "BU99990103",
+        "BU99990201",
+        "BU99990202",
+    ]
+    assert areas["level"].tolist() == ["wijk"] * 2 + ["buurt"] * 5
+    assert areas["parent_code"].tolist() == ["GM9999"] * 2 + ["WK999901"] * 3 + ["WK999902"] * 2
+    by_code = areas.set_index("code")
+    assert by_code.loc["BU99990101", "name"] == "Centrum"
+    assert by_code.loc["BU99990101", "inhabitants"] == 1200
+    assert by_code.loc["BU99990101", "pct_65_plus"] == 21
+    assert np.isnan(by_code["pct_65_plus"]["BU99990102"])  # -99997: secret
+    assert np.isnan(by_code["inhabitants"]["BU99990202"])
+    assert by_code.loc["WK999901", "inhabitants"] == 2480
+    assert calls == [(2, 2), (3, 5), (5, 5)]
+    assert [p.name for p in tmp_path.iterdir()] == ["cbs_GM9999_2024.gpkg"]
+    assert "cbs_GM9999_2024.gpkg" in result.notes[0]
+
+
+def test_fetch_areas_by_name_looks_up_the_code(pdok: FakePDOK, tmp_path: Path) -> None:
+    result = fetch_areas("lindeveen", base=pdok.base, folder=tmp_path)
+    assert len(result.frame) == 7
+    assert "/collections/gemeenten/" in pdok.requests[0]
+
+
+def test_failed_download_leaves_no_file(pdok: FakePDOK, tmp_path: Path) -> None:
+    pdok.fail_page_2 = True
+    with pytest.raises(DownloadError, match=r"collections/buurten/items\?cursor=Mw.*HTTP 500"):
+        fetch_areas("GM9999", base=pdok.base, folder=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_gemeente_without_areas_is_clear(pdok: FakePDOK, tmp_path: Path) -> None:
+    with pytest.raises(GemeenteError, match="PDOK has no wijken or buurten of gemeente 'GM0150'"):
+        fetch_areas("GM0150", base=pdok.base, folder=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_wrong_path_gives_http_status(pdok: FakePDOK) -> None:
+    with pytest.raises(DownloadError, match=r"collections/wijken/items.*HTTP 404"):
+        fetch_collection("wijken", "GM9999", year=2024, base=pdok.base + "/x")

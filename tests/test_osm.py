@@ -1,0 +1,416 @@
+"""OpenStreetMap assets: tag table, query builder, parsers and the Overpass fetch (offline)."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import osmium
+import pytest
+import shapely
+
+from asset_map import model
+from asset_map._errors import AssetMapError, CRSError, ImportFormatError
+from asset_map.io import osm
+from asset_map.io._overpass import OverpassError, fetch_overpass, overpass_query
+
+DATA = Path(__file__).parent / "data" / "osm"
+OVERPASS_JSON = DATA / "overpass_deventer.json"
+TURBO_GEOJSON = DATA / "turbo_export.geojson"
+
+
+def check_frame(frame) -> None:
+    assert list(frame.columns[: len(model.ASSET_COLUMNS)]) == model.ASSET_COLUMNS
+    assert frame.crs.to_epsg() == 4326
+    assert (frame["source"] == "OpenStreetMap").all()
+    assert (frame["status"] == "existing").all()
+    assert set(frame["type"]) <= set(model.catalogue().types)
+
+
+# --- tag table -------------------------------------------------------------------------------
+
+GOOD_TAGS = [
+    ({"leisure": "playground"}, "speelplek"),
+    ({"amenity": "community_centre"}, "buurthuis"),
+    ({"amenity": "community_centre", "community_centre": "youth_centre"}, "buurthuis"),
+    ({"amenity": "social_centre"}, "buurthuis"),
+    ({"amenity": "social_facility"}, "zorg"),
+    ({"leisure": "sports_centre"}, "vereniging"),
+    ({"club": "sport"}, "vereniging"),
+    ({"amenity": "library"}, "bibliotheek"),
+    ({"amenity": "place_of_worship", "religion": "christian"}, "gebedshuis"),
+    ({"amenity": "school"}, "school"),
+    ({"amenity": "kindergarten"}, "school"),
+    ({"leisure": "park"}, "park"),
+    ({"leisure": "garden", "garden:type": "community"}, "moestuin"),
+    ({"landuse": "allotments"}, "moestuin"),
+    ({"amenity": "marketplace"}, "markt"),
+    ({"shop": "bakery"}, "winkel"),
+    ({"shop": "supermarket"}, "winkel"),
+    ({"amenity": "doctors"}, "zorg"),
+    ({"amenity": "clinic"}, "zorg"),
+    ({"amenity": "dentist"}, "zorg"),
+    ({"amenity": "pharmacy"}, "zorg"),
+    ({"leisure": "clubhouse", "sport": "soccer"}, "sportkantine"),
+]
+BAD_TAGS = [
+    {},
+    {"highway": "bus_stop"},
+    {"leisure": "garden"},  # a garden is not a community garden
+    {"leisure": "garden", "garden:type": "residential"},
+    {"leisure": "clubhouse"},  # without sport: not a sports canteen
+    {"leisure": "pitch", "sport": "soccer"},
+    {"amenity": "bench"},
+    {"shop": "no"},
+]
+
+
+@pytest.mark.parametrize(("tags", "expected"), GOOD_TAGS)
+def test_osm_type_good(tags, expected):
+    assert osm.osm_type(tags) == expected
+
+
+@pytest.mark.parametrize("tags", BAD_TAGS)
+def test_osm_type_bad(tags):
+    assert osm.osm_type(tags) is None
+
+
+def test_first_match_wins():
+    # a sports clubhouse that is also a shop: the clubhouse row comes first
+    assert osm.osm_type({"leisure": "clubhouse", "sport": "tennis", "shop": "sports"}) == (
+        "sportkantine"
+    )
+    # a community centre with a pharmacy counter is a community centre
+    assert osm.osm_type({"amenity": "community_centre", "shop": "chemist"}) == "buurthuis"
+
+
+def test_tag_table_names_known_types():
+    types = model.catalogue().types
+    assert all(key in types for _, key in osm.TAG_TYPES)
+
+
+# --- query -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "selector"),
+    [
+        ({"gemeente_code": "GM0150"}, '["ref:gemeentecode"="0150"]'),
+        ({"gemeente_code": "150"}, '["ref:gemeentecode"="0150"]'),
+        ({"area_name": "Deventer"}, '["name"="Deventer"]'),
+    ],
+)
+def test_query_area(kwargs, selector):
+    query = overpass_query(**kwargs)
+    assert query.startswith("[out:json][timeout:180];")
+    assert selector in query
+    assert '["admin_level"="8"]' in query
+    assert query.rstrip().endswith("out center tags;")
+    assert 'nwr["leisure"="playground"](area.gemeente);' in query
+    assert 'nwr["shop"](area.gemeente);' in query
+    assert 'nwr["leisure"="garden"]["garden:type"="community"](area.gemeente);' in query
+    for tags, _ in osm.TAG_TYPES:
+        for key in tags:
+            assert f'["{key}"' in query
+
+
+def test_query_bbox_is_south_west_north_east():
+    query = overpass_query(bbox=(6.14, 52.24, 6.19, 52.27), timeout_s=60)
+    assert "[timeout:60]" in query
+    assert 'nwr["amenity"="library"](52.24,6.14,52.27,6.19);' in query
+    assert "area" not in query
+
+
+def test_query_escapes_name():
+    assert r'["name"="Den \"Haag\""]' in overpass_query('Den "Haag"')
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({}, "exactly one"),
+        ({"area_name": "Deventer", "gemeente_code": "GM0150"}, "exactly one"),
+        ({"gemeente_code": "WK015004"}, "not a CBS gemeente code"),
+        ({"bbox": (6.19, 52.24, 6.14, 52.27)}, "is empty"),
+    ],
+)
+def test_query_bad(kwargs, match):
+    with pytest.raises(AssetMapError, match=match):
+        overpass_query(**kwargs)
+
+
+# --- Overpass JSON ---------------------------------------------------------------------------
+
+
+def test_parse_overpass_json():
+    result = osm.parse_overpass_json(OVERPASS_JSON.read_bytes())
+    frame = result.frame
+    check_frame(frame)
+    assert "osm_polygon" not in frame.columns  # 'out center' holds no outlines
+    rows = frame.set_index("id")
+    assert list(rows.index) == [
+        "osm:node/1001",
+        "osm:node/1002",
+        "osm:way/2001",
+        "osm:relation/3001",
+    ]
+    centre = rows.loc["osm:node/1001"]
+    assert centre["type"] == "buurthuis"
+    assert centre["address"] == "Hovenweg 12, Deventer"
+    assert centre["description"] == "Koffie op dinsdag"
+    assert centre["tags"] == "wheelchair=yes;opening_hours=Mo-Fr 09:00-17:00"
+    assert (centre.geometry.x, centre.geometry.y) == (6.1602, 52.2561)
+    assert rows.loc["osm:node/1002", "name"] == "Speelplek zonder naam"
+    way = rows.loc["osm:way/2001"]
+    assert (way["type"], way.geometry.x, way.geometry.y) == ("park", 6.171, 52.262)
+    assert rows.loc["osm:relation/3001", "type"] == "school"
+    assert result.notes == [
+        "Skipped 1 OpenStreetMap element whose tags match no asset type: node/1003 (1)."
+    ]
+
+
+def test_parse_overpass_json_with_geometry():
+    ring = [(6.160, 52.250), (6.162, 52.250), (6.162, 52.252), (6.160, 52.252), (6.160, 52.250)]
+    payload = {
+        "elements": [
+            {
+                "type": "way",
+                "id": 5,
+                "tags": {"leisure": "park"},
+                "geometry": [{"lon": x, "lat": y} for x, y in ring],
+            }
+        ]
+    }
+    frame = osm.parse_overpass_json(json.dumps(payload), source="OSM test").frame
+    polygon = shapely.from_wkt(frame["osm_polygon"].iloc[0])
+    assert polygon.equals(shapely.Polygon(ring))
+    assert polygon.contains(frame.geometry.iloc[0])
+    assert frame["source"].iloc[0] == "OSM test"
+
+
+@pytest.mark.parametrize(
+    ("payload", "match"),
+    [
+        (b"{not json", "not valid JSON"),
+        (b"<html>504 Gateway Timeout</html>", "not valid JSON"),
+        ('{"version": 0.6}', "no 'elements' list"),
+        ({"elements": "nope"}, "no 'elements' list"),
+        ([1, 2], "no 'elements' list"),
+        ({"elements": []}, "no OpenStreetMap element with tags of an asset type"),
+        ({"elements": [{"type": "node", "id": 1, "tags": {"amenity": "bench"}}]}, "no Open"),
+        ({"elements": [{"type": "way", "id": 7, "tags": {"shop": "bakery"}}]}, "way/7.*no loc"),
+        ({"elements": ["x"]}, "element 1 is not a JSON object"),
+    ],
+)
+def test_parse_overpass_json_refuses(payload, match):
+    with pytest.raises(ImportFormatError, match=match):
+        osm.parse_overpass_json(payload)
+
+
+def test_parse_overpass_json_outside_netherlands():
+    payload = {
+        "elements": [
+            {"type": "node", "id": 1, "lat": 52.26, "lon": 6.16, "tags": {"shop": "bakery"}},
+            {"type": "node", "id": 2, "lat": 48.85, "lon": 2.35, "tags": {"shop": "bakery"}},
+        ]
+    }
+    with pytest.raises(CRSError, match=r"1 of 2 .*outside the Netherlands: osm:node/2"):
+        osm.parse_overpass_json(payload)
+
+
+# --- overpass-turbo GeoJSON ------------------------------------------------------------------
+
+
+def test_read_overpass_turbo_geojson():
+    result = osm.read_overpass_turbo_geojson(TURBO_GEOJSON)
+    frame = result.frame
+    check_frame(frame)
+    rows = frame.set_index("id")
+    assert list(rows.index) == ["osm:way/4001", "osm:node/4002"]
+    garden = rows.loc["osm:way/4001"]
+    assert garden["type"] == "moestuin"
+    polygon = shapely.from_wkt(garden["osm_polygon"])
+    assert polygon.geom_type == "Polygon"
+    assert polygon.contains(garden.geometry)
+    assert rows.loc["osm:node/4002", "type"] == "winkel"
+    assert rows["osm_polygon"].isna().tolist() == [False, True]
+    assert "node/4003" in result.notes[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("{broken", "not valid JSON"),
+        ('{"type": "Feature"}', "no 'features' list"),
+        (
+            '{"features": [{"properties": {"@id": "node/1", "shop": "x"}, "geometry": null}]}',
+            r"feature 1 \(node/1\): no readable geometry",
+        ),
+    ],
+)
+def test_read_overpass_turbo_geojson_refuses(tmp_path, text, match):
+    path = tmp_path / "export.geojson"
+    path.write_text(text)
+    with pytest.raises(ImportFormatError, match=match):
+        osm.read_overpass_turbo_geojson(path)
+
+
+def test_read_overpass_turbo_geojson_missing(tmp_path):
+    with pytest.raises(ImportFormatError, match="file not found"):
+        osm.read_overpass_turbo_geojson(tmp_path / "nope.geojson")
+
+
+# --- .osm.pbf --------------------------------------------------------------------------------
+
+
+def test_read_osm_pbf_round_trip(tmp_path):
+    path = tmp_path / "deventer.osm.pbf"
+    ring = [(6.160, 52.250), (6.162, 52.250), (6.162, 52.252), (6.160, 52.252)]
+    with osmium.SimpleWriter(str(path)) as writer:
+        for i, (lon, lat) in enumerate(ring, start=1):
+            writer.add_node(osmium.osm.mutable.Node(id=i, location=(lon, lat), tags={}))
+        writer.add_node(
+            osmium.osm.mutable.Node(
+                id=10,
+                location=(6.1602, 52.2561),
+                tags={"amenity": "library", "name": "Bibliotheek Deventer"},
+            )
+        )
+        writer.add_node(
+            osmium.osm.mutable.Node(id=11, location=(6.17, 52.26), tags={"amenity": "bench"})
+        )
+        writer.add_way(
+            osmium.osm.mutable.Way(id=20, nodes=[1, 2, 3, 4, 1], tags={"leisure": "playground"})
+        )
+        writer.add_relation(
+            osmium.osm.mutable.Relation(
+                id=30,
+                members=[("w", 20, "outer")],
+                tags={"type": "multipolygon", "leisure": "park"},
+            )
+        )
+    result = osm.read_osm_pbf(path)
+    frame = result.frame
+    check_frame(frame)
+    rows = frame.set_index("id")
+    assert list(rows.index) == ["osm:node/10", "osm:way/20"]
+    assert rows.loc["osm:node/10", "name"] == "Bibliotheek Deventer"
+    playground = rows.loc["osm:way/20"]
+    assert playground["type"] == "speelplek"
+    polygon = shapely.from_wkt(playground["osm_polygon"])
+    assert polygon.equals(shapely.Polygon(ring))
+    assert polygon.contains(playground.geometry)
+    assert any("node/11" in note for note in result.notes)
+    assert any("1 relation (multipolygons)" in note for note in result.notes)
+
+
+def test_read_osm_pbf_refuses(tmp_path):
+    with pytest.raises(ImportFormatError, match="file not found"):
+        osm.read_osm_pbf(tmp_path / "nope.osm.pbf")
+    broken = tmp_path / "broken.osm.pbf"
+    broken.write_bytes(b"\x00\x00\x00\x0dnot a pbf at all")
+    with pytest.raises(ImportFormatError, match="not a readable OSM PBF file"):
+        osm.read_osm_pbf(broken)
+
+
+# --- fetch -----------------------------------------------------------------------------------
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    routes: ClassVar[dict[str, tuple[int, bytes]]] = {}
+    received: ClassVar[list[bytes]] = []
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", 0))
+        self.received.append(self.rfile.read(length))
+        status, body = self.routes[self.path]
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def overpass_server() -> Iterator[str]:
+    remark = {"elements": [], "remark": 'runtime error: Query timed out in "query" at line 3.'}
+    _Handler.routes = {
+        "/ok": (200, OVERPASS_JSON.read_bytes()),
+        "/busy": (504, b"<html>Gateway Timeout</html>"),
+        "/remark": (200, json.dumps(remark).encode()),
+    }
+    _Handler.received = []
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Handler)
+    server.timeout = 0.05
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_fetch_overpass(overpass_server):
+    query = overpass_query(gemeente_code="GM0150")
+    payload = fetch_overpass(query, url=f"{overpass_server}/ok", timeout_s=5)
+    assert payload == OVERPASS_JSON.read_bytes()
+    assert _Handler.received[0].startswith(b"data=%5Bout%3Ajson%5D")
+    assert len(osm.parse_overpass_json(payload).frame) == 4
+
+
+@pytest.mark.parametrize(
+    ("route", "match"),
+    [
+        ("/busy", "answered HTTP 504: The server is busy"),
+        ("/remark", "stopped with an error: runtime error: Query timed out"),
+    ],
+)
+def test_fetch_overpass_errors(overpass_server, route, match):
+    with pytest.raises(OverpassError, match=match):
+        fetch_overpass("[out:json];", url=f"{overpass_server}{route}", timeout_s=5)
+
+
+def test_fetch_overpass_no_connection():
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Handler)
+    port = server.server_address[1]
+    server.server_close()  # nothing listens on this port any more
+    with pytest.raises(OverpassError, match="Cannot reach the Overpass API"):
+        fetch_overpass("[out:json];", url=f"http://127.0.0.1:{port}", timeout_s=5)
+
+
+def test_attribution():
+    assert osm.OSM_ATTRIBUTION == "© OpenStreetMap contributors (ODbL)"
+
+
+def test_parse_overpass_json_relation_geometry():
+    west = [(6.160, 52.250), (6.162, 52.250), (6.162, 52.252)]
+    east = [(6.162, 52.252), (6.160, 52.252), (6.160, 52.250)]
+    payload = {
+        "elements": [
+            {
+                "type": "relation",
+                "id": 9,
+                "tags": {"type": "multipolygon", "landuse": "allotments"},
+                "members": [
+                    {"type": "way", "ref": 1, "role": "outer", "geometry": part}
+                    for part in ([{"lon": x, "lat": y} for x, y in line] for line in (west, east))
+                ],
+            }
+        ]
+    }
+    frame = osm.parse_overpass_json(payload).frame
+    polygon = shapely.from_wkt(frame["osm_polygon"].iloc[0])
+    assert polygon.area == pytest.approx(0.002 * 0.002)
+    assert polygon.contains(frame.geometry.iloc[0])
+    assert frame["id"].iloc[0] == "osm:relation/9"
