@@ -1,0 +1,209 @@
+"""Real data into the workspace: `asset-map fetch` and `asset-map import`, offline.
+
+PDOK and Overpass are local HTTP servers on 127.0.0.1 serving recorded answers in their
+documented formats (tests/data/pdok, tests/data/osm); nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from test_cbs_fetch import FakePDOK
+
+from asset_map.cli import main
+from asset_map.storage import Store
+from asset_map.workspace import DEMO_DIR, load_workspace
+
+OSM = Path(__file__).parent / "data" / "osm" / "overpass_deventer.json"
+
+
+class FakeOverpass(ThreadingHTTPServer):
+    fail = False
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), OverpassHandler)
+        self.queries: list[str] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/api/interpreter"
+
+
+class OverpassHandler(BaseHTTPRequestHandler):
+    server: FakeOverpass
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", 0))
+        self.server.queries.append(self.rfile.read(length).decode())
+        if self.server.fail:
+            self.send_response(504)
+            self.end_headers()
+            return
+        body = OSM.read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def _serve(server):
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.fixture
+def servers() -> Iterator[tuple[FakePDOK, FakeOverpass]]:
+    pdok, overpass = FakePDOK(), FakeOverpass()
+    threads = [_serve(pdok), _serve(overpass)]
+    yield pdok, overpass
+    for server, thread in zip((pdok, overpass), threads, strict=True):
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def _json(capsys, args: list[str]) -> dict:
+    assert main(args) == 0, capsys.readouterr().err
+    return json.loads(capsys.readouterr().out)
+
+
+def test_fetch_saves_cbs_areas_and_osm_assets(servers, tmp_path, capsys):
+    pdok, overpass = servers
+    url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
+    result = _json(
+        capsys,
+        [
+            "fetch",
+            "--gemeente",
+            "GM9999",
+            "--database",
+            url,
+            "--json",
+            "--pdok-url",
+            pdok.base,
+            "--overpass-url",
+            overpass.url,
+        ],
+    )
+    assert result["name"] == "Lindeveen"
+    assert result["areas"] == {"wijk": 2, "buurt": 5}
+    assert result["assets_total"] > 0
+    assert any(
+        "OpenStreetMap" in s["name"] and s["licence"] == "ODbL 1.0" for s in result["sources"]
+    )
+    assert "9999" in overpass.queries[0]  # the query selects the gemeente by its CBS code
+    store = Store(url)
+    areas, assets, meta = store.load_workspace()
+    assert meta["gemeentecode"] == "GM9999" and not meta["is_demo"]
+    assert set(assets["source"]) == {"OpenStreetMap"}
+    assert len(areas[areas["level"] == "buurt"]) == 5
+    store.close()
+
+
+def test_failed_download_leaves_the_workspace_as_it_was(servers, tmp_path, capsys):
+    pdok, overpass = servers
+    url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
+    store = Store(url)
+    demo = load_workspace(DEMO_DIR)
+    store.save_workspace(demo.areas, demo.assets, meta=demo.meta, actor="test")
+    version = store.workspace_version()
+    store.close()
+    overpass.fail = True  # the CBS part succeeds, then OpenStreetMap fails
+    code = main(
+        [
+            "fetch",
+            "--gemeente",
+            "GM9999",
+            "--database",
+            url,
+            "--pdok-url",
+            pdok.base,
+            "--overpass-url",
+            overpass.url,
+        ]
+    )
+    assert code == 2
+    assert "504" in capsys.readouterr().err
+    store = Store(url)
+    assert store.workspace_version() == version
+    _areas, assets, meta = store.load_workspace()
+    assert meta["name"] == "Lindeveen" and len(assets) == len(demo.assets)
+    store.close()
+
+
+def test_import_adds_assets_and_merges_duplicates(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
+    demo = load_workspace(DEMO_DIR)
+    areas_file = tmp_path / "areas.geojson"
+    demo.areas.to_file(areas_file)
+    first = _json(
+        capsys,
+        [
+            "import",
+            "--areas",
+            str(areas_file),
+            "--assets",
+            str(DEMO_DIR / "assets.geojson"),
+            "--source",
+            "Gemeente",
+            "--database",
+            url,
+            "--json",
+        ],
+    )
+    assert first["assets_total"] == len(demo.assets) and first["merged_duplicates"] == 0
+    # A second source with two of the same places, 5 m away, and one new place.
+    extra = demo.assets[demo.assets["type"] == "buurthuis"].head(2).copy()
+    extra["id"] = ["wt-1", "wt-2"]
+    extra = extra.to_crs(28992)
+    extra["geometry"] = extra.geometry.translate(5, 0)
+    new = demo.assets[demo.assets["type"] == "park"].head(1).copy().to_crs(28992)
+    new["id"], new["name"] = ["wt-3"], ["Nieuw Buurtpark"]
+    new["geometry"] = new.geometry.translate(400, 400)
+    extra_file = tmp_path / "wijkteam.geojson"
+    pd.concat([extra.to_crs(4326), new.to_crs(4326)]).to_file(extra_file)
+    second = _json(
+        capsys,
+        [
+            "import",
+            "--assets",
+            str(extra_file),
+            "--source",
+            "Wijkteam",
+            "--database",
+            url,
+            "--json",
+        ],
+    )
+    assert second["merged_duplicates"] == 2
+    assert second["assets_total"] == len(demo.assets) + 1
+    store = Store(url)
+    _areas, assets, meta = store.load_workspace()
+    assert (assets["source"].str.contains(r"\+")).sum() == 2  # "Gemeente + Wijkteam"
+    assert [s["name"] for s in meta["sources"]] == ["Gemeente", "Wijkteam"]
+    store.close()
+
+
+def test_import_into_an_empty_workspace_needs_areas(tmp_path, capsys):
+    code = main(
+        [
+            "import",
+            "--assets",
+            str(DEMO_DIR / "assets.geojson"),
+            "--database",
+            f"sqlite:///{tmp_path / 'ws.sqlite'}",
+        ]
+    )
+    assert code == 2
+    assert "Give --areas FILE too" in capsys.readouterr().err
