@@ -1,0 +1,57 @@
+"""The ``asset-map`` command: one module per command group.
+
+- ``maps``: ``asset-map map``, a standalone HTML map and the counts per type;
+- ``gaps``: ``asset-map gaps``, walking-distance coverage and suggested new places;
+- ``data``: ``asset-map fetch`` and ``asset-map import``, real data into the workspace;
+- ``accounts``: ``asset-map user`` and ``asset-map purge``;
+- ``_common``: what they share (input options, reading, the database, safe writes).
+
+``asset-map map --areas FILE --assets FILE --out map.html`` writes a standalone HTML map (the
+same map the app draws, with Leaflet inlined: it opens offline) and prints the number of
+assets per type. Bad input ends with a message on stderr that says what and where, and exit
+code 2; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from asset_map import __version__
+from asset_map._errors import AssetMapError
+from asset_map.cli import accounts, data, gaps, maps
+from asset_map.cli._common import EXIT_BAD_INPUT
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="asset-map",
+        description="Asset maps for Asset Based Community Development in Dutch neighbourhoods.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in (maps, gaps, data, accounts):
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except AssetMapError as exc:
+        print(f"asset-map: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        print(f"asset-map: error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

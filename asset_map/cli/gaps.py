@@ -1,0 +1,217 @@
+"""``asset-map gaps``: walking-distance coverage and suggested new meeting places."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from asset_map._errors import AssetMapError
+from asset_map.cli._common import (
+    add_input_args,
+    read_inputs,
+    split_list,
+    write_atomic,
+)
+from asset_map.i18n import t
+from asset_map.render.map import map_html
+from asset_map.render.styles import format_number
+
+if TYPE_CHECKING:
+    from asset_map.analysis.gaps import NeedWeights
+
+
+def register(commands: Any) -> None:
+    """Add the gaps command(s) to the ``asset-map`` parser."""
+    g = commands.add_parser(
+        "gaps",
+        help="who lives beyond walking distance of a meeting place, and where new ones help most",
+        description="Coverage of (weighted) residents within walking distance of a meeting "
+        "place, before and after the suggested new sites (maximal covering location problem).",
+    )
+    add_input_args(g)
+    g.add_argument("--walk-min", type=float, default=10.0, help="walking time in minutes (10)")
+    g.add_argument("--speed", type=float, default=4.5, help="walking speed in km/h (4.5)")
+    g.add_argument(
+        "--detour", type=float, default=1.3, help="walking distance = straight line x detour (1.3)"
+    )
+    g.add_argument("--cell-m", type=float, default=100.0, help="demand grid cell size in m (100)")
+    g.add_argument(
+        "--need",
+        choices=["mix", "65plus", "single", "all"],
+        default="mix",
+        help="who counts: mix (default: mostly 65+ and single-person households), "
+        "65plus, single, all",
+    )
+    g.add_argument(
+        "--weights",
+        metavar="ALL,65PLUS,SINGLE",
+        help="your own need weights instead of --need, e.g. 0.2,0.4,0.4: residents, "
+        "residents aged 65+, single-person households",
+    )
+    g.add_argument(
+        "--meeting-types",
+        help="comma-separated type keys that count as a meeting "
+        "place (default: asset_types.toml's meeting places)",
+    )
+    g.add_argument(
+        "--what-if", action="store_true", help="count the planned meeting places as open"
+    )
+    g.add_argument("--new-sites", type=int, default=0, help="how many new sites to suggest (0-10)")
+    g.add_argument("--solver", choices=["greedy", "exact"], default="greedy")
+    g.add_argument(
+        "--candidates",
+        default="planned,hosts",
+        help="where new sites may go: planned,hosts,cells (default planned,hosts)",
+    )
+    g.add_argument(
+        "--network",
+        type=Path,
+        help="street network for true walking distance: .osm, .osm.pbf or .graphml",
+    )
+    g.add_argument(
+        "--population-grid",
+        type=Path,
+        help="CBS 100 m population squares (GeoPackage/GeoJSON/CSV) instead of "
+        "spreading each buurt's residents evenly",
+    )
+    g.add_argument("--out-map", type=Path, help="write the gap map as standalone HTML")
+    g.add_argument("--out-sites", type=Path, help="write the suggested sites (.csv or .geojson)")
+    g.add_argument("--json", action="store_true", help="print a JSON object (see README)")
+    g.set_defaults(func=_cmd_gaps)
+
+
+def _cmd_gaps(args: argparse.Namespace) -> int:
+    from asset_map.analysis.gaps import GapParams, analyse_gaps
+    from asset_map.io.export import sites_to_csv, sites_to_geojson
+    from asset_map.render.gaps import build_gap_map
+
+    try:
+        params = GapParams(
+            walk_min=args.walk_min,
+            speed_kmh=args.speed,
+            detour=args.detour,
+            cell_m=args.cell_m,
+            weights=_weights(args),
+            meeting_types=tuple(split_list(args.meeting_types)) or None,
+            include_planned=args.what_if,
+            new_sites=args.new_sites,
+            solver=args.solver,
+            candidates=tuple(split_list(args.candidates)),
+        )
+    except ValueError as exc:
+        raise AssetMapError(f"gaps: {exc}") from None
+    if args.out_sites and args.out_sites.suffix.lower() not in {".csv", ".geojson", ".json"}:
+        raise AssetMapError(f"--out-sites {args.out_sites.name}: use a .csv or .geojson file name.")
+    areas, assets, notes = read_inputs(args)
+    network = None
+    if args.network:
+        from asset_map.io.network import read_walk_network
+
+        network = read_walk_network(args.network)
+    grid = None
+    if args.population_grid:
+        from asset_map.analysis.demand import read_population_grid
+
+        grid = read_population_grid(args.population_grid)
+    result = analyse_gaps(areas, assets, params, population_grid=grid, network=network)
+    baseline = None
+    if params.include_planned:  # what-if: the same without the planned places, to compare
+        plain = dataclasses.replace(params, include_planned=False, new_sites=0)
+        baseline = analyse_gaps(areas, assets, plain, population_grid=grid, network=network)
+    if args.out_map:
+        fmap = build_gap_map(result, areas, assets, lang=args.lang, basemap=args.basemap)
+        write_atomic(args.out_map, map_html(fmap))
+    if args.out_sites:
+        data = (sites_to_csv if args.out_sites.suffix.lower() == ".csv" else sites_to_geojson)(
+            result.sites
+        )
+        write_atomic(args.out_sites, data.decode("utf-8"))
+    s = result.summary
+    if args.json:
+        sites = [
+            {
+                "rank": int(site["rank"]),
+                "name": str(site["name"]),
+                "kind": str(site["kind"]),
+                "lon": round(float(site["lon"]), 6),
+                "lat": round(float(site["lat"]), 6),
+                "newly_covered": round(float(site["newly_covered"]), 1),
+                "newly_residents": round(float(site["newly_residents"]), 1),
+                "newly_65": round(float(site["newly_65"]), 1),
+                "buurten": [str(b) for b in site["buurten"]],
+                "nearest_meeting_m": round(float(site["nearest_meeting_m"]), 0),
+            }
+            for _, site in result.sites.iterrows()
+        ]
+        print(
+            json.dumps(
+                {
+                    "residents_total": round(float(s["residents_total"]), 1),
+                    "weighted_total": round(float(s["weighted_total"]), 1),
+                    "covered_before": round(float(s["covered_before"]), 1),
+                    "covered_after": round(float(s["covered_after"]), 1),
+                    "share_before": round(float(s["share_before"]), 4),
+                    "share_after": round(float(s["share_after"]), 4),
+                    "params": {
+                        "walk_min": params.walk_min,
+                        "speed_kmh": params.speed_kmh,
+                        "detour": params.detour,
+                        "max_walk_m": round(params.max_walk_m, 1),
+                        "need": args.need,
+                        "new_sites": params.new_sites,
+                        "solver": params.solver,
+                        "network": bool(network is not None),
+                    },
+                    "solver": s.get("solver"),
+                    "mip_gap": s.get("mip_gap"),
+                    "what_if": None
+                    if baseline is None
+                    else {
+                        "covered_without_planned": round(
+                            float(baseline.summary["covered_before"]), 1
+                        ),
+                        "share_without_planned": round(float(baseline.summary["share_before"]), 4),
+                    },
+                    "sites": sites,
+                    "warnings": result.warnings,
+                    "notes": notes,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        lang = args.lang
+        print(
+            f"{t('gaps.share_before', lang)}: {format_number(100 * s['share_before'], '%', lang)}"
+        )
+        print(f"{t('gaps.share_after', lang)}: {format_number(100 * s['share_after'], '%', lang)}")
+        for _, site in result.sites.iterrows():
+            print(
+                f"{int(site['rank']):>2}. {site['name']}  +{site['newly_covered']:.0f} "
+                f"({site['lat']:.5f}, {site['lon']:.5f})"
+            )
+        for warning in [*result.warnings, *notes]:
+            print(f"note: {warning}", file=sys.stderr)
+    return 0
+
+
+def _weights(args: argparse.Namespace) -> NeedWeights:
+    from asset_map.analysis.gaps import NeedWeights
+
+    if not args.weights:
+        return NeedWeights.preset(args.need)
+    try:
+        values = [float(v) for v in split_list(args.weights)]
+    except ValueError:
+        values = []
+    if len(values) != 3:
+        raise ValueError(
+            f"--weights '{args.weights}': give three numbers separated by commas, for all "
+            "residents, residents aged 65+ and single-person households, e.g. 0.2,0.4,0.4."
+        )
+    return NeedWeights(*values)

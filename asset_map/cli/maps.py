@@ -1,0 +1,90 @@
+"""``asset-map map``: a standalone HTML map and the counts per type."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from asset_map.analysis.areas import assign_areas
+from asset_map.analysis.summary import count_by_type
+from asset_map.cli._common import (
+    add_input_args,
+    read_inputs,
+    write_atomic,
+)
+from asset_map.i18n import t
+from asset_map.io import read_talents
+from asset_map.model import KEY_FIGURES, catalogue
+from asset_map.render.map import build_map, map_html
+
+if TYPE_CHECKING:
+    pass
+
+
+def register(commands: Any) -> None:
+    """Add the map command(s) to the ``asset-map`` parser."""
+    m = commands.add_parser(
+        "map",
+        help="write a standalone HTML map and print the number of assets per type",
+        description="Write a standalone HTML map (Leaflet inlined, works offline) of areas "
+        "and assets, and print the number of assets per type.",
+    )
+    add_input_args(m)
+    m.add_argument("--talents", type=Path, help="CSV of residents' talents (shown per buurt)")
+    m.add_argument("--out", required=True, type=Path, help="the HTML file to write")
+    m.add_argument(
+        "--choropleth", choices=list(KEY_FIGURES), help="colour the buurten by this key figure"
+    )
+    m.add_argument("--no-cluster", action="store_true", help="draw every marker, no clustering")
+    m.add_argument("--json", action="store_true", help="print a JSON object instead of a table")
+    m.set_defaults(func=_cmd_map)
+
+
+def _cmd_map(args: argparse.Namespace) -> int:
+    area_frame, asset_frame, notes = read_inputs(args)
+    talents = read_talents(args.talents).frame if args.talents else None
+    if talents is not None:
+        notes.append(f"{args.talents.name}: {len(talents)} talents read")
+    fmap = build_map(
+        area_frame,
+        asset_frame,
+        talents=talents,
+        lang=args.lang,
+        basemap=args.basemap,
+        choropleth=args.choropleth,
+        cluster=not args.no_cluster,
+    )
+    write_atomic(args.out, map_html(fmap))
+
+    located = assign_areas(asset_frame, area_frame)
+    counts = count_by_type(asset_frame)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "out": str(args.out),
+                    "assets_total": len(asset_frame),
+                    "counts": counts,
+                    "outside_areas": int(located["buurt_code"].isna().sum()),
+                    "areas": {
+                        lvl: int((area_frame["level"] == lvl).sum()) for lvl in ("wijk", "buurt")
+                    },
+                    "notes": notes,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        cat = catalogue()
+        width = max((len(cat.types[k].label(args.lang)) for k in counts), default=10)
+        for key, n in counts.items():
+            print(f"{cat.types[key].label(args.lang):<{width}}  {n:>6}")
+        print(f"{t('cli.total', args.lang):<{width}}  {len(asset_frame):>6}")
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
+        print(f"wrote {args.out}", file=sys.stderr)
+    return 0
