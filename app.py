@@ -28,14 +28,22 @@ pages = [
 # Staff pages are always registered, so their direct URL reaches the page's own role check
 # (which refuses and explains); the menu shows them only to users who may use them.
 moderator = user is not None and can(user.role, "moderate")
+editor = user is not None and can(user.role, "edit_assets")
 staff = [
+    st.Page(
+        "app_pages/data.py",
+        title=tr("page.data"),
+        icon="📥",
+        url_path="gegevens",
+        visibility="visible" if editor else "hidden",
+    ),
     st.Page(
         "app_pages/moderation.py",
         title=tr("page.moderate"),
         icon="✅",
         url_path="beoordelen",
         visibility="visible" if moderator else "hidden",
-    )
+    ),
 ]
 login_title = tr("page.logout") if user is not None else tr("page.login")
 staff.append(st.Page("app_pages/login.py", title=login_title, icon="🔑", url_path="inloggen"))

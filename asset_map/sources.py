@@ -7,6 +7,7 @@ fails halfway therefore leaves the workspace as it was.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,10 +20,16 @@ import pandas as pd
 
 from asset_map.analysis.duplicates import find_duplicates, merge_duplicates
 from asset_map.crs import to_storage_crs
+from asset_map.io import ImportResult, read_assets
 from asset_map.io._overpass import OVERPASS_URL, fetch_overpass, overpass_query
 from asset_map.io._pdok import PDOK_BASE
 from asset_map.io.cbs import fetch_areas, gemeente_code
-from asset_map.io.osm import OSM_ATTRIBUTION, parse_overpass_json
+from asset_map.io.osm import (
+    OSM_ATTRIBUTION,
+    parse_overpass_json,
+    read_osm_pbf,
+    read_overpass_turbo_geojson,
+)
 from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS
 
 if TYPE_CHECKING:
@@ -40,6 +47,50 @@ class Loaded:
     meta: dict[str, Any]
     notes: list[str] = field(default_factory=list)
     decisions: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def osm_kind(path: str | Path) -> str | None:
+    """Return ``"pbf"``, ``"overpass"`` or ``"turbo"`` for an OpenStreetMap export, else None.
+
+    ``.osm.pbf``/``.pbf`` files; JSON with an ``elements`` list (an Overpass API answer);
+    GeoJSON whose features carry an ``@id`` like ``node/123`` (an overpass-turbo export).
+    """
+    path = Path(path)
+    if path.name.endswith(".pbf"):
+        return "pbf"
+    if path.suffix.lower() not in {".json", ".geojson"}:
+        return None
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None  # the ordinary reader gives the precise error
+    if isinstance(data, dict) and isinstance(data.get("elements"), list):
+        return "overpass"
+    features = data.get("features") if isinstance(data, dict) else None
+    if isinstance(features, list) and features:
+        props = features[0].get("properties") or {}
+        if "@id" in props or str(features[0].get("id", "")).startswith(("node/", "way/")):
+            return "turbo"
+    return None
+
+
+def read_any_assets(
+    path: str | Path, *, mapping: Any = None, crs: str | None = None, source: str | None = None
+) -> ImportResult:
+    """Read assets from our formats, or from an OpenStreetMap export (detected by content)."""
+    kind = osm_kind(path)
+    if kind == "pbf":
+        result = read_osm_pbf(path)
+    elif kind == "overpass":
+        result = parse_overpass_json(Path(path).read_bytes())
+    elif kind == "turbo":
+        result = read_overpass_turbo_geojson(path)
+    else:
+        return read_assets(path, mapping=mapping, crs=crs, source=source)
+    frame = result.frame[ASSET_COLUMNS]
+    return ImportResult(
+        frame, [f"Read {Path(path).name} as OpenStreetMap data ({kind}).", *result.notes]
+    )
 
 
 def cbs_source(year: int) -> dict[str, Any]:

@@ -98,3 +98,10 @@ def test_kansen_what_if_planned_huiskamers_raise_coverage(app):
     assert _percent(app, "Nu binnen loopafstand") > base
     change = [i.value for i in app.info if "Zonder de geplande huiskamers" in i.value]
     assert change and "meer" in change[0]
+
+
+def test_data_screen_refuses_anonymous_sessions(app):
+    app.switch_page("app_pages/data.py").run()
+    assert not app.exception, app.exception
+    assert any("Log eerst in" in w.value for w in app.warning)
+    assert not [b for b in app.button if b.label == "Toevoegen aan de kaart"]

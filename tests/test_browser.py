@@ -234,12 +234,12 @@ def _talent_labels(page) -> list[str]:
     return [t.strip() for t in frame.locator(".am-talent span").all_inner_texts()]
 
 
-def _choose(page, label: str, option: str) -> None:
+def _choose(page, label: str, option: str, *, exact: bool = True) -> None:
     """Pick an option of a select box by typing it, as a keyboard user (or phone) would."""
     box = page.get_by_role("combobox", name=label)
     box.click()
     box.press_sequentially(option)
-    page.get_by_role("option", name=option, exact=True).wait_for()
+    page.get_by_role("option", name=option, exact=exact).first.wait_for()
     box.press("Enter")
     box.press("Tab")  # leave the box (Escape would clear a single choice)
 
@@ -289,3 +289,66 @@ def test_resident_submits_on_a_phone_and_manager_approves(browser, app_url):
     assert after.count("⭐ <3") == before.count("⭐ <3") - 1
     assert "Samira" not in page.content()  # never a name on the public map
     desktop.close()
+
+
+def test_upload_with_foreign_columns_map_preview_import(browser, app_url, tmp_path):
+    """A wijkmanager loads own areas, then a GeoJSON with foreign column names; maps them,
+    sees the preview, imports, and finds the new places on the map."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from asset_map.workspace import DEMO_DIR, load_workspace
+
+    demo = load_workspace(DEMO_DIR)
+    areas_file = tmp_path / "eigen_buurten.geojson"
+    demo.areas.to_file(areas_file)
+    inside = demo.areas[demo.areas["code"] == "BU99990101"].geometry.iloc[0]
+    p = inside.representative_point()
+    places = gpd.GeoDataFrame(
+        {
+            "titel": ["Buurtcentrum De Kei", "Speeltuin Zonnebloem"],
+            "soort": ["buurtcentrum", "speeltuin"],
+            "info": ["Elke dag open", "Met schommels"],
+        },
+        geometry=[Point(p.x, p.y), Point(p.x + 0.001, p.y)],
+        crs="EPSG:4326",
+    )
+    places_file = tmp_path / "wijkteam.geojson"
+    places.to_file(places_file)
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1200})
+    page = context.new_page()
+    page.goto(f"{app_url}/inloggen")
+    page.get_by_role("textbox", name="Gebruikersnaam").fill(MANAGER[0])
+    page.get_by_role("textbox", name="Wachtwoord").fill(MANAGER[1])
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_text("U bent ingelogd als wim").wait_for(timeout=30_000)
+    page.get_by_role("link", name="Gegevens").click()
+    page.get_by_text("Een eigen bestand toevoegen").wait_for(timeout=30_000)
+
+    # 1. Own areas replace the demo.
+    page.get_by_text("Wijken en buurten", exact=True).click()
+    page.locator('input[type="file"]').set_input_files(str(areas_file))
+    page.get_by_text("Voorbeeld: 25 rijen worden geladen").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Toevoegen aan de kaart").click()
+    page.get_by_text("25 rijen toegevoegd").wait_for(timeout=30_000)
+
+    # 2. Places with foreign columns: map them, check the preview, import.
+    page.get_by_text("Plekken", exact=True).click()
+    page.locator('input[type="file"]').set_input_files(str(places_file))
+    _choose(page, "Naam", "titel")
+    _choose(page, "Soort plek", "soort")
+    _choose(page, "Omschrijving", "info")
+    _choose(page, "buurtcentrum", "Buurthuis", exact=False)  # shown as "🏠 Buurthuis"
+    page.get_by_text("Voorbeeld: 2 rijen worden geladen").wait_for(timeout=30_000)
+    preview = page.locator('[data-testid="stDataFrame"]').first
+    preview.wait_for()
+    page.get_by_role("button", name="Toevoegen aan de kaart").click()
+    page.get_by_text("2 rijen toegevoegd").wait_for(timeout=30_000)
+
+    page.get_by_role("link", name="Kaart", exact=True).click()
+    frame = _map(page)
+    legend = frame.locator(".am-legend").inner_text()
+    assert "Buurthuis (1)" in legend and "Speelplek (1)" in legend
+    assert frame.locator('[data-layer="buurthuis"]').count() >= 1
+    context.close()

@@ -207,3 +207,57 @@ def test_import_into_an_empty_workspace_needs_areas(tmp_path, capsys):
     )
     assert code == 2
     assert "Give --areas FILE too" in capsys.readouterr().err
+
+
+def test_import_reads_osm_exports_by_their_content(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
+    demo = load_workspace(DEMO_DIR)
+    areas_file = tmp_path / "areas.geojson"
+    demo.areas.to_file(areas_file)
+    result = _json(
+        capsys,
+        ["import", "--areas", str(areas_file), "--assets", str(OSM), "--database", url, "--json"],
+    )
+    assert result["assets_total"] > 0
+    assert result["sources"][0]["licence"] == "ODbL 1.0"
+    assert any("as OpenStreetMap data (overpass)" in n for n in result["notes"])
+    turbo = Path(__file__).parent / "data" / "osm" / "turbo_export.geojson"
+    again = _json(capsys, ["import", "--assets", str(turbo), "--database", url, "--json"])
+    assert any("(turbo)" in n for n in again["notes"])
+
+
+def test_map_credits_openstreetmap_when_it_shows_osm_data(tmp_path, capsys):
+    out = tmp_path / "kaart.html"
+    assert (
+        main(
+            [
+                "map",
+                "--areas",
+                str(DEMO_DIR / "areas.geojson"),
+                "--assets",
+                str(OSM),
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    assert "OpenStreetMap contributors (ODbL)" in out.read_text()
+    plain = tmp_path / "demo.html"
+    assert (
+        main(
+            [
+                "map",
+                "--areas",
+                str(DEMO_DIR / "areas.geojson"),
+                "--assets",
+                str(DEMO_DIR / "assets.geojson"),
+                "--out",
+                str(plain),
+                "--basemap",
+                "none",
+            ]
+        )
+        == 0
+    )
+    assert "(ODbL)" not in plain.read_text()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 
 from asset_map.i18n import DEFAULT_LANG
-from asset_map.io import join_figures, read_areas, read_assets
+from asset_map.io import join_figures, read_areas
 from asset_map.model import LANGS
 from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP
 
@@ -62,7 +62,9 @@ def read_inputs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, gpd.GeoData
     if args.figures:
         joined = join_figures(area_frame, args.figures)
         area_frame, notes = joined.frame, [*notes, *joined.notes]
-    assets = read_assets(args.assets, mapping=mapping, crs=args.crs)
+    from asset_map.sources import read_any_assets  # our formats and OpenStreetMap exports
+
+    assets = read_any_assets(args.assets, mapping=mapping, crs=args.crs)
     return area_frame, assets.frame, [*notes, *assets.notes]
 
 

@@ -17,7 +17,7 @@ from asset_map.cli._common import (
     mapping_arg,
     open_store,
 )
-from asset_map.io import join_figures, read_areas, read_assets
+from asset_map.io import join_figures, read_areas
 
 if TYPE_CHECKING:
     pass
@@ -113,10 +113,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 areas, notes = joined.frame, [*notes, *joined.notes]
         assets = gpd.GeoDataFrame(columns=ASSET_COLUMNS, geometry="geometry", crs="EPSG:4326")
         if args.assets:
-            read_a = read_assets(args.assets, mapping=mapping, crs=args.crs, source=args.source)
+            read_a = sources.read_any_assets(
+                args.assets, mapping=mapping, crs=args.crs, source=args.source
+            )
             assets, notes = read_a.frame, [*notes, *read_a.notes]
         name = args.source or ", ".join(p.name for p in (args.areas, args.assets) if p)
         source = {"name": name, "licence": args.licence, "year": args.year}
+        if args.assets and sources.osm_kind(args.assets):
+            source = sources.osm_source()
         new = sources.Loaded(areas, assets, {"is_demo": False, "sources": [source]}, notes)
         if empty_or_demo:
             new.meta["name"] = name

@@ -33,6 +33,8 @@ from asset_map.render.styles import (
     quantile_classes,
 )
 
+#: Shown on every map that holds OpenStreetMap data (ODbL).
+OSM_DATA_ATTRIBUTION = "Data © OpenStreetMap contributors (ODbL)"
 #: Boundaries are simplified to this tolerance (metres, in RD New) before drawing.
 SIMPLIFY_M = 5.0
 #: Coordinates are written with this many decimals (1e-5 degrees is about 1 m).
@@ -155,6 +157,9 @@ def build_map(
     ).add_to(fmap)
     # Collapsed to the usual layers button: the legend already names every type.
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
+    if len(assets) and assets["source"].astype(str).str.contains("OpenStreetMap").any():
+        # ODbL: the map credits OpenStreetMap whenever it shows OSM data.
+        _Attribution(esc(OSM_DATA_ATTRIBUTION)).add_to(fmap)
     if attribution:
         _Attribution(esc(attribution)).add_to(fmap)
     bounds = _bounds(areas, assets)

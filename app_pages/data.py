@@ -1,0 +1,20 @@
+"""Gegevens: load a gemeente or own files into the workspace; see what is loaded."""
+
+import streamlit as st
+
+from asset_map.ui import data
+from asset_map.ui.auth import require
+from asset_map.ui.loaders import workspace
+from asset_map.ui.messages import sources_table
+from asset_map.ui.state import tr
+
+user = require("edit_assets")  # also refuses the page's direct URL without the right role
+ws = workspace()
+st.title(tr("data.title"))
+data.load_gemeente(actor=user.username)
+st.divider()
+data.upload(ws, actor=user.username)
+st.divider()
+data.what_is_loaded(ws)
+st.subheader(tr("about.sources"))
+sources_table(ws)
