@@ -31,6 +31,7 @@ from asset_map.io.osm import (
     read_overpass_turbo_geojson,
 )
 from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS
+from asset_map.storage.layers import FOOTPRINT
 
 if TYPE_CHECKING:
     from asset_map.storage import Store
@@ -87,7 +88,9 @@ def read_any_assets(
         result = read_overpass_turbo_geojson(path)
     else:
         return read_assets(path, mapping=mapping, crs=crs, source=source)
-    frame = result.frame[ASSET_COLUMNS]
+    frame = result.frame[ASSET_COLUMNS].copy()
+    if "osm_polygon" in result.frame.columns:  # ways and relations: keep their outline
+        frame[FOOTPRINT] = result.frame["osm_polygon"]
     return ImportResult(
         frame, [f"Read {Path(path).name} as OpenStreetMap data ({kind}).", *result.notes]
     )
@@ -146,7 +149,9 @@ def fetch_gemeente(
         say("plekken (OpenStreetMap)")
         payload = fetch_overpass(overpass_query(gemeente_code=gm), url=overpass_url)
         found = parse_overpass_json(payload)
-        assets = found.frame[ASSET_COLUMNS]
+        assets = found.frame[ASSET_COLUMNS].copy()
+        if "osm_polygon" in found.frame.columns:
+            assets[FOOTPRINT] = found.frame["osm_polygon"]
         notes += found.notes
         sources.append(osm_source())
     meta = {
@@ -168,14 +173,19 @@ def combine(current: Loaded | None, new: Loaded, *, replace_assets: bool = False
     if current is None or current.meta.get("is_demo") or replace_assets:
         return new  # the made-up demo is never mixed with real data
     areas = new.areas if len(new.areas) else current.areas
-    both = pd.concat(
-        [to_storage_crs(current.assets)[ASSET_COLUMNS], to_storage_crs(new.assets)[ASSET_COLUMNS]],
-        ignore_index=True,
+    frames = [to_storage_crs(current.assets), to_storage_crs(new.assets)]
+    outlines = pd.concat(
+        [f.set_index("id")[FOOTPRINT] for f in frames if FOOTPRINT in f.columns]
+        or [pd.Series(dtype="object")]
     )
+    both = pd.concat([f[ASSET_COLUMNS] for f in frames], ignore_index=True)
     assets = gpd.GeoDataFrame(both, geometry="geometry", crs="EPSG:4326")
     assets = assets.drop_duplicates(subset="id", keep="last").reset_index(drop=True)
     pairs = find_duplicates(assets)
     merged, _log = merge_duplicates(assets, pairs)
+    outlines = outlines[~outlines.index.duplicated(keep="last")].dropna()
+    if len(outlines):
+        merged[FOOTPRINT] = merged["id"].map(outlines)
     known = {s["name"] for s in current.meta.get("sources", [])}
     sources = [
         *current.meta.get("sources", []),

@@ -261,3 +261,29 @@ def test_map_credits_openstreetmap_when_it_shows_osm_data(tmp_path, capsys):
         == 0
     )
     assert "(ODbL)" not in plain.read_text()
+
+
+def test_osm_outlines_are_kept_in_the_workspace(tmp_path, capsys):
+    """Ways and relations become a point inside them; their outline is stored beside it."""
+    import shapely
+
+    url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
+    demo = load_workspace(DEMO_DIR)
+    areas_file = tmp_path / "areas.geojson"
+    demo.areas.to_file(areas_file)
+    turbo = Path(__file__).parent / "data" / "osm" / "turbo_export.geojson"
+    _json(
+        capsys,
+        ["import", "--areas", str(areas_file), "--assets", str(turbo), "--database", url, "--json"],
+    )
+    store = Store(url)
+    _areas, assets, _meta = store.load_workspace()
+    store.close()
+    with_outline = assets[assets["footprint"].notna()]
+    assert len(with_outline) >= 1
+    assert with_outline["id"].str.startswith(("osm:way/", "osm:relation/")).all()
+    for _, row in with_outline.iterrows():
+        outline = shapely.from_wkt(row["footprint"])
+        assert outline.geom_type in {"Polygon", "MultiPolygon"}
+        assert outline.covers(row.geometry)  # the point lies inside its outline
+    assert assets.loc[assets["id"].str.startswith("osm:node/"), "footprint"].isna().all()

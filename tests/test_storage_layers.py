@@ -472,3 +472,23 @@ def test_migration_0002_adds_and_removes_the_layer_tables(store_url: str) -> Non
         engine.dispose()
     with Store(store_url) as store:
         assert not store.has_workspace()
+
+
+def test_footprints_round_trip_and_are_replaced(store):
+    import shapely
+
+    from asset_map.workspace import DEMO_DIR, load_workspace
+
+    demo = load_workspace(DEMO_DIR)
+    assets = demo.assets.copy()
+    outline = "POLYGON ((5.6 52.49, 5.61 52.49, 5.61 52.5, 5.6 52.5, 5.6 52.49))"
+    assets["footprint"] = None
+    assets.loc[assets.index[0], "footprint"] = outline
+    store.save_workspace(demo.areas, assets, meta=demo.meta, actor="test")
+    _areas, back, _meta = store.load_workspace()
+    got = back.set_index("id")["footprint"]
+    assert shapely.from_wkt(got[assets["id"].iloc[0]]).equals(shapely.from_wkt(outline))
+    assert got.drop(assets["id"].iloc[0]).isna().all()
+    store.save_workspace(demo.areas, demo.assets, meta=demo.meta, actor="test")
+    _areas, again, _meta = store.load_workspace()
+    assert "footprint" not in again.columns  # a save without outlines leaves none behind

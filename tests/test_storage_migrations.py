@@ -27,6 +27,7 @@ TABLES = {
     "workspace",
     "areas",
     "assets",
+    "asset_footprints",
 }
 
 

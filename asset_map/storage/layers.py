@@ -26,6 +26,7 @@ from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS, KEY_FIGURES
 from asset_map.storage import audit
 from asset_map.storage.db import Database
 from asset_map.storage.schema import areas as areas_table
+from asset_map.storage.schema import asset_footprints as footprints_table
 from asset_map.storage.schema import assets as assets_table
 from asset_map.storage.schema import workspace as workspace_table
 
@@ -190,10 +191,12 @@ def save(
             select(workspace_table.c.version).where(workspace_table.c.id == 1)
         ).scalar()
         version = (previous or 0) + 1
+        conn.execute(delete(footprints_table))
         conn.execute(delete(assets_table))
         conn.execute(delete(areas_table))
         _insert(conn, areas_table, area_rows)
         _insert(conn, assets_table, asset_rows)
+        _insert(conn, footprints_table, _footprint_rows(assets))
         values = {"meta": meta_text, "saved_at": now, "saved_by": actor[:64], "version": version}
         if previous is None:
             conn.execute(insert(workspace_table).values(id=1, **values))
@@ -246,7 +249,31 @@ def load(db: Database) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, dict[str, An
             )
             for layer in (AREAS, ASSETS)
         ]
-    return layers[0], layers[1], json.loads(meta_text)
+        outlines = conn.execute(
+            select(footprints_table.c.asset_id, footprints_table.c.geometry)
+        ).all()
+    assets = layers[1]
+    if outlines:  # WKT beside the point, as the OpenStreetMap readers give it
+        by_id = {row.asset_id: shapely.to_wkt(shapely.from_wkb(row.geometry)) for row in outlines}
+        assets[FOOTPRINT] = assets["id"].map(by_id)
+    return layers[0], assets, json.loads(meta_text)
+
+
+#: The optional column of an asset frame holding its outline (WKT), e.g. from OpenStreetMap.
+FOOTPRINT = "footprint"
+
+
+def _footprint_rows(assets: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Rows of the outlines in ``assets[FOOTPRINT]`` (WKT in EPSG:4326), if the column exists."""
+    if FOOTPRINT not in assets.columns:
+        return []
+    rows = []
+    for asset_id, wkt in zip(assets["id"], assets[FOOTPRINT], strict=True):
+        if isinstance(wkt, str) and wkt:
+            rows.append(
+                {"asset_id": str(asset_id), "geometry": shapely.to_wkb(shapely.from_wkt(wkt))}
+            )
+    return rows
 
 
 def version(db: Database) -> str:

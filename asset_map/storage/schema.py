@@ -186,3 +186,12 @@ assets = Table(
     Column("capacity", Double),
     Column("geometry", LargeBinary),
 )
+
+#: Outlines of assets that are an area (an OpenStreetMap way or relation): the asset itself is
+#: the point inside it; the outline is kept here, by asset id.
+asset_footprints = Table(
+    "asset_footprints",
+    metadata,
+    Column("asset_id", Text, primary_key=True),
+    Column("geometry", LargeBinary, nullable=False),
+)
