@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 from pathlib import Path
@@ -20,6 +21,7 @@ from asset_map.ui.state import current_lang, tr
 from asset_map.workspace import Workspace
 
 NONE = ""
+UPLOADS = Path(tempfile.gettempdir()) / "asset_map_uploads"
 OUR_ASSET_COLUMNS = ("name", "type", "description", "address", "id", "tags")
 
 
@@ -70,9 +72,13 @@ def upload(ws: Workspace, actor: str) -> None:
     )
     if file is None:
         return
-    folder = Path(tempfile.mkdtemp(prefix="asset_map_upload_"))
+    # One folder per file content: every rerun of the page reuses it instead of writing anew.
+    content = file.getvalue()
+    folder = UPLOADS / hashlib.sha256(content).hexdigest()[:16]
     path = folder / Path(file.name).name
-    path.write_bytes(file.getvalue())
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
     try:
         raw = read_raw(path)
     except AssetMapError as exc:

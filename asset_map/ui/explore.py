@@ -15,7 +15,6 @@ from asset_map.render import vendor
 from asset_map.render.map import build_map
 from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP, format_number
 from asset_map.ui.state import current_lang, tr
-from asset_map.ui.talents import public_talents
 from asset_map.workspace import Workspace
 
 
@@ -92,7 +91,7 @@ def sidebar_filters(ws: Workspace) -> Filters:
     )
 
 
-def counts(ws: Workspace, filters: Filters) -> None:
+def counts(ws: Workspace, filters: Filters, talents: pd.DataFrame) -> None:
     """Show the figures of the current selection: places, meeting places, inhabitants."""
     lang = current_lang()
     assets = select_assets(
@@ -103,7 +102,6 @@ def counts(ws: Workspace, filters: Filters) -> None:
     meeting = assets["type"].isin(catalogue().meeting_place_types()) & (
         assets["status"] == "existing"
     )
-    talents = public_talents(ws)
     if not talents.empty:
         talents = talents[
             (talents["status"] == "approved") & talents["buurt_code"].isin(buurten["code"])
@@ -132,14 +130,13 @@ def counts(ws: Workspace, filters: Filters) -> None:
     )
 
 
-def asset_map(ws: Workspace, filters: Filters) -> None:
+def asset_map(ws: Workspace, filters: Filters, everyone: pd.DataFrame) -> None:
     """Draw the map of the current selection (no rerun on pan or zoom)."""
     lang = current_lang()
     assets = select_assets(
         ws.assets, wijken=filters.wijken, buurten=filters.buurten, types=filters.types
     )
     areas = select_areas(ws.areas, wijken=filters.wijken, buurten=filters.buurten)
-    everyone = public_talents(ws)
     talents = everyone if filters.show_talents and not everyone.empty else None
     label = str(ws.meta.get(f"label_{lang}", "")) if ws.is_demo else ""
     fmap = build_map(
