@@ -234,6 +234,13 @@ def _talent_labels(page) -> list[str]:
     return [t.strip() for t in frame.locator(".am-talent span").all_inner_texts()]
 
 
+def _upload(page, label: str, path: Path) -> None:
+    """Put a file into the uploader with this label, once the page shows that uploader."""
+    uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text=label)
+    uploader.wait_for(timeout=30_000)
+    uploader.locator('input[type="file"]').set_input_files(str(path))
+
+
 def _choose(page, label: str, option: str, *, exact: bool = True) -> None:
     """Pick an option of a select box by typing it, as a keyboard user (or phone) would."""
     box = page.get_by_role("combobox", name=label)
@@ -328,14 +335,18 @@ def test_upload_with_foreign_columns_map_preview_import(browser, app_url, tmp_pa
 
     # 1. Own areas replace the demo.
     page.get_by_text("Wijken en buurten", exact=True).click()
-    page.locator('input[type="file"]').set_input_files(str(areas_file))
+    _upload(page, "Bestand met wijken en buurten", areas_file)
     page.get_by_text("Voorbeeld: 25 rijen worden geladen").wait_for(timeout=30_000)
     page.get_by_role("button", name="Toevoegen aan de kaart").click()
     page.get_by_text("25 rijen toegevoegd").wait_for(timeout=30_000)
 
     # 2. Places with foreign columns: map them, check the preview, import.
     page.get_by_text("Plekken", exact=True).click()
-    page.locator('input[type="file"]').set_input_files(str(places_file))
+    _upload(page, "Bestand met plekken", places_file)
+    # The mapping step belongs to this file once its name fills in the source box.
+    sync_api.expect(page.get_by_role("textbox", name="Naam van de bron")).to_have_value(
+        "wijkteam", timeout=30_000
+    )
     _choose(page, "Naam", "titel")
     _choose(page, "Soort plek", "soort")
     _choose(page, "Omschrijving", "info")

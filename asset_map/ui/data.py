@@ -67,8 +67,9 @@ def upload(ws: Workspace, actor: str) -> None:
         format_func=lambda k: tr(f"data.kind.{k}"),
         key="data_kind",
     )
+    # One uploader per kind: switching kind never carries a file of the other kind along.
     file = st.file_uploader(
-        tr("data.file"), type=["geojson", "json", "gpkg", "zip", "csv"], key="data_file"
+        tr(f"data.file.{kind}"), type=["geojson", "json", "gpkg", "zip", "csv"], key=f"data_file_{kind}"
     )
     if file is None:
         return
