@@ -69,7 +69,9 @@ def upload(ws: Workspace, actor: str) -> None:
     )
     # One uploader per kind: switching kind never carries a file of the other kind along.
     file = st.file_uploader(
-        tr(f"data.file.{kind}"), type=["geojson", "json", "gpkg", "zip", "csv"], key=f"data_file_{kind}"
+        tr(f"data.file.{kind}"),
+        type=["geojson", "json", "gpkg", "zip", "csv"],
+        key=f"data_file_{kind}",
     )
     if file is None:
         return
