@@ -21,7 +21,12 @@ pages = [
     st.Page(
         "app_pages/explore.py", title=tr("page.explore"), icon="🗺️", default=True, url_path="kaart"
     ),
+    st.Page("app_pages/near_me.py", title=tr("page.near_me"), icon="📍", url_path="in-de-buurt"),
+    st.Page(
+        "app_pages/activities.py", title=tr("page.activities"), icon="📅", url_path="activiteiten"
+    ),
     st.Page("app_pages/kansen.py", title=tr("page.gaps"), icon="🧭", url_path="kansen"),
+    st.Page("app_pages/workbench.py", title=tr("page.workbench"), icon="📊", url_path="werkbank"),
     st.Page("app_pages/meedoen.py", title=tr("page.join"), icon="⭐", url_path="meedoen"),
     st.Page("app_pages/about.py", title=tr("page.about"), icon="ℹ️", url_path="over"),
 ]
@@ -29,7 +34,15 @@ pages = [
 # (which refuses and explains); the menu shows them only to users who may use them.
 moderator = user is not None and can(user.role, "moderate")
 editor = user is not None and can(user.role, "edit_assets")
+connector = user is not None and can(user.role, "connect")
 staff = [
+    st.Page(
+        "app_pages/connect.py",
+        title=tr("page.connect"),
+        icon="🤝",
+        url_path="verbinden",
+        visibility="visible" if connector else "hidden",
+    ),
     st.Page(
         "app_pages/data.py",
         title=tr("page.data"),

@@ -32,9 +32,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from asset_map._errors import AssetMapError
 
 ROLES = ("wijkmanager", "planner", "admin")
-ACTIONS = ("moderate", "see_personal_data", "edit_assets", "manage_users")
+#: ``connect``: see the talents that match a meeting place (with contact data) and record
+#: connections made: the wijkmanager's work with residents.
+ACTIONS = ("moderate", "see_personal_data", "edit_assets", "manage_users", "connect")
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "wijkmanager": frozenset({"moderate", "see_personal_data", "edit_assets"}),
+    "wijkmanager": frozenset({"moderate", "see_personal_data", "edit_assets", "connect"}),
     "planner": frozenset({"edit_assets"}),
     "admin": frozenset(ACTIONS),
 }

@@ -1,4 +1,7 @@
-"""Every text a user reads, in one place: ``ui_text.toml`` beside this file.
+"""Every text a user reads: ``ui_text.toml`` beside this file, and ``ui_text_<screen>.toml``.
+
+Screens with many texts keep them in a file of their own (``ui_text_workbench.toml``, ...);
+together they are one table, and a key given in two files is an error.
 
 Dutch is the default (written at B1 level: short sentences, everyday words, say what
 happens); English is available. Asset-type and key-figure labels live with their data
@@ -16,12 +19,21 @@ DEFAULT_LANG: Lang = "nl"
 
 
 def _load() -> dict[str, dict[Lang, str]]:
-    text = resources.files("asset_map").joinpath("ui_text.toml").read_text("utf-8")
-    table = tomllib.loads(text)
-    for key, texts in table.items():
-        missing = [lang for lang in LANGS if lang not in texts]
-        if missing:
-            raise ValueError(f"ui_text.toml: '{key}' has no text for {', '.join(missing)}")
+    package = resources.files("asset_map")
+    files = sorted(
+        (f for f in package.iterdir() if f.name.startswith("ui_text") and f.name.endswith(".toml")),
+        key=lambda f: f.name,
+    )
+    table: dict[str, dict[Lang, str]] = {}
+    where: dict[str, str] = {}
+    for file in files:
+        for key, texts in tomllib.loads(file.read_text("utf-8")).items():
+            if key in table:
+                raise ValueError(f"{file.name}: '{key}' is also in {where[key]}; keep one")
+            missing = [lang for lang in LANGS if lang not in texts]
+            if missing:
+                raise ValueError(f"{file.name}: '{key}' has no text for {', '.join(missing)}")
+            table[key], where[key] = texts, file.name
     return table
 
 

@@ -62,6 +62,47 @@ TALENT_COLUMNS = [
 ]
 WISHES = ("teach", "help_neighbour", "join_activity", "start_something")
 
+#: A recurring activity at a place (an asset): every week on ``weekday`` (ISO: 1 = Monday) from
+#: ``start`` to ``end`` ("HH:MM"). ``kind`` and ``target_group`` are keys of the catalogue.
+#: ``contact`` is the organisation's (public); never a resident's.
+ACTIVITY_COLUMNS = [
+    "id",
+    "asset_id",
+    "title",
+    "kind",
+    "weekday",
+    "start",
+    "end",
+    "target_group",
+    "organiser",
+    "contact",
+    "description",
+]
+#: Weekday number (ISO) -> (Dutch, English).
+WEEKDAYS: dict[int, tuple[str, str]] = {
+    1: ("maandag", "Monday"),
+    2: ("dinsdag", "Tuesday"),
+    3: ("woensdag", "Wednesday"),
+    4: ("donderdag", "Thursday"),
+    5: ("vrijdag", "Friday"),
+    6: ("zaterdag", "Saturday"),
+    7: ("zondag", "Sunday"),
+}
+#: What a meeting place asks for: talent category keys (``;``-joined) and a note.
+PLACE_NEED_COLUMNS = ["asset_id", "categories", "note"]
+#: A connection made between a resident's talent and a place. ``buurt_code`` is the talent's
+#: buurt when the connection was made, so counts per buurt survive a withdrawal.
+CONNECTION_COLUMNS = [
+    "id",
+    "asset_id",
+    "talent_id",
+    "category",
+    "buurt_code",
+    "made_by",
+    "made_at",
+    "note",
+]
+
 #: Other spellings importers accept for canonical columns (lower case). Shapefiles cut column
 #: names to 10 characters, so the truncated forms are here too.
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -120,13 +161,30 @@ class AssetType:
         return self.label_nl if lang == "nl" else self.label_en
 
 
+@dataclass(frozen=True)
+class ActivityKind:
+    """A kind of recurring activity, and the talent categories that fit it."""
+
+    key: str
+    label_nl: str
+    label_en: str
+    icon: str
+    talents: tuple[str, ...] = ()
+
+    def label(self, lang: Lang = "nl") -> str:
+        """Return the label in ``lang``."""
+        return self.label_nl if lang == "nl" else self.label_en
+
+
 @dataclass(frozen=True, eq=False)
 class Catalogue:
-    """All asset groups, asset types and talent categories, in display order."""
+    """All asset groups, asset types, talent categories and activity kinds, in display order."""
 
     groups: dict[str, AssetGroup]
     types: dict[str, AssetType]
     talent_categories: dict[str, tuple[str, str]]
+    activity_kinds: dict[str, ActivityKind]
+    target_groups: dict[str, tuple[str, str]]
 
     def type_for(self, text: str) -> AssetType | None:
         """Find the type whose key, Dutch or English label, or alias is ``text``.
@@ -161,6 +219,11 @@ class Catalogue:
         nl, en = self.talent_categories[key]
         return nl if lang == "nl" else en
 
+    def target_group_label(self, key: str, lang: Lang = "nl") -> str:
+        """Return the label of target group ``key`` in ``lang``."""
+        nl, en = self.target_groups[key]
+        return nl if lang == "nl" else en
+
 
 def _norm(text: str) -> str:
     return " ".join(str(text).strip().lower().replace("_", " ").split())
@@ -186,7 +249,23 @@ def catalogue() -> Catalogue:
             )
         types[key] = AssetType(key=key, **{**spec, "aliases": tuple(spec.get("aliases", ()))})
     talents = {k: (v["label_nl"], v["label_en"]) for k, v in raw["talent_categories"].items()}
-    return Catalogue(groups=groups, types=types, talent_categories=talents)
+    kinds = {}
+    for key, spec in raw["activity_kinds"].items():
+        unknown = [c for c in spec.get("talents", ()) if c not in talents]
+        if unknown:
+            raise ValueError(
+                f"asset_types.toml: activity kind '{key}' names unknown talent categories "
+                f"{', '.join(unknown)}"
+            )
+        kinds[key] = ActivityKind(key=key, **{**spec, "talents": tuple(spec.get("talents", ()))})
+    groups_of_people = {k: (v["label_nl"], v["label_en"]) for k, v in raw["target_groups"].items()}
+    return Catalogue(
+        groups=groups,
+        types=types,
+        talent_categories=talents,
+        activity_kinds=kinds,
+        target_groups=groups_of_people,
+    )
 
 
 def area_level_of(code: str) -> str | None:

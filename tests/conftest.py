@@ -15,6 +15,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
+#: Real-browser fixtures (``app_url``, ``browser``, ``offline_page``) and helpers.
+pytest_plugins = ["browser_support"]
+
 #: The shared folder of real open data, beside the repository.
 REAL_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
 

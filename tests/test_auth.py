@@ -29,7 +29,7 @@ T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 @pytest.mark.parametrize(
     ("role", "allowed"),
     [
-        ("wijkmanager", {"moderate", "see_personal_data", "edit_assets"}),
+        ("wijkmanager", {"moderate", "see_personal_data", "edit_assets", "connect"}),
         ("planner", {"edit_assets"}),
         ("admin", set(ACTIONS)),
     ],

@@ -6,150 +6,19 @@ the test sees the app as a user with no internet would, and proves the map needs
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-MANAGER = ("wim", "geheim-wachtwoord-1")
+from browser_support import choose, log_in, map_frame, upload
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI needs Debian's chromium for the browser tests: .ci/run installs it")
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
-    )
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory) -> Iterator[str]:
-    port = _free_port()
-    folder = tmp_path_factory.mktemp("streamlit")
-    database = f"sqlite:///{folder / 'browser.sqlite'}"
-    from asset_map.storage import Store
-
-    store = Store(database)
-    store.add_user(*MANAGER, "wijkmanager", actor="test")
-    store.close()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "ASSET_MAP_DATABASE_URL": database}
-    log_path = folder / "streamlit.log"
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        proc.wait()
-        log.close()
-        raise RuntimeError(f"streamlit did not start:\n{log_path.read_text()}")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def offline_page(browser, app_url):
-    """A page that may reach only 127.0.0.1; ``page.outside`` lists what it tried."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    outside: list[str] = []
-
-    def route(route):
-        host = urlparse(route.request.url).hostname
-        if host in {"127.0.0.1", "localhost"} or route.request.url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort("internetdisconnected")
-
-    context.route("**/*", route)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.outside = outside  # type: ignore[attr-defined]
-    page.errors = errors  # type: ignore[attr-defined]
-    yield page
-    context.close()
-
-
-def _map(page):
-    page.wait_for_selector(MAP_FRAME, timeout=60_000)
-    frame = page.frame_locator(MAP_FRAME)
-    frame.locator(".leaflet-marker-icon").first.wait_for(timeout=30_000)
-    return frame
 
 
 def test_map_draws_markers_offline_with_no_cdn(offline_page, app_url, tmp_path):
     page = offline_page
     page.goto(app_url)
-    frame = _map(page)
+    frame = map_frame(page)
     clusters = frame.locator(".marker-cluster").count()
     markers = frame.locator(".leaflet-marker-icon").count()
     assert clusters + markers > 10
@@ -166,7 +35,7 @@ def test_map_draws_markers_offline_with_no_cdn(offline_page, app_url, tmp_path):
 def test_toggling_a_layer_off_hides_its_markers(offline_page, app_url):
     page = offline_page
     page.goto(app_url)
-    frame = _map(page)
+    frame = map_frame(page)
     layer = frame.locator('[data-layer="speelplek"]')
     assert layer.count() > 0
     frame.locator(".leaflet-control-layers").hover()  # the layers button opens on hover
@@ -183,13 +52,13 @@ def test_toggling_a_layer_off_hides_its_markers(offline_page, app_url):
 def test_basemap_none_makes_no_request_outside_the_app(offline_page, app_url):
     page = offline_page
     page.goto(app_url)
-    _map(page)
+    map_frame(page)
     page.outside.clear()
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_role("combobox", name="Achtergrondkaart").click()
     page.get_by_role("option", name="Geen (werkt zonder internet)").click()
     page.wait_for_timeout(1500)
-    frame = _map(page)
+    frame = map_frame(page)
     frame.locator(".leaflet-marker-icon").first.wait_for()
     page.outside.clear()
     frame.locator(".leaflet-control-zoom-in").click()
@@ -215,7 +84,7 @@ OPEN_POPUP = """(needle) => {
 def test_popup_shows_special_characters_as_text(offline_page, app_url):
     page = offline_page
     page.goto(app_url)
-    _map(page)
+    map_frame(page)
     frame = page.frame(url=lambda url: "streamlit_folium" in url)
     assert frame is not None
     assert frame.evaluate(OPEN_POPUP, "De Brug")
@@ -229,26 +98,9 @@ def test_popup_shows_special_characters_as_text(offline_page, app_url):
 
 
 def _talent_labels(page) -> list[str]:
-    frame = _map(page)
+    frame = map_frame(page)
     frame.locator(".am-talent").first.wait_for(timeout=30_000)
     return [t.strip() for t in frame.locator(".am-talent span").all_inner_texts()]
-
-
-def _upload(page, label: str, path: Path) -> None:
-    """Put a file into the uploader with this label, once the page shows that uploader."""
-    uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text=label)
-    uploader.wait_for(timeout=30_000)
-    uploader.locator('input[type="file"]').set_input_files(str(path))
-
-
-def _choose(page, label: str, option: str, *, exact: bool = True) -> None:
-    """Pick an option of a select box by typing it, as a keyboard user (or phone) would."""
-    box = page.get_by_role("combobox", name=label)
-    box.click()
-    box.press_sequentially(option)
-    page.get_by_role("option", name=option, exact=exact).first.wait_for()
-    box.press("Enter")
-    box.press("Tab")  # leave the box (Escape would clear a single choice)
 
 
 def test_resident_submits_on_a_phone_and_manager_approves(browser, app_url):
@@ -264,10 +116,10 @@ def test_resident_submits_on_a_phone_and_manager_approves(browser, app_url):
     resident = phone.new_page()
     resident.goto(f"{app_url}/meedoen")
     resident.get_by_text("Wat kunt u? Zet uw talent op de kaart").wait_for(timeout=60_000)
-    _choose(resident, "Kies uw buurt", "Havenkwartier")
+    choose(resident, "Kies uw buurt", "Havenkwartier")
     resident.get_by_role("textbox", name="Uw naam of bijnaam").fill("Samira")
-    _choose(resident, "Wat kunt u?", "Koken")
-    _choose(resident, "Wat wilt u ermee doen?", "Een buur helpen")
+    choose(resident, "Wat kunt u?", "Koken")
+    choose(resident, "Wat wilt u ermee doen?", "Een buur helpen")
     resident.get_by_text("Ik vind het goed dat mijn gegevens zo worden bewaard.").click()
     resident.get_by_role("button", name="Verstuur mijn talent").click()
     try:
@@ -280,11 +132,7 @@ def test_resident_submits_on_a_phone_and_manager_approves(browser, app_url):
     assert code.count() == 1
     phone.close()
 
-    page.goto(f"{app_url}/inloggen")
-    page.get_by_role("textbox", name="Gebruikersnaam").fill(MANAGER[0])
-    page.get_by_role("textbox", name="Wachtwoord").fill(MANAGER[1])
-    page.get_by_role("button", name="Inloggen").click()
-    page.get_by_text("U bent ingelogd als wim").wait_for(timeout=30_000)
+    log_in(page, app_url)
     page.get_by_role("link", name="Beoordelen").click()
     page.get_by_text("Samira").wait_for(timeout=30_000)
     page.get_by_role("button", name="Goedkeuren").click()
@@ -325,32 +173,28 @@ def test_upload_with_foreign_columns_map_preview_import(browser, app_url, tmp_pa
 
     context = browser.new_context(viewport={"width": 1400, "height": 1200})
     page = context.new_page()
-    page.goto(f"{app_url}/inloggen")
-    page.get_by_role("textbox", name="Gebruikersnaam").fill(MANAGER[0])
-    page.get_by_role("textbox", name="Wachtwoord").fill(MANAGER[1])
-    page.get_by_role("button", name="Inloggen").click()
-    page.get_by_text("U bent ingelogd als wim").wait_for(timeout=30_000)
+    log_in(page, app_url)
     page.get_by_role("link", name="Gegevens").click()
     page.get_by_text("Een eigen bestand toevoegen").wait_for(timeout=30_000)
 
     # 1. Own areas replace the demo.
     page.get_by_text("Wijken en buurten", exact=True).click()
-    _upload(page, "Bestand met wijken en buurten", areas_file)
+    upload(page, "Bestand met wijken en buurten", areas_file)
     page.get_by_text("Voorbeeld: 25 rijen worden geladen").wait_for(timeout=30_000)
     page.get_by_role("button", name="Toevoegen aan de kaart").click()
     page.get_by_text("25 rijen toegevoegd").wait_for(timeout=30_000)
 
     # 2. Places with foreign columns: map them, check the preview, import.
     page.get_by_text("Plekken", exact=True).click()
-    _upload(page, "Bestand met plekken", places_file)
+    upload(page, "Bestand met plekken", places_file)
     # The mapping step belongs to this file once its name fills in the source box.
-    sync_api.expect(page.get_by_role("textbox", name="Naam van de bron")).to_have_value(
+    expect(page.get_by_role("textbox", name="Naam van de bron")).to_have_value(
         "wijkteam", timeout=30_000
     )
-    _choose(page, "Naam", "titel")
-    _choose(page, "Soort plek", "soort")
-    _choose(page, "Omschrijving", "info")
-    _choose(page, "buurtcentrum", "Buurthuis", exact=False)  # shown as "🏠 Buurthuis"
+    choose(page, "Naam", "titel")
+    choose(page, "Soort plek", "soort")
+    choose(page, "Omschrijving", "info")
+    choose(page, "buurtcentrum", "Buurthuis", exact=False)  # shown as "🏠 Buurthuis"
     page.get_by_text("Voorbeeld: 2 rijen worden geladen").wait_for(timeout=30_000)
     preview = page.locator('[data-testid="stDataFrame"]').first
     preview.wait_for()
@@ -358,7 +202,7 @@ def test_upload_with_foreign_columns_map_preview_import(browser, app_url, tmp_pa
     page.get_by_text("2 rijen toegevoegd").wait_for(timeout=30_000)
 
     page.get_by_role("link", name="Kaart", exact=True).click()
-    frame = _map(page)
+    frame = map_frame(page)
     legend = frame.locator(".am-legend").inner_text()
     assert "Buurthuis (1)" in legend and "Speelplek (1)" in legend
     assert frame.locator('[data-layer="buurthuis"]').count() >= 1

@@ -1,0 +1,174 @@
+"""Real-browser test support: a `streamlit run` server and Debian's chromium via Playwright.
+
+``conftest.py`` loads this plugin; test modules import its helpers. The ``app_url`` and
+``browser`` fixtures are module-scoped: every test module gets its own server and database
+(with the wijkmanager account ``MANAGER``), so modules do not see each other's changes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MANAGER = ("wim", "geheim-wachtwoord-1")
+PLANNER = ("petra", "planner-wachtwoord-1")
+
+
+def _need_chromium() -> None:
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI"):
+        raise RuntimeError("CI needs Debian's chromium for the browser tests: .ci/run installs it")
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory) -> Iterator[str]:
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("streamlit")
+    database = f"sqlite:///{folder / 'browser.sqlite'}"
+    from asset_map.storage import Store
+
+    store = Store(database)
+    store.add_user(*MANAGER, "wijkmanager", actor="test")
+    store.add_user(*PLANNER, "planner", actor="test")
+    store.close()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "ASSET_MAP_DATABASE_URL": database}
+    log_path = folder / "streamlit.log"
+    log = log_path.open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        proc.wait()
+        log.close()
+        raise RuntimeError(f"streamlit did not start:\n{log_path.read_text()}")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    _need_chromium()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def offline_page(browser, app_url):
+    """A page that may reach only 127.0.0.1; ``page.outside`` lists what it tried."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    outside: list[str] = []
+
+    def route(route):
+        host = urlparse(route.request.url).hostname
+        if host in {"127.0.0.1", "localhost"} or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    context.route("**/*", route)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.outside = outside  # type: ignore[attr-defined]
+    page.errors = errors  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def map_frame(page):
+    page.wait_for_selector(MAP_FRAME, timeout=60_000)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-marker-icon").first.wait_for(timeout=30_000)
+    return frame
+
+
+def upload(page, label: str, path: Path) -> None:
+    """Put a file into the uploader with this label, once the page shows that uploader."""
+    uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text=label)
+    uploader.wait_for(timeout=30_000)
+    uploader.locator('input[type="file"]').set_input_files(str(path))
+
+
+def choose(page, label: str, option: str, *, exact: bool = True) -> None:
+    """Pick an option of a select box by typing it, as a keyboard user (or phone) would."""
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    box.press_sequentially(option)
+    page.get_by_role("option", name=option, exact=exact).first.wait_for()
+    box.press("Enter")
+    box.press("Tab")  # leave the box (Escape would clear a single choice)
+
+
+def log_in(page, app_url: str, account: tuple[str, str] = MANAGER) -> None:
+    """Log in through the log-in page and wait until the app says so."""
+    page.goto(f"{app_url}/inloggen")
+    page.get_by_role("textbox", name="Gebruikersnaam").fill(account[0])
+    page.get_by_role("textbox", name="Wachtwoord").fill(account[1])
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_text(f"U bent ingelogd als {account[0]}").wait_for(timeout=30_000)
