@@ -18,7 +18,14 @@ import geopandas as gpd
 import pandas as pd
 
 from asset_map.analysis.areas import assign_areas
-from asset_map.io import read_areas, read_assets, read_talents
+from asset_map.io import (
+    read_activities,
+    read_areas,
+    read_assets,
+    read_place_needs,
+    read_talents,
+)
+from asset_map.model import ACTIVITY_COLUMNS, PLACE_NEED_COLUMNS
 
 if TYPE_CHECKING:
     from asset_map.storage import Store
@@ -26,6 +33,18 @@ if TYPE_CHECKING:
 #: The bundled demo gemeente, beside the package in a source checkout.
 DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
 DATA_DIR_ENV = "ASSET_MAP_DATA_DIR"
+
+
+def empty_activities() -> pd.DataFrame:
+    """Return an activity table without rows (``model.ACTIVITY_COLUMNS``, weekday int64)."""
+    return pd.DataFrame(
+        {c: pd.Series(dtype="int64" if c == "weekday" else "str") for c in ACTIVITY_COLUMNS}
+    )
+
+
+def empty_needs() -> pd.DataFrame:
+    """Return a place-needs table without rows (``model.PLACE_NEED_COLUMNS``)."""
+    return pd.DataFrame({c: pd.Series(dtype="str") for c in PLACE_NEED_COLUMNS})
 
 
 @dataclass
@@ -40,6 +59,11 @@ class Workspace:
         Assets with ``buurt_code`` and ``wijk_code`` added (EPSG:4326).
     talents : DataFrame
         Residents' talents, located by buurt code only.
+    activities : DataFrame
+        Recurring activities at the assets (``model.ACTIVITY_COLUMNS``; only those whose
+        place is in ``assets``).
+    needs : DataFrame
+        What places ask for (``model.PLACE_NEED_COLUMNS``, ``;``-joined category keys).
     meta : dict
         ``name``, ``is_demo``, ``label_nl``/``label_en`` and ``sources``.
     notes : list of str
@@ -51,6 +75,8 @@ class Workspace:
     talents: pd.DataFrame
     meta: dict[str, object] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    activities: pd.DataFrame = field(default_factory=empty_activities)
+    needs: pd.DataFrame = field(default_factory=empty_needs)
 
     @property
     def is_demo(self) -> bool:
@@ -64,10 +90,26 @@ def default_data_dir() -> Path:
     return Path(env) if env else DEMO_DIR
 
 
+def _of_assets(
+    frame: pd.DataFrame, assets: pd.DataFrame, what: str, notes: list[str]
+) -> pd.DataFrame:
+    """Return the rows of ``frame`` whose ``asset_id`` is in ``assets``; note the others."""
+    inside = frame["asset_id"].isin(set(assets["id"].astype(str)))
+    if not inside.all():
+        unknown = sorted(set(frame.loc[~inside, "asset_id"].astype(str)))
+        notes.append(
+            f"Left out {int((~inside).sum())} {what} at places that are not in the assets: "
+            f"{', '.join(unknown[:5])}{' ...' if len(unknown) > 5 else ''}."
+        )
+    return frame[inside].reset_index(drop=True)
+
+
 def load_workspace(folder: str | Path | None = None) -> Workspace:
     """Load ``areas.geojson``, ``assets.geojson``, ``talents.csv`` and ``meta.json``.
 
-    ``talents.csv`` and ``meta.json`` are optional.
+    ``talents.csv``, ``activities.csv``, ``place_needs.csv`` and ``meta.json`` are optional.
+    Activities and needs of places that are not in the assets are left out (the notes say
+    so).
 
     Raises
     ------
@@ -81,26 +123,47 @@ def load_workspace(folder: str | Path | None = None) -> Workspace:
     talents = read_talents(talents_path) if talents_path.exists() else None
     meta_path = folder / "meta.json"
     meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {"name": folder.name}
+    notes = [*areas.notes, *assets.notes, *(talents.notes if talents is not None else [])]
+    activities, needs = empty_activities(), empty_needs()
+    if (folder / "activities.csv").exists():
+        read = read_activities(folder / "activities.csv")
+        notes += read.notes
+        activities = _of_assets(read.frame, assets.frame, "activities", notes)
+    if (folder / "place_needs.csv").exists():
+        read = read_place_needs(folder / "place_needs.csv")
+        notes += read.notes
+        needs = _of_assets(read.frame, assets.frame, "place needs", notes)
     return Workspace(
         areas=areas.frame,
         assets=assign_areas(assets.frame, areas.frame),
         talents=talents.frame if talents is not None else pd.DataFrame(columns=["status"]),
         meta=meta,
-        notes=[*areas.notes, *assets.notes, *(talents.notes if talents is not None else [])],
+        notes=notes,
+        activities=activities,
+        needs=needs,
     )
 
 
 def open_workspace(store: Store, *, seed_dir: str | Path = DEMO_DIR) -> Workspace:
     """Return the workspace stored in ``store``; seed it from ``seed_dir`` on first use.
 
-    The demo's made-up talents (``talents.csv`` beside the demo) are shown with a demo
-    workspace; residents' own talents come from the database's talents table.
+    Seeding saves the folder's areas, assets, activities and place needs in one
+    transaction (actor ``"first start"``). The demo's made-up talents (``talents.csv``
+    beside the demo) are shown with a demo workspace; residents' own talents come from the
+    database's talents table.
     """
     seed = Path(seed_dir)
     notes: list[str] = []
     if not store.has_workspace():
         first = load_workspace(seed)
-        store.save_workspace(first.areas, first.assets, meta=first.meta, actor="first start")
+        store.save_workspace(
+            first.areas,
+            first.assets,
+            meta=first.meta,
+            actor="first start",
+            activities=first.activities,
+            needs=first.needs,
+        )
         notes = first.notes
     loaded = store.load_workspace()
     if loaded is None:  # pragma: no cover - save_workspace just wrote it
@@ -109,6 +172,15 @@ def open_workspace(store: Store, *, seed_dir: str | Path = DEMO_DIR) -> Workspac
     talents = pd.DataFrame(columns=["status"])
     if meta.get("is_demo") and (seed / "talents.csv").exists():
         talents = read_talents(seed / "talents.csv").frame
+    ids = set(assets["id"])
+    activities = store.activities()
+    needs = store.place_needs()
     return Workspace(
-        areas=areas, assets=assign_areas(assets, areas), talents=talents, meta=meta, notes=notes
+        areas=areas,
+        assets=assign_areas(assets, areas),
+        talents=talents,
+        meta=meta,
+        notes=notes,
+        activities=activities[activities["asset_id"].isin(ids)].reset_index(drop=True),
+        needs=needs[needs["asset_id"].isin(ids)].reset_index(drop=True),
     )

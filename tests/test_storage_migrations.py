@@ -28,6 +28,9 @@ TABLES = {
     "areas",
     "assets",
     "asset_footprints",
+    "activities",
+    "place_needs",
+    "connections",
 }
 
 

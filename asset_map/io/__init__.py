@@ -5,6 +5,7 @@ the file, the row or feature and the column, and says how to fix it. What they r
 or assume per feature goes into :attr:`ImportResult.notes`.
 """
 
+from asset_map.io.activities import read_activities, read_place_needs
 from asset_map.io.areas import read_areas
 from asset_map.io.assets import read_assets
 from asset_map.io.figures import join_figures
@@ -19,8 +20,10 @@ __all__ = [
     "join_figures",
     "load_mapping",
     "preset_names",
+    "read_activities",
     "read_areas",
     "read_assets",
+    "read_place_needs",
     "read_talents",
     "write_layer",
 ]

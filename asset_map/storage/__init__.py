@@ -11,7 +11,7 @@ Text is stored verbatim, always through bound parameters; it is escaped where it
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,11 +20,15 @@ import geopandas as gpd
 import pandas as pd
 
 from asset_map.auth import User
+from asset_map.storage import activities as _activities
 from asset_map.storage import audit as _audit
+from asset_map.storage import edits as _edits
 from asset_map.storage import layers as _layers
 from asset_map.storage import talents as _talents
 from asset_map.storage import users as _users
 from asset_map.storage.db import DATABASE_URL_ENV, Database, default_url, resolve_url
+from asset_map.storage.edits import NotFound
+from asset_map.storage.layers import NoWorkspace
 from asset_map.storage.talents import (
     Receipt,
     StatusError,
@@ -34,6 +38,8 @@ from asset_map.storage.talents import (
 
 __all__ = [
     "DATABASE_URL_ENV",
+    "NoWorkspace",
+    "NotFound",
     "Receipt",
     "StatusError",
     "Store",
@@ -108,6 +114,8 @@ class Store:
         *,
         meta: dict[str, Any],
         actor: str,
+        activities: pd.DataFrame | None = None,
+        needs: pd.DataFrame | None = None,
     ) -> None:
         """Replace the stored workspace with these layers, in one transaction.
 
@@ -127,6 +135,12 @@ class Store:
             is; tuples come back as lists.
         actor : str
             Who saves; the audit log records the counts and the source names.
+        activities : DataFrame, optional
+            ``model.ACTIVITY_COLUMNS`` (``id`` may be missing): they replace the stored
+            activities. When None, the stored ones stay, except those whose asset is not in
+            ``assets``: they are deleted (and so are such place needs), with audit counts.
+        needs : DataFrame, optional
+            ``model.PLACE_NEED_COLUMNS``: they replace the stored place needs.
 
         Raises
         ------
@@ -135,9 +149,19 @@ class Store:
         SchemaError
             Naming every problem at once: a canonical column missing, a code or id missing
             or given twice, a key figure or capacity that is not a number, a NUL character
-            in text, or ``meta`` that is not a JSON-able dict.
+            in text, or ``meta`` that is not a JSON-able dict; for ``activities`` and
+            ``needs``, every bad field and any asset id not in ``assets``.
         """
-        _layers.save(self._db, areas, assets, meta=meta, actor=actor, now=self._now())
+        _layers.save(
+            self._db,
+            areas,
+            assets,
+            meta=meta,
+            actor=actor,
+            now=self._now(),
+            activity_rows=None if activities is None else _activities.activity_rows(activities),
+            need_rows=None if needs is None else _activities.need_rows(needs),
+        )
 
     def load_workspace(
         self,
@@ -156,11 +180,182 @@ class Store:
         return self.workspace_version() != ""
 
     def workspace_version(self) -> str:
-        """Return a text that changes with every save, ``""`` when none was saved.
+        """Return a text that changes with every save and edit, ``""`` when none was saved.
+
+        Edits of assets, activities and place needs change it too (connections do not).
 
         Cheap (one row): use it as the cache key of :meth:`load_workspace`.
         """
         return _layers.version(self._db)
+
+    # --- single assets (the planner's workbench) -------------------------------------------
+
+    def add_asset(self, asset: Mapping[str, Any], *, actor: str) -> str:
+        """Add one asset to the stored workspace; return its id.
+
+        Parameters
+        ----------
+        asset : mapping
+            ``name`` (required), ``type`` (a ``catalogue().types`` key, required), ``lon``,
+            ``lat`` (WGS84, required, inside the Netherlands), ``description``, ``address``,
+            ``tags`` (``;``-joined text or a list), ``source`` (default ``"Eigen invoer"``),
+            ``status`` (``"existing"``, the default, or ``"planned"``), ``capacity`` (a
+            number >= 0 or None), ``id`` (made as ``asset-`` and 12 hex characters when
+            missing). ``buurt_code`` and ``wijk_code`` are ignored (they are derived).
+        actor : str
+            Who adds; the audit log names the fields given.
+
+        Raises
+        ------
+        SchemaError
+            Naming every bad field (also an unknown field, and an id that is taken).
+        NoWorkspace
+            When no workspace was saved yet.
+        """
+        return _edits.add(self._db, asset, actor=actor, now=self._now())
+
+    def update_asset(self, asset_id: str, changes: Mapping[str, Any], *, actor: str) -> None:
+        """Change the given fields of an asset (same keys as :meth:`add_asset`).
+
+        ``lon`` and ``lat`` come together; the id cannot change (``id`` may be given as the
+        same id or None, so the cleaned values of ``edits.check_asset`` can be passed whole).
+        Changing nothing writes nothing (no audit entry, the version stays).
+
+        Raises
+        ------
+        NotFound
+            For an unknown asset id.
+        SchemaError
+            Naming every bad field.
+        NoWorkspace
+            When no workspace was saved yet.
+        """
+        _edits.update_fields(self._db, asset_id, changes, actor=actor, now=self._now())
+
+    def delete_asset(self, asset_id: str, *, actor: str) -> None:
+        """Delete an asset, its activities, its place needs and its outline.
+
+        Connections made to it stay: they are history.
+
+        Raises
+        ------
+        NotFound
+            For an unknown asset id.
+        """
+        _edits.remove(self._db, asset_id, actor=actor, now=self._now())
+
+    # --- activities, place needs and connections -------------------------------------------
+
+    def activities(self) -> pd.DataFrame:
+        """Return every activity: ``model.ACTIVITY_COLUMNS``, by weekday and time.
+
+        ``weekday`` is int64 (1 = Monday), the rest text (``start``/``end`` ``"HH:MM"``).
+        """
+        return _activities.activities_frame(self._db)
+
+    def save_activity(self, activity: Mapping[str, Any], *, actor: str) -> str:
+        """Add an activity, or change the one whose ``id`` is given and stored; return the id.
+
+        Parameters
+        ----------
+        activity : mapping
+            ``model.ACTIVITY_COLUMNS`` (checked as by ``asset_map.edits.check_activity``;
+            ``id`` optional: made as ``activity-`` and 12 hex characters).
+        actor : str
+            Who saves; the audit log names the fields.
+
+        Raises
+        ------
+        SchemaError
+            Naming every bad field.
+        NotFound
+            When ``asset_id`` is no stored asset.
+        NoWorkspace
+            When no workspace was saved yet.
+        """
+        return _activities.save_activity(self._db, activity, actor=actor, now=self._now())
+
+    def delete_activity(self, activity_id: str, *, actor: str) -> None:
+        """Delete an activity.
+
+        Raises
+        ------
+        NotFound
+            For an unknown activity id.
+        """
+        _activities.delete_activity(self._db, activity_id, actor=actor, now=self._now())
+
+    def place_needs(self) -> pd.DataFrame:
+        """Return what places ask for: ``model.PLACE_NEED_COLUMNS``, ``;``-joined keys."""
+        return _activities.needs_frame(self._db)
+
+    def set_place_needs(
+        self, asset_id: str, categories: Sequence[str], *, note: str = "", actor: str
+    ) -> None:
+        """Set the talent categories a place asks for, and a note.
+
+        No categories and an empty note remove the place's row.
+
+        Raises
+        ------
+        SchemaError
+            For an unknown category or a note over 500 characters.
+        NotFound
+            For an unknown asset id.
+        """
+        _activities.set_needs(
+            self._db, asset_id, categories, note=note, actor=actor, now=self._now()
+        )
+
+    def record_connection(
+        self, asset_id: str, talent_id: str, *, category: str, actor: str, note: str = ""
+    ) -> str:
+        """Record that ``actor`` connected a resident's approved talent to a place.
+
+        The talent's buurt is copied, so counts per buurt survive a withdrawal. The
+        workspace version does not change.
+
+        Parameters
+        ----------
+        asset_id, talent_id : str
+            The place and the talent.
+        category : str
+            One of the talent's categories.
+        actor : str
+            Who made the connection.
+        note : str
+            At most 500 characters.
+
+        Returns
+        -------
+        str
+            The new id (``connection-`` and 12 hex characters).
+
+        Raises
+        ------
+        NotFound
+            For an unknown asset or talent.
+        StatusError
+            When the talent is not approved.
+        SchemaError
+            For a category that is not one of the talent's, or a note that is too long.
+        """
+        return _activities.record_connection(
+            self._db,
+            asset_id,
+            talent_id,
+            category=category,
+            actor=actor,
+            note=note,
+            now=self._now(),
+        )
+
+    def connections(self) -> pd.DataFrame:
+        """Return every connection: ``model.CONNECTION_COLUMNS``, oldest first.
+
+        ``made_at`` holds aware UTC datetimes; the rest is text.
+        """
+        return _activities.connections_frame(self._db)
 
     # --- talents ---------------------------------------------------------------------------
 
@@ -319,7 +514,8 @@ class Store:
         Returns
         -------
         DataFrame
-            ``at`` (UTC), ``actor``, ``action``, ``entity`` (``"talent"`` or ``"user"``),
+            ``at`` (UTC), ``actor``, ``action``, ``entity`` (``"talent"``, ``"user"``,
+            ``"workspace"``, ``"asset"``, ``"activity"``, ``"place_needs"``, ``"connection"``),
             ``entity_id``, ``details`` (JSON text; never personal values).
         """
         with self._db.reading() as conn:

@@ -20,20 +20,26 @@ import pandas as pd
 import shapely
 from sqlalchemy import Connection, Table, delete, insert, select, text, update
 
-from asset_map._errors import SchemaError
+from asset_map._errors import AssetMapError, SchemaError
 from asset_map.crs import STORAGE_CRS, require_crs, to_storage_crs
 from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS, KEY_FIGURES
 from asset_map.storage import audit
 from asset_map.storage.db import Database
+from asset_map.storage.schema import activities as activities_table
 from asset_map.storage.schema import areas as areas_table
 from asset_map.storage.schema import asset_footprints as footprints_table
 from asset_map.storage.schema import assets as assets_table
+from asset_map.storage.schema import place_needs as needs_table
 from asset_map.storage.schema import workspace as workspace_table
 
 #: Any fixed number: PostgreSQL sessions that save a workspace take this advisory lock in turn.
 _PG_WORKSPACE_LOCK = 0x77_6F_72_6B  # "work"
 #: Rows per INSERT statement: bounds the memory of one statement's parameters.
 CHUNK_ROWS = 1000
+
+
+class NoWorkspace(AssetMapError):
+    """A change to the workspace's layers when no workspace was ever saved."""
 
 
 class _Layer:
@@ -169,8 +175,15 @@ def save(
     meta: dict[str, Any],
     actor: str,
     now: datetime,
+    activity_rows: list[dict[str, Any]] | None = None,
+    need_rows: list[dict[str, Any]] | None = None,
 ) -> None:
-    """Replace the stored workspace with these frames and ``meta``, all or nothing."""
+    """Replace the stored workspace with these frames and ``meta``, all or nothing.
+
+    ``activity_rows`` and ``need_rows`` (checked rows of the ``activities`` and
+    ``place_needs`` tables), when given, replace the stored ones; otherwise the stored ones
+    stay, except those whose asset is not in ``assets``: they are deleted.
+    """
     _check(areas, assets)
     require_crs(areas, "areas frame")
     require_crs(assets, "assets frame")
@@ -183,10 +196,10 @@ def save(
         if isinstance(sources, list)
         else []
     )
+    asset_ids = {row["id"] for row in asset_rows}
+    _check_linked(asset_ids, activity_rows, need_rows)
     with db.writing() as conn:
-        if conn.dialect.name == "postgresql":
-            # Two saves at once would each delete the rows they see and insert their own.
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_WORKSPACE_LOCK})
+        _advisory_lock(conn)
         previous = conn.execute(
             select(workspace_table.c.version).where(workspace_table.c.id == 1)
         ).scalar()
@@ -197,6 +210,10 @@ def save(
         _insert(conn, areas_table, area_rows)
         _insert(conn, assets_table, asset_rows)
         _insert(conn, footprints_table, _footprint_rows(assets))
+        linked = {
+            "activities": _replace_linked(conn, activities_table, activity_rows, asset_ids),
+            "place_needs": _replace_linked(conn, needs_table, need_rows, asset_ids),
+        }
         values = {"meta": meta_text, "saved_at": now, "saved_by": actor[:64], "version": version}
         if previous is None:
             conn.execute(insert(workspace_table).values(id=1, **values))
@@ -213,8 +230,93 @@ def save(
                 "assets": len(asset_rows),
                 "sources": source_names,
                 "version": version,
+                **{
+                    f"{name}_{how}": n
+                    for name, counts in linked.items()
+                    for how, n in counts.items()
+                },
             },
         )
+        for entity, counts in zip(("activity", "place_needs"), linked.values(), strict=True):
+            if counts["removed"]:
+                audit.record(
+                    conn,
+                    at=now,
+                    actor=actor,
+                    action="removed_with_asset",
+                    entity=entity,
+                    details={
+                        "count": counts["removed"],
+                        "reason": "asset not in the new workspace",
+                    },
+                )
+
+
+def _advisory_lock(conn: Connection) -> None:
+    """On PostgreSQL, wait for other saves and edits of the workspace (SQLite: BEGIN IMMEDIATE)."""
+    if conn.dialect.name == "postgresql":
+        # Two saves at once would each delete the rows they see and insert their own.
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_WORKSPACE_LOCK})
+
+
+def _check_linked(
+    asset_ids: set[str],
+    activity_rows: list[dict[str, Any]] | None,
+    need_rows: list[dict[str, Any]] | None,
+) -> None:
+    problems = []
+    for what, rows in (("activities", activity_rows), ("place needs", need_rows)):
+        unknown = sorted({str(r["asset_id"]) for r in rows or () if r["asset_id"] not in asset_ids})
+        if unknown:
+            problems.append(
+                f"{what} refer to asset id(s) {_some(unknown)} that are not in the assets; "
+                "fix the asset_id or add the asset"
+            )
+    if problems:
+        raise SchemaError(f"Cannot save the workspace: {'; '.join(problems)}.")
+
+
+def _replace_linked(
+    conn: Connection, table: Table, rows: list[dict[str, Any]] | None, asset_ids: set[str]
+) -> dict[str, int]:
+    """Replace ``table``'s rows by ``rows``, or (None) delete those of assets that are gone."""
+    if rows is not None:
+        removed = conn.execute(delete(table)).rowcount
+        _insert(conn, table, rows)
+        return {"replaced": removed, "saved": len(rows), "removed": 0}
+    present = conn.execute(select(table.c.asset_id).distinct()).scalars().all()
+    gone = [asset_id for asset_id in present if asset_id not in asset_ids]
+    removed = 0
+    for start in range(0, len(gone), 500):
+        chunk = gone[start : start + 500]
+        removed += conn.execute(delete(table).where(table.c.asset_id.in_(chunk))).rowcount
+    return {"removed": removed}
+
+
+def lock_workspace(conn: Connection) -> None:
+    """Start an edit of the workspace's layers: wait for other writers, require a workspace.
+
+    Raises
+    ------
+    NoWorkspace
+        When no workspace was ever saved.
+    """
+    _advisory_lock(conn)
+    found = conn.execute(select(workspace_table.c.id).where(workspace_table.c.id == 1)).scalar()
+    if found is None:
+        raise NoWorkspace(
+            "No workspace is saved yet, so there is nothing to change. Open the app once (it "
+            "loads the demo), or load a gemeente with 'asset-map fetch' or 'asset-map import'."
+        )
+
+
+def bump_version(conn: Connection) -> None:
+    """Count a change of the workspace: :func:`version` changes, so caches reload."""
+    conn.execute(
+        update(workspace_table)
+        .where(workspace_table.c.id == 1)
+        .values(version=workspace_table.c.version + 1)
+    )
 
 
 @contextmanager

@@ -195,3 +195,53 @@ asset_footprints = Table(
     Column("asset_id", Text, primary_key=True),
     Column("geometry", LargeBinary, nullable=False),
 )
+
+# --- activities, place needs and connections -----------------------------------------------
+# No foreign keys to ``assets``: a workspace save replaces the assets whole, and the store
+# removes the activities and needs of assets that are gone in the same transaction.
+
+#: Recurring activities at a place: ``model.ACTIVITY_COLUMNS``; ``weekday`` ISO (1 = Monday),
+#: ``start``/``end`` "HH:MM" (text sorts as time).
+activities = Table(
+    "activities",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("asset_id", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("weekday", Integer, nullable=False),
+    Column("start", String(5), nullable=False),
+    Column("end", String(5), nullable=False),
+    Column("target_group", Text, nullable=False),
+    Column("organiser", Text),
+    Column("contact", Text),
+    Column("description", Text),
+    CheckConstraint("weekday BETWEEN 1 AND 7", name="weekday"),
+    Index(None, "asset_id"),
+)
+
+#: What a meeting place asks for: ``model.PLACE_NEED_COLUMNS``, one row per asset.
+place_needs = Table(
+    "place_needs",
+    metadata,
+    Column("asset_id", Text, primary_key=True),
+    Column("categories", Text, nullable=False),
+    Column("note", Text),
+)
+
+#: Connections a wijkmanager made between a resident's talent and a place:
+#: ``model.CONNECTION_COLUMNS``. History: they stay when the place or the talent goes.
+connections = Table(
+    "connections",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("asset_id", Text, nullable=False),
+    Column("talent_id", String(36), nullable=False),
+    Column("category", Text, nullable=False),
+    Column("buurt_code", String(10), nullable=False),
+    Column("made_by", String(64), nullable=False),
+    Column("made_at", UTCDateTime(), nullable=False),
+    Column("note", Text),
+    Index(None, "asset_id"),
+    Index(None, "talent_id"),
+)

@@ -1,0 +1,335 @@
+"""Activities at places, what a place asks for, and connections of talents to places.
+
+Activities and place needs belong to the workspace: a change bumps its version (the app's
+cache key) and needs a saved workspace. Connections are history: they record who connected
+which approved talent to which place, keep the talent's buurt for counts, and stay when the
+place or the talent goes. Every change writes the audit log (field names and counts only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Row, Table, delete, insert, select, update
+
+from asset_map._errors import SchemaError
+from asset_map.edits import (
+    ACTIVITY_FIELDS,
+    MAX_NOTE,
+    Problem,
+    activity_problems,
+    clean_key,
+    clean_text,
+    needs_problems,
+    problem_text,
+)
+from asset_map.model import ACTIVITY_COLUMNS, CONNECTION_COLUMNS, PLACE_NEED_COLUMNS, catalogue
+from asset_map.storage import audit
+from asset_map.storage.db import Database
+from asset_map.storage.edits import NotFound, new_id, require_asset
+from asset_map.storage.layers import bump_version, lock_workspace
+from asset_map.storage.schema import activities as activities_table
+from asset_map.storage.schema import connections as connections_table
+from asset_map.storage.schema import place_needs as needs_table
+from asset_map.storage.schema import talents as talents_table
+from asset_map.storage.talents import StatusError
+
+# --- frames ----------------------------------------------------------------------------------
+
+
+def _frame(rows: Sequence[Row[Any]], columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=columns)
+    for name in columns:
+        if name == "weekday":
+            frame[name] = frame[name].astype("int64")
+        elif name == "made_at":
+            frame[name] = pd.to_datetime(frame[name], utc=True).astype("datetime64[us, UTC]")
+        else:
+            frame[name] = frame[name].astype("str")
+    return frame
+
+
+def _read(db: Database, table: Table, columns: list[str], order: Sequence[str]) -> pd.DataFrame:
+    query = select(*(table.c[n] for n in columns)).order_by(*(table.c[n] for n in order))
+    with db.reading() as conn:
+        rows = conn.execute(query).all()
+    return _frame(rows, columns)
+
+
+def activities_frame(db: Database) -> pd.DataFrame:
+    """Return every activity: ``ACTIVITY_COLUMNS``, by weekday and start time."""
+    return _read(db, activities_table, ACTIVITY_COLUMNS, ("weekday", "start", "end", "id"))
+
+
+def needs_frame(db: Database) -> pd.DataFrame:
+    """Return every place's needs: ``PLACE_NEED_COLUMNS``, by asset id."""
+    return _read(db, needs_table, PLACE_NEED_COLUMNS, ("asset_id",))
+
+
+def connections_frame(db: Database) -> pd.DataFrame:
+    """Return every connection: ``CONNECTION_COLUMNS``, oldest first."""
+    return _read(db, connections_table, CONNECTION_COLUMNS, ("made_at", "id"))
+
+
+# --- rows for a whole workspace --------------------------------------------------------------
+
+
+def _cell(value: Any) -> Any:
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
+
+
+def activity_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return checked table rows of a frame of activities (ids made where missing).
+
+    Raises
+    ------
+    SchemaError
+        Naming every bad row and field, or a column missing, or an id given twice.
+    """
+    missing = [c for c in ACTIVITY_COLUMNS if c != "id" and c not in frame.columns]
+    if missing:
+        raise SchemaError(
+            f"Activities lack the column(s) {', '.join(missing)}; the columns are "
+            f"{', '.join(ACTIVITY_COLUMNS)} (asset_map.io.read_activities gives them)."
+        )
+    rows, problems = [], []
+    for n, record in enumerate(frame.to_dict("records"), start=1):
+        values = {k: _cell(v) for k, v in record.items() if k in ACTIVITY_FIELDS}
+        cleaned, found = activity_problems(values, asset_ids=None)
+        if found:
+            problems.append(problem_text(f"activity {n}", found))
+        rows.append({**cleaned, "id": cleaned["id"] or new_id("activity")})
+    ids = [r["id"] for r in rows]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        problems.append(f"the id(s) {', '.join(twice)} occur more than once")
+    if problems:
+        raise SchemaError(f"Cannot save the activities: {'; '.join(problems)}")
+    return rows
+
+
+def need_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return checked table rows of a frame of place needs (rows without content dropped).
+
+    Raises
+    ------
+    SchemaError
+        Naming every bad row, or a column missing, or an asset given twice.
+    """
+    missing = [c for c in PLACE_NEED_COLUMNS if c not in frame.columns]
+    if missing:
+        raise SchemaError(
+            f"Place needs lack the column(s) {', '.join(missing)}; the columns are "
+            f"{', '.join(PLACE_NEED_COLUMNS)}."
+        )
+    rows, problems = [], []
+    for n, record in enumerate(frame.to_dict("records"), start=1):
+        keys, note, found = needs_problems(_cell(record["categories"]), _cell(record["note"]))
+        asset_id = _cell(record["asset_id"])
+        if not isinstance(asset_id, str) or not asset_id:
+            found.append(Problem("asset_id", "edits.asset.unknown", asset_id))
+        if found:
+            problems.append(problem_text(f"place needs {n}", found))
+        elif keys or note:
+            rows.append({"asset_id": asset_id, "categories": ";".join(keys), "note": note})
+    ids = [r["asset_id"] for r in rows]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        problems.append(f"the asset(s) {', '.join(twice)} occur more than once; use one row each")
+    if problems:
+        raise SchemaError(f"Cannot save the place needs: {'; '.join(problems)}")
+    return rows
+
+
+# --- activities ------------------------------------------------------------------------------
+
+
+def save_activity(db: Database, activity: Mapping[str, Any], *, actor: str, now: datetime) -> str:
+    """Insert an activity, or update the one with its id; return the id."""
+    cleaned, problems = activity_problems(activity, asset_ids=None)
+    problems = [
+        *(
+            Problem(str(k), "edits.field.unknown", v, allowed=ACTIVITY_FIELDS)
+            for k, v in activity.items()
+            if k not in ACTIVITY_FIELDS
+        ),
+        *problems,
+    ]
+    if problems:
+        raise SchemaError(problem_text("Cannot save the activity", problems))
+    activity_id = cleaned.pop("id") or new_id("activity")
+    with db.writing() as conn:
+        lock_workspace(conn)
+        require_asset(conn, cleaned["asset_id"])
+        old = conn.execute(
+            select(*(activities_table.c[n] for n in cleaned)).where(
+                activities_table.c.id == activity_id
+            )
+        ).first()
+        if old is None:
+            conn.execute(insert(activities_table).values(id=activity_id, **cleaned))
+            action, fields = "added", sorted(k for k, v in cleaned.items() if v is not None)
+        else:
+            fields = sorted(k for k, v in cleaned.items() if old._mapping[k] != v)
+            if not fields:
+                return activity_id
+            conn.execute(
+                update(activities_table)
+                .where(activities_table.c.id == activity_id)
+                .values(**{k: cleaned[k] for k in fields})
+            )
+            action = "edited"
+        bump_version(conn)
+        audit.record(
+            conn,
+            at=now,
+            actor=actor,
+            action=action,
+            entity="activity",
+            entity_id=activity_id,
+            details={"fields": fields, "asset_id": cleaned["asset_id"]},
+        )
+    return activity_id
+
+
+def delete_activity(db: Database, activity_id: str, *, actor: str, now: datetime) -> None:
+    """Delete one activity."""
+    with db.writing() as conn:
+        lock_workspace(conn)
+        gone = conn.execute(
+            delete(activities_table).where(activities_table.c.id == activity_id)
+        ).rowcount
+        if not gone:
+            raise NotFound(
+                f"No activity with id {activity_id!r}. It may have been deleted already; "
+                "reload the page."
+            )
+        bump_version(conn)
+        audit.record(
+            conn, at=now, actor=actor, action="deleted", entity="activity", entity_id=activity_id
+        )
+
+
+# --- place needs -----------------------------------------------------------------------------
+
+
+def set_needs(
+    db: Database,
+    asset_id: str,
+    categories: Sequence[str],
+    *,
+    note: str,
+    actor: str,
+    now: datetime,
+) -> None:
+    """Set what a place asks for; no categories and no note remove its row."""
+    keys, text, problems = needs_problems(categories, note)
+    if problems:
+        raise SchemaError(problem_text(f"Cannot set the needs of asset {asset_id!r}", problems))
+    new = {"categories": ";".join(keys), "note": text}
+    with db.writing() as conn:
+        lock_workspace(conn)
+        require_asset(conn, asset_id)
+        where = needs_table.c.asset_id == asset_id
+        old = conn.execute(
+            select(needs_table.c.categories, needs_table.c.note).where(where)
+        ).first()
+        if not keys and not text:
+            if old is None:
+                return
+            conn.execute(delete(needs_table).where(where))
+            action, fields = "cleared", ["categories", "note"]
+        elif old is None:
+            conn.execute(insert(needs_table).values(asset_id=asset_id, **new))
+            action, fields = "set", sorted(k for k, v in new.items() if v)
+        else:
+            fields = sorted(k for k, v in new.items() if old._mapping[k] != v)
+            if not fields:
+                return
+            conn.execute(update(needs_table).where(where).values(**new))
+            action = "edited"
+        bump_version(conn)
+        audit.record(
+            conn,
+            at=now,
+            actor=actor,
+            action=action,
+            entity="place_needs",
+            entity_id=asset_id,
+            details={"fields": fields, "categories": len(keys)},
+        )
+
+
+# --- connections -----------------------------------------------------------------------------
+
+
+def _talent(conn: Connection, talent_id: str) -> Any:
+    row = conn.execute(
+        select(talents_table.c.status, talents_table.c.categories, talents_table.c.buurt_code)
+        .where(talents_table.c.id == talent_id)
+        .with_for_update()
+    ).first()
+    if row is None:
+        raise NotFound(f"No talent with id {talent_id!r}. Reload the page and choose again.")
+    if row.status != "approved":
+        raise StatusError(
+            f"Talent {talent_id!r} is {row.status}, not approved: only approved talents can "
+            "be connected to a place. Approve it first (Beoordelen)."
+        )
+    return row
+
+
+def record_connection(
+    db: Database,
+    asset_id: str,
+    talent_id: str,
+    *,
+    category: str,
+    actor: str,
+    note: str,
+    now: datetime,
+) -> str:
+    """Record that ``actor`` connected an approved talent to a place; return the id."""
+    problems: list[Problem] = []
+    key = clean_key(
+        "category",
+        category,
+        catalogue().talent_categories,
+        key="edits.categories.unknown",
+        problems=problems,
+    )
+    text = clean_text("note", note, max_len=MAX_NOTE, required=False, problems=problems)
+    if problems:
+        raise SchemaError(problem_text("Cannot record the connection", problems))
+    connection_id = new_id("connection")
+    with db.writing() as conn:
+        talent = _talent(conn, talent_id)
+        if key not in str(talent.categories).split(";"):
+            wrong = Problem("category", "edits.category.not_talent", category)
+            raise SchemaError(problem_text("Cannot record the connection", [wrong]))
+        require_asset(conn, asset_id)
+        conn.execute(
+            insert(connections_table).values(
+                id=connection_id,
+                asset_id=asset_id,
+                talent_id=talent_id,
+                category=key,
+                buurt_code=talent.buurt_code,
+                made_by=actor[:64],
+                made_at=now,
+                note=text,
+            )
+        )
+        audit.record(
+            conn,
+            at=now,
+            actor=actor,
+            action="connected",
+            entity="connection",
+            entity_id=connection_id,
+            details={"asset_id": asset_id, "talent_id": talent_id, "note": text is not None},
+        )
+    return connection_id

@@ -1,0 +1,172 @@
+"""Edits of single assets by a planner: add, change, delete, each in one transaction.
+
+The rules are those of the forms (:mod:`asset_map.edits`); a bad value raises one
+``SchemaError`` naming every bad field. Every edit writes the audit log (field names, never
+values) and bumps the workspace version, so cached maps reload.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import shapely
+from shapely.geometry import Point
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from asset_map._errors import AssetMapError, SchemaError
+from asset_map.edits import ASSET_FIELDS, DERIVED, Problem, asset_problems, problem_text
+from asset_map.storage import audit
+from asset_map.storage.db import Database
+from asset_map.storage.layers import bump_version, lock_workspace
+from asset_map.storage.schema import activities as activities_table
+from asset_map.storage.schema import asset_footprints as footprints_table
+from asset_map.storage.schema import assets as assets_table
+from asset_map.storage.schema import place_needs as needs_table
+
+
+class NotFound(AssetMapError, LookupError):
+    """No asset, activity or talent has this id."""
+
+
+def new_id(prefix: str) -> str:
+    """Return a new id: ``prefix``, a dash and 12 hex characters."""
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+def _unknown_fields(values: Mapping[str, Any], allowed: tuple[str, ...]) -> list[Problem]:
+    return [
+        Problem(str(name), "edits.field.unknown", values[name], allowed=allowed)
+        for name in values
+        if name not in allowed and name not in DERIVED
+    ]
+
+
+def _row(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """Return the table values of cleaned asset fields (a point from ``lon`` and ``lat``)."""
+    row = {k: v for k, v in cleaned.items() if k not in ("lon", "lat")}
+    if "lon" in cleaned and "lat" in cleaned:
+        row["geometry"] = shapely.to_wkb(Point(cleaned["lon"], cleaned["lat"]))
+    return row
+
+
+def asset_exists(conn: Connection, asset_id: str) -> bool:
+    """Return whether an asset with this id is stored."""
+    found = conn.execute(select(assets_table.c.id).where(assets_table.c.id == asset_id)).first()
+    return found is not None
+
+
+def require_asset(conn: Connection, asset_id: Any) -> None:
+    """Raise :class:`NotFound` unless the asset exists."""
+    if not isinstance(asset_id, str) or not asset_exists(conn, asset_id):
+        raise NotFound(
+            f"No asset with id {asset_id!r} in the workspace. It may have been deleted; "
+            "reload the page and choose a place from the list."
+        )
+
+
+def add(db: Database, asset: Mapping[str, Any], *, actor: str, now: datetime) -> str:
+    """Add an asset; return its id (given, or ``asset-`` and 12 hex characters)."""
+    cleaned, problems = asset_problems(asset)
+    problems = [*_unknown_fields(asset, ASSET_FIELDS), *problems]
+    if problems:
+        raise SchemaError(problem_text("Cannot add the asset", problems))
+    asset_id = cleaned["id"] or new_id("asset")
+    row = _row({**cleaned, "id": asset_id})
+    with db.writing() as conn:
+        lock_workspace(conn)
+        if asset_exists(conn, asset_id):
+            taken = Problem("id", "edits.id.taken", asset_id)
+            raise SchemaError(problem_text("Cannot add the asset", [taken]))
+        last = conn.execute(select(func.max(assets_table.c.position))).scalar()
+        conn.execute(insert(assets_table).values(**row, position=(last or 0) + 1))
+        bump_version(conn)
+        audit.record(
+            conn,
+            at=now,
+            actor=actor,
+            action="added",
+            entity="asset",
+            entity_id=asset_id,
+            details={"fields": sorted(k for k, v in cleaned.items() if v is not None)},
+        )
+    return asset_id
+
+
+def update_fields(
+    db: Database, asset_id: str, changes: Mapping[str, Any], *, actor: str, now: datetime
+) -> None:
+    """Change the given fields of an asset; a change to nothing new writes nothing."""
+    what = f"Cannot change asset {asset_id!r}"
+    cleaned, problems = asset_problems(changes, partial=True)
+    problems = [*_unknown_fields(changes, ASSET_FIELDS), *problems]
+    if cleaned.get("id") not in (None, asset_id):  # None: the form's "no id given"
+        problems.append(Problem("id", "edits.id.fixed", changes.get("id")))
+    if problems:
+        raise SchemaError(problem_text(what, problems))
+    cleaned.pop("id", None)
+    new = _row(cleaned)
+    with db.writing() as conn:
+        lock_workspace(conn)
+        require_asset(conn, asset_id)
+        if not new:
+            return
+        old = (
+            conn.execute(
+                select(*(assets_table.c[n] for n in new)).where(assets_table.c.id == asset_id)
+            )
+            .one()
+            ._mapping
+        )
+        changed = sorted(name for name, value in new.items() if old[name] != value)
+        if not changed:
+            return
+        conn.execute(
+            update(assets_table)
+            .where(assets_table.c.id == asset_id)
+            .values(**{name: new[name] for name in changed})
+        )
+        bump_version(conn)
+        fields = {
+            f for name in changed for f in (("lon", "lat") if name == "geometry" else (name,))
+        }
+        audit.record(
+            conn,
+            at=now,
+            actor=actor,
+            action="edited",
+            entity="asset",
+            entity_id=asset_id,
+            details={"fields": sorted(fields)},
+        )
+
+
+def remove(db: Database, asset_id: str, *, actor: str, now: datetime) -> None:
+    """Delete an asset with its activities, its needs and its outline (connections stay)."""
+    with db.writing() as conn:
+        lock_workspace(conn)
+        require_asset(conn, asset_id)
+        counts = {
+            "activities": conn.execute(
+                delete(activities_table).where(activities_table.c.asset_id == asset_id)
+            ).rowcount,
+            "place_needs": conn.execute(
+                delete(needs_table).where(needs_table.c.asset_id == asset_id)
+            ).rowcount,
+            "footprints": conn.execute(
+                delete(footprints_table).where(footprints_table.c.asset_id == asset_id)
+            ).rowcount,
+        }
+        conn.execute(delete(assets_table).where(assets_table.c.id == asset_id))
+        bump_version(conn)
+        audit.record(
+            conn,
+            at=now,
+            actor=actor,
+            action="deleted",
+            entity="asset",
+            entity_id=asset_id,
+            details=counts,
+        )
