@@ -25,9 +25,21 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import MultiPoint, Point, Polygon, mapping
 
-from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS, TALENT_COLUMNS, WISHES, catalogue
+from asset_map.demo_activities import build_activities, build_place_needs
+from asset_map.model import (
+    ACTIVITY_COLUMNS,
+    AREA_COLUMNS,
+    ASSET_COLUMNS,
+    PLACE_NEED_COLUMNS,
+    TALENT_COLUMNS,
+    WISHES,
+    catalogue,
+)
 
 SEED = 20260101
+#: The activities, needs and postcodes draw from their own generator (added later, so the
+#: older files stay as they were).
+SEED_VERBINDEN = 20261122
 NAME = "Lindeveen"
 GEMEENTE_CODE = "GM9999"
 SOURCE = "Demo Lindeveen (fictief)"
@@ -472,6 +484,36 @@ def build_talents(
     return rows
 
 
+# --- postcodes ------------------------------------------------------------------------------
+
+POSTCODE_COLUMNS = ["postcode", "lon", "lat", "buurt_code"]
+POSTCODE_LETTERS = ("AA", "AB", "AC")
+
+
+def build_postcodes(rng: np.random.Generator, buurten: list[dict]) -> list[dict]:
+    """Return fictional postcodes, three per buurt, each at a point inside its buurt.
+
+    Real Dutch postcodes start at 1000, so the demo's start with 0: ``0`` + the wijk
+    number + the buurt number in its wijk, then ``AA``, ``AB``, ``AC`` (buurt
+    ``BU99990203`` has ``0203AA``, ``0203AB`` and ``0203AC``).
+    """
+    rows = []
+    for buurt in buurten:
+        points = [random_point(rng, buurt["rd"], []) for _ in POSTCODE_LETTERS]
+        lonlat = to_wgs84(np.array([p or buurt["rd"].point_on_surface() for p in points]))
+        digits = "0" + buurt["code"][-4:][1:]
+        for letters, point in zip(POSTCODE_LETTERS, lonlat, strict=True):
+            rows.append(
+                {
+                    "postcode": f"{digits}{letters}",
+                    "lon": f"{point.x:.6f}",
+                    "lat": f"{point.y:.6f}",
+                    "buurt_code": buurt["code"],
+                }
+            )
+    return rows
+
+
 # --- writing ---------------------------------------------------------------------------------
 
 
@@ -492,8 +534,19 @@ def write_geojson(path: Path, rows: list[dict], columns: list[str]) -> None:
     path.write_text(f'{head}, "features": [\n' + ",\n".join(lines) + "\n]}\n", encoding="utf-8")
 
 
+def write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
+    """Write ``rows`` as UTF-8 CSV with Unix line ends, in the order of ``columns``."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def generate_demo(out_dir: Path) -> dict[str, int]:
-    """Write ``areas.geojson``, ``assets.geojson``, ``talents.csv`` and ``meta.json``.
+    """Write the demo files into ``out_dir``.
+
+    ``areas.geojson``, ``assets.geojson``, ``talents.csv``, ``activities.csv``,
+    ``place_needs.csv``, ``postcodes.csv`` and ``meta.json``.
 
     Parameters
     ----------
@@ -510,14 +563,18 @@ def generate_demo(out_dir: Path) -> dict[str, int]:
     buurten = [a for a in areas if a["level"] == "buurt"]
     assets = build_assets(rng, buurten)
     talents = build_talents(rng, buurten)
+    rng_verbinden = np.random.default_rng(SEED_VERBINDEN)
+    weekly = build_activities(rng_verbinden, assets)
+    needs = build_place_needs(rng_verbinden, assets, weekly)
+    postcodes = build_postcodes(rng_verbinden, buurten)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_geojson(out_dir / "areas.geojson", areas, AREA_COLUMNS)
     write_geojson(out_dir / "assets.geojson", assets, ASSET_COLUMNS)
-    with open(out_dir / "talents.csv", "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=TALENT_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(talents)
+    write_csv(out_dir / "talents.csv", talents, TALENT_COLUMNS)
+    write_csv(out_dir / "activities.csv", weekly, ACTIVITY_COLUMNS)
+    write_csv(out_dir / "place_needs.csv", needs, PLACE_NEED_COLUMNS)
+    write_csv(out_dir / "postcodes.csv", postcodes, POSTCODE_COLUMNS)
     counts = {
         "wijken": sum(a["level"] == "wijk" for a in areas),
         "buurten": len(buurten),
@@ -525,6 +582,9 @@ def generate_demo(out_dir: Path) -> dict[str, int]:
         "assets_planned": sum(a["status"] == "planned" for a in assets),
         "talents": len(talents),
         "talents_approved": sum(t["status"] == "approved" for t in talents),
+        "activities": len(weekly),
+        "place_needs": len(needs),
+        "postcodes": len(postcodes),
     }
     meta = {
         "name": NAME,

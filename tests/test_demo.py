@@ -14,8 +14,10 @@ import pytest
 from asset_map.crs import NL_BOUNDS_WGS84
 from asset_map.demo import generate_demo, main
 from asset_map.model import (
+    ACTIVITY_COLUMNS,
     AREA_COLUMNS,
     ASSET_COLUMNS,
+    PLACE_NEED_COLUMNS,
     TALENT_COLUMNS,
     WISHES,
     catalogue,
@@ -23,7 +25,15 @@ from asset_map.model import (
 )
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
-FILES = ["areas.geojson", "assets.geojson", "talents.csv", "meta.json"]
+FILES = [
+    "areas.geojson",
+    "assets.geojson",
+    "talents.csv",
+    "activities.csv",
+    "place_needs.csv",
+    "postcodes.csv",
+    "meta.json",
+]
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +56,7 @@ def test_the_committed_files_are_what_the_script_writes(tmp_path):
     for name in FILES:
         assert (tmp_path / name).read_bytes() == (DEMO / name).read_bytes(), name
     assert counts["buurten"] == 20 and counts["assets"] == 300
+    assert counts["activities"] == 56 and counts["postcodes"] == 60
 
 
 def test_columns_and_crs(areas, assets, talents):
@@ -182,3 +193,75 @@ def test_cli_writes_the_files_and_meta_labels_the_demo(tmp_path, capsys):
         {"name": "Demo Lindeveen (fictief)", "licence": "CC0-1.0", "year": 2026}
     ]
     assert meta["counts"]["assets_planned"] == 2
+
+
+# --- Verbinden: activities, place needs, postcodes ----------------------------------------
+
+
+def _csv(name: str) -> pd.DataFrame:
+    return pd.read_csv(DEMO / name, dtype=str, keep_default_na=False)
+
+
+def test_activities_are_weekly_at_existing_places_and_use_every_kind_and_group(assets):
+    acts = _csv("activities.csv")
+    assert list(acts.columns) == ACTIVITY_COLUMNS
+    assert 40 <= len(acts) <= 60 and acts["id"].is_unique
+    cat = catalogue()
+    assert set(acts["kind"]) == set(cat.activity_kinds)
+    assert set(acts["target_group"]) == set(cat.target_groups)
+    places = assets.set_index("id")
+    assert set(acts["asset_id"]) <= set(places.index)
+    hosts = places.loc[acts["asset_id"]]
+    assert (hosts["status"] == "existing").all()
+    meeting = hosts["type"].isin(cat.meeting_place_types())
+    assert meeting.mean() > 0.6  # mostly at meeting places ...
+    assert {"bibliotheek", "gebedshuis", "school"} <= set(hosts["type"])  # ... and a few others
+    assert acts["weekday"].astype(int).between(1, 7).all()
+    clock = r"([01]\d|2[0-3]):[0-5]\d"
+    assert acts["start"].str.fullmatch(clock).all() and acts["end"].str.fullmatch(clock).all()
+    assert (acts["start"] < acts["end"]).all()
+    # Same place, same day: no two activities at the same time.
+    for _, day in acts.groupby(["asset_id", "weekday"]):
+        ordered = day.sort_values("start")
+        assert (ordered["start"].iloc[1:].to_numpy() >= ordered["end"].iloc[:-1].to_numpy()).all()
+
+
+def test_activity_contacts_are_organisations_never_residents(talents):
+    acts = _csv("activities.csv")
+    assert acts["contact"].str.fullmatch(r"[a-z0-9.-]+@[a-z0-9.-]+\.example").all()
+    assert not set(acts["organiser"]) & set(talents["nickname"])
+    text = " ".join(acts.drop(columns=["contact"]).astype(str).agg(" ".join, axis=1))
+    assert "@" not in text and not re.search(r"\d{6,}", text)
+
+
+def test_meeting_places_say_what_they_ask_for(assets):
+    needs = _csv("place_needs.csv")
+    assert list(needs.columns) == PLACE_NEED_COLUMNS
+    huiskamers = assets[assets["type"].isin(["buurthuis", "wijkhuiskamer", "huis_van_de_wijk"])]
+    assert set(needs["asset_id"]) == set(huiskamers["id"]) and needs["asset_id"].is_unique
+    keys = set(catalogue().talent_categories)
+    for categories, note in zip(needs["categories"], needs["note"], strict=True):
+        assert 1 <= len(categories.split(";")) <= 3 and set(categories.split(";")) <= keys
+        assert note.startswith(("Wij zoeken", "Deze huiskamer")) and len(note) < 400
+    assert needs["note"].str.contains("koken voor de maaltijd op").any()
+
+
+def test_postcodes_are_made_up_and_lie_inside_their_buurt(areas):
+    table = _csv("postcodes.csv")
+    assert list(table.columns) == ["postcode", "lon", "lat", "buurt_code"]
+    # Real Dutch postcodes start at 1000: these start with 0, so they are no real address.
+    assert table["postcode"].str.fullmatch(r"0\d{3}[A-Z]{2}").all() and table["postcode"].is_unique
+    buurten = areas[areas["level"] == "buurt"].set_index("code")
+    assert set(table["buurt_code"]) == set(buurten.index)
+    assert table.groupby("buurt_code").size().between(2, 5).all()
+    points = gpd.GeoSeries.from_xy(table["lon"].astype(float), table["lat"].astype(float))
+    for point, code in zip(points, table["buurt_code"], strict=True):
+        assert buurten.geometry[code].contains(point), code
+    assert (table["postcode"].str[1:4] == table["buurt_code"].str[-3:]).all()
+
+
+def test_meta_counts_the_verbinden_files():
+    meta = json.loads((DEMO / "meta.json").read_text(encoding="utf-8"))
+    assert meta["counts"]["activities"] == len(_csv("activities.csv"))
+    assert meta["counts"]["place_needs"] == len(_csv("place_needs.csv"))
+    assert meta["counts"]["postcodes"] == len(_csv("postcodes.csv"))

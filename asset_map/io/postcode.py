@@ -2,6 +2,10 @@
 
 Parsing is apart from fetching, so it runs offline on a recorded answer. Only the buurt code
 is kept: the address and its coordinates are used once and forgotten.
+
+A local postcode table (``postcodes.csv``: ``postcode, lon, lat, buurt_code``) answers first,
+without internet: :func:`local_lookup`. The demo gemeente's table holds made-up postcodes
+that start with 0 (real Dutch postcodes start at 1000), so they can never be a real address.
 """
 
 from __future__ import annotations
@@ -12,13 +16,20 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 
-from asset_map._errors import AssetMapError
+import pandas as pd
+
+from asset_map._errors import AssetMapError, SchemaError
 
 LOCATIESERVER_URL = "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free"
 POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s?([A-Za-z]{2})\s*$")
 HOUSE_NUMBER = re.compile(r"^\s*([0-9]{1,5})\s*([A-Za-z]?)\s*$")
 TIMEOUT_S = 8.0
+#: A postcode as a local table may hold it: PC6 (``1234AB``) or PC4 (``1234``); a leading 0
+#: is allowed here for made-up postcodes (the demo's), never sent to PDOK.
+LOCAL_POSTCODE = re.compile(r"^\s*([0-9]{4})\s?([A-Za-z]{2})?\s*$")
+POSTCODE_TABLE_COLUMNS = ("postcode", "lon", "lat", "buurt_code")
 
 
 class PostcodeError(AssetMapError):
@@ -113,3 +124,103 @@ def lookup(postcode: str, house_number: str, *, base_url: str = LOCATIESERVER_UR
             "choose your buurt from the list."
         )
     return address
+
+
+# --- the local postcode table ------------------------------------------------------------------
+
+
+def normalise_local(postcode: str) -> str:
+    """Return ``"1234AB"`` (PC6) or ``"1234"`` (PC4); a leading 0 is allowed.
+
+    Raises
+    ------
+    PostcodeError
+        When ``postcode`` is neither 4 digits nor 4 digits and 2 letters.
+    """
+    found = LOCAL_POSTCODE.match(postcode or "")
+    if not found:
+        raise PostcodeError(
+            f"'{postcode}' is not a postcode. A postcode has 4 digits and 2 letters, e.g. 7411 AB."
+        )
+    return found.group(1) + (found.group(2) or "").upper()
+
+
+def read_postcodes(path: str | Path) -> pd.DataFrame:
+    """Read a local postcode table (CSV: ``postcode, lon, lat, buurt_code``).
+
+    Postcodes are read as text (a leading 0 stays) and normalised to ``1234AB``.
+
+    Raises
+    ------
+    SchemaError
+        When a column is missing or a row has no valid postcode or coordinates; the message
+        names the file, the row and the column.
+    """
+    path = Path(path)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return check_postcodes(table, where=path.name)
+
+
+def check_postcodes(table: pd.DataFrame, *, where: str = "postcode table") -> pd.DataFrame:
+    """Return a normalised copy of a postcode table (PC6 keys, float ``lon``/``lat``).
+
+    Raises
+    ------
+    SchemaError
+        When a column is missing or a value does not fit; every problem at once.
+    """
+    missing = [c for c in POSTCODE_TABLE_COLUMNS[:3] if c not in table.columns]
+    if missing:
+        raise SchemaError(
+            f"{where}: column(s) {', '.join(missing)} missing. A postcode table needs the "
+            f"columns {', '.join(POSTCODE_TABLE_COLUMNS)}."
+        )
+    keys = table["postcode"].astype(str).str.replace(" ", "", regex=False).str.upper()
+    lon = pd.to_numeric(table["lon"], errors="coerce")
+    lat = pd.to_numeric(table["lat"], errors="coerce")
+    problems = []
+    for i, (key, x, y) in enumerate(zip(keys, lon, lat, strict=True)):
+        if not re.fullmatch(r"[0-9]{4}[A-Z]{2}", key):
+            problems.append(f"row {i + 2}, column 'postcode': '{key}' is not 4 digits + 2 letters")
+        elif not (-180 <= x <= 180 and -90 <= y <= 90):
+            problems.append(f"row {i + 2}, columns 'lon'/'lat': not WGS84 degrees")
+    if problems:
+        shown = "; ".join(problems[:5]) + (
+            f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+        )
+        raise SchemaError(f"{where}: {shown}. Fix these rows or leave them out.")
+    out = table.copy()
+    out["postcode"], out["lon"], out["lat"] = keys, lon.astype(float), lat.astype(float)
+    if "buurt_code" not in out.columns:
+        out["buurt_code"] = None
+    return out.reset_index(drop=True)
+
+
+def local_lookup(postcode: str, table: pd.DataFrame) -> tuple[float, float] | None:
+    """Return the point (lon, lat) of a postcode from a local table, or None when it is absent.
+
+    A PC6 (``1234 AB``) is looked up as it is; a PC4 (``1234``) gives the mean point of the
+    table's postcodes with those digits.
+
+    Parameters
+    ----------
+    postcode : str
+        As a resident types it: spaces and lower case are fine.
+    table : DataFrame
+        ``postcode, lon, lat`` (``buurt_code`` optional), e.g. from :func:`read_postcodes`.
+
+    Raises
+    ------
+    PostcodeError
+        When ``postcode`` is not a postcode at all.
+    """
+    key = normalise_local(postcode)
+    codes = table["postcode"].astype(str).str.replace(" ", "", regex=False).str.upper()
+    hits = table[codes == key] if len(key) == 6 else table[codes.str[:4] == key]
+    if hits.empty:
+        return None
+    lon = pd.to_numeric(hits["lon"], errors="coerce").mean()
+    lat = pd.to_numeric(hits["lat"], errors="coerce").mean()
+    if pd.isna(lon) or pd.isna(lat):
+        return None
+    return float(lon), float(lat)

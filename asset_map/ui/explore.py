@@ -12,6 +12,7 @@ from asset_map.analysis.areas import select_areas, select_assets
 from asset_map.analysis.summary import count_table
 from asset_map.model import KEY_FIGURES, catalogue
 from asset_map.render import vendor
+from asset_map.render.activities import activity_layer
 from asset_map.render.map import build_map
 from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP, format_number
 from asset_map.ui.state import current_lang, tr
@@ -139,6 +140,9 @@ def asset_map(ws: Workspace, filters: Filters, everyone: pd.DataFrame) -> None:
     areas = select_areas(ws.areas, wijken=filters.wijken, buurten=filters.buurten)
     talents = everyone if filters.show_talents and not everyone.empty else None
     label = str(ws.meta.get(f"label_{lang}", "")) if ws.is_demo else ""
+    # The weekly activities at the selected wijken/buurten' places, whatever the type filter.
+    places = select_assets(ws.assets, wijken=filters.wijken, buurten=filters.buurten)
+    extra = [activity_layer(ws.activities, places, lang=lang)] if not ws.activities.empty else []
     fmap = build_map(
         areas,
         assets,
@@ -148,5 +152,6 @@ def asset_map(ws: Workspace, filters: Filters, everyone: pd.DataFrame) -> None:
         choropleth=filters.choropleth,
         vendor_base=vendor.APP_STATIC_BASE,
         attribution=label,
+        extra_layers=extra,
     )
     st_folium(fmap, returned_objects=[], use_container_width=True, height=680, key="explore_map")

@@ -1,0 +1,271 @@
+"""A one-page A4 flyer of what is near a resident, for people who do not use the internet.
+
+Large type (body 12 pt, nothing under 11 pt), the meeting places with address and walking
+minutes, the activities by day with time and place, the organisers' contacts, and who made
+the flyer and when. The flyer always fits on one page: when the lists are too long, the
+farthest places (beyond 8) and activities are left out and a line says how many more there are.
+
+Only public data goes in: :class:`~asset_map.analysis.nearby.Nearby` holds places,
+activities and organisations, never residents.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pandas as pd
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from asset_map.analysis.nearby import Nearby
+from asset_map.i18n import t
+from asset_map.model import WEEKDAYS, Lang, catalogue
+
+MARGIN = 16 * mm
+#: Fewest activities kept before places are shortened too.
+MIN_ACTIVITIES = 4
+MIN_PLACES = 2
+#: When everything does not fit, at most this many places, to leave room for activities.
+PLACES_WHEN_SHORT = 8
+#: DejaVu Sans covers far more letters than the PDF base fonts (names like "Ağaç" or "Łódź");
+#: Debian ships it in fonts-dejavu-core. Without it, Helvetica.
+_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+
+
+@dataclass(frozen=True)
+class _Fonts:
+    regular: str
+    bold: str
+
+
+def _fonts() -> _Fonts:
+    regular, bold = _DEJAVU / "DejaVuSans.ttf", _DEJAVU / "DejaVuSans-Bold.ttf"
+    if not (regular.is_file() and bold.is_file()):
+        return _Fonts("Helvetica", "Helvetica-Bold")
+    if "AmDejaVu" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("AmDejaVu", str(regular)))
+        pdfmetrics.registerFont(TTFont("AmDejaVu-Bold", str(bold)))
+    return _Fonts("AmDejaVu", "AmDejaVu-Bold")
+
+
+def _styles(fonts: _Fonts) -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=fonts.regular, fontSize=12, leading=15)
+    return {
+        "title": ParagraphStyle("title", base, fontName=fonts.bold, fontSize=22, leading=27),
+        "sub": ParagraphStyle("sub", base, fontSize=13, leading=17, spaceAfter=4),
+        "h": ParagraphStyle(
+            "h", base, fontName=fonts.bold, fontSize=15, leading=19, spaceBefore=8, spaceAfter=3
+        ),
+        "day": ParagraphStyle(
+            "day", base, fontName=fonts.bold, fontSize=13, leading=16, spaceBefore=5
+        ),
+        "body": base,
+        "small": ParagraphStyle("small", base, fontSize=11, leading=14),
+    }
+
+
+def _x(value: object) -> str:
+    """Return ``value`` as text safe inside a reportlab paragraph (XML-escaped)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return escape(str(value))
+
+
+def _story(
+    nearby: Nearby,
+    places: pd.DataFrame,
+    activities: pd.DataFrame,
+    *,
+    place_label: str,
+    lang: Lang,
+    generated_at: date,
+    made_by: str | None,
+    fonts: _Fonts,
+) -> list[Flowable]:
+    s = _styles(fonts)
+    minutes = f"{nearby.walk_min:g}"
+    story: list[Flowable] = [
+        Paragraph(_x(t("verbinden.flyer.title", lang)), s["title"]),
+        Paragraph(
+            _x(t("verbinden.flyer.near", lang, place=place_label, minutes=minutes)), s["sub"]
+        ),
+        Paragraph(_x(t("verbinden.flyer.places", lang)), s["h"]),
+    ]
+    if places.empty:
+        story.append(Paragraph(_x(t("verbinden.flyer.no_places", lang)), s["body"]))
+    else:
+        rows = [
+            [
+                Paragraph(f"<b>{_x(p['name'])}</b>", s["body"]),
+                Paragraph(_x(p["address"]), s["body"]),
+                Paragraph(_x(t("verbinden.flyer.walk", lang, n=int(p["walk_min"]))), s["body"]),
+            ]
+            for _, p in places.iterrows()
+        ]
+        table = Table(rows, colWidths=[80 * mm, 56 * mm, None], hAlign="LEFT")
+        table.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), fonts.regular),
+                    ("FONTSIZE", (0, 0), (-1, -1), 12),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                    ("LINEBELOW", (0, 0), (-1, -2), 0.25, colors.lightgrey),
+                ]
+            )
+        )
+        story.append(table)
+    hidden_places = len(nearby.places) - len(places)
+    if hidden_places > 0:
+        story.append(
+            Paragraph(_x(t("verbinden.flyer.more_places", lang, n=hidden_places)), s["small"])
+        )
+
+    story.append(Paragraph(_x(t("verbinden.flyer.activities", lang)), s["h"]))
+    if activities.empty:
+        story.append(Paragraph(_x(t("verbinden.flyer.no_activities", lang)), s["body"]))
+    cat = catalogue()
+    for weekday, day_rows in activities.groupby("weekday", sort=True):
+        day = WEEKDAYS[int(str(weekday))][0 if lang == "nl" else 1]
+        story.append(Paragraph(_x(day[:1].upper() + day[1:]), s["day"]))
+        for _, a in day_rows.sort_values(["start", "walk_m", "title"]).iterrows():
+            group = a["target_group"]
+            who = cat.target_group_label(group, lang) if group in cat.target_groups else group
+            text = t(
+                "verbinden.flyer.activity",
+                lang,
+                place=a["place_name"],
+                n=int(a["walk_min"]),
+                group=who,
+                organiser=a["organiser"],
+            )
+            story.append(
+                Paragraph(
+                    f"<b>{_x(a['start'])}–{_x(a['end'])} {_x(a['title'])}</b> {_x(text)}",
+                    s["body"],
+                )
+            )
+    hidden = len(nearby.activities) - len(activities)
+    if hidden > 0:
+        story.append(
+            Paragraph(_x(t("verbinden.flyer.more_activities", lang, n=hidden)), s["small"])
+        )
+
+    contacts = activities.drop_duplicates(["organiser", "contact"])
+    contacts = contacts[contacts["contact"].astype(str).str.strip() != ""]
+    if not contacts.empty:
+        story.append(Paragraph(_x(t("verbinden.flyer.contacts", lang)), s["h"]))
+        line = "; ".join(
+            f"{_x(c['organiser'])}: {_x(c['contact'])}"
+            for _, c in contacts.sort_values("organiser").iterrows()
+        )
+        story.append(Paragraph(line, s["small"]))
+    made = generated_at.strftime("%d-%m-%Y")
+    footer = (
+        t("verbinden.flyer.made_by", lang, by=made_by, date=made)
+        if made_by
+        else t("verbinden.flyer.made", lang, date=made)
+    )
+    story += [Spacer(1, 6), Paragraph(_x(footer), s["small"])]
+    return story
+
+
+def _render(story: list[Flowable], *, title: str) -> tuple[bytes, int]:
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=title,
+        invariant=1,
+    )
+    doc.build(story)
+    return buffer.getvalue(), int(doc.page)
+
+
+def nearby_flyer(
+    nearby: Nearby,
+    *,
+    place_label: str,
+    lang: Lang = "nl",
+    generated_at: date | None = None,
+    made_by: str | None = None,
+) -> bytes:
+    """Return a one-page A4 PDF of the places and activities in ``nearby``.
+
+    Parameters
+    ----------
+    nearby : Nearby
+        From :func:`asset_map.analysis.nearby.nearby`.
+    place_label : str
+        Where the resident starts, as they know it: a postcode or a buurt name.
+    lang : {"nl", "en"}
+        Language of the flyer.
+    generated_at : date, optional
+        The date printed on the flyer (today by default).
+    made_by : str, optional
+        Who made the flyer (e.g. the welzijnsorganisatie), printed at the bottom.
+
+    Returns
+    -------
+    bytes
+        The PDF: always exactly one page. Too long lists keep the nearest activities and
+        places and say how many more there are.
+    """
+    fonts = _fonts()
+    generated_at = generated_at or date.today()
+    places, activities = nearby.places, nearby.activities  # both sorted nearest first
+
+    def build(n_places: int, n_activities: int) -> tuple[bytes, int]:
+        return _render(
+            _story(
+                nearby,
+                places.head(n_places),
+                activities.head(n_activities),
+                place_label=place_label,
+                lang=lang,
+                generated_at=generated_at,
+                made_by=made_by,
+                fonts=fonts,
+            ),
+            title=t("verbinden.flyer.title", lang),
+        )
+
+    pdf, pages = build(len(places), len(activities))
+    if pages == 1:
+        return pdf
+    n_places = min(len(places), PLACES_WHEN_SHORT)
+    floor = min(MIN_ACTIVITIES, len(activities))
+    if build(n_places, floor)[1] > 1:
+        n_places = _largest(lambda k: build(k, floor)[1] == 1, min(MIN_PLACES, n_places), n_places)
+    n_acts = _largest(lambda k: build(n_places, k)[1] == 1, 0, len(activities))
+    pdf, pages = build(n_places, n_acts)
+    if pages != 1:  # pragma: no cover - only with absurdly long names
+        pdf, pages = build(min(1, n_places), 0)
+    return pdf
+
+
+def _largest(fits: Callable[[int], bool], lo: int, hi: int) -> int:
+    """Return the largest k in [lo, hi] with ``fits(k)``, assuming fits is monotone (lo if none)."""
+    best = lo
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if fits(mid):
+            best, lo = mid, mid + 1
+        else:
+            hi = mid - 1
+    return best

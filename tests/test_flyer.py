@@ -1,0 +1,83 @@
+"""The resident's flyer: one A4 page, large type, nearest places with walking minutes."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+from verbinden_fixtures import ORIGIN, activities, activity, assets
+
+from asset_map.analysis.nearby import nearby
+from asset_map.model import ACTIVITY_COLUMNS
+from asset_map.render.flyer import nearby_flyer
+
+
+def pdf_pages(pdf: bytes) -> list:
+    return PdfReader(io.BytesIO(pdf)).pages
+
+
+def font_sizes(page) -> set[float]:
+    content = page.get_contents().get_data().decode("latin-1")
+    return {float(size) for size in re.findall(r"/\S+ ([\d.]+) Tf", content)}
+
+
+def text_of(pdf: bytes) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in pdf_pages(pdf))
+
+
+def test_one_a4_page_with_the_nearest_place_and_its_walking_minutes():
+    found = nearby(ORIGIN, assets(), activities(), walk_min=10)
+    pdf = nearby_flyer(found, place_label="7411 AB", generated_at=date(2026, 11, 22))
+    pages = pdf_pages(pdf)
+    assert len(pages) == 1
+    width, height = float(pages[0].mediabox.width), float(pages[0].mediabox.height)
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    text = text_of(pdf)
+    assert "Wat is er te doen bij u in de buurt?" in text
+    assert "7411 AB" in text
+    assert "Plek p6" in text and "4 min. lopen" in text  # the nearest place: 260 m
+    assert "6 min. lopen" in text  # the next: 390 m
+    assert "Maandag" in text and "14:00–16:00" in text
+    assert "info@test.example" in text
+    assert "22-11-2026" in text
+    assert "andere activiteiten" not in text  # everything fits
+    assert min(font_sizes(pages[0])) >= 11
+
+
+def test_many_activities_still_fit_on_one_page_and_say_how_many_more():
+    rows = [
+        activity(f"m{i}", "p1" if i % 2 else "p6", 1 + i % 7, f"{8 + i % 12:02d}:00")
+        for i in range(120)
+    ]
+    acts = pd.DataFrame(rows, columns=ACTIVITY_COLUMNS)
+    found = nearby(ORIGIN, assets(), acts, walk_min=10)
+    pdf = nearby_flyer(found, place_label="Rode Dorp", made_by="Welzijn <Test> & Co")
+    pages = pdf_pages(pdf)
+    assert len(pages) == 1
+    text = text_of(pdf)
+    more = re.search(r"En nog (\d+) andere activiteiten", text)
+    assert more is not None
+    shown = len(re.findall(r"\d\d:\d\d–\d\d:\d\d", text))
+    assert shown >= 4 and shown + int(more.group(1)) == 120
+    assert "Welzijn <Test> & Co" in text
+    assert min(font_sizes(pages[0])) >= 11
+
+
+def test_english_and_nothing_near():
+    found = nearby(ORIGIN, assets().iloc[0:0], activities().iloc[0:0])
+    pdf = nearby_flyer(found, place_label="Rode Dorp", lang="en")
+    text = text_of(pdf)
+    assert len(pdf_pages(pdf)) == 1
+    assert "What is on near you?" in text and "no meeting place" in text
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_flyer_is_the_same_for_the_same_input(lang):
+    found = nearby(ORIGIN, assets(), activities())
+    day = date(2026, 1, 2)
+    first = nearby_flyer(found, place_label="x", lang=lang, generated_at=day)
+    assert first == nearby_flyer(found, place_label="x", lang=lang, generated_at=day)
