@@ -3,6 +3,7 @@
 - ``maps``: ``asset-map map``, a standalone HTML map and the counts per type;
 - ``gaps``: ``asset-map gaps``, walking-distance coverage and suggested new places;
 - ``data``: ``asset-map fetch`` and ``asset-map import``, real data into the workspace;
+- ``export``: ``asset-map export`` and ``asset-map report``, a selection and a wijk report;
 - ``accounts``: ``asset-map user`` and ``asset-map purge``;
 - ``_common``: what they share (input options, reading, the database, safe writes).
 
@@ -20,7 +21,7 @@ from collections.abc import Sequence
 
 from asset_map import __version__
 from asset_map._errors import AssetMapError
-from asset_map.cli import accounts, data, gaps, maps
+from asset_map.cli import accounts, data, export, gaps, maps
 from asset_map.cli._common import EXIT_BAD_INPUT
 
 
@@ -31,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (maps, gaps, data, accounts):
+    for module in (maps, gaps, data, export, accounts):
         module.register(commands)
     return parser
 
@@ -47,10 +48,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"asset-map: error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
         return EXIT_BAD_INPUT
-
-
-if __name__ == "__main__":
-    sys.exit(main())
 
 
 if __name__ == "__main__":

@@ -1,0 +1,248 @@
+"""``asset-map export`` and ``asset-map report``: the planner's selection as a file, a wijk as PDF.
+
+Both read the workspace from the database (as the app shows it), or from ``--areas`` and
+``--assets`` files. Bad input (an unknown wijk, buurt, type or format, a path that cannot be
+written) ends with a message on stderr and exit code 2; the file is written to a temporary
+file beside the target and renamed, so a failure leaves no half-written file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from asset_map._errors import AssetMapError
+from asset_map.cli._common import add_db_args, open_store, read_inputs
+from asset_map.i18n import DEFAULT_LANG, t
+from asset_map.model import LANGS, catalogue
+from asset_map.render.styles import BASEMAPS
+from asset_map.workspace import Workspace
+
+FORMATS = ("csv", "geojson", "gpkg", "html")
+OUT_CRS = ("EPSG:4326", "EPSG:28992")
+
+
+def register(commands: Any) -> None:
+    """Add the export and report commands to the ``asset-map`` parser."""
+    e = commands.add_parser(
+        "export",
+        help="write the assets you choose (wijk, buurt, type, tag, text) as CSV, GeoJSON, "
+        "GeoPackage or a standalone HTML map",
+        description="Write a selection of the workspace's assets. Choices of one kind are "
+        "'or', choices of different kinds are 'and'; no choice means all assets.",
+    )
+    e.add_argument("--out", required=True, type=Path, help="the file to write")
+    e.add_argument(
+        "--format", choices=FORMATS, help="the format (default: from the suffix of --out)"
+    )
+    e.add_argument(
+        "--crs", choices=OUT_CRS, default="EPSG:4326", help="CRS of the coordinates written"
+    )
+    e.add_argument("--wijk", action="append", default=[], metavar="CODE", help="wijk code")
+    e.add_argument("--buurt", action="append", default=[], metavar="CODE", help="buurt code")
+    e.add_argument("--type", action="append", default=[], metavar="KEY", help="asset type key")
+    e.add_argument("--tag", action="append", default=[], metavar="TAG", help="tag")
+    e.add_argument("--search", default="", metavar="TEXT", help="text in name or description")
+    e.add_argument("--basemap", choices=list(BASEMAPS), default="none", help="tiles of an HTML map")
+    _add_workspace_args(e)
+    e.set_defaults(func=_cmd_export)
+
+    r = commands.add_parser(
+        "report",
+        help="write the PDF report of one wijk: map, figures per buurt, walking distance, sources",
+    )
+    r.add_argument("--wijk", required=True, metavar="CODE", help="the wijk code, e.g. WK015004")
+    r.add_argument("--out", required=True, type=Path, help="the PDF file to write")
+    r.add_argument("--no-gaps", action="store_true", help="leave out the walking-distance part")
+    r.add_argument(
+        "--new-sites",
+        type=int,
+        default=3,
+        help="how many new meeting places the walking-distance part suggests (0-10, default 3)",
+    )
+    _add_workspace_args(r)
+    r.set_defaults(func=_cmd_report)
+
+
+def _add_workspace_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=list(LANGS), default=DEFAULT_LANG, help="language")
+    p.add_argument("--areas", type=Path, help="read areas from this file, not the database")
+    p.add_argument("--assets", type=Path, help="read assets from this file, not the database")
+    p.add_argument("--figures", type=Path, help="CSV of key figures to join onto --areas")
+    p.add_argument("--talents", type=Path, help="CSV of residents' talents (with --areas)")
+    p.add_argument("--mapping", type=Path, help="TOML mapping file or preset name")
+    p.add_argument("--assets-crs", help="CRS of the --assets file when it has none")
+    p.add_argument("--areas-crs", help="CRS of the --areas file when it has none")
+    add_db_args(p)
+
+
+def load(args: argparse.Namespace) -> tuple[Workspace, pd.DataFrame | None]:
+    """Return the workspace and the public talents: from the files given, else the database.
+
+    With files and no ``--talents`` the talents are unknown (None), not zero.
+    """
+    from asset_map.analysis.areas import assign_areas
+
+    if args.areas is None and args.assets is None:
+        from asset_map.workspace import open_workspace
+
+        store = open_store(args)
+        try:
+            ws = open_workspace(store)
+            frames = [f for f in (ws.talents, store.public_talents()) if not f.empty]
+        finally:
+            store.close()
+        return ws, pd.concat(frames, ignore_index=True) if frames else ws.talents
+    if args.areas is None or args.assets is None:
+        raise AssetMapError(
+            "Give both --areas and --assets, or neither (then the workspace in the database "
+            "is used)."
+        )
+    from asset_map import sources
+    from asset_map.io import read_talents
+
+    inputs = argparse.Namespace(
+        areas=args.areas,
+        assets=args.assets,
+        figures=args.figures,
+        mapping=args.mapping,
+        crs=args.assets_crs,
+        areas_crs=args.areas_crs,
+    )
+    areas, assets, notes = read_inputs(inputs)
+    source: dict[str, Any] = {"name": args.assets.name, "licence": "", "year": None}
+    if sources.osm_kind(args.assets):
+        source = sources.osm_source()
+    gemeente = areas.loc[areas["level"] == "gemeente", "name"]
+    meta = {
+        "name": str(gemeente.iloc[0]) if len(gemeente) else args.areas.stem,
+        "is_demo": False,
+        "sources": [source],
+    }
+    talents = read_talents(args.talents).frame if args.talents else None
+    ws = Workspace(
+        areas=areas,
+        assets=assign_areas(assets, areas),
+        talents=pd.DataFrame(columns=["status"]) if talents is None else talents,
+        meta=meta,
+        notes=notes,
+    )
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    return ws, talents
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from asset_map.analysis.query import AssetQuery, filter_assets, unknown_values
+    from asset_map.io.export import EXPORT_SUFFIXES, export_format, write_selection
+
+    fmt = args.format
+    suffix = args.out.suffix.lower()
+    if fmt is None and suffix in (".html", ".htm"):
+        fmt = "html"
+    elif fmt is None and suffix not in EXPORT_SUFFIXES:
+        raise AssetMapError(
+            f"--out {args.out.name}: cannot tell the format from '{args.out.suffix}'. Use a "
+            "name ending in .csv, .geojson, .gpkg or .html, or give --format."
+        )
+    if fmt != "html":
+        fmt = export_format(args.out, fmt)
+    query = AssetQuery(
+        wijken=tuple(args.wijk),
+        buurten=tuple(args.buurt),
+        types=tuple(args.type),
+        tags=tuple(args.tag),
+        text=args.search,
+    )
+    ws, _talents = load(args)
+    _refuse_unknown(query, unknown_values(query, ws.areas, ws.assets), ws)
+    selected = filter_assets(ws.assets, query)
+    if fmt == "html":
+        from asset_map.analysis.areas import select_areas
+        from asset_map.render.map import build_map, map_html
+
+        areas = select_areas(ws.areas, wijken=query.wijken, buurten=query.buurten)
+        fmap = build_map(areas, selected, lang=args.lang, basemap=args.basemap)
+        write_bytes_atomic(args.out, map_html(fmap).encode("utf-8"))
+    else:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        write_selection(selected, args.out, fmt=fmt, crs=args.crs)
+    if selected.empty:
+        print("note: no asset matches these choices; the file holds none.", file=sys.stderr)
+    print(t("cli.export_written", args.lang, count=len(selected), path=args.out))
+    return 0
+
+
+def _refuse_unknown(query: Any, unknown: dict[str, list[str]], ws: Workspace) -> None:
+    """Raise for area codes and type keys that do not exist; note the rest on stderr."""
+    problems = []
+    for key, level in (("wijk", "wijk"), ("buurt", "buurt")):
+        if key in unknown:
+            codes = ws.areas.loc[ws.areas["level"] == level, "code"].astype(str).tolist()
+            shown = ", ".join(codes[:30]) + (" ..." if len(codes) > 30 else "")
+            problems.append(
+                f"--{key} {', '.join(unknown[key])}: no such {level} here. "
+                f"{level.capitalize()} codes: {shown or 'none'}."
+            )
+    bad_types = [k for k in unknown.get("type", []) if k not in catalogue().types]
+    if bad_types:
+        problems.append(
+            f"--type {', '.join(bad_types)}: unknown type. Types: {', '.join(catalogue().types)}."
+        )
+    if problems:
+        raise AssetMapError(" ".join(problems))
+    absent = [k for k in unknown.get("type", []) if k not in bad_types] + unknown.get("tag", [])
+    if absent:
+        print(f"note: no asset has {', '.join(absent)}.", file=sys.stderr)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from asset_map.analysis.gaps import GapParams, analyse_gaps
+    from asset_map.render.report import page_count, wijk_report
+
+    if args.out.suffix.lower() != ".pdf":
+        raise AssetMapError(f"--out {args.out.name}: the report is a PDF; use a .pdf file name.")
+    ws, talents = load(args)
+    wijk = args.wijk.strip()
+    wijken = ws.areas[ws.areas["level"] == "wijk"]
+    if wijk not in set(wijken["code"].astype(str)):
+        codes = ", ".join(f"{c} ({n})" for c, n in zip(wijken["code"], wijken["name"], strict=True))
+        raise AssetMapError(f"--wijk {wijk}: no such wijk here. Wijken: {codes or 'none'}.")
+    gaps = None
+    if not args.no_gaps:
+        try:
+            params = GapParams(new_sites=args.new_sites)
+        except ValueError as exc:
+            raise AssetMapError(f"report: {exc}") from None
+        # The wijk's own buurten: sites are chosen for this wijk; meeting places anywhere count.
+        areas = ws.areas[(ws.areas["code"] == wijk) | (ws.areas["parent_code"] == wijk)]
+        try:
+            gaps = analyse_gaps(areas, ws.assets, params)
+        except AssetMapError as exc:
+            print(f"note: walking distance left out: {exc}", file=sys.stderr)
+    pdf = wijk_report(ws, wijk, lang=args.lang, talents=talents, gaps=gaps)
+    write_bytes_atomic(args.out, pdf)
+    print(t("cli.report_written", args.lang, path=args.out, pages=page_count(pdf)))
+    return 0
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file beside it; a failure leaves no file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; give the usual mode
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,448 @@
+"""The wijk report: one PDF with a map, the figures per buurt, the gap analysis and the sources.
+
+Built with reportlab from the same numbers the app shows (:func:`area_figures`), formatted
+the Dutch way in Dutch (``9.465``, ``1,3``, ``76,8%``). Talents appear only as public counts
+(``<3`` for 1 and 2). The text is set in DejaVu Sans (shipped with matplotlib) so names with
+any accent print as written.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import matplotlib
+import pandas as pd
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from asset_map._errors import AssetMapError
+from asset_map.analysis.gaps import GapResult
+from asset_map.analysis.indicators import area_figures
+from asset_map.analysis.summary import public_count
+from asset_map.i18n import t
+from asset_map.model import Lang, catalogue
+from asset_map.render.static_map import map_png
+from asset_map.render.styles import format_number
+from asset_map.workspace import Workspace
+
+FONT, FONT_BOLD = "AssetMapSans", "AssetMapSans-Bold"
+MARGIN = 18 * mm
+TEXT_WIDTH = A4[0] - 2 * MARGIN
+#: How many suggested sites the gap summary names.
+TOP_SITES = 3
+MONTHS_NL = (
+    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+    "oktober", "november", "december",
+)  # fmt: skip
+MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+
+
+@cache
+def _fonts() -> tuple[str, str]:
+    """Register DejaVu Sans (regular, bold) from matplotlib's data folder, once."""
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    pdfmetrics.registerFont(TTFont(FONT, str(folder / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
+    return FONT, FONT_BOLD
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    regular, bold = _fonts()
+    body = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=13, spaceAfter=4)
+    return {
+        "title": ParagraphStyle("title", parent=body, fontName=bold, fontSize=20, leading=24),
+        "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=11, leading=15),
+        "demo": ParagraphStyle("demo", parent=body, fontName=bold, textColor=colors.darkred),
+        "h2": ParagraphStyle(
+            "h2", parent=body, fontName=bold, fontSize=13, leading=17, spaceBefore=8
+        ),
+        "body": body,
+        "small": ParagraphStyle("small", parent=body, fontSize=8, leading=10.5),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=8, leading=10, spaceAfter=0),
+        "head": ParagraphStyle(
+            "head", parent=body, fontName=bold, fontSize=7, leading=8.5, spaceAfter=0
+        ),
+        "num": ParagraphStyle(
+            "num", parent=body, fontSize=8, leading=10, spaceAfter=0, alignment=TA_RIGHT
+        ),
+        "headnum": ParagraphStyle(
+            "headnum", parent=body, fontName=bold, fontSize=7, leading=8.5, alignment=TA_RIGHT
+        ),
+    }
+
+
+# --- number formats ----------------------------------------------------------------------------
+
+
+def format_count(value: Any, lang: Lang = "nl") -> str:
+    """Format a whole number (``9.465``); missing values give a dash."""
+    if value is None or pd.isna(value):
+        return "–"
+    return format_number(float(round(float(value))), "", lang)
+
+
+def format_decimal(value: Any, lang: Lang = "nl") -> str:
+    """Format a rate with one decimal (``1,3`` in Dutch, ``1.3`` in English); missing: a dash."""
+    if value is None or pd.isna(value) or not math.isfinite(float(value)):
+        return "–"
+    text = f"{float(value):,.1f}"
+    if lang == "nl":
+        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return text
+
+
+def format_share(share: Any, lang: Lang = "nl") -> str:
+    """Format a share 0..1 as a percentage with one decimal (``76,8%``); missing: a dash."""
+    if share is None or pd.isna(share):
+        return "–"
+    return format_number(100.0 * float(share), "%", lang)
+
+
+def format_talents(value: Any) -> str:
+    """Format a talent count as it may be shown in public (``<3`` for 1 and 2)."""
+    if value is None or pd.isna(value):
+        return "–"
+    return public_count(int(value))
+
+
+def format_date(day: date, lang: Lang = "nl") -> str:
+    """Format a date in words: ``22 november 2026`` or ``22 November 2026``."""
+    months = MONTHS_NL if lang == "nl" else MONTHS_EN
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def page_count(pdf: bytes) -> int:
+    """Return the number of pages of a PDF that reportlab wrote (its page objects)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+# --- the report --------------------------------------------------------------------------------
+
+
+def wijk_report(
+    ws: Workspace,
+    wijk_code: str,
+    *,
+    lang: Lang = "nl",
+    talents: pd.DataFrame | None = None,
+    gaps: GapResult | None = None,
+    generated_at: datetime | None = None,
+) -> bytes:
+    """Return the PDF report of one wijk.
+
+    Parameters
+    ----------
+    ws : Workspace
+        The areas (with key figures), the assets (with area codes) and ``meta``
+        (``name``, ``is_demo``, ``sources``).
+    wijk_code : str
+        The CBS code of the wijk, e.g. ``WK999901``.
+    lang : {"nl", "en"}
+        Language of the report.
+    talents : DataFrame, optional
+        Residents' talents; approved ones are counted per buurt, shown as public counts.
+    gaps : GapResult, optional
+        A gap analysis that covers the wijk's buurten; without it the report says the
+        walking distance was not calculated.
+    generated_at : datetime, optional
+        The date printed as the date of generation (now when None).
+
+    Returns
+    -------
+    bytes
+        The PDF (A4).
+
+    Raises
+    ------
+    AssetMapError
+        When ``wijk_code`` is not a wijk of the workspace; the message lists the codes.
+    """
+    wijk = _wijk_row(ws, wijk_code)
+    made = (generated_at or datetime.now(UTC)).date()
+    styles = _styles()
+    buurt_codes = ws.areas.loc[
+        (ws.areas["level"] == "buurt") & (ws.areas["parent_code"] == wijk_code), "code"
+    ].astype(str)
+    per_buurt = area_figures(ws.areas, ws.assets, level="buurt", talents=talents, gaps=gaps)
+    per_buurt = per_buurt[per_buurt["code"].isin(set(buurt_codes))]
+    per_wijk = area_figures(ws.areas, ws.assets, level="wijk", talents=talents, gaps=gaps)
+    total = per_wijk[per_wijk["code"] == wijk_code].iloc[0]
+    gemeente = str(ws.meta.get("name") or wijk.get("parent_code") or "")
+    title = t("report.title", lang, wijk=wijk["name"])
+
+    story: list[Flowable] = [
+        Paragraph(escape(title), styles["title"]),
+        Paragraph(
+            escape(t("report.subtitle", lang, gemeente=gemeente, code=wijk_code)),
+            styles["subtitle"],
+        ),
+    ]
+    if ws.is_demo:
+        label = ws.meta.get(f"label_{lang}") or t("report.demo", lang)
+        story.append(Paragraph(escape(str(label)), styles["demo"]))
+    story.append(
+        Paragraph(escape(t("report.generated", lang, date=format_date(made, lang))), styles["body"])
+    )
+    png = map_png(ws.areas, ws.assets, focus_code=wijk_code, lang=lang, width_px=1600)
+    story += [
+        Paragraph(escape(t("report.map.title", lang)), styles["h2"]),
+        Image(io.BytesIO(png), width=TEXT_WIDTH, height=TEXT_WIDTH * 0.75),
+        Paragraph(escape(t("report.map.caption", lang)), styles["small"]),
+    ]
+    story += _figures_section(per_buurt, total, styles, lang=lang)
+    story += _types_section(total, styles, lang=lang)
+    story += _gaps_section(gaps, total, buurt_codes.tolist(), ws, styles, lang=lang)
+    story += _sources_section(ws.meta.get("sources"), styles, lang=lang)
+
+    footer = t("report.page", lang, title=title, date=format_date(made, lang), page="{page}")
+
+    def decorate(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFont(FONT, 7.5)
+        canvas.setFillColor(colors.grey)
+        canvas.drawString(MARGIN, 10 * mm, footer.replace("{page}", str(doc.page)))
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=title,
+        author="asset_map",
+        subject=gemeente,
+        lang=lang,
+    )
+    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    return buffer.getvalue()
+
+
+def _wijk_row(ws: Workspace, wijk_code: str) -> pd.Series:
+    wijken = ws.areas[ws.areas["level"] == "wijk"]
+    match = wijken[wijken["code"] == wijk_code]
+    if match.empty:
+        codes = ", ".join(f"{c} ({n})" for c, n in zip(wijken["code"], wijken["name"], strict=True))
+        raise AssetMapError(
+            f"There is no wijk '{wijk_code}' in this workspace. Choose one of: {codes or 'none'}."
+        )
+    return match.iloc[0]
+
+
+def _cell(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text), style)
+
+
+def _table(rows: list[list[Paragraph]], widths: Sequence[float], *, total_row: bool) -> Table:
+    table = Table(rows, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    commands: list[tuple[Any, ...]] = [
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#cccccc")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]
+    if total_row:
+        commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _figures_section(
+    per_buurt: pd.DataFrame, total: pd.Series, styles: dict[str, ParagraphStyle], *, lang: Lang
+) -> list[Flowable]:
+    keys = [
+        "area", "inhabitants", "residents_65", "assets", "meeting_places", "per_1000",
+        "per_1000_65", "talents", "coverage",
+    ]  # fmt: skip
+    head = [_cell(t(f"report.col.{keys[0]}", lang), styles["head"])]
+    head += [_cell(t(f"report.col.{k}", lang), styles["headnum"]) for k in keys[1:]]
+
+    def row(fig: pd.Series, *, bold: bool = False) -> list[Paragraph]:
+        texts = [
+            format_count(fig["inhabitants"], lang),
+            format_count(fig["residents_65"], lang),
+            format_count(fig["assets"], lang),
+            format_count(fig["meeting_places"], lang),
+            format_decimal(fig["meeting_places_per_1000"], lang),
+            format_decimal(fig["meeting_places_per_1000_65"], lang),
+            format_talents(fig["talents"]),
+            format_share(fig["coverage"], lang),
+        ]
+        name = t("report.total", lang) if bold else str(fig["name"])
+        cells = [_cell(name, styles["head" if bold else "cell"])]
+        return cells + [_cell(text, styles["headnum" if bold else "num"]) for text in texts]
+
+    rows = [head, *[row(fig) for _, fig in per_buurt.iterrows()], row(total, bold=True)]
+    widths = [34 * mm] + [(TEXT_WIDTH - 34 * mm) / 8] * 8
+    return [
+        Paragraph(escape(t("report.figures.title", lang)), styles["h2"]),
+        Paragraph(escape(t("report.figures.intro", lang)), styles["small"]),
+        _table(rows, widths, total_row=True),
+        Spacer(1, 3 * mm),
+        Paragraph(escape(t("report.talents_note", lang)), styles["small"]),
+    ]
+
+
+def _types_section(
+    total: pd.Series, styles: dict[str, ParagraphStyle], *, lang: Lang
+) -> list[Flowable]:
+    cat = catalogue()
+    rows = [[_cell(t("report.col.type", lang), styles["head"]), _cell(
+        t("report.col.count", lang), styles["headnum"]
+    )]]  # fmt: skip
+    for key, asset_type in cat.types.items():
+        n = total.get(f"n_{key}")
+        if n is not None and not pd.isna(n) and int(n) > 0:
+            rows.append(
+                [
+                    _cell(asset_type.label(lang), styles["cell"]),
+                    _cell(format_count(n, lang), styles["num"]),
+                ]
+            )
+    rows.append(
+        [
+            _cell(t("report.total", lang), styles["head"]),
+            _cell(format_count(total["assets"], lang), styles["headnum"]),
+        ]
+    )
+    return [
+        KeepTogether(
+            [
+                Paragraph(escape(t("report.types.title", lang)), styles["h2"]),
+                _table(rows, [80 * mm, 25 * mm], total_row=True),
+            ]
+        )
+    ]
+
+
+def _gaps_section(
+    gaps: GapResult | None,
+    total: pd.Series,
+    buurt_codes: list[str],
+    ws: Workspace,
+    styles: dict[str, ParagraphStyle],
+    *,
+    lang: Lang,
+) -> list[Flowable]:
+    out: list[Flowable] = [Paragraph(escape(t("report.gaps.title", lang)), styles["h2"])]
+    if gaps is None:
+        return [*out, Paragraph(escape(t("report.gaps.none", lang)), styles["body"])]
+    if pd.isna(total["coverage"]):
+        return [*out, Paragraph(escape(t("report.gaps.unknown", lang)), styles["body"])]
+    params = gaps.params
+    out.append(
+        Paragraph(
+            escape(
+                t(
+                    "report.gaps.share",
+                    lang,
+                    share=format_share(total["coverage"], lang),
+                    minutes=format_count(params.walk_min, lang),
+                    metres=format_count(params.max_walk_m, lang),
+                )
+            ),
+            styles["body"],
+        )
+    )
+    out.append(
+        Paragraph(
+            escape(
+                t(
+                    "report.gaps.beyond",
+                    lang,
+                    residents=format_count(residents_beyond(gaps, buurt_codes), lang),
+                )
+            ),
+            styles["body"],
+        )
+    )
+    if not params.new_sites:
+        return out  # no sites were asked for
+    names = set(ws.areas.loc[ws.areas["code"].isin(buurt_codes), "name"].astype(str))
+    helpful = [
+        site
+        for _, site in gaps.sites.iterrows()
+        if names & {str(b) for b in (site["buurten"] or [])}
+    ][:TOP_SITES]
+    if not helpful:
+        out.append(Paragraph(escape(t("report.gaps.no_sites", lang)), styles["body"]))
+        return out
+    out.append(Paragraph(escape(t("report.gaps.sites", lang)), styles["body"]))
+    for rank, site in enumerate(helpful, start=1):
+        line = t(
+            "report.gaps.site_line",
+            lang,
+            rank=rank,
+            name=str(site["name"]),
+            residents=format_count(site["newly_residents"], lang),
+        )
+        out.append(Paragraph(escape(line), styles["body"]))
+    return out
+
+
+def residents_beyond(gaps: GapResult, buurt_codes: Sequence[str]) -> float:
+    """Return the residents (not weighted) of these buurten beyond walking distance."""
+    cells = gaps.cells
+    mask = cells["buurt_code"].isin(list(buurt_codes)) & ~cells["covered"].astype(bool)
+    return float(pd.to_numeric(cells.loc[mask, "residents"]).sum())
+
+
+def _sources_section(
+    sources: Any, styles: dict[str, ParagraphStyle], *, lang: Lang
+) -> list[Flowable]:
+    out: list[Flowable] = [Paragraph(escape(t("report.sources.title", lang)), styles["h2"])]
+    entries = [s for s in (sources or []) if isinstance(s, dict)]
+    if not entries:
+        return [*out, Paragraph(escape(t("report.sources.none", lang)), styles["body"])]
+    rows = [
+        [
+            _cell(t("report.col.source", lang), styles["head"]),
+            _cell(t("report.col.licence", lang), styles["head"]),
+            _cell(t("report.col.year", lang), styles["head"]),
+        ]
+    ]
+    for entry in entries:
+        year = entry.get("year")
+        rows.append(
+            [
+                _cell(str(entry.get("name") or ""), styles["cell"]),
+                _cell(str(entry.get("licence") or "–"), styles["cell"]),
+                _cell(str(year) if year not in (None, "") else "–", styles["cell"]),
+            ]
+        )
+    out.append(_table(rows, [100 * mm, 45 * mm, 20 * mm], total_row=False))
+    return out
