@@ -1,0 +1,360 @@
+"""Widgets of the "what's on" screen: this week's activities, and the form to keep them up to date.
+
+The week view is public: an activity carries the organisation's contact, never a resident's.
+Users who may edit assets (``edit_assets``) add, change and remove the activities of a place.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from datetime import date, time
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from asset_map._errors import AssetMapError
+from asset_map.analysis.nearby import week_schedule
+from asset_map.edits import MAX_ACTIVITY_TEXT, check_activity
+from asset_map.i18n import t
+from asset_map.model import WEEKDAYS, catalogue
+from asset_map.render import vendor
+from asset_map.render.activities import activity_layer
+from asset_map.render.map import build_map
+from asset_map.ui.loaders import store
+from asset_map.ui.state import current_lang, tr
+from asset_map.workspace import Workspace
+
+#: Fields of the activity form, in the order shown; each gets its own message slot.
+FORM_FIELDS = (
+    "title",
+    "kind",
+    "weekday",
+    "start",
+    "end",
+    "target_group",
+    "organiser",
+    "contact",
+    "description",
+)
+
+
+def activities_of(ws: Workspace) -> pd.DataFrame:
+    """Return the activities of the workspace (saving one gives a new workspace version)."""
+    return ws.activities
+
+
+def week_filters(ws: Workspace) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """Ask which buurten and days to show; nothing chosen means all."""
+    lang = current_lang()
+    buurten = ws.areas[ws.areas["level"] == "buurt"].sort_values("name")
+    names = dict(zip(buurten["code"], buurten["name"], strict=True))
+    left, right = st.columns(2)
+    chosen = left.multiselect(
+        tr("week.buurt"),
+        list(names),
+        format_func=lambda c: str(names[c]),
+        placeholder=tr("filter.all"),
+        key="week_buurten",
+    )
+    days = right.multiselect(
+        tr("week.day"),
+        list(WEEKDAYS),
+        format_func=lambda d: WEEKDAYS[d][0 if lang == "nl" else 1],
+        placeholder=tr("filter.all"),
+        key="week_days",
+    )
+    return tuple(chosen), tuple(int(d) for d in days)
+
+
+def shown(
+    ws: Workspace,
+    activities: pd.DataFrame,
+    *,
+    buurten: tuple[str, ...],
+    weekdays: tuple[int, ...],
+) -> pd.DataFrame:
+    """Return the activities on the chosen days at places in the chosen buurten (empty: all)."""
+    keep = pd.Series(True, index=activities.index)
+    if weekdays:
+        keep &= pd.to_numeric(activities["weekday"], errors="coerce").isin(weekdays)
+    if buurten:
+        inside = ws.assets.loc[ws.assets["buurt_code"].isin(buurten), "id"].astype(str)
+        keep &= activities["asset_id"].astype(str).isin(set(inside))
+    return activities[keep]
+
+
+def this_week(
+    ws: Workspace,
+    activities: pd.DataFrame,
+    *,
+    buurten: tuple[str, ...],
+    weekdays: tuple[int, ...],
+    today: date | None = None,
+) -> pd.DataFrame:
+    """Return the next seven days' activities (from today), filtered, in date and time order."""
+    return week_schedule(
+        activities, ws.assets, buurten=buurten, weekdays=weekdays, today=today or date.today()
+    )
+
+
+def week_list(schedule: pd.DataFrame) -> None:
+    """Show the week's activities grouped by day, each with time, place and contact."""
+    lang = current_lang()
+    cat = catalogue()
+    if schedule.empty:
+        st.info(tr("week.none"))
+        return
+    for day, rows in schedule.groupby("date", sort=True):
+        weekday = int(rows["weekday"].iloc[0])
+        name = f"{WEEKDAYS[weekday][0 if lang == 'nl' else 1]} {_day(day)}"
+        today = day == date.today()
+        st.subheader(tr("week.today", day=name) if today else name[:1].upper() + name[1:])
+        for _, row in rows.iterrows():
+            kind = cat.activity_kinds.get(str(row["kind"]))
+            icon = kind.icon if kind else "📅"
+            with st.container(border=True):
+                st.markdown(
+                    f"**{_md(row['start'])}-{_md(row['end'])}** · {icon} **{_md(row['title'])}**"
+                )
+                where = ", ".join(_md(v) for v in (row["place_name"], row["address"]) if _has(v))
+                st.markdown(f"📍 {where}")
+                group = str(row["target_group"])
+                if group in cat.target_groups:
+                    st.caption(tr("week.for", group=cat.target_group_label(group, lang)))
+                who = " · ".join(_md(v) for v in (row["organiser"], row["contact"]) if _has(v))
+                if who:
+                    st.caption(tr("week.organiser", who=who))
+
+
+def week_map(ws: Workspace, activities: pd.DataFrame) -> None:
+    """Draw the places of the activities shown, as a layer of their own, when asked for."""
+    if not st.toggle(tr("week.show_map"), value=False, key="week_map_on"):
+        return
+    lang = current_lang()
+    places = ws.assets[ws.assets["id"].isin(set(activities["asset_id"]))]
+    fmap = build_map(
+        ws.areas,
+        places.iloc[0:0],
+        lang=lang,
+        basemap=st.session_state.get("map_basemap", "osm"),
+        vendor_base=vendor.APP_STATIC_BASE,
+        extra_layers=[activity_layer(activities, places, lang=lang)],
+    )
+    st_folium(fmap, returned_objects=[], use_container_width=True, height=460, key="week_map")
+
+
+def editor(ws: Workspace, activities: pd.DataFrame, *, actor: str) -> None:
+    """Let staff add, change or remove the activities of one place (messages under fields)."""
+    lang = current_lang()
+    cat = catalogue()
+    st.subheader(tr("week.edit_title"))
+    hosts = {k for k, v in cat.types.items() if v.meeting_place or v.can_host}
+    assets = ws.assets[ws.assets["type"].isin(hosts) | ws.assets["id"].isin(activities["asset_id"])]
+    assets = assets.sort_values("name")
+    names = dict(zip(assets["id"].astype(str), assets["name"].astype(str), strict=True))
+    place = st.selectbox(
+        tr("week.place"),
+        list(names),
+        index=None,
+        format_func=lambda i: names[i],
+        placeholder=tr("week.place_placeholder"),
+        key="week_edit_place",
+    )
+    if place is None:
+        return
+    own = activities[activities["asset_id"].astype(str) == place].sort_values(["weekday", "start"])
+    labels = {
+        str(r["id"]): f"{WEEKDAYS[int(r['weekday'])][0 if lang == 'nl' else 1]} "
+        f"{r['start']} · {r['title']}"
+        for _, r in own.iterrows()
+    }
+    chosen = st.selectbox(
+        tr("week.which"),
+        [None, *labels],
+        format_func=lambda i: t("week.new", lang) if i is None else labels[i],
+        key=f"week_edit_which_{place}",
+    )
+    current = own[own["id"].astype(str) == chosen].iloc[0].to_dict() if chosen else {}
+    _activity_form(ws, place, current, actor=actor)
+    if chosen:
+        _delete(chosen, labels[chosen], actor=actor)
+
+
+def _activity_form(ws: Workspace, place: str, current: dict[str, object], *, actor: str) -> None:
+    lang = current_lang()
+    cat = catalogue()
+    suffix = f"{place}_{current.get('id', 'new')}"
+    slots = {}
+    with st.form(f"week_form_{suffix}"):
+        title = st.text_input(
+            tr("week.f_title"),
+            value=_plain(current.get("title")),
+            max_chars=MAX_ACTIVITY_TEXT["title"],
+            key=f"wf_t_{suffix}",
+        )
+        slots["title"] = st.empty()
+        kinds = list(cat.activity_kinds)
+        kind = st.selectbox(
+            tr("week.f_kind"),
+            kinds,
+            index=_index(kinds, current.get("kind")),
+            format_func=lambda k: (
+                f"{cat.activity_kinds[k].icon} {cat.activity_kinds[k].label(lang)}"
+            ),
+            key=f"wf_k_{suffix}",
+        )
+        slots["kind"] = st.empty()
+        days = list(WEEKDAYS)
+        weekday = st.selectbox(
+            tr("week.f_weekday"),
+            days,
+            index=_index(days, _int(current.get("weekday"))),
+            format_func=lambda d: WEEKDAYS[d][0 if lang == "nl" else 1],
+            key=f"wf_d_{suffix}",
+        )
+        slots["weekday"] = st.empty()
+        left, right = st.columns(2)
+        start = left.time_input(
+            tr("week.f_start"),
+            value=_time(current.get("start"), time(10)),
+            step=900,
+            key=f"wf_s_{suffix}",
+        )
+        end = right.time_input(
+            tr("week.f_end"),
+            value=_time(current.get("end"), time(12)),
+            step=900,
+            key=f"wf_e_{suffix}",
+        )
+        slots["start"] = left.empty()
+        slots["end"] = right.empty()
+        groups = list(cat.target_groups)
+        group = st.selectbox(
+            tr("week.f_group"),
+            groups,
+            index=_index(groups, current.get("target_group")),
+            format_func=lambda g: cat.target_group_label(g, lang),
+            key=f"wf_g_{suffix}",
+        )
+        slots["target_group"] = st.empty()
+        organiser = st.text_input(
+            tr("week.f_organiser"),
+            value=_plain(current.get("organiser")),
+            max_chars=MAX_ACTIVITY_TEXT["organiser"],
+            key=f"wf_o_{suffix}",
+        )
+        slots["organiser"] = st.empty()
+        contact = st.text_input(
+            tr("week.f_contact"),
+            value=_plain(current.get("contact")),
+            help=tr("week.f_contact_help"),
+            max_chars=MAX_ACTIVITY_TEXT["contact"],
+            key=f"wf_c_{suffix}",
+        )
+        slots["contact"] = st.empty()
+        description = st.text_area(
+            tr("week.f_description"),
+            value=_plain(current.get("description")),
+            max_chars=MAX_ACTIVITY_TEXT["description"],
+            key=f"wf_x_{suffix}",
+        )
+        slots["description"] = st.empty()
+        submitted = st.form_submit_button(tr("week.save"), type="primary")
+    if not submitted:
+        return
+    values: dict[str, object] = {
+        "asset_id": place,
+        "title": title,
+        "kind": kind,
+        "weekday": weekday,
+        "start": start.strftime("%H:%M") if start else "",
+        "end": end.strftime("%H:%M") if end else "",
+        "target_group": group,
+        "organiser": organiser,
+        "contact": contact,
+        "description": description,
+    }
+    if current.get("id"):
+        values["id"] = current["id"]
+    clean, errors = check_activity(values, asset_ids=set(ws.assets["id"].astype(str)), lang=lang)
+    if errors or clean is None:
+        st.error(tr("week.fix"))
+        for field, text in errors.items():
+            slots.get(field, st).error(text, icon="⚠️")
+        return
+    if write_or_explain(store().save_activity, clean, actor=actor):
+        st.session_state["week_saved"] = True
+        st.rerun()
+
+
+def _delete(activity_id: str, label: str, *, actor: str) -> None:
+    with st.expander(tr("week.delete_title")):
+        sure = st.checkbox(tr("week.delete_sure", activity=label), key=f"week_del_ok_{activity_id}")
+        pressed = st.button(tr("week.delete"), disabled=not sure, key=f"week_del_{activity_id}")
+        if pressed and write_or_explain(store().delete_activity, activity_id, actor=actor):
+            st.session_state["week_deleted"] = True
+            st.rerun()
+
+
+def write_or_explain(write: Callable[..., object], *args: object, **kwargs: object) -> bool:
+    """Run a database change; on a refusal say so in plain words (and the detail below)."""
+    try:
+        write(*args, **kwargs)
+    except AssetMapError as exc:
+        st.error(tr("week.write_failed"))
+        st.caption(str(exc))
+        return False
+    return True
+
+
+def saved_messages() -> None:
+    """Say what the last save or delete did (after the page has reloaded)."""
+    if st.session_state.pop("week_saved", False):
+        st.success(tr("week.saved"))
+    if st.session_state.pop("week_deleted", False):
+        st.success(tr("week.deleted"))
+
+
+def _day(value: object) -> str:
+    """Return "23 november": the day and the month's name in the current language."""
+    stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+    return f"{stamp.day} {tr('week.months').split(',')[stamp.month - 1]}"
+
+
+def _index(options: Sequence[object], value: object) -> int:
+    return list(options).index(value) if value in options else 0
+
+
+def _int(value: object) -> int | None:
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+
+
+def _time(value: object, default: time) -> time:
+    try:
+        hours, minutes = str(value).split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        return default
+
+
+def _has(value: object) -> bool:
+    return (
+        value is not None and not (isinstance(value, float) and value != value) and str(value) != ""
+    )
+
+
+def _plain(value: object) -> str:
+    return str(value) if _has(value) else ""
+
+
+def _md(value: object) -> str:
+    """Escape HTML and Markdown in text that users supplied, for st.markdown."""
+    text = html.escape(_plain(value))
+    for ch in "\\`*_{}[]()#+-.!|~>$":
+        text = text.replace(ch, "\\" + ch)
+    return text

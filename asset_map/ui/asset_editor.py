@@ -1,0 +1,283 @@
+"""Add, change and delete assets on the workbench (planner, wijkmanager, admin).
+
+The place of an asset comes from a click on a small map (or typed in). Every field is
+checked by ``asset_map.edits.check_asset``; a wrong field says under it what to fix. The
+store writes each change to the audit log with the user's name, and bumps the workspace
+version, so every screen shows the change at its next run.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from asset_map._errors import AssetMapError
+from asset_map.auth import User, can
+from asset_map.edits import check_asset
+from asset_map.model import ASSET_STATUSES, catalogue
+from asset_map.render import vendor
+from asset_map.render.styles import BASEMAPS
+from asset_map.ui.auth import current_user
+from asset_map.ui.loaders import store
+from asset_map.ui.state import current_lang, tr
+from asset_map.ui.workbench import SELECTED_KEY, js_text, md
+from asset_map.workspace import DATA_DIR_ENV, Workspace
+
+MODE_KEY = "wb_edit_mode"
+#: Form field -> its widget key.
+FIELDS = {
+    name: f"wb_e_{name}"
+    for name in (
+        "name",
+        "type",
+        "description",
+        "address",
+        "tags",
+        "status",
+        "capacity",
+        "source",
+        "lat",
+        "lon",
+    )
+}
+_LOADED = "wb_e_loaded"
+_SEEN_CLICK = "wb_e_seen_click"
+_DONE = "wb_e_done"
+ACTIONS = ("added", "edited", "deleted")
+
+
+def editor(ws: Workspace, selected: str | None) -> None:
+    """Show the editor to users who may edit assets; tell others how to get access."""
+    user = current_user()
+    if user is None or not can(user.role, "edit_assets"):
+        st.caption(tr("wb.edit_login"))
+        return
+    st.subheader(tr("wb.edit_title"))
+    done = st.session_state.pop(_DONE, None)
+    if done:
+        st.success(done)
+    if os.environ.get(DATA_DIR_ENV):
+        st.info(tr("wb.edit_folder"))
+        return
+    modes = ["add", "edit", "delete"] if selected else ["add"]
+    if st.session_state.get(MODE_KEY) not in modes:
+        st.session_state[MODE_KEY] = "add"
+    mode = st.radio(
+        tr("wb.edit_mode"),
+        modes,
+        format_func=lambda k: tr(f"wb.edit_mode.{k}"),
+        horizontal=True,
+        key=MODE_KEY,
+    )
+    if not selected:
+        st.caption(tr("wb.edit_choose"))
+    asset = _asset(ws.assets, selected) if selected and mode != "add" else None
+    if mode == "delete" and asset is not None:
+        _delete(asset, user)
+        return
+    _load_form(asset)
+    _place_map(ws, asset)
+    _form(user, asset)
+    _history()
+
+
+def _asset(assets: gpd.GeoDataFrame, asset_id: str) -> pd.Series | None:
+    rows = assets[assets["id"].astype("str") == asset_id]
+    return rows.iloc[0] if len(rows) else None
+
+
+def _text(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
+
+
+def _load_form(asset: pd.Series | None) -> None:
+    """Fill the form with the asset (or empty it for a new one) when the choice changed."""
+    wanted = str(asset["id"]) if asset is not None else "new"
+    if st.session_state.get(_LOADED) == wanted and FIELDS["name"] in st.session_state:
+        return
+    st.session_state[_LOADED] = wanted
+    if asset is None:
+        values: dict[str, Any] = dict.fromkeys(FIELDS, "")
+        values.update(type=None, status="existing", lat=None, lon=None)
+    else:
+        values = {name: _text(asset.get(name)) for name in FIELDS}
+        values.update(
+            type=str(asset["type"]),
+            status=str(asset["status"]),
+            lat=round(float(asset.geometry.y), 6),
+            lon=round(float(asset.geometry.x), 6),
+        )
+        values["tags"] = ", ".join(t.strip() for t in values["tags"].split(";") if t.strip())
+        capacity = pd.to_numeric(pd.Series([asset.get("capacity")]), errors="coerce").iloc[0]
+        values["capacity"] = "" if pd.isna(capacity) else f"{capacity:g}"
+    for name, key in FIELDS.items():
+        st.session_state[key] = values[name]
+
+
+def _place_map(ws: Workspace, asset: pd.Series | None) -> None:
+    """Draw a small map: a click sets the place of the asset in the form."""
+    st.markdown(f"**{tr('wb.edit_place')}**")
+    areas = ws.areas[ws.areas["level"] == "buurt"]
+    lat, lon = st.session_state.get(FIELDS["lat"]), st.session_state.get(FIELDS["lon"])
+    minx, miny, maxx, maxy = areas.total_bounds
+    fmap = folium.Map(tiles=None, location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=13)
+    fmap.options.update(max_zoom=19, min_zoom=7)
+    fmap.default_js, fmap.default_css = vendor.links(vendor.MAP_FILES, vendor.APP_STATIC_BASE)
+    base = BASEMAPS[str(st.session_state.get("wb_basemap", "osm"))]
+    if base.url:
+        folium.TileLayer(base.url, attr=base.attribution, max_zoom=base.max_zoom).add_to(fmap)
+    folium.GeoJson(
+        areas[["code", "geometry"]].to_json(drop_id=True),
+        style_function=lambda _f: {"color": "#555", "weight": 1, "fillOpacity": 0.03},
+    ).add_to(fmap)
+    if asset is None:
+        fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    else:
+        fmap.location = [float(asset.geometry.y), float(asset.geometry.x)]
+        fmap.options["zoom"] = 17
+    group = None
+    if lat is not None and lon is not None:
+        group = folium.FeatureGroup(name="place", control=False)
+        folium.Marker(
+            [float(lat), float(lon)],
+            tooltip=js_text(st.session_state.get(FIELDS["name"]) or tr("wb.edit_here")),
+        ).add_to(group)
+    clicked = st_folium(
+        fmap,
+        key="wb_edit_map",
+        returned_objects=["last_clicked"],
+        feature_group_to_add=group,
+        use_container_width=True,
+        height=320,
+    )
+    point = (clicked or {}).get("last_clicked")
+    if point and point.get("lat") is not None:
+        seen = (round(float(point["lat"]), 6), round(float(point["lng"]), 6))
+        if seen != st.session_state.get(_SEEN_CLICK):
+            st.session_state[_SEEN_CLICK] = seen
+            # The place fields are drawn below, so they may still be set in this run.
+            st.session_state[FIELDS["lat"]], st.session_state[FIELDS["lon"]] = seen
+            st.rerun()  # draw the marker at the new place
+
+
+def _form(user: User, asset: pd.Series | None) -> None:
+    """Show the fields of an asset; on save the checked values go to the store."""
+    lang = current_lang()
+    cat = catalogue()
+    slots: dict[str, Any] = {}
+    with st.form("wb_edit_form"):
+        left, right = st.columns(2)
+        left.text_input(tr("wb.f.name"), max_chars=120, key=FIELDS["name"])
+        slots["name"] = left.empty()
+        left.selectbox(
+            tr("wb.f.type"),
+            list(cat.types),
+            format_func=lambda k: f"{cat.types[k].icon} {cat.types[k].label(lang)}",
+            index=None,
+            placeholder=tr("wb.f.type_placeholder"),
+            key=FIELDS["type"],
+        )
+        slots["type"] = left.empty()
+        left.text_input(tr("wb.f.address"), max_chars=200, key=FIELDS["address"])
+        slots["address"] = left.empty()
+        left.text_input(tr("wb.f.tags"), help=tr("wb.f.tags_help"), key=FIELDS["tags"])
+        slots["tags"] = left.empty()
+        right.radio(
+            tr("wb.f.status"),
+            ASSET_STATUSES,
+            format_func=lambda s: tr(f"wb.status.{s}"),
+            horizontal=True,
+            key=FIELDS["status"],
+        )
+        slots["status"] = right.empty()
+        right.text_input(tr("wb.f.capacity"), help=tr("wb.f.capacity_help"), key=FIELDS["capacity"])
+        slots["capacity"] = right.empty()
+        right.text_input(tr("wb.f.source"), max_chars=120, key=FIELDS["source"])
+        slots["source"] = right.empty()
+        lat_col, lon_col = right.columns(2)
+        lat_col.number_input(
+            tr("wb.f.lat"), value=None, format="%.6f", step=0.0001, key=FIELDS["lat"]
+        )
+        lon_col.number_input(
+            tr("wb.f.lon"), value=None, format="%.6f", step=0.0001, key=FIELDS["lon"]
+        )
+        slots["lat"] = right.empty()
+        slots["lon"] = right.empty()
+        st.text_area(tr("wb.f.description"), max_chars=2000, key=FIELDS["description"])
+        slots["description"] = st.empty()
+        label = tr("wb.save_new") if asset is None else tr("wb.save_changes")
+        submitted = st.form_submit_button(label, type="primary")
+    if not submitted:
+        return
+    values = {name: st.session_state.get(key) for name, key in FIELDS.items()}
+    values["tags"] = ";".join(
+        part.strip() for part in str(values["tags"] or "").replace(",", ";").split(";")
+    )
+    cleaned, errors = check_asset(values, lang=lang)
+    if cleaned is None:
+        st.error(tr("wb.edit_fix"))
+        for field, text in errors.items():
+            slots.get(field, st).error(text, icon="⚠️")
+        return
+    cleaned.pop("id", None)
+    try:
+        if asset is None:
+            new_id = store().add_asset(cleaned, actor=user.username)
+            st.session_state[SELECTED_KEY] = new_id
+            st.session_state[_DONE] = tr("wb.added", name=md(cleaned["name"]))
+        else:
+            store().update_asset(str(asset["id"]), cleaned, actor=user.username)
+            st.session_state[_DONE] = tr("wb.changed", name=md(cleaned["name"]))
+    except AssetMapError as exc:
+        st.error(str(exc))
+        return
+    st.session_state.pop(_LOADED, None)  # read the saved values back into the form
+    st.rerun()
+
+
+def _delete(asset: pd.Series, user: User) -> None:
+    """Delete the chosen asset after a tick that says which one."""
+    name = str(asset["name"])
+    sure = st.checkbox(tr("wb.delete_sure", name=md(name)), key="wb_delete_sure")
+    if st.button(tr("wb.delete"), disabled=not sure, type="primary", key="wb_delete"):
+        try:
+            store().delete_asset(str(asset["id"]), actor=user.username)
+        except AssetMapError as exc:
+            st.error(str(exc))
+            return
+        st.session_state[SELECTED_KEY] = None  # the mode falls back to "add" by itself
+        st.session_state[_DONE] = tr("wb.deleted", name=md(name))
+        st.rerun()
+
+
+def _history() -> None:
+    """Show the latest changes to assets from the audit log (who, when, what; no values)."""
+    log = store().audit(entity="asset")
+    if log.empty:
+        return
+    with st.expander(tr("wb.history", n=len(log))):
+        latest = log.iloc[::-1].head(20)
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    tr("wb.col.when"): latest["at"]
+                    .dt.tz_convert("Europe/Amsterdam")
+                    .dt.strftime("%d-%m-%Y %H:%M"),
+                    tr("wb.col.who"): latest["actor"],
+                    tr("wb.col.action"): latest["action"].map(
+                        lambda a: tr(f"wb.action.{a}") if a in ACTIONS else a
+                    ),
+                    tr("wb.col.asset"): latest["entity_id"],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )

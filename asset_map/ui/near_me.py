@@ -1,0 +1,243 @@
+"""Widgets of the resident's "near me" screen: where from, how far, and what is there.
+
+Public, without log-in. Only places and activities are shown, never a resident or a talent.
+The postcode a resident types is used once to find a point and kept only in this browser
+session; nothing of it is written anywhere.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from asset_map.analysis.nearby import Nearby, buurt_origin, nearby
+from asset_map.i18n import t
+from asset_map.io.postcode import (
+    PostcodeError,
+    local_lookup,
+    lookup,
+    normalise_local,
+    read_postcodes,
+)
+from asset_map.model import WEEKDAYS, catalogue
+from asset_map.render import vendor
+from asset_map.render.activities import activity_layer, nearby_layers
+from asset_map.render.flyer import nearby_flyer
+from asset_map.render.map import build_map
+from asset_map.ui.loaders import APP_DIR
+from asset_map.ui.state import current_lang, tr
+from asset_map.workspace import DATA_DIR_ENV, Workspace
+
+#: The walking times a resident can choose, in minutes.
+WALK_CHOICES = (5, 10, 15)
+ORIGIN_KEY = "near_origin"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where the resident starts: a point (not stored) and a label for the list and flyer."""
+
+    lon: float
+    lat: float
+    label: str
+
+
+def postcode_file(ws: Workspace, app_dir: Path = APP_DIR) -> Path | None:
+    """Return the local postcode table of the data shown, when there is one.
+
+    The folder of ``ASSET_MAP_DATA_DIR`` when set; otherwise the bundled demo's folder when
+    the workspace is the demo. Real data without a table is looked up online.
+    """
+    folder = os.environ.get(DATA_DIR_ENV)
+    if folder:
+        path = Path(folder) / "postcodes.csv"
+    elif ws.is_demo:
+        path = app_dir / "data" / "demo" / "postcodes.csv"
+    else:
+        return None
+    return path if path.is_file() else None
+
+
+@st.cache_data(show_spinner=False)
+def _postcode_table(path: str) -> pd.DataFrame:
+    return read_postcodes(path)
+
+
+def find_postcode(ws: Workspace, postcode: str, house_number: str) -> Origin | str:
+    """Return the origin of a postcode, or the key of the text that says what went wrong.
+
+    The local table first (no internet needed); then PDOK's Locatieserver, which needs a
+    house number as well.
+    """
+    try:
+        key = normalise_local(postcode)
+    except PostcodeError:
+        return "near.postcode_bad"
+    label = tr("near.from_postcode", postcode=f"{key[:4]} {key[4:]}".strip())
+    path = postcode_file(ws)
+    if path is not None:
+        found = local_lookup(key, _postcode_table(str(path)))
+        if found is not None:
+            return Origin(lon=found[0], lat=found[1], label=label)
+    if len(key) == 4 or not house_number.strip():
+        return "near.need_number"
+    try:
+        address = lookup(key, house_number)
+    except PostcodeError:
+        return "near.postcode_not_found"
+    return Origin(lon=address.lon, lat=address.lat, label=label)
+
+
+def origin_picker(ws: Workspace) -> Origin | None:
+    """Ask where the resident starts: a postcode, or a buurt from a list."""
+    buurten = ws.areas[ws.areas["level"] == "buurt"].sort_values("name")
+    names = dict(zip(buurten["code"], buurten["name"], strict=True))
+    tab_postcode, tab_buurt = st.tabs([tr("near.by_postcode"), tr("near.by_buurt")])
+    with tab_postcode:
+        st.caption(tr("near.postcode_privacy"))
+        with st.form("near_postcode_form", border=False):
+            left, right = st.columns([2, 1])
+            postcode = left.text_input(tr("near.postcode"), max_chars=7, key="near_postcode")
+            number = right.text_input(tr("near.house_number"), max_chars=8, key="near_number")
+            if st.form_submit_button(tr("near.search"), type="primary"):
+                found = find_postcode(ws, postcode, number)
+                st.session_state["near_buurt_used"] = False
+                if isinstance(found, Origin):
+                    st.session_state[ORIGIN_KEY] = found
+                else:
+                    st.session_state.pop(ORIGIN_KEY, None)
+                    st.error(tr(found))
+    with tab_buurt:
+        chosen = st.selectbox(
+            tr("near.buurt"),
+            list(names),
+            index=None,
+            format_func=lambda c: str(names[c]),
+            placeholder=tr("near.buurt_placeholder"),
+            key="near_buurt",
+            on_change=_buurt_changed,
+        )
+        if chosen is not None and st.session_state.get("near_buurt_used"):
+            lon, lat = buurt_origin(ws.areas, chosen)
+            st.session_state[ORIGIN_KEY] = Origin(
+                lon=lon, lat=lat, label=tr("near.from_buurt", buurt=names[chosen])
+            )
+    origin = st.session_state.get(ORIGIN_KEY)
+    return origin if isinstance(origin, Origin) else None
+
+
+def _buurt_changed() -> None:
+    # The latest choice wins: a buurt picked after a postcode replaces it, and back.
+    st.session_state["near_buurt_used"] = st.session_state.get("near_buurt") is not None
+
+
+def walk_picker() -> int:
+    """Ask how far the resident wants to walk (5, 10 or 15 minutes)."""
+    lang = current_lang()
+    return int(
+        st.radio(
+            tr("near.walk"),
+            WALK_CHOICES,
+            index=1,
+            format_func=lambda m: t("near.minutes", lang, n=m),
+            horizontal=True,
+            key="near_walk_min",
+        )
+    )
+
+
+def find_nearby(ws: Workspace, origin: Origin, walk_min: int) -> Nearby:
+    """Return the meeting places and activities within ``walk_min`` minutes of ``origin``."""
+    return nearby((origin.lon, origin.lat), ws.assets, ws.activities, walk_min=walk_min)
+
+
+def results(ws: Workspace, origin: Origin, found: Nearby) -> None:
+    """Show the map, the two lists with walking minutes, and the flyer download."""
+    lang = current_lang()
+    st.subheader(tr("near.results", place=origin.label, n=int(found.walk_min)))
+    if found.places.empty and found.activities.empty:
+        st.info(tr("near.nothing", n=int(found.walk_min)))
+    places = ws.assets[ws.assets["id"].astype(str).isin(set(found.places["id"]))]
+    fmap = build_map(
+        ws.areas,
+        places,
+        lang=lang,
+        basemap=st.session_state.get("map_basemap", "osm"),
+        cluster=False,
+        vendor_base=vendor.APP_STATIC_BASE,
+        extra_layers=[
+            activity_layer(found.activities, places, lang=lang),
+            *nearby_layers(found, lang=lang),
+        ],
+    )
+    fmap.fit_bounds(walk_bounds(found))  # the last fit wins: show the walk, not the gemeente
+    st_folium(fmap, returned_objects=[], use_container_width=True, height=480, key="near_map")
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{tr('near.places', n=len(found.places))}**")
+        st.table(places_table(found.places), hide_index=True, border="horizontal")
+    with right:
+        st.markdown(f"**{tr('near.activities', n=len(found.activities))}**")
+        st.table(activities_table(found.activities), hide_index=True, border="horizontal")
+    st.download_button(
+        tr("near.flyer"),
+        data=nearby_flyer(found, place_label=origin.label, lang=lang),
+        file_name="bij-mij-in-de-buurt.pdf",
+        mime="application/pdf",
+        icon="🖨️",
+        key="near_flyer",
+    )
+    st.caption(tr("near.flyer_help"))
+
+
+def walk_bounds(found: Nearby) -> list[list[float]]:
+    """Return [[south, west], [north, east]] around the walking circle, for ``fit_bounds``."""
+    lon, lat = found.origin
+    dlat = found.radius_m / 111_320.0
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+    return [[lat - dlat, lon - dlon], [lat + dlat, lon + dlon]]
+
+
+def places_table(places: pd.DataFrame) -> pd.DataFrame:
+    """Return the places as the list shows them: walking minutes first, then name and address."""
+    lang = current_lang()
+    types = catalogue().types
+    kind = places["type"].map(lambda k: types[k].label(lang) if k in types else str(k)).astype(str)
+    return pd.DataFrame(
+        {
+            tr("near.col_walk"): places["walk_min"].astype(int).map(_minutes).astype(str),
+            tr("near.col_place"): places["name"].astype(str),
+            tr("near.col_kind"): kind,
+            tr("near.col_address"): places["address"].fillna("").astype(str),
+        }
+    )
+
+
+def activities_table(activities: pd.DataFrame) -> pd.DataFrame:
+    """Return the activities as the list shows them, in walking-time order."""
+    lang = current_lang()
+    day = (
+        activities["weekday"].astype(int).map(lambda d: WEEKDAYS[d][0 if lang == "nl" else 1])
+    ).astype(str)
+    return pd.DataFrame(
+        {
+            tr("near.col_walk"): activities["walk_min"].astype(int).map(_minutes).astype(str),
+            tr("near.col_activity"): activities["title"].astype(str),
+            tr("near.col_when"): day
+            + " "
+            + activities["start"].astype(str)
+            + "-"
+            + activities["end"].astype(str),
+            tr("near.col_place"): activities["place_name"].astype(str),
+        }
+    )
+
+
+def _minutes(n: int) -> str:
+    return tr("near.minutes", n=n)

@@ -1,0 +1,332 @@
+"""The workbench's figures and downloads: per wijk and buurt, charts, a choropleth, exports.
+
+Talents are shown only as public counts (``summary.public_count``: fewer than 3 shows as
+``<3``); on the choropleth a count under 3 is left out (no data), so no colour or tooltip
+can give a small group away.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from functools import partial
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from asset_map.analysis.gaps import GapParams, GapResult
+from asset_map.analysis.indicators import FIGURES, area_figures, figure_label, type_counts
+from asset_map.analysis.summary import MIN_PUBLIC_COUNT, public_count
+from asset_map.io.export import EXPORT_FORMATS, selection_bytes
+from asset_map.model import Lang, catalogue
+from asset_map.render import vendor
+from asset_map.render.map import build_map, map_html
+from asset_map.render.styles import format_number
+from asset_map.ui import gaps as gap_ui
+from asset_map.ui.state import current_lang, tr
+from asset_map.workspace import Workspace
+
+LEVEL_KEY = "wb_level"
+CRS_OPTIONS = ("EPSG:4326", "EPSG:28992")
+MIME = {
+    "csv": "text/csv",
+    "geojson": "application/geo+json",
+    "gpkg": "application/geopackage+sqlite3",
+}
+#: Figures shown in the table, in this order (then the counts per type).
+TABLE_FIGURES = (
+    "inhabitants",
+    "residents_65",
+    "assets",
+    "meeting_places",
+    "meeting_places_per_1000",
+    "meeting_places_per_1000_65",
+    "talents",
+    "coverage_pct",
+)
+
+
+def coverage(ws: Workspace, folder: str) -> GapResult | None:
+    """Return the gap analysis with its default settings (cached with the 'Kansen' screen)."""
+    try:
+        return gap_ui._analyse(folder, GapParams(), (), ws, None, None)
+    except ValueError:  # no key figures, no meeting places: the figures say "unknown"
+        return None
+
+
+def public_talents_column(values: pd.Series) -> pd.Series:
+    """Return talent counts with groups under 3 left out (NaN): safe for charts and maps."""
+    numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+    return numbers.where(~((numbers > 0) & (numbers < MIN_PUBLIC_COUNT)))
+
+
+def _figures(
+    ws: Workspace, level: str, talents: pd.DataFrame, gaps: GapResult | None
+) -> pd.DataFrame:
+    return area_figures(ws.areas, ws.assets, level=level, talents=talents, gaps=gaps)
+
+
+def figures(
+    ws: Workspace, query_areas: gpd.GeoDataFrame, talents: pd.DataFrame, folder: str
+) -> None:
+    """Show the figures per wijk or buurt, wijken side by side in charts, and a choropleth."""
+    lang = current_lang()
+    gaps = coverage(ws, folder)
+    st.write(tr("wb.figures_intro"))
+    level = st.radio(
+        tr("wb.level"),
+        ("wijk", "buurt"),
+        format_func=lambda k: tr(f"wb.level.{k}"),
+        horizontal=True,
+        key=LEVEL_KEY,
+    )
+    table = _figures(ws, level, talents, gaps)
+    table = table[table["code"].isin(query_areas["code"])]
+    st.dataframe(_shown(table, lang), hide_index=True, width="stretch")
+    if gaps is None:
+        st.caption(tr("wb.no_coverage"))
+    _compare_wijken(ws, query_areas, talents, gaps, lang)
+    _choropleth(ws, query_areas, talents, gaps, lang)
+
+
+def _shown(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """Return the figures as text, formatted for ``lang``; talents as public counts."""
+    out = pd.DataFrame({tr("wb.col.area"): table["name"]})
+    columns = [c for c in TABLE_FIGURES if c in table.columns]
+    columns += [c for c in table.columns if c.startswith("n_")]
+    for column in columns:
+        if column == "talents":
+            values = [
+                "–" if pd.isna(v) else public_count(int(v)) for v in table["talents"].tolist()
+            ]
+        else:
+            unit = FIGURES.get(column, ("", "", ""))[2]
+            values = [format_number(v, unit, lang) for v in table[column].tolist()]
+        out[figure_label(column, lang)] = values
+    return out
+
+
+def _compare_wijken(
+    ws: Workspace,
+    query_areas: gpd.GeoDataFrame,
+    talents: pd.DataFrame,
+    gaps: GapResult | None,
+    lang: Lang,
+) -> None:
+    st.subheader(tr("wb.compare"))
+    wijken = _figures(ws, "wijk", talents, gaps)
+    wijken = wijken[wijken["code"].isin(query_areas["code"])]
+    if wijken.empty:
+        st.info(tr("wb.no_wijken"))
+        return
+    wijken = wijken.assign(talents=public_talents_column(wijken["talents"]))
+    options = [c for c in FIGURES if c in wijken.columns and wijken[c].notna().any()]
+    column = st.selectbox(
+        tr("wb.figure"),
+        options,
+        index=options.index("meeting_places_per_1000")
+        if "meeting_places_per_1000" in options
+        else 0,
+        format_func=lambda c: figure_label(c, lang),
+        key="wb_compare_figure",
+    )
+    st.bar_chart(
+        wijken.set_index("name")[[column]].rename(columns={column: figure_label(column, lang)}),
+        horizontal=True,
+        x_label=figure_label(column, lang),
+        y_label="",
+    )
+    st.markdown(f"**{tr('wb.types_per_wijk')}**")
+    counts = type_counts(ws.assets, level="wijk")
+    counts = counts[counts["code"].isin(wijken["code"])]
+    if counts.empty:
+        return
+    names = dict(zip(wijken["code"], wijken["name"], strict=True))
+    cat = catalogue()
+    wide = (
+        counts.assign(
+            wijk=counts["code"].map(names),
+            soort=counts["type"].map(lambda k: cat.types[k].label(lang) if k in cat.types else k),
+        )
+        .pivot_table(index="wijk", columns="soort", values="count", aggfunc="sum", fill_value=0)
+        .astype("int64")
+    )
+    st.bar_chart(wide, horizontal=True, stack=True, x_label=tr("counts.number"), y_label="")
+
+
+def choropleth_areas(
+    ws: Workspace, talents: pd.DataFrame, gaps: GapResult | None
+) -> gpd.GeoDataFrame:
+    """Return the wijken and buurten with every figure of :data:`FIGURES` as columns.
+
+    Talent counts under 3 are left out (NaN), as on every public layer.
+    """
+    rows = pd.concat(
+        [_figures(ws, "wijk", talents, gaps), _figures(ws, "buurt", talents, gaps)],
+        ignore_index=True,
+    )
+    rows["talents"] = public_talents_column(rows["talents"])
+    keep = [c for c in FIGURES if c in rows.columns]
+    base = ws.areas[ws.areas["level"] != "gemeente"][
+        ["code", "name", "level", "parent_code", "geometry"]
+    ]
+    merged = base.merge(rows[["code", *keep]], on="code", how="left")
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs=ws.areas.crs)
+
+
+def _choropleth(
+    ws: Workspace,
+    query_areas: gpd.GeoDataFrame,
+    talents: pd.DataFrame,
+    gaps: GapResult | None,
+    lang: Lang,
+) -> None:
+    st.subheader(tr("wb.choropleth"))
+    areas = choropleth_areas(ws, talents, gaps)
+    areas = areas[areas["code"].isin(query_areas["code"])]
+    buurten = areas[areas["level"] == "buurt"]
+    options = [c for c in FIGURES if c in areas.columns and buurten[c].notna().any()]
+    if not options:
+        st.info(tr("wb.no_wijken"))
+        return
+    column = st.selectbox(
+        tr("wb.choropleth_figure"),
+        options,
+        index=options.index("coverage_pct") if "coverage_pct" in options else 0,
+        format_func=lambda c: figure_label(c, lang),
+        key="wb_choropleth",
+    )
+    fmap = build_map(
+        areas,
+        ws.assets.iloc[0:0],
+        lang=lang,
+        basemap=str(st.session_state.get("wb_basemap", "osm")),
+        choropleth=column,
+        figures=FIGURES,
+        vendor_base=vendor.APP_STATIC_BASE,
+        attribution=str(ws.meta.get(f"label_{lang}", "")) if ws.is_demo else "",
+    )
+    st_folium(
+        fmap, returned_objects=[], use_container_width=True, height=520, key="wb_choropleth_map"
+    )
+
+
+# --- downloads ---------------------------------------------------------------------------------
+
+
+def _map_bytes(
+    areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, *, lang: Lang, basemap: str, label: str
+) -> bytes:
+    fmap = build_map(areas, assets, lang=lang, basemap=basemap, attribution=label)
+    return map_html(fmap).encode("utf-8")
+
+
+#: Reports made, per (workspace version, wijk, language, talents): made on click, kept a while.
+_REPORTS: dict[tuple[str, ...], bytes] = {}
+_REPORTS_LOCK = threading.Lock()
+MAX_REPORTS = 16
+
+
+def _report(
+    key: tuple[str, ...],
+    ws: Workspace,
+    wijk: str,
+    *,
+    lang: Lang,
+    talents: pd.DataFrame | None,
+    gaps: GapResult | None,
+) -> bytes:
+    """Return the wijk report (PDF), made once per ``key``.
+
+    Runs in the download button's own thread (no Streamlit calls), so the cache is a plain
+    dict behind a lock rather than ``st.cache_data``.
+    """
+    from asset_map.render.report import wijk_report
+
+    with _REPORTS_LOCK:
+        if key in _REPORTS:
+            return _REPORTS[key]
+    pdf = wijk_report(ws, wijk, lang=lang, talents=talents, gaps=gaps)
+    with _REPORTS_LOCK:
+        while len(_REPORTS) >= MAX_REPORTS:
+            _REPORTS.pop(next(iter(_REPORTS)))
+        _REPORTS[key] = pdf
+    return pdf
+
+
+def _talents_key(talents: pd.DataFrame) -> str:
+    if talents.empty:
+        return "none"
+    return str(pd.util.hash_pandas_object(talents[["buurt_code", "status"]], index=False).sum())
+
+
+def exports(
+    ws: Workspace,
+    query_areas: gpd.GeoDataFrame,
+    assets: gpd.GeoDataFrame,
+    talents: pd.DataFrame,
+    *,
+    folder: str,
+    basemap: str,
+) -> None:
+    """Offer the selection as CSV, GeoJSON and GeoPackage, the map as HTML, a wijk report.
+
+    The files are made when their button is clicked, not on every rerun.
+    """
+    lang = current_lang()
+    st.subheader(tr("wb.export_selection", n=format_number(len(assets), lang=lang)))
+    crs = st.radio(
+        tr("wb.crs"),
+        CRS_OPTIONS,
+        format_func=lambda c: tr(f"wb.crs.{c.split(':')[1]}"),
+        horizontal=True,
+        key="wb_crs",
+    )
+    suffix = "rd" if crs == "EPSG:28992" else "wgs84"
+    columns = st.columns(len(EXPORT_FORMATS) + 1)
+    for column, fmt in zip(columns, EXPORT_FORMATS, strict=False):
+        column.download_button(
+            tr(f"wb.download.{fmt}"),
+            data=partial(selection_bytes, assets, fmt=fmt, crs=crs),
+            file_name=f"plekken_{suffix}.{fmt}",
+            mime=MIME[fmt],
+            on_click="ignore",
+            disabled=assets.empty,
+            key=f"wb_dl_{fmt}",
+        )
+    label = str(ws.meta.get(f"label_{lang}", "")) if ws.is_demo else ""
+    columns[-1].download_button(
+        tr("wb.download.html"),
+        data=partial(_map_bytes, query_areas, assets, lang=lang, basemap=basemap, label=label),
+        file_name="kaart.html",
+        mime="text/html",
+        on_click="ignore",
+        key="wb_dl_html",
+    )
+    st.caption(tr("wb.export_help"))
+    st.subheader(tr("wb.report"))
+    st.write(tr("wb.report_intro"))
+    wijken = query_areas[query_areas["level"] == "wijk"].sort_values("code")
+    if wijken.empty:
+        st.info(tr("wb.no_wijken"))
+        return
+    names = dict(zip(wijken["code"], wijken["name"], strict=True))
+    wijk = st.selectbox(
+        tr("filter.wijk"), list(names), format_func=lambda c: names[c], key="wb_report_wijk"
+    )
+    key = (folder, wijk, lang, _talents_key(talents))
+    gaps = coverage(ws, folder)
+    make: Callable[[], bytes] = partial(
+        _report, key, ws, wijk, lang=lang, talents=talents, gaps=gaps
+    )
+    st.download_button(
+        tr("wb.download.report", wijk=names[wijk]),
+        data=make,
+        file_name=f"wijkrapport_{wijk}.pdf",
+        mime="application/pdf",
+        on_click="ignore",
+        type="primary",
+        key="wb_dl_report",
+    )
