@@ -10,6 +10,7 @@ import re
 from datetime import UTC, datetime
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 from storage_helpers import Clock, submission
 
@@ -239,17 +240,29 @@ def test_a_connection_copies_the_buurt_and_keeps_the_version(saved: Store, clock
     assert details == {"asset_id": "a1", "note": True, "talent_id": talent}
 
 
-def test_a_connection_survives_the_withdrawal_of_the_talent(saved: Store) -> None:
+def test_a_connection_survives_the_withdrawal_of_the_talent_without_its_note(
+    saved: Store,
+) -> None:
     receipt = saved.submit_talent(submission())
     saved.decide(receipt.id, status="approved", actor="wim")
-    saved.record_connection("a2", receipt.id, category="koken", actor="wim")
+    saved.record_connection("a2", receipt.id, category="koken", actor="wim", note="Kookt op do")
+    other = _approved(saved)
+    saved.record_connection("a1", other, category="koken", actor="wim", note="Blijft staan")
     assert saved.withdraw(receipt.withdrawal_code)
+    rows = {r["talent_id"]: r for r in saved.connections().to_dict("records")}
+    row = rows[receipt.id]
+    assert (row["buurt_code"], row["category"]) == ("BU01500401", "koken")
+    assert pd.isna(row["note"])
+    assert rows[other]["note"] == "Blijft staan"  # only the withdrawn resident's notes go
+
+
+def test_purge_blanks_the_notes_of_connections_too(saved: Store, clock: Clock) -> None:
+    talent = _approved(saved)
+    saved.record_connection("a1", talent, category="koken", actor="wim", note="Woont om de hoek")
+    clock.advance(days=31)
+    assert saved.purge_personal_data(older_than_days=30, actor="admin") == 1
     [row] = saved.connections().to_dict("records")
-    assert (row["talent_id"], row["buurt_code"], row["category"]) == (
-        receipt.id,
-        "BU01500401",
-        "koken",
-    )
+    assert pd.isna(row["note"]) and row["talent_id"] == talent
 
 
 def test_connections_are_refused_with_a_reason(saved: Store) -> None:

@@ -30,6 +30,7 @@ from asset_map.storage.schema import (
     MAX_DESCRIPTION,
     MAX_NICKNAME,
     TALENT_STATUSES,
+    connections,
     talents,
 )
 
@@ -352,6 +353,17 @@ def _erased(now: datetime) -> dict[str, Any]:
     }
 
 
+def _erase_connection_notes(conn: Connection, talent_ids: Sequence[str]) -> None:
+    """Blank the notes of connections made with these talents: a note may describe the person.
+
+    The connection itself (place, category, buurt, who made it and when) stays: it is an
+    anonymous count once the talent's personal data are gone.
+    """
+    conn.execute(
+        update(connections).where(connections.c.talent_id.in_(list(talent_ids))).values(note=None)
+    )
+
+
 def withdraw(db: Database, code: str, *, now: datetime) -> bool:
     """Erase the personal data of the talent with withdrawal ``code``; False if unknown."""
     try:
@@ -367,6 +379,7 @@ def withdraw(db: Database, code: str, *, now: datetime) -> bool:
         if row is None or not hmac.compare_digest(str(row.withdrawal_hash), wanted):
             return False
         conn.execute(update(talents).where(talents.c.id == row.id).values(**_erased(now)))
+        _erase_connection_notes(conn, [row.id])
         audit.record(
             conn, at=now, actor="resident", action="withdrawn", entity="talent", entity_id=row.id
         )
@@ -396,6 +409,7 @@ def purge(db: Database, *, older_than_days: int, actor: str, now: datetime) -> i
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             conn.execute(update(talents).where(talents.c.id.in_(chunk)).values(**_erased(now)))
+            _erase_connection_notes(conn, chunk)
         for talent_id in ids:
             audit.record(
                 conn,
