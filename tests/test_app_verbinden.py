@@ -250,10 +250,35 @@ def test_buurt_choice_and_walking_time_change_the_list(db):
     for minutes in (5, 15):
         at.radio(key="near_walk_min").set_value(minutes).run()
         assert not at.exception, at.exception
-        table = next(d.value for d in at.table if "Activiteit" in d.value.columns)
-        counts[minutes] = len(table)
+        tables = [d.value for d in at.table if "Activiteit" in d.value.columns]
+        counts[minutes] = len(tables[0]) if tables else 0  # no empty table is drawn
     assert counts[5] <= counts[15]
     assert counts[15] > 0
+
+
+def test_nothing_within_the_walk_names_the_nearest_place(db, demo):
+    from asset_map.analysis.nearby import nearby
+
+    # A demo postcode with no place within 5 minutes (found, not assumed).
+    empty = [
+        r
+        for r in demo["postcodes"].itertuples()
+        if nearby((r.lon, r.lat), demo["assets"], demo["activities"], walk_min=5).places.empty
+    ]
+    assert empty, "the demo has no postcode without a place within 5 minutes"
+    row = empty[0]
+    wider = nearby((row.lon, row.lat), demo["assets"], demo["activities"], walk_min=60)
+    name, minutes = wider.places.iloc[0]["name"], int(wider.places.iloc[0]["walk_min"])
+    at = _open("app_pages/near_me.py")
+    at.radio(key="near_walk_min").set_value(5).run()
+    at.text_input(key="near_postcode").input(str(row.postcode))
+    _button(at, "Zoek wat er in de buurt is").click().run()
+    assert not at.exception, at.exception
+    texts = [i.value for i in at.info]
+    assert any("geen ontmoetingsplek" in t for t in texts)
+    assert f"De dichtstbijzijnde plek is {name}. Dat is ongeveer {minutes} minuten lopen." in texts
+    assert minutes > 5
+    assert not [d for d in at.table if "Activiteit" in d.value.columns]
 
 
 def test_bad_postcode_says_what_a_postcode_looks_like(db):

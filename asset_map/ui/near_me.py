@@ -163,6 +163,9 @@ def results(ws: Workspace, origin: Origin, found: Nearby) -> None:
     st.subheader(tr("near.results", place=origin.label, n=int(found.walk_min)))
     if found.places.empty and found.activities.empty:
         st.info(tr("near.nothing", n=int(found.walk_min)))
+        nearest = nearest_place(ws, found)
+        if nearest is not None:
+            st.info(tr("near.nearest", name=nearest[0], minutes=nearest[1]))
     places = ws.assets[ws.assets["id"].astype(str).isin(set(found.places["id"]))]
     fmap = build_map(
         ws.areas,
@@ -181,10 +184,12 @@ def results(ws: Workspace, origin: Origin, found: Nearby) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{tr('near.places', n=len(found.places))}**")
-        st.table(places_table(found.places), hide_index=True, border="horizontal")
+        if not found.places.empty:
+            st.table(places_table(found.places), hide_index=True, border="horizontal")
     with right:
         st.markdown(f"**{tr('near.activities', n=len(found.activities))}**")
-        st.table(activities_table(found.activities), hide_index=True, border="horizontal")
+        if not found.activities.empty:
+            st.table(activities_table(found.activities), hide_index=True, border="horizontal")
     st.download_button(
         tr("near.flyer"),
         data=nearby_flyer(found, place_label=origin.label, lang=lang),
@@ -194,6 +199,19 @@ def results(ws: Workspace, origin: Origin, found: Nearby) -> None:
         key="near_flyer",
     )
     st.caption(tr("near.flyer_help"))
+
+
+#: How far to look for the nearest place when none is within the chosen walking time.
+FARTHEST_MIN = 60
+
+
+def nearest_place(ws: Workspace, found: Nearby) -> tuple[str, int] | None:
+    """Return the name and walking minutes of the nearest place beyond the walk, if any."""
+    wider = nearby(found.origin, ws.assets, ws.activities, walk_min=FARTHEST_MIN)
+    if wider.places.empty:
+        return None
+    first = wider.places.iloc[0]
+    return str(first["name"]), int(first["walk_min"])
 
 
 def walk_bounds(found: Nearby) -> list[list[float]]:

@@ -233,6 +233,8 @@ def asset_table(ws: Workspace, assets: gpd.GeoDataFrame) -> pd.DataFrame:
             "source": assets["source"],
         }
     )
+    text = ["address", "tags", "description", "source"]
+    table[text] = table[text].astype("object").where(table[text].notna(), "")  # blank, not "None"
     table.index = pd.Index(assets["id"].astype("str"), name="id")
     table = table.sort_values(["wijk", "buurt", "name"], na_position="last", kind="stable")
     return table.rename(columns={c: tr(f"wb.col.{c}") for c in table.columns})
