@@ -382,3 +382,27 @@ def test_wijk_report_is_made_once_per_key():
     assert first.startswith(b"%PDF") and page_count(first) >= 1
     again = workbench_figures._report(key, ws, "WK999901", lang="nl", talents=None, gaps=None)
     assert again is first  # from the cache, not made again
+
+
+def test_choropleth_offers_key_figures_and_places_per_type(db, demo):
+    at = _tab(_open(), "Cijfers per wijk en buurt")
+    box = at.selectbox(key="wb_choropleth")
+    options = list(box.options)
+    assert "Binnen loopafstand van een ontmoetingsplek" in options
+    assert "65 jaar en ouder" in options  # a key figure of the areas
+    assert "Aantal plekken: Buurthuis" in options  # a count per type
+    box.set_value("n_buurthuis").run()
+    assert not at.exception, at.exception
+
+    from asset_map.ui.workbench_figures import choropleth_areas
+    from asset_map.workspace import load_workspace
+
+    ws = load_workspace()
+    areas = choropleth_areas(ws, ws.talents, None)
+    _areas, assets = demo
+    existing = assets[(assets["type"] == "buurthuis") & (assets["status"] == "existing")]
+    per_buurt = existing.groupby("buurt_code").size()
+    buurten = areas[areas["level"] == "buurt"].set_index("code")["n_buurthuis"]
+    assert buurten.sum() == len(existing)
+    assert (buurten.reindex(per_buurt.index) == per_buurt).all()
+    assert (buurten.drop(per_buurt.index) == 0).all()  # no place of the type: 0, not missing

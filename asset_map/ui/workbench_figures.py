@@ -19,8 +19,9 @@ from streamlit_folium import st_folium
 from asset_map.analysis.gaps import GapParams, GapResult
 from asset_map.analysis.indicators import FIGURES, area_figures, figure_label, type_counts
 from asset_map.analysis.summary import MIN_PUBLIC_COUNT, public_count
+from asset_map.i18n import t
 from asset_map.io.export import EXPORT_FORMATS, selection_bytes
-from asset_map.model import Lang, catalogue
+from asset_map.model import KEY_FIGURES, Lang, catalogue
 from asset_map.render import vendor
 from asset_map.render.map import build_map, map_html
 from asset_map.render.styles import format_number
@@ -156,21 +157,40 @@ def _compare_wijken(
     st.bar_chart(wide, horizontal=True, stack=True, x_label=tr("counts.number"), y_label="")
 
 
+def choropleth_figures(areas: gpd.GeoDataFrame) -> dict[str, tuple[str, str, str]]:
+    """Return every figure a choropleth of ``areas`` can show: column -> (nl, en, unit).
+
+    The figures of :data:`FIGURES`, the key figures of the areas, and the number of places of
+    each type (``n_<type>``).
+    """
+    figures: dict[str, tuple[str, str, str]] = dict(FIGURES)
+    figures.update({c: v for c, v in KEY_FIGURES.items() if c in areas.columns})
+    for column in areas.columns:
+        if str(column).startswith("n_"):
+            nl, en = figure_label(column, "nl"), figure_label(column, "en")
+            figures[column] = (t("wb.count_of", "nl", kind=nl), t("wb.count_of", "en", kind=en), "")
+    return figures
+
+
 def choropleth_areas(
     ws: Workspace, talents: pd.DataFrame, gaps: GapResult | None
 ) -> gpd.GeoDataFrame:
     """Return the wijken and buurten with every figure of :data:`FIGURES` as columns.
 
-    Talent counts under 3 are left out (NaN), as on every public layer.
+    Also the areas' key figures and the number of places per type (``n_<type>``). Talent
+    counts under 3 are left out (NaN), as on every public layer.
     """
     rows = pd.concat(
         [_figures(ws, "wijk", talents, gaps), _figures(ws, "buurt", talents, gaps)],
         ignore_index=True,
     )
     rows["talents"] = public_talents_column(rows["talents"])
-    keep = [c for c in FIGURES if c in rows.columns]
+    counts = [c for c in rows.columns if str(c).startswith("n_")]
+    rows[counts] = rows[counts].fillna(0)
+    keep = [c for c in FIGURES if c in rows.columns] + counts
+    key = [c for c in KEY_FIGURES if c in ws.areas.columns]
     base = ws.areas[ws.areas["level"] != "gemeente"][
-        ["code", "name", "level", "parent_code", "geometry"]
+        ["code", "name", "level", "parent_code", *key, "geometry"]
     ]
     merged = base.merge(rows[["code", *keep]], on="code", how="left")
     return gpd.GeoDataFrame(merged, geometry="geometry", crs=ws.areas.crs)
@@ -187,7 +207,8 @@ def _choropleth(
     areas = choropleth_areas(ws, talents, gaps)
     areas = areas[areas["code"].isin(query_areas["code"])]
     buurten = areas[areas["level"] == "buurt"]
-    options = [c for c in FIGURES if c in areas.columns and buurten[c].notna().any()]
+    figures = choropleth_figures(areas)
+    options = [c for c in figures if c in areas.columns and buurten[c].notna().any()]
     if not options:
         st.info(tr("wb.no_wijken"))
         return
@@ -195,7 +216,7 @@ def _choropleth(
         tr("wb.choropleth_figure"),
         options,
         index=options.index("coverage_pct") if "coverage_pct" in options else 0,
-        format_func=lambda c: figure_label(c, lang),
+        format_func=lambda c: figures[c][0 if lang == "nl" else 1],
         key="wb_choropleth",
     )
     fmap = build_map(
@@ -204,7 +225,7 @@ def _choropleth(
         lang=lang,
         basemap=str(st.session_state.get("wb_basemap", "osm")),
         choropleth=column,
-        figures=FIGURES,
+        figures=figures,
         vendor_base=vendor.APP_STATIC_BASE,
         attribution=str(ws.meta.get(f"label_{lang}", "")) if ws.is_demo else "",
     )
