@@ -4,6 +4,7 @@
 - ``gaps``: ``asset-map gaps``, walking-distance coverage and suggested new places;
 - ``data``: ``asset-map fetch`` and ``asset-map import``, real data into the workspace;
 - ``export``: ``asset-map export`` and ``asset-map report``, a selection and a wijk report;
+- ``verbinden``: ``asset-map activities``, ``flyer`` and ``connections``;
 - ``accounts``: ``asset-map user`` and ``asset-map purge``;
 - ``_common``: what they share (input options, reading, the database, safe writes).
 
@@ -21,7 +22,7 @@ from collections.abc import Sequence
 
 from asset_map import __version__
 from asset_map._errors import AssetMapError
-from asset_map.cli import accounts, data, export, gaps, maps
+from asset_map.cli import accounts, data, export, gaps, maps, verbinden
 from asset_map.cli._common import EXIT_BAD_INPUT
 
 
@@ -32,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (maps, gaps, data, export, accounts):
+    for module in (maps, gaps, data, export, verbinden, accounts):
         module.register(commands)
     return parser
 

@@ -1,0 +1,459 @@
+"""``asset-map activities``, ``flyer`` and ``connections``: the "Verbinden" features.
+
+- ``activities import FILE [--needs FILE] [--replace]``: weekly activities (and what places
+  ask for) into the workspace, all or nothing;
+- ``activities list``: what is on in the seven days from today, per buurt and day;
+- ``flyer``: the one-page PDF of places and activities within walking distance of a postcode
+  or of the middle of a buurt, e.g. one per buurt to print;
+- ``connections``: how many connections between residents' talents and places were made, per
+  buurt and month or week. Counts only: no talent, nickname or note leaves the database.
+
+All read the workspace from the database (seeded with the demo on first use). Bad input ends
+with a message on stderr and exit code 2; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from asset_map._errors import AssetMapError
+from asset_map.cli._common import add_db_args, open_store
+from asset_map.i18n import DEFAULT_LANG, t
+from asset_map.model import LANGS, WEEKDAYS, Lang
+
+if TYPE_CHECKING:
+    from asset_map.analysis.nearby import Nearby
+    from asset_map.workspace import Workspace
+
+IMPORT_ACTOR = "asset-map activities import"
+#: The id ``read_activities`` gives a row without one; such rows are always added.
+_MADE_UP_ID = re.compile(r"^activity-row[0-9]+$")
+
+
+def register(commands: Any) -> None:
+    """Add the activities, flyer and connections commands to the ``asset-map`` parser."""
+    a = commands.add_parser("activities", help="import or list the weekly activities at places")
+    sub = a.add_subparsers(dest="activities_command", required=True, metavar="ACTION")
+    im = sub.add_parser(
+        "import",
+        help="add activities from a CSV (updated by id), or replace them all with --replace",
+        description="Read weekly activities (CSV: asset_id, title, kind, weekday, start, end, "
+        "and optionally id, target_group, organiser, contact, description) into the "
+        "workspace. A bad file is refused whole; nothing changes then.",
+    )
+    im.add_argument("file", type=Path, metavar="FILE", help="the activities CSV")
+    im.add_argument(
+        "--needs",
+        type=Path,
+        metavar="FILE",
+        help="CSV of what places ask for (asset_id, categories, note), added or updated per place",
+    )
+    im.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace all activities (and, with --needs, all place needs) instead of adding",
+    )
+    im.add_argument("--json", action="store_true", help="print the counts as JSON")
+    add_db_args(im)
+    im.set_defaults(func=_cmd_import)
+
+    ls = sub.add_parser("list", help="what is on in the seven days from today")
+    ls.add_argument("--buurt", action="append", default=[], metavar="CODE", help="buurt code")
+    ls.add_argument(
+        "--day",
+        action="append",
+        default=[],
+        metavar="DAY",
+        help="day of the week: 1 (Monday) to 7, or a name (maandag, Monday)",
+    )
+    ls.add_argument("--today", metavar="YYYY-MM-DD", help="the first day (default: today)")
+    ls.add_argument("--lang", choices=list(LANGS), default=DEFAULT_LANG, help="day names")
+    ls.add_argument("--json", action="store_true", help="print a JSON list")
+    add_db_args(ls)
+    ls.set_defaults(func=_cmd_list)
+
+    f = commands.add_parser(
+        "flyer",
+        help="write a one-page PDF of the places and activities within walking distance of a "
+        "postcode or of the middle of a buurt",
+    )
+    where = f.add_mutually_exclusive_group(required=True)
+    where.add_argument("--postcode", help="postcode, e.g. 7411 AB (the local table first)")
+    where.add_argument("--buurt", metavar="CODE", help="buurt code: start from its middle")
+    f.add_argument("--house-number", default="", help="house number, for the online lookup")
+    f.add_argument(
+        "--postcodes", type=Path, metavar="FILE", help="local postcode table (postcode, lon, lat)"
+    )
+    f.add_argument("--walk-min", type=int, default=10, help="walking minutes, 1 to 60 (10)")
+    f.add_argument("--lang", choices=list(LANGS), default=DEFAULT_LANG, help="language")
+    f.add_argument("--made-by", help="who made the flyer, printed at the bottom")
+    f.add_argument("--out", required=True, type=Path, help="the PDF file to write")
+    add_db_args(f)
+    f.set_defaults(func=_cmd_flyer)
+
+    c = commands.add_parser(
+        "connections",
+        help="connections made between talents and places, counted per buurt and period",
+    )
+    c.add_argument(
+        "--freq", choices=["M", "W"], default="M", help="M: per month (default), W: per week"
+    )
+    c.add_argument("--json", action="store_true", help="print a JSON list")
+    add_db_args(c)
+    c.set_defaults(func=_cmd_connections)
+
+
+def _workspace(args: argparse.Namespace) -> Workspace:
+    from asset_map.workspace import open_workspace
+
+    store = open_store(args)
+    try:
+        return open_workspace(store)
+    finally:
+        store.close()
+
+
+# --- activities import -------------------------------------------------------------------------
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from asset_map.io import read_activities, read_place_needs
+    from asset_map.workspace import open_workspace
+
+    new = read_activities(args.file).frame
+    new["id"] = [
+        f"activity-{uuid.uuid4().hex[:12]}" if _MADE_UP_ID.match(i) else i for i in new["id"]
+    ]
+    new_needs = read_place_needs(args.needs).frame if args.needs else None
+    store = open_store(args)
+    try:
+        open_workspace(store)  # seeds the demo on first use
+        version = store.workspace_version()
+        loaded = store.load_workspace()
+        if loaded is None:  # pragma: no cover - open_workspace just saved one
+            raise AssetMapError("No workspace in the database.")
+        areas, assets, meta = loaded
+        known = set(assets["id"].astype(str))
+        _refuse_unknown_places(args.file, new["asset_id"], known)
+        if new_needs is not None:
+            _refuse_unknown_places(args.needs, new_needs["asset_id"], known)
+        old = store.activities()
+        activities, counts = _merged(old, new, key="id", replace=args.replace)
+        needs, need_counts = None, None
+        if new_needs is not None:
+            needs, need_counts = _merged(
+                store.place_needs(), new_needs, key="asset_id", replace=args.replace
+            )
+        if store.workspace_version() != version:  # an edit in the app would be lost
+            raise AssetMapError(
+                "The workspace changed while the activities were read (an edit in the app?). "
+                "Nothing was imported; run the command again."
+            )
+        store.save_workspace(
+            areas, assets, meta=meta, actor=IMPORT_ACTOR, activities=activities, needs=needs
+        )
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps({"activities": counts, "needs": need_counts}, indent=2))
+    else:
+        print(_counts_text("activities", counts))
+        if need_counts is not None:
+            print(_counts_text("place needs", need_counts))
+    return 0
+
+
+def _refuse_unknown_places(path: Path, asset_ids: pd.Series, known: set[str]) -> None:
+    unknown = sorted({str(i) for i in asset_ids} - known)
+    if unknown:
+        shown = ", ".join(unknown[:20]) + (
+            f" and {len(unknown) - 20} more" if len(unknown) > 20 else ""
+        )
+        raise AssetMapError(
+            f"{path.name}: asset_id {shown}: no such place in the workspace. Use the id of an "
+            "existing place (asset-map export --format csv lists them), or import the places "
+            "first. Nothing was imported."
+        )
+
+
+def _merged(
+    old: pd.DataFrame, new: pd.DataFrame, *, key: str, replace: bool
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Return the rows to store and the counts added, updated, removed and total."""
+    old_keys, new_keys = set(old[key].astype(str)), set(new[key].astype(str))
+    kept = old.iloc[0:0] if replace else old[~old[key].astype(str).isin(new_keys)]
+    frames = [f for f in (kept, new) if not f.empty]
+    rows = pd.concat(frames, ignore_index=True) if frames else new
+    counts = {
+        "added": len(new_keys - old_keys),
+        "updated": len(new_keys & old_keys),
+        "removed": len(old_keys - new_keys) if replace else 0,
+        "total": len(rows),
+    }
+    return rows, counts
+
+
+def _counts_text(what: str, counts: dict[str, int]) -> str:
+    return (
+        f"{what}: {counts['added']} added, {counts['updated']} updated, "
+        f"{counts['removed']} removed; {counts['total']} in the workspace now"
+    )
+
+
+# --- activities list ---------------------------------------------------------------------------
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from asset_map.analysis.nearby import week_schedule
+    from asset_map.edits import parse_weekday
+
+    today = _date_arg(args.today)
+    days = []
+    for value in args.day:
+        try:
+            days.append(parse_weekday(value))
+        except ValueError:
+            raise AssetMapError(
+                f"--day {value}: not a day of the week. Use 1 (Monday) to 7 (Sunday), or a "
+                "name such as maandag or Monday."
+            ) from None
+    ws = _workspace(args)
+    _refuse_unknown_buurten(ws, args.buurt)
+    schedule = week_schedule(
+        ws.activities, ws.assets, buurten=tuple(args.buurt), weekdays=tuple(days), today=today
+    )
+    rows = schedule_rows(schedule, lang=args.lang)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        where = ", ".join(part for part in (row["place"], row["address"]) if part)
+        who = row["organiser"] + (f" ({row['contact']})" if row["contact"] else "")
+        parts = (f"{row['start']}-{row['end']}", row["title"], where, who.strip())
+        print(f"{row['date']} {row['day']:<9} " + "  ".join(p for p in parts if p))
+    if not rows:
+        print("note: no activity matches these choices in these seven days.", file=sys.stderr)
+    return 0
+
+
+def schedule_rows(schedule: pd.DataFrame, *, lang: Lang = DEFAULT_LANG) -> list[dict[str, Any]]:
+    """Return the rows of a ``week_schedule`` as JSON-able dicts (ISO dates, day names).
+
+    Parameters
+    ----------
+    schedule : DataFrame
+        From :func:`asset_map.analysis.nearby.week_schedule`.
+    lang : {"nl", "en"}
+        Language of the day names.
+
+    Returns
+    -------
+    list of dict
+        ``date``, ``weekday`` (1 = Monday), ``day``, ``start``, ``end``, ``title``, ``kind``,
+        ``target_group``, ``place``, ``address``, ``buurt_code``, ``organiser``, ``contact``,
+        ``asset_id`` and ``id``; missing text as ``""``.
+    """
+    index = 0 if lang == "nl" else 1
+
+    def text(value: object) -> str:
+        return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+    return [
+        {
+            "date": row["date"].isoformat(),
+            "weekday": int(row["weekday"]),
+            "day": WEEKDAYS[int(row["weekday"])][index],
+            "start": text(row["start"]),
+            "end": text(row["end"]),
+            "title": text(row["title"]),
+            "kind": text(row["kind"]),
+            "target_group": text(row["target_group"]),
+            "place": text(row["place_name"]),
+            "address": text(row["address"]),
+            "buurt_code": text(row["buurt_code"]),
+            "organiser": text(row["organiser"]),
+            "contact": text(row["contact"]),
+            "asset_id": text(row["asset_id"]),
+            "id": text(row["id"]),
+        }
+        for row in schedule.to_dict("records")
+    ]
+
+
+def _date_arg(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise AssetMapError(
+            f"--today {value}: not a date. Write YYYY-MM-DD, e.g. 2026-03-05."
+        ) from None
+
+
+def _refuse_unknown_buurten(ws: Workspace, codes: list[str]) -> None:
+    buurten = ws.areas[ws.areas["level"] == "buurt"]
+    known = set(buurten["code"].astype(str))
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        shown = ", ".join(sorted(known)[:30]) + (" ..." if len(known) > 30 else "")
+        raise AssetMapError(
+            f"--buurt {', '.join(unknown)}: no such buurt here. Buurt codes: {shown or 'none'}."
+        )
+
+
+# --- flyer -------------------------------------------------------------------------------------
+
+
+def _cmd_flyer(args: argparse.Namespace) -> int:
+    from asset_map.analysis.nearby import buurt_origin, nearby
+    from asset_map.cli.export import write_bytes_atomic
+    from asset_map.render.flyer import nearby_flyer
+
+    if args.out.suffix.lower() != ".pdf":
+        raise AssetMapError(f"--out {args.out.name}: the flyer is a PDF; use a .pdf file name.")
+    if not 1 <= args.walk_min <= 60:
+        raise AssetMapError(f"--walk-min {args.walk_min}: give 1 to 60 minutes (e.g. 5, 10, 15).")
+    ws = _workspace(args)
+    if args.buurt:
+        _refuse_unknown_buurten(ws, [args.buurt])
+        origin = buurt_origin(ws.areas, args.buurt)
+        names = ws.areas.loc[ws.areas["code"].astype(str) == args.buurt, "name"]
+        label = t("near.from_buurt", args.lang, buurt=str(names.iloc[0]))
+    else:
+        origin, label = postcode_origin(
+            ws, args.postcode, args.house_number, table=args.postcodes, lang=args.lang
+        )
+    found = nearby(origin, ws.assets, ws.activities, walk_min=args.walk_min)
+    pdf = nearby_flyer(found, place_label=label, lang=args.lang, made_by=args.made_by)
+    write_bytes_atomic(args.out, pdf)
+    print(_flyer_text(found, args.out))
+    return 0
+
+
+def _flyer_text(found: Nearby, path: Path) -> str:
+    return (
+        f"flyer written to {path}: {len(found.places)} places and {len(found.activities)} "
+        f"activities within {int(found.walk_min)} minutes' walk"
+    )
+
+
+def postcode_table(ws: Workspace, table: Path | None = None) -> Path | None:
+    """Return the local postcode table to use: ``table``, the data folder's, or the demo's.
+
+    Parameters
+    ----------
+    ws : Workspace
+        The workspace; a demo workspace uses the bundled demo's ``postcodes.csv``.
+    table : Path, optional
+        A table given on the command line; it must exist.
+
+    Returns
+    -------
+    Path or None
+        None when there is no local table (then only the online lookup is left).
+    """
+    import os
+
+    from asset_map.workspace import DATA_DIR_ENV, DEMO_DIR
+
+    if table is not None:
+        if not table.is_file():
+            raise AssetMapError(f"--postcodes {table}: no such file.")
+        return table
+    folder = os.environ.get(DATA_DIR_ENV)
+    path = Path(folder) / "postcodes.csv" if folder else DEMO_DIR / "postcodes.csv"
+    if not folder and not ws.is_demo:
+        return None
+    return path if path.is_file() else None
+
+
+def postcode_origin(
+    ws: Workspace,
+    postcode: str,
+    house_number: str = "",
+    *,
+    table: Path | None = None,
+    lang: Lang = DEFAULT_LANG,
+) -> tuple[tuple[float, float], str]:
+    """Return the point (lon, lat) of a postcode and the flyer's label for it.
+
+    The local table first (no internet); else PDOK's Locatieserver, which needs a PC6
+    postcode and a house number.
+
+    Raises
+    ------
+    PostcodeError
+        When the postcode is no postcode, is not in the local table and no house number is
+        given, or the online lookup fails (no connection, address not found).
+    """
+    from asset_map.io.postcode import (
+        PostcodeError,
+        local_lookup,
+        lookup,
+        normalise_local,
+        read_postcodes,
+    )
+
+    key = normalise_local(postcode)
+    label = t("near.from_postcode", lang, postcode=f"{key[:4]} {key[4:]}".strip())
+    path = postcode_table(ws, table)
+    if path is not None:
+        found = local_lookup(key, read_postcodes(path))
+        if found is not None:
+            return found, label
+    where = f"the postcode table {path.name}" if path is not None else "no local postcode table"
+    if len(key) == 4 or not house_number.strip():
+        raise PostcodeError(
+            f"--postcode {postcode}: not found in {where}. Give the full postcode and "
+            "--house-number to look the address up online (PDOK), or use --buurt CODE."
+        )
+    try:
+        address = lookup(key, house_number)
+    except PostcodeError as exc:
+        raise PostcodeError(f"--postcode {postcode}: {exc} Or use --buurt CODE.") from None
+    return (address.lon, address.lat), label
+
+
+# --- connections -------------------------------------------------------------------------------
+
+
+def _cmd_connections(args: argparse.Namespace) -> int:
+    from asset_map.analysis.connections import connections_per_buurt
+    from asset_map.workspace import open_workspace
+
+    store = open_store(args)
+    try:
+        ws = open_workspace(store)
+        made = store.connections()[["made_at", "buurt_code"]]  # nothing personal goes further
+    finally:
+        store.close()
+    counts = connections_per_buurt(made, ws.areas, freq=args.freq)
+    rows = [
+        {
+            "period": row["period"].isoformat(),
+            "buurt_code": str(row["buurt_code"]),
+            "buurt_name": str(row["buurt_name"]),
+            "count": int(row["count"]),
+        }
+        for row in counts.to_dict("records")
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        print(
+            f"{row['period']}  {row['buurt_code']:<10}  {row['buurt_name']:<30}  {row['count']:>4}"
+        )
+    if not rows:
+        print("note: no connections have been made yet.", file=sys.stderr)
+    return 0
