@@ -21,7 +21,7 @@ from typing import Any
 
 from asset_map.crs import NL_BOUNDS_WGS84
 from asset_map.i18n import t
-from asset_map.model import ASSET_STATUSES, WEEKDAYS, Lang, catalogue
+from asset_map.model import ACTIVITY_COLUMNS, ASSET_STATUSES, WEEKDAYS, Lang, catalogue
 
 #: Most characters (Unicode code points) per field of an asset entered by hand.
 MAX_ASSET_TEXT = {"name": 120, "description": 2000, "address": 200, "tags": 500, "source": 120}
@@ -49,19 +49,7 @@ ASSET_FIELDS = (
     "status",
     "capacity",
 )
-ACTIVITY_FIELDS = (
-    "id",
-    "asset_id",
-    "title",
-    "kind",
-    "weekday",
-    "start",
-    "end",
-    "target_group",
-    "organiser",
-    "contact",
-    "description",
-)
+ACTIVITY_FIELDS = tuple(ACTIVITY_COLUMNS)
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 

@@ -15,7 +15,6 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pandas as pd
@@ -23,13 +22,12 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from asset_map.analysis.nearby import Nearby
 from asset_map.i18n import t
 from asset_map.model import WEEKDAYS, Lang, catalogue
+from asset_map.render.pdf_fonts import fonts
 
 MARGIN = 16 * mm
 #: Fewest activities kept before places are shortened too.
@@ -37,9 +35,6 @@ MIN_ACTIVITIES = 4
 MIN_PLACES = 2
 #: When everything does not fit, at most this many places, to leave room for activities.
 PLACES_WHEN_SHORT = 8
-#: DejaVu Sans covers far more letters than the PDF base fonts (names like "Ağaç" or "Łódź");
-#: Debian ships it in fonts-dejavu-core. Without it, Helvetica.
-_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 
 
 @dataclass(frozen=True)
@@ -49,13 +44,7 @@ class _Fonts:
 
 
 def _fonts() -> _Fonts:
-    regular, bold = _DEJAVU / "DejaVuSans.ttf", _DEJAVU / "DejaVuSans-Bold.ttf"
-    if not (regular.is_file() and bold.is_file()):
-        return _Fonts("Helvetica", "Helvetica-Bold")
-    if "AmDejaVu" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("AmDejaVu", str(regular)))
-        pdfmetrics.registerFont(TTFont("AmDejaVu-Bold", str(bold)))
-    return _Fonts("AmDejaVu", "AmDejaVu-Bold")
+    return _Fonts(*fonts())
 
 
 def _styles(fonts: _Fonts) -> dict[str, ParagraphStyle]:

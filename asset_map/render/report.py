@@ -13,20 +13,15 @@ import math
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from functools import cache
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-import matplotlib
 import pandas as pd
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -45,11 +40,11 @@ from asset_map.analysis.indicators import area_figures
 from asset_map.analysis.summary import public_count
 from asset_map.i18n import t
 from asset_map.model import Lang, catalogue
+from asset_map.render.pdf_fonts import FONT, fonts
 from asset_map.render.static_map import map_png
 from asset_map.render.styles import format_number
 from asset_map.workspace import Workspace
 
-FONT, FONT_BOLD = "AssetMapSans", "AssetMapSans-Bold"
 MARGIN = 18 * mm
 TEXT_WIDTH = A4[0] - 2 * MARGIN
 #: How many suggested sites the gap summary names.
@@ -64,18 +59,8 @@ MONTHS_EN = (
 )  # fmt: skip
 
 
-@cache
-def _fonts() -> tuple[str, str]:
-    """Register DejaVu Sans (regular, bold) from matplotlib's data folder, once."""
-    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    pdfmetrics.registerFont(TTFont(FONT, str(folder / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
-    return FONT, FONT_BOLD
-
-
 def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = _fonts()
+    regular, bold = fonts()
     body = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=13, spaceAfter=4)
     return {
         "title": ParagraphStyle("title", parent=body, fontName=bold, fontSize=20, leading=24),

@@ -18,7 +18,7 @@ from asset_map._errors import AssetMapError
 from asset_map.analysis.nearby import week_schedule
 from asset_map.edits import MAX_ACTIVITY_TEXT, check_activity
 from asset_map.i18n import t
-from asset_map.model import WEEKDAYS, catalogue
+from asset_map.model import ACTIVITY_COLUMNS, WEEKDAYS, catalogue
 from asset_map.render import vendor
 from asset_map.render.activities import activity_layer
 from asset_map.render.map import build_map
@@ -27,17 +27,7 @@ from asset_map.ui.state import current_lang, tr
 from asset_map.workspace import Workspace
 
 #: Fields of the activity form, in the order shown; each gets its own message slot.
-FORM_FIELDS = (
-    "title",
-    "kind",
-    "weekday",
-    "start",
-    "end",
-    "target_group",
-    "organiser",
-    "contact",
-    "description",
-)
+FORM_FIELDS = tuple(c for c in ACTIVITY_COLUMNS if c not in ("id", "asset_id"))
 
 
 def activities_of(ws: Workspace) -> pd.DataFrame:
