@@ -378,10 +378,38 @@ def test_wijk_report_is_made_once_per_key():
 
     ws = load_workspace(DEMO_DIR)
     key = ("test-folder", "WK999901", "nl", "none")
-    first = workbench_figures._report(key, ws, "WK999901", lang="nl", talents=None, gaps=None)
+    first = workbench_figures._report(key, ws, "WK999901", lang="nl", talents=None)
     assert first.startswith(b"%PDF") and page_count(first) >= 1
-    again = workbench_figures._report(key, ws, "WK999901", lang="nl", talents=None, gaps=None)
+    again = workbench_figures._report(key, ws, "WK999901", lang="nl", talents=None)
     assert again is first  # from the cache, not made again
+
+
+def test_app_report_equals_the_cli_report(tmp_path):
+    """The download in the app and `asset-map report` give the same text, gap summary too."""
+    import shutil
+    import subprocess
+
+    from asset_map.render.report import wijk_gaps, wijk_report
+    from asset_map.ui import workbench_figures
+    from asset_map.workspace import DEMO_DIR, load_workspace
+
+    ws = load_workspace(DEMO_DIR)
+    key = ("cli-compare", "WK999902", "nl", "none")
+    app_pdf = workbench_figures._report(key, ws, "WK999902", lang="nl", talents=None)
+    cli_pdf = wijk_report(ws, "WK999902", lang="nl", gaps=wijk_gaps(ws, "WK999902"))
+
+    def text(pdf: bytes, name: str) -> str:
+        path = tmp_path / name
+        path.write_bytes(pdf)
+        return subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    app_text = text(app_pdf, "app.pdf")
+    assert app_text == text(cli_pdf, "cli.pdf")
+    assert "Hier kan een nieuwe ontmoetingsplek het meeste verschil maken" in app_text
 
 
 def test_choropleth_offers_key_figures_and_places_per_type(db, demo):

@@ -203,8 +203,8 @@ def _refuse_unknown(query: Any, unknown: dict[str, list[str]], ws: Workspace) ->
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from asset_map.analysis.gaps import GapParams, analyse_gaps
-    from asset_map.render.report import page_count, wijk_report
+    from asset_map.analysis.gaps import GapParams
+    from asset_map.render.report import page_count, wijk_gaps, wijk_report
 
     if args.out.suffix.lower() != ".pdf":
         raise AssetMapError(f"--out {args.out.name}: the report is a PDF; use a .pdf file name.")
@@ -217,13 +217,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
     gaps = None
     if not args.no_gaps:
         try:
-            params = GapParams(new_sites=args.new_sites)
+            GapParams(new_sites=args.new_sites)  # a bad option is an error, not a note
         except ValueError as exc:
             raise AssetMapError(f"report: {exc}") from None
-        # The wijk's own buurten: sites are chosen for this wijk; meeting places anywhere count.
-        areas = ws.areas[(ws.areas["code"] == wijk) | (ws.areas["parent_code"] == wijk)]
         try:
-            gaps = analyse_gaps(areas, ws.assets, params)
+            gaps = wijk_gaps(ws, wijk, new_sites=args.new_sites)
         except AssetMapError as exc:
             print(f"note: walking distance left out: {exc}", file=sys.stderr)
     pdf = wijk_report(ws, wijk, lang=args.lang, talents=talents, gaps=gaps)

@@ -233,6 +233,28 @@ def wijk_report(
     return buffer.getvalue()
 
 
+def wijk_gaps(ws: Workspace, wijk_code: str, *, new_sites: int = TOP_SITES) -> GapResult:
+    """Return the gap analysis a wijk report summarises: default settings, this wijk's buurten.
+
+    Demand comes from the wijk's own buurten, so the suggested sites are the ones that help
+    this wijk most; meeting places anywhere (also across the wijk border) count as supply.
+
+    Raises
+    ------
+    AssetMapError
+        For an unknown wijk, or when the analysis cannot run (no key figures, say).
+    """
+    from asset_map.analysis.gaps import GapParams, analyse_gaps
+
+    _wijk_row(ws, wijk_code)  # refuses an unknown wijk with the list of wijken
+    try:
+        params = GapParams(new_sites=new_sites)
+    except ValueError as exc:
+        raise AssetMapError(f"report: {exc}") from None
+    areas = ws.areas[(ws.areas["code"] == wijk_code) | (ws.areas["parent_code"] == wijk_code)]
+    return analyse_gaps(areas, ws.assets, params)
+
+
 def _wijk_row(ws: Workspace, wijk_code: str) -> pd.Series:
     wijken = ws.areas[ws.areas["level"] == "wijk"]
     match = wijken[wijken["code"] == wijk_code]

@@ -257,18 +257,22 @@ def _report(
     *,
     lang: Lang,
     talents: pd.DataFrame | None,
-    gaps: GapResult | None,
 ) -> bytes:
     """Return the wijk report (PDF), made once per ``key``.
 
-    Runs in the download button's own thread (no Streamlit calls), so the cache is a plain
-    dict behind a lock rather than ``st.cache_data``.
+    The same report as ``asset-map report``: with the gap analysis of the wijk's buurten and
+    its suggested sites. Runs in the download button's own thread (no Streamlit calls), so
+    the cache is a plain dict behind a lock rather than ``st.cache_data``.
     """
-    from asset_map.render.report import wijk_report
+    from asset_map.render.report import wijk_gaps, wijk_report
 
     with _REPORTS_LOCK:
         if key in _REPORTS:
             return _REPORTS[key]
+    try:
+        gaps: GapResult | None = wijk_gaps(ws, wijk)
+    except ValueError:  # no key figures, no meeting places: the report says it was not made
+        gaps = None
     pdf = wijk_report(ws, wijk, lang=lang, talents=talents, gaps=gaps)
     with _REPORTS_LOCK:
         while len(_REPORTS) >= MAX_REPORTS:
@@ -338,10 +342,7 @@ def exports(
         tr("filter.wijk"), list(names), format_func=lambda c: names[c], key="wb_report_wijk"
     )
     key = (folder, wijk, lang, _talents_key(talents))
-    gaps = coverage(ws, folder)
-    make: Callable[[], bytes] = partial(
-        _report, key, ws, wijk, lang=lang, talents=talents, gaps=gaps
-    )
+    make: Callable[[], bytes] = partial(_report, key, ws, wijk, lang=lang, talents=talents)
     st.download_button(
         tr("wb.download.report", wijk=names[wijk]),
         data=make,
