@@ -184,3 +184,19 @@ def open_workspace(store: Store, *, seed_dir: str | Path = DEMO_DIR) -> Workspac
         activities=activities[activities["asset_id"].isin(ids)].reset_index(drop=True),
         needs=needs[needs["asset_id"].isin(ids)].reset_index(drop=True),
     )
+
+
+def postcode_table_path(ws: Workspace, *, demo_dir: Path = DEMO_DIR) -> Path | None:
+    """Return the local postcode table (``postcodes.csv``) of the data shown, if there is one.
+
+    The folder of ``ASSET_MAP_DATA_DIR`` when set; otherwise the bundled demo's table when
+    the workspace is the demo. Real data without a table is looked up online (PDOK).
+    """
+    folder = os.environ.get(DATA_DIR_ENV)
+    if folder:
+        path = Path(folder) / "postcodes.csv"
+    elif ws.is_demo:
+        path = Path(demo_dir) / "postcodes.csv"
+    else:
+        return None
+    return path if path.is_file() else None

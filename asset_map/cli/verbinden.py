@@ -362,19 +362,13 @@ def postcode_table(ws: Workspace, table: Path | None = None) -> Path | None:
     Path or None
         None when there is no local table (then only the online lookup is left).
     """
-    import os
-
-    from asset_map.workspace import DATA_DIR_ENV, DEMO_DIR
+    from asset_map.workspace import postcode_table_path
 
     if table is not None:
         if not table.is_file():
             raise AssetMapError(f"--postcodes {table}: no such file.")
         return table
-    folder = os.environ.get(DATA_DIR_ENV)
-    path = Path(folder) / "postcodes.csv" if folder else DEMO_DIR / "postcodes.csv"
-    if not folder and not ws.is_demo:
-        return None
-    return path if path.is_file() else None
+    return postcode_table_path(ws)
 
 
 def postcode_origin(

@@ -8,7 +8,6 @@ session; nothing of it is written anywhere.
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from asset_map.render.flyer import nearby_flyer
 from asset_map.render.map import build_map
 from asset_map.ui.loaders import APP_DIR
 from asset_map.ui.state import current_lang, tr
-from asset_map.workspace import DATA_DIR_ENV, Workspace
+from asset_map.workspace import Workspace, postcode_table_path
 
 #: The walking times a resident can choose, in minutes.
 WALK_CHOICES = (5, 10, 15)
@@ -49,19 +48,8 @@ class Origin:
 
 
 def postcode_file(ws: Workspace, app_dir: Path = APP_DIR) -> Path | None:
-    """Return the local postcode table of the data shown, when there is one.
-
-    The folder of ``ASSET_MAP_DATA_DIR`` when set; otherwise the bundled demo's folder when
-    the workspace is the demo. Real data without a table is looked up online.
-    """
-    folder = os.environ.get(DATA_DIR_ENV)
-    if folder:
-        path = Path(folder) / "postcodes.csv"
-    elif ws.is_demo:
-        path = app_dir / "data" / "demo" / "postcodes.csv"
-    else:
-        return None
-    return path if path.is_file() else None
+    """Return the local postcode table of the data shown, when there is one."""
+    return postcode_table_path(ws, demo_dir=app_dir / "data" / "demo")
 
 
 @st.cache_data(show_spinner=False)
