@@ -12,7 +12,6 @@ decimals (about 0.1 m). Lindeveen is made up; its gemeentecode GM9999 is not a C
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import tomllib
 from collections import Counter
@@ -23,9 +22,15 @@ from typing import Any
 import numpy as np
 import shapely
 from pyproj import Transformer
-from shapely.geometry import MultiPoint, Point, Polygon, mapping
+from shapely.geometry import MultiPoint, Point, Polygon
 
-from asset_map.demo_activities import build_activities, build_place_needs
+from asset_map.demo_activities import (
+    POSTCODE_COLUMNS,
+    build_activities,
+    build_place_needs,
+    build_postcodes,
+)
+from asset_map.demo_files import write_csv, write_geojson
 from asset_map.model import (
     ACTIVITY_COLUMNS,
     AREA_COLUMNS,
@@ -486,60 +491,11 @@ def build_talents(
 
 # --- postcodes ------------------------------------------------------------------------------
 
-POSTCODE_COLUMNS = ["postcode", "lon", "lat", "buurt_code"]
-POSTCODE_LETTERS = ("AA", "AB", "AC")
 
-
-def build_postcodes(rng: np.random.Generator, buurten: list[dict]) -> list[dict]:
-    """Return fictional postcodes, three per buurt, each at a point inside its buurt.
-
-    Real Dutch postcodes start at 1000, so the demo's start with 0: ``0`` + the wijk
-    number + the buurt number in its wijk, then ``AA``, ``AB``, ``AC`` (buurt
-    ``BU99990203`` has ``0203AA``, ``0203AB`` and ``0203AC``).
-    """
-    rows = []
-    for buurt in buurten:
-        points = [random_point(rng, buurt["rd"], []) for _ in POSTCODE_LETTERS]
-        lonlat = to_wgs84(np.array([p or buurt["rd"].point_on_surface() for p in points]))
-        digits = "0" + buurt["code"][-4:][1:]
-        for letters, point in zip(POSTCODE_LETTERS, lonlat, strict=True):
-            rows.append(
-                {
-                    "postcode": f"{digits}{letters}",
-                    "lon": f"{point.x:.6f}",
-                    "lat": f"{point.y:.6f}",
-                    "buurt_code": buurt["code"],
-                }
-            )
-    return rows
-
-
-# --- writing ---------------------------------------------------------------------------------
-
-
-def _rounded(coords: Any) -> Any:
-    return round(coords, 6) if isinstance(coords, float) else [_rounded(c) for c in coords]
-
-
-def write_geojson(path: Path, rows: list[dict], columns: list[str]) -> None:
-    """Write a GeoJSON FeatureCollection in WGS84, one feature a line, counter-clockwise shells."""
-    lines = []
-    for row in rows:
-        geom = shapely.orient_polygons(shapely.normalize(row["geometry"]))
-        geometry = {"type": geom.geom_type, "coordinates": _rounded(mapping(geom)["coordinates"])}
-        properties = {c: row[c] for c in columns if c != "geometry"}
-        feature = {"type": "Feature", "properties": properties, "geometry": geometry}
-        lines.append(json.dumps(feature, ensure_ascii=False))
-    head = json.dumps({"type": "FeatureCollection", "name": path.stem})[:-1]
-    path.write_text(f'{head}, "features": [\n' + ",\n".join(lines) + "\n]}\n", encoding="utf-8")
-
-
-def write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
-    """Write ``rows`` as UTF-8 CSV with Unix line ends, in the order of ``columns``."""
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+def _postcode_points(rng: np.random.Generator, buurt_rd: Polygon, n: int) -> Any:
+    """Return ``n`` random points (WGS84) inside a buurt, for its made-up postcodes."""
+    points = [random_point(rng, buurt_rd, []) for _ in range(n)]
+    return to_wgs84(np.array([p or buurt_rd.point_on_surface() for p in points]))
 
 
 def generate_demo(out_dir: Path) -> dict[str, int]:
@@ -566,7 +522,7 @@ def generate_demo(out_dir: Path) -> dict[str, int]:
     rng_verbinden = np.random.default_rng(SEED_VERBINDEN)
     weekly = build_activities(rng_verbinden, assets)
     needs = build_place_needs(rng_verbinden, assets, weekly)
-    postcodes = build_postcodes(rng_verbinden, buurten)
+    postcodes = build_postcodes(rng_verbinden, buurten, _postcode_points)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_geojson(out_dir / "areas.geojson", areas, AREA_COLUMNS)

@@ -1,4 +1,4 @@
-"""The demo's weekly activities and what its meeting places ask for (``asset_map.demo``).
+"""The demo's weekly activities, what its places ask for, its postcodes (``asset_map.demo``).
 
 Activities are held at the demo's meeting places and at a few other places (libraries,
 churches and a mosque, schools, sports canteens, playgrounds with a clubhouse). Every
@@ -12,6 +12,7 @@ other demo files.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -450,4 +451,37 @@ def build_place_needs(
         rows.append(
             {"asset_id": place["id"], "categories": ";".join(chosen), "note": " ".join(sentences)}
         )
+    return rows
+
+
+POSTCODE_COLUMNS = ["postcode", "lon", "lat", "buurt_code"]
+POSTCODE_LETTERS = ("AA", "AB", "AC")
+
+
+def build_postcodes(
+    rng: np.random.Generator,
+    buurten: list[dict],
+    points_in: Callable[[np.random.Generator, Any, int], Any],
+) -> list[dict]:
+    """Return fictional postcodes, three per buurt, each at a point inside its buurt.
+
+    Real Dutch postcodes start at 1000, so the demo's start with 0: ``0`` + the wijk
+    number + the buurt number in its wijk, then ``AA``, ``AB``, ``AC`` (buurt
+    ``BU99990203`` has ``0203AA``, ``0203AB`` and ``0203AC``).
+
+    ``points_in(rng, polygon, n)`` gives ``n`` random WGS84 points inside a buurt's polygon.
+    """
+    rows = []
+    for buurt in buurten:
+        lonlat = points_in(rng, buurt["rd"], len(POSTCODE_LETTERS))
+        digits = "0" + buurt["code"][-4:][1:]
+        for letters, point in zip(POSTCODE_LETTERS, lonlat, strict=True):
+            rows.append(
+                {
+                    "postcode": f"{digits}{letters}",
+                    "lon": f"{point.x:.6f}",
+                    "lat": f"{point.y:.6f}",
+                    "buurt_code": buurt["code"],
+                }
+            )
     return rows
