@@ -6,7 +6,6 @@ Users who may edit assets (``edit_assets``) add, change and remove the activitie
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 from datetime import date, time
 
@@ -23,6 +22,7 @@ from asset_map.render import vendor
 from asset_map.render.activities import activity_layer
 from asset_map.render.map import build_map
 from asset_map.ui.loaders import store
+from asset_map.ui.safe import md
 from asset_map.ui.state import current_lang, tr
 from asset_map.workspace import Workspace
 
@@ -106,14 +106,14 @@ def week_list(schedule: pd.DataFrame) -> None:
             icon = kind.icon if kind else "📅"
             with st.container(border=True):
                 st.markdown(
-                    f"**{_md(row['start'])}-{_md(row['end'])}** · {icon} **{_md(row['title'])}**"
+                    f"**{md(row['start'])}-{md(row['end'])}** · {icon} **{md(row['title'])}**"
                 )
-                where = ", ".join(_md(v) for v in (row["place_name"], row["address"]) if _has(v))
+                where = ", ".join(md(v) for v in (row["place_name"], row["address"]) if _has(v))
                 st.markdown(f"📍 {where}")
                 group = str(row["target_group"])
                 if group in cat.target_groups:
                     st.caption(tr("week.for", group=cat.target_group_label(group, lang)))
-                who = " · ".join(_md(v) for v in (row["organiser"], row["contact"]) if _has(v))
+                who = " · ".join(md(v) for v in (row["organiser"], row["contact"]) if _has(v))
                 if who:
                     st.caption(tr("week.organiser", who=who))
 
@@ -340,11 +340,3 @@ def _has(value: object) -> bool:
 
 def _plain(value: object) -> str:
     return str(value) if _has(value) else ""
-
-
-def _md(value: object) -> str:
-    """Escape HTML and Markdown in text that users supplied, for st.markdown."""
-    text = html.escape(_plain(value))
-    for ch in "\\`*_{}[]()#+-.!|~>$":
-        text = text.replace(ch, "\\" + ch)
-    return text

@@ -7,8 +7,6 @@ to make the connection. Every connection recorded names who made it and when.
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import streamlit as st
 
@@ -19,6 +17,7 @@ from asset_map.i18n import t
 from asset_map.model import catalogue
 from asset_map.ui.activities import write_or_explain
 from asset_map.ui.loaders import store
+from asset_map.ui.safe import md
 from asset_map.ui.state import current_lang, tr
 from asset_map.workspace import Workspace
 
@@ -151,14 +150,14 @@ def matches(
             if k in cat.talent_categories and k not in matched
         ]
         with st.container(border=True):
-            buurt = _md(buurt_names.get(row["buurt_code"], row["buurt_code"]))
+            buurt = md(buurt_names.get(row["buurt_code"], row["buurt_code"]))
             minutes = int(row["walk_min"])
             where = (
                 tr("connect.walk_from", n=minutes, buurt=buurt)
                 if minutes
                 else tr("connect.same_buurt", buurt=buurt)
             )
-            st.markdown(f"**{_md(row['nickname'])}** · {where}")
+            st.markdown(f"**{md(row['nickname'])}** · {where}")
             st.markdown(
                 tr("connect.fits", talents=", ".join(cat.talent_label(k, lang) for k in matched))
             )
@@ -244,11 +243,3 @@ def _has(value: object) -> bool:
     if value is None or (isinstance(value, float) and value != value):
         return False
     return str(value) not in ("", "None", "nan")
-
-
-def _md(value: object) -> str:
-    """Escape HTML and Markdown in text that users supplied, for st.markdown."""
-    text = html.escape(str(value) if _has(value) else "")
-    for ch in "\\`*_{}[]()#+-.!|~>$":
-        text = text.replace(ch, "\\" + ch)
-    return text

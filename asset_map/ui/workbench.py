@@ -27,6 +27,7 @@ from asset_map.render import vendor
 from asset_map.render.layers import esc
 from asset_map.render.map import build_map
 from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP, format_number
+from asset_map.ui.safe import md
 from asset_map.ui.state import current_lang, tr
 from asset_map.workspace import Workspace
 
@@ -431,15 +432,3 @@ def _details(ws: Workspace, asset: pd.Series) -> None:
             st.markdown(line)
         if md(asset.get("description")):
             st.markdown(md(asset["description"]))
-
-
-def md(value: object) -> str:
-    """Return user text safe for ``st.markdown``: HTML escaped, Markdown characters escaped."""
-    import html
-
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
-        return ""
-    text = html.escape(str(value), quote=False)
-    for ch in "\\`*_{}[]()#+-.!|~>$":
-        text = text.replace(ch, "\\" + ch)
-    return text
