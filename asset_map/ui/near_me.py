@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -180,10 +181,12 @@ def results(ws: Workspace, origin: Origin, found: Nearby) -> None:
             st.table(activities_table(found.activities), hide_index=True, border="horizontal")
     st.download_button(
         tr("near.flyer"),
-        data=nearby_flyer(found, place_label=origin.label, lang=lang),
+        # Made only when clicked: a PDF on every rerun would be wasted work.
+        data=partial(nearby_flyer, found, place_label=origin.label, lang=lang),
         file_name="bij-mij-in-de-buurt.pdf",
         mime="application/pdf",
         icon="🖨️",
+        on_click="ignore",
         key="near_flyer",
     )
     st.caption(tr("near.flyer_help"))
