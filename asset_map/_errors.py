@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from asset_map.i18n import Msg
+
 
 class AssetMapError(ValueError):
     """Base class of every error this package raises on bad input."""
@@ -52,8 +54,8 @@ def where(
     row: int | None = None,
     column: str | None = None,
     row_label: str = "row",
-) -> str:
-    """Return a location prefix like ``"assets.csv, row 12, column 'type'"``.
+) -> Msg:
+    """Return a location like ``"assets.csv, row 12, column 'type'"``, in any language.
 
     Parameters
     ----------
@@ -65,12 +67,25 @@ def where(
         The column in the file, with its name as the file spells it.
     row_label : str
         ``"row"`` for tables, ``"feature"`` for GeoJSON, GeoPackage and Shapefile.
+
+    Returns
+    -------
+    Msg
+        English as a plain ``str``; ``i18n.localise`` gives it in Dutch.
     """
-    parts = []
+    parts = [
+        name
+        for name, value in (("file", path), ("row", row), ("column", column))
+        if value is not None
+    ]
+    fields: dict[str, object] = {}
     if path is not None:
-        parts.append(Path(path).name)
+        fields["path"] = Path(path).name
     if row is not None:
-        parts.append(f"{row_label} {row}")
+        fields["row"] = row
+        fields["row_label"] = Msg(f"err.where.label.{row_label}")
     if column is not None:
-        parts.append(f"column '{column}'")
-    return ", ".join(parts)
+        fields["column"] = column
+    if not parts:
+        return Msg("err.where.file", path="")
+    return Msg("err.where." + "_".join(parts), **fields)

@@ -50,3 +50,68 @@ def t(key: str, lang: Lang = DEFAULT_LANG, **values: object) -> str:
     """
     text = STRINGS[key][lang]
     return text.format(**values) if values else text
+
+
+class Msg(str):
+    """A text that remembers its key, so each screen can show it in its reader's language.
+
+    Its value as a plain ``str`` is the English text: that is what the CLI prints, what logs
+    and exception messages hold, and what code that only compares strings sees. A screen
+    calls :func:`localise` to get it in the user's language. Field values may be ``Msg``
+    themselves (e.g. a location inside an error message); they are localised too.
+
+    Parameters
+    ----------
+    key : str
+        A key of ``STRINGS``.
+    **fields
+        The values of the text's ``{name}`` fields.
+
+    Examples
+    --------
+    >>> note = Msg("err.file_missing", path="a.csv")  # doctest: +SKIP
+    >>> localise(note, "nl")  # doctest: +SKIP
+    """
+
+    key: str
+    fields: dict[str, object]
+
+    def __new__(cls, key: str, **fields: object) -> Msg:  # noqa: D102
+        english = {name: str(value) for name, value in fields.items()}
+        obj = super().__new__(cls, t(key, "en", **english))
+        obj.key = key
+        obj.fields = fields
+        return obj
+
+    def __reduce__(self) -> tuple[object, tuple[str, dict[str, object]]]:
+        """Pickle by key and fields (``st.cache_data`` pickles what it caches)."""
+        return (_rebuild, (self.key, self.fields))
+
+
+def _rebuild(key: str, fields: dict[str, object]) -> Msg:
+    return Msg(key, **fields)
+
+
+def localise(text: object, lang: Lang = DEFAULT_LANG) -> str:
+    """Return ``text`` in ``lang`` when it is a :class:`Msg`, else as it is."""
+    if not isinstance(text, Msg):
+        return str(text)
+    values = {name: localise(value, lang) for name, value in text.fields.items()}
+    return t(text.key, lang, **values)
+
+
+def explain(error: BaseException, lang: Lang = DEFAULT_LANG) -> str:
+    """Return an error's message in ``lang``.
+
+    Errors raised with a :class:`Msg` (``raise SchemaError(Msg(...))``) are translated; a
+    ``ProblemList`` translates each of its problems; any other error gives its own text.
+    """
+    problems = getattr(error, "problems", None)
+    if isinstance(problems, list):
+        shown = "\n".join(f"- {explain(p, lang)}" for p in problems[:20])
+        more = len(problems) - 20
+        tail = "\n- " + t("err.more_problems", lang, n=more) if more > 0 else ""
+        return t("err.problems", lang, n=len(problems)) + "\n" + shown + tail
+    if error.args and isinstance(error.args[0], Msg):
+        return localise(error.args[0], lang)
+    return str(error)
