@@ -16,7 +16,7 @@ from streamlit_folium import st_folium
 from asset_map._errors import AssetMapError
 from asset_map.analysis.nearby import week_schedule
 from asset_map.edits import MAX_ACTIVITY_TEXT, check_activity
-from asset_map.i18n import t
+from asset_map.i18n import explain, t
 from asset_map.model import ACTIVITY_COLUMNS, WEEKDAYS, catalogue
 from asset_map.render import vendor
 from asset_map.render.activities import activity_layer
@@ -294,7 +294,7 @@ def write_or_explain(write: Callable[..., object], *args: object, **kwargs: obje
         write(*args, **kwargs)
     except AssetMapError as exc:
         st.error(tr("week.write_failed"))
-        st.caption(str(exc))
+        st.caption(explain(exc, current_lang()))
         return False
     return True
 

@@ -20,6 +20,7 @@ from streamlit_folium import st_folium
 from asset_map._errors import AssetMapError
 from asset_map.auth import User, can
 from asset_map.edits import check_asset
+from asset_map.i18n import explain
 from asset_map.model import ASSET_STATUSES, catalogue
 from asset_map.render import vendor
 from asset_map.render.styles import BASEMAPS
@@ -237,7 +238,7 @@ def _form(user: User, asset: pd.Series | None) -> None:
             store().update_asset(str(asset["id"]), cleaned, actor=user.username)
             st.session_state[_DONE] = tr("wb.changed", name=md(cleaned["name"]))
     except AssetMapError as exc:
-        st.error(str(exc))
+        st.error(explain(exc, current_lang()))
         return
     st.session_state.pop(_LOADED, None)  # read the saved values back into the form
     st.rerun()
@@ -251,7 +252,7 @@ def _delete(asset: pd.Series, user: User) -> None:
         try:
             store().delete_asset(str(asset["id"]), actor=user.username)
         except AssetMapError as exc:
-            st.error(str(exc))
+            st.error(explain(exc, current_lang()))
             return
         st.session_state[SELECTED_KEY] = None  # the mode falls back to "add" by itself
         st.session_state[_DONE] = tr("wb.deleted", name=md(name))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from asset_map.ui.state import tr
+from asset_map.i18n import localise
+from asset_map.ui.state import current_lang, tr
 from asset_map.workspace import Workspace
 
 
@@ -20,7 +21,7 @@ def load_notes(ws: Workspace) -> None:
     if ws.notes:
         with st.expander(tr("notes.header", n=len(ws.notes))):
             for note in ws.notes:
-                st.text(note)
+                st.text(localise(note, current_lang()))
 
 
 def sources_table(ws: Workspace) -> None:
