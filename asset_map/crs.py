@@ -12,6 +12,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError as PyprojCRSError
 
 from asset_map._errors import CRSError
+from asset_map.i18n import Msg
 
 WGS84 = CRS.from_epsg(4326)
 RD_NEW = CRS.from_epsg(28992)
@@ -42,10 +43,7 @@ def parse_crs(value: str | int | CRS) -> CRS:
     try:
         return CRS.from_user_input(int(key) if key.isdigit() else value)
     except PyprojCRSError:
-        raise CRSError(
-            f"Unknown CRS '{value}'. Use EPSG:28992 for RD New (Dutch x/y in metres) "
-            "or EPSG:4326 for WGS84 (longitude/latitude in degrees)."
-        ) from None
+        raise CRSError(Msg("err.crs.unknown", value=value)) from None
 
 
 def require_crs(frame: gpd.GeoDataFrame, what: str = "frame") -> CRS:
@@ -57,10 +55,7 @@ def require_crs(frame: gpd.GeoDataFrame, what: str = "frame") -> CRS:
         When ``frame.crs`` is None.
     """
     if frame.crs is None:
-        raise CRSError(
-            f"The {what} has no coordinate reference system. Set one first, "
-            "e.g. frame.set_crs('EPSG:28992') for RD New or 'EPSG:4326' for WGS84."
-        )
+        raise CRSError(Msg("err.crs.missing", what=what))
     return CRS.from_user_input(frame.crs)
 
 
@@ -83,9 +78,13 @@ def require_same_crs(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame, names: tuple[str,
     ca, cb = require_crs(a, names[0]), require_crs(b, names[1])
     if ca != cb:
         raise CRSError(
-            f"The {names[0]} are in {ca.to_string()} but the {names[1]} are in "
-            f"{cb.to_string()}. Bring them together first, e.g. "
-            f"{names[1]}.to_crs({names[0]}.crs)."
+            Msg(
+                "err.crs.mismatch",
+                a=names[0],
+                crs_a=ca.to_string(),
+                b=names[1],
+                crs_b=cb.to_string(),
+            )
         )
 
 

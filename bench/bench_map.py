@@ -54,23 +54,206 @@ def synthetic(n: int, seed: int = 42) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFram
         ],
         crs="EPSG:4326",
     )
-    types = [k for k in catalogue().types if k != "talent"]
-    assets = gpd.GeoDataFrame(
+    assets = realistic_assets(n, rng)
+    return areas, assets
+
+
+#: Words for made-up but realistic names, streets and descriptions.
+_NAME_A = [
+    "Linde",
+    "Eik",
+    "Beuk",
+    "Berk",
+    "Wilg",
+    "Hazel",
+    "Vlier",
+    "Ster",
+    "Zon",
+    "Maan",
+    "Regenboog",
+    "Klaver",
+    "Kastanje",
+    "Hoek",
+    "Brug",
+    "Molen",
+    "Haven",
+    "Poort",
+    "Toren",
+    "Tuin",
+    "Akker",
+    "Beek",
+    "Dijk",
+    "Gaarde",
+    "Hof",
+    "Kamp",
+    "Veld",
+    "Weide",
+    "Boom",
+    "Es",
+]
+_NAME_B = [
+    "hof",
+    "hoek",
+    "huis",
+    "nest",
+    "plein",
+    "kring",
+    "punt",
+    "stek",
+    "plek",
+    "lust",
+    "oord",
+    "dal",
+    "veld",
+    "zicht",
+    "werf",
+    "kamer",
+]
+_STREETS = [
+    f"{a}{b}"
+    for a in [
+        "Berken",
+        "Eiken",
+        "Beuken",
+        "Linden",
+        "Wilgen",
+        "Kastanje",
+        "Rozen",
+        "Tulpen",
+        "Lelie",
+        "Dahlia",
+        "Zonne",
+        "Molen",
+        "Kerk",
+        "School",
+        "Dorps",
+        "Haven",
+        "Stations",
+        "Brink",
+        "Veld",
+        "Wei",
+    ]
+    for b in ("straat", "laan", "weg", "plein", "singel", "hof", "kade", "pad", "dreef", "erf")
+]
+_WORDS = [
+    "elke",
+    "dinsdag",
+    "koffie",
+    "en",
+    "thee",
+    "voor",
+    "iedereen",
+    "uit",
+    "de",
+    "buurt",
+    "welkom",
+    "gratis",
+    "samen",
+    "eten",
+    "koken",
+    "spelletjes",
+    "kinderen",
+    "ouderen",
+    "moestuin",
+    "vrijwilligers",
+    "gezocht",
+    "open",
+    "inloop",
+    "ochtend",
+    "middag",
+    "avond",
+    "repair",
+    "cafe",
+    "taalles",
+    "hulp",
+    "bij",
+    "formulieren",
+    "wandelen",
+    "fietsen",
+    "muziek",
+    "zingen",
+    "koor",
+    "bewegen",
+    "yoga",
+    "schaken",
+    "kaarten",
+    "bingo",
+    "buurtfeest",
+    "markt",
+    "kleding",
+    "ruilen",
+    "boeken",
+    "lenen",
+    "computerles",
+    "jongeren",
+    "huiswerk",
+    "sport",
+    "voetbal",
+    "speeltuin",
+    "bankje",
+]
+_TAGS = ["", "", "", "ouderen", "kinderen;spelen", "ontmoeting;koffie", "groen", "jongeren;sport"]
+_SOURCES = ["Gemeente", "Wijkteam", "OpenStreetMap-export", "Bewonersavond"]
+
+
+def realistic_assets(n: int, rng: np.random.Generator) -> gpd.GeoDataFrame:
+    """Return ``n`` assets with realistic texts: distinct names and addresses, a description
+    of 40-200 characters on about 30% of them, a few tag combinations, a few sources."""
+    cat = catalogue()
+    types = rng.choice([k for k in cat.types if k != "talent"], n)
+    a, b = rng.integers(0, len(_NAME_A), n), rng.integers(0, len(_NAME_B), n)
+    streets = rng.integers(0, len(_STREETS), n)
+    numbers = rng.integers(1, 400, n)
+    letters = rng.choice(["", "", "a", "b", "c"], n)
+    addresses = [f"{_STREETS[s]} {h}{x}" for s, h, x in zip(streets, numbers, letters, strict=True)]
+    # Names as in the real Deventer data (about 24 characters on average): some carry the
+    # type ("Buurthuis De Linde"), some not ("Lindehof"), some a street ("Speelplek
+    # Berkenlaan"); every name once.
+    style = rng.integers(0, 4, n)
+    names, seen = [], set()
+    for k, i, j, s, how in zip(types, a, b, streets, style, strict=True):
+        label = cat.types[k].label_nl.replace(",", " ").split()[0]
+        name = [
+            f"{label} De {_NAME_A[i]}{_NAME_B[j]}",
+            f"De {_NAME_A[i]}{_NAME_B[j]}",
+            f"{label} {_STREETS[s]}",
+            f"Stichting {_NAME_A[i]}{_NAME_B[j]} aan de {_STREETS[s]}",
+        ][how]
+        for extra in (f"{label} {_NAME_A[i]}{_NAME_B[j]}", f"{_NAME_A[i]}{_NAME_B[j]} {label}"):
+            if name in seen:
+                name = extra
+        number = 2
+        while name in seen:
+            name = f"{name.rsplit(' (', 1)[0]} ({number})"
+            number += 1
+        seen.add(name)
+        names.append(name)
+    described = rng.random(n) < 0.3
+    descriptions: list[str | None] = []
+    for has in described:
+        if not has:
+            descriptions.append(None)
+            continue
+        length = int(rng.integers(40, 201))
+        words: list[str] = []
+        while len(" ".join(words)) < length:
+            words.append(str(rng.choice(_WORDS)))
+        descriptions.append(" ".join(words)[:length].strip().capitalize() + ".")
+    return gpd.GeoDataFrame(
         {
             "id": [f"a{i}" for i in range(n)],
-            "name": [f"Plek {i} & Co" for i in range(n)],
-            "type": rng.choice(types, n),
-            "description": ["Een plek in de buurt."] * n,
-            "address": [f"Dorpsstraat {i % 300 + 1}" for i in range(n)],
-            "tags": ["ouderen;koffie"] * n,
-            "source": ["bench"] * n,
-            "status": ["existing"] * n,
-            "capacity": [np.nan] * n,
+            "name": names,
+            "type": types,
+            "description": descriptions,
+            "address": addresses,
+            "tags": [_TAGS[i] or None for i in rng.integers(0, len(_TAGS), n)],
+            "source": [_SOURCES[i] for i in rng.integers(0, len(_SOURCES), n)],
+            "status": np.where(rng.random(n) < 0.05, "planned", "existing"),
+            "capacity": np.where(rng.random(n) < 0.1, rng.integers(10, 200, n), np.nan),
         },
         geometry=gpd.points_from_xy(rng.uniform(5.0, 5.3, n), rng.uniform(52.0, 52.2, n)),
         crs="EPSG:4326",
     )
-    return areas, assets
 
 
 def ours(areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame) -> str:
@@ -84,7 +267,8 @@ def naive(areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame) -> str:
     folium.GeoJson(areas.to_json(), name="areas").add_to(fmap)
     cluster = MarkerCluster().add_to(fmap)
     for row in assets.itertuples():
-        text = f"<b>{html.escape(row.name)}</b><br>{html.escape(row.description)}"
+        about = row.description if isinstance(row.description, str) else ""
+        text = f"<b>{html.escape(row.name)}</b><br>{html.escape(about)}"
         folium.Marker(
             [row.geometry.y, row.geometry.x],
             popup=folium.Popup(text),

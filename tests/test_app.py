@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -11,7 +13,10 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 DEMO = ROOT / "data" / "demo"
-PAGES = ["app_pages/explore.py", "app_pages/kansen.py", "app_pages/about.py"]
+PAGES = sorted(f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py"))
+#: Pages that need a role: they refuse an anonymous session with a warning.
+ROLE_PAGES = {"app_pages/data.py", "app_pages/moderation.py", "app_pages/connect.py"}
+ADMIN = ("ada", "beheerder-wachtwoord-1")
 
 
 def _metric(at: AppTest, label: str) -> int:
@@ -28,11 +33,46 @@ def app() -> AppTest:
     return at
 
 
+def test_the_page_list_is_complete():
+    assert len(PAGES) == 11 and "app_pages/explore.py" in PAGES
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_opens_without_exception(app, page):
     app.switch_page(page).run()
     assert not app.exception, app.exception
-    assert any("verzonnen" in w.value for w in app.warning), "the demo is labelled as demo data"
+    if page in ROLE_PAGES:
+        assert any("Log eerst in" in w.value for w in app.warning), "anonymous is refused"
+    elif page in ("app_pages/explore.py", "app_pages/kansen.py", "app_pages/about.py"):
+        assert any("verzonnen" in w.value for w in app.warning), "the demo is labelled"
+
+
+@pytest.fixture
+def admin_session(tmp_path, monkeypatch) -> AppTest:
+    """An app session with an admin logged in (every role's pages open), own database."""
+    from asset_map.storage import Store
+
+    url = f"sqlite:///{tmp_path / 'pages.sqlite'}"
+    monkeypatch.setenv("ASSET_MAP_DATABASE_URL", url)
+    store = Store(url)
+    store.add_user(*ADMIN, "admin", actor="test")
+    store.close()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/login.py").run()
+    at.text_input(key="login_username").input(ADMIN[0])
+    at.text_input(key="login_password").input(ADMIN[1])
+    next(b for b in at.button if b.label == "Inloggen").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("page", sorted(ROLE_PAGES))
+def test_role_pages_open_for_a_logged_in_user(admin_session, page):
+    admin_session.switch_page(page).run()
+    assert not admin_session.exception, admin_session.exception
+    assert not any("Log eerst in" in w.value for w in admin_session.warning)
+    assert not any("geen toegang" in e.value.lower() for e in admin_session.error)
 
 
 def test_explore_shows_the_whole_demo_by_default(app):
@@ -105,3 +145,52 @@ def test_data_screen_refuses_anonymous_sessions(app):
     assert not app.exception, app.exception
     assert any("Log eerst in" in w.value for w in app.warning)
     assert not [b for b in app.button if b.label == "Toevoegen aan de kaart"]
+
+
+def test_filtering_by_buurt_changes_the_counts(app):
+    areas = gpd.read_file(DEMO / "areas.geojson")
+    assets = gpd.read_file(DEMO / "assets.geojson")
+    buurten = areas[areas["level"] == "buurt"]
+    buurt = buurten.iloc[0]
+    # Known answer, apart from the app: the assets inside this buurt's polygon.
+    inside = gpd.sjoin(assets, buurten.iloc[[0]][["geometry"]], predicate="intersects")
+    expected = inside.index.nunique()
+    app.sidebar.multiselect(key="filter_buurt").select(buurt["code"]).run()
+    assert not app.exception, app.exception
+    assert _metric(app, "Plekken") == expected
+    assert 0 < expected < len(assets)
+    assert _metric(app, "Inwoners") == int(buurt["inhabitants"])
+
+
+def _map_args(at: AppTest) -> dict:
+    maps = [json.loads(c.proto.json_args) for c in at.get("component_instance")]
+    maps = [m for m in maps if m.get("id") == "map_div" or "script" in m]
+    assert maps, "no map on the page"
+    return maps[0]
+
+
+def _markers(script: str) -> int:
+    """Count the asset markers in a map script: the rows of the layers with an origin."""
+    layers = re.findall(r"var rows = (\[.*?\]);\n\s*var o = (.*?);", script, re.S)
+    return sum(len(json.loads(rows)) for rows, origin in layers if origin != "null")
+
+
+def test_the_map_shows_fewer_markers_after_a_filter(app):
+    assets = gpd.read_file(DEMO / "assets.geojson")
+    before = _markers(_map_args(app)["script"])
+    assert before == len(assets)
+    app.sidebar.multiselect(key="filter_types").select("speelplek").run()
+    after_script = _map_args(app)["script"]
+    assert _markers(after_script) == int((assets["type"] == "speelplek").sum())
+    assert 0 < _markers(after_script) < before
+
+
+def test_the_pdok_basemap_gives_its_tiles_and_attribution(app):
+    script = _map_args(app)["script"]
+    assert "tile.openstreetmap.org" in script  # the default
+    app.sidebar.selectbox(key="map_basemap").select("pdok").run()
+    assert not app.exception, app.exception
+    script = _map_args(app)["script"]
+    assert "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/" in script
+    assert "Kadaster" in script and "BRT-Achtergrondkaart, PDOK" in script
+    assert "tile.openstreetmap.org" not in script

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 
+import geopandas as gpd
 import numpy as np
 import pytest
 from pyproj import CRS
 
+from asset_map._errors import SchemaError
 from asset_map.io import load_mapping, read_assets
 from asset_map.io.mapping import norm_value
 from asset_map.model import ASSET_COLUMNS, catalogue
@@ -114,14 +116,28 @@ def test_deventer_every_place_is_typed_by_a_rule_not_the_fallback(real_file):
     assert unmatched == []
 
 
-def test_deventer_without_a_mapping_loads_untyped(real_file):
+def test_deventer_without_a_mapping_is_recognised_by_its_columns(real_file):
     result = read_assets(real_file(DEVENTER))
+    mapped = read_assets(real_file(DEVENTER), mapping="deventer_wijkteams")
     assert len(result.frame) == 240
-    assert set(result.frame["type"]) == {"overig"}
+    assert list(result.frame["type"]) == list(mapped.frame["type"])
+    assert "overig" in set(result.frame["type"]) and len(set(result.frame["type"])) > 5
     assert result.notes == [
-        "deventer_wijkteam_assets.geojson has no type column; all 240 assets are typed "
-        "'overig'. Give a mapping file to type them."
+        "Recognised the columns of deventer_wijkteam_assets.geojson: used mapping "
+        "'deventer_wijkteams' to type the assets."
     ]
+
+
+def test_a_file_without_a_type_column_and_no_mapping_is_refused(real_file, tmp_path):
+    frame = gpd.read_file(real_file(DEVENTER)).drop(columns=["icon"])
+    path = tmp_path / "zonder_icoon.geojson"
+    frame.to_file(path, driver="GeoJSON")
+    with pytest.raises(SchemaError, match=r"zonder_icoon.geojson: no type column.*--type KEY"):
+        read_assets(path)
+    typed = read_assets(path, type_key="vereniging")
+    assert set(typed.frame["type"]) == {"vereniging"}
+    with pytest.raises(SchemaError, match="'clubhuis' is not an asset type key"):
+        read_assets(path, type_key="clubhuis")
 
 
 def test_source_argument_overrides(real_file):

@@ -129,7 +129,7 @@ def test_geojson_with_an_rd_crs_member(tmp_path):
                     {
                         "type": "Feature",
                         "id": 17,
-                        "properties": {"name": "Enkhuis"},
+                        "properties": {"name": "Enkhuis", "type": "buurthuis"},
                         "geometry": {"type": "Point", "coordinates": list(ENKHUIS_RD)},
                     }
                 ],
@@ -152,7 +152,7 @@ def test_geojson_without_crs_member_takes_the_given_crs(tmp_path):
                 "features": [
                     {
                         "type": "Feature",
-                        "properties": {"name": "Enkhuis"},
+                        "properties": {"name": "Enkhuis", "type": "buurthuis"},
                         "geometry": {"type": "Point", "coordinates": [*ENKHUIS_RD, 9.5]},
                     }
                 ],

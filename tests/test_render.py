@@ -152,20 +152,71 @@ def test_inline_css_embeds_images():
     assert "url(images/" not in html
 
 
+def _decoded(html: str) -> list[dict[str, object]]:
+    """Decode the asset layers' rows as the browser does: every place with its texts."""
+    import json
+
+    from asset_map.render.asset_rows import ROW_FIELDS, TABLE_FIELDS
+
+    places = []
+    script = html.replace("\\u003c", "<").replace("\\u003e", ">")
+    layers = re.findall(
+        r"var rows = (\[.*?\]);\n\s*var o = (.*?);\n.*?var T = (\{.*?\});\n", script, re.S
+    )
+    for rows_text, origin_text, tables_text in layers:
+        origin, tables = json.loads(origin_text), json.loads(tables_text)
+        if origin is None:
+            continue  # not an asset layer (talents)
+        lat = 0
+        for row in json.loads(rows_text):
+            row = row + [""] * (len(ROW_FIELDS) - len(row))
+            lat += row[0]
+            place: dict[str, object] = {
+                "lat": (origin[0] + lat) / origin[2],
+                "lon": (origin[1] + row[1]) / origin[2],
+            }
+            for j, name in enumerate(ROW_FIELDS[2:], start=2):
+                value = row[j]
+                if name in TABLE_FIELDS and str(j) in tables:
+                    value = tables[str(j)][value or 0]
+                place[name] = value
+            places.append(place)
+    return places
+
+
 def test_popup_fields_and_planned_flag():
     assets = _assets(["Huiskamer Zuid", "De Linde"], ["wijkhuiskamer", "wijkhuiskamer"])
     assets.loc[0, "status"] = "planned"
     assets.loc[1, "capacity"] = 40
+    assets.loc[1, "address"] = "Dorpsstraat 12a"
+    assets.loc[0, "description"] = None
     html = map_html(build_map(_areas(), assets, basemap="none"))
-    row = _rows(html)[0]
-    # Name, then indexes into the layer's text tables, the planned flag, the capacity.
-    assert row == (
-        '[[52.005, 5.001, "Huiskamer Zuid", 0, 0, 0, 0, 1, ""], '
-        '[52.005, 5.019, "De Linde", 0, 0, 0, 0, 0, "40"]]'
-    )
-    tables = re.findall(r"var T = (\{.*?\});\n", html)[0]
-    assert '"3": ["x"], "4": ["Dorpsstraat 1"], "5": ["a, b"], "6": ["test"]' in tables
+    places = sorted(_decoded(html), key=lambda p: str(p["name"]))
+    assert [p["name"] for p in places] == ["De Linde", "Huiskamer Zuid"]
+    linde, zuid = places
+    assert (linde["lat"], linde["lon"]) == (52.005, 5.019)
+    assert (zuid["lat"], zuid["lon"]) == (52.005, 5.001)
+    assert (linde["street"], linde["number"]) == ("Dorpsstraat", "12a")
+    assert (zuid["street"], zuid["number"]) == ("Dorpsstraat", "1")
+    assert linde["tags"] == "a, b" and linde["source"] == "test"
+    assert linde["description"] == "x" and zuid["description"] in ("", 0)
+    assert (linde["capacity"], zuid["capacity"]) == ("40", "")
+    assert (linde["planned"], zuid["planned"]) == ("", 1)  # a missing field is empty
     assert "Gepland, nog niet open" in html
+
+
+def test_long_descriptions_are_cut_in_the_popup_only():
+    long_text = "Koffie & thee <elke> dinsdag " * 20  # 580 characters
+    assets = _assets(["A", "B"], ["park", "park"])
+    assets.loc[0, "description"] = long_text
+    assets.loc[1, "description"] = "Kort."
+    places = {p["name"]: p for p in _decoded(map_html(build_map(_areas(), assets)))}
+    shown = str(places["A"]["description"])
+    assert shown.endswith("…") and not shown.endswith(" …")
+    assert len(shown.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")) <= 160
+    assert shown.startswith("Koffie &amp; thee &lt;elke&gt; dinsdag")  # cut, then escaped
+    assert places["B"]["description"] == "Kort."
+    assert assets.loc[0, "description"] == long_text  # the data itself is not changed
 
 
 def test_english_labels():
@@ -206,13 +257,25 @@ def test_talents_shown_per_buurt_with_small_groups_hidden():
 
 
 def test_fifty_thousand_assets_make_a_small_page():
+    """Realistic texts: distinct names and addresses, a description on about 30%."""
     rng = np.random.default_rng(3)
     types = [k for k in catalogue().types if k != "talent"]
     n = 50_000
-    assets = _assets([f"Plek {i}" for i in range(n)], list(rng.choice(types, n)))
+    assets = _assets([f"Plek {i} aan de Dorpsstraat" for i in range(n)], list(rng.choice(types, n)))
+    assets["address"] = [f"Straat{i % 500} {i // 500 + 1}" for i in range(n)]
+    described = rng.random(n) < 0.3
+    assets["description"] = [
+        f"Activiteit {i}: " + "koffie en een praatje " * int(rng.integers(2, 9)) if has else None
+        for i, has in enumerate(described)
+    ]
+    assets["tags"] = rng.choice(["", "ouderen", "kinderen;spelen", "groen"], n)
     html = map_html(build_map(_areas(), assets, basemap="none"))
     assert len(html.encode()) < 5_000_000
-    assert sum(r.count("Plek ") for r in _rows(html)) == n
+    places = _decoded(html)
+    assert len(places) == n
+    assert len({p["name"] for p in places}) == n
+    assert len({(p["street"], p["number"]) for p in places}) == n
+    assert sum(1 for p in places if p["description"]) == int(described.sum())
 
 
 def test_unknown_options_are_refused():

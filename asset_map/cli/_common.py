@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
+import pandas as pd
 
-from asset_map.i18n import DEFAULT_LANG
-from asset_map.io import join_figures, read_areas
+from asset_map._errors import SchemaError
+from asset_map.i18n import DEFAULT_LANG, Msg
+from asset_map.io import join_figures, read_areas, read_assets
 from asset_map.model import LANGS
 from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP
 
@@ -26,7 +29,9 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
         "--areas",
         required=True,
         type=Path,
-        help="wijken/buurten: GeoJSON, GeoPackage, zipped Shapefile",
+        action="append",
+        help="wijken/buurten: GeoJSON, GeoPackage, zipped Shapefile; give it twice for "
+        "separate wijk and buurt files (e.g. CBS 2014)",
     )
     p.add_argument(
         "--assets",
@@ -39,6 +44,13 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
         "--mapping",
         type=Path,
         help="TOML mapping file for foreign columns and types, or a preset name",
+    )
+    p.add_argument(
+        "--type",
+        dest="type_key",
+        metavar="KEY",
+        help="give every asset this type (a type key, e.g. buurthuis), e.g. for a file "
+        "without a type column",
     )
     p.add_argument("--crs", help="CRS of the assets file when it has none, e.g. EPSG:28992")
     p.add_argument("--areas-crs", help="CRS of the areas file when it has none")
@@ -54,18 +66,61 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
 
 
 def read_inputs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, list[str]]:
-    """Read areas (with figures joined) and assets as the options say; return them and notes."""
+    """Read areas (with figures joined) and assets as the options say; return them and notes.
+
+    ``args.areas`` is one path or a list of them (``--areas`` given more than once); the
+    files are read one by one and put together.
+    """
     mapping = mapping_arg(args.mapping)
-    areas = read_areas(args.areas, mapping=mapping, crs=args.areas_crs)
-    notes = list(areas.notes)
-    area_frame = areas.frame
+    area_frame, notes = read_area_files(args.areas, mapping=mapping, crs=args.areas_crs)
     if args.figures:
         joined = join_figures(area_frame, args.figures)
         area_frame, notes = joined.frame, [*notes, *joined.notes]
-    from asset_map.sources import read_any_assets  # our formats and OpenStreetMap exports
+    type_key = getattr(args, "type_key", None)
+    if type_key:
+        assets = read_assets(args.assets, mapping=mapping, crs=args.crs, type_key=type_key)
+    else:
+        from asset_map.sources import read_any_assets  # our formats and OpenStreetMap exports
 
-    assets = read_any_assets(args.assets, mapping=mapping, crs=args.crs)
+        assets = read_any_assets(args.assets, mapping=mapping, crs=args.crs)
     return area_frame, assets.frame, [*notes, *assets.notes]
+
+
+def read_area_files(
+    paths: Path | Sequence[Path], *, mapping: str | Path | None = None, crs: str | None = None
+) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Read one or more areas files and put them together; return the areas and the notes.
+
+    Raises
+    ------
+    SchemaError
+        When two files hold the same area code: one of them is the wrong file, or the same
+        file was given twice.
+    """
+    files = [paths] if isinstance(paths, Path) else list(paths)
+    frames: list[gpd.GeoDataFrame] = []
+    notes: list[str] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        read = read_areas(path, mapping=mapping, crs=crs)
+        notes += read.notes
+        twice = [str(code) for code in read.frame["code"] if str(code) in seen]
+        if twice:
+            raise SchemaError(
+                Msg(
+                    "err.foundation.areas_twice",
+                    path=path.name,
+                    other=seen[twice[0]],
+                    n=len(twice),
+                    codes=", ".join(twice[:5]),
+                )
+            )
+        seen.update((str(code), path.name) for code in read.frame["code"])
+        frames.append(read.frame)
+    if len(frames) == 1:
+        return frames[0], notes
+    together = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
+    return together, notes
 
 
 def mapping_arg(value: Path | None) -> str | Path | None:

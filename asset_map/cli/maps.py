@@ -15,13 +15,13 @@ from asset_map.cli._common import (
     read_inputs,
     write_atomic,
 )
-from asset_map.i18n import t
+from asset_map.i18n import Msg, localise, t
 from asset_map.io import read_talents
 from asset_map.model import KEY_FIGURES, catalogue
 from asset_map.render.map import build_map, map_html
 
 if TYPE_CHECKING:
-    pass
+    import geopandas as gpd
 
 
 def register(commands: Any) -> None:
@@ -60,6 +60,10 @@ def _cmd_map(args: argparse.Namespace) -> int:
     write_atomic(args.out, map_html(fmap))
 
     located = assign_areas(asset_frame, area_frame)
+    outside = outside_count(located)
+    if outside:
+        key = "all" if outside == len(located) else "some"
+        notes.append(Msg(f"note.foundation.outside_{key}", n=outside, total=len(located)))
     counts = count_by_type(asset_frame)
     if args.json:
         print(
@@ -68,7 +72,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
                     "out": str(args.out),
                     "assets_total": len(asset_frame),
                     "counts": counts,
-                    "outside_areas": int(located["buurt_code"].isna().sum()),
+                    "outside_areas": outside,
                     "areas": {
                         lvl: int((area_frame["level"] == lvl).sum()) for lvl in ("wijk", "buurt")
                     },
@@ -85,6 +89,15 @@ def _cmd_map(args: argparse.Namespace) -> int:
             print(f"{cat.types[key].label(args.lang):<{width}}  {n:>6}")
         print(f"{t('cli.total', args.lang):<{width}}  {len(asset_frame):>6}")
         for note in notes:
-            print(f"note: {note}", file=sys.stderr)
+            print(f"note: {localise(note, args.lang)}", file=sys.stderr)
         print(f"wrote {args.out}", file=sys.stderr)
     return 0
+
+
+def outside_count(located: gpd.GeoDataFrame) -> int:
+    """Return how many assets lie in neither a buurt nor a wijk of the areas.
+
+    ``located`` is the output of ``assign_areas``. An areas file of wijken only gives no
+    ``buurt_code`` at all, so only a point with neither code counts as outside.
+    """
+    return int((located["buurt_code"].isna() & located["wijk_code"].isna()).sum())

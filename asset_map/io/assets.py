@@ -10,6 +10,7 @@ import pandas as pd
 
 from asset_map._errors import AssetMapError, SchemaError
 from asset_map.crs import STORAGE_CRS, to_storage_crs
+from asset_map.i18n import Msg
 from asset_map.io.formats import (
     ImportResult,
     RawLayer,
@@ -23,7 +24,14 @@ from asset_map.io.formats import (
     unique_ids,
 )
 from asset_map.io.hygiene import clean_points, feature_labels, outside_nl_problem
-from asset_map.io.mapping import Mapping, TypeSpec, load_mapping, norm_value, resolve_columns
+from asset_map.io.mapping import (
+    Mapping,
+    TypeSpec,
+    detect_assets_preset,
+    load_mapping,
+    norm_value,
+    resolve_columns,
+)
 from asset_map.model import ASSET_COLUMNS, COLUMN_ALIASES, catalogue
 
 OURS = [c for c in ASSET_COLUMNS if c != "geometry"]
@@ -46,6 +54,7 @@ def read_assets(
     crs: str | None = None,
     source: str | None = None,
     layer: str | None = None,
+    type_key: str | None = None,
 ) -> ImportResult:
     """Read assets from GeoJSON, GeoPackage, zipped Shapefile or CSV.
 
@@ -57,13 +66,16 @@ def read_assets(
         A mapping file, a preset name (e.g. ``"deventer_wijkteams"``) or a loaded
         :class:`~asset_map.io.mapping.Mapping`. Without one, our column names and the
         aliases in ``model.COLUMN_ALIASES`` are used and ``type`` values are matched
-        against the asset type catalogue.
+        against the asset type catalogue; a file without a type column is read with the
+        preset whose columns it has (``mapping.ASSET_PRESETS``), or refused.
     crs : str, optional
         The CRS of a file that does not say its own (e.g. ``"EPSG:28992"``).
     source : str, optional
         The ``source`` of every asset, overriding the file and the mapping.
     layer : str, optional
         The layer of a GeoPackage (or Shapefile in a zip).
+    type_key : str, optional
+        Give every asset this type (a key of ``asset_types.toml``), whatever the file says.
 
     Returns
     -------
@@ -79,21 +91,36 @@ def read_assets(
     loaded = load_mapping(mapping) if mapping is not None else None
     raw = read_raw(path, crs=crs, layer=layer)
     notes = list(raw.notes)
+    if type_key is not None and type_key not in catalogue().types:
+        raise SchemaError(
+            Msg("err.foundation.type_key", given=type_key, keys=", ".join(catalogue().types))
+        )
+    if loaded is None and type_key is None:
+        loaded = _detected_or_refused(raw)
+        if loaded is not None:
+            notes.append(Msg("note.foundation.assets_preset", path=raw.path.name, name=loaded.name))
     spec = loaded.section("assets", raw.path.name, notes) if loaded else None
     mapping_name = loaded.name if loaded else ""
     found, column_notes = resolve_columns(spec, raw.frame.columns, OURS, mapping_name=mapping_name)
     notes += column_notes
     if "name" not in found:
         raise SchemaError(
-            f"{raw.path.name}: no name column. Found the columns: "
-            f"{', '.join(map(str, raw.frame.drop(columns='geometry').columns)) or 'none'}. "
-            f"Call the column 'name' (or {', '.join(COLUMN_ALIASES['name'])}), or map it in a "
-            'mapping file: [assets.columns] name = "<your column>".'
+            Msg(
+                "err.assets.no_name",
+                path=raw.path.name,
+                columns=", ".join(map(str, raw.frame.drop(columns="geometry").columns)) or "none",
+                aliases=", ".join(COLUMN_ALIASES["name"]),
+            )
         )
     names = [text_cell(v) for v in raw.frame[found["name"]]]
     labels = feature_labels(raw, names)
     problems: list[AssetMapError] = []
-    types = _types(raw, found, spec.type if spec else None, labels, mapping_name, problems, notes)
+    if type_key is not None:
+        types: list[str | None] = [type_key] * len(raw.frame)
+    else:
+        types = _types(
+            raw, found, spec.type if spec else None, labels, mapping_name, problems, notes
+        )
     columns: dict[str, list | np.ndarray] = {
         "id": _ids(raw, found, labels, notes),
         "name": names,
@@ -113,8 +140,11 @@ def read_assets(
         names[i] = catalogue().types[key].label_nl if key else None
     if unnamed:
         notes.append(
-            f"No name for {plural(len(unnamed), 'asset')}; named after the type: "
-            f"{list_some([labels[i] for i in unnamed])}."
+            Msg(
+                "note.assets.unnamed",
+                assets=plural(len(unnamed), "asset"),
+                which=list_some([labels[i] for i in unnamed]),
+            )
         )
     storage = to_storage_crs(raw.frame, raw.path.name)
     outside = outside_nl_problem(raw, storage, labels)
@@ -128,6 +158,31 @@ def read_assets(
     )
     frame, geometry_notes = clean_points(frame, labels)
     return ImportResult(frame.reset_index(drop=True)[ASSET_COLUMNS], notes + geometry_notes)
+
+
+def _detected_or_refused(raw: RawLayer) -> Mapping | None:
+    """Return the preset a file without a mapping needs, None when it has a type column.
+
+    Raises
+    ------
+    SchemaError
+        When the file has no type column and no preset fits: every asset would be "overig".
+    """
+    found, _ = resolve_columns(None, raw.frame.columns, ["type"])
+    if "type" in found:
+        return None
+    preset = detect_assets_preset(raw.frame.columns)
+    if preset is not None:
+        return preset
+    columns = ", ".join(map(str, raw.frame.drop(columns="geometry").columns)) or "-"
+    raise SchemaError(
+        Msg(
+            "err.foundation.no_type",
+            path=raw.path.name,
+            columns=columns,
+            aliases=", ".join(COLUMN_ALIASES.get("type", ())),
+        )
+    )
 
 
 def _canonical(column: str, values: list | np.ndarray) -> pd.Series:
@@ -152,8 +207,7 @@ def _types(
     their = found.get("type")
     if their is None:
         notes.append(
-            f"{raw.path.name} has no type column; all {len(raw.frame)} assets are typed "
-            f"'{FALLBACK_TYPE}'. Give a mapping file to type them."
+            Msg("note.assets.untyped", path=raw.path.name, n=len(raw.frame), type=FALLBACK_TYPE)
         )
         return [FALLBACK_TYPE] * len(raw.frame)
     types: list[str | None] = []
@@ -167,8 +221,13 @@ def _types(
         elif asset_type is None:
             problems.append(
                 SchemaError(
-                    f"{raw.where(i, their)}: unknown asset type '{text}'. Add it to a mapping file "
-                    f'under [assets.type.{their}] ("{text}" = "<type key>") or use one of: {keys}.'
+                    Msg(
+                        "err.assets.unknown_type",
+                        where=raw.where(i, their),
+                        value=text,
+                        column=their,
+                        keys=keys,
+                    )
                 )
             )
             types.append(None)
@@ -176,8 +235,12 @@ def _types(
             types.append(asset_type.key)
     if blank:
         notes.append(
-            f"No type for {plural(len(blank), 'asset')}; typed '{FALLBACK_TYPE}': "
-            f"{list_some(blank)}."
+            Msg(
+                "note.assets.blank_type",
+                assets=plural(len(blank), "asset"),
+                type=FALLBACK_TYPE,
+                which=list_some(blank),
+            )
         )
     return types
 
@@ -193,8 +256,12 @@ def _mapped_types(
     absent = sorted(c for c in spec.used_columns() if c not in by_lower)
     if absent:
         notes.append(
-            f"Mapping '{mapping_name}' looks for the type in column(s) {', '.join(absent)}, "
-            f"which {raw.path.name} does not have."
+            Msg(
+                "note.assets.type_columns_absent",
+                mapping=mapping_name,
+                columns=", ".join(absent),
+                path=raw.path.name,
+            )
         )
     present = [c for c in spec.used_columns() if c in by_lower]
     cells = {c: [norm_value(v) for v in raw.frame[by_lower[c]]] for c in present}
@@ -207,10 +274,15 @@ def _mapped_types(
             table = spec.columns[0] if spec.columns else "<column>"
             problems.append(
                 SchemaError(
-                    f"{raw.where(i)}: mapping '{mapping_name}' gives no asset type for "
-                    f"{', '.join(seen) or 'empty values'}. Add the value under "
-                    f'[assets.type.{table}], add a rule, or set default = "{FALLBACK_TYPE}" '
-                    f"under [assets.type]. Type keys: {', '.join(catalogue().types)}."
+                    Msg(
+                        "err.assets.mapping_no_type",
+                        where=raw.where(i),
+                        mapping=mapping_name,
+                        seen=", ".join(seen) or "empty values",
+                        table=table,
+                        type=FALLBACK_TYPE,
+                        keys=", ".join(catalogue().types),
+                    )
                 )
             )
         types.append(key)
@@ -221,7 +293,11 @@ def _ids(raw: RawLayer, found: dict[str, str], labels: list[str], notes: list[st
     """Return unique ids: the file's, the row number where missing, duplicates renumbered."""
     if "id" not in found:
         notes.append(
-            f"{raw.path.name} has no id column; the assets are numbered by {raw.row_label}."
+            Msg(
+                "note.assets.no_id",
+                path=raw.path.name,
+                label=Msg(f"err.where.label.{raw.row_label}"),
+            )
         )
         given: list[str | None] = [str(n) for n in raw.rows]
     else:
@@ -239,10 +315,7 @@ def _statuses(raw: RawLayer, their: str | None, problems: list[AssetMapError]) -
         text = (text_cell(value) or "existing").lower()
         if text not in STATUS_WORDS:
             problems.append(
-                SchemaError(
-                    f"{raw.where(i, their)}: unknown status '{text}'. Use 'existing' (bestaand) or "
-                    "'planned' (gepland), or leave it empty for existing."
-                )
+                SchemaError(Msg("err.assets.status", where=raw.where(i, their), value=text))
             )
         out.append(STATUS_WORDS.get(text, "existing"))
     return out
@@ -254,8 +327,11 @@ def _capacities(raw: RawLayer, their: str | None, problems: list[AssetMapError])
     values, bad = parse_numbers(raw.frame[their].tolist())
     problems.extend(
         SchemaError(
-            f"{raw.where(i, their)}: capacity '{raw.frame[their].iloc[i]}' is not a "
-            "number. Give the number of people the place holds, or leave it empty."
+            Msg(
+                "err.assets.capacity",
+                where=raw.where(i, their),
+                value=raw.frame[their].iloc[i],
+            )
         )
         for i in bad
     )

@@ -21,18 +21,25 @@ from asset_map.crs import (
     guess_coordinate_mixup,
     outside_netherlands,
 )
+from asset_map.i18n import Msg
 from asset_map.io.formats import RawLayer, list_some
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 
 
 def feature_labels(raw: RawLayer, names: Sequence[object]) -> list[str]:
-    """Return ``"feature 3 ('Albert Heijn')"`` for every row, as notes and errors name them."""
-    labels = []
+    """Return ``"feature 3 ('Albert Heijn')"`` for every row, as notes and errors name them.
+
+    Each label is an ``i18n.Msg``: English as a plain ``str``, Dutch through ``localise``.
+    """
+    labels: list[str] = []
+    row_label = Msg(f"err.where.label.{raw.row_label}")
     for n, name in zip(raw.rows, names, strict=True):
         text = "" if name is None or name != name else str(name).strip()
-        shown = f" ('{text[:60]}')" if text else ""
-        labels.append(f"{raw.row_label} {n}{shown}")
+        if text:
+            labels.append(Msg("note.hygiene.label_named", label=row_label, n=n, name=text[:60]))
+        else:
+            labels.append(Msg("note.hygiene.label", label=row_label, n=n))
     return labels
 
 
@@ -62,15 +69,18 @@ def outside_nl_problem(
     hint = guess_coordinate_mixup(float(x[first]), float(y[first]))
     file_crs = CRS.from_user_input(raw.frame.crs)
     if not hint and file_crs.is_projected and _in_box(x[first], y[first], NL_BOUNDS_WGS84):
-        hint = (
-            f" These look like longitude/latitude degrees, not {file_crs.to_string()} "
-            "metres: give the CRS EPSG:4326."
-        )
+        hint = " " + Msg("err.hygiene.degrees_not_metres", crs=file_crs.to_string())
     named = [f"{labels[i]} at ({x[i]:.6g}, {y[i]:.6g})" for i in np.flatnonzero(outside).tolist()]
     return CRSError(
-        f"{raw.path.name}: {len(named)} of {int(present.sum())} features lie outside the "
-        f"Netherlands (read in {file_crs.to_string()}): {list_some(named)}.{hint} "
-        "Check the coordinates and the CRS."
+        Msg(
+            "err.hygiene.outside_nl",
+            path=raw.path.name,
+            n=len(named),
+            total=int(present.sum()),
+            crs=file_crs.to_string(),
+            named=list_some(named),
+            hint=hint,
+        )
     )
 
 
@@ -89,8 +99,11 @@ def drop_missing(
     """Drop rows whose geometry is null or empty; return the frame, the labels and notes."""
     null = frame.geometry.isna().to_numpy()
     missing = null | frame.geometry.is_empty.to_numpy()
-    notes = [
-        f"Dropped {labels[i]}: {'it has no geometry' if null[i] else 'its geometry is empty'}."
+    notes: list[str] = [
+        Msg(
+            "note.hygiene.dropped_null" if null[i] else "note.hygiene.dropped_empty",
+            label=labels[i],
+        )
         for i in np.flatnonzero(missing)
     ]
     keep = ~missing
@@ -112,7 +125,7 @@ def clean_points(frame: gpd.GeoDataFrame, labels: list[str]) -> tuple[gpd.GeoDat
         if not shapely.is_valid(geom):
             geom = shapely.make_valid(geom)
         geoms[i] = shapely.point_on_surface(geom)
-        notes.append(f"Placed {labels[i]}, a {kind}, at one point on it (assets are points).")
+        notes.append(Msg("note.hygiene.placed", label=labels[i], kind=kind))
     frame = frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs))
     return frame, notes
 
@@ -153,8 +166,7 @@ def clean_polygons(
     if not (polygonal & ~empty).any():
         found = sorted({str(t) for t in types[~empty]}) or ["empty"]
         raise ImportFormatError(
-            f"{path_name}: areas need polygons, but the features are "
-            f"{', '.join(found)}. Use a file with wijk or buurt boundaries."
+            Msg("err.hygiene.no_polygons", path=path_name, found=", ".join(found))
         )
     geoms = frame.geometry.values.copy()
     keep = np.ones(len(frame), dtype=bool)
@@ -162,15 +174,12 @@ def clean_polygons(
         geom = geoms[i]
         if empty[i]:
             geoms[i] = shapely.Polygon()
-            what = "no geometry" if null[i] else "an empty geometry"
-            notes.append(
-                f"Kept {labels[i]} without a shape: it has {what}. Its key figures count; "
-                "it is not drawn on the map."
-            )
+            key = "note.hygiene.kept_null" if null[i] else "note.hygiene.kept_empty"
+            notes.append(Msg(key, label=labels[i]))
             continue
         if not polygonal[i]:
             keep[i] = False
-            notes.append(f"Dropped {labels[i]}: it is a {types[i]}, not an area (polygon).")
+            notes.append(Msg("note.hygiene.not_polygon", label=labels[i], kind=types[i]))
             continue
         if shapely.is_valid(geom) and types[i] in POLYGONAL:
             continue
@@ -180,12 +189,16 @@ def clean_polygons(
         if repaired is None:
             geoms[i] = _thin_area(valid, frame.crs)
             notes.append(
-                f"Repaired {labels[i]}: its polygon was invalid ({reason}) and collapsed to "
-                f"lines on repair; kept as a {THIN_AREA_M:.0f} m wide outline of them."
+                Msg(
+                    "note.hygiene.repaired_thin",
+                    label=labels[i],
+                    reason=reason,
+                    width_m=f"{THIN_AREA_M:.0f}",
+                )
             )
         else:
             geoms[i] = repaired
-            notes.append(f"Repaired {labels[i]}: its polygon was invalid ({reason}).")
+            notes.append(Msg("note.hygiene.repaired", label=labels[i], reason=reason))
     # Exterior rings counter-clockwise, holes clockwise (RFC 7946), whatever the source did:
     # Shapefiles store them the other way round.
     geoms = shapely.orient_polygons(geoms, exterior_cw=False)

@@ -53,6 +53,7 @@ from importlib import resources
 from pathlib import Path
 
 from asset_map._errors import MappingError
+from asset_map.i18n import Msg
 from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS, COLUMN_ALIASES, catalogue
 
 LAYER_COLUMNS = {
@@ -63,6 +64,8 @@ LAYER_KEYS = {"assets": {"source", "columns", "type"}, "areas": {"columns"}}
 TYPE_KEYS = {"from", "default", "rules"}
 #: Presets tried, in this order, on areas files read without a mapping.
 AREA_PRESETS = ("cbs_2014", "pdok_wijkenbuurten", "cbs_shape_old")
+#: Presets tried, in this order, on asset files read without a mapping and without a type column.
+ASSET_PRESETS = ("deventer_wijkteams",)
 
 
 def norm_value(value: object) -> str:
@@ -153,9 +156,7 @@ class Mapping:
         """
         found: LayerMapping | None = getattr(self, kind)
         if found is None:
-            notes.append(
-                f"Mapping '{self.name}' has no [{kind}] section; read {file_name} without it."
-            )
+            notes.append(Msg("note.mapping.no_section", name=self.name, kind=kind, path=file_name))
         return found
 
 
@@ -181,13 +182,12 @@ def load_mapping(path_or_preset_name: Mapping | str | Path) -> Mapping:
         name = str(path_or_preset_name)
         if name not in preset_names():
             raise MappingError(
-                f"No mapping file or preset '{name}'. Give the path of a .toml file, or one "
-                f"of the presets: {', '.join(preset_names())}."
+                Msg("err.mapping.unknown_preset", name=name, presets=", ".join(preset_names()))
             )
         resource = resources.files("asset_map.io").joinpath("mappings", f"{name}.toml")
         return parse_mapping(resource.read_text("utf-8"), name)
     if not path.is_file():
-        raise MappingError(f"{path.name}: mapping file not found ({path}).")
+        raise MappingError(Msg("err.mapping.not_found", name=path.name, path=path))
     return parse_mapping(path.read_text("utf-8-sig"), path.name)
 
 
@@ -202,7 +202,7 @@ def parse_mapping(text: str, name: str) -> Mapping:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise MappingError(f"{name}: not valid TOML ({exc}).") from None
+        raise MappingError(Msg("err.mapping.toml", name=name, reason=exc)) from None
     unknown = set(raw) - {"title", "assets", "areas"}
     if unknown:
         raise MappingError(
@@ -231,8 +231,13 @@ def _layer(raw: object, kind: str, name: str) -> LayerMapping:
     for ours, theirs in _table(table.get("columns", {}), f"[{kind}.columns]", name).items():
         if ours not in LAYER_COLUMNS[kind]:
             raise MappingError(
-                f"{name}: [{kind}.columns] entry '{ours}' is not one of our {kind} columns. "
-                f"Use one of: {', '.join(LAYER_COLUMNS[kind])} (our column = their column)."
+                Msg(
+                    "err.mapping.column",
+                    name=name,
+                    kind=kind,
+                    ours=ours,
+                    columns=", ".join(LAYER_COLUMNS[kind]),
+                )
             )
         columns[ours] = _names(theirs, f"[{kind}.columns] {ours}", name)
     source = table.get("source")
@@ -317,8 +322,7 @@ def _type_key(value: object, where: str, name: str) -> str:
     if not isinstance(value, str) or value not in types:
         shown = f'"{value}"' if isinstance(value, str) else repr(value)
         raise MappingError(
-            f"{name}: {where} = {shown}: {shown} is not an asset type key. "
-            f"Use one of: {', '.join(types)}."
+            Msg("err.mapping.type_key", name=name, where=where, shown=shown, keys=", ".join(types))
         )
     return value
 
@@ -353,14 +357,19 @@ def resolve_columns(
         for columns the mapping names but the file lacks.
     """
     by_lower = {str(c).lower(): str(c) for c in their_columns}
-    found, notes = {}, []
+    found: dict[str, str] = {}
+    notes: list[str] = []
     for column in ours:
         wanted = layer.columns.get(column, ()) if layer else ()
         hit = next((by_lower[w] for w in wanted if w in by_lower), None)
         if wanted and hit is None:
             notes.append(
-                f"Mapping '{mapping_name}' takes {column} from "
-                f"{' or '.join(repr(w) for w in wanted)}, but the file has no such column."
+                Msg(
+                    "note.mapping.column_absent",
+                    name=mapping_name,
+                    column=column,
+                    wanted=" or ".join(repr(w) for w in wanted),
+                )
             )
         if hit is None:
             names = (column, *COLUMN_ALIASES.get(column, ()))
@@ -377,5 +386,23 @@ def detect_areas_preset(their_columns: Iterable[object]) -> Mapping | None:
         mapping = load_mapping(preset)
         columns = mapping.areas.columns if mapping.areas else {}
         if all(any(c in lower for c in columns.get(k, ())) for k in ("code", "name")):
+            return mapping
+    return None
+
+
+def detect_assets_preset(their_columns: Iterable[object]) -> Mapping | None:
+    """Return the assets preset whose columns the file has, or None.
+
+    A preset fits when the file has every column its type rules read (for the Deventer
+    wijkteam map: ``category``, ``icon`` and ``name``) and every column it maps.
+    """
+    lower = {str(c).lower() for c in their_columns}
+    for preset in ASSET_PRESETS:
+        mapping = load_mapping(preset)
+        layer = mapping.assets
+        if layer is None or layer.type is None:
+            continue
+        mapped = all(any(c in lower for c in names) for names in layer.columns.values())
+        if mapped and layer.type.used_columns() <= lower:
             return mapping
     return None

@@ -6,7 +6,6 @@ show the same map. Nothing here imports streamlit.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -21,7 +20,8 @@ from asset_map.crs import WORK_CRS, to_storage_crs
 from asset_map.i18n import t
 from asset_map.model import KEY_FIGURES, AssetType, Lang, catalogue
 from asset_map.render import vendor
-from asset_map.render.layers import Legend, MapStyle, PointLayer, esc, esc_series
+from asset_map.render.asset_rows import COORD_DECIMALS, asset_fields, asset_layer, swatch
+from asset_map.render.layers import Legend, MapStyle, PointLayer, esc
 from asset_map.render.styles import (
     BASEMAPS,
     BUURT_STYLE,
@@ -37,8 +37,6 @@ from asset_map.render.styles import (
 OSM_DATA_ATTRIBUTION = "Data © OpenStreetMap contributors (ODbL)"
 #: Boundaries are simplified to this tolerance (metres, in RD New) before drawing.
 SIMPLIFY_M = 5.0
-#: Coordinates are written with this many decimals (1e-5 degrees is about 1 m).
-COORD_DECIMALS = 5
 
 
 def build_map(
@@ -129,16 +127,21 @@ def build_map(
     _add_boundaries(fmap, areas, lang=lang, choropleth=choropleth, classes=classes, figures=known)
 
     present = []
-    fields = _asset_fields(assets)
+    fields, origin = asset_fields(assets)
     type_keys = assets["type"].to_numpy(dtype=object)
     for asset_type in catalogue().types.values():
         rows = fields[type_keys == asset_type.key]
         if len(rows) == 0:
             continue
         present.append((asset_type, len(rows)))
-        _asset_layer(rows, asset_type, lang=lang, cluster=cluster, vendor_base=vendor_base).add_to(
-            fmap
-        )
+        asset_layer(
+            rows,
+            asset_type,
+            origin=origin,
+            lang=lang,
+            cluster=cluster,
+            vendor_base=vendor_base,
+        ).add_to(fmap)
     for layer in extra_layers:
         layer.add_to(fmap)
     n_talent_buurten = 0
@@ -174,96 +177,6 @@ def map_html(fmap: folium.Map) -> str:
 
 
 # --- layers --------------------------------------------------------------------------------
-
-
-#: Row fields sent as an index into a per-layer table of distinct texts.
-DICTIONARY_COLUMNS = (3, 4, 5, 6)
-
-
-def _asset_fields(assets: gpd.GeoDataFrame) -> np.ndarray:
-    """Return every asset's row fields, escaped, as an object array (one row per asset).
-
-    Row layout: ``lat, lon, name, description, address, tags, source, planned (0/1),
-    capacity``.
-
-    Computed once for all assets with vectorised string kernels, then sliced per type:
-    per-type frames would copy the geometry column once per type.
-    """
-    capacity = pd.to_numeric(assets["capacity"], errors="coerce")
-    capacity_text = capacity.round().astype("Int64").astype("string").fillna("")
-    columns = [
-        np.round(assets.geometry.y.to_numpy(), COORD_DECIMALS).tolist(),
-        np.round(assets.geometry.x.to_numpy(), COORD_DECIMALS).tolist(),
-        esc_series(assets["name"]),
-        esc_series(assets["description"]),
-        esc_series(assets["address"]),
-        esc_series(assets["tags"].astype("string").str.replace(";", ", ", regex=False)),
-        esc_series(assets["source"]),
-        (assets["status"] == "planned").astype(int).tolist(),
-        capacity_text.tolist(),
-    ]
-    fields = np.empty((len(assets), len(columns)), dtype=object)
-    for j, column in enumerate(columns):
-        fields[:, j] = column
-    return fields
-
-
-def _asset_layer(
-    fields: np.ndarray,
-    asset_type: AssetType,
-    *,
-    lang: Lang,
-    cluster: bool,
-    vendor_base: str,
-) -> PointLayer:
-    """One layer for one asset type: rows of escaped fields, popups built in the browser."""
-    type_html = f"{asset_type.icon} {esc(asset_type.label(lang))}"
-    labels = {
-        k: json.dumps(esc(t(f"popup.{k}", lang)))
-        for k in ("address", "tags", "source", "planned", "capacity")
-    }
-
-    # Descriptions, addresses, tags and sources repeat: send each distinct text once per
-    # layer and an index per row (halves the page at 50,000 assets).
-    fields = fields.copy()
-    tables: dict[int, list[str]] = {}
-    for j in DICTIONARY_COLUMNS:
-        codes, uniques = pd.factorize(fields[:, j])
-        fields[:, j] = codes.tolist()
-        tables[j] = [str(u) for u in uniques]
-
-    def meta(index: int, label: str) -> str:
-        return (
-            f"if (T[{index}][r[{index}]]) h += '<div class=\"am-meta\">' + {label} + ': ' "
-            f"+ T[{index}][r[{index}]] + '</div>';"
-        )
-
-    popup_js = (
-        f'var h = \'<div class="am-popup"><div class="am-type">\' + {json.dumps(type_html)}'
-        " + '</div><div class=\"am-name\">' + r[2] + '</div>';"
-        f"if (r[7]) h += '<div class=\"am-meta\"><b>' + {labels['planned']} + '</b></div>';"
-        "if (T[3][r[3]]) h += '<div>' + T[3][r[3]] + '</div>';"
-        + meta(4, labels["address"])
-        + meta(5, labels["tags"])
-        + f"if (r[8]) h += '<div class=\"am-meta\">' + {labels['capacity']} + ': ' + r[8]"
-        " + '</div>';" + meta(6, labels["source"]) + "return h + '</div>';"
-    )
-    return PointLayer(
-        fields.tolist(),
-        name=f"{_swatch(asset_type)} {esc(asset_type.label(lang))} ({len(fields)})",
-        popup_js=popup_js,
-        tables=tables,
-        icon_html=(
-            f'<span data-layer="{asset_type.key}" style="background:{asset_type.color}">'
-            f"{asset_type.icon}</span>"
-        ),
-        color=asset_type.color,
-        layer_key=asset_type.key,
-        cluster=cluster,
-        tooltip_index=2,
-        planned_index=7,
-        vendor_base=vendor_base,
-    )
 
 
 def _add_boundaries(
@@ -359,7 +272,7 @@ def _add_talents(
     talent = cat.types["talent"]
     PointLayer(
         rows,
-        name=f"{_swatch(talent)} {esc(t('layer.talents', lang))}",
+        name=f"{swatch(talent)} {esc(t('layer.talents', lang))}",
         popup_js="return r[2];",
         icon_html=talent.icon,
         icon_class="am-talent",
@@ -374,14 +287,6 @@ def _add_talents(
 # --- legend and helpers --------------------------------------------------------------------
 
 
-def _swatch(asset_type: AssetType) -> str:
-    return (
-        f'<span class="am-sw" style="background:{asset_type.color};display:inline-flex;'
-        f"width:16px;height:16px;border-radius:50%;align-items:center;justify-content:center;"
-        f'font-size:10px">{asset_type.icon}</span>'
-    )
-
-
 def _legend_html(
     present: list[tuple[AssetType, int]],
     *,
@@ -393,7 +298,7 @@ def _legend_html(
 ) -> str:
     parts = [f"<details open><summary><b>{esc(t('legend.title', lang))}</b></summary>"]
     for asset_type, n in present:
-        parts.append(f"<div>{_swatch(asset_type)}{esc(asset_type.label(lang))} ({n})</div>")
+        parts.append(f"<div>{swatch(asset_type)}{esc(asset_type.label(lang))} ({n})</div>")
     if any(a.meeting_place for a, _ in present):
         parts.append(
             f"<div><span class='am-sw' style='border:2px dashed #222'></span>"
@@ -401,7 +306,7 @@ def _legend_html(
         )
     if talents:
         parts.append(
-            f"<div>{_swatch(catalogue().types['talent'])}{esc(t('layer.talents', lang))}</div>"
+            f"<div>{swatch(catalogue().types['talent'])}{esc(t('layer.talents', lang))}</div>"
         )
     parts.append(
         f"<div><span class='am-line' style='border-top:3px solid #222'></span>"

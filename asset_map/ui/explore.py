@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from asset_map.analysis.areas import select_areas, select_assets
-from asset_map.analysis.summary import count_table
+from asset_map.analysis.summary import count_table, public_talent_total
 from asset_map.model import KEY_FIGURES, catalogue
 from asset_map.render import vendor
 from asset_map.render.activities import activity_layer
@@ -113,13 +113,15 @@ def counts(ws: Workspace, filters: Filters, talents: pd.DataFrame) -> None:
     cols[1].metric(tr("counts.meeting"), format_number(int(meeting.sum()), lang=lang))
     inhabitants = pd.to_numeric(buurten.get("inhabitants"), errors="coerce").sum()
     cols[2].metric(tr("counts.inhabitants"), format_number(inhabitants, lang=lang))
-    cols[3].metric(tr("counts.talents"), format_number(len(talents), lang=lang))
+    shown = public_talent_total(talents, buurten["code"]).text(lang)
+    cols[3].metric(tr("counts.talents"), shown, help=tr("privacy.total_help"))
     if assets.empty:
         st.info(tr("counts.none"))
         return
-    outside = int(assets["buurt_code"].isna().sum())
+    # A point in a wijk of a wijken-only areas file has no buurt but is not outside.
+    outside = int((assets["buurt_code"].isna() & assets["wijk_code"].isna()).sum())
     if outside and not (filters.wijken or filters.buurten):
-        st.caption(tr("counts.outside", n=outside))
+        st.caption(tr("counts.outside_areas", n=outside))
     table = count_table(assets, lang)
     table = table.assign(type=table["icon"] + " " + table["type"]).drop(columns="icon")
     st.dataframe(

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from asset_map._errors import AssetMapError
+from asset_map.i18n import explain
 from asset_map.render import vendor
 from asset_map.storage import DATABASE_URL_ENV, Store
+from asset_map.ui.state import current_lang, tr
 from asset_map.workspace import DATA_DIR_ENV, Workspace, load_workspace, open_workspace
 
 #: The app's folder: ``app.py``, ``static/`` and ``data/`` live here.
@@ -39,16 +42,27 @@ def workspace(app_dir: Path = APP_DIR) -> Workspace:
     """Return the workspace the app shows, cached.
 
     From the folder ``ASSET_MAP_DATA_DIR`` when set; otherwise from the database, which is
-    seeded with the bundled demo on the first start.
+    seeded with the bundled demo on the first start. When the data cannot be read (a missing
+    folder, a file with a wrong CRS, ...), the page says what is wrong and how to fix it, and
+    stops: no traceback.
     """
     folder = os.environ.get(DATA_DIR_ENV)
-    if folder:
-        return _load(folder)
-    db = store(app_dir)
-    seed = str(app_dir / "data" / "demo")
-    if not db.has_workspace():
-        open_workspace(db, seed_dir=seed)
-    return _load_stored(db.url, db.workspace_version(), seed)
+    try:
+        if folder:
+            return _load(folder)
+        db = store(app_dir)
+        seed = str(app_dir / "data" / "demo")
+        if not db.has_workspace():
+            open_workspace(db, seed_dir=seed)
+        return _load_stored(db.url, db.workspace_version(), seed)
+    except AssetMapError as exc:
+        lead = (
+            tr("err.foundation.data_folder", folder=folder)
+            if folder
+            else tr("err.foundation.database")
+        )
+        st.error(f"{lead}\n\n{explain(exc, current_lang())}")
+        st.stop()
 
 
 @st.cache_resource(show_spinner=False)
