@@ -1,6 +1,8 @@
 """Bring real data into the workspace: a gemeente from PDOK and OpenStreetMap, or own files.
 
-Everything is downloaded and read first; the workspace in the database is replaced only at the
+Everything is downloaded and read first; :func:`combine` then puts it into the current
+workspace by one rule (the same gemeente: areas and re-delivered sources replaced, other
+sources kept; another gemeente or the demo: replaced whole), and the result is saved at the
 end, in one transaction (:meth:`asset_map.storage.Store.save_workspace`). A download that
 fails halfway therefore leaves the workspace as it was.
 """
@@ -8,22 +10,27 @@ fails halfway therefore leaves the workspace as it was.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
+from asset_map._errors import AssetMapError, ImportFormatError
 from asset_map.analysis.duplicates import find_duplicates, merge_duplicates
 from asset_map.crs import to_storage_crs
-from asset_map.io import ImportResult, read_assets
+from asset_map.i18n import Msg
+from asset_map.io import ImportResult, join_figures, read_assets
 from asset_map.io._overpass import OVERPASS_URL, fetch_overpass, overpass_query
 from asset_map.io._pdok import PDOK_BASE
 from asset_map.io.cbs import fetch_areas, gemeente_code
+from asset_map.io.formats import list_some, read_table
 from asset_map.io.osm import (
     OSM_ATTRIBUTION,
     parse_overpass_json,
@@ -53,11 +60,12 @@ class Loaded:
 def osm_kind(path: str | Path) -> str | None:
     """Return ``"pbf"``, ``"overpass"`` or ``"turbo"`` for an OpenStreetMap export, else None.
 
-    ``.osm.pbf``/``.pbf`` files; JSON with an ``elements`` list (an Overpass API answer);
-    GeoJSON whose features carry an ``@id`` like ``node/123`` (an overpass-turbo export).
+    ``.osm.pbf``/``.pbf`` and ``.osm`` (XML) files; JSON with an ``elements`` list (an
+    Overpass API answer); GeoJSON whose features carry an ``@id`` like ``node/123`` (an
+    overpass-turbo export).
     """
     path = Path(path)
-    if path.name.endswith(".pbf"):
+    if path.name.lower().endswith((".pbf", ".osm")):
         return "pbf"
     if path.suffix.lower() not in {".json", ".geojson"}:
         return None
@@ -76,9 +84,19 @@ def osm_kind(path: str | Path) -> str | None:
 
 
 def read_any_assets(
-    path: str | Path, *, mapping: Any = None, crs: str | None = None, source: str | None = None
+    path: str | Path,
+    *,
+    mapping: Any = None,
+    crs: str | None = None,
+    source: str | None = None,
+    layer: str | None = None,
+    type_key: str | None = None,
 ) -> ImportResult:
-    """Read assets from our formats, or from an OpenStreetMap export (detected by content)."""
+    """Read assets from our formats, or from an OpenStreetMap export (detected by content).
+
+    ``layer`` and ``type_key`` are passed to :func:`asset_map.io.read_assets` (our formats
+    only: OpenStreetMap exports carry their own types).
+    """
     kind = osm_kind(path)
     if kind == "pbf":
         result = read_osm_pbf(path)
@@ -87,7 +105,9 @@ def read_any_assets(
     elif kind == "turbo":
         result = read_overpass_turbo_geojson(path)
     else:
-        return read_assets(path, mapping=mapping, crs=crs, source=source)
+        return read_assets(
+            path, mapping=mapping, crs=crs, source=source, layer=layer, type_key=type_key
+        )
     frame = result.frame[ASSET_COLUMNS].copy()
     if "osm_polygon" in result.frame.columns:  # ways and relations: keep their outline
         frame[FOOTPRINT] = result.frame["osm_polygon"]
@@ -102,12 +122,18 @@ def cbs_source(year: int) -> dict[str, Any]:
         "name": f"CBS/Kadaster wijk- en buurtkaart {year} (PDOK)",
         "licence": "CC BY 4.0",
         "year": year,
+        "layer": "areas",
     }
 
 
 def osm_source() -> dict[str, Any]:
     """Return the source entry of OpenStreetMap (ODbL: the attribution must be shown)."""
-    return {"name": OSM_ATTRIBUTION, "licence": "ODbL 1.0", "year": date.today().year}
+    return {
+        "name": OSM_ATTRIBUTION,
+        "licence": "ODbL 1.0",
+        "year": date.today().year,
+        "layer": "assets",
+    }
 
 
 def _gemeente_names(folder: Path) -> pd.Series:
@@ -127,8 +153,12 @@ def fetch_gemeente(
     pdok_base: str = PDOK_BASE,
     overpass_url: str = OVERPASS_URL,
     progress: Progress | None = None,
+    pages: Callable[[int, int | None], None] | None = None,
 ) -> Loaded:
     """Download a gemeente's wijken and buurten (CBS, PDOK) and its assets (OpenStreetMap).
+
+    ``progress`` is told each step; ``pages`` is called after each PDOK page with the areas
+    received so far in that collection and how many there are (None when PDOK does not say).
 
     Raises
     ------
@@ -138,7 +168,7 @@ def fetch_gemeente(
     say = progress or (lambda _message: None)
     say("wijken en buurten (CBS/PDOK)")
     with tempfile.TemporaryDirectory() as tmp:
-        areas = fetch_areas(gemeente, year=year, base=pdok_base, folder=Path(tmp))
+        areas = fetch_areas(gemeente, year=year, base=pdok_base, folder=Path(tmp), progress=pages)
         code = areas.frame.loc[areas.frame["level"] == "wijk", "parent_code"].dropna()
         gm = str(code.iloc[0]) if len(code) else gemeente_code(gemeente)
         names = _gemeente_names(Path(tmp))
@@ -148,12 +178,15 @@ def fetch_gemeente(
     if osm:
         say("plekken (OpenStreetMap)")
         payload = fetch_overpass(overpass_query(gemeente_code=gm), url=overpass_url)
-        found = parse_overpass_json(payload)
-        assets = found.frame[ASSET_COLUMNS].copy()
-        if "osm_polygon" in found.frame.columns:
-            assets[FOOTPRINT] = found.frame["osm_polygon"]
-        notes += found.notes
-        sources.append(osm_source())
+        found = _parse_overpass(payload)
+        if found is None:
+            notes.append(Msg("note.sources.osm_empty"))
+        else:
+            assets = found.frame[ASSET_COLUMNS].copy()
+            if "osm_polygon" in found.frame.columns:
+                assets[FOOTPRINT] = found.frame["osm_polygon"]
+            notes += found.notes
+            sources.append(osm_source())
     meta = {
         "name": str(names.iloc[0]) if len(names) else gm,
         "gemeentecode": gm,
@@ -163,45 +196,191 @@ def fetch_gemeente(
     return Loaded(areas.frame[AREA_COLUMNS], assets, meta, notes)
 
 
-def combine(current: Loaded | None, new: Loaded, *, replace_assets: bool = False) -> Loaded:
-    """Put ``new`` layers into the ``current`` workspace.
+def gemeente_of(loaded: Loaded) -> str | None:
+    """Return the CBS code of the gemeente ``loaded`` is about (``"GM0150"``), or None.
 
-    New areas replace the current ones (when given); new assets are added to the current
-    ones, and likely duplicates across sources (same type, within 30 m, similar names) are
-    merged; ``decisions`` lists every pair found and what was done with it.
+    The code in ``meta["gemeentecode"]`` when given, else the gemeente most wijken and buurten
+    belong to (CBS codes hold it: ``WK015004`` and ``BU01500401`` are in ``GM0150``).
     """
-    if current is None or current.meta.get("is_demo") or replace_assets:
-        return new  # the made-up demo is never mixed with real data
+    code = loaded.meta.get("gemeentecode")
+    if code:
+        return str(code).upper()
+    codes = loaded.areas["code"].dropna().astype(str).str.upper() if len(loaded.areas) else None
+    if codes is None:
+        return None
+    digits = codes[codes.str.match(r"^(WK|BU)\d{6}")].str[2:6]
+    gemeenten = codes[codes.str.match(r"^GM\d{4}$")].str[2:6]
+    found = digits if len(digits) else gemeenten
+    return f"GM{found.value_counts().index[0]}" if len(found) else None
+
+
+def _parse_overpass(payload: bytes) -> ImportResult | None:
+    """Parse an Overpass answer; None when it holds no element of an asset type."""
+    try:
+        return parse_overpass_json(payload)
+    except ImportFormatError as exc:
+        try:
+            data = json.loads(payload)
+        except ValueError:
+            raise exc from None  # not an answer at all: the parser's message says so
+        if isinstance(data, dict) and isinstance(data.get("elements"), list):
+            return None
+        raise
+
+
+def combine(current: Loaded | None, new: Loaded, *, replace_assets: bool = False) -> Loaded:
+    """Put ``new`` layers into the ``current`` workspace: the one rule for fetch and import.
+
+    - No workspace yet: ``new`` is the workspace.
+    - The demo, or another gemeente than ``current`` (see :func:`gemeente_of`): ``new``
+      replaces the workspace whole, with a note saying so.
+    - Otherwise new areas replace the current ones (when given; so do their entries in
+      ``meta["sources"]``, with those of figures joined onto the old areas). Assets are kept
+      per source:
+      the current assets of a source that ``new`` brings again (e.g. OpenStreetMap on a
+      second fetch, or a file imported again under the same source name) are replaced by the
+      new list; other sources stay. An id only has to be unique within its source: new rows
+      whose id another source already uses get a new id (a short slug of their source in
+      front). Likely duplicates across sources (same type, within 30 m, similar names) are
+      merged; ``decisions`` lists every pair found and what was done with it.
+
+    Parameters
+    ----------
+    current : Loaded or None
+        The workspace as stored (:func:`current`), or None when there is none.
+    new : Loaded
+        What was just downloaded or read.
+    replace_assets : bool
+        Drop all current assets, not just those of the sources ``new`` brings again.
+
+    Returns
+    -------
+    Loaded
+        The workspace to save; ``notes`` (:class:`~asset_map.i18n.Msg`) say what was
+        replaced, renamed and merged.
+    """
+    if current is None:
+        return new
+    here, there = gemeente_of(current), gemeente_of(new)
+    if current.meta.get("is_demo"):
+        note = Msg("note.sources.demo_replaced", name=new.meta.get("name") or there or "")
+        return replace(new, notes=[*new.notes, note])
+    if here and there and here != there:
+        note = Msg(
+            "note.sources.other_gemeente",
+            old=current.meta.get("name") or here,
+            new=new.meta.get("name") or there,
+        )
+        return replace(new, notes=[*new.notes, note])
+    notes: list[str] = list(new.notes)
     areas = new.areas if len(new.areas) else current.areas
-    frames = [to_storage_crs(current.assets), to_storage_crs(new.assets)]
+    kept = to_storage_crs(current.assets)
+    incoming = to_storage_crs(new.assets)
+    again = {s for s in incoming["source"].dropna().astype(str) if s}
+    gone = kept["source"].map(lambda s: _parts(s) <= again) if len(kept) else pd.Series([])
+    if replace_assets:
+        gone = pd.Series(True, index=kept.index)
+    for source, n in kept.loc[gone.to_numpy(dtype=bool), "source"].value_counts().items():
+        notes.append(Msg("note.sources.replaced", source=source, n=int(n)))
+    kept = kept[~gone.to_numpy(dtype=bool)]
+    incoming, clash_notes = _fresh_ids(incoming, taken=set(kept["id"].astype(str)))
+    notes += clash_notes
+    frames = [kept, incoming]
     outlines = pd.concat(
         [f.set_index("id")[FOOTPRINT] for f in frames if FOOTPRINT in f.columns]
         or [pd.Series(dtype="object")]
     )
     both = pd.concat([f[ASSET_COLUMNS] for f in frames], ignore_index=True)
     assets = gpd.GeoDataFrame(both, geometry="geometry", crs="EPSG:4326")
-    assets = assets.drop_duplicates(subset="id", keep="last").reset_index(drop=True)
     pairs = find_duplicates(assets)
     merged, _log = merge_duplicates(assets, pairs)
     outlines = outlines[~outlines.index.duplicated(keep="last")].dropna()
     if len(outlines):
         merged[FOOTPRINT] = merged["id"].map(outlines)
-    known = {s["name"] for s in current.meta.get("sources", [])}
-    sources = [
-        *current.meta.get("sources", []),
-        *[s for s in new.meta.get("sources", []) if s["name"] not in known],
-    ]
+    before, after = current.meta.get("sources", []), new.meta.get("sources", [])
+    first: list[dict[str, Any]] = []
+    if len(new.areas):  # the old areas and the figures joined onto them are gone
+        before = [e for e in before if e.get("layer") not in ("areas", "figures")]
+        first = [e for e in after if e.get("layer") == "areas"]
+        after = [e for e in after if e.get("layer") != "areas"]
     meta = {
         **current.meta,
         **{k: v for k, v in new.meta.items() if k != "sources"},
-        "sources": sources,
+        "sources": [*first, *merge_sources(before, after)],
     }
-    notes = [
-        *new.notes,
-        f"{int((pairs['decision'] == 'merge').sum()) if len(pairs) else 0} likely "
-        "duplicates merged across sources.",
+    notes.append(duplicates_note(pairs))
+    return Loaded(areas, merged.reset_index(drop=True), meta, notes, pairs)
+
+
+def merge_sources(current: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the source list with ``new`` entries added.
+
+    An entry with the same name and layer (``"areas"``, ``"assets"``, ``"figures"``; an entry
+    without a layer matches any) as a current one replaces it in place: an updated list or a
+    newer year.
+    """
+
+    def same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        layers = {a.get("layer"), b.get("layer")} - {None}
+        return a.get("name") == b.get("name") and len(layers) <= 1
+
+    out = [next((e for e in new if same(e, old)), old) for old in current]
+    return [*out, *[e for e in new if not any(same(e, old) for old in current)]]
+
+
+def duplicates_note(pairs: pd.DataFrame) -> Msg:
+    """Return the note that says how many likely duplicates were merged (1 or n)."""
+    n = int((pairs["decision"] == "merge").sum()) if len(pairs) else 0
+    return Msg("note.sources.duplicate_one" if n == 1 else "note.sources.duplicates", n=n)
+
+
+def _parts(source: object) -> set[str]:
+    """Return the sources a merged asset came from (``"A + B"`` -> ``{"A", "B"}``)."""
+    return {p.strip() for p in str(source or "").split(" + ")}
+
+
+def source_slug(name: str) -> str:
+    """Return a short id prefix for a source: ``"Bibliotheek Amsterdam"`` -> ``"bibliothee"``."""
+    slug = re.sub(r"[^a-z0-9]+", "", name.lower())[:10]
+    return slug or "bron"
+
+
+def _fresh_ids(assets: gpd.GeoDataFrame, *, taken: set[str]) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Give new ids to the rows of each source with an id in ``taken``.
+
+    All rows of such a source get its slug in front (``"1"`` of "Parken" -> ``"parken-1"``),
+    not only the clashing ones, so one source's ids look alike and stay the same when the
+    same file is imported again.
+    """
+    ids = assets["id"].astype(str)
+    sources = assets["source"].fillna("").astype(str)
+    clashing = set(sources[ids.isin(taken)])
+    if not clashing:
+        return assets, []
+    out = assets.copy()
+    used = taken | set(ids)
+    new_ids = ids.tolist()
+    renamed: dict[str, list[str]] = {}
+    for i in np.flatnonzero(sources.isin(clashing).to_numpy()):
+        prefix = source_slug(sources.iloc[i])
+        candidate, k = f"{prefix}-{new_ids[i]}", 2
+        while candidate in used:
+            candidate, k = f"{prefix}-{new_ids[i]}-{k}", k + 1
+        used.add(candidate)
+        new_ids[i] = candidate
+        renamed.setdefault(sources.iloc[i], []).append(candidate)
+    out["id"] = new_ids
+    notes: list[str] = [
+        Msg(
+            "note.sources.id_clash",
+            n=len(names),
+            source=source,
+            prefix=source_slug(source) + "-",
+            examples=list_some(names),
+        )
+        for source, names in renamed.items()
     ]
-    return Loaded(areas, merged, meta, notes, pairs)
+    return out, notes
 
 
 def current(store: Store) -> Loaded | None:
@@ -213,6 +392,71 @@ def current(store: Store) -> Loaded | None:
     return Loaded(areas, assets, meta)
 
 
-def save(store: Store, loaded: Loaded, *, actor: str) -> None:
-    """Save the layers as the workspace (all or nothing)."""
+def save(store: Store, loaded: Loaded, *, actor: str) -> list[str]:
+    """Save the layers as the workspace (all or nothing).
+
+    Activities and place needs of places that are no longer in ``loaded.assets`` are deleted
+    by the store; a note saying how many is returned and added to ``loaded.notes``.
+    """
+    ids = set(loaded.assets["id"].astype(str))
+    activities = store.activities()
+    needs = store.place_needs()
+    lost_a = int((~activities["asset_id"].astype(str).isin(ids)).sum()) if len(activities) else 0
+    lost_n = int((~needs["asset_id"].astype(str).isin(ids)).sum()) if len(needs) else 0
     store.save_workspace(loaded.areas, loaded.assets, meta=loaded.meta, actor=actor)
+    notes: list[str] = []
+    if lost_a or lost_n:
+        notes.append(Msg("note.sources.orphans", activities=lost_a, needs=lost_n))
+    loaded.notes.extend(notes)
+    return notes
+
+
+#: The source entry of a Kerncijfers CSV (its year is added per file).
+FIGURES_SOURCE = "CBS Kerncijfers wijken en buurten"
+YEAR_COLUMNS = ("jaar", "perioden", "year")
+
+
+def add_figures(current: Loaded | None, path: str | Path, *, year: int | None = None) -> Loaded:
+    """Join a Kerncijfers CSV onto the stored areas and record it as a source.
+
+    Parameters
+    ----------
+    current : Loaded or None
+        The workspace (:func:`current`); it needs areas.
+    path : str or Path
+        The CSV (see :func:`asset_map.io.join_figures`): figures it has replace the areas'
+        ones, other columns stay.
+    year : int, optional
+        The year of the figures; by default read from the file's ``jaar`` or ``Perioden``
+        column (``2019JJ00``).
+
+    Returns
+    -------
+    Loaded
+        The workspace with the figures joined and the source ``CBS Kerncijfers wijken en
+        buurten`` (CC BY 4.0) in ``meta["sources"]``.
+
+    Raises
+    ------
+    AssetMapError
+        When the workspace has no areas, or the CSV cannot be joined (see ``join_figures``).
+    """
+    if current is None or not len(current.areas):
+        raise AssetMapError(Msg("err.sources.figures_without_areas", file=Path(path).name))
+    joined = join_figures(current.areas, path)
+    year = year if year is not None else figures_year(path)
+    entry = {"name": FIGURES_SOURCE, "licence": "CC BY 4.0", "year": year, "layer": "figures"}
+    meta = {**current.meta, "sources": merge_sources(current.meta.get("sources", []), [entry])}
+    return Loaded(joined.frame, current.assets, meta, list(joined.notes))
+
+
+def figures_year(path: str | Path) -> int | None:
+    """Return the year of a Kerncijfers CSV from its ``jaar``/``Perioden`` column, else None."""
+    table = read_table(path).frame
+    by_lower = {str(c).lower(): c for c in table.columns}
+    for name in YEAR_COLUMNS:
+        if name in by_lower:
+            years = table[by_lower[name]].astype(str).str.extract(r"((?:19|20)\d\d)")[0].dropna()
+            if len(years):
+                return int(years.mode().iloc[0])
+    return None

@@ -191,7 +191,13 @@ def test_import_adds_assets_and_merges_duplicates(tmp_path, capsys):
     store = Store(url)
     _areas, assets, meta = store.load_workspace()
     assert (assets["source"].str.contains(r"\+")).sum() == 2  # "Gemeente + Wijkteam"
-    assert [s["name"] for s in meta["sources"]] == ["Gemeente", "Wijkteam"]
+    # One source entry per layer imported (issue 3): areas and assets of "Gemeente", then
+    # the assets of "Wijkteam".
+    assert [(s["name"], s["layer"]) for s in meta["sources"]] == [
+        ("Gemeente", "areas"),
+        ("Gemeente", "assets"),
+        ("Wijkteam", "assets"),
+    ]
     store.close()
 
 
@@ -219,7 +225,8 @@ def test_import_reads_osm_exports_by_their_content(tmp_path, capsys):
         ["import", "--areas", str(areas_file), "--assets", str(OSM), "--database", url, "--json"],
     )
     assert result["assets_total"] > 0
-    assert result["sources"][0]["licence"] == "ODbL 1.0"
+    assert [s["layer"] for s in result["sources"]] == ["areas", "assets"]
+    assert result["sources"][1]["licence"] == "ODbL 1.0"
     assert any("as OpenStreetMap data (overpass)" in n for n in result["notes"])
     turbo = Path(__file__).parent / "data" / "osm" / "turbo_export.geojson"
     again = _json(capsys, ["import", "--assets", str(turbo), "--database", url, "--json"])

@@ -31,6 +31,7 @@ from scipy.spatial import cKDTree
 
 from asset_map._errors import SchemaError
 from asset_map.crs import WORK_CRS, require_crs
+from asset_map.i18n import Msg
 from asset_map.model import ASSET_COLUMNS
 
 #: Words that carry no identity in a Dutch name: articles and legal forms. Words that say what
@@ -260,20 +261,26 @@ def find_duplicates(
         distance_m = float(np.hypot(*(xy[i] - xy[j])))
         type_a, type_b = _text(a["type"]), _text(b["type"])
         source_a, source_b = _text(a["source"]), _text(b["source"])
-        where = f"{distance_m:.0f} m apart, names {similarity:.2f} alike"
+        where = Msg("note.duplicates.where", m=f"{distance_m:.0f}", s=f"{similarity:.2f}")
+        reason: str
         if same_type and type_a != type_b:
             decision = "keep both"
-            reason = f"different types ({type_a or 'none'}, {type_b or 'none'}), {where}"
+            reason = Msg(
+                "note.duplicates.other_types",
+                a=type_a or "none",
+                b=type_b or "none",
+                where=where,
+            )
         elif source_a == source_b:
             decision = "keep both"
-            reason = (
-                f"same source ({source_a or 'none'}), {where}; "
-                "two entries of one source are not merged automatically"
-            )
+            reason = Msg("note.duplicates.same_source", source=source_a or "none", where=where)
         else:
             decision = "merge"
-            kind = "same type" if type_a == type_b else f"types {type_a} and {type_b}"
-            reason = f"{kind}, {where}"
+            reason = (
+                Msg("note.duplicates.same_type", where=where)
+                if type_a == type_b
+                else Msg("note.duplicates.types", a=type_a, b=type_b, where=where)
+            )
         rows.append(
             {
                 "id_a": a["id"],

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import geopandas as gpd
 
@@ -17,10 +17,8 @@ from asset_map.cli._common import (
     mapping_arg,
     open_store,
 )
-from asset_map.io import join_figures, read_areas
-
-if TYPE_CHECKING:
-    pass
+from asset_map.i18n import Msg
+from asset_map.io import read_areas
 
 
 def register(commands: Any) -> None:
@@ -45,13 +43,32 @@ def register(commands: Any) -> None:
         "added (likely duplicates across sources merged)",
     )
     im.add_argument("--areas", type=Path, help="wijken/buurten: GeoJSON, GeoPackage, zip")
+    im.add_argument(
+        "--layer", help="layer of the --areas GeoPackage (default: its wijken and buurten)"
+    )
+    im.add_argument(
+        "--gemeente",
+        help="keep only this gemeente's wijken and buurten of --areas (name or GM code)",
+    )
     im.add_argument("--assets", type=Path, help="assets: GeoJSON, GeoPackage, zip, CSV")
-    im.add_argument("--figures", type=Path, help="CSV of key figures to join onto the areas")
+    im.add_argument(
+        "--figures",
+        type=Path,
+        help="CSV of key figures (CBS Kerncijfers) to join onto the areas; alone: onto the "
+        "stored areas (--year: its year when the file does not say)",
+    )
     im.add_argument("--mapping", type=Path, help="TOML mapping file or preset name")
+    im.add_argument(
+        "--type",
+        dest="type_key",
+        metavar="KEY",
+        help="give every asset of --assets this type (e.g. bibliotheek), e.g. for a file "
+        "without a type column",
+    )
     im.add_argument("--crs", help="CRS of the assets file when it has none")
     im.add_argument("--areas-crs", help="CRS of the areas file when it has none")
     im.add_argument("--source", help="name of this source (licence and year: --licence, --year)")
-    im.add_argument("--licence", default="", help="licence of this source")
+    im.add_argument("--licence", default=None, help="licence of this source")
     im.add_argument("--year", type=int, default=None, help="year of this source")
     im.add_argument(
         "--replace-assets",
@@ -66,20 +83,17 @@ def register(commands: Any) -> None:
 def _cmd_fetch(args: argparse.Namespace) -> int:
     from asset_map import sources
 
-    options: dict[str, str] = {}
-    if args.pdok_url:
-        options["pdok_base"] = args.pdok_url
-    if args.overpass_url:
-        options["overpass_url"] = args.overpass_url
     loaded = sources.fetch_gemeente(
         args.gemeente,
         year=args.year,
         osm=not args.no_osm,
         progress=lambda what: print(f"downloading {what} ...", file=sys.stderr),
-        **options,
+        pdok_base=args.pdok_url or sources.PDOK_BASE,
+        overpass_url=args.overpass_url or sources.OVERPASS_URL,
     )
     store = open_store(args)
     try:
+        loaded = sources.combine(sources.current(store), loaded)
         sources.save(store, loaded, actor="asset-map fetch")
     finally:
         store.close()
@@ -87,46 +101,51 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_ignored(args: argparse.Namespace) -> None:
+    """Refuse every option that this combination of files would leave unused."""
+    if not (args.areas or args.assets or args.figures):
+        raise AssetMapError(Msg("err.cli.import_nothing"))
+    ignored: list[tuple[str, str]] = []
+    if not args.areas:
+        given = [("--layer", args.layer), ("--gemeente", args.gemeente)]
+        given.append(("--areas-crs", args.areas_crs))
+        ignored += [(flag, "err.cli.why.needs_areas") for flag, value in given if value]
+    if not args.assets:
+        given = [("--crs", args.crs), ("--replace-assets", args.replace_assets)]
+        given.append(("--type", args.type_key))
+        ignored += [(flag, "err.cli.why.needs_assets") for flag, value in given if value]
+    if not args.areas and not args.assets:
+        given = [("--mapping", args.mapping), ("--source", args.source)]
+        given.append(("--licence", args.licence))
+        ignored += [(flag, "err.cli.why.figures_only") for flag, value in given if value]
+    if ignored:
+        flag, why = ignored[0]
+        raise AssetMapError(
+            Msg("err.cli.ignored_option", command="import", option=flag, why=Msg(why))
+        )
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     from asset_map import sources
-    from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS
 
-    if not args.areas and not args.assets:
-        raise AssetMapError("import: give --areas FILE, --assets FILE, or both.")
+    _refuse_ignored(args)
+    figures_only = not args.areas and not args.assets
     mapping = mapping_arg(args.mapping)
     store = open_store(args)
     try:
         now = sources.current(store)
         empty_or_demo = now is None or bool(now.meta.get("is_demo"))
         if empty_or_demo and not args.areas:
-            raise AssetMapError(
-                "import: the workspace holds no real areas yet (it is empty or the demo). "
-                "Give --areas FILE too, or run 'asset-map fetch --gemeente NAME' first."
-            )
-        areas = gpd.GeoDataFrame(columns=AREA_COLUMNS, geometry="geometry", crs="EPSG:4326")
-        notes: list[str] = []
-        if args.areas:
-            read = read_areas(args.areas, mapping=mapping, crs=args.areas_crs)
-            areas, notes = read.frame, list(read.notes)
+            raise AssetMapError(Msg("err.cli.import_needs_areas"))
+        if figures_only:
+            loaded = sources.add_figures(now, args.figures, year=args.year)
+        else:
+            loaded = _import_files(args, now, mapping, empty_or_demo)
             if args.figures:
-                joined = join_figures(areas, args.figures)
-                areas, notes = joined.frame, [*notes, *joined.notes]
-        assets = gpd.GeoDataFrame(columns=ASSET_COLUMNS, geometry="geometry", crs="EPSG:4326")
-        if args.assets:
-            read_a = sources.read_any_assets(
-                args.assets, mapping=mapping, crs=args.crs, source=args.source
-            )
-            assets, notes = read_a.frame, [*notes, *read_a.notes]
-        name = args.source or ", ".join(p.name for p in (args.areas, args.assets) if p)
-        source = {"name": name, "licence": args.licence, "year": args.year}
-        if args.assets and sources.osm_kind(args.assets):
-            source = sources.osm_source()
-        new = sources.Loaded(areas, assets, {"is_demo": False, "sources": [source]}, notes)
-        if empty_or_demo:
-            new.meta["name"] = name
-        loaded = sources.combine(
-            None if empty_or_demo else now, new, replace_assets=args.replace_assets
-        )
+                with_figures = sources.add_figures(loaded, args.figures)
+                with_figures.notes[:0] = loaded.notes
+                with_figures.decisions = loaded.decisions
+                loaded = with_figures
         sources.save(store, loaded, actor="asset-map import")
     finally:
         store.close()
@@ -134,25 +153,84 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_files(args: argparse.Namespace, now: Any, mapping: Any, empty_or_demo: bool) -> Any:
+    """Read --areas and --assets, one source entry per layer, and combine them with ``now``."""
+    from asset_map import sources
+    from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS
+
+    areas = gpd.GeoDataFrame(columns=AREA_COLUMNS, geometry="geometry", crs="EPSG:4326")
+    notes: list[str] = []
+    entries: list[dict[str, Any]] = []
+    if args.areas:
+        read = read_areas(
+            args.areas,
+            mapping=mapping,
+            crs=args.areas_crs,
+            layer=args.layer,
+            gemeente=args.gemeente,
+        )
+        areas, notes = read.frame, list(read.notes)
+        entries.append(_entry(args, args.areas, "areas"))
+    assets = gpd.GeoDataFrame(columns=ASSET_COLUMNS, geometry="geometry", crs="EPSG:4326")
+    if args.assets:
+        read_a = sources.read_any_assets(
+            args.assets, mapping=mapping, crs=args.crs, source=args.source, type_key=args.type_key
+        )
+        assets, notes = read_a.frame, [*notes, *read_a.notes]
+        osm = sources.osm_kind(args.assets)
+        entries.append(sources.osm_source() if osm else _entry(args, args.assets, "assets"))
+    new = sources.Loaded(areas, assets, {"is_demo": False, "sources": entries}, notes)
+    if args.areas and (empty_or_demo or sources.gemeente_of(new) != sources.gemeente_of(now)):
+        new.meta["name"] = args.source or args.gemeente or args.areas.name
+    return sources.combine(now, new, replace_assets=args.replace_assets)
+
+
+def _entry(args: argparse.Namespace, path: Path, layer: str) -> dict[str, Any]:
+    return {
+        "name": args.source or path.name,
+        "licence": args.licence or "",
+        "year": args.year,
+        "layer": layer,
+    }
+
+
 def _summary(args: argparse.Namespace, loaded: Any) -> None:
     counts = count_by_type(loaded.assets) if len(loaded.assets) else {}
+    decisions = _decisions(loaded.decisions)
     summary = {
         "name": loaded.meta.get("name"),
         "areas": {lvl: int((loaded.areas["level"] == lvl).sum()) for lvl in ("wijk", "buurt")},
         "assets_total": len(loaded.assets),
         "counts": counts,
-        "merged_duplicates": int((loaded.decisions["decision"] == "merge").sum())
-        if len(loaded.decisions)
-        else 0,
+        "merged_duplicates": sum(d["decision"] == "merge" for d in decisions),
+        "decisions": decisions,
         "sources": loaded.meta.get("sources", []),
-        "notes": loaded.notes,
+        "notes": [str(note) for note in loaded.notes],
     }
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
-    else:
+        return
+    print(
+        f"{summary['name']}: {summary['areas']['wijk']} wijken, "
+        f"{summary['areas']['buurt']} buurten, {summary['assets_total']} assets"
+    )
+    for d in decisions:
+        what = "merged" if d["decision"] == "merge" else "kept apart"
         print(
-            f"{summary['name']}: {summary['areas']['wijk']} wijken, "
-            f"{summary['areas']['buurt']} buurten, {summary['assets_total']} assets"
+            f"likely duplicate: '{d['name_a']}' ({d['source_a']}) and '{d['name_b']}' "
+            f"({d['source_b']}), {d['distance_m']:.0f} m apart, names {d['similarity']:.2f} "
+            f"alike: {what} ({d['reason']})"
         )
-        for note in loaded.notes:
-            print(f"note: {note}", file=sys.stderr)
+    for note in loaded.notes:
+        print(f"note: {note}", file=sys.stderr)
+
+
+def _decisions(pairs: Any) -> list[dict[str, Any]]:
+    """Return the duplicate pairs as JSON-able rows."""
+    rows = []
+    for row in pairs.to_dict("records") if len(pairs) else []:
+        row = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+        row["distance_m"] = round(float(row["distance_m"]), 1)
+        row["similarity"] = round(float(row["similarity"]), 2)
+        rows.append({k: v if isinstance(v, int | float | None) else str(v) for k, v in row.items()})
+    return rows

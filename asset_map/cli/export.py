@@ -19,7 +19,7 @@ import pandas as pd
 
 from asset_map._errors import AssetMapError
 from asset_map.cli._common import add_db_args, open_store, read_inputs
-from asset_map.i18n import DEFAULT_LANG, t
+from asset_map.i18n import DEFAULT_LANG, Msg, t
 from asset_map.model import LANGS, catalogue
 from asset_map.render.styles import BASEMAPS
 from asset_map.workspace import Workspace
@@ -91,6 +91,9 @@ def load(args: argparse.Namespace) -> tuple[Workspace, pd.DataFrame | None]:
 
     if args.areas is None and args.assets is None:
         from asset_map.workspace import open_workspace
+
+        if getattr(args, "figures", None) is not None:  # would be ignored: refuse (issue 3)
+            raise AssetMapError(Msg("err.cli.figures_with_database"))
 
         store = open_store(args)
         try:

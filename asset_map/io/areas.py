@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -10,8 +11,17 @@ import pandas as pd
 
 from asset_map._errors import AssetMapError, SchemaError
 from asset_map.crs import STORAGE_CRS, to_storage_crs
+from asset_map.i18n import Msg
 from asset_map.io.figures import figure_values
-from asset_map.io.formats import ImportResult, RawLayer, raise_problems, read_raw, text_cell
+from asset_map.io.formats import (
+    ImportResult,
+    RawLayer,
+    list_layers,
+    list_some,
+    raise_problems,
+    read_raw,
+    text_cell,
+)
 from asset_map.io.hygiene import clean_polygons, feature_labels, outside_nl_problem
 from asset_map.io.mapping import Mapping, detect_areas_preset, load_mapping, resolve_columns
 from asset_map.model import AREA_COLUMNS, AREA_LEVELS, KEY_FIGURES, area_level_of, parent_code_of
@@ -25,8 +35,9 @@ def read_areas(
     mapping: Mapping | str | Path | None = None,
     crs: str | None = None,
     layer: str | None = None,
+    gemeente: str | None = None,
 ) -> ImportResult:
-    """Read wijken, buurten (or gemeenten) from GeoJSON, GeoPackage or zipped Shapefile.
+    """Read wijken and buurten (and gemeenten) from GeoJSON, GeoPackage or zipped Shapefile.
 
     Parameters
     ----------
@@ -39,7 +50,12 @@ def read_areas(
     crs : str, optional
         The CRS of a file that does not say its own.
     layer : str, optional
-        The layer of a GeoPackage (or Shapefile in a zip).
+        The layer of a GeoPackage (or Shapefile in a zip). Without one, a file with several
+        layers is read by its wijken and buurten layers (both, when it has both: e.g. PDOK's
+        ``gemeenten``, ``wijken``, ``buurten``), else by its first layer.
+    gemeente : str, optional
+        Keep only the wijken and buurten of this gemeente: a CBS code (``GM0150``, ``0150``)
+        or a name (``Deventer``, matched on a ``gemeentenaam`` column). For a national file.
 
     Returns
     -------
@@ -51,8 +67,63 @@ def read_areas(
     Raises
     ------
     AssetMapError
-        A subclass naming the file, feature and column when the file is refused.
+        A subclass naming the file, feature and column when the file is refused; also when
+        the result holds no wijk and no buurt, or no area of ``gemeente``.
     """
+    path = Path(path)
+    layers = [layer] if layer is not None else area_layers(path)
+    names: list[str | None] = [*layers] or [None]
+    parts = [
+        _read_layer(path, mapping=mapping, crs=crs, layer=name, gemeente=gemeente) for name in names
+    ]
+    notes = [note for part in parts for note in part.notes]
+    if len(parts) > 1:
+        notes.insert(0, Msg("note.areas.layers_read", file=path.name, layers=", ".join(layers)))
+        frame = gpd.GeoDataFrame(
+            pd.concat([part.frame for part in parts], ignore_index=True),
+            geometry="geometry",
+            crs=STORAGE_CRS,
+        )
+    else:
+        frame = parts[0].frame
+    if not frame["level"].isin(["wijk", "buurt"]).any():
+        counts = frame["level"].value_counts()
+        found = ", ".join(f"{n} {PLURALS.get(str(lvl), lvl)}" for lvl, n in counts.items()) or "-"
+        raise SchemaError(
+            Msg(
+                "err.areas.no_wijken_buurten",
+                file=path.name,
+                found=found,
+                layers=", ".join(list_layers(path)) or "-",
+            )
+        )
+    return ImportResult(frame, notes)
+
+
+def area_layers(path: Path) -> list[str]:
+    """Return the wijken and buurten layers of a file with several layers, else []."""
+    if path.suffix.lower() not in (".gpkg", ".zip") or not path.is_file():
+        return []
+    try:
+        layers = list_layers(path)
+    except AssetMapError:
+        return []  # the reader gives the precise error
+    if len(layers) < 2:
+        return []
+    low = [name.lower() for name in layers]
+    wijken = [n for n, lo in zip(layers, low, strict=True) if "wijk" in lo and "buurt" not in lo]
+    buurten = [n for n, lo in zip(layers, low, strict=True) if "buurt" in lo and "wijk" not in lo]
+    return wijken[:1] + buurten[:1]
+
+
+def _read_layer(
+    path: Path,
+    *,
+    mapping: Mapping | str | Path | None,
+    crs: str | None,
+    layer: str | None,
+    gemeente: str | None,
+) -> ImportResult:
     given = load_mapping(mapping) if mapping is not None else None
     raw = read_raw(path, crs=crs, layer=layer)
     notes = list(raw.notes)
@@ -74,6 +145,9 @@ def read_areas(
             "Areas need a CBS code (e.g. BU01500401) and a name: call the columns 'code' and "
             "'name', or map them in a mapping file: [areas.columns] code = \"<your column>\"."
         )
+    if gemeente is not None:
+        raw, kept_note = _only_gemeente(raw, gemeente, found["code"])
+        notes.append(kept_note)
     problems: list[AssetMapError] = []
     codes = _codes(raw, found["code"], problems)
     names = [text_cell(v) for v in raw.frame[found["name"]]]
@@ -112,6 +186,57 @@ def read_areas(
     )
     frame, geometry_notes = clean_polygons(frame, labels, raw.path.name)
     return ImportResult(frame.reset_index(drop=True)[AREA_COLUMNS], notes + geometry_notes)
+
+
+PLURALS = {"gemeente": "gemeenten", "wijk": "wijken", "buurt": "buurten"}
+GEMEENTE_CODE_COLUMNS = ("gemeentecode", "gm_code", "gwb_code_8")
+GEMEENTE_NAME_COLUMNS = ("gemeentenaam", "gm_naam")
+
+
+def _only_gemeente(raw: RawLayer, gemeente: str, code_column: str) -> tuple[RawLayer, Msg]:
+    """Keep the rows of one gemeente (code or name); refuse when none match."""
+    by_lower = {str(c).lower(): str(c) for c in raw.frame.columns}
+    code_col = next((by_lower[c] for c in GEMEENTE_CODE_COLUMNS[:2] if c in by_lower), None)
+    name_col = next((by_lower[c] for c in GEMEENTE_NAME_COLUMNS if c in by_lower), None)
+    text = gemeente.strip()
+    number = re.fullmatch(r"(?:GM)?(\d{1,4})", text, flags=re.IGNORECASE)
+    if number:
+        wanted = f"GM{int(number.group(1)):04d}"
+        if code_col is not None:
+            theirs = [(text_cell(v) or "").upper() for v in raw.frame[code_col]]
+        else:  # the gemeente's digits are in every CBS area code
+            codes = [(text_cell(v) or "").upper() for v in raw.frame[code_column]]
+            theirs = [f"GM{c[2:6]}" if c[:2] in ("WK", "BU", "GM") else "" for c in codes]
+        mask = np.array([c == wanted for c in theirs], dtype=bool)
+        label = wanted
+        examples = sorted({c for c in theirs if c})
+    else:
+        if name_col is None:
+            raise SchemaError(Msg("err.areas.no_gemeente_column", file=raw.path.name))
+        names = [(text_cell(v) or "") for v in raw.frame[name_col]]
+        mask = np.array([n.casefold() == text.casefold() for n in names], dtype=bool)
+        label = names[int(np.argmax(mask))] if mask.any() else text
+        examples = sorted({n for n in names if n})
+    if not mask.any():
+        raise SchemaError(
+            Msg(
+                "err.areas.no_gemeente_match",
+                file=raw.path.name,
+                gemeente=text,
+                examples=list_some(examples) or "-",
+            )
+        )
+    kept = RawLayer(
+        raw.frame[mask].reset_index(drop=True), raw.path, raw.rows[mask], raw.row_label, raw.notes
+    )
+    note = Msg(
+        "note.areas.gemeente_kept",
+        file=raw.path.name,
+        n=int(mask.sum()),
+        gemeente=label,
+        other=int((~mask).sum()),
+    )
+    return kept, note
 
 
 def _codes(raw: RawLayer, their: str, problems: list[AssetMapError]) -> list[str | None]:

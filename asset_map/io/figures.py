@@ -4,7 +4,8 @@ The CSV may use our column names (``inhabitants``, ``pct_65_plus``, ...), their 
 CBS's OData measure names, which carry a numeric suffix that differs between years
 (``AantalInwoners_5``, ``k_65JaarOfOuder_12``, ``HuishoudensTotaal_28`` in 2019 but ``_29`` in
 2024). Percentages are derived from counts when only counts are given. Figures CBS marks as
-secret or unknown (``.``, empty, negative sentinels such as -99997) become missing, never 0.
+secret, nil or unknown (``.``, ``-``, empty, negative sentinels such as -99997) become
+missing, never 0.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pandas as pd
 from asset_map._errors import AssetMapError, SchemaError
 from asset_map._errors import where as _where
 from asset_map.crs import require_crs
+from asset_map.i18n import Msg
 from asset_map.io.formats import (
     ImportResult,
     list_some,
@@ -31,6 +33,9 @@ from asset_map.io.formats import (
 )
 from asset_map.model import AREA_LEVELS, COLUMN_ALIASES, KEY_FIGURES, area_level_of
 
+#: CBS's mark for "nil" (``-``, also typeset as an en dash). The figure is not given, so it
+#: is read as missing, like ``.`` (secret), with a note.
+NIL_MARKS = frozenset({"-", "\u2013"})
 #: Columns that hold the area code, in the order they are tried (lower case).
 CODE_COLUMNS = ("code", "regiocode", "wijkenenbuurten", "codering_3")
 COUNT_65 = "count_65_plus"
@@ -77,6 +82,9 @@ def figure_values(
     ndarray, list of str
         The values, and a note when negative values were read as missing.
     """
+    dashes = [i for i, v in enumerate(cells) if isinstance(v, str) and v.strip() in NIL_MARKS]
+    if dashes:
+        cells = [None if i in set(dashes) else v for i, v in enumerate(cells)]
     values, bad = parse_numbers(cells)
     problems.extend(
         SchemaError(
@@ -86,7 +94,9 @@ def figure_values(
         for i in bad
     )
     negative = np.flatnonzero(values < 0)
-    notes = []
+    notes: list[str] = []
+    if dashes:
+        notes.append(Msg("note.figures.nil_dash", n=len(dashes), column=column, file=file_name))
     if len(negative):
         values[negative] = np.nan
         notes.append(
@@ -153,7 +163,7 @@ def join_figures(
     if code_col is None:
         raise SchemaError(
             f"{name}: no code column. Found the columns: {found_columns}. Name it one of "
-            "code, regiocode, WijkenEnBuurten, Codering_3, or give code_column."
+            "code, regiocode, WijkenEnBuurten, Codering_3 (rename the column in the file)."
         )
     targets, notes = figure_columns(table.frame.columns)
     if not targets:

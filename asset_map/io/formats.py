@@ -31,6 +31,7 @@ from pyproj import CRS
 from asset_map._errors import AssetMapError, CRSError, ImportFormatError, ProblemList, SchemaError
 from asset_map._errors import where as _where
 from asset_map.crs import RD_NEW, WGS84, parse_crs
+from asset_map.i18n import Msg
 
 GEOJSON_SUFFIXES = (".geojson", ".json")
 CSV_SUFFIXES = (".csv", ".txt")
@@ -223,6 +224,36 @@ def resolve_crs(path: Path, file_crs: CRS | None, given: str | None, *, missing:
     return WGS84 if same_crs(file_crs, WGS84) else file_crs
 
 
+def list_layers(path: str | Path) -> list[str]:
+    """Return the layers of a GeoPackage (or the Shapefiles in a zip), in the file's order.
+
+    Formats that hold one layer (GeoJSON, CSV, a single .shp) give an empty list, so a
+    screen offers a layer choice only when there is one to make.
+
+    Raises
+    ------
+    ImportFormatError
+        When the file is missing or cannot be read as geodata.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ImportFormatError(f"{path.name}: file not found ({path}). Check the path.")
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = [n for n in archive.namelist() if not n.startswith("__MACOSX")]
+        except zipfile.BadZipFile:
+            raise ImportFormatError(f"{path.name}: not a valid zip file.") from None
+        return [Path(n[:-4]).name for n in names if n.lower().endswith(".shp")]
+    if suffix != ".gpkg":
+        return []
+    try:
+        return [str(name) for name in pyogrio.list_layers(str(path))[:, 0]]
+    except pyogrio.errors.DataSourceError as exc:
+        raise ImportFormatError(f"{path.name}: cannot be read as geodata ({exc}).") from None
+
+
 def read_raw(path: str | Path, *, crs: str | None = None, layer: str | None = None) -> RawLayer:
     """Read a geodata file by its extension into a :class:`RawLayer`.
 
@@ -253,7 +284,7 @@ def read_raw(path: str | Path, *, crs: str | None = None, layer: str | None = No
     if not path.is_file():
         raise ImportFormatError(f"{path.name}: file not found ({path}). Check the path.")
     if path.stat().st_size == 0:
-        raise ImportFormatError(f"{path.name}: the file is empty.")
+        raise ImportFormatError(Msg("err.formats.empty", path=path.name))
     if suffix in GEOJSON_SUFFIXES:
         raw = _read_geojson(path, crs)
     elif suffix in CSV_SUFFIXES:
@@ -279,7 +310,7 @@ def read_raw(path: str | Path, *, crs: str | None = None, layer: str | None = No
 def _read_geojson(path: Path, crs: str | None) -> RawLayer:
     text, notes = decode_text(path)
     if not text.strip():
-        raise ImportFormatError(f"{path.name}: the file is empty.")
+        raise ImportFormatError(Msg("err.formats.empty", path=path.name))
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -295,7 +326,7 @@ def _read_geojson(path: Path, crs: str | None) -> RawLayer:
         )
     features = data.get("features")
     if not isinstance(features, list) or not features:
-        raise ImportFormatError(f"{path.name}: the FeatureCollection has no features.")
+        raise ImportFormatError(Msg("err.formats.no_features", path=path.name))
     props: list[dict] = []
     geoms: list[object] = []
     problems: list[AssetMapError] = []
@@ -447,9 +478,11 @@ def read_table(path: str | Path) -> Table:
         raise ImportFormatError(f"{path.name}: file not found ({path}). Check the path.")
     text, notes = decode_text(path)
     if not text.strip():
-        raise ImportFormatError(f"{path.name}: the file is empty.")
+        raise ImportFormatError(Msg("err.formats.empty", path=path.name))
     first_line = text.lstrip("\r\n").splitlines()[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
+    from asset_map.io.writers import csv_plain_text  # here: writers imports this module
+
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     start = next(i for i, rec in enumerate(records) if any(c.strip() for c in rec))
     header = [c.strip() or f"column_{j + 1}" for j, c in enumerate(records[start])]
@@ -466,7 +499,10 @@ def read_table(path: str | Path) -> Table:
                 )
             )
             continue
-        cells.append([c.strip() for c in record] + [""] * (len(header) - len(record)))
+        # A ' that our CSV writers put before formula-like text comes off (CSV injection).
+        cells.append(
+            [csv_plain_text(c.strip()) for c in record] + [""] * (len(header) - len(record))
+        )
         rows.append(n)
     raise_problems(problems)
     if not cells:
