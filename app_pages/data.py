@@ -9,8 +9,9 @@ from asset_map.ui.messages import sources_table
 from asset_map.ui.state import tr
 
 user = require("edit_assets")  # also refuses the page's direct URL without the right role
-ws = workspace()
+ws = workspace()  # a load or import saves, then runs the page again: this is always current
 st.title(tr("data.title"))
+data.show_result()
 data.load_gemeente(actor=user.username)
 st.divider()
 data.upload(ws, actor=user.username)

@@ -19,13 +19,19 @@ import urllib.request
 from collections.abc import Sequence
 
 from asset_map._errors import AssetMapError
+from asset_map.i18n import Msg
+from asset_map.io._pdok import http_failed, no_connection
 
 OVERPASS_URL = "https://overpass-api.de/api/interpreter"
 USER_AGENT = "asset-map (ABCD community asset maps; +https://github.com)"
 
 
 class OverpassError(AssetMapError):
-    """The Overpass API cannot be reached, refused the query or answered with an error."""
+    """The Overpass API cannot be reached, refused the query or answered with an error.
+
+    Raised with a :class:`asset_map.i18n.Msg` like :class:`asset_map.io._pdok.DownloadError`:
+    a plain first line, then the technical detail.
+    """
 
 
 def _quote(value: str) -> str:
@@ -67,8 +73,9 @@ def overpass_query(
     Returns
     -------
     str
-        The query, asking ``[out:json]`` and ``out center tags;`` so ways and relations
-        come with a centre point.
+        The query, asking ``[out:json]`` and ``out geom;``: ways come with their nodes'
+        coordinates (``geometry``) and relations with their members' (``members[].geometry``),
+        so :func:`asset_map.io.osm.parse_overpass_json` keeps their outline.
     """
     given = [x for x in (area_name, gemeente_code, bbox) if x is not None]
     if len(given) != 1:
@@ -104,7 +111,7 @@ def overpass_query(
         where = "(area.gemeente)"
     filters = dict.fromkeys(_filter(tags) for tags, _ in tag_types)  # unique, in order
     body = "".join(f"  nwr{f}{where};\n" for f in filters)
-    return f"[out:json][timeout:{int(timeout_s)}];\n{head}(\n{body});\nout center tags;\n"
+    return f"[out:json][timeout:{int(timeout_s)}];\n{head}(\n{body});\nout geom;\n"
 
 
 def fetch_overpass(query: str, *, url: str = OVERPASS_URL, timeout_s: float = 200) -> bytes:
@@ -127,30 +134,22 @@ def fetch_overpass(query: str, *, url: str = OVERPASS_URL, timeout_s: float = 20
     Raises
     ------
     OverpassError
-        When the server cannot be reached, answers with an HTTP error, or reports a runtime
-        error (a ``remark``) such as a timeout or too much memory.
+        When the server cannot be reached, answers with an HTTP error (429 and 504 say the
+        server is busy), or reports a runtime error (a ``remark``) such as a timeout.
     """
     data = urllib.parse.urlencode({"data": query}).encode("utf-8")
     request = urllib.request.Request(
         url, data=data, method="POST", headers={"User-Agent": USER_AGENT}
     )
+    what = Msg("note.download.osm")
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
             payload: bytes = response.read()
     except urllib.error.HTTPError as exc:
-        hint = {
-            429: "Too many requests: wait a minute and try again.",
-            504: "The server is busy or the query took too long: try again later, or ask "
-            "for a smaller area.",
-        }.get(exc.code, "Check the query and the server address.")
-        raise OverpassError(f"Overpass API at {url} answered HTTP {exc.code}: {hint}") from None
+        exc.close()  # its body is not needed: free the connection now
+        raise OverpassError(http_failed(what, url, exc.code, str(exc.reason))) from None
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise OverpassError(
-            f"Cannot reach the Overpass API at {url} ({reason}). Check the internet "
-            "connection, or import an OpenStreetMap file (.osm.pbf or overpass-turbo "
-            "GeoJSON) instead."
-        ) from None
+        raise OverpassError(no_connection(what, url, exc)) from None
     _check_remark(payload, url)
     return payload
 
@@ -163,7 +162,5 @@ def _check_remark(payload: bytes, url: str) -> None:
         return  # the parser says what is wrong with the payload itself
     remark = answer.get("remark") if isinstance(answer, dict) else None
     if isinstance(remark, str) and "error" in remark.lower():
-        raise OverpassError(
-            f"Overpass API at {url} stopped with an error: {remark.strip()} The answer is "
-            "incomplete: ask for a smaller area or a larger timeout."
-        )
+        what = Msg("note.download.osm")
+        raise OverpassError(Msg("err.download.incomplete", what=what, url=url, remark=remark))

@@ -17,8 +17,12 @@ import urllib.request
 from collections.abc import Callable
 
 from asset_map._errors import AssetMapError
+from asset_map.i18n import Msg
 
 PDOK_BASE = "https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1"
+#: The years of the wijk- en buurtkaart PDOK serves as OGC API Features, newest first
+#: (https://www.pdok.nl/ogc-apis/-/article/cbs-wijken-en-buurten). The first is the default.
+YEARS = (2025, 2024, 2023)
 COLLECTIONS = ("gemeenten", "wijken", "buurten")
 #: More pages than this means the server keeps sending ``next``: stop rather than loop forever.
 MAX_PAGES = 1000
@@ -27,7 +31,28 @@ Progress = Callable[[int, int | None], None]
 
 
 class DownloadError(AssetMapError):
-    """A download failed: no connection, an HTTP error, or an answer that is not the API's."""
+    """A download failed: no connection, an HTTP error, or an answer that is not the API's.
+
+    Raised with a :class:`asset_map.i18n.Msg` whose first line says in plain words what
+    failed and what to do; the lines after it hold the technical detail (URL, reason).
+    """
+
+
+def what_pdok() -> Msg:
+    """Return the name of what is downloaded from PDOK, for messages."""
+    return Msg("note.download.pdok")
+
+
+def no_connection(what: str, url: str, error: BaseException) -> Msg:
+    """Return the message for a server that cannot be reached (no internet?)."""
+    reason = getattr(error, "reason", error)
+    return Msg("err.download.no_connection", what=what, url=url, reason=str(reason))
+
+
+def http_failed(what: str, url: str, code: int, reason: str) -> Msg:
+    """Return the message for a server that answered with an HTTP error."""
+    key = "err.download.busy" if code in (429, 503, 504) else "err.download.http"
+    return Msg(key, what=what, url=url, code=code, reason=reason)
 
 
 def collection_url(collection: str, *, year: int, base: str = PDOK_BASE) -> str:
@@ -72,7 +97,11 @@ def items_url(
 
 
 def fetch_pages(
-    url: str, *, timeout_s: float = 60, progress: Progress | None = None
+    url: str,
+    *,
+    timeout_s: float = 60,
+    progress: Progress | None = None,
+    what: str | None = None,
 ) -> list[bytes]:
     """Fetch ``url`` and every page its ``rel="next"`` links lead to.
 
@@ -85,6 +114,8 @@ def fetch_pages(
     progress : callable, optional
         Called after each page with the features received so far and ``numberMatched`` (or
         None when the server does not say).
+    what : str, optional
+        What is downloaded, named in error messages; PDOK's wijken and buurten by default.
 
     Returns
     -------
@@ -97,16 +128,17 @@ def fetch_pages(
         Naming the URL: 'no internet?' when the server cannot be reached, the HTTP status
         when it answers with an error, or what is wrong with an answer that is not JSON.
     """
+    what = what or what_pdok()
     pages: list[bytes] = []
     received = 0
     next_url: str | None = url
     seen: set[str] = set()
     while next_url is not None:
         if next_url in seen or len(pages) >= MAX_PAGES:
-            raise DownloadError(f"{next_url}: the server keeps sending more pages; stopped.")
+            raise DownloadError(Msg("err.download.endless", what=what, url=next_url))
         seen.add(next_url)
-        body = _get(next_url, timeout_s=timeout_s)
-        page = _page_json(next_url, body)
+        body = _get(next_url, timeout_s=timeout_s, what=what)
+        page = _page_json(next_url, body, what=what)
         pages.append(body)
         received += len(page.get("features") or [])
         matched = page.get("numberMatched")
@@ -130,31 +162,29 @@ def fetch_collection(
     return fetch_pages(url, timeout_s=timeout_s, progress=progress)
 
 
-def _get(url: str, *, timeout_s: float) -> bytes:
+def _get(url: str, *, timeout_s: float, what: str) -> bytes:
     request = urllib.request.Request(url, headers={"Accept": "application/geo+json"})
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
             return bytes(response.read())
     except urllib.error.HTTPError as error:
-        raise DownloadError(
-            f"{url}: the server answered HTTP {error.code} ({error.reason}). Try again later, "
-            "or check the year and the gemeente code."
-        ) from error
+        error.close()  # its body is not needed: free the connection now
+        raise DownloadError(http_failed(what, url, error.code, str(error.reason))) from error
     except (urllib.error.URLError, TimeoutError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise DownloadError(
-            f"{url}: could not reach the server ({reason}); no internet? Check the connection, "
-            "or load a downloaded file instead."
-        ) from error
+        raise DownloadError(no_connection(what, url, error)) from error
 
 
-def _page_json(url: str, body: bytes) -> dict:
+def _page_json(url: str, body: bytes, *, what: str) -> dict:
     try:
         page = json.loads(body)
     except ValueError as error:
-        raise DownloadError(f"{url}: the answer is not JSON ({error}).") from error
+        detail = f"the answer is not JSON ({error})"
+        raise DownloadError(
+            Msg("err.download.bad_answer", what=what, url=url, detail=detail)
+        ) from None
     if not isinstance(page, dict) or page.get("type") != "FeatureCollection":
-        raise DownloadError(f"{url}: the answer is not a GeoJSON FeatureCollection.")
+        detail = "the answer is not a GeoJSON FeatureCollection"
+        raise DownloadError(Msg("err.download.bad_answer", what=what, url=url, detail=detail))
     return page
 
 

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -22,19 +23,23 @@ import pandas as pd
 
 from asset_map._errors import AssetMapError
 from asset_map.crs import STORAGE_CRS
+from asset_map.i18n import Msg
 from asset_map.io._pdok import (
     PDOK_BASE,
+    YEARS,
     DownloadError,
     Progress,
     fetch_collection,
     fetch_pages,
     items_url,
+    what_pdok,
 )
 from asset_map.io.areas import read_areas
 from asset_map.io.formats import ImportResult
 
 __all__ = [
     "PDOK_BASE",
+    "YEARS",
     "DownloadError",
     "GemeenteError",
     "fetch_areas",
@@ -53,53 +58,93 @@ class GemeenteError(AssetMapError):
     """A gemeente name or code is not known."""
 
 
+#: Names people use for a gemeente whose CBS name differs, in :func:`_plain` form -> the
+#: CBS name (also in plain form). Spelling variants without the apostrophe, accents or
+#: dots need no entry: :func:`_plain` removes those.
+ALIASES = {
+    "den haag": "s gravenhage",
+    "the hague": "s gravenhage",
+    "haag": "s gravenhage",
+    "sgravenhage": "s gravenhage",
+    "gravenhage": "s gravenhage",
+    "den bosch": "s hertogenbosch",
+    "bosch": "s hertogenbosch",
+    "shertogenbosch": "s hertogenbosch",
+    "hertogenbosch": "s hertogenbosch",
+    "bergen noord holland": "bergen nh",
+    "bergen limburg": "bergen l",
+    "nuenen": "nuenen gerwen en nederwetten",
+    "sittard": "sittard geleen",
+    "geleen": "sittard geleen",
+}
+#: Names shared by more than one gemeente: the user has to choose (CBS names).
+AMBIGUOUS = {"bergen": ("Bergen (NH.)", "Bergen (L.)")}
+
+
+def _plain(name: str) -> str:
+    """Return a name without case, accents, apostrophes, dots, brackets or hyphens."""
+    text = unicodedata.normalize("NFKD", name.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"['’`.(),]", "", text).replace("-", " ")
+    return " ".join(text.split())
+
+
 def gemeente_code(name_or_code: str, *, gemeenten: Mapping[str, str] | None = None) -> str:
     """Return the CBS code (``"GM0150"``) of a gemeente given by name or code.
+
+    Names are compared without case, accents, apostrophes and hyphens, and the names people
+    use beside the CBS name are known (:data:`ALIASES`: ``"Den Haag"`` is ``'s-Gravenhage``,
+    ``"Den Bosch"`` is ``'s-Hertogenbosch``).
 
     Parameters
     ----------
     name_or_code : str
-        ``"Deventer"``, ``"deventer"``, ``"GM0150"``, ``"gm0150"``, ``"0150"`` or ``"150"``.
+        ``"Deventer"``, ``"deventer"``, ``"Den Haag"``, ``"GM0150"``, ``"gm0150"``,
+        ``"0150"`` or ``"150"``.
     gemeenten : mapping of str to str, optional
         Code -> name of every gemeente (see :func:`fetch_gemeenten`). Names are looked up
-        here, case-insensitively; a code is accepted without it. When omitted and a name is
-        given, the table is downloaded from PDOK.
+        here; a code is accepted without it. When omitted and a name is given, the table is
+        downloaded from PDOK.
 
     Raises
     ------
     GemeenteError
-        For an empty input, or a name or code not in the table, listing close matches.
+        For an empty input, a name shared by two gemeenten (Bergen), or a name or code not
+        in the table, listing close matches.
     """
     text = name_or_code.strip()
     if not text:
-        raise GemeenteError("No gemeente given. Give its name (Deventer) or CBS code (GM0150).")
+        raise GemeenteError(Msg("err.cbs.no_gemeente"))
     match = GEMEENTE_CODE.match(text)
     if match:
         code = f"GM{int(match.group(1)):04d}"
         if gemeenten is None or code in gemeenten:
             return code
         raise GemeenteError(
-            f"Unknown gemeente code '{text}'. {_suggest(text, gemeenten)}"
-            "CBS gemeente codes look like GM0150."
+            Msg("err.cbs.unknown_code", text=text, suggest=_suggest(text, gemeenten))
+        )
+    plain = _plain(text)
+    if plain in AMBIGUOUS:
+        raise GemeenteError(
+            Msg("err.cbs.ambiguous", text=text, options=" / ".join(AMBIGUOUS[plain]))
         )
     if gemeenten is None:
         gemeenten = fetch_gemeenten()
-    by_name = {name.casefold(): code for code, name in gemeenten.items()}
-    found = by_name.get(" ".join(text.split()).casefold())
+    by_name = {_plain(name): code for code, name in gemeenten.items()}
+    found = by_name.get(plain) or by_name.get(ALIASES.get(plain, ""))
     if found is not None:
         return found
-    raise GemeenteError(
-        f"Unknown gemeente '{text}'. {_suggest(text, gemeenten)}"
-        "Check the spelling, or give the CBS code (e.g. GM0150)."
-    )
+    raise GemeenteError(Msg("err.cbs.unknown_name", text=text, suggest=_suggest(text, gemeenten)))
 
 
 def _suggest(text: str, gemeenten: Mapping[str, str]) -> str:
-    names = {name.casefold(): f"{name} ({code})" for code, name in gemeenten.items()}
-    close = difflib.get_close_matches(text.casefold(), list(names), n=5, cutoff=0.6)
+    names = {_plain(name): f"{name} ({code})" for code, name in gemeenten.items()}
+    close = difflib.get_close_matches(_plain(text), list(names), n=5, cutoff=0.6)
     close += difflib.get_close_matches(text.upper(), list(gemeenten), n=3, cutoff=0.8)
     shown = [names.get(c, f"{gemeenten.get(c, '')} ({c})") for c in close]
-    return f"Did you mean: {', '.join(dict.fromkeys(shown))}? " if shown else ""
+    if not shown:
+        return ""
+    return Msg("note.cbs.did_you_mean", names=", ".join(dict.fromkeys(shown)))
 
 
 def fetch_gemeenten(
@@ -110,13 +155,12 @@ def fetch_gemeenten(
     This downloads every gemeente's boundary too (the API has no lighter answer); call it once
     and pass the table to :func:`gemeente_code`.
     """
-    frame = parse_pages(
-        fetch_pages(items_url("gemeenten", "", year=year, base=base), timeout_s=timeout_s)
-    )
+    url = items_url("gemeenten", "", year=year, base=base)
+    what = Msg("note.download.gemeenten")
+    frame = parse_pages(fetch_pages(url, timeout_s=timeout_s, what=what))
     if "gemeentecode" not in frame or "gemeentenaam" not in frame:
-        raise DownloadError(
-            "The gemeenten collection has no gemeentecode and gemeentenaam; is the year right?"
-        )
+        detail = "the gemeenten collection has no gemeentecode and gemeentenaam"
+        raise DownloadError(Msg("err.download.bad_answer", what=what, url=url, detail=detail))
     return {
         str(code): str(name)
         for code, name in zip(frame["gemeentecode"], frame["gemeentenaam"], strict=True)
@@ -147,13 +191,18 @@ def parse_pages(pages: list[bytes]) -> gpd.GeoDataFrame:
         try:
             page = json.loads(body)
         except ValueError as error:
-            raise DownloadError(f"page {number}: not JSON ({error}).") from error
+            detail = f"page {number}: not JSON ({error})"
+            raise DownloadError(_bad_page(detail)) from error
         if not isinstance(page, dict) or not isinstance(page.get("features"), list):
-            raise DownloadError(f"page {number}: not a GeoJSON FeatureCollection.")
+            raise DownloadError(_bad_page(f"page {number}: not a GeoJSON FeatureCollection"))
         features += page["features"]
     if not features:
         return gpd.GeoDataFrame({"geometry": gpd.GeoSeries([], crs=STORAGE_CRS)}, crs=STORAGE_CRS)
     return gpd.GeoDataFrame.from_features(features, crs=STORAGE_CRS)
+
+
+def _bad_page(detail: str) -> Msg:
+    return Msg("err.download.bad_answer", what=what_pdok(), url="PDOK", detail=detail)
 
 
 def fetch_areas(
@@ -196,7 +245,8 @@ def fetch_areas(
         :class:`DownloadError` when a download fails, :class:`GemeenteError` when PDOK has no
         areas for the gemeente, or what ``read_areas`` raises. Nothing is left in ``folder``.
     """
-    table = None if GEMEENTE_CODE.match(gemeente) else fetch_gemeenten(year=year, base=base)
+    known = GEMEENTE_CODE.match(gemeente) or _plain(gemeente) in AMBIGUOUS  # no table needed
+    table = None if known else fetch_gemeenten(year=year, base=base)
     code = gemeente_code(gemeente, gemeenten=table)
     frames = {
         layer: parse_pages(
@@ -207,10 +257,7 @@ def fetch_areas(
         for collection, layer in LEVELS
     }
     if all(frame.empty for frame in frames.values()):
-        raise GemeenteError(
-            f"PDOK has no wijken or buurten of gemeente '{code}' in {year}. Check the code "
-            "(e.g. GM0150) and the year."
-        )
+        raise GemeenteError(Msg("err.cbs.no_areas", code=code, year=year))
     target = Path(folder) if folder is not None else Path(tempfile.mkdtemp(prefix="cbs-"))
     target.mkdir(parents=True, exist_ok=True)
     final = target / f"cbs_{code}_{year}.gpkg"
@@ -231,7 +278,7 @@ def fetch_areas(
         raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    notes = [f"Downloaded from PDOK (CBS wijk- en buurtkaart {year}) to {final.name}."]
+    notes: list[str] = [Msg("note.cbs.downloaded", year=year, file=final.name)]
     combined = pd.concat([r.frame for r in results], ignore_index=True)
     return ImportResult(
         gpd.GeoDataFrame(combined, geometry="geometry", crs=STORAGE_CRS),

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +30,9 @@ from shapely.geometry.base import BaseGeometry
 from asset_map import model
 from asset_map._errors import CRSError, ImportFormatError
 from asset_map.crs import outside_netherlands
+from asset_map.i18n import Msg
 from asset_map.io._overpass import overpass_query
-from asset_map.io.formats import ImportResult, list_some, plural
+from asset_map.io.formats import ImportResult, list_some
 
 __all__ = [
     "OSM_ATTRIBUTION",
@@ -146,13 +147,12 @@ def _result(
     what: str, records: list[dict[str, Any]], skipped: Counter[str], source: str
 ) -> ImportResult:
     """Return the canonical frame, refusing it whole when a point lies outside the Netherlands."""
-    notes = []
+    notes: list[str] = []
     if skipped:
         kinds = [f"{k} ({n})" for k, n in skipped.most_common()]
-        notes.append(
-            f"Skipped {plural(sum(skipped.values()), 'OpenStreetMap element')} whose tags match no "
-            f"asset type: {list_some(kinds)}."
-        )
+        n = sum(skipped.values())
+        key = "note.osm.skipped_one" if n == 1 else "note.osm.skipped"
+        notes.append(Msg(key, n=n, examples=list_some(kinds)))
     if not records:
         raise ImportFormatError(
             f"{what}: no OpenStreetMap element with tags of an asset type (e.g. "
@@ -265,25 +265,51 @@ def _overpass_geometry(element: Mapping[str, Any]) -> BaseGeometry | None:
     """Return an element's geometry: node point, way or relation outline, else its centre."""
     if "lat" in element and "lon" in element:
         return shapely.Point(float(element["lon"]), float(element["lat"]))
-    if isinstance(element.get("geometry"), list) and element["geometry"]:
-        coords = [(float(c["lon"]), float(c["lat"])) for c in element["geometry"]]
+    coords = _coords(element.get("geometry"))
+    if coords:
         return _ring_or_line(coords)
-    members = [
-        m for m in element.get("members", []) if m.get("geometry") and m.get("role") != "inner"
-    ]
-    if members:
-        lines = [
-            shapely.LineString([(float(c["lon"]), float(c["lat"])) for c in m["geometry"]])
-            for m in members
-            if len(m["geometry"]) >= 2
-        ]
-        areas = shapely.polygonize(lines)
-        if not areas.is_empty:
-            return shapely.unary_union(list(areas.geoms))
+    members = [m for m in element.get("members") or [] if isinstance(m, dict)]
+    found = _relation_geometry(members) if members else None
+    if found is not None:
+        return found
     center = element.get("center")
     if isinstance(center, dict) and "lat" in center and "lon" in center:
         return shapely.Point(float(center["lon"]), float(center["lat"]))
     return None
+
+
+def _coords(geometry: object) -> list[tuple[float, float]]:
+    """Return the ``(lon, lat)`` pairs of an ``out geom`` list, skipping empty entries."""
+    if not isinstance(geometry, list):
+        return []
+    return [(float(c["lon"]), float(c["lat"])) for c in geometry if isinstance(c, dict)]
+
+
+def _relation_geometry(members: Sequence[Mapping[str, Any]]) -> BaseGeometry | None:
+    """Return a relation's area (outer rings less inner rings), else its members together.
+
+    ``out geom`` gives each way member a ``geometry`` list and each node member ``lat``/
+    ``lon``; a multipolygon's ways are joined into rings whatever their order.
+    """
+    rings: dict[bool, list[shapely.LineString]] = {True: [], False: []}
+    parts: list[BaseGeometry] = []
+    for member in members:
+        coords = _coords(member.get("geometry"))
+        if len(coords) >= 2:
+            line = shapely.LineString(coords)
+            rings[member.get("role") == "inner"].append(line)
+            parts.append(line)
+        elif "lat" in member and "lon" in member:
+            parts.append(shapely.Point(float(member["lon"]), float(member["lat"])))
+    outer = shapely.polygonize(rings[False])
+    if not outer.is_empty:
+        area = shapely.unary_union(list(outer.geoms))
+        inner = shapely.polygonize(rings[True])
+        if not inner.is_empty:
+            area = area.difference(shapely.unary_union(list(inner.geoms)))
+        if not area.is_empty:
+            return area
+    return shapely.unary_union(parts) if parts else None
 
 
 # --- overpass-turbo GeoJSON ------------------------------------------------------------------
@@ -357,19 +383,20 @@ def read_overpass_turbo_geojson(path: str | Path) -> ImportResult:
 
 
 def read_osm_pbf(path: str | Path) -> ImportResult:
-    """Read the assets in an OSM PBF (or XML) extract with pyosmium.
+    """Read the assets in an OSM extract, ``.osm.pbf`` or ``.osm`` XML, with pyosmium.
 
     Parameters
     ----------
     path : str or Path
-        An ``.osm.pbf`` file (``.osm`` XML works too).
+        An ``.osm.pbf`` file, or an ``.osm`` XML file (as the OSM website exports it).
 
     Returns
     -------
     ImportResult
         Tagged nodes as points; tagged ways as the representative point of their ring when
-        closed (outline kept in ``osm_polygon``), else of their line. Relations (multipolygons)
-        are not read: a note counts them.
+        closed (outline kept in ``osm_polygon``), else of their line; multipolygon relations,
+        assembled by pyosmium from their member ways, as the representative point of their
+        area (outline kept). Other relations are left out: a note counts them.
 
     Raises
     ------
@@ -385,22 +412,36 @@ def read_osm_pbf(path: str | Path) -> ImportResult:
         raise ImportFormatError(f"{path.name}: file not found ({path}). Check the path.")
     records: list[dict[str, Any]] = []
     skipped: Counter[str] = Counter()
-    relations = 0
+    relations: set[int] = set()  # relations with asset tags
+    areas: set[int] = set()  # relations read as an area
+    wkt = osmium.geom.WKTFactory()
     try:
-        processor = osmium.FileProcessor(str(path)).with_locations()
+        processor = osmium.FileProcessor(str(path)).with_locations().with_areas()
         for obj in processor:
             tags = {tag.k: tag.v for tag in obj.tags}
             if not tags:
                 continue
             type_key = osm_type(tags)
+            if isinstance(obj, osmium.osm.Area):
+                if obj.from_way() or type_key is None:
+                    continue  # closed ways are read as ways below
+                shape_ = _area_geometry(wkt, obj)
+                if shape_ is not None:
+                    areas.add(obj.orig_id())
+                    point, outline = _point_and_outline(shape_)
+                    record = _record(f"relation/{obj.orig_id()}", tags, type_key, point, outline)
+                    records.append(record)
+                continue
             if isinstance(obj, osmium.osm.Relation):
-                relations += type_key is not None
+                if type_key is not None:
+                    relations.add(obj.id)
                 continue
             if type_key is None:
                 skipped[f"{_KINDS.get(obj.type_str(), 'way')}/{obj.id}"] += 1
                 continue
+            geom: BaseGeometry
             if isinstance(obj, osmium.osm.Node):
-                geom: BaseGeometry = shapely.Point(obj.location.lon, obj.location.lat)
+                geom = shapely.Point(obj.location.lon, obj.location.lat)
                 kind = "node"
             elif isinstance(obj, osmium.osm.Way):
                 coords = [(nd.lon, nd.lat) for nd in obj.nodes if nd.location.valid()]
@@ -414,12 +455,22 @@ def read_osm_pbf(path: str | Path) -> ImportResult:
             records.append(_record(f"{kind}/{obj.id}", tags, type_key, point, outline))
     except RuntimeError as exc:
         raise ImportFormatError(
-            f"{path.name}: not a readable OSM PBF file ({exc}). Download or export it again."
+            f"{path.name}: not a readable OSM file ({exc}). Download or export it again."
         ) from None
     result = _result(path.name, records, skipped, SOURCE)
-    if relations:
-        result.notes.append(
-            f"Left out {plural(relations, 'relation')} (multipolygons) with asset tags: reading "
-            "relations from .osm.pbf is not supported; use the Overpass answer for them."
-        )
+    left_out = len(relations - areas)
+    if left_out:
+        key = "note.osm.relations_one" if left_out == 1 else "note.osm.relations"
+        result.notes.append(Msg(key, n=left_out))
     return result
+
+
+def _area_geometry(wkt: Any, area: Any) -> BaseGeometry | None:
+    """Return the (multi)polygon pyosmium assembled for an area, or None when it is broken."""
+    try:
+        geom = shapely.from_wkt(wkt.create_multipolygon(area))
+    except (RuntimeError, shapely.errors.GEOSException):
+        return None
+    if geom.is_empty:
+        return None
+    return geom.geoms[0] if len(geom.geoms) == 1 else geom

@@ -1,21 +1,34 @@
-"""Widgets of the data screen: load a gemeente, upload own files, see what is loaded."""
+"""Widgets of the data screen: load a gemeente, upload own files, see what is loaded.
+
+Every load and import ends the same way (:func:`_finish`): the new layers are combined with
+the stored workspace (:func:`asset_map.sources.combine`), saved in one go, and the page runs
+again so everything on it shows the new workspace; the result message waits in the session
+until :func:`show_result` shows it.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import tempfile
+from datetime import date
 from pathlib import Path
+from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 from asset_map import sources
 from asset_map._errors import AssetMapError
+from asset_map.i18n import explain, localise, t
 from asset_map.io import read_areas, read_assets
-from asset_map.io.formats import read_raw
+from asset_map.io._overpass import OVERPASS_URL, OverpassError
+from asset_map.io._pdok import PDOK_BASE, YEARS, DownloadError
+from asset_map.io.formats import list_layers, read_raw
 from asset_map.io.mapping import parse_mapping
-from asset_map.model import catalogue
+from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS, COLUMN_ALIASES, catalogue
 from asset_map.ui.loaders import store
 from asset_map.ui.state import current_lang, tr
 from asset_map.workspace import Workspace
@@ -23,6 +36,92 @@ from asset_map.workspace import Workspace
 NONE = ""
 UPLOADS = Path(tempfile.gettempdir()) / "asset_map_uploads"
 OUR_ASSET_COLUMNS = ("name", "type", "description", "address", "id", "tags")
+#: Another PDOK or Overpass address (a mirror; the tests' local servers), like the CLI's
+#: ``--pdok-url`` and ``--overpass-url``.
+PDOK_URL_ENV = "ASSET_MAP_PDOK_URL"
+OVERPASS_URL_ENV = "ASSET_MAP_OVERPASS_URL"
+#: Session key of the result of the last load or import, shown after the rerun.
+RESULT_KEY = "data_result"
+#: CRSs offered for files that do not say theirs.
+CRS_CHOICES = ("EPSG:28992", "EPSG:4326")
+FILE_TYPES = {
+    "assets": ["geojson", "json", "gpkg", "zip", "csv", "pbf", "osm"],
+    "areas": ["geojson", "json", "gpkg", "zip"],
+    "figures": ["csv"],
+}
+
+
+def show_result() -> None:
+    """Show what the last load or import did: message, notes and duplicate decisions."""
+    result = st.session_state.pop(RESULT_KEY, None)
+    if not result:
+        return
+    lang = current_lang()
+    st.success(result["message"])
+    notes = [localise(n, lang) for n in result["notes"]]
+    if notes:
+        with st.expander(tr("notes.header", n=len(notes))):
+            for note in notes:
+                st.text(note)
+    decisions = result["decisions"]
+    if len(decisions):  # every pair found, with what was done and why
+        st.markdown(f"**{tr('data.decisions')}**")
+        st.dataframe(_decisions_table(decisions), hide_index=True, width="stretch")
+
+
+def _decisions_table(pairs: pd.DataFrame) -> pd.DataFrame:
+    lang = current_lang()
+    shown = pd.DataFrame(
+        {
+            tr("data.dup.name_a"): pairs["name_a"],
+            tr("data.dup.name_b"): pairs["name_b"],
+            tr("data.dup.sources"): pairs["source_a"].astype(str) + " / " + pairs["source_b"],
+            tr("data.dup.distance_m"): pairs["distance_m"].astype(float).round(1),
+            tr("data.dup.decision"): pairs["decision"].map(
+                lambda d: tr("data.dup.merge") if d == "merge" else tr("data.dup.keep")
+            ),
+            tr("data.dup.reason"): pairs["reason"].map(lambda r: localise(r, lang)),
+        }
+    )
+    return shown
+
+
+def _finish(new: sources.Loaded, actor: str, *, message: str | None = None) -> None:
+    """Combine ``new`` with the stored workspace, save it, and run the page again.
+
+    Without ``message`` the result says how many rows were added and duplicates merged.
+    """
+    combined = sources.combine(sources.current(store()), new)
+    sources.save(store(), combined, actor=actor)
+    if message is None:
+        pairs = combined.decisions
+        merged = int((pairs["decision"] == "merge").sum()) if len(pairs) else 0
+        rows = len(new.areas) + len(new.assets)
+        message = tr("data.imported", n=rows, merged=merged)
+    _remember(message, combined)
+
+
+def _remember(message: str, loaded: sources.Loaded) -> None:
+    """Keep the result for :func:`show_result` and run the page again."""
+    st.session_state[RESULT_KEY] = {
+        "message": message,
+        "notes": list(loaded.notes),
+        "decisions": loaded.decisions,
+    }
+    st.rerun()
+
+
+def _show_error(exc: AssetMapError, *, prefix: bool = True) -> None:
+    """Show an error in the reader's language; a download's technical detail folded away."""
+    text = explain(exc, current_lang())
+    if isinstance(exc, DownloadError | OverpassError):
+        plain, _, detail = text.partition("\n")
+        st.error(f"{plain} {tr('data.nothing_changed')}")
+        if detail:
+            with st.expander(tr("data.details")):
+                st.text(detail)
+        return
+    st.error(f"{tr('data.failed')} {text}" if prefix else text)
 
 
 def load_gemeente(actor: str) -> None:
@@ -31,48 +130,57 @@ def load_gemeente(actor: str) -> None:
     st.write(tr("data.gemeente_intro"))
     with st.form("data_gemeente"):
         gemeente = st.text_input(tr("data.gemeente"), placeholder="Deventer", key="data_gm")
-        year = st.selectbox(tr("data.year"), [2024, 2023, 2022], key="data_year")
+        year = st.selectbox(tr("data.year"), list(YEARS), index=0, key="data_year")
         osm = st.checkbox(tr("data.osm"), value=True, key="data_osm")
         submitted = st.form_submit_button(tr("data.load"), type="primary")
     if not submitted or not gemeente.strip():
         return
     bar = st.progress(0.0, text=tr("data.busy"))
-    steps = iter((0.1, 0.6))
+    # fetch_gemeente names two steps (PDOK, then OpenStreetMap); PDOK tells each page.
+    steps = [t("note.download.pdok", current_lang()), t("note.download.osm", current_lang())]
+    done = {"steps": 0, "pages": 0}
 
-    def progress(what: str) -> None:
-        bar.progress(next(steps, 0.9), text=f"{tr('data.busy')} {what}")
+    def progress(_what: str) -> None:
+        done["steps"] += 1
+        value = 0.05 if done["steps"] == 1 else 0.7
+        bar.progress(value, text=f"{tr('data.busy')} {steps[min(done['steps'], 2) - 1]}")
+
+    def pages(received: int, matched: int | None) -> None:
+        done["pages"] += 1
+        value = min(0.65, 0.05 + 0.6 * (received / matched if matched else 0.5))
+        text = tr("data.pages", n=done["pages"], received=received, matched=matched or "?")
+        bar.progress(value, text=f"{tr('data.busy')} {steps[0]}: {text}")
 
     try:
         loaded = sources.fetch_gemeente(
-            gemeente.strip(), year=int(year), osm=osm, progress=progress
+            gemeente.strip(),
+            year=int(year),
+            osm=osm,
+            pdok_base=os.environ.get(PDOK_URL_ENV) or PDOK_BASE,
+            overpass_url=os.environ.get(OVERPASS_URL_ENV) or OVERPASS_URL,
+            progress=progress,
+            pages=pages,
         )
-        sources.save(store(), loaded, actor=actor)
+        bar.progress(0.95, text=tr("data.saving"))
+        message = tr("data.loaded", name=loaded.meta["name"], n=len(loaded.assets))
+        _finish(loaded, actor, message=message)
     except AssetMapError as exc:
         bar.empty()
-        st.error(f"{tr('data.failed')} {exc}")
-        return
-    bar.progress(1.0, text=tr("data.done"))
-    st.success(tr("data.loaded", name=loaded.meta["name"], n=len(loaded.assets)))
+        _show_error(exc)
 
 
 def upload(ws: Workspace, actor: str) -> None:
     """Upload a file, map its columns and types onto ours, preview, then import."""
-    lang = current_lang()
-    cat = catalogue()
     st.subheader(tr("data.upload_title"))
     kind = st.radio(
         tr("data.kind"),
-        ["assets", "areas"],
+        ["assets", "areas", "figures"],
         horizontal=True,
         format_func=lambda k: tr(f"data.kind.{k}"),
         key="data_kind",
     )
     # One uploader per kind: switching kind never carries a file of the other kind along.
-    file = st.file_uploader(
-        tr(f"data.file.{kind}"),
-        type=["geojson", "json", "gpkg", "zip", "csv"],
-        key=f"data_file_{kind}",
-    )
+    file = st.file_uploader(tr(f"data.file.{kind}"), type=FILE_TYPES[kind], key=f"data_file_{kind}")
     if file is None:
         return
     # One folder per file content: every rerun of the page reuses it instead of writing anew.
@@ -82,37 +190,35 @@ def upload(ws: Workspace, actor: str) -> None:
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
-    try:
-        raw = read_raw(path)
-    except AssetMapError as exc:
-        st.error(str(exc))
+    if kind == "figures":
+        _figures(path, actor)
         return
-    columns = [str(c) for c in raw.frame.columns if c != raw.frame.geometry.name]
-    source = st.text_input(tr("data.source"), value=Path(file.name).stem, key="data_source")
-    licence = st.text_input(tr("data.licence"), key="data_licence")
-    year = st.number_input(tr("data.year"), 1900, 2100, 2026, key="data_source_year")
+    osm_kind = sources.osm_kind(path) if kind == "assets" else None
+    source = Path(file.name).name.split(".")[0]
+    licence = ""
+    if osm_kind is None:
+        source = st.text_input(tr("data.source"), value=source, key="data_source")
+        licence = st.text_input(tr("data.licence"), key="data_licence")
+    this_year = date.today().year
+    year = st.number_input(tr("data.year"), 1900, this_year + 1, this_year, key="data_source_year")
     try:
         if kind == "areas":
-            result = read_areas(path)
-        elif sources.osm_kind(path):
+            result = _read_areas(path)
+        elif osm_kind is not None:
             st.info(tr("data.osm_file"))
             result = sources.read_any_assets(path)
-            source = sources.osm_source()["name"]
-            licence = sources.osm_source()["licence"]
+            source, licence = sources.osm_source()["name"], sources.osm_source()["licence"]
         else:
+            crs = _crs_choice(path)
+            raw = read_raw(path, crs=crs)
+            columns = [str(c) for c in raw.frame.columns if c != raw.frame.geometry.name]
             mapping = parse_mapping(_mapping_toml(raw.frame, columns, source), "upload")
-            result = read_assets(path, mapping=mapping, source=source)
+            result = read_assets(path, mapping=mapping, source=source, crs=crs)
     except AssetMapError as exc:
-        st.error(str(exc))
+        _show_error(exc, prefix=False)
         return
-    st.markdown(f"**{tr('data.preview', n=len(result.frame))}**")
-    shown = pd.DataFrame(result.frame.drop(columns="geometry")).head(20)
-    if "type" in shown.columns:
-        shown["type"] = shown["type"].map(lambda k: cat.types[k].label(lang))
-    st.dataframe(shown, hide_index=True, width="stretch")
-    for note in result.notes[:20]:
-        st.caption(note)
-    if kind == "assets" and "data_mapping_toml" in st.session_state and not sources.osm_kind(path):
+    _preview(result.frame, result.notes)
+    if kind == "assets" and osm_kind is None and "data_mapping_toml" in st.session_state:
         st.download_button(
             tr("data.mapping_download"),
             st.session_state["data_mapping_toml"],
@@ -121,7 +227,71 @@ def upload(ws: Workspace, actor: str) -> None:
             key="data_mapping_dl",
         )
     if st.button(tr("data.import"), type="primary", key="data_import"):
-        _import(kind, result.frame, source, licence, int(year), actor)
+        entry = {"name": source, "licence": licence, "year": int(year), "layer": kind}
+        _import(ws, kind, result.frame, entry, actor)
+
+
+def _read_areas(path: Path) -> Any:
+    """Ask for the layer, the gemeente and (when the file has none) the CRS; read the areas."""
+    layers = list_layers(path)
+    layer = None
+    if len(layers) > 1:
+        layer = st.selectbox(
+            tr("data.layer"),
+            [NONE, *layers],
+            format_func=lambda n: tr("data.layer_auto") if n == NONE else n,
+            key="data_layer",
+        )
+    gemeente = st.text_input(tr("data.area_gemeente"), key="data_area_gm").strip()
+    crs = _crs_choice(path, layer=layer or None)
+    return read_areas(path, layer=layer or None, gemeente=gemeente or None, crs=crs)
+
+
+def _crs_choice(path: Path, *, layer: str | None = None) -> str | None:
+    """Offer a CRS when the file does not say its own (CSV without lon/lat, bare Shapefile)."""
+    try:
+        known = read_raw(path, layer=layer).frame.crs is not None
+    except AssetMapError:
+        known = False  # e.g. a Shapefile without .prj: the reader asks for a CRS
+    if known:
+        return None
+    return str(
+        st.selectbox(
+            tr("data.crs"),
+            CRS_CHOICES,
+            format_func=lambda c: tr(f"data.crs.{c.split(':')[1]}"),
+            key="data_crs",
+        )
+    )
+
+
+def _preview(frame: pd.DataFrame, notes: list[str]) -> None:
+    lang = current_lang()
+    cat = catalogue()
+    st.markdown(f"**{tr('data.preview', n=len(frame))}**")
+    shown = pd.DataFrame(frame.drop(columns="geometry")).head(20)
+    if "type" in shown.columns:
+        shown["type"] = shown["type"].map(lambda k: cat.types[k].label(lang))
+    st.dataframe(shown, hide_index=True, width="stretch")
+    for note in notes[:20]:
+        st.caption(localise(note, lang))
+
+
+def _figures(path: Path, actor: str) -> None:
+    """Join a Kerncijfers CSV onto the stored wijken and buurten."""
+    st.caption(tr("data.figures_intro"))
+    given = st.number_input(
+        tr("data.figures_year"), 0, date.today().year + 1, 0, key="data_figures_year"
+    )
+    if not st.button(tr("data.figures_add"), type="primary", key="data_figures_add"):
+        return
+    try:
+        loaded = sources.add_figures(sources.current(store()), path, year=int(given) or None)
+        sources.save(store(), loaded, actor=actor)
+    except AssetMapError as exc:
+        _show_error(exc, prefix=False)
+        return
+    _remember(tr("data.figures_added", file=path.name), loaded)
 
 
 def _mapping_toml(frame: pd.DataFrame, columns: list[str], source: str) -> str:
@@ -180,45 +350,31 @@ def _mapping_toml(frame: pd.DataFrame, columns: list[str], source: str) -> str:
 
 
 def _guess(ours: str, columns: list[str]) -> str:
-    from asset_map.model import COLUMN_ALIASES
-
     names = {ours, *COLUMN_ALIASES.get(ours, ())}
     return next((c for c in columns if c.lower() in names), NONE)
 
 
 def _import(
-    kind: str, frame: pd.DataFrame, source: str, licence: str, year: int, actor: str
+    ws: Workspace, kind: str, frame: pd.DataFrame, entry: dict[str, Any], actor: str
 ) -> None:
-    import geopandas as gpd
-
-    from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS
-
-    now = sources.current(store())
-    empty_or_demo = now is None or bool(now.meta.get("is_demo"))
-    meta = {"is_demo": False, "sources": [{"name": source, "licence": licence, "year": year}]}
-    if kind == "areas":
-        no_assets = gpd.GeoDataFrame(columns=ASSET_COLUMNS, geometry="geometry", crs="EPSG:4326")
-        new = sources.Loaded(frame, no_assets, meta)
-    else:
-        if empty_or_demo:
-            st.error(tr("data.needs_areas"))
-            return
-        no_areas = gpd.GeoDataFrame(columns=AREA_COLUMNS, geometry="geometry", crs="EPSG:4326")
-        new = sources.Loaded(no_areas, frame, meta)
-    if empty_or_demo:
-        meta["name"] = source
-    loaded = sources.combine(None if empty_or_demo else now, new)
-    try:
-        sources.save(store(), loaded, actor=actor)
-    except AssetMapError as exc:
-        st.error(str(exc))
+    if kind == "assets" and (ws.is_demo or not len(ws.areas)):
+        st.error(tr("data.needs_areas"))
         return
-    merged = int((loaded.decisions["decision"] == "merge").sum()) if len(loaded.decisions) else 0
-    st.success(tr("data.imported", n=len(frame), merged=merged))
-    if len(loaded.decisions):  # every pair found, with what was done and why
-        st.markdown(f"**{tr('data.decisions')}**")
-        shown = ["name_a", "name_b", "source_a", "source_b", "distance_m", "decision", "reason"]
-        st.dataframe(loaded.decisions[shown].round(1), hide_index=True, width="stretch")
+    meta: dict[str, Any] = {"is_demo": False, "sources": [entry]}
+    if ws.is_demo:
+        meta["name"] = entry["name"]
+    if kind == "areas":
+        new = sources.Loaded(frame, _empty(ASSET_COLUMNS), meta)
+    else:
+        new = sources.Loaded(_empty(AREA_COLUMNS), frame, meta)
+    try:
+        _finish(new, actor)
+    except AssetMapError as exc:
+        _show_error(exc, prefix=False)
+
+
+def _empty(columns: list[str]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(columns=columns, geometry="geometry", crs="EPSG:4326")
 
 
 def what_is_loaded(ws: Workspace) -> None:
@@ -231,4 +387,6 @@ def what_is_loaded(ws: Workspace) -> None:
             ws.assets["source"].fillna(""),
             ws.assets["type"].map(lambda k: cat.types[k].label(lang)),
         )
+        table.index.name = tr("about.source_name")
+        table.columns.name = None
         st.dataframe(table, width="stretch")
