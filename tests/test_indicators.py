@@ -99,7 +99,8 @@ def test_wijk_figures_known_answers(areas, assets, talents, gaps):
     assert w1["assets"] == 3 and w1["meeting_places"] == 2
     assert w1["meeting_places_per_1000"] == pytest.approx(1.0)
     assert w1["meeting_places_per_1000_65"] == pytest.approx(4.0)
-    assert w1["talents"] == 3  # approved only: 2 in B1, 1 in B2
+    # Approved only: 2 in B1, 1 in B2. Both are small groups: left out of the public total.
+    assert (w1["talents"], w1["talents_small"]) == (0, 2)
     # Pooled by weight (140 of 400), not the mean of the buurten's shares (0.5).
     assert w1["coverage"] == pytest.approx(0.35)
     assert w1["coverage_pct"] == pytest.approx(35.0)
@@ -110,7 +111,7 @@ def test_wijk_figures_known_answers(areas, assets, talents, gaps):
     assert math.isnan(w2["meeting_places_per_1000"])
     assert math.isnan(w2["meeting_places_per_1000_65"])
     assert math.isnan(w2["residents_65"])
-    assert w2["talents"] == 0
+    assert (w2["talents"], w2["talents_small"]) == (0, 0)
     assert math.isnan(w2["coverage"])
 
 
@@ -118,7 +119,8 @@ def test_buurt_figures_known_answers(areas, assets, talents, gaps):
     out = area_figures(areas, assets, level="buurt", talents=talents, gaps=gaps)
     assert out["code"].tolist() == ["B1", "B2", "B3"]
     b1, b2 = _row(out, "B1"), _row(out, "B2")
-    assert (b1["assets"], b1["meeting_places"], b1["talents"]) == (2, 1, 2)
+    assert (b1["assets"], b1["meeting_places"]) == (2, 1)
+    assert (b1["talents"], b1["talents_small"]) == (0, 1)  # 2 talents: shown as "<3"
     assert b1["meeting_places_per_1000"] == pytest.approx(1.0)
     assert b1["meeting_places_per_1000_65"] == pytest.approx(5.0)
     assert b1["coverage"] == pytest.approx(0.8)
@@ -185,12 +187,15 @@ def test_demo_figures_add_up():
         assert w["assets"] == own["assets"].sum() == (existing["wijk_code"] == w["code"]).sum()
         assert w["meeting_places"] == ((existing["wijk_code"] == w["code"]) & meeting).sum()
         assert w["talents"] == own["talents"].sum()
+        assert w["talents_small"] == own["talents_small"].sum()
         assert w["meeting_places_per_1000"] == pytest.approx(
             1000 * w["meeting_places"] / w["inhabitants"]
         )
         shares = own["coverage"].dropna()
         assert shares.min() - 1e-9 <= w["coverage"] <= shares.max() + 1e-9
-    assert wijken["talents"].sum() == int((ws.talents["status"] == "approved").sum())
+    per_buurt = ws.talents[ws.talents["status"] == "approved"]["buurt_code"].value_counts()
+    assert wijken["talents"].sum() == per_buurt[per_buurt >= 3].sum()
+    assert wijken["talents_small"].sum() == ((per_buurt > 0) & (per_buurt < 3)).sum()
     # The business park has no key figures: unknown rates, never 0.
     park = _row(buurten, "BU99990206")
     assert math.isnan(park["meeting_places_per_1000"]) and math.isnan(park["coverage"])

@@ -14,7 +14,7 @@ import pandas as pd
 
 from asset_map._errors import SchemaError
 from asset_map.analysis.gaps import GapResult
-from asset_map.analysis.summary import talents_per_buurt
+from asset_map.analysis.summary import MIN_PUBLIC_COUNT, public_cells, talents_per_buurt
 from asset_map.model import Lang, catalogue
 
 LEVELS = ("wijk", "buurt")
@@ -54,6 +54,7 @@ COLUMNS = [
     "meeting_places_per_1000",
     "meeting_places_per_1000_65",
     "talents",
+    "talents_small",
     "coverage",
     "coverage_pct",
 ]
@@ -140,8 +141,11 @@ def area_figures(
         ``code``, ``name``, ``inhabitants``, ``residents_65`` (inhabitants x share aged 65+,
         rounded), ``assets`` and ``meeting_places`` (existing ones),
         ``meeting_places_per_1000``, ``meeting_places_per_1000_65`` (NaN when the residents
-        are unknown or 0), ``talents`` (Int64: approved talents; shown in public only
-        through ``summary.public_count``), ``coverage`` (share 0 to 1 of the weighted
+        are unknown or 0), ``talents`` (Int64: the public total of approved talents, i.e.
+        the sum over the area's buurten with 3 or more; a buurt with 1 or 2 counts 0 here),
+        ``talents_small`` (Int64: how many buurten with 1 or 2 were left out; show both
+        with ``summary.PublicTotal(talents, talents_small).text(lang)``, so no difference
+        of two shown numbers reveals a small group), ``coverage`` (share 0 to 1 of the weighted
         residents within walking distance; for a wijk, its buurten pooled by weight; NaN
         without ``gaps``), ``coverage_pct`` (the same in percent), then ``n_<type>`` per
         asset type that has existing assets, in catalogue order.
@@ -167,7 +171,7 @@ def area_figures(
     out["meeting_places"] = out["code"].map(per_area_meeting).fillna(0).astype("int64")
     out["meeting_places_per_1000"] = _per_1000(out["meeting_places"], out["inhabitants"])
     out["meeting_places_per_1000_65"] = _per_1000(out["meeting_places"], out["residents_65"])
-    out["talents"] = _talents(out["code"], areas, level, talents)
+    out["talents"], out["talents_small"] = _talents(out["code"], areas, level, talents)
     out["coverage"] = _coverage(out["code"], level, gaps)
     out["coverage_pct"] = 100.0 * out["coverage"]
 
@@ -187,14 +191,22 @@ def area_figures(
 
 def _talents(
     codes: pd.Series, areas: gpd.GeoDataFrame, level: str, talents: pd.DataFrame | None
-) -> pd.Series:
+) -> tuple[pd.Series, pd.Series]:
+    """Return the public talent total and the number of small buurten left out, per area."""
     if talents is None:
-        return pd.Series(pd.NA, index=codes.index, dtype="Int64")
+        missing = pd.Series(pd.NA, index=codes.index, dtype="Int64")
+        return missing, missing.copy()
     per_buurt = talents_per_buurt(talents)["total"] if len(talents) else pd.Series(dtype="int64")
+    public = public_cells(per_buurt)
+    small = ((per_buurt > 0) & (per_buurt < MIN_PUBLIC_COUNT)).astype("int64")
     if level == "wijk":
         parent = areas.loc[areas["level"] == "buurt"].set_index("code")["parent_code"]
-        per_buurt = per_buurt.groupby(per_buurt.index.map(parent)).sum()
-    return codes.map(per_buurt).fillna(0).astype("Int64")
+        public = public.groupby(public.index.map(parent)).sum()
+        small = small.groupby(small.index.map(parent)).sum()
+    return (
+        codes.map(public).fillna(0).astype("Int64"),
+        codes.map(small).fillna(0).astype("Int64"),
+    )
 
 
 def _coverage(codes: pd.Series, level: str, gaps: GapResult | None) -> pd.Series:

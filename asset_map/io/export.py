@@ -16,7 +16,7 @@ import pandas as pd
 
 from asset_map._errors import ImportFormatError, SchemaError
 from asset_map.crs import require_crs, to_storage_crs
-from asset_map.io.writers import write_layer
+from asset_map.io.writers import CSV_EOL, csv_safe_frame, write_layer
 from asset_map.model import ASSET_COLUMNS
 
 
@@ -31,10 +31,18 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def table_to_csv(table: pd.DataFrame) -> bytes:
+    """Return a table as UTF-8 CSV, safe for a spreadsheet (``io.writers.csv_safe_frame``)."""
+    text = csv_safe_frame(_flat(table)).to_csv(index=False, lineterminator=CSV_EOL)
+    return text.encode("utf-8")
+
+
 def sites_to_csv(sites: gpd.GeoDataFrame) -> bytes:
-    """Return the suggested sites as UTF-8 CSV (with ``lon``/``lat`` in WGS84, no geometry)."""
-    table = pd.DataFrame(_flat(sites.drop(columns=sites.geometry.name)))
-    return table.to_csv(index=False).encode("utf-8")
+    """Return the suggested sites as UTF-8 CSV (with ``lon``/``lat`` in WGS84, no geometry).
+
+    Text that a spreadsheet would run as a formula gets a ``'`` first (CSV injection).
+    """
+    return table_to_csv(pd.DataFrame(sites.drop(columns=sites.geometry.name)))
 
 
 def sites_to_geojson(sites: gpd.GeoDataFrame) -> bytes:

@@ -3,10 +3,17 @@
 Whatever :func:`write_layer` writes, :func:`~asset_map.io.read_assets` and
 :func:`~asset_map.io.read_areas` read back into an equal frame (Shapefile column names are
 cut to 10 characters; the readers know those short names as aliases).
+
+CSV files are opened in spreadsheets, which run a cell starting with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return as a formula (CSV injection). So every CSV this package
+writes puts a ``'`` before such a text cell (:func:`csv_safe_text`, OWASP's advice), and its
+CSV reader takes that one ``'`` off again (:func:`csv_plain_text`): a round trip gives the
+text back exactly. GeoJSON, GeoPackage and Shapefile keep texts as they are.
 """
 
 from __future__ import annotations
 
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -33,6 +40,41 @@ SHAPEFILE_NAMES = {
 }
 
 
+#: Line ends of the CSV files written (RFC 4180). With "\r\n" a cell holding a lone carriage
+#: return is quoted too; with pandas' default "\n" it is not, and breaks the row in two.
+CSV_EOL = "\r\n"
+#: A text cell starting like this (after any ``'``) is escaped in a CSV.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def csv_safe_text(value: object) -> object:
+    """Return a cell as a CSV may hold it: text a spreadsheet would run gets a ``'`` first.
+
+    Texts starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, and texts
+    that already start with ``'`` followed by those, get one more ``'`` in front, so
+    :func:`csv_plain_text` can always undo it. Other values are returned as they are.
+    """
+    if isinstance(value, str) and _FORMULA.match(value):
+        return "'" + value
+    return value
+
+
+def csv_plain_text(text: str) -> str:
+    """Return a CSV cell's text with the ``'`` of :func:`csv_safe_text` taken off again."""
+    if text.startswith("'") and _FORMULA.match(text, 1):
+        return text[1:]
+    return text
+
+
+def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``frame`` with :func:`csv_safe_text` applied to every text column."""
+    out = pd.DataFrame(frame).copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(csv_safe_text)
+    return out
+
+
 def write_layer(frame: gpd.GeoDataFrame, path: str | Path, *, crs: str | None = None) -> Path:
     """Write a layer; the format follows from the extension of ``path``.
 
@@ -43,8 +85,8 @@ def write_layer(frame: gpd.GeoDataFrame, path: str | Path, *, crs: str | None = 
     path : str or Path
         ``.geojson``/``.json``, ``.gpkg``, ``.zip`` (a zipped Shapefile with .shp, .shx,
         .dbf, .prj and a UTF-8 .cpg; texts longer than 254 bytes are cut) or ``.csv``
-        (points only: ``lat``/``lon`` columns, or ``x``/``y`` in RD New). An existing file
-        is replaced.
+        (points only: ``lat``/``lon`` columns, or ``x``/``y`` in RD New; text that a
+        spreadsheet would run as a formula gets a ``'`` first). An existing file is replaced.
     crs : str, optional
         ``"EPSG:4326"`` (the default) or ``"EPSG:28992"`` (RD New).
 
@@ -129,4 +171,4 @@ def _write_csv(frame: gpd.GeoDataFrame, path: Path, *, rd: bool) -> None:
         table["x"], table["y"] = x, y
     else:
         table["lat"], table["lon"] = y, x
-    table.to_csv(path, index=False, encoding="utf-8-sig")
+    csv_safe_frame(table).to_csv(path, index=False, encoding="utf-8-sig", lineterminator=CSV_EOL)

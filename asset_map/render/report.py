@@ -37,7 +37,7 @@ from reportlab.platypus import (
 from asset_map._errors import AssetMapError
 from asset_map.analysis.gaps import GapResult
 from asset_map.analysis.indicators import area_figures
-from asset_map.analysis.summary import public_count
+from asset_map.analysis.summary import PublicTotal
 from asset_map.i18n import t
 from asset_map.model import Lang, catalogue
 from asset_map.render.pdf_fonts import FONT, fonts
@@ -111,11 +111,16 @@ def format_share(share: Any, lang: Lang = "nl") -> str:
     return format_number(100.0 * float(share), "%", lang)
 
 
-def format_talents(value: Any) -> str:
-    """Format a talent count as it may be shown in public (``<3`` for 1 and 2)."""
+def format_talents(value: Any, small: Any = 0, lang: Lang = "nl") -> str:
+    """Format a public talent total (``summary.PublicTotal``): ``12``, ``<3``, ``12 + 2× <3``.
+
+    ``value`` and ``small`` are the ``talents`` and ``talents_small`` of
+    ``indicators.area_figures``; a missing value gives a dash.
+    """
     if value is None or pd.isna(value):
         return "–"
-    return public_count(int(value))
+    left_out = 0 if small is None or pd.isna(small) else int(small)
+    return PublicTotal(int(value), left_out).text(lang)
 
 
 def format_date(day: date, lang: Lang = "nl") -> str:
@@ -306,7 +311,7 @@ def _figures_section(
             format_count(fig["meeting_places"], lang),
             format_decimal(fig["meeting_places_per_1000"], lang),
             format_decimal(fig["meeting_places_per_1000_65"], lang),
-            format_talents(fig["talents"]),
+            format_talents(fig["talents"], fig.get("talents_small"), lang),
             format_share(fig["coverage"], lang),
         ]
         name = t("report.total", lang) if bold else str(fig["name"])
@@ -320,7 +325,7 @@ def _figures_section(
         Paragraph(escape(t("report.figures.intro", lang)), styles["small"]),
         _table(rows, widths, total_row=True),
         Spacer(1, 3 * mm),
-        Paragraph(escape(t("report.talents_note", lang)), styles["small"]),
+        Paragraph(escape(t("privacy.report_talents_note", lang)), styles["small"]),
     ]
 
 

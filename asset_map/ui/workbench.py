@@ -20,7 +20,7 @@ from streamlit_folium import st_folium
 
 from asset_map.analysis.areas import select_areas
 from asset_map.analysis.query import AssetQuery, filter_assets, tag_options, unknown_values
-from asset_map.analysis.summary import public_count
+from asset_map.analysis.summary import public_talent_total
 from asset_map.crs import WORK_CRS
 from asset_map.model import catalogue
 from asset_map.render import vendor
@@ -189,17 +189,13 @@ def counts(
     meeting = assets["type"].isin(catalogue().meeting_place_types()) & (
         assets["status"] == "existing"
     )
-    approved = 0
-    if not talents.empty:
-        approved = int(
-            ((talents["status"] == "approved") & talents["buurt_code"].isin(buurten["code"])).sum()
-        )
     cols = st.columns(4)
     cols[0].metric(tr("counts.total"), format_number(len(assets), lang=lang))
     cols[1].metric(tr("counts.meeting"), format_number(int(meeting.sum()), lang=lang))
     inhabitants = pd.to_numeric(buurten["inhabitants"], errors="coerce").sum(min_count=1)
     cols[2].metric(tr("counts.inhabitants"), format_number(inhabitants, lang=lang))
-    cols[3].metric(tr("counts.talents"), public_count(approved))
+    shown = public_talent_total(talents, buurten["code"]).text(lang)
+    cols[3].metric(tr("counts.talents"), shown, help=tr("privacy.total_help"))
     if assets.empty:
         st.info(tr("counts.none"))
 

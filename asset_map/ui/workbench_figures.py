@@ -1,8 +1,8 @@
 """The workbench's figures and downloads: per wijk and buurt, charts, a choropleth, exports.
 
-Talents are shown only as public counts (``summary.public_count``: fewer than 3 shows as
-``<3``); on the choropleth a count under 3 is left out (no data), so no colour or tooltip
-can give a small group away.
+Talents are shown only as public totals (``summary.PublicTotal``): a buurt with fewer than
+3 shows as ``<3`` and is left out of every wijk total, so no difference of two shown numbers
+gives a small group away; on the charts and the choropleth such a buurt has no data.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from streamlit_folium import st_folium
 
 from asset_map.analysis.gaps import GapParams, GapResult
 from asset_map.analysis.indicators import FIGURES, area_figures, figure_label, type_counts
-from asset_map.analysis.summary import MIN_PUBLIC_COUNT, public_count
+from asset_map.analysis.summary import MIN_PUBLIC_COUNT, PublicTotal
 from asset_map.i18n import t
 from asset_map.io.export import EXPORT_FORMATS, selection_bytes
 from asset_map.model import KEY_FIGURES, Lang, catalogue
@@ -63,6 +63,18 @@ def public_talents_column(values: pd.Series) -> pd.Series:
     return numbers.where(~((numbers > 0) & (numbers < MIN_PUBLIC_COUNT)))
 
 
+def chart_talents(figures: pd.DataFrame) -> pd.Series:
+    """Return the public talent totals of :func:`area_figures` rows as numbers for charts.
+
+    An area whose talents are all in small groups (public total 0, some buurten left out)
+    has no data (NaN), never 0; otherwise the public total, so a chart never shows more
+    than the table does.
+    """
+    numbers = pd.to_numeric(figures["talents"], errors="coerce").astype("float64")
+    small = pd.to_numeric(figures["talents_small"], errors="coerce").fillna(0)
+    return numbers.where(~((numbers == 0) & (small > 0)))
+
+
 def _figures(
     ws: Workspace, level: str, talents: pd.DataFrame, gaps: GapResult | None
 ) -> pd.DataFrame:
@@ -86,6 +98,7 @@ def figures(
     table = _figures(ws, level, talents, gaps)
     table = table[table["code"].isin(query_areas["code"])]
     st.dataframe(_shown(table, lang), hide_index=True, width="stretch")
+    st.caption(tr("privacy.total_help"))
     if gaps is None:
         st.caption(tr("wb.no_coverage"))
     _compare_wijken(ws, query_areas, talents, gaps, lang)
@@ -100,7 +113,8 @@ def _shown(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     for column in columns:
         if column == "talents":
             values = [
-                "–" if pd.isna(v) else public_count(int(v)) for v in table["talents"].tolist()
+                "–" if pd.isna(n) else PublicTotal(int(n), int(k)).text(lang)
+                for n, k in zip(table["talents"], table["talents_small"], strict=True)
             ]
         else:
             unit = FIGURES.get(column, ("", "", ""))[2]
@@ -122,7 +136,7 @@ def _compare_wijken(
     if wijken.empty:
         st.info(tr("wb.no_wijken"))
         return
-    wijken = wijken.assign(talents=public_talents_column(wijken["talents"]))
+    wijken = wijken.assign(talents=chart_talents(wijken))
     options = [c for c in FIGURES if c in wijken.columns and wijken[c].notna().any()]
     column = st.selectbox(
         tr("wb.figure"),
@@ -184,7 +198,8 @@ def choropleth_areas(
         [_figures(ws, "wijk", talents, gaps), _figures(ws, "buurt", talents, gaps)],
         ignore_index=True,
     )
-    rows["talents"] = public_talents_column(rows["talents"])
+    rows["talents"] = chart_talents(rows)
+    rows = rows.drop(columns="talents_small")
     counts = [c for c in rows.columns if str(c).startswith("n_")]
     rows[counts] = rows[counts].fillna(0)
     keep = [c for c in FIGURES if c in rows.columns] + counts
