@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from asset_map.ui import talents
 from asset_map.ui.auth import require
 from asset_map.ui.loaders import workspace
+from asset_map.ui.moderation import moderation
 from asset_map.ui.state import tr
 
 user = require("moderate")  # also refuses the page's direct URL without the right role
 st.title(tr("moderate.title"))
-talents.moderation(workspace(), actor=user.username)
+moderation(workspace(), actor=user.username)

@@ -1,15 +1,19 @@
 """The residents' talent form: check every field and say, per field, what to fix.
 
-Pure Python (no streamlit), so the same rules hold in the app, the CLI and the tests. The
-messages are Dutch at B1 level by default (English available) and name the field.
+Pure Python (no streamlit), so the same rules hold in the app, the moderation screen and
+the tests. The messages (``talent.*`` in ``ui_text_talents.toml``) are Dutch at B1 level by
+default (English available); each belongs to one field.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from asset_map.i18n import t
 from asset_map.model import WISHES, Lang, catalogue
 from asset_map.storage.talents import TalentSubmission
 
@@ -21,62 +25,15 @@ MAX_CATEGORIES = 5
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[A-Za-z]{2,}$")
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{8,16}$")
-
-MESSAGES: dict[str, dict[Lang, str]] = {
-    "nickname.empty": {
-        "nl": "Vul een naam of bijnaam in. Een voornaam is genoeg.",
-        "en": "Fill in a name or nickname. A first name is enough.",
-    },
-    "nickname.long": {
-        "nl": "Uw naam is te lang. Gebruik hoogstens {n} tekens.",
-        "en": "Your name is too long. Use at most {n} characters.",
-    },
-    "categories.empty": {
-        "nl": "Kies minstens één talent uit de lijst. Staat uw talent er niet bij? Kies wat "
-        "er het meest op lijkt en schrijf uw talent bij 'Iets anders'.",
-        "en": "Choose at least one talent from the list. Is yours not there? Choose the "
-        "closest one and write your talent under 'Something else'.",
-    },
-    "categories.many": {
-        "nl": "Kies hoogstens {n} talenten.",
-        "en": "Choose at most {n} talents.",
-    },
-    "description.long": {
-        "nl": "Uw tekst is te lang. Gebruik hoogstens {n} tekens.",
-        "en": "Your text is too long. Use at most {n} characters.",
-    },
-    "availability.long": {
-        "nl": "Dit is te lang. Gebruik hoogstens {n} tekens.",
-        "en": "This is too long. Use at most {n} characters.",
-    },
-    "wishes.empty": {
-        "nl": "Kies wat u met uw talent wilt doen.",
-        "en": "Choose what you would like to do with your talent.",
-    },
-    "buurt.empty": {
-        "nl": "Kies uw buurt, of klik op de kaart waar u woont.",
-        "en": "Choose your buurt, or click on the map where you live.",
-    },
-    "buurt.outside": {
-        "nl": "Deze plek ligt niet in de gemeente. Kies een buurt uit de lijst.",
-        "en": "This place is not in the municipality. Choose a buurt from the list.",
-    },
-    "contact.invalid": {
-        "nl": "Dit is geen e-mailadres of telefoonnummer. Voorbeeld: naam@voorbeeld.nl of "
-        "06 12345678. U mag dit vak ook leeg laten.",
-        "en": "This is not an e-mail address or phone number. Example: name@example.nl or "
-        "06 12345678. You may also leave this empty.",
-    },
-    "contact.long": {
-        "nl": "Dit is te lang. Gebruik hoogstens {n} tekens.",
-        "en": "This is too long. Use at most {n} characters.",
-    },
-    "consent.missing": {
-        "nl": "Zet een vinkje als u het goed vindt dat wij uw gegevens bewaren. "
-        "Zonder vinkje kunnen wij uw talent niet opslaan.",
-        "en": "Tick the box if you agree that we keep your details. "
-        "Without the tick we cannot save your talent.",
-    },
+#: Unicode categories nobody sees: controls, format characters (zero-width space, bidi
+#: marks), separators, combining marks on their own, private use and unassigned.
+INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
+#: The form's text fields and their most characters (the store's limits).
+TEXT_FIELDS = {
+    "nickname": MAX_NICKNAME,
+    "description": MAX_DESCRIPTION,
+    "availability": MAX_AVAILABILITY,
+    "contact": MAX_CONTACT,
 }
 
 
@@ -86,7 +43,6 @@ class TalentForm:
 
     nickname: str = ""
     categories: tuple[str, ...] = ()
-    other: str = ""
     description: str = ""
     wishes: tuple[str, ...] = ()
     availability: str = ""
@@ -95,10 +51,42 @@ class TalentForm:
     consent: bool = False
 
 
-def message(key: str, lang: Lang = "nl", **values: object) -> str:
-    """Return the text of a form message in ``lang``."""
-    text = MESSAGES[key][lang]
-    return text.format(**values) if values else text
+def text_problem(text: str, lang: Lang = "nl") -> str | None:
+    """Return what is wrong with a trimmed text a resident typed, or None.
+
+    Refused: a NUL character (no database stores it), a lone surrogate (a broken character
+    no database can encode) and text of only invisible characters (a zero-width space as a
+    name). Other control characters and markup are kept verbatim and escaped where shown.
+    """
+    if "\x00" in text:
+        return t("talent.text_nul", lang)
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+        return t("talent.text_broken", lang)
+    if text and all(unicodedata.category(ch) in INVISIBLE for ch in text):
+        return t("talent.text_invisible", lang)
+    return None
+
+
+def _too_long(name: str, n: int, lang: Lang) -> str:
+    if name == "nickname":
+        return t("talent.nickname_long", lang, n=n)
+    if name == "description":
+        return t("talent.text_long", lang, n=n)
+    return t("talent.field_long", lang, n=n)
+
+
+def _text_errors(texts: Mapping[str, str], lang: Lang) -> dict[str, str]:
+    """Check the text fields: broken or invisible characters first, then the length."""
+    errors: dict[str, str] = {}
+    for name, text in texts.items():
+        problem = text_problem(text, lang)
+        if problem is None and len(text) > TEXT_FIELDS[name]:
+            problem = _too_long(name, TEXT_FIELDS[name], lang)
+        if problem is not None:
+            errors[name] = problem
+    if "nickname" not in errors and not texts["nickname"]:
+        errors["nickname"] = t("talent.nickname_empty", lang)
+    return errors
 
 
 def check_talent(
@@ -119,61 +107,102 @@ def check_talent(
     -------
     (TalentSubmission or None, dict)
         The checked talent (None when anything is wrong) and a message per field that
-        needs fixing (empty when all is well). Text is kept verbatim apart from trimming
-        spaces at both ends (also control characters and markup: they are stored as
-        typed and escaped wherever they are shown, not here).
+        needs fixing (empty when all is well), in the order of the form. Text is kept
+        verbatim apart from trimming spaces at both ends (control characters and markup are
+        stored as typed and escaped wherever they are shown), but see :func:`text_problem`.
     """
+    texts = {name: str(getattr(form, name) or "").strip() for name in TEXT_FIELDS}
+    found = _text_errors(texts, lang)
     errors: dict[str, str] = {}
-    nickname = form.nickname.strip()
-    other = form.other.strip()
-    description = form.description.strip()
-    if other:
-        description = f"{other}. {description}".strip() if description else other
-    availability = form.availability.strip()
-    contact = form.contact.strip()
-
-    if not nickname:
-        errors["nickname"] = message("nickname.empty", lang)
-    elif len(nickname) > MAX_NICKNAME:
-        errors["nickname"] = message("nickname.long", lang, n=MAX_NICKNAME)
+    if "nickname" in found:
+        errors["nickname"] = found["nickname"]
     known = set(catalogue().talent_categories)
     categories = tuple(dict.fromkeys(c for c in form.categories if c in known))
     if not categories:
-        errors["categories"] = message("categories.empty", lang)
+        errors["categories"] = t("talent.categories_empty", lang)
     elif len(categories) > MAX_CATEGORIES:
-        errors["categories"] = message("categories.many", lang, n=MAX_CATEGORIES)
-    if len(description) > MAX_DESCRIPTION:
-        errors["description"] = message("description.long", lang, n=MAX_DESCRIPTION)
+        errors["categories"] = t("talent.categories_many", lang, n=MAX_CATEGORIES)
+    if "description" in found:
+        errors["description"] = found["description"]
     wishes = tuple(dict.fromkeys(w for w in form.wishes if w in WISHES))
     if not wishes:
-        errors["wishes"] = message("wishes.empty", lang)
-    if len(availability) > MAX_AVAILABILITY:
-        errors["availability"] = message("availability.long", lang, n=MAX_AVAILABILITY)
-    codes = set(buurt_codes)
+        errors["wishes"] = t("talent.wishes_empty", lang)
+    if "availability" in found:
+        errors["availability"] = found["availability"]
     if not form.buurt_code:
-        errors["buurt"] = message("buurt.empty", lang)
-    elif form.buurt_code not in codes:
-        errors["buurt"] = message("buurt.outside", lang)
-    if contact and len(contact) > MAX_CONTACT:
-        errors["contact"] = message("contact.long", lang, n=MAX_CONTACT)
+        errors["buurt"] = t("talent.buurt_empty", lang)
+    elif form.buurt_code not in set(buurt_codes):
+        errors["buurt"] = t("talent.buurt_outside", lang)
+    contact = texts["contact"]
+    if "contact" in found:
+        errors["contact"] = found["contact"]
     elif contact and not (EMAIL.match(contact) or PHONE.match(contact)):
-        errors["contact"] = message("contact.invalid", lang)
+        errors["contact"] = t("talent.contact_invalid", lang)
     if not form.consent:
-        errors["consent"] = message("consent.missing", lang)
+        errors["consent"] = t("talent.consent_missing", lang)
     if errors:
         return None, errors
     return (
         TalentSubmission(
-            nickname=nickname,
+            nickname=texts["nickname"],
             categories=categories,
-            description=description,
+            description=texts["description"],
             wishes=wishes,
-            availability=availability,
+            availability=texts["availability"],
             buurt_code=str(form.buurt_code),
             contact=contact or None,
         ),
         {},
     )
+
+
+#: The fields a moderator edits, as ``Store.edit_talent`` names them.
+EDIT_FIELDS = (
+    "nickname",
+    "categories",
+    "description",
+    "wishes",
+    "availability",
+    "buurt_code",
+    "contact",
+)
+
+
+def check_edit(
+    values: Mapping[str, Any], *, buurt_codes: Iterable[str], lang: Lang = "nl"
+) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """Check a moderator's edit of a talent with the same rules and messages as the form.
+
+    Parameters
+    ----------
+    values : mapping
+        ``nickname``, ``categories`` and ``wishes`` (tuples of keys), ``description``,
+        ``availability``, ``buurt_code`` and ``contact``, as the edit boxes hold them.
+    buurt_codes : iterable of str
+        The buurten of this gemeente.
+    lang : {"nl", "en"}
+        The language of the messages.
+
+    Returns
+    -------
+    (dict or None, dict)
+        The checked values as ``Store.edit_talent`` takes them (None when anything is
+        wrong), and a message per field (the buurt's under ``"buurt"``).
+    """
+    form = TalentForm(
+        nickname=str(values.get("nickname") or ""),
+        categories=tuple(values.get("categories") or ()),
+        description=str(values.get("description") or ""),
+        wishes=tuple(values.get("wishes") or ()),
+        availability=str(values.get("availability") or ""),
+        buurt_code=values.get("buurt_code") or None,
+        contact=str(values.get("contact") or ""),
+        consent=True,
+    )
+    checked, errors = check_talent(form, buurt_codes=buurt_codes, lang=lang)
+    if checked is None:
+        return None, errors
+    return {name: getattr(checked, name) for name in EDIT_FIELDS}, {}
 
 
 def buurt_for_point(lon: float, lat: float, buurten: Mapping[str, object]) -> str | None:

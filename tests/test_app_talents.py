@@ -68,8 +68,8 @@ def _login(at: AppTest, username: str, password: str) -> None:
     assert not at.exception, at.exception
 
 
-def _talent_metric(at: AppTest) -> int:
-    return int(next(m.value for m in at.metric if m.label == "Talenten"))
+def _talent_metric(at: AppTest) -> str:
+    return str(next(m.value for m in at.metric if m.label == "Talenten"))
 
 
 def test_submit_moderate_show_and_erase(db, manager):
@@ -100,7 +100,9 @@ def test_submit_moderate_show_and_erase(db, manager):
     public = store.public_talents()
     assert "contact" not in public.columns and public["buurt_code"].tolist() == ["BU99990101"]
     after = _open("app_pages/explore.py")
-    assert _talent_metric(after) == before + 1
+    # BU99990101 goes from 1 to 2 approved talents: still a small group, left out of the
+    # public total (summary.public_total), so the total does not give the new talent away.
+    assert before == "18 + 13× <3" and _talent_metric(after) == before
 
     # Erasure with the code: the personal data is gone from the database file itself.
     form = _open("app_pages/meedoen.py")

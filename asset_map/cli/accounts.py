@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, datetime
+from typing import Any
 
 from asset_map._errors import AssetMapError
+from asset_map.auth import ROLES, normalise_username
 from asset_map.cli._common import (
     add_db_args,
     open_store,
 )
+from asset_map.storage.talents import RETENTION_ENV, retention_days, retention_months
 
-if TYPE_CHECKING:
-    pass
+_PASSWORD_HELP = "read the password from standard input (for scripts); else it is asked twice"
 
 
 def register(commands: Any) -> None:
@@ -24,42 +26,68 @@ def register(commands: Any) -> None:
         "add", help="add an account; asks for the password (or reads it from stdin)"
     )
     ua.add_argument("--username", required=True)
-    ua.add_argument("--role", required=True, choices=["wijkmanager", "planner", "admin"])
-    ua.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help="read the password from standard input (for scripts)",
-    )
+    ua.add_argument("--role", required=True, choices=list(ROLES))
+    ua.add_argument("--password-stdin", action="store_true", help=_PASSWORD_HELP)
     add_db_args(ua)
     ua.set_defaults(func=_cmd_user_add)
     ul = user_commands.add_parser("list", help="list the accounts (never passwords)")
     add_db_args(ul)
     ul.set_defaults(func=_cmd_user_list)
+    ur = user_commands.add_parser(
+        "remove", help="remove an account (not the last admin); written to the audit log"
+    )
+    ur.add_argument("name", metavar="NAME")
+    add_db_args(ur)
+    ur.set_defaults(func=_cmd_user_remove)
+    uu = user_commands.add_parser(
+        "unlock", help="lift the lock after too many wrong passwords; written to the audit log"
+    )
+    uu.add_argument("name", metavar="NAME")
+    add_db_args(uu)
+    uu.set_defaults(func=_cmd_user_unlock)
+    up = user_commands.add_parser(
+        "set-password",
+        help="give an account a new password (also lifts a lock); written to the audit log",
+    )
+    up.add_argument("name", metavar="NAME")
+    up.add_argument("--password-stdin", action="store_true", help=_PASSWORD_HELP)
+    add_db_args(up)
+    up.set_defaults(func=_cmd_user_set_password)
 
     pg = commands.add_parser(
-        "purge", help="erase residents' personal data older than the retention period"
+        "purge",
+        help="erase residents' personal data older than the retention period",
+        description="Erase the name, text, availability and contact of residents' talents "
+        f"older than the retention period: {RETENTION_ENV} months (default 12), the period "
+        "the privacy statement of the form promises. Categories, wishes and buurt stay, "
+        "as anonymous counts. Run it daily, e.g. from cron.",
     )
     pg.add_argument(
         "--older-than-days",
         type=int,
-        required=True,
-        help="erase name, text, availability and contact of submissions older "
-        "than this many days (anonymous counts per buurt stay)",
+        default=None,
+        help="erase submissions older than this many days instead of the retention period "
+        f"({RETENTION_ENV}, default 12 months)",
     )
     pg.add_argument("--actor", default="asset-map purge", help="name in the audit log")
     add_db_args(pg)
     pg.set_defaults(func=_cmd_purge)
 
 
-def _cmd_user_add(args: argparse.Namespace) -> int:
+def _password(args: argparse.Namespace, name: str) -> str:
     import getpass
 
     if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass(f"Password for {args.username}: ")
-        if getpass.getpass("Again: ") != password:
-            raise AssetMapError("The two passwords differ; nothing was saved. Try again.")
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass(f"Password for {name}: ")
+    if getpass.getpass("Again: ") != password:
+        raise AssetMapError("The two passwords differ; nothing was saved. Try again.")
+    return password
+
+
+def _cmd_user_add(args: argparse.Namespace) -> int:
+    name = normalise_username(args.username)
+    password = _password(args, name)
     store = open_store(args)
     try:
         store.add_user(args.username, password, args.role, actor="asset-map user add")
@@ -67,7 +95,7 @@ def _cmd_user_add(args: argparse.Namespace) -> int:
         raise AssetMapError(str(exc)) from None
     finally:
         store.close()
-    print(f"added {args.role} '{args.username}' to {store.url}", file=sys.stderr)
+    print(f"added {args.role} '{name}' to {store.url}", file=sys.stderr)
     return 0
 
 
@@ -81,13 +109,54 @@ def _cmd_user_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_user_remove(args: argparse.Namespace) -> int:
+    name = normalise_username(args.name)
+    store = open_store(args)
+    try:
+        store.remove_user(name, actor="asset-map user remove")
+    except ValueError as exc:  # the last administrator
+        raise AssetMapError(str(exc)) from None
+    finally:
+        store.close()
+    print(f"removed '{name}' from {store.url}", file=sys.stderr)
+    return 0
+
+
+def _cmd_user_unlock(args: argparse.Namespace) -> int:
+    name = normalise_username(args.name)
+    store = open_store(args)
+    try:
+        store.unlock_user(name, actor="asset-map user unlock")
+    finally:
+        store.close()
+    print(f"unlocked '{name}' in {store.url}", file=sys.stderr)
+    return 0
+
+
+def _cmd_user_set_password(args: argparse.Namespace) -> int:
+    name = normalise_username(args.name)
+    password = _password(args, name)
+    store = open_store(args)
+    try:
+        store.set_password(name, password, actor="asset-map user set-password")
+    except ValueError as exc:
+        raise AssetMapError(str(exc)) from None
+    finally:
+        store.close()
+    print(f"set a new password for '{name}' in {store.url}", file=sys.stderr)
+    return 0
+
+
 def _cmd_purge(args: argparse.Namespace) -> int:
-    if args.older_than_days < 0:
+    days = args.older_than_days
+    if days is None:
+        days = retention_days(retention_months(), now=datetime.now(UTC))
+    if days < 0:
         raise AssetMapError("--older-than-days must be 0 or more.")
     store = open_store(args)
     try:
-        n = store.purge_personal_data(older_than_days=args.older_than_days, actor=args.actor)
+        n = store.purge_personal_data(older_than_days=days, actor=args.actor)
     finally:
         store.close()
-    print(f"erased the personal data of {n} submissions older than {args.older_than_days} days")
+    print(f"erased the personal data of {n} submissions older than {days} days")
     return 0

@@ -398,15 +398,16 @@ class Store:
         return _talents.one(self._db, talent_id)
 
     def public_talents(self) -> pd.DataFrame:
-        """Return the approved talents with exactly ``model.TALENT_COLUMNS``.
+        """Return the approved talents with only ``categories``, ``buurt_code``, ``status``.
 
-        No contact data and no dates: this frame may reach a public layer (aggregated per
-        buurt by ``analysis.summary.talents_per_buurt``).
+        No id, nickname, description, wishes, availability, contact or dates: this frame may
+        reach a public layer (aggregated per buurt by ``analysis.summary.talents_per_buurt``).
+        Moderators use :meth:`talents`.
         """
         return _talents.public_frame(self._db)
 
     def decide(self, talent_id: str, *, status: str, actor: str) -> None:
-        """Approve or reject a talent (from ``pending``, or change an earlier decision).
+        """Approve or reject a talent, or set it back to ``pending`` to undo a decision.
 
         Raises
         ------
@@ -415,7 +416,7 @@ class Store:
         StatusError
             For a withdrawn talent.
         SchemaError
-            For a status other than ``approved`` or ``rejected``.
+            For a status other than ``approved``, ``rejected`` or ``pending``.
         """
         _talents.decide(self._db, talent_id, status=status, actor=actor, now=self._now())
 
@@ -447,6 +448,10 @@ class Store:
             False when no talent has this code (or it is no code at all).
         """
         return _talents.withdraw(self._db, code, now=self._now())
+
+    def erase_talent(self, talent_id: str, *, actor: str) -> bool:
+        """Erase one talent's personal data for a moderator; False if erased already."""
+        return _talents.erase(self._db, talent_id, actor=actor, now=self._now())
 
     def purge_personal_data(self, *, older_than_days: int, actor: str) -> int:
         """Erase, as :meth:`withdraw` does, every talent submitted over N days ago.
@@ -486,6 +491,10 @@ class Store:
     def remove_user(self, username: str, *, actor: str) -> None:
         """Remove an account; refuses to remove the last administrator."""
         _users.remove(self._db, username, actor=actor, now=self._now())
+
+    def unlock_user(self, username: str, *, actor: str) -> None:
+        """Lift the log-in lock of an account (after too many wrong passwords)."""
+        _users.unlock(self._db, username, actor=actor, now=self._now())
 
     def authenticate(self, username: str, password: str, *, now: datetime | None = None) -> User:
         """Check a log-in.

@@ -7,7 +7,9 @@ keeps the categories, wishes, buurt and date, so anonymous counts stay right.
 
 from __future__ import annotations
 
+import calendar
 import hmac
+import os
 import re
 import uuid
 from collections.abc import Iterable, Sequence
@@ -20,6 +22,7 @@ from sqlalchemy import Connection, Row, insert, select, update
 
 from asset_map import auth
 from asset_map._errors import AssetMapError, SchemaError
+from asset_map.i18n import Msg
 from asset_map.model import TALENT_COLUMNS, WISHES, catalogue
 from asset_map.storage import audit
 from asset_map.storage.db import Database
@@ -53,9 +56,17 @@ EDITABLE = (
     "buurt_code",
     "contact",
 )
+#: The only columns of a public talent table (:func:`public_frame`): enough to count talents
+#: per buurt and category, nothing that tells who someone is, what they wrote or when.
+PUBLIC_TALENT_COLUMNS = ["categories", "buurt_code", "status"]
 #: Fields blanked by an erasure.
 PERSONAL = ("nickname", "description", "availability", "contact")
-DECISIONS = ("approved", "rejected")
+#: What a moderator may set: a decision, or ``pending`` to undo one.
+DECISIONS = ("approved", "rejected", "pending")
+#: Personal data is erased after this many months (``asset-map purge`` does it by default);
+#: the privacy statement says so. Set ``ASSET_MAP_RETENTION_MONTHS`` to change it.
+DEFAULT_RETENTION_MONTHS = 12
+RETENTION_ENV = "ASSET_MAP_RETENTION_MONTHS"
 _TIMESTAMPS = ("created_at", "updated_at", "decided_at")
 
 
@@ -65,6 +76,27 @@ class TalentNotFound(AssetMapError):
 
 class StatusError(AssetMapError):
     """A change that the talent's status does not allow (e.g. approving a withdrawn one)."""
+
+
+def retention_months(environ: dict[str, str] | None = None) -> int:
+    """Return how long personal data is kept: ``ASSET_MAP_RETENTION_MONTHS`` or 12.
+
+    A value that is not a whole number above 0 is ignored.
+    """
+    value = (os.environ if environ is None else environ).get(RETENTION_ENV, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_RETENTION_MONTHS
+
+
+def retention_days(months: int, *, now: datetime) -> int:
+    """Return the whole days in the ``months`` calendar months before ``now``.
+
+    Purging what is older than this many days keeps nothing longer than ``months`` months:
+    12 months before 2026-03-01 is 365 days; before 2024-03-01 (a leap year) it is 366.
+    """
+    total = now.year * 12 + now.month - 1 - months
+    year, month = divmod(total, 12)
+    day = min(now.day, calendar.monthrange(year, month + 1)[1])
+    return (now - now.replace(year=year, month=month + 1, day=day)).days
 
 
 @dataclass(frozen=True)
@@ -250,15 +282,19 @@ def moderation_frame(db: Database, *, status: str | None = None) -> pd.DataFrame
 
 
 def public_frame(db: Database) -> pd.DataFrame:
-    """Return approved talents with exactly ``model.TALENT_COLUMNS``: no contact, no dates."""
+    """Return approved talents with only :data:`PUBLIC_TALENT_COLUMNS`, oldest first.
+
+    No id, nickname, description, wishes, availability, contact or dates: only what a public
+    count per buurt and category needs. Moderators use :func:`moderation_frame`.
+    """
     query = (
-        select(*(talents.c[n] for n in TALENT_COLUMNS))
+        select(*(talents.c[n] for n in PUBLIC_TALENT_COLUMNS))
         .where(talents.c.status == "approved")
         .order_by(talents.c.created_at, talents.c.id)
     )
     with db.reading() as conn:
         rows = conn.execute(query).all()
-    return _frame(rows, TALENT_COLUMNS)
+    return _frame(rows, PUBLIC_TALENT_COLUMNS)
 
 
 def one(db: Database, talent_id: str) -> dict[str, Any] | None:
@@ -274,22 +310,29 @@ def _locked_status(conn: Connection, talent_id: str) -> str:
         select(talents.c.status).where(talents.c.id == talent_id).with_for_update()
     ).first()
     if row is None:
-        raise TalentNotFound(f"No talent with id '{talent_id}'.")
+        raise TalentNotFound(Msg("err.talent.not_found", id=talent_id))
     return str(row.status)
 
 
+def _withdrawn(talent_id: str, action: str) -> StatusError:
+    what = Msg(f"talent.action_{action}")
+    return StatusError(Msg("err.talent.withdrawn", id=talent_id, action=what))
+
+
 def decide(db: Database, talent_id: str, *, status: str, actor: str, now: datetime) -> None:
-    """Approve or reject a talent; deciding it again the same way changes nothing."""
+    """Approve or reject a talent, or set it back to ``pending`` (undo a decision).
+
+    Deciding it again the same way changes nothing; the audit log names the actor and the
+    status before.
+    """
     if status not in DECISIONS:
-        raise SchemaError(f"A decision is 'approved' or 'rejected', not '{status}'.")
+        raise SchemaError(f"A decision is 'approved', 'rejected' or 'pending', not '{status}'.")
     with db.writing() as conn:
         current = _locked_status(conn, talent_id)
         if current == status:
             return
         if current == "withdrawn":
-            raise StatusError(
-                f"Talent '{talent_id}' was withdrawn by the resident and cannot be {status}."
-            )
+            raise _withdrawn(talent_id, status)
         conn.execute(
             update(talents)
             .where(talents.c.id == talent_id)
@@ -319,7 +362,7 @@ def edit(
     new = {name: _stored(name, value) for name, value in changes.items()}
     with db.writing() as conn:
         if _locked_status(conn, talent_id) == "withdrawn":
-            raise StatusError(f"Talent '{talent_id}' was withdrawn; it cannot be edited.")
+            raise _withdrawn(talent_id, "edited")
         old = (
             conn.execute(select(*(talents.c[n] for n in new)).where(talents.c.id == talent_id))
             .one()
@@ -382,6 +425,23 @@ def withdraw(db: Database, code: str, *, now: datetime) -> bool:
         _erase_connection_notes(conn, [row.id])
         audit.record(
             conn, at=now, actor="resident", action="withdrawn", entity="talent", entity_id=row.id
+        )
+    db.erase_traces()
+    return True
+
+
+def erase(db: Database, talent_id: str, *, actor: str, now: datetime) -> bool:
+    """Erase the personal data of one talent for a moderator (a resident who lost the code).
+
+    Returns False when it was erased already; the audit log names the actor.
+    """
+    with db.writing() as conn:
+        if _locked_status(conn, talent_id) == "withdrawn":
+            return False
+        conn.execute(update(talents).where(talents.c.id == talent_id).values(**_erased(now)))
+        _erase_connection_notes(conn, [talent_id])
+        audit.record(
+            conn, at=now, actor=actor, action="erased", entity="talent", entity_id=talent_id
         )
     db.erase_traces()
     return True

@@ -67,6 +67,18 @@ def set_password(db: Database, username: str, password: str, *, actor: str, now:
         )
 
 
+def unlock(db: Database, username: str, *, actor: str, now: datetime) -> None:
+    """Lift the log-in lock of an account and forget its failed attempts."""
+    name = auth.normalise_username(username)
+    with db.writing() as conn:
+        if conn.execute(select(users.c.username).where(users.c.username == name)).first() is None:
+            raise auth.UnknownUser(f"No user named '{name}'.")
+        conn.execute(delete(login_throttle).where(login_throttle.c.key == auth.username_key(name)))
+        audit.record(
+            conn, at=now, actor=actor, action="user_unlocked", entity="user", entity_id=name
+        )
+
+
 def remove(db: Database, username: str, *, actor: str, now: datetime) -> None:
     """Remove an account; the last administrator cannot be removed."""
     name = auth.normalise_username(username)

@@ -7,15 +7,27 @@ refused too, not only hidden from the menu.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from asset_map.auth import SESSION_TIMEOUT, LockedOut, LoginFailed, User, can, session_expired
+from asset_map.auth import (
+    ROLES,
+    SESSION_TIMEOUT,
+    LockedOut,
+    LoginFailed,
+    User,
+    can,
+    session_expired,
+)
 from asset_map.ui.loaders import store
+from asset_map.ui.safe import md
 from asset_map.ui.state import tr
 
 USER_KEY = "auth_user"
 ACTIVE_KEY = "auth_last_active"
+#: Times shown to staff (a lock's end) are in the local time of the Netherlands.
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 
 def _now() -> datetime:
@@ -46,8 +58,7 @@ def require(action: str) -> User:
     """Return the user if their role may do ``action``; otherwise explain and stop the page."""
     user = current_user()
     if user is None:
-        role = tr("role.wijkmanager")
-        st.warning(tr("login.required", role=role))
+        st.warning(tr("login.required", role=roles_for(action)))
         if st.session_state.pop("auth_expired", False):
             st.info(tr("login.expired"))
         st.stop()
@@ -57,13 +68,26 @@ def require(action: str) -> User:
     return user
 
 
+def roles_for(action: str) -> str:
+    """Return the roles that may do ``action`` as one phrase: "wijkmanager of beheerder"."""
+    labels = [tr(f"role.{role}") for role in ROLES if can(role, action)]
+    if len(labels) < 2:
+        return "".join(labels)
+    return f"{', '.join(labels[:-1])} {tr('talent.or')} {labels[-1]}"
+
+
+def local_time(moment: datetime) -> str:
+    """Return the clock time of an aware ``moment`` in Europe/Amsterdam, like ``"14:05"``."""
+    return moment.astimezone(LOCAL_TIME).strftime("%H:%M")
+
+
 def login_form() -> None:
     """Show the log-in form; on success the user is kept in this session."""
     if st.session_state.pop("auth_expired", False):
         st.info(tr("login.expired"))
     user = current_user()
     if user is not None:
-        st.success(tr("login.welcome", user=user.username, role=tr(f"role.{user.role}")))
+        st.success(tr("login.welcome", user=md(user.username), role=tr(f"role.{user.role}")))
         if st.button(tr("page.logout"), key="logout"):
             logout()
             st.rerun()
@@ -77,7 +101,7 @@ def login_form() -> None:
     try:
         user = store().authenticate(username.strip(), password)
     except LockedOut as exc:
-        st.error(tr("login.locked", time=exc.until.astimezone().strftime("%H:%M")))
+        st.error(tr("login.locked", time=local_time(exc.until)))
         return
     except LoginFailed:
         st.error(tr("login.failed"))
@@ -87,4 +111,12 @@ def login_form() -> None:
     st.rerun()
 
 
-__all__ = ["SESSION_TIMEOUT", "current_user", "login_form", "logout", "require"]
+__all__ = [
+    "SESSION_TIMEOUT",
+    "current_user",
+    "local_time",
+    "login_form",
+    "logout",
+    "require",
+    "roles_for",
+]

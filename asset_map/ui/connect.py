@@ -189,7 +189,7 @@ def recorded_message() -> None:
     """Say that the last connection was written (after the page has reloaded)."""
     name = st.session_state.pop("connect_recorded", None)
     if name is not None:
-        st.success(tr("connect.recorded", name=name))
+        st.success(tr("connect.recorded", name=md(name)))
 
 
 def recent_connections(ws: Workspace, connections: pd.DataFrame, talents: pd.DataFrame) -> None:

@@ -1,9 +1,13 @@
-"""Widgets for residents' talents: the public form, erasure by code, and moderation."""
+"""Widgets for residents' talents: the public form and erasure by code.
+
+The wijkmanager's screen is in :mod:`asset_map.ui.moderation`.
+"""
 
 from __future__ import annotations
 
-import os
 import time
+from collections.abc import Iterable
+from typing import NoReturn
 
 import folium
 import geopandas as gpd
@@ -11,23 +15,69 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from asset_map.io.postcode import PostcodeError, lookup
+from asset_map._errors import AssetMapError
+from asset_map.i18n import explain
 from asset_map.model import WISHES, catalogue
 from asset_map.render import vendor
 from asset_map.render.styles import BASEMAPS
-from asset_map.talent_form import TalentForm, buurt_for_point, check_talent
+from asset_map.storage.talents import (
+    DEFAULT_RETENTION_MONTHS,
+    EDITABLE,
+    PERSONAL,
+    RETENTION_ENV,
+    retention_months,
+)
+from asset_map.talent_form import (
+    MAX_AVAILABILITY,
+    MAX_CONTACT,
+    MAX_DESCRIPTION,
+    MAX_NICKNAME,
+    TalentForm,
+    buurt_for_point,
+    check_talent,
+)
 from asset_map.ui.loaders import store
+from asset_map.ui.near_me import find_postcode
+from asset_map.ui.safe import md
 from asset_map.ui.state import current_lang, tr
 from asset_map.workspace import Workspace
 
 #: At most this many submissions per browser session in ``RATE_WINDOW_S`` seconds.
 RATE_LIMIT = 3
 RATE_WINDOW_S = 600
-#: Personal data is erased after this many months (``asset-map purge`` does it); the privacy
-#: statement says so. Set ``ASSET_MAP_RETENTION_MONTHS`` to change it.
-DEFAULT_RETENTION_MONTHS = 12
-RETENTION_ENV = "ASSET_MAP_RETENTION_MONTHS"
 HONEYPOT_KEY = "join_website"
+BUURT_KEY = "join_buurt"
+#: True while the latest map click or postcode lay outside the gemeente.
+OUTSIDE_KEY = "join_outside"
+#: The map click handled last: st_folium sends the same click again on every rerun.
+MAP_CLICK_KEY = "join_map_last"
+#: Set after a submission: the next run empties the form and shows the code once.
+RECEIPT_KEY = "join_receipt"
+FORM_KEYS = (
+    "join_nickname",
+    "join_categories",
+    "join_description",
+    "join_wishes",
+    "join_availability",
+    "join_contact",
+    "join_consent",
+    HONEYPOT_KEY,
+    BUURT_KEY,
+    OUTSIDE_KEY,
+    "join_postcode",
+    "join_house_number",
+)
+
+__all__ = [
+    "DEFAULT_RETENTION_MONTHS",
+    "RETENTION_ENV",
+    "field_list",
+    "location_picker",
+    "public_talents",
+    "retention_months",
+    "talent_form",
+    "withdraw_form",
+]
 
 
 def _buurten(ws: Workspace) -> gpd.GeoDataFrame:
@@ -35,67 +85,82 @@ def _buurten(ws: Workspace) -> gpd.GeoDataFrame:
     return buurten.sort_values("name")
 
 
+def _place_found(code: str | None, names: dict[str, str]) -> None:
+    """Put a buurt found by a click or a postcode into the list, or flag it as outside."""
+    inside = code in names
+    st.session_state[BUURT_KEY] = code if inside else None
+    st.session_state[OUTSIDE_KEY] = not inside
+
+
+def _list_changed() -> None:
+    # A buurt chosen from the list after a click outside the gemeente wins.
+    st.session_state[OUTSIDE_KEY] = False
+
+
 def location_picker(ws: Workspace) -> str | None:
     """Let the resident give their buurt: from a list, a click on the map, or a postcode.
 
-    Only the buurt code is returned and kept; a clicked point or an address is not.
+    The latest choice wins: a new map click or postcode fills in the list; a buurt chosen
+    from the list afterwards replaces it. Only the buurt code is returned and kept; a
+    clicked point or an address is not. Returns ``"outside"`` when the latest click or
+    postcode lay outside the gemeente.
     """
     buurten = _buurten(ws)
-    names = dict(zip(buurten["code"], buurten["name"], strict=True))
+    names = {str(c): str(n) for c, n in zip(buurten["code"], buurten["name"], strict=True)}
+    shapes = dict(zip(buurten["code"], buurten.geometry, strict=True))
     st.markdown(f"**{tr('join.where')}** {tr('join.where_help')}")
     tab_list, tab_map, tab_postcode = st.tabs(
         [tr("join.where_list"), tr("join.where_map"), tr("join.where_postcode")]
     )
     with tab_map:
-        fmap = _pick_map(ws)
         clicked = st_folium(
-            fmap,
+            _pick_map(ws),
             returned_objects=["last_clicked"],
             height=320,
             use_container_width=True,
             key="join_map",
         )
         point = (clicked or {}).get("last_clicked")
-        if point:
-            code = buurt_for_point(
-                point["lng"],
-                point["lat"],
-                dict(zip(buurten["code"], buurten.geometry, strict=True)),
-            )
-            st.session_state["join_buurt_from_map"] = code or "outside"
+        if point and point != st.session_state.get(MAP_CLICK_KEY):
+            st.session_state[MAP_CLICK_KEY] = point
+            _place_found(buurt_for_point(point["lng"], point["lat"], shapes), names)
     with tab_postcode:
-        left, right = st.columns([2, 1])
-        postcode = left.text_input(tr("join.postcode"), key="join_postcode", max_chars=7)
-        number = right.text_input(tr("join.house_number"), key="join_house_number", max_chars=8)
-        if st.button(tr("join.postcode_search"), key="join_postcode_search"):
-            try:
-                address = lookup(postcode, number)
-                code = address.buurt_code or buurt_for_point(
-                    address.lon,
-                    address.lat,
-                    dict(zip(buurten["code"], buurten.geometry, strict=True)),
-                )
-                st.session_state["join_buurt_from_map"] = code if code in names else "outside"
-            except PostcodeError as exc:
-                st.error(str(exc))
-    picked = st.session_state.get("join_buurt_from_map")
+        _postcode_search(ws, names, shapes)
     with tab_list:
-        options = list(names)
-        index = options.index(picked) if picked in names else None
         chosen = st.selectbox(
             tr("join.where_list"),
-            options,
-            index=index,
+            list(names),
+            index=None,
             format_func=lambda c: names[c],
             placeholder=tr("join.where_list"),
-            key="join_buurt",
+            key=BUURT_KEY,
+            on_change=_list_changed,
         )
-    if picked == "outside":
+    if st.session_state.get(OUTSIDE_KEY):
+        st.warning(tr("talent.buurt_outside"))
         return "outside"
-    if picked in names and chosen in (None, picked):
-        st.caption(tr("join.found_buurt", buurt=names[picked]))
-        return picked
+    if chosen is not None:
+        st.caption(tr("join.found_buurt", buurt=md(names[chosen])))
     return chosen
+
+
+def _postcode_search(ws: Workspace, names: dict[str, str], shapes: dict[str, object]) -> None:
+    """Find the buurt of a postcode as the near-me screen does: the local table, then PDOK."""
+    left, right = st.columns([2, 1])
+    postcode = left.text_input(tr("join.postcode"), key="join_postcode", max_chars=7)
+    number = right.text_input(tr("join.house_number"), key="join_house_number", max_chars=8)
+    if not st.button(tr("join.postcode_search"), key="join_postcode_search"):
+        return
+    found = find_postcode(ws, postcode, number)
+    if isinstance(found, str):  # the key of the text that says what went wrong
+        st.error(tr(found), icon="⚠️")
+        return
+    code = buurt_for_point(found.lon, found.lat, shapes)
+    _place_found(code, names)
+    if code in names:
+        st.success(tr("join.postcode_found", buurt=md(names[str(code)])))
+    else:
+        st.error(tr("join.postcode_outside"), icon="⚠️")
 
 
 def _pick_map(ws: Workspace) -> folium.Map:
@@ -116,10 +181,42 @@ def _pick_map(ws: Workspace) -> folium.Map:
     return fmap
 
 
+def field_list(fields: Iterable[str]) -> str:
+    """Return the labels of talent fields as one phrase: "uw naam, uw uitleg en ..."."""
+    labels = [tr(f"talent.field_{name}") for name in fields]
+    if len(labels) < 2:
+        return "".join(labels)
+    return f"{', '.join(labels[:-1])} {tr('talent.and')} {labels[-1]}"
+
+
+def privacy_text() -> str:
+    """Return the privacy statement: retention from the setting, erased fields from the store."""
+    kept = [name for name in EDITABLE if name not in PERSONAL]
+    return tr(
+        "join.privacy",
+        months=retention_months(),
+        erased=field_list(PERSONAL),
+        kept=field_list(kept),
+    )
+
+
+def _start_form() -> None:
+    """Empty the form after a submission and show the thanks and the code, once."""
+    if RECEIPT_KEY not in st.session_state:
+        return
+    code = st.session_state.pop(RECEIPT_KEY)
+    for key in FORM_KEYS:
+        st.session_state.pop(key, None)
+    st.success(tr("join.thanks"))
+    if code:
+        st.info(tr("join.code", code=code))
+
+
 def talent_form(ws: Workspace) -> None:
     """Show the public form: no account; each wrong field says under it what to fix."""
     lang = current_lang()
     cat = catalogue()
+    _start_form()
     # The honeypot: people never see it (hidden with CSS), simple bots fill it in.
     st.markdown(f"<style>.st-key-{HONEYPOT_KEY}{{display:none}}</style>", unsafe_allow_html=True)
     slots = {}  # one empty spot under each field, filled with its message after a check
@@ -127,7 +224,10 @@ def talent_form(ws: Workspace) -> None:
     slots["buurt"] = st.empty()
     with st.form("join_form", clear_on_submit=False):
         nickname = st.text_input(
-            tr("join.nickname"), help=tr("join.nickname_help"), max_chars=40, key="join_nickname"
+            tr("join.nickname"),
+            help=tr("join.nickname_help"),
+            max_chars=MAX_NICKNAME,
+            key="join_nickname",
         )
         slots["nickname"] = st.empty()
         categories = st.multiselect(
@@ -138,8 +238,10 @@ def talent_form(ws: Workspace) -> None:
             key="join_categories",
         )
         slots["categories"] = st.empty()
-        other = st.text_input(tr("join.other"), max_chars=200, key="join_other")
-        description = st.text_area(tr("join.description"), max_chars=500, key="join_description")
+        # One box with one limit; Streamlit shows its counter ("12/500") as one types.
+        description = st.text_area(
+            tr("join.description"), max_chars=MAX_DESCRIPTION, key="join_description"
+        )
         slots["description"] = st.empty()
         wishes = st.multiselect(
             tr("join.wishes"),
@@ -150,16 +252,19 @@ def talent_form(ws: Workspace) -> None:
         )
         slots["wishes"] = st.empty()
         availability = st.text_input(
-            tr("join.availability"), max_chars=100, key="join_availability"
+            tr("join.availability"), max_chars=MAX_AVAILABILITY, key="join_availability"
         )
         slots["availability"] = st.empty()
         contact = st.text_input(
-            tr("join.contact"), help=tr("join.contact_help"), max_chars=120, key="join_contact"
+            tr("join.contact"),
+            help=tr("join.contact_help"),
+            max_chars=MAX_CONTACT,
+            key="join_contact",
         )
         slots["contact"] = st.empty()
         st.text_input(tr("join.website"), key=HONEYPOT_KEY)
         st.markdown(f"**{tr('join.privacy_title')}**")
-        st.markdown(tr("join.privacy", months=retention_months()))
+        st.markdown(privacy_text())
         consent = st.checkbox(tr("join.consent"), key="join_consent")
         slots["consent"] = st.empty()
         submitted = st.form_submit_button(tr("join.submit"), type="primary")
@@ -169,12 +274,10 @@ def talent_form(ws: Workspace) -> None:
         st.warning(tr("join.too_fast", n=RATE_LIMIT))
         return
     if st.session_state.get(HONEYPOT_KEY):
-        st.success(tr("join.thanks"))  # looks the same to a bot; nothing is stored
-        return
+        _done(None)  # looks the same to a bot; nothing is stored
     form = TalentForm(
         nickname=nickname,
         categories=tuple(categories),
-        other=other,
         description=description,
         wishes=tuple(wishes),
         availability=availability,
@@ -185,28 +288,25 @@ def talent_form(ws: Workspace) -> None:
     codes = list(_buurten(ws)["code"])
     checked, errors = check_talent(form, buurt_codes=codes, lang=lang)
     if buurt == "outside":
-        errors["buurt"] = _outside_message(lang)
+        errors["buurt"] = tr("talent.buurt_outside")
     if errors or checked is None:
         st.error(tr("join.fix"))
         for field, text in errors.items():
             slots.get(field, st).error(text, icon="⚠️")
         return
-    receipt = store().submit_talent(checked)
+    try:
+        receipt = store().submit_talent(checked)
+    except AssetMapError as exc:  # the store's own checks; the form's should catch all
+        st.error(explain(exc, lang))
+        return
     st.session_state.setdefault("join_times", []).append(time.monotonic())
-    st.success(tr("join.thanks"))
-    st.info(tr("join.code", code=receipt.withdrawal_code))
+    _done(receipt.withdrawal_code)
 
 
-def retention_months() -> int:
-    """Return how long personal data is kept: ``ASSET_MAP_RETENTION_MONTHS`` or 12."""
-    value = os.environ.get(RETENTION_ENV, "")
-    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_RETENTION_MONTHS
-
-
-def _outside_message(lang: str) -> str:
-    from asset_map.talent_form import message
-
-    return message("buurt.outside", "en" if lang == "en" else "nl")
+def _done(code: str | None) -> NoReturn:
+    """Reload the page with an empty form, so a second click cannot send it again."""
+    st.session_state[RECEIPT_KEY] = code
+    st.rerun()
 
 
 def _too_fast() -> bool:
@@ -230,91 +330,8 @@ def withdraw_form() -> None:
             st.error(tr("withdraw.unknown"))
 
 
-def moderation(ws: Workspace, actor: str) -> None:
-    """Pending submissions with approve / edit / reject; then the full list."""
-    lang = current_lang()
-    cat = catalogue()
-    names = dict(zip(ws.areas["code"], ws.areas["name"], strict=True))
-    pending = store().talents(status="pending")
-    if pending.empty:
-        st.info(tr("moderate.none"))
-    else:
-        st.subheader(tr("moderate.pending", n=len(pending)))
-    for _, row in pending.iterrows():
-        talent_id = str(row["id"])
-        with st.container(border=True):
-            buurt = names.get(row["buurt_code"], row["buurt_code"])
-            st.markdown(f"**{_text(row['nickname'])}** · {_text(buurt)}")
-            labels = [
-                cat.talent_label(k, lang)
-                for k in str(row["categories"]).split(";")
-                if k in cat.talent_categories
-            ]
-            st.text(", ".join(labels))
-            if _present(row["description"]):
-                st.text(str(row["description"]))
-            if _present(row["contact"]):
-                st.text(f"{tr('moderate.contact')}: {row['contact']}")
-            with st.expander(tr("moderate.save")):
-                new_nickname = st.text_input(
-                    tr("join.nickname"),
-                    value=_plain(row["nickname"]),
-                    key=f"edit_nick_{talent_id}",
-                )
-                new_description = st.text_area(
-                    tr("join.description"),
-                    value=_plain(row["description"]),
-                    key=f"edit_desc_{talent_id}",
-                )
-                if st.button(tr("moderate.save"), key=f"save_{talent_id}"):
-                    store().edit_talent(
-                        talent_id,
-                        {"nickname": new_nickname, "description": new_description},
-                        actor=actor,
-                    )
-                    st.success(tr("moderate.done"))
-                    st.rerun()
-            left, right = st.columns(2)
-            if left.button(tr("moderate.approve"), key=f"approve_{talent_id}", type="primary"):
-                store().decide(talent_id, status="approved", actor=actor)
-                st.rerun()
-            if right.button(tr("moderate.reject"), key=f"reject_{talent_id}"):
-                store().decide(talent_id, status="rejected", actor=actor)
-                st.rerun()
-    everything = store().talents()
-    if not everything.empty:
-        st.subheader(tr("moderate.all"))
-        shown = everything.assign(
-            status=everything["status"].map(lambda s: tr(f"status.{s}")),
-            buurt=everything["buurt_code"].map(lambda c: names.get(c, c)),
-        )[["nickname", "buurt", "categories", "status", "created_at"]]
-        st.dataframe(shown, hide_index=True, width="stretch")
-
-
-def _present(value: object) -> bool:
-    """Return whether a cell holds text (pandas gives NaN, not None, for missing text)."""
-    if value is None or (isinstance(value, float) and value != value):
-        return False
-    return str(value) != ""
-
-
-def _plain(value: object) -> str:
-    return str(value) if _present(value) else ""
-
-
-def _text(value: object) -> str:
-    """Escape Markdown and HTML in user text shown with st.markdown."""
-    import html
-
-    text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
-    escaped = html.escape(text)
-    for ch in "\\`*_{}[]()#+-.!|~>":
-        escaped = escaped.replace(ch, "\\" + ch)
-    return escaped
-
-
 def public_talents(ws: Workspace) -> pd.DataFrame:
     """Return the talents the public map may count: the workspace's and the database's."""
     stored = store().public_talents()
-    frames = [f for f in (ws.talents, stored) if not f.empty]
-    return pd.concat(frames, ignore_index=True) if frames else ws.talents
+    frames = [f.reindex(columns=stored.columns) for f in (ws.talents, stored) if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else stored

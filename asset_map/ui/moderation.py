@@ -1,0 +1,221 @@
+"""Beoordelen: the wijkmanager reads, edits, approves, rejects or erases residents' talents.
+
+Every change goes through the store, which writes the audit log with the moderator's name.
+Edits are checked with the rules and messages of the public form
+(:func:`asset_map.talent_form.check_edit`); a refusal of the store (a talent the resident
+withdrew a moment ago, say) is explained, never shown as a traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import pandas as pd
+import streamlit as st
+
+from asset_map._errors import AssetMapError
+from asset_map.i18n import explain
+from asset_map.model import WISHES, catalogue
+from asset_map.storage.talents import PERSONAL
+from asset_map.talent_form import (
+    MAX_AVAILABILITY,
+    MAX_CONTACT,
+    MAX_DESCRIPTION,
+    MAX_NICKNAME,
+    check_edit,
+)
+from asset_map.ui.loaders import store
+from asset_map.ui.safe import md
+from asset_map.ui.state import current_lang, tr
+from asset_map.ui.talents import field_list
+from asset_map.workspace import Workspace
+
+FLASH_KEY = "moderate_flash"
+
+
+def moderation(ws: Workspace, actor: str) -> None:
+    """Show pending talents (approve, edit, reject), then decided ones (undo), then all."""
+    flash = st.session_state.pop(FLASH_KEY, None)
+    if flash:
+        st.success(flash)
+    names = {str(c): str(n) for c, n in zip(ws.areas["code"], ws.areas["name"], strict=True)}
+    buurten = ws.areas[ws.areas["level"] == "buurt"].sort_values("name")
+    buurt_names = {str(c): str(n) for c, n in zip(buurten["code"], buurten["name"], strict=True)}
+    pending = store().talents(status="pending")
+    if pending.empty:
+        st.info(tr("moderate.none"))
+    else:
+        st.subheader(tr("moderate.pending", n=len(pending)))
+    for _, row in pending.iterrows():
+        with st.container(border=True):
+            _details(row, names)
+            _editor(row, buurt_names, actor)
+            _buttons(str(row["id"]), ("approved", "rejected", "erase"), actor)
+    approved = store().talents(status="approved")
+    if not approved.empty:
+        st.subheader(tr("moderate.approved", n=len(approved)))
+        st.caption(tr("moderate.approved_help"))
+        for _, row in approved.iterrows():
+            with st.container(border=True):
+                _details(row, names)
+                _editor(row, buurt_names, actor)
+                _buttons(str(row["id"]), ("pending", "rejected", "erase"), actor)
+    everything = store().talents()
+    if not everything.empty:
+        st.subheader(tr("moderate.all"))
+        for _, row in everything[everything["status"] == "rejected"].iterrows():
+            with st.expander(f"{tr('status.rejected')}: {md(row['nickname'])}"):
+                _details(row, names)
+                _buttons(str(row["id"]), ("pending", "erase"), actor)
+        shown = everything.assign(
+            status=everything["status"].map(lambda s: tr(f"status.{s}")),
+            buurt=everything["buurt_code"].map(lambda c: names.get(c, c)),
+        )[["nickname", "buurt", "categories", "status", "created_at"]]
+        st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def _labels(value: object, labels: dict[str, str]) -> str:
+    return ", ".join(labels[k] for k in _keys(value) if k in labels)
+
+
+def _keys(value: object) -> list[str]:
+    return [k for k in _plain(value).split(";") if k]
+
+
+def _details(row: pd.Series, names: dict[str, str]) -> None:
+    """Show everything the resident sent, as plain text (never parsed as Markdown or HTML)."""
+    lang = current_lang()
+    cat = catalogue()
+    buurt = names.get(str(row["buurt_code"]), str(row["buurt_code"]))
+    st.markdown(f"**{md(row['nickname'])}** · {md(buurt)}")
+    talents = {k: cat.talent_label(k, lang) for k in cat.talent_categories}
+    st.text(_labels(row["categories"], talents))
+    wishes = {k: tr(f"wish.{k}") for k in WISHES}
+    lines = [
+        ("moderate.wishes", _labels(row["wishes"], wishes)),
+        ("moderate.availability", _plain(row["availability"])),
+        ("moderate.description", _plain(row["description"])),
+        ("moderate.contact", _plain(row["contact"])),
+    ]
+    for key, text in lines:
+        if text:
+            st.text(f"{tr(key)}: {text}")
+
+
+def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str) -> None:
+    """Edit every field a resident filled in; checked like the form, field by field."""
+    talent_id = str(row["id"])
+    lang = current_lang()
+    cat = catalogue()
+    with st.expander(tr("moderate.edit")):
+        slots: dict[str, Any] = {}
+        values: dict[str, Any] = {}
+        values["nickname"] = st.text_input(
+            tr("join.nickname"),
+            value=_plain(row["nickname"]),
+            max_chars=MAX_NICKNAME,
+            key=f"edit_nick_{talent_id}",
+        )
+        slots["nickname"] = st.empty()
+        values["categories"] = st.multiselect(
+            tr("join.categories"),
+            list(cat.talent_categories),
+            default=[k for k in _keys(row["categories"]) if k in cat.talent_categories],
+            format_func=lambda k: cat.talent_label(k, lang),
+            key=f"edit_cat_{talent_id}",
+        )
+        slots["categories"] = st.empty()
+        values["description"] = st.text_area(
+            tr("join.description"),
+            value=_plain(row["description"]),
+            max_chars=MAX_DESCRIPTION,
+            key=f"edit_desc_{talent_id}",
+        )
+        slots["description"] = st.empty()
+        values["wishes"] = st.multiselect(
+            tr("join.wishes"),
+            list(WISHES),
+            default=[k for k in _keys(row["wishes"]) if k in WISHES],
+            format_func=lambda k: tr(f"wish.{k}"),
+            key=f"edit_wish_{talent_id}",
+        )
+        slots["wishes"] = st.empty()
+        values["availability"] = st.text_input(
+            tr("join.availability"),
+            value=_plain(row["availability"]),
+            max_chars=MAX_AVAILABILITY,
+            key=f"edit_avail_{talent_id}",
+        )
+        slots["availability"] = st.empty()
+        options = list(buurt_names)
+        current = str(row["buurt_code"])
+        values["buurt_code"] = st.selectbox(
+            tr("join.where_list"),
+            options,
+            index=options.index(current) if current in options else None,
+            format_func=lambda c: buurt_names[c],
+            key=f"edit_buurt_{talent_id}",
+        )
+        slots["buurt"] = st.empty()
+        values["contact"] = st.text_input(
+            tr("join.contact"),
+            value=_plain(row["contact"]),
+            max_chars=MAX_CONTACT,
+            key=f"edit_contact_{talent_id}",
+        )
+        slots["contact"] = st.empty()
+        if not st.button(tr("moderate.save"), key=f"save_{talent_id}"):
+            return
+        checked, errors = check_edit(values, buurt_codes=buurt_names, lang=lang)
+        if checked is None:
+            st.error(tr("moderate.fix"))
+            for field, text in errors.items():
+                slots.get(field, st).error(text, icon="⚠️")
+            return
+        try:
+            store().edit_talent(talent_id, checked, actor=actor)
+        except AssetMapError as exc:
+            st.error(f"{tr('moderate.not_saved')} {explain(exc, lang)}")
+            return
+        st.session_state[FLASH_KEY] = tr("moderate.done")
+        st.rerun()
+
+
+_BUTTON_LABELS = {
+    "approved": "moderate.approve",
+    "rejected": "moderate.reject",
+    "pending": "moderate.undo",
+    "erase": "moderate.erase",
+}
+
+
+def _buttons(talent_id: str, actions: tuple[str, ...], actor: str) -> None:
+    """Show one button per action; each change is written with the moderator's name."""
+    columns = st.columns(len(actions))
+    for column, action in zip(columns, actions, strict=True):
+        label = tr(_BUTTON_LABELS[action])
+        kind: Literal["primary", "secondary"] = "primary" if action == "approved" else "secondary"
+        if column.button(label, key=f"{action}_{talent_id}", type=kind):
+            _act(talent_id, action, actor)
+    if "erase" in actions:
+        st.caption(tr("moderate.erase_help", erased=field_list(PERSONAL)))
+
+
+def _act(talent_id: str, action: str, actor: str) -> None:
+    try:
+        if action == "erase":
+            store().erase_talent(talent_id, actor=actor)
+        else:
+            store().decide(talent_id, status=action, actor=actor)
+    except AssetMapError as exc:  # e.g. withdrawn by the resident a moment ago
+        st.error(f"{tr('moderate.not_saved')} {explain(exc, current_lang())}")
+        return
+    st.session_state[FLASH_KEY] = tr("moderate.erased" if action == "erase" else "moderate.done")
+    st.rerun()
+
+
+def _plain(value: object) -> str:
+    """Return a cell as text: empty for a missing value (pandas gives NaN or "None")."""
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return ""
+    return str(value)
