@@ -170,8 +170,15 @@ def test_grid_demand_assigns_squares_and_drops_secret_ones(as_points):
 
 def test_grid_demand_needs_the_columns_the_weights_use():
     cells, warnings = grid_demand(grid_frame(), TWO_BUURTEN, cell_m=100.0, needs=ALL_NEEDS)
-    assert cells["residents"].tolist() == [40.0]  # the 65+ count of the third is secret
-    assert "2 population grid squares have secret" in warnings[1]
+    # The 65+ count of the third square is secret: its buurt's share (20 %) stands in.
+    assert cells["residents"].tolist() == [40.0, 25.0]
+    assert cells["residents_65"].tolist() == [5.0, 25.0 * 0.20]
+    assert warnings[1:] == [
+        "1 population grid square with 25 residents have a secret figure for aged 65 and over: "
+        "used their buurt's share instead.",
+        "1 population grid square have secret or missing figures (CBS keeps small numbers "
+        "secret): left out of the demand, not counted as 0.",
+    ]
     with pytest.raises(SchemaError, match="no column 'aantal_inwoners_65_jaar_en_ouder'"):
         grid_demand(
             grid_frame().drop(columns="aantal_inwoners_65_jaar_en_ouder"),

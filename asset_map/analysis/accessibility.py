@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from asset_map.i18n import Msg
+
 
 def two_step_fca(cover: sp.spmatrix, weights: np.ndarray, capacity: np.ndarray) -> np.ndarray:
     """Return the 2SFCA accessibility score of every demand point.
@@ -99,8 +101,5 @@ def access_scores(
     note = None
     if n_filled:
         median = float(np.median(cap[np.isfinite(cap) & (cap >= 0)]))
-        note = (
-            f"{n_filled} of the {len(cap)} meeting places have no capacity: gave them the "
-            f"median of the others ({median:g}) for the accessibility score."
-        )
+        note = Msg("note.gaps.capacity_median", n=n_filled, total=len(cap), median=f"{median:g}")
     return two_step_fca(cover, weights, filled), note

@@ -16,7 +16,8 @@ the weights need is left out, and a warning says which.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -24,11 +25,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from asset_map._errors import AssetMapError, SchemaError
+from asset_map._errors import AssetMapError, SchemaError, where
 from asset_map.crs import WORK_CRS, require_crs
+from asset_map.i18n import Msg
 from asset_map.io.figures import figure_values
-from asset_map.io.formats import list_some, plural, raise_problems, read_raw
-from asset_map.model import KEY_FIGURES
+from asset_map.io.formats import CSV_SUFFIXES, list_some, raise_problems, read_raw, read_table
 
 #: Columns of a demand frame (besides the geometry, the clipped cell in EPSG:28992).
 DEMAND_COLUMNS = ["buurt_code", "residents", "residents_65", "single_households", "x", "y"]
@@ -37,6 +38,18 @@ GRID_RESIDENTS = "aantal_inwoners"
 GRID_65 = "aantal_inwoners_65_jaar_en_ouder"
 GRID_SINGLE = "aantal_eenpersoonshuishoudens"
 GRID_COLUMNS = (GRID_RESIDENTS, GRID_65, GRID_SINGLE)
+#: Older CBS vierkantstatistieken (up to 2019, also their Shapefiles) -> the names above.
+GRID_OLD_NAMES = {"inwoner": GRID_RESIDENTS, "inw_65pl": GRID_65, "tothh_eenp": GRID_SINGLE}
+#: Columns that hold CBS's square id, and the square's side in metres. The id, e.g.
+#: ``E1234N4567``, gives the lower-left corner in whole hectometres in RD New: x = 123,400,
+#: y = 456,700 (CBS, 'Statistische gegevens per vierkant', chapter 'Codering vierkant').
+GRID_ID_COLUMNS = {
+    "crs28992res100m": 100.0,
+    "c28992r100": 100.0,
+    "crs28992res500m": 500.0,
+    "c28992r500": 500.0,
+}
+_GRID_ID = re.compile(r"^(?:CRS28992RES\d+M)?E(\d{1,4})N(\d{1,4})$", re.IGNORECASE)
 #: Which grid column each buurt key figure corresponds to.
 GRID_FOR_FIGURE = {
     "inhabitants": GRID_RESIDENTS,
@@ -132,37 +145,39 @@ def missing_figure_warnings(
     tuple
         ``(missing, warnings)``: a boolean mask per buurt, and plain-English warnings.
     """
-    lacking: list[list[str]] = []
-    for _, row in buurten.iterrows():
-        gone = [f for f in needs if f not in buurten.columns or pd.isna(row[f])]
-        # Nobody lives there: 0 % of 0 residents is 0, not unknown.
-        if gone and "inhabitants" not in gone and row["inhabitants"] == 0:
-            gone = []
-        if "pct_single_households" in gone and "households" not in gone and row["households"] == 0:
-            gone.remove("pct_single_households")
-        lacking.append(gone)
-    missing = np.array([bool(g) for g in lacking], dtype=bool)
-    warnings = []
-    named = 0
-    for (_, row), gone in zip(buurten.iterrows(), lacking, strict=True):
-        if not gone:
-            continue
-        named += 1
-        if named > NAMED:
-            continue
-        what = (
-            "has no key figures"
-            if len(gone) == len(needs)
-            else "has no figure for " + ", ".join(KEY_FIGURES[f][1].lower() for f in gone)
-        )
-        warnings.append(
-            f"Buurt {row['name']} ({row['code']}) {what}: left out of the demand, not counted as 0."
-        )
+    n = len(buurten)
+
+    def values(name: str) -> np.ndarray:
+        if name not in buurten.columns:
+            return np.full(n, np.nan)
+        return pd.to_numeric(buurten[name], errors="coerce").to_numpy(dtype="float64")
+
+    gone = {f: np.isnan(values(f)) for f in needs}  # per figure: which buurten lack it
+    # Nobody lives there: 0 % of 0 residents is 0, not unknown (and so for 0 households).
+    nobody = values("inhabitants") == 0
+    no_households = values("households") == 0
+    for f in needs:
+        if f != "inhabitants":
+            gone[f] &= ~nobody
+    if "pct_single_households" in gone and "households" in gone:
+        gone["pct_single_households"] &= ~(no_households & ~gone["households"])
+    lacks = np.column_stack([gone[f] for f in needs]) if needs else np.zeros((n, 0), bool)
+    missing = np.asarray(lacks.any(axis=1), dtype=bool)
+    warnings: list[str] = []
+    named = int(missing.sum())
+    codes, names = buurten["code"].to_numpy(), buurten["name"].to_numpy()
+    for i in np.flatnonzero(missing)[:NAMED]:
+        figures = [f for f, lacking in zip(needs, lacks[i], strict=True) if lacking]
+        if len(figures) == len(needs):
+            warnings.append(Msg("note.gaps.buurt_no_figures", name=names[i], code=codes[i]))
+        else:
+            items = [Msg(f"note.gaps.figure.{f}") for f in figures]
+            listed = Msg(f"note.gaps.list{len(items)}", **dict(zip("abc", items, strict=False)))
+            warnings.append(
+                Msg("note.gaps.buurt_lacks", name=names[i], code=codes[i], figures=listed)
+            )
     if named > NAMED:
-        warnings.append(
-            f"{named - NAMED} more buurten lack the key figures the weights need: left out of "
-            "the demand, not counted as 0."
-        )
+        warnings.append(Msg("note.gaps.more_buurten", n=named - NAMED))
     return missing, warnings
 
 
@@ -227,15 +242,20 @@ def grid_demand(
 ) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Turn the squares of a CBS population grid into demand cells, each in its buurt.
 
+    A square whose residents are known but whose 65+ or single-household figure is secret
+    keeps its residents: the missing figure is estimated with its buurt's share (when the
+    buurt has that key figure), and a warning says for how many squares and residents.
+
     Parameters
     ----------
     grid : GeoDataFrame
         One polygon (the square) or point (its centre) per square, in any CRS, with
         ``aantal_inwoners`` and, when ``needs`` asks for them,
-        ``aantal_inwoners_65_jaar_en_ouder`` and ``aantal_eenpersoonshuishoudens``.
-        Negative values (CBS's secret marks, e.g. -99997) count as missing.
+        ``aantal_inwoners_65_jaar_en_ouder`` and ``aantal_eenpersoonshuishoudens`` (or the
+        older names ``INWONER``, ``INW_65PL``, ``TOTHH_EENP``). Negative values (CBS's
+        secret marks, e.g. -99997) count as missing.
     buurten_rd : GeoDataFrame
-        Buurten in EPSG:28992 with ``code``.
+        Buurten in EPSG:28992 with ``code`` and, for the estimate, the key figures.
     cell_m : float
         The side of the square drawn around a point.
     needs : sequence of str
@@ -244,11 +264,11 @@ def grid_demand(
     Returns
     -------
     tuple
-        The demand cells (as :func:`buurt_demand`) and warnings about the squares left out.
+        The demand cells (as :func:`buurt_demand`) and warnings about the squares left out
+        or estimated.
     """
     require_crs(grid, "population grid")
-    columns = {c: c for c in grid.columns}
-    columns.update({str(c).lower(): c for c in grid.columns})
+    columns = grid_columns(grid.columns)
     wanted = sorted({GRID_FOR_FIGURE[f] for f in needs}, key=GRID_COLUMNS.index)
     absent = [c for c in wanted if c not in columns]
     if absent:
@@ -274,23 +294,38 @@ def grid_demand(
 
     residents, aged, single = (values(c) for c in GRID_COLUMNS)
     code = _buurt_of(points, buurten_rd)
-    warnings = []
+    warnings: list[str] = []
     outside = code.isna().to_numpy()
     if outside.any():
-        warnings.append(
-            f"{plural(int(outside.sum()), 'population grid square')} lie outside every buurt: "
-            "left out."
-        )
+        warnings.append(Msg("note.gaps.grid_outside", squares=_squares(int(outside.sum()))))
+    shares = _buurt_shares(buurten_rd, code)
+    for name, vals, figure in (
+        (GRID_65, aged, "pct_65_plus"),
+        (GRID_SINGLE, single, "pct_single_households"),
+    ):
+        if name not in wanted:
+            continue
+        estimate = np.isnan(vals) & ~np.isnan(residents) & ~outside & ~np.isnan(shares[name])
+        if estimate.any():
+            vals[estimate] = residents[estimate] * shares[name][estimate]
+            warnings.append(
+                Msg(
+                    "note.gaps.grid_fallback",
+                    squares=_squares(int(estimate.sum())),
+                    residents=f"{float(residents[estimate].sum()):.0f}",
+                    figure=Msg(f"note.gaps.figure.{figure}"),
+                )
+            )
     unknown = np.zeros(len(rd), dtype=bool)
     for name, vals in zip(GRID_COLUMNS, (residents, aged, single), strict=True):
         if name in wanted:
             unknown |= np.isnan(vals)
     unknown &= ~outside
     if unknown.any():
-        warnings.append(
-            f"{plural(int(unknown.sum()), 'population grid square')} have secret or missing "
-            "figures (CBS keeps small numbers secret): left out of the demand, not counted as 0."
-        )
+        warnings.append(Msg("note.gaps.grid_secret", squares=_squares(int(unknown.sum()))))
+        lost = float(np.nansum(residents[unknown]))
+        if lost > 0:
+            warnings.append(Msg("note.gaps.grid_secret_residents", residents=f"{lost:.0f}"))
     keep = ~outside & ~unknown
     frame = gpd.GeoDataFrame(
         {
@@ -307,6 +342,42 @@ def grid_demand(
     return frame.reset_index(drop=True), warnings
 
 
+def grid_columns(names: Sequence[object]) -> dict[str, str]:
+    """Return the population grid's columns by their 2020+ CBS name (any case, old names too)."""
+    found: dict[str, str] = {}
+    for name in names:
+        lower = str(name).lower()
+        canonical = GRID_OLD_NAMES.get(lower, lower)
+        if canonical in GRID_COLUMNS and canonical not in found:
+            found[canonical] = str(name)
+    return found
+
+
+def _squares(n: int) -> Msg:
+    return Msg("note.gaps.squares.one" if n == 1 else "note.gaps.squares.many", n=n)
+
+
+def _buurt_shares(buurten_rd: pd.DataFrame, code: pd.Series) -> dict[str, np.ndarray]:
+    """Return per square its buurt's 65+ and single-household shares of residents (or NaN)."""
+
+    def figure(name: str) -> pd.Series:
+        if name not in buurten_rd.columns:
+            return pd.Series(np.nan, index=buurten_rd["code"])
+        return pd.Series(
+            pd.to_numeric(buurten_rd[name], errors="coerce").to_numpy(), index=buurten_rd["code"]
+        )
+
+    inhabitants = figure("inhabitants")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        aged = figure("pct_65_plus") / 100.0
+        single = figure("households") * figure("pct_single_households") / 100.0 / inhabitants
+    single = single.where(inhabitants > 0)
+    return {
+        GRID_65: aged.reindex(code.to_numpy()).to_numpy(dtype="float64"),
+        GRID_SINGLE: single.reindex(code.to_numpy()).to_numpy(dtype="float64"),
+    }
+
+
 def _buurt_of(points: np.ndarray, buurten_rd: gpd.GeoDataFrame) -> pd.Series:
     """Return, per point, the code of the first buurt that holds it (missing if none)."""
     frame = gpd.GeoDataFrame(geometry=points, crs=WORK_CRS)
@@ -315,16 +386,46 @@ def _buurt_of(points: np.ndarray, buurten_rd: gpd.GeoDataFrame) -> pd.Series:
     return first["code"].reindex(frame.index)
 
 
+def grid_squares(ids: Sequence[object], size_m: float) -> tuple[np.ndarray, list[int]]:
+    """Return the squares (EPSG:28992 polygons) of CBS square ids like ``E1234N4567``.
+
+    The id gives the lower-left corner in whole hectometres: ``E1234N4567`` is the square
+    from (123,400, 456,700) to (123,400 + ``size_m``, 456,700 + ``size_m``).
+
+    Returns
+    -------
+    tuple
+        The polygons (None where the id is not valid) and the positions of invalid ids.
+    """
+    x = np.full(len(ids), np.nan)
+    y = np.full(len(ids), np.nan)
+    bad = []
+    for i, value in enumerate(ids):
+        match = _GRID_ID.match(str(value).strip()) if value is not None else None
+        if match is None:
+            bad.append(i)
+            continue
+        x[i], y[i] = int(match.group(1)) * 100.0, int(match.group(2)) * 100.0
+    squares = shapely.box(x, y, x + size_m, y + size_m)
+    squares[np.isnan(x)] = None
+    return squares, bad
+
+
 def read_population_grid(
     path: str | Path, *, crs: str | None = None, layer: str | None = None
 ) -> gpd.GeoDataFrame:
     """Read the squares of a CBS population grid from a GeoPackage, GeoJSON or CSV.
 
+    Both CBS layouts are read: the 2020+ names (``aantal_inwoners``,
+    ``aantal_inwoners_65_jaar_en_ouder``, ``aantal_eenpersoonshuishoudens``) and the older
+    ones (``INWONER``, ``INW_65PL``, ``TOTHH_EENP``). A CSV may place its squares by CBS's
+    square id (column ``crs28992res100m``, e.g. ``E1234N4567``) instead of coordinates.
+
     Parameters
     ----------
     path : str or Path
-        The file. A CSV needs coordinate columns of the square's centre (``x``/``y`` with
-        ``crs``, or ``rd_x``/``rd_y``).
+        The file. A CSV needs the square id column, or coordinate columns of the square's
+        centre (``x``/``y`` with ``crs``, or ``rd_x``/``rd_y``).
     crs : str, optional
         The CRS, for files that do not say theirs.
     layer : str, optional
@@ -335,37 +436,65 @@ def read_population_grid(
     GeoDataFrame
         In the file's CRS: ``aantal_inwoners`` and those of
         ``aantal_inwoners_65_jaar_en_ouder`` and ``aantal_eenpersoonshuishoudens`` the file
-        has, as floats with CBS's negative secret marks as NaN, and the geometry. Rows
-        without geometry are dropped.
+        has (under these names), as floats with CBS's negative secret marks (-99997, ...)
+        as NaN, and the geometry. Rows without geometry are dropped.
 
     Raises
     ------
     AssetMapError
-        When the file cannot be read, has no ``aantal_inwoners`` column, or holds a figure
-        that is not a number.
+        When the file cannot be read, has no residents column, holds a figure that is not
+        a number, or a square id that is not valid.
     """
-    raw = read_raw(path, crs=crs, layer=layer)
-    by_lower = {str(c).lower(): str(c) for c in raw.frame.columns if c != "geometry"}
-    if GRID_RESIDENTS not in by_lower:
+    path = Path(path)
+    problems: list[AssetMapError] = []
+    frame, name, locate_row = _read_grid_file(path, crs=crs, layer=layer, problems=problems)
+    found = grid_columns([c for c in frame.columns if c != "geometry"])
+    if GRID_RESIDENTS not in found:
+        names = [str(c) for c in frame.columns if c != "geometry"]
         raise SchemaError(
-            f"{raw.path.name}: no column '{GRID_RESIDENTS}'. Found the columns: "
-            f"{list_some(list(by_lower.values())) or 'none'}. A CBS population grid has "
+            f"{name}: no column '{GRID_RESIDENTS}' (or 'INWONER'). Found the columns: "
+            f"{list_some(names) or 'none'}. A CBS population grid has "
             f"'{GRID_RESIDENTS}' and optionally '{GRID_65}' and '{GRID_SINGLE}'."
         )
-    problems: list[AssetMapError] = []
     data = {}
-    for name in GRID_COLUMNS:
-        if name not in by_lower:
-            continue
-        their = by_lower[name]
+    for canonical, their in found.items():
 
         def locate(i: int, column: str = their) -> str:
-            return raw.where(i, column)
+            return locate_row(i, column)
 
-        data[name], _ = figure_values(
-            raw.frame[their].tolist(), locate, their, raw.path.name, problems
-        )
+        vals, _ = figure_values(frame[their].tolist(), locate, their, name, problems)
+        data[canonical] = np.where(vals < 0, np.nan, vals)
     raise_problems(problems)
-    frame = gpd.GeoDataFrame(data, geometry=raw.frame.geometry.to_numpy(), crs=raw.frame.crs)
-    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
-    return frame.reset_index(drop=True)
+    out = gpd.GeoDataFrame(data, geometry=frame.geometry.to_numpy(), crs=frame.crs)
+    out = out[out.geometry.notna() & ~out.geometry.is_empty]
+    return out.reset_index(drop=True)
+
+
+def _read_grid_file(
+    path: Path, *, crs: str | None, layer: str | None, problems: list[AssetMapError]
+) -> tuple[gpd.GeoDataFrame, str, Callable[[int, str], str]]:
+    """Read the file; place a CSV's rows by their CBS square id when it has one."""
+    if path.suffix.lower() in CSV_SUFFIXES and path.is_file():
+        table = read_table(path)
+        ids = {str(c).lower(): str(c) for c in table.frame.columns}
+        id_column = next((ids[c] for c in GRID_ID_COLUMNS if c in ids), None)
+        if id_column is not None:
+            squares, bad = grid_squares(
+                table.frame[id_column].tolist(), GRID_ID_COLUMNS[id_column.lower()]
+            )
+            problems.extend(
+                SchemaError(
+                    f"{where(path, row=int(table.rows[i]), column=id_column)}: "
+                    f"'{table.frame[id_column].iloc[i]}' is not a CBS square id. Write it as "
+                    "E followed by 4 digits and N followed by 4 digits, e.g. E1234N4567."
+                )
+                for i in bad
+            )
+            frame = gpd.GeoDataFrame(table.frame, geometry=squares, crs=WORK_CRS)
+
+            def locate_table(i: int, column: str) -> str:
+                return where(path, row=int(table.rows[i]), column=column)
+
+            return frame, path.name, locate_table
+    raw = read_raw(path, crs=crs, layer=layer)
+    return raw.frame, raw.path.name, raw.where

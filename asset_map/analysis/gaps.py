@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -27,6 +28,7 @@ import scipy.sparse as sp
 from asset_map._errors import AssetMapError, CRSError, SchemaError
 from asset_map.analysis import accessibility, coverage, demand, siting
 from asset_map.crs import STORAGE_CRS, WORK_CRS, require_crs
+from asset_map.i18n import Msg
 from asset_map.io.formats import raise_problems
 from asset_map.model import catalogue
 
@@ -177,7 +179,8 @@ class GapResult:
     sites : GeoDataFrame
         The suggested sites (points) in rank order: ``rank``, ``name``, ``kind``,
         ``asset_id``, ``lon``, ``lat``, ``newly_covered`` (weighted), ``newly_residents``,
-        ``newly_65``, ``buurten`` (names of the buurten that gain), ``nearest_meeting_m``.
+        ``newly_65`` (NaN when a newly covered cell has no 65+ figure), ``buurten`` (names
+        of the buurten that gain), ``nearest_meeting_m`` (inf when there is none).
     summary : dict
         Totals (weighted residents unless the key says residents), the solver and timing.
     warnings : list of str
@@ -239,6 +242,7 @@ def analyse_gaps(
     *,
     population_grid: gpd.GeoDataFrame | None = None,
     network: object | None = None,
+    progress: Callable[[str, float], None] | None = None,
 ) -> GapResult:
     """Find the residents beyond walking distance of a meeting place, and where to add one.
 
@@ -258,6 +262,10 @@ def analyse_gaps(
     network : networkx graph, optional
         A walking network for :mod:`asset_map.analysis.network`; when given, network
         distances are used and ``params.detour`` is not.
+    progress : callable, optional
+        Called as ``progress(stage, share_done)`` when a stage starts: ``"demand"`` (0.0),
+        ``"distances"`` (0.25), ``"coverage"`` (0.5) and ``"solver"`` (0.75), and with
+        ``"done"`` (1.0) at the end; e.g. to move a progress bar.
 
     Returns
     -------
@@ -271,6 +279,8 @@ def analyse_gaps(
     """
     started = time.perf_counter()
     _validate(areas, assets, population_grid)
+    report = progress or _no_progress
+    report("demand", 0.0)
     warnings: list[str] = []
     w = params.weights
     needs = demand.needed_figures(
@@ -300,9 +310,7 @@ def analyse_gaps(
         missing = ~buurten_rd["code"].isin(set(cells["buurt_code"])).to_numpy()
         if missing.any():
             warnings.append(
-                f"{int(missing.sum())} of the {len(buurten_rd)} buurten hold no usable square "
-                "of the population grid (CBS publishes squares with at least 5 inhabitants or "
-                "dwellings): their figures are unknown, not 0."
+                Msg("note.gaps.grid_no_buurt", n=int(missing.sum()), total=len(buurten_rd))
             )
     weight = w.weigh(
         cells["residents"].to_numpy(),
@@ -322,14 +330,13 @@ def analyse_gaps(
     supply = np.flatnonzero(is_meeting & counts & points.notna().to_numpy())
     supply_xy = asset_xy[supply]
     if len(supply) == 0:
-        warnings.append(
-            f"No meeting places ({', '.join(meeting_types)}) among the assets"
-            f"{'' if params.include_planned else ' that exist now'}: nobody is within walking "
-            "distance of one."
-        )
+        key = "note.gaps.no_meeting_places" + ("" if params.include_planned else "_now")
+        warnings.append(Msg(key, types=", ".join(meeting_types)))
+    report("distances", 0.25)
+    walk_m = reach.nearest_m(demand_xy, supply_xy)
+    report("coverage", 0.5)
     cover = reach.cover(demand_xy, supply_xy)
     covered = coverage.is_covered(cover)
-    walk_m = reach.nearest_m(demand_xy, supply_xy)
     capacity = (
         pd.to_numeric(assets_rd["capacity"], errors="coerce").to_numpy(dtype="float64")[supply]
         if "capacity" in assets_rd.columns
@@ -347,6 +354,7 @@ def analyse_gaps(
         meeting_types=meeting_types,
         include_planned=params.include_planned,
     )
+    report("solver", 0.75)
     chosen: list[int] = []
     objective, mip_gap = 0.0, None
     masks: list[np.ndarray] = []
@@ -354,16 +362,10 @@ def analyse_gaps(
     cand_xy = candidates[["x", "y"]].to_numpy(dtype="float64")
     if k:
         if candidates.empty:
-            warnings.append(
-                f"No candidate sites ({', '.join(params.candidates)}) to choose new meeting "
-                "places from."
-            )
+            warnings.append(Msg("note.gaps.no_candidates", kinds=", ".join(params.candidates)))
         else:
             if len(candidates) < k:
-                warnings.append(
-                    f"Only {len(candidates)} candidate sites for {k} new meeting places: "
-                    "chose from what there is."
-                )
+                warnings.append(Msg("note.gaps.few_candidates", n=len(candidates), k=k))
             cand_cover = reach.cover(demand_xy, cand_xy)
             if params.solver == "exact":
                 chosen, objective, mip_gap = siting.exact_mclp(
@@ -371,16 +373,16 @@ def analyse_gaps(
                 )
                 if mip_gap > REPORTED_GAP:
                     warnings.append(
-                        f"The exact solver stopped at its time limit of {params.time_limit_s:g} "
-                        f"s; the sites found are within {100 * mip_gap:.2f}% of the optimum."
+                        Msg(
+                            "note.gaps.time_limit",
+                            seconds=f"{params.time_limit_s:g}",
+                            gap=f"{100 * mip_gap:.2f}",
+                        )
                     )
             else:
                 chosen, objective = siting.greedy_mclp(cand_cover, weight, k, covered=covered)
             if len(chosen) < min(k, len(candidates)):
-                warnings.append(
-                    f"Only {len(chosen)} of the {k} new meeting places would reach anyone new; "
-                    "the other candidates add nothing."
-                )
+                warnings.append(Msg("note.gaps.useless_sites", n=len(chosen), k=k))
             masks = siting.newly_covered(cand_cover, chosen, covered=covered)
     after = covered.copy()
     for mask in masks:
@@ -404,6 +406,11 @@ def analyse_gaps(
     ).to_crs(STORAGE_CRS)
     buurt_table = _buurt_table(buurten_rd, cells_out, missing)
     sites = _sites(candidates.iloc[chosen], masks, cells_out, buurten_rd, reach, supply_xy)
+    warnings += [
+        Msg("note.gaps.unknown_65", rank=int(site["rank"]), name=site["name"])
+        for _, site in sites.iterrows()
+        if np.isnan(site["newly_65"])
+    ]
     total = float(weight.sum())
     before_w, after_w = float(weight[covered].sum()), float(weight[after].sum())
     summary: dict[str, Any] = {
@@ -426,7 +433,12 @@ def analyse_gaps(
         "distance": "network" if network is not None else "straight line x detour",
     }
     summary["seconds"] = time.perf_counter() - started
+    report("done", 1.0)
     return GapResult(params, cells_out, buurt_table, sites, summary, list(dict.fromkeys(warnings)))
+
+
+def _no_progress(stage: str, share: float) -> None:
+    """Report nothing (the default of ``analyse_gaps``'s ``progress``)."""
 
 
 def _validate(
@@ -533,7 +545,8 @@ def _sites(
             {
                 "newly_covered": float(weight[mask].sum()),
                 "newly_residents": float(np.nansum(cells["residents"].to_numpy()[mask])),
-                "newly_65": float(np.nansum(cells["residents_65"].to_numpy()[mask])),
+                # Unknown when any newly covered cell has no 65+ figure: never taken as 0.
+                "newly_65": float(cells["residents_65"].to_numpy()[mask].sum()),
                 "buurten": [str(names.get(code, code)) for code in gained.index],
             }
         )
@@ -541,7 +554,7 @@ def _sites(
     frame = pd.DataFrame(
         {
             "rank": np.arange(1, len(chosen) + 1),
-            "name": chosen["name"].to_numpy(),
+            "name": pd.Series(list(chosen["name"]), dtype=object),  # keeps Msg names
             "kind": chosen["kind"].to_numpy(),
             "asset_id": [None if pd.isna(v) else str(v) for v in chosen["asset_id"]],
             "lon": points.x.to_numpy(),

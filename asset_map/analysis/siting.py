@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from asset_map.i18n import Msg
 from asset_map.model import catalogue
 
 #: HiGHS stops when the relative gap between its best solution and its bound is below this.
@@ -362,7 +363,13 @@ def candidate_sites(
         parts.append(
             pd.DataFrame(
                 {
-                    "name": [f"Grid cell in {buurt_names.get(c, c)}" for c in cells["buurt_code"]],
+                    "name": pd.Series(  # object, not str: keep each name's translations
+                        [
+                            Msg("note.gaps.cell_name", buurt=str(buurt_names.get(c, c)))
+                            for c in cells["buurt_code"]
+                        ],
+                        dtype=object,
+                    ),
                     "kind": "cell",
                     "asset_id": None,
                     "x": cells["x"].to_numpy(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -126,8 +127,11 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
         fmap = build_gap_map(result, areas, assets, lang=args.lang, basemap=args.basemap)
         write_atomic(args.out_map, map_html(fmap))
     if args.out_sites:
+        sites_out = result.sites.copy()  # no meeting place at all: missing, not Infinity
+        far = sites_out["nearest_meeting_m"].astype("float64")
+        sites_out["nearest_meeting_m"] = far.where(far.abs() != math.inf)
         data = (sites_to_csv if args.out_sites.suffix.lower() == ".csv" else sites_to_geojson)(
-            result.sites
+            sites_out
         )
         write_atomic(args.out_sites, data.decode("utf-8"))
     s = result.summary
@@ -139,49 +143,53 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
                 "kind": str(site["kind"]),
                 "lon": round(float(site["lon"]), 6),
                 "lat": round(float(site["lat"]), 6),
-                "newly_covered": round(float(site["newly_covered"]), 1),
-                "newly_residents": round(float(site["newly_residents"]), 1),
-                "newly_65": round(float(site["newly_65"]), 1),
+                "newly_covered": _num(site["newly_covered"], 1),
+                "newly_residents": _num(site["newly_residents"], 1),
+                "newly_65": _num(site["newly_65"], 1),
                 "buurten": [str(b) for b in site["buurten"]],
-                "nearest_meeting_m": round(float(site["nearest_meeting_m"]), 0),
+                "nearest_meeting_m": _num(site["nearest_meeting_m"], 0),
             }
             for _, site in result.sites.iterrows()
         ]
         print(
             json.dumps(
                 {
-                    "residents_total": round(float(s["residents_total"]), 1),
-                    "weighted_total": round(float(s["weighted_total"]), 1),
-                    "covered_before": round(float(s["covered_before"]), 1),
-                    "covered_after": round(float(s["covered_after"]), 1),
-                    "share_before": round(float(s["share_before"]), 4),
-                    "share_after": round(float(s["share_after"]), 4),
+                    "residents_total": _num(s["residents_total"], 1),
+                    "weighted_total": _num(s["weighted_total"], 1),
+                    "covered_before": _num(s["covered_before"], 1),
+                    "covered_after": _num(s["covered_after"], 1),
+                    "share_before": _num(s["share_before"], 4),
+                    "share_after": _num(s["share_after"], 4),
                     "params": {
                         "walk_min": params.walk_min,
                         "speed_kmh": params.speed_kmh,
                         "detour": params.detour,
                         "max_walk_m": round(params.max_walk_m, 1),
-                        "need": args.need,
+                        "need": "custom" if args.weights else args.need,
+                        "weights": [
+                            params.weights.all_residents,
+                            params.weights.aged_65_plus,
+                            params.weights.single_households,
+                        ],
                         "new_sites": params.new_sites,
                         "solver": params.solver,
                         "network": bool(network is not None),
                     },
                     "solver": s.get("solver"),
-                    "mip_gap": s.get("mip_gap"),
+                    "mip_gap": _num(s.get("mip_gap"), 6),
                     "what_if": None
                     if baseline is None
                     else {
-                        "covered_without_planned": round(
-                            float(baseline.summary["covered_before"]), 1
-                        ),
-                        "share_without_planned": round(float(baseline.summary["share_before"]), 4),
+                        "covered_without_planned": _num(baseline.summary["covered_before"], 1),
+                        "share_without_planned": _num(baseline.summary["share_before"], 4),
                     },
                     "sites": sites,
-                    "warnings": result.warnings,
-                    "notes": notes,
+                    "warnings": [str(w) for w in result.warnings],
+                    "notes": [str(n) for n in notes],
                 },
                 ensure_ascii=False,
                 indent=2,
+                allow_nan=False,
             )
         )
     else:
@@ -198,6 +206,14 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
         for warning in [*result.warnings, *notes]:
             print(f"note: {warning}", file=sys.stderr)
     return 0
+
+
+def _num(value: Any, digits: int) -> float | None:
+    """Return ``value`` rounded, or None (JSON null) when it is missing, NaN or infinite."""
+    if value is None:
+        return None
+    number = float(value)
+    return round(number, digits) if math.isfinite(number) else None
 
 
 def _weights(args: argparse.Namespace) -> NeedWeights:

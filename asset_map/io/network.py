@@ -50,9 +50,6 @@ FOOT_ALLOWED = frozenset({"yes", "designated", "permissive", "destination"})
 DENIED = frozenset({"no", "private"})
 SUFFIXES = (".osm", ".osm.pbf", ".pbf", ".graphml")
 
-_TOLERANCE_M = 1e-6  # float noise allowed when comparing a distance with max_walk_m
-_CHUNK_CELLS = 4_000_000  # distances per Dijkstra batch (32 MB)
-
 _Way = tuple[int, list[int], dict[str, str]]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import folium
@@ -9,7 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from asset_map.i18n import t
+from asset_map.i18n import localise, t
 from asset_map.model import Lang, catalogue
 from asset_map.render import vendor
 from asset_map.render.layers import PointLayer, esc
@@ -138,7 +139,8 @@ def _sites_layer(sites: gpd.GeoDataFrame, *, lang: Lang, vendor_base: str) -> Po
         names = ", ".join(str(b) for b in buurten) if isinstance(buurten, list | tuple) else ""
         popup = (
             f"<div class='am-popup'><div class='am-type'>{esc(t('gaps.site_title', lang))}"
-            f" {int(site['rank'])}</div><div class='am-name'>{esc(site['name'])}</div>"
+            f" {int(site['rank'])}</div>"
+            f"<div class='am-name'>{esc(localise(site['name'], lang))}</div>"
             f"<div class='am-meta'>"
             + esc(
                 t(
@@ -146,8 +148,10 @@ def _sites_layer(sites: gpd.GeoDataFrame, *, lang: Lang, vendor_base: str) -> Po
                     lang,
                     weighted=format_number(round(site["newly_covered"]), lang=lang),
                     residents=format_number(round(site["newly_residents"]), lang=lang),
-                    old=format_number(round(site["newly_65"]), lang=lang),
-                    m=format_number(site["nearest_meeting_m"], lang=lang),
+                    old=t("gaps.unknown", lang)
+                    if pd.isna(site["newly_65"])
+                    else format_number(round(site["newly_65"]), lang=lang),
+                    m=format_number(_finite(site["nearest_meeting_m"]), lang=lang),
                 )
             )
             + "</div>"
@@ -174,6 +178,11 @@ def _sites_layer(sites: gpd.GeoDataFrame, *, lang: Lang, vendor_base: str) -> Po
         label_index=3,
         vendor_base=vendor_base,
     )
+
+
+def _finite(value: float) -> float | None:
+    """Return ``value``, or None (shown as a dash) when it is NaN or infinite."""
+    return float(value) if math.isfinite(float(value)) else None
 
 
 def _legend_extra(result: GapResult, lang: Lang) -> str:

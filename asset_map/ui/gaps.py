@@ -5,18 +5,23 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from asset_map._errors import AssetMapError
 from asset_map.analysis.gaps import GapParams, GapResult, NeedWeights, analyse_gaps
-from asset_map.io.export import cells_to_geojson, sites_to_csv, sites_to_geojson
-from asset_map.model import catalogue
+from asset_map.i18n import explain, localise
+from asset_map.io.export import cells_to_geojson, sites_to_csv, sites_to_geojson, table_to_csv
+from asset_map.model import Lang, catalogue
 from asset_map.render import vendor
 from asset_map.render.gaps import build_gap_map
 from asset_map.render.styles import format_number
@@ -88,6 +93,10 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
                 key="gap_grid",
             )
         st.form_submit_button(tr("gaps.run"), type="primary")
+    k = int(new_sites)
+    if k and not candidates:  # say it, and show the coverage without new sites
+        st.warning(tr("gaps.no_candidate_kind"))
+        k = 0
     try:
         params = GapParams(
             walk_min=float(walk_min),
@@ -97,12 +106,12 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
             weights=NeedWeights(*custom) if need == "custom" else NeedWeights.preset(need),
             meeting_types=tuple(meeting) or None,
             include_planned=include_planned,
-            new_sites=int(new_sites),
+            new_sites=k,
             solver=solver,
-            candidates=tuple(candidates) or ("planned", "hosts"),
+            candidates=tuple(candidates),
         )
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(explain(exc, lang))
         st.stop()
     uploads = {
         kind: (f.getvalue(), f.name) for kind, f in (("network", network), ("grid", grid)) if f
@@ -124,17 +133,42 @@ def _read_upload(kind: str, digest: str, data: bytes, name: str) -> Any:
         return read_walk_network(path) if kind == "network" else read_population_grid(path)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+#: Results of the analysis per (data folder, parameters, uploaded files), newest last. A
+#: plain dict behind a lock rather than ``st.cache_data``: the analysis reports its progress
+#: to the page while it runs, and a cached function may not touch elements made outside it.
+#: Shared by all sessions, like ``st.cache_data``; callers must not change a result.
+_RESULTS: dict[tuple[str, GapParams, tuple[str, ...]], GapResult] = {}
+_RESULTS_LOCK = threading.Lock()
+MAX_RESULTS = 32
+STAGES = ("demand", "distances", "coverage", "solver")
+
+
 def _analyse(
     folder: str,
     params: GapParams,
     digests: tuple[str, ...],
-    _ws: Workspace,
-    _network: Any,
-    _grid: Any,
+    ws: Workspace,
+    network: Any,
+    grid: Any,
+    progress: Callable[[str, float], None] | None = None,
 ) -> GapResult:
-    # Cached per (data folder, parameters, uploaded files); the frames are not hashed.
-    return analyse_gaps(_ws.areas, _ws.assets, params, network=_network, population_grid=_grid)
+    """Return the analysis per (data folder, parameters, uploaded files), cached.
+
+    Also used by the Werkbank (``workbench_figures.coverage``) with the default settings.
+    """
+    key = (folder, params, digests)
+    with _RESULTS_LOCK:
+        if key in _RESULTS:
+            _RESULTS[key] = _RESULTS.pop(key)  # most recently used last
+            return _RESULTS[key]
+    result = analyse_gaps(
+        ws.areas, ws.assets, params, network=network, population_grid=grid, progress=progress
+    )
+    with _RESULTS_LOCK:
+        while len(_RESULTS) >= MAX_RESULTS:
+            _RESULTS.pop(next(iter(_RESULTS)))
+        _RESULTS[key] = result
+    return result
 
 
 def run(
@@ -149,23 +183,48 @@ def run(
     digests = []
     try:
         with st.status(tr("gaps.running"), expanded=False) as status:
+            bar = st.progress(0.0)
+
+            def progress(stage: str, share: float) -> None:
+                if stage in STAGES:
+                    text = tr(f"gaps.stage.{stage}")
+                    bar.progress(share, text=text)
+                    status.update(label=text)
+
             start = time.perf_counter()
             for kind, (data, name) in uploads.items():
                 digest = hashlib.sha256(data).hexdigest()
                 digests.append(f"{kind}:{digest}")
                 read[kind] = _read_upload(kind, digest, data, name)
-            key = tuple(digests)
-            result = _analyse(folder, params, key, ws, read["network"], read["grid"])
+            files = tuple(digests)
+            result = _analyse(folder, params, files, ws, read["network"], read["grid"], progress)
             baseline = None
             if params.include_planned:
                 plain = dataclasses.replace(params, include_planned=False, new_sites=0)
-                baseline = _analyse(folder, plain, key, ws, read["network"], read["grid"])
+                baseline = _analyse(
+                    folder, plain, files, ws, read["network"], read["grid"], progress
+                )
+            bar.progress(1.0)
             seconds = format_number(round(time.perf_counter() - start, 1), lang=current_lang())
             status.update(label=tr("gaps.done", seconds=seconds), state="complete")
     except AssetMapError as exc:
-        st.error(str(exc))
+        st.error(explain(exc, current_lang()))
         return None
     return result, baseline
+
+
+def localised_sites(sites: gpd.GeoDataFrame, lang: Lang) -> gpd.GeoDataFrame:
+    """Return a copy of the suggested sites with their names in ``lang`` (grid cells).
+
+    An infinite distance (no meeting place at all) becomes missing, so downloads stay valid
+    JSON and CSV.
+    """
+    out = sites.copy()
+    out["name"] = [localise(name, lang) for name in out["name"]]
+    out["nearest_meeting_m"] = out["nearest_meeting_m"].where(
+        np.isfinite(out["nearest_meeting_m"].astype("float64"))
+    )
+    return out
 
 
 def summary(result: GapResult, baseline: GapResult | None = None) -> None:
@@ -195,10 +254,12 @@ def summary(result: GapResult, baseline: GapResult | None = None) -> None:
         format_number(100 * s["share_after"], "%", lang),
         delta=f"+{format_number(delta, '%', lang)}" if delta > 0 else None,
     )
+    if s.get("solver") == "exact" and s.get("mip_gap") is not None:
+        st.caption(tr("gaps.mip_gap", gap=format_number(100 * float(s["mip_gap"]), "%", lang)))
     if result.warnings:
         with st.expander(f"{tr('gaps.warnings')} ({len(result.warnings)})"):
             for warning in result.warnings:
-                st.text(warning)
+                st.text(localise(warning, lang))
 
 
 def gap_map(ws: Workspace, result: GapResult, *, basemap: str) -> None:
@@ -225,7 +286,12 @@ def tables(result: GapResult) -> None:
     if len(result.sites) == 0:
         st.info(tr("gaps.no_sites"))
     else:
-        sites = pd.DataFrame(result.sites.drop(columns="geometry"))
+        lang = current_lang()
+        named = localised_sites(result.sites, lang)
+        sites = pd.DataFrame(named.drop(columns="geometry"))
+        sites["newly_65"] = sites["newly_65"].map(
+            lambda v: tr("gaps.unknown") if pd.isna(v) else format_number(round(v), lang=lang)
+        )
         sites["buurten"] = sites["buurten"].map(
             lambda b: ", ".join(map(str, b)) if isinstance(b, list | tuple) else ""
         )
@@ -248,14 +314,14 @@ def tables(result: GapResult) -> None:
         left, right = st.columns(2)
         left.download_button(
             f"{tr('gaps.download')} CSV",
-            sites_to_csv(result.sites),
+            sites_to_csv(named),
             "voorstellen.csv",
             "text/csv",
             key="dl_sites_csv",
         )
         right.download_button(
             f"{tr('gaps.download')} GeoJSON",
-            sites_to_geojson(result.sites),
+            sites_to_geojson(named),
             "voorstellen.geojson",
             "application/geo+json",
             key="dl_sites_geojson",
@@ -278,7 +344,7 @@ def tables(result: GapResult) -> None:
     left, right = st.columns(2)
     left.download_button(
         f"{tr('gaps.download')} CSV",
-        result.buurten.to_csv(index=False).encode("utf-8"),
+        table_to_csv(result.buurten),
         "buurten_loopafstand.csv",
         "text/csv",
         key="dl_buurten_csv",
