@@ -21,7 +21,13 @@ from shapely.geometry import Point
 
 from asset_map.cli import main
 from asset_map.io import read_assets
-from asset_map.io.export import selection_bytes, sites_to_csv, table_to_csv, write_selection
+from asset_map.io.export import (
+    selection_bytes,
+    sites_to_csv,
+    sites_to_geojson,
+    table_to_csv,
+    write_selection,
+)
 from asset_map.io.formats import read_table
 from asset_map.io.writers import csv_plain_text, csv_safe_text
 
@@ -216,3 +222,17 @@ def test_cli_geojson_export_keeps_text(evil_file, tmp_path):
     # As the reader gives them (it strips leading tabs and returns, like spreadsheets do).
     assert names == sorted(read_assets(evil_file).frame["name"])
     assert HYPERLINK in names and "<script>alert('x')</script>" in names
+
+
+def test_sites_geojson_writes_null_for_unknown_distances():
+    sites = gpd.GeoDataFrame(
+        {"name": ["Vakje"], "nearest_meeting_m": [float("inf")], "newly_65": [float("nan")]},
+        geometry=[Point(6.16, 52.25)],
+        crs="EPSG:4326",
+    )
+
+    def refuse(word: str) -> None:
+        raise AssertionError(f"not strict JSON: {word}")
+
+    props = json.loads(sites_to_geojson(sites), parse_constant=refuse)["features"][0]["properties"]
+    assert props["nearest_meeting_m"] is None and props["newly_65"] is None

@@ -46,8 +46,11 @@ def sites_to_csv(sites: gpd.GeoDataFrame) -> bytes:
 
 
 def sites_to_geojson(sites: gpd.GeoDataFrame) -> bytes:
-    """Return the suggested sites as a GeoJSON FeatureCollection in EPSG:4326 (RFC 7946)."""
-    return to_storage_crs(_flat(sites), "sites").to_json(drop_id=True).encode("utf-8")
+    """Return the suggested sites as a GeoJSON FeatureCollection in EPSG:4326 (RFC 7946).
+
+    Numbers that are unknown or infinite (no existing meeting place) become null.
+    """
+    return _finite_geojson(to_storage_crs(_flat(sites), "sites"))
 
 
 def cells_to_geojson(cells: gpd.GeoDataFrame) -> bytes:
@@ -55,7 +58,12 @@ def cells_to_geojson(cells: gpd.GeoDataFrame) -> bytes:
 
     Walking distances that are infinite (no meeting place reachable) become null.
     """
-    out = to_storage_crs(cells, "cells")
+    return _finite_geojson(to_storage_crs(cells, "cells"))
+
+
+def _finite_geojson(frame: gpd.GeoDataFrame) -> bytes:
+    """Return GeoJSON with null for NaN and infinite numbers (JSON has no Infinity)."""
+    out = frame.copy()
     numeric = out.select_dtypes("number").columns
     out[numeric] = out[numeric].replace([float("inf"), float("-inf")], float("nan"))
     return out.to_json(drop_id=True, na="null").encode("utf-8")

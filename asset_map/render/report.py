@@ -38,7 +38,7 @@ from asset_map._errors import AssetMapError
 from asset_map.analysis.gaps import GapResult
 from asset_map.analysis.indicators import area_figures
 from asset_map.analysis.summary import PublicTotal
-from asset_map.i18n import t
+from asset_map.i18n import localise, t
 from asset_map.model import Lang, catalogue
 from asset_map.render.pdf_fonts import FONT, fonts
 from asset_map.render.static_map import map_png
@@ -419,7 +419,7 @@ def _gaps_section(
             "report.gaps.site_line",
             lang,
             rank=rank,
-            name=str(site["name"]),
+            name=localise(site["name"], lang),
             residents=format_count(site["newly_residents"], lang),
         )
         out.append(Paragraph(escape(line), styles["body"]))
