@@ -17,6 +17,7 @@ import asset_map.analysis
 from asset_map._errors import CRSError, ProblemList, SchemaError
 from asset_map.analysis.coverage import cover_matrix, nearest_m
 from asset_map.analysis.gaps import GapParams, GapResult, NeedWeights, analyse_gaps
+from asset_map.i18n import localise
 
 X0, Y0 = 150_000.0, 450_000.0
 #: Straight line = walking distance, 750 m in reach (10 min at 4.5 km/h).
@@ -446,3 +447,12 @@ def test_population_grid_instead_of_key_figures(areas, assets):
     ]
     with pytest.raises(SchemaError, match="no column 'aantal_inwoners_65_jaar_en_ouder'"):
         analyse_gaps(areas, assets, GapParams(), population_grid=grid)
+
+
+def test_no_meeting_places_now_when_planned_ones_do_not_count(areas, assets):
+    shops = assets[assets["type"] == "winkel"]
+    params = GapParams(cell_m=1000, new_sites=0, candidates=("cells",), include_planned=False)
+    result = analyse_gaps(areas, shops, params)
+    note = next(w for w in result.warnings if w.key == "note.gaps.no_meeting_places_now")
+    assert localise(note, "nl").startswith("Er zijn nu geen ontmoetingsplekken (buurthuis")
+    assert "that exist now" in note

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -32,3 +33,24 @@ def test_unknown_key_is_an_error():
     with pytest.raises(KeyError):
         t("no.such.key")
     assert t("gaps.done", "en", seconds="1,5") == "Done in 1,5 seconds"
+
+
+def test_every_message_key_written_out_in_the_code_exists():
+    # Core messages (Msg) are often built a line away from the call, so look at every
+    # string constant that has the shape of a message key, not only at call sites.
+    shape = re.compile(r"(note|err)(\.[a-z_0-9]+){2,}")
+    used, prefixes = set(), set()
+    for path in SOURCES:
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):  # f"note.x.{k}": checked where it is used
+                prefixes.update(id(part) for part in node.values)
+            elif (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in prefixes
+                and shape.fullmatch(node.value)
+            ):
+                used.add(node.value)
+    assert "note.gaps.no_meeting_places_now" in used
+    assert sorted(used - set(STRINGS)) == []

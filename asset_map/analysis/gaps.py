@@ -330,7 +330,11 @@ def analyse_gaps(
     supply = np.flatnonzero(is_meeting & counts & points.notna().to_numpy())
     supply_xy = asset_xy[supply]
     if len(supply) == 0:
-        key = "note.gaps.no_meeting_places" + ("" if params.include_planned else "_now")
+        key = (
+            "note.gaps.no_meeting_places"
+            if params.include_planned
+            else "note.gaps.no_meeting_places_now"
+        )
         warnings.append(Msg(key, types=", ".join(meeting_types)))
     report("distances", 0.25)
     walk_m = reach.nearest_m(demand_xy, supply_xy)
