@@ -72,20 +72,34 @@ def _talent_metric(at: AppTest) -> str:
     return str(next(m.value for m in at.metric if m.label == "Talenten"))
 
 
-def test_submit_moderate_show_and_erase(db, manager):
+def _oude_kern_popup(monkeypatch) -> tuple[str, str]:
+    """Open the explore page; return the public total and the map's popup of Oude Kern."""
+    maps = []
+    monkeypatch.setattr("asset_map.ui.explore.st_folium", lambda fmap, **_: maps.append(fmap))
+    at = _open("app_pages/explore.py")
+    html = maps[-1].get_root().render()
+    start = html.index("Talenten in Oude Kern")
+    popup = html[start : html.index("am-meta", start)]
+    return _talent_metric(at), popup.replace("\\u003c", "<").replace("\\u003e", ">")
+
+
+def test_submit_moderate_show_and_erase(db, manager, monkeypatch):
     at = _open("app_pages/meedoen.py")
     _submit(at, nickname="Fatma", buurt="BU99990101", contact="fatma@example.nl")
     assert any("Dank u wel" in s.value for s in at.success)
     code = next(i.value for i in at.info if "code" in i.value).split("**")[1]
+    for name in ("Kees", "Lotte"):  # two more cooks in Oude Kern: 3 together
+        _submit(_open("app_pages/meedoen.py"), nickname=name, buurt="BU99990101")
     store = Store(db)
     pending = store.talents(status="pending")
-    assert pending["nickname"].tolist() == ["Fatma"]
+    assert pending["nickname"].tolist() == ["Fatma", "Kees", "Lotte"]
     assert pending["description"].iloc[0] == f"Ik kook. {EVIL}"  # stored verbatim
     assert store.public_talents().empty  # not public before review
 
-    # The public counts do not change before the wijkmanager approves.
-    explore = _open("app_pages/explore.py")
-    before = _talent_metric(explore)
+    # Oude Kern (BU99990101) has 1 approved demo talent (handwerk, vervoer): '<3', left out
+    # of the public total; nobody cooks there yet.
+    before, popup = _oude_kern_popup(monkeypatch)
+    assert before == "18 + 13× <3" and "Koken" not in popup
 
     _login(at, *manager)
     at.switch_page("app_pages/moderation.py").run()
@@ -94,21 +108,27 @@ def test_submit_moderate_show_and_erase(db, manager):
     assert "Fatma" in shown and "<img" not in shown and "<script" not in shown
     # The description is shown as plain text (st.text), never parsed as HTML or Markdown.
     assert any(EVIL in t.value for t in at.text)
-    _button(at, "Goedkeuren").click().run()
-    assert not at.exception, at.exception
-    assert store.talents(status="approved")["nickname"].tolist() == ["Fatma"]
+    for _ in range(3):
+        _button(at, "Goedkeuren").click().run()
+        assert not at.exception, at.exception
+    assert store.talents(status="approved")["nickname"].tolist() == ["Fatma", "Kees", "Lotte"]
     public = store.public_talents()
-    assert "contact" not in public.columns and public["buurt_code"].tolist() == ["BU99990101"]
-    after = _open("app_pages/explore.py")
-    # BU99990101 goes from 1 to 2 approved talents: still a small group, left out of the
-    # public total (summary.public_total), so the total does not give the new talent away.
-    assert before == "18 + 13× <3" and _talent_metric(after) == before
+    assert "contact" not in public.columns and set(public["buurt_code"]) == {"BU99990101"}
+    # Now 4 talents in Oude Kern: counted in the total (18 + 4), one '<3' buurt fewer, and
+    # the popup shows 3 cooks.
+    after, popup = _oude_kern_popup(monkeypatch)
+    assert after == "22 + 12× <3"
+    assert "<td>Koken</td><td>3</td>" in popup
 
     # Erasure with the code: the personal data is gone from the database file itself.
     form = _open("app_pages/meedoen.py")
     form.text_input(key="withdraw_code").input(code)
     _button(form, "Wis mijn gegevens").click().run()
     assert any("gewist" in s.value for s in form.success)
+    _button(form, "Wis mijn gegevens").click().run()  # once more: already erased
+    assert any("Uw gegevens zijn al gewist." in i.value for i in form.info)
+    # Only anonymous counts are left, and they still count.
+    assert _oude_kern_popup(monkeypatch)[0] == "22 + 12× <3"
     store.close()
     path = db.removeprefix("sqlite:///")
     with sqlite3.connect(path) as con:

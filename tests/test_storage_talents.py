@@ -186,14 +186,16 @@ def test_flow_pending_approved_withdrawn(store: Store, store_url: str, clock: Cl
     assert store.withdraw("AAAA-BBBB-CCCC") is False  # well-formed but unknown
     assert store.withdraw("not a code") is False
     assert store.withdraw(receipt.withdrawal_code.lower().replace("-", " ")) is True
-    assert store.withdraw(receipt.withdrawal_code) is False  # the code is gone with the data
-    assert store.public_talents().empty
+    assert store.withdraw(receipt.withdrawal_code) is False  # erased already
+    assert store.already_erased(receipt.withdrawal_code)
+    # Erased but approved: it stays in the anonymous counts.
+    assert store.public_talents().values.tolist() == [["koken;tuinieren", "BU01500401", "approved"]]
 
     [stored] = raw(store_url, "SELECT * FROM talents")
     assert stored["nickname"] is None and stored["description"] is None
     assert stored["availability"] is None and stored["contact"] is None
-    assert stored["withdrawal_hash"] is None
-    assert stored["status"] == "withdrawn"
+    assert stored["withdrawal_hash"] is not None  # not personal data: kept for "already erased"
+    assert stored["status"] == "withdrawn" and stored["erased_at"] is not None
     assert (stored["categories"], stored["wishes"]) == ("koken;tuinieren", "teach")
     assert stored["buurt_code"] == "BU01500401"
     assert stored["created_at"] is not None
@@ -303,10 +305,11 @@ def test_purge_erases_old_submissions_of_any_status(
     for receipt in old:
         assert rows[receipt.id]["nickname"] is None and rows[receipt.id]["contact"] is None
         assert rows[receipt.id]["status"] == "withdrawn"
-        assert rows[receipt.id]["withdrawal_hash"] is None
+        assert rows[receipt.id]["erased_at"] is not None
         assert rows[receipt.id]["categories"] == "koken;tuinieren"
     assert rows[recent.id]["nickname"] == "Nieuw"
     assert store.withdraw(old[0].withdrawal_code) is False
+    assert store.already_erased(old[0].withdrawal_code)
     purged = store.audit()
     purged = purged[purged["action"] == "purged"]
     assert sorted(purged["entity_id"]) == sorted([old[0].id, old[1].id])

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import create_engine, update
 
+from asset_map._errors import AssetMapError
 from asset_map.auth import LockedOut, LoginFailed
 from asset_map.cli import main
 from asset_map.i18n import STRINGS, explain
@@ -201,12 +202,16 @@ def test_retention_days_are_calendar_months(months, now, days):
     assert retention_days(months, now=now) == days
 
 
-@pytest.mark.parametrize(
-    ("value", "months"), [(None, 12), ("6", 6), ("0", 12), ("-3", 12), ("zes", 12), (" 24 ", 24)]
-)
+@pytest.mark.parametrize(("value", "months"), [(None, 12), ("", 12), ("6", 6), (" 24 ", 24)])
 def test_retention_setting(value, months):
     environ = {} if value is None else {"ASSET_MAP_RETENTION_MONTHS": value}
     assert retention_months(environ) == months
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "zes", "6m", "١٢"])
+def test_a_wrong_retention_setting_is_refused(value):
+    with pytest.raises(AssetMapError, match="ASSET_MAP_RETENTION_MONTHS"):
+        retention_months({"ASSET_MAP_RETENTION_MONTHS": value})
 
 
 def _backdate(url: str, talent_id: str, days: int) -> None:
@@ -316,6 +321,7 @@ def test_user_commands_print_what_is_stored_and_are_audited(url, monkeypatch, ca
 
 @pytest.mark.parametrize("action", ["remove", "unlock"])
 def test_user_commands_refuse_an_unknown_name(url, capsys, action):
+    Store(url).close()  # the database exists; only the name is unknown
     assert _user(url, action, "niemand") == 2
     assert "No user named 'niemand'" in capsys.readouterr().err
 

@@ -13,6 +13,7 @@ from asset_map.cli._common import (
     add_db_args,
     open_store,
 )
+from asset_map.storage import Store
 from asset_map.storage.talents import RETENTION_ENV, retention_days, retention_months
 
 _PASSWORD_HELP = "read the password from standard input (for scripts); else it is asked twice"
@@ -79,10 +80,23 @@ def _password(args: argparse.Namespace, name: str) -> str:
 
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n")
-    password = getpass.getpass(f"Password for {name}: ")
-    if getpass.getpass("Again: ") != password:
+    try:
+        password = getpass.getpass(f"Password for {name}: ")
+        again = getpass.getpass("Again: ")
+    except (EOFError, KeyboardInterrupt):
+        print(file=sys.stderr)
+        raise AssetMapError(
+            "No password was typed (no terminal?). Nothing was saved. "
+            "In a script, use --password-stdin and pipe the password in."
+        ) from None
+    if again != password:
         raise AssetMapError("The two passwords differ; nothing was saved. Try again.")
     return password
+
+
+def _existing_store(args: argparse.Namespace) -> Store:
+    """Open the database of ``args``; refuse a SQLite file that does not exist yet."""
+    return Store(args.database, instance_dir=args.instance_dir, must_exist=True)
 
 
 def _cmd_user_add(args: argparse.Namespace) -> int:
@@ -100,7 +114,7 @@ def _cmd_user_add(args: argparse.Namespace) -> int:
 
 
 def _cmd_user_list(args: argparse.Namespace) -> int:
-    store = open_store(args)
+    store = _existing_store(args)
     try:
         users = store.users()
     finally:
@@ -111,7 +125,7 @@ def _cmd_user_list(args: argparse.Namespace) -> int:
 
 def _cmd_user_remove(args: argparse.Namespace) -> int:
     name = normalise_username(args.name)
-    store = open_store(args)
+    store = _existing_store(args)
     try:
         store.remove_user(name, actor="asset-map user remove")
     except ValueError as exc:  # the last administrator
@@ -124,7 +138,7 @@ def _cmd_user_remove(args: argparse.Namespace) -> int:
 
 def _cmd_user_unlock(args: argparse.Namespace) -> int:
     name = normalise_username(args.name)
-    store = open_store(args)
+    store = _existing_store(args)
     try:
         store.unlock_user(name, actor="asset-map user unlock")
     finally:
@@ -136,7 +150,7 @@ def _cmd_user_unlock(args: argparse.Namespace) -> int:
 def _cmd_user_set_password(args: argparse.Namespace) -> int:
     name = normalise_username(args.name)
     password = _password(args, name)
-    store = open_store(args)
+    store = _existing_store(args)
     try:
         store.set_password(name, password, actor="asset-map user set-password")
     except ValueError as exc:
@@ -153,7 +167,7 @@ def _cmd_purge(args: argparse.Namespace) -> int:
         days = retention_days(retention_months(), now=datetime.now(UTC))
     if days < 0:
         raise AssetMapError("--older-than-days must be 0 or more.")
-    store = open_store(args)
+    store = _existing_store(args)
     try:
         n = store.purge_personal_data(older_than_days=days, actor=args.actor)
     finally:

@@ -81,8 +81,9 @@ class Store:
         *,
         instance_dir: Path | None = None,
         clock: Callable[[], datetime] | None = None,
+        must_exist: bool = False,
     ):
-        self._db = Database(resolve_url(url, instance_dir))
+        self._db = Database(resolve_url(url, instance_dir), must_exist=must_exist)
         self._now = clock or _utcnow
         self.url = self._db.url
         self.dialect = self._db.dialect
@@ -440,14 +441,20 @@ class Store:
         """Erase a resident's personal data with their withdrawal code (right to erasure).
 
         Nickname, description, availability and contact are set to NULL, the status to
-        ``withdrawn``, the code's hash is removed. Categories, wishes, buurt and date stay.
+        ``withdrawn``. Categories, wishes, buurt and date stay; an approved talent keeps
+        counting in the anonymous public counts.
 
         Returns
         -------
         bool
-            False when no talent has this code (or it is no code at all).
+            False when no talent has this code (or it is no code at all), or when its data
+            were erased already (see :meth:`already_erased`).
         """
         return _talents.withdraw(self._db, code, now=self._now())
+
+    def already_erased(self, code: str) -> bool:
+        """Tell whether the talent with this withdrawal code was erased already."""
+        return _talents.already_erased(self._db, code)
 
     def erase_talent(self, talent_id: str, *, actor: str) -> bool:
         """Erase one talent's personal data for a moderator; False if erased already."""
@@ -510,6 +517,14 @@ class Store:
             On the fifth failure and while locked; ``until`` says when the lock ends.
         """
         return _users.authenticate(self._db, username, password, now=now or self._now())
+
+    def session_marker(self, username: str) -> str | None:
+        """Return a marker of the account's role and password; None if it does not exist.
+
+        A log-in keeps it; when it changes (account removed, role or password changed) the
+        session ends.
+        """
+        return _users.session_marker(self._db, username)
 
     def users(self) -> pd.DataFrame:
         """Return ``username``, ``role``, ``created_at``, ``locked_until``; never hashes."""

@@ -17,8 +17,11 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlalchemy.engine import URL, make_url
+
+from asset_map._errors import AssetMapError
+from asset_map.i18n import Msg
 
 DATABASE_URL_ENV = "ASSET_MAP_DATABASE_URL"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -28,6 +31,14 @@ SQLITE_BUSY_TIMEOUT_S = 30
 _PG_MIGRATION_LOCK = 0x61_73_73_65_74  # "asset"
 _BEGIN_OPTION = "asset_map_sqlite_begin"
 _log = logging.getLogger(__name__)
+
+
+class DatabaseUnreachable(AssetMapError):
+    """The database server cannot be reached, or the database file does not exist."""
+
+
+def _unreachable(url: str) -> DatabaseUnreachable:
+    return DatabaseUnreachable(Msg("err.storage.unreachable", url=url, env=DATABASE_URL_ENV))
 
 
 def default_url(instance_dir: Path) -> str:
@@ -77,13 +88,17 @@ class Database:
         As returned by :func:`resolve_url`.
     """
 
-    def __init__(self, url: URL):
+    def __init__(self, url: URL, *, must_exist: bool = False):
         self.dialect = url.get_backend_name()
         self.url = url.render_as_string(hide_password=True)
         self.engine: Engine
         self._write_engine: Engine
         if self.dialect == "sqlite":
             assert url.database is not None
+            if must_exist and not Path(url.database).expanduser().is_file():
+                raise DatabaseUnreachable(
+                    Msg("err.storage.no_file", path=url.database, env=DATABASE_URL_ENV)
+                )
             Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
             self.engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
             event.listen(self.engine, "connect", _sqlite_on_connect)
@@ -134,6 +149,14 @@ class Database:
         serialises processes that open a new file at once, on PostgreSQL an advisory lock
         does; the second one then finds the schema at head and does nothing.
         """
+        try:
+            self._migrate()
+        except exc.OperationalError as error:
+            if self.dialect == "sqlite" and "locked" in str(error):
+                raise
+            raise _unreachable(self.url) from error
+
+    def _migrate(self) -> None:
         with self.writing() as conn:
             if self.dialect == "postgresql":
                 conn.execute(

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     DateTime,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    false,
 )
 
 from asset_map.auth import ROLES
@@ -96,6 +98,10 @@ talents = Table(
     Column("updated_at", UTCDateTime(), nullable=False),
     Column("decided_by", String(64)),
     Column("decided_at", UTCDateTime()),
+    # Set when the personal data were erased; ``counted`` keeps an approved talent in the
+    # anonymous public counts after that (migration 0005).
+    Column("erased_at", UTCDateTime()),
+    Column("counted", Boolean, nullable=False, server_default=false()),
     CheckConstraint(_in("status", TALENT_STATUSES), name="status"),
     Index(None, "withdrawal_hash", unique=True),
     Index(None, "status"),

@@ -18,7 +18,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Row, insert, select, update
+import sqlalchemy as sa
+from sqlalchemy import Connection, Row, insert, or_, select, update
 
 from asset_map import auth
 from asset_map._errors import AssetMapError, SchemaError
@@ -81,10 +82,18 @@ class StatusError(AssetMapError):
 def retention_months(environ: dict[str, str] | None = None) -> int:
     """Return how long personal data is kept: ``ASSET_MAP_RETENTION_MONTHS`` or 12.
 
-    A value that is not a whole number above 0 is ignored.
+    Raises
+    ------
+    AssetMapError
+        When the setting is not a whole number of months above 0 (``6m``, ``0``): a wrong
+        value must not silently become 12.
     """
     value = (os.environ if environ is None else environ).get(RETENTION_ENV, "").strip()
-    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_RETENTION_MONTHS
+    if not value:
+        return DEFAULT_RETENTION_MONTHS
+    if not (value.isascii() and value.isdigit()) or int(value) == 0:
+        raise AssetMapError(Msg("err.storage.retention", value=value, env=RETENTION_ENV))
+    return int(value)
 
 
 def retention_days(months: int, *, now: datetime) -> int:
@@ -284,12 +293,19 @@ def moderation_frame(db: Database, *, status: str | None = None) -> pd.DataFrame
 def public_frame(db: Database) -> pd.DataFrame:
     """Return approved talents with only :data:`PUBLIC_TALENT_COLUMNS`, oldest first.
 
+    A talent that was approved when its personal data were erased (by the resident, the
+    retention purge or a moderator) still counts: only anonymous counts are left of it.
+
     No id, nickname, description, wishes, availability, contact or dates: only what a public
     count per buurt and category needs. Moderators use :func:`moderation_frame`.
     """
     query = (
-        select(*(talents.c[n] for n in PUBLIC_TALENT_COLUMNS))
-        .where(talents.c.status == "approved")
+        select(
+            talents.c.categories,
+            talents.c.buurt_code,
+            sa.literal("approved").label("status"),
+        )
+        .where(or_(talents.c.status == "approved", talents.c.counted.is_(True)))
         .order_by(talents.c.created_at, talents.c.id)
     )
     with db.reading() as conn:
@@ -388,10 +404,17 @@ def edit(
 
 
 def _erased(now: datetime) -> dict[str, Any]:
+    """Return the values that erase a talent's personal data.
+
+    ``counted`` keeps an approved talent in the public counts; pending or rejected ones never
+    count. The withdrawal hash stays (it is not personal data) so a resident who comes back
+    with the code hears that the data are gone already.
+    """
     return {
         **dict.fromkeys(PERSONAL),
+        "counted": talents.c.status == "approved",
         "status": "withdrawn",
-        "withdrawal_hash": None,
+        "erased_at": now,
         "updated_at": now,
     }
 
@@ -415,11 +438,13 @@ def withdraw(db: Database, code: str, *, now: datetime) -> bool:
         return False
     with db.writing() as conn:
         row = conn.execute(
-            select(talents.c.id, talents.c.withdrawal_hash)
+            select(talents.c.id, talents.c.withdrawal_hash, talents.c.erased_at)
             .where(talents.c.withdrawal_hash == wanted)
             .with_for_update()
         ).first()
         if row is None or not hmac.compare_digest(str(row.withdrawal_hash), wanted):
+            return False
+        if row.erased_at is not None:
             return False
         conn.execute(update(talents).where(talents.c.id == row.id).values(**_erased(now)))
         _erase_connection_notes(conn, [row.id])
@@ -428,6 +453,19 @@ def withdraw(db: Database, code: str, *, now: datetime) -> bool:
         )
     db.erase_traces()
     return True
+
+
+def already_erased(db: Database, code: str) -> bool:
+    """Tell whether the talent with withdrawal ``code`` exists and was erased already."""
+    try:
+        wanted = auth.hash_code(code)
+    except ValueError:
+        return False
+    with db.reading() as conn:
+        row = conn.execute(
+            select(talents.c.erased_at).where(talents.c.withdrawal_hash == wanted)
+        ).first()
+    return row is not None and row.erased_at is not None
 
 
 def erase(db: Database, talent_id: str, *, actor: str, now: datetime) -> bool:

@@ -8,6 +8,7 @@ exists; the names themselves are stored only as hashes there.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 import pandas as pd
@@ -106,21 +107,36 @@ def authenticate(db: Database, username: str, password: str, *, now: datetime) -
     """Check a log-in; see ``Store.authenticate``."""
     name = auth.normalise_username(username)
     key = auth.username_key(name)
-    with db.reading() as conn:
-        throttle = _throttle(conn, key)
+    # Check the lock and count this attempt as a failure in ONE write transaction, before
+    # the slow password check: parallel guesses cannot slip past the limit. A right password
+    # then clears the count.
+    with db.writing() as conn:
+        _lock_row(conn, db.dialect, key)
         row = conn.execute(
             select(users.c.password_hash, users.c.role).where(users.c.username == name)
         ).first()
-    known = row is not None
-    until = throttle.locked_at(now)
-    if until is not None:
-        with db.writing() as conn:
+        known = row is not None
+        throttle = _throttle(conn, key)
+        until = throttle.locked_at(now)
+        if until is None:
+            after = throttle.after_failure(now)
+            conn.execute(
+                update(login_throttle)
+                .where(login_throttle.c.key == key)
+                .values(
+                    failures=after.failures,
+                    window_start=after.window_start,
+                    locked_until=after.locked_until,
+                )
+            )
+        else:
             _record_login(conn, now, name, known, "login_locked")
+    if until is not None:
         raise auth.LockedOut(until)
     # Verify outside any transaction (it takes ~0.1 s); unknown names take as long.
     ok = auth.verify_password(row.password_hash if row else auth.dummy_hash(), password)
-    if ok and row is not None:
-        with db.writing() as conn:
+    with db.writing() as conn:
+        if ok and row is not None:
             conn.execute(delete(login_throttle).where(login_throttle.c.key == key))
             if auth.needs_rehash(row.password_hash):
                 conn.execute(
@@ -129,25 +145,30 @@ def authenticate(db: Database, username: str, password: str, *, now: datetime) -
                     .values(password_hash=auth.hash_password(password))
                 )
             _record_login(conn, now, name, known, "login_ok")
-        return auth.User(username=name, role=str(row.role))
-    with db.writing() as conn:
-        _lock_row(conn, db.dialect, key)
-        after = _throttle(conn, key).after_failure(now)
-        conn.execute(
-            update(login_throttle)
-            .where(login_throttle.c.key == key)
-            .values(
-                failures=after.failures,
-                window_start=after.window_start,
-                locked_until=after.locked_until,
-            )
-        )
+            return auth.User(username=name, role=str(row.role))
         _record_login(conn, now, name, known, "login_failed")
         if after.locked_until is not None:
             _record_login(conn, now, name, known, "login_locked")
     if after.locked_until is not None:
         raise auth.LockedOut(after.locked_until)
     raise auth.LoginFailed()
+
+
+def session_marker(db: Database, username: str) -> str | None:
+    """Return a marker of the account's role and password, or None if it does not exist.
+
+    A session keeps the marker of its log-in; a different marker later means the account was
+    removed, its role changed or its password set anew: the session must end. The marker is a
+    digest of the (salted) password hash, so it reveals nothing about the password.
+    """
+    with db.reading() as conn:
+        row = conn.execute(
+            select(users.c.role, users.c.password_hash).where(users.c.username == username)
+        ).first()
+    if row is None:
+        return None
+    digest = hashlib.sha256(str(row.password_hash).encode()).hexdigest()[:32]
+    return f"{row.role}:{digest}"
 
 
 def frame(db: Database) -> pd.DataFrame:

@@ -26,6 +26,7 @@ from asset_map.ui.state import tr
 
 USER_KEY = "auth_user"
 ACTIVE_KEY = "auth_last_active"
+MARKER_KEY = "auth_marker"
 #: Times shown to staff (a lock's end) are in the local time of the Netherlands.
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
@@ -44,6 +45,10 @@ def current_user() -> User | None:
         logout()
         st.session_state["auth_expired"] = True
         return None
+    if store().session_marker(user.username) != st.session_state.get(MARKER_KEY):
+        logout()
+        st.session_state["auth_changed"] = True
+        return None
     st.session_state[ACTIVE_KEY] = _now()
     return user
 
@@ -52,6 +57,15 @@ def logout() -> None:
     """Forget the user of this session."""
     st.session_state.pop(USER_KEY, None)
     st.session_state.pop(ACTIVE_KEY, None)
+    st.session_state.pop(MARKER_KEY, None)
+
+
+def _explain_logout() -> None:
+    """Say why the session ended, if it ended by itself."""
+    if st.session_state.pop("auth_expired", False):
+        st.info(tr("login.expired"))
+    if st.session_state.pop("auth_changed", False):
+        st.warning(tr("login.account_changed"))
 
 
 def require(action: str) -> User:
@@ -59,8 +73,7 @@ def require(action: str) -> User:
     user = current_user()
     if user is None:
         st.warning(tr("login.required", role=roles_for(action)))
-        if st.session_state.pop("auth_expired", False):
-            st.info(tr("login.expired"))
+        _explain_logout()
         st.stop()
     if not can(user.role, action):
         st.error(tr("login.no_access"))
@@ -83,9 +96,8 @@ def local_time(moment: datetime) -> str:
 
 def login_form() -> None:
     """Show the log-in form; on success the user is kept in this session."""
-    if st.session_state.pop("auth_expired", False):
-        st.info(tr("login.expired"))
     user = current_user()
+    _explain_logout()
     if user is not None:
         st.success(tr("login.welcome", user=md(user.username), role=tr(f"role.{user.role}")))
         if st.button(tr("page.logout"), key="logout"):
@@ -108,6 +120,7 @@ def login_form() -> None:
         return
     st.session_state[USER_KEY] = user
     st.session_state[ACTIVE_KEY] = _now()
+    st.session_state[MARKER_KEY] = store().session_marker(user.username)
     st.rerun()
 
 

@@ -51,27 +51,77 @@ def moderation(ws: Workspace, actor: str) -> None:
             _details(row, names)
             _editor(row, buurt_names, actor)
             _buttons(str(row["id"]), ("approved", "rejected", "erase"), actor)
-    approved = store().talents(status="approved")
-    if not approved.empty:
-        st.subheader(tr("moderate.approved", n=len(approved)))
-        st.caption(tr("moderate.approved_help"))
-        for _, row in approved.iterrows():
-            with st.container(border=True):
-                _details(row, names)
-                _editor(row, buurt_names, actor)
-                _buttons(str(row["id"]), ("pending", "rejected", "erase"), actor)
-    everything = store().talents()
-    if not everything.empty:
-        st.subheader(tr("moderate.all"))
-        for _, row in everything[everything["status"] == "rejected"].iterrows():
-            with st.expander(f"{tr('status.rejected')}: {md(row['nickname'])}"):
-                _details(row, names)
-                _buttons(str(row["id"]), ("pending", "erase"), actor)
-        shown = everything.assign(
-            status=everything["status"].map(lambda s: tr(f"status.{s}")),
-            buurt=everything["buurt_code"].map(lambda c: names.get(c, c)),
-        )[["nickname", "buurt", "categories", "status", "created_at"]]
-        st.dataframe(shown, hide_index=True, width="stretch")
+    decided = store().talents()
+    decided = decided[decided["status"] != "pending"]
+    if not decided.empty:
+        _decided(decided, names, buurt_names, actor)
+
+
+def _decided(
+    decided: pd.DataFrame, names: dict[str, str], buurt_names: dict[str, str], actor: str
+) -> None:
+    """Show decided and erased talents as one table, and one editor for the chosen talent.
+
+    Hundreds of approved talents would make hundreds of editors: too slow to open.
+    """
+    st.subheader(tr("moderate.all"))
+    st.caption(tr("moderate.approved_help"))
+    statuses = ["approved", "rejected", "withdrawn"]
+    left, right = st.columns(2)
+    wanted = left.multiselect(
+        tr("moderate.filter_status"),
+        statuses,
+        default=statuses,
+        format_func=_status_label,
+        key="moderate_filter_status",
+    )
+    in_use = sorted({str(c) for c in decided["buurt_code"]}, key=lambda c: names.get(c, c))
+    buurt = right.selectbox(
+        tr("moderate.filter_buurt"),
+        in_use,
+        index=None,
+        format_func=lambda c: names.get(c, c),
+        key="moderate_filter_buurt",
+    )
+    shown = decided[decided["status"].isin(wanted)]
+    if buurt is not None:
+        shown = shown[shown["buurt_code"] == buurt]
+    table = shown.assign(
+        status=shown["status"].map(_status_label),
+        buurt=shown["buurt_code"].map(lambda c: names.get(c, c)),
+    )[["nickname", "buurt", "categories", "status", "created_at"]]
+    st.dataframe(table, hide_index=True, width="stretch")
+    rows = {str(r["id"]): r for _, r in shown.iterrows()}
+    chosen = st.selectbox(
+        tr("moderate.choose"),
+        list(rows),
+        index=None,
+        format_func=lambda i: _choice_label(rows[i], names),
+        key="moderate_choice",
+    )
+    if chosen is None:
+        return
+    row = rows[chosen]
+    with st.container(border=True):
+        if row["status"] == "withdrawn":
+            st.info(tr("moderate.is_erased"))
+            return
+        _details(row, names)
+        if row["status"] == "approved":
+            _editor(row, buurt_names, actor)
+            _buttons(chosen, ("pending", "rejected", "erase"), actor)
+        else:
+            _buttons(chosen, ("pending", "erase"), actor)
+
+
+def _status_label(status: str) -> str:
+    return tr("moderate.status_erased") if status == "withdrawn" else tr(f"status.{status}")
+
+
+def _choice_label(row: pd.Series, names: dict[str, str]) -> str:
+    nickname = _plain(row["nickname"]) or tr("moderate.status_erased")
+    buurt = names.get(str(row["buurt_code"]), str(row["buurt_code"]))
+    return f"{nickname} · {buurt} · {_status_label(str(row['status']))}"
 
 
 def _labels(value: object, labels: dict[str, str]) -> str:
@@ -191,14 +241,17 @@ _BUTTON_LABELS = {
 
 def _buttons(talent_id: str, actions: tuple[str, ...], actor: str) -> None:
     """Show one button per action; each change is written with the moderator's name."""
+    sure = False
+    if "erase" in actions:
+        st.caption(tr("moderate.erase_help", erased=field_list(PERSONAL)))
+        sure = st.checkbox(tr("moderate.erase_sure"), key=f"erase_sure_{talent_id}")
     columns = st.columns(len(actions))
     for column, action in zip(columns, actions, strict=True):
         label = tr(_BUTTON_LABELS[action])
         kind: Literal["primary", "secondary"] = "primary" if action == "approved" else "secondary"
-        if column.button(label, key=f"{action}_{talent_id}", type=kind):
+        disabled = action == "erase" and not sure
+        if column.button(label, key=f"{action}_{talent_id}", type=kind, disabled=disabled):
             _act(talent_id, action, actor)
-    if "erase" in actions:
-        st.caption(tr("moderate.erase_help", erased=field_list(PERSONAL)))
 
 
 def _act(talent_id: str, action: str, actor: str) -> None:

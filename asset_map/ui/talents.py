@@ -189,15 +189,19 @@ def field_list(fields: Iterable[str]) -> str:
     return f"{', '.join(labels[:-1])} {tr('talent.and')} {labels[-1]}"
 
 
+_NO_PERIOD = "\x00"
+
+
 def privacy_text() -> str:
     """Return the privacy statement: retention from the setting, erased fields from the store."""
     kept = [name for name in EDITABLE if name not in PERSONAL]
-    return tr(
-        "join.privacy",
-        months=retention_months(),
-        erased=field_list(PERSONAL),
-        kept=field_list(kept),
-    )
+    try:
+        months: int | str = retention_months()
+    except AssetMapError as exc:  # a wrong setting: warn, and claim no period at all
+        st.warning(explain(exc, current_lang()))
+        months = _NO_PERIOD
+    text = tr("join.privacy", months=months, erased=field_list(PERSONAL), kept=field_list(kept))
+    return "\n".join(line for line in text.split("\n") if _NO_PERIOD not in line)
 
 
 def _start_form() -> None:
@@ -326,6 +330,8 @@ def withdraw_form() -> None:
     if submitted:
         if store().withdraw(code):
             st.success(tr("withdraw.done"))
+        elif store().already_erased(code):
+            st.info(tr("withdraw.already"))
         else:
             st.error(tr("withdraw.unknown"))
 
