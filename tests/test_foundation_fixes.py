@@ -104,7 +104,7 @@ def test_places_far_from_every_area_are_reported_in_text_and_json(real_file, tmp
     assert "is it the right gemeente?" in err
     code, _, err = _map(capsys, *args, "--out", str(tmp_path / "m.html"))
     assert "240 van de 240 plekken liggen buiten elke wijk en buurt" in err  # Dutch by default
-    code, out, _ = _map(capsys, *args, "--out", str(tmp_path / "m.html"), "--json")
+    code, out, _ = _map(capsys, *args, "--out", str(tmp_path / "m.html"), "--json", "--lang", "en")
     result = json.loads(out)
     assert result["outside_areas"] == 240
     assert any("240 of 240 places" in note for note in result["notes"])
@@ -133,7 +133,7 @@ def test_the_app_does_not_call_places_in_a_wijk_outside(tmp_path, monkeypatch):
 def test_the_cli_recognises_the_deventer_columns_without_a_mapping(real_file, tmp_path, capsys):
     buurten, assets = real_file(BUURTEN_2014), real_file(DEVENTER)
     args = ["--areas", str(buurten), "--assets", str(assets), "--out", str(tmp_path / "m.html")]
-    code, out, _ = _map(capsys, *args, "--json")
+    code, out, _ = _map(capsys, *args, "--json", "--lang", "en")
     assert code == 0
     result = json.loads(out)
     assert result["assets_total"] == 240
@@ -146,7 +146,7 @@ def test_the_cli_refuses_an_untyped_file_and_says_how_to_fix_it(real_file, tmp_p
     untyped = tmp_path / "plekken.geojson"
     gpd.read_file(real_file(DEVENTER)).drop(columns=["icon", "category"]).to_file(untyped)
     args = ["--areas", str(real_file(BUURTEN_2014)), "--assets", str(untyped)]
-    code, _, err = _map(capsys, *args, "--out", str(tmp_path / "m.html"))
+    code, _, err = _map(capsys, *args, "--out", str(tmp_path / "m.html"), "--lang", "en")
     assert code == 2
     assert "plekken.geojson: no type column" in err
     assert "--mapping" in err and "--type KEY" in err
@@ -181,7 +181,7 @@ def test_wijken_and_buurten_from_two_files_make_one_map(real_file, tmp_path, cap
 def test_one_areas_file_given_twice_is_refused(real_file, tmp_path, capsys):
     wijken = str(real_file(WIJKEN_2014))
     args = ["--areas", wijken, "--areas", wijken, "--assets", str(real_file(DEVENTER))]
-    code, _, err = _map(capsys, *args, "--out", str(tmp_path / "m.html"))
+    code, _, err = _map(capsys, *args, "--out", str(tmp_path / "m.html"), "--lang", "en")
     assert code == 2
     assert "99 areas are also in cbs_wijken_2014_5gemeenten.geojson" in err
     assert "given twice" in err
@@ -236,8 +236,12 @@ def test_repair_notes_and_crs_errors_have_dutch_texts(real_file):
 
     notes = read_areas(real_file(WIJKEN_2014)).notes
     kept = [n for n in notes if "without a shape" in n]
-    assert kept and kept[0].startswith("Kept feature 3 ('Wijk 25 Rivium') without a shape")
-    assert localise(kept[0], "nl").startswith("object 3 ('Wijk 25 Rivium') is bewaard zonder vorm")
+    assert kept and kept[0].startswith(
+        "cbs_wijken_2014_5gemeenten.geojson: Kept feature 3 ('Wijk 25 Rivium') without a shape"
+    )
+    assert localise(kept[0], "nl").startswith(
+        "cbs_wijken_2014_5gemeenten.geojson: object 3 ('Wijk 25 Rivium') is bewaard zonder vorm"
+    )
     a = gpd.GeoDataFrame(geometry=[Point(6.16, 52.25)], crs="EPSG:4326")
     with pytest.raises(CRSError, match="The assets are in EPSG:4326 but the areas are in") as e:
         require_same_crs(a, a.to_crs("EPSG:28992"), ("assets", "areas"))

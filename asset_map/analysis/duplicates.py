@@ -297,6 +297,8 @@ def find_duplicates(
             }
         )
     pairs = pd.DataFrame(rows, columns=PAIR_COLUMNS)
+    # pandas would turn the translatable Msg reasons into plain str: keep the objects.
+    pairs["reason"] = pd.Series([row["reason"] for row in rows], dtype=object)
     pairs["distance_m"] = pairs["distance_m"].astype("float64")
     pairs["similarity"] = pairs["similarity"].astype("float64")
     return pairs.sort_values(["distance_m", "id_a", "id_b"], kind="stable").reset_index(drop=True)

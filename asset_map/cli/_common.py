@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import pandas as pd
 
-from asset_map._errors import SchemaError
+from asset_map._errors import AssetMapError, SchemaError
 from asset_map.i18n import DEFAULT_LANG, Msg
 from asset_map.io import join_figures, read_areas, read_assets
 from asset_map.model import LANGS
@@ -38,6 +38,11 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
         required=True,
         type=Path,
         help="assets: GeoJSON, GeoPackage, zipped Shapefile, or CSV with lat/lon or x/y",
+    )
+    p.add_argument(
+        "--assets-layer",
+        metavar="NAME",
+        help="the layer to read from an assets GeoPackage with several layers",
     )
     p.add_argument("--figures", type=Path, help="CSV of key figures to join onto the areas by code")
     p.add_argument(
@@ -69,20 +74,26 @@ def read_inputs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, gpd.GeoData
     """Read areas (with figures joined) and assets as the options say; return them and notes.
 
     ``args.areas`` is one path or a list of them (``--areas`` given more than once); the
-    files are read one by one and put together.
+    files are read one by one and put together. Before reading, every ``--out*`` option is
+    checked against the inputs (:func:`check_outputs`): nothing is read or written when one
+    would overwrite an input.
     """
+    check_outputs(args)
     mapping = mapping_arg(args.mapping)
     area_frame, notes = read_area_files(args.areas, mapping=mapping, crs=args.areas_crs)
     if args.figures:
         joined = join_figures(area_frame, args.figures)
         area_frame, notes = joined.frame, [*notes, *joined.notes]
     type_key = getattr(args, "type_key", None)
+    layer = getattr(args, "assets_layer", None)
     if type_key:
-        assets = read_assets(args.assets, mapping=mapping, crs=args.crs, type_key=type_key)
+        assets = read_assets(
+            args.assets, mapping=mapping, crs=args.crs, type_key=type_key, layer=layer
+        )
     else:
         from asset_map.sources import read_any_assets  # our formats and OpenStreetMap exports
 
-        assets = read_any_assets(args.assets, mapping=mapping, crs=args.crs)
+        assets = read_any_assets(args.assets, mapping=mapping, crs=args.crs, layer=layer)
     return area_frame, assets.frame, [*notes, *assets.notes]
 
 
@@ -130,8 +141,95 @@ def mapping_arg(value: Path | None) -> str | Path | None:
     return value if value.exists() or value.suffix else str(value)
 
 
+#: The files an ``--out*`` option may overwrite, by option; others: any file that is no input.
+OUT_SUFFIXES: dict[str, tuple[str, ...]] = {"out_map": (".html", ".htm")}
+
+
+def input_paths(args: argparse.Namespace) -> list[Path]:
+    """Return every file a command's options name as input (all paths but ``--out*``)."""
+    found: list[Path] = []
+    for name, value in vars(args).items():
+        if name.startswith("out"):
+            continue
+        values = value if isinstance(value, list) else [value]
+        found += [v for v in values if isinstance(v, Path)]
+    return found
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Refuse every ``--out*`` option that names a folder or one of the command's inputs.
+
+    Raises
+    ------
+    AssetMapError
+        As :func:`check_out` does.
+    """
+    inputs = input_paths(args)
+    for name, value in vars(args).items():
+        if name.startswith("out") and isinstance(value, Path):
+            option = "--" + name.replace("_", "-")
+            check_out(value, inputs=inputs, suffixes=OUT_SUFFIXES.get(name, ()), option=option)
+
+
+def check_out(
+    out: Path,
+    *,
+    inputs: Sequence[Path] = (),
+    suffixes: Sequence[str] = (),
+    option: str = "--out",
+) -> None:
+    """Refuse an output file that would destroy something; call it before reading anything.
+
+    Parameters
+    ----------
+    out : Path
+        The file the command will write.
+    inputs : sequence of Path
+        The files the command reads; writing over one of them is refused.
+    suffixes : sequence of str
+        The suffixes (lower case, with the dot) of files it may overwrite; an existing file
+        with another suffix is refused. Empty: any existing file that is no input.
+    option : str
+        The option that named ``out``, as the message shows it.
+
+    Raises
+    ------
+    AssetMapError
+        When ``out`` is a folder, resolves to one of ``inputs``, or is an existing file
+        whose suffix is not one of ``suffixes``.
+    """
+    example = "kaart" + (suffixes[0] if suffixes else (out.suffix or ".html"))
+    if out.is_dir():
+        raise AssetMapError(
+            Msg("err.foundation.out_is_dir", option=option, out=str(out), example=example)
+        )
+    target = out.resolve()
+    for path in inputs:
+        if path.resolve() == target or (path.exists() and out.exists() and out.samefile(path)):
+            raise AssetMapError(
+                Msg("err.foundation.out_is_input", option=option, out=str(out), example=example)
+            )
+    if suffixes and out.exists() and out.suffix.lower() not in suffixes:
+        raise AssetMapError(
+            Msg(
+                "err.foundation.out_other_kind",
+                option=option,
+                out=str(out),
+                suffixes=", ".join(suffixes),
+                example=example,
+            )
+        )
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file, so a failure leaves no half file."""
+    """Write ``text`` to ``path`` via a temporary file, so a failure leaves no half file.
+
+    Raises
+    ------
+    AssetMapError
+        When ``path`` is a folder (the temporary file's name would be in the message).
+    """
+    check_out(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -18,8 +18,8 @@ from typing import Any
 import pandas as pd
 
 from asset_map._errors import AssetMapError
-from asset_map.cli._common import add_db_args, open_store, read_inputs
-from asset_map.i18n import DEFAULT_LANG, Msg, t
+from asset_map.cli._common import add_db_args, check_out, input_paths, open_store, read_inputs
+from asset_map.i18n import DEFAULT_LANG, Msg, explain, localise, t
 from asset_map.model import LANGS, catalogue
 from asset_map.render.styles import BASEMAPS
 from asset_map.workspace import Workspace
@@ -137,7 +137,7 @@ def load(args: argparse.Namespace) -> tuple[Workspace, pd.DataFrame | None]:
         notes=notes,
     )
     for note in notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note: {localise(note, args.lang)}", file=sys.stderr)
     return ws, talents
 
 
@@ -156,6 +156,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         )
     if fmt != "html":
         fmt = export_format(args.out, fmt)
+    check_out(args.out, inputs=input_paths(args))
     query = AssetQuery(
         wijken=tuple(args.wijk),
         buurten=tuple(args.buurt),
@@ -177,7 +178,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         write_selection(selected, args.out, fmt=fmt, crs=args.crs)
     if selected.empty:
-        print("note: no asset matches these choices; the file holds none.", file=sys.stderr)
+        print(f"note: {t('note.foundation.no_match', args.lang)}", file=sys.stderr)
     print(t("cli.export_written", args.lang, count=len(selected), path=args.out))
     return 0
 
@@ -211,6 +212,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     if args.out.suffix.lower() != ".pdf":
         raise AssetMapError(f"--out {args.out.name}: the report is a PDF; use a .pdf file name.")
+    check_out(args.out, inputs=input_paths(args), suffixes=(".pdf",))
     ws, talents = load(args)
     wijk = args.wijk.strip()
     wijken = ws.areas[ws.areas["level"] == "wijk"]
@@ -226,7 +228,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         try:
             gaps = wijk_gaps(ws, wijk, new_sites=args.new_sites)
         except AssetMapError as exc:
-            print(f"note: walking distance left out: {exc}", file=sys.stderr)
+            note = t("note.foundation.walking_left_out", args.lang, reason=explain(exc, args.lang))
+            print(f"note: {note}", file=sys.stderr)
     pdf = wijk_report(ws, wijk, lang=args.lang, talents=talents, gaps=gaps)
     write_bytes_atomic(args.out, pdf)
     print(t("cli.report_written", args.lang, path=args.out, pages=page_count(pdf)))
@@ -235,6 +238,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file beside it; a failure leaves no file."""
+    check_out(path)  # a folder: say so, not "Is a directory: <temporary name>"
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -12,6 +12,8 @@ from asset_map.analysis.areas import assign_areas
 from asset_map.analysis.summary import count_by_type
 from asset_map.cli._common import (
     add_input_args,
+    check_out,
+    input_paths,
     read_inputs,
     write_atomic,
 )
@@ -44,10 +46,13 @@ def register(commands: Any) -> None:
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
+    check_out(args.out, inputs=input_paths(args), suffixes=(".html", ".htm"))
     area_frame, asset_frame, notes = read_inputs(args)
     talents = read_talents(args.talents).frame if args.talents else None
     if talents is not None:
-        notes.append(f"{args.talents.name}: {len(talents)} talents read")
+        notes.append(Msg("note.foundation.talents_read", path=args.talents.name, n=len(talents)))
+    if args.choropleth and not buurt_has_figure(area_frame, args.choropleth):
+        notes.append(Msg("note.foundation.choropleth_no_buurt", figure=args.choropleth))
     fmap = build_map(
         area_frame,
         asset_frame,
@@ -76,7 +81,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
                     "areas": {
                         lvl: int((area_frame["level"] == lvl).sum()) for lvl in ("wijk", "buurt")
                     },
-                    "notes": notes,
+                    "notes": [localise(note, args.lang) for note in notes],
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -90,7 +95,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
         print(f"{t('cli.total', args.lang):<{width}}  {len(asset_frame):>6}")
         for note in notes:
             print(f"note: {localise(note, args.lang)}", file=sys.stderr)
-        print(f"wrote {args.out}", file=sys.stderr)
+        print(t("cli.foundation.wrote", args.lang, path=args.out), file=sys.stderr)
     return 0
 
 
@@ -101,3 +106,14 @@ def outside_count(located: gpd.GeoDataFrame) -> int:
     ``buurt_code`` at all, so only a point with neither code counts as outside.
     """
     return int((located["buurt_code"].isna() & located["wijk_code"].isna()).sum())
+
+
+def buurt_has_figure(areas: gpd.GeoDataFrame, figure: str) -> bool:
+    """Return whether any buurt of ``areas`` has a value for the key figure ``figure``.
+
+    ``--choropleth`` colours buurten only: without such a value it draws no colour at all.
+    """
+    if figure not in areas.columns:
+        return False
+    buurten = areas.loc[areas["level"] == "buurt", figure]
+    return bool(buurten.notna().any())

@@ -65,7 +65,11 @@ def sidebar_filters(ws: Workspace) -> Filters:
         key="filter_types",
     )
     st.sidebar.header(tr("map.settings"))
-    figures = [c for c in KEY_FIGURES if c in areas.columns and areas[c].notna().any()]
+    # The map colours buurten: offer only the figures some buurt has (issue 2 follow-up).
+    all_buurten = areas[areas["level"] == "buurt"]
+    figures = [c for c in KEY_FIGURES if c in areas.columns and all_buurten[c].notna().any()]
+    wijk_only = [c for c in KEY_FIGURES if c in areas.columns and c not in figures]
+    wijk_only = [c for c in wijk_only if areas[c].notna().any()]
     choropleth = st.sidebar.selectbox(
         tr("map.choropleth"),
         options=[None, *figures],
@@ -74,6 +78,9 @@ def sidebar_filters(ws: Workspace) -> Filters:
         ),
         key="map_choropleth",
     )
+    if wijk_only:
+        shown = ", ".join(KEY_FIGURES[c][0 if lang == "nl" else 1] for c in wijk_only)
+        st.sidebar.caption(tr("map.choropleth_wijk_only", figures=shown))
     basemap = st.sidebar.selectbox(
         tr("map.basemap"),
         options=list(BASEMAPS),

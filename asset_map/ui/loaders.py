@@ -11,6 +11,7 @@ from asset_map._errors import AssetMapError
 from asset_map.i18n import explain
 from asset_map.render import vendor
 from asset_map.storage import DATABASE_URL_ENV, Store
+from asset_map.storage.db import DatabaseUnreachable
 from asset_map.ui.state import current_lang, tr
 from asset_map.workspace import DATA_DIR_ENV, Workspace, load_workspace, open_workspace
 
@@ -71,8 +72,15 @@ def _store(url: str | None, instance_dir: str) -> Store:
 
 
 def store(app_dir: Path = APP_DIR) -> Store:
-    """Return the database (``ASSET_MAP_DATABASE_URL``, or SQLite in ``instance/``), opened once."""
-    return _store(os.environ.get(DATABASE_URL_ENV) or None, str(app_dir / "instance"))
+    """Return the database (``ASSET_MAP_DATABASE_URL``, or SQLite in ``instance/``), opened once.
+
+    A database that cannot be reached is explained on the page, which then stops.
+    """
+    try:
+        return _store(os.environ.get(DATABASE_URL_ENV) or None, str(app_dir / "instance"))
+    except DatabaseUnreachable as exc:
+        st.error(explain(exc, current_lang()))
+        st.stop()
 
 
 @st.cache_resource(show_spinner=False)

@@ -30,6 +30,11 @@ def sources_table(ws: Workspace) -> None:
     if not isinstance(sources, list) or not sources:
         return
     frame = pd.DataFrame(sources).reindex(columns=["name", "licence", "year"])
+    unknown = tr("data.year_unknown")  # a file that does not say its year
+    frame["year"] = [
+        unknown if pd.isna(y) or y == "" else f"{y:.0f}" if isinstance(y, float) else str(y)
+        for y in frame["year"]
+    ]
     frame = frame.rename(
         columns={
             "name": tr("about.source_name"),
