@@ -111,9 +111,9 @@ def read_any_assets(
     frame = result.frame[ASSET_COLUMNS].copy()
     if "osm_polygon" in result.frame.columns:  # ways and relations: keep their outline
         frame[FOOTPRINT] = result.frame["osm_polygon"]
-    return ImportResult(
-        frame, [f"Read {Path(path).name} as OpenStreetMap data ({kind}).", *result.notes]
-    )
+    label = "xml" if Path(path).name.lower().endswith(".osm") else kind
+    note = Msg("note.sources.osm_read", file=Path(path).name, kind=label)
+    return ImportResult(frame, [note, *result.notes])
 
 
 def cbs_source(year: int) -> dict[str, Any]:
@@ -212,6 +212,20 @@ def gemeente_of(loaded: Loaded) -> str | None:
     gemeenten = codes[codes.str.match(r"^GM\d{4}$")].str[2:6]
     found = digits if len(digits) else gemeenten
     return f"GM{found.value_counts().index[0]}" if len(found) else None
+
+
+def replaces_other_gemeente(current: Loaded | None, new: Loaded) -> str | None:
+    """Return the name of the gemeente that ``new`` would replace whole, or None.
+
+    :func:`combine` replaces the workspace whole, the user's own lists too, when ``new`` is
+    about another gemeente than the stored, non-demo ``current``: ask before doing that.
+    """
+    if current is None or current.meta.get("is_demo"):
+        return None
+    here, there = gemeente_of(current), gemeente_of(new)
+    if here and there and here != there:
+        return str(current.meta.get("name") or here)
+    return None
 
 
 def _parse_overpass(payload: bytes) -> ImportResult | None:
@@ -317,12 +331,13 @@ def merge_sources(current: list[dict[str, Any]], new: list[dict[str, Any]]) -> l
 
     An entry with the same name and layer (``"areas"``, ``"assets"``, ``"figures"``; an entry
     without a layer matches any) as a current one replaces it in place: an updated list or a
-    newer year.
+    newer year. Entries that name their ``file`` (key figures) match only the same file.
     """
 
     def same(a: dict[str, Any], b: dict[str, Any]) -> bool:
         layers = {a.get("layer"), b.get("layer")} - {None}
-        return a.get("name") == b.get("name") and len(layers) <= 1
+        files = {a.get("file"), b.get("file")} - {None}
+        return a.get("name") == b.get("name") and len(layers) <= 1 and len(files) <= 1
 
     out = [next((e for e in new if same(e, old)), old) for old in current]
     return [*out, *[e for e in new if not any(same(e, old) for old in current)]]
@@ -445,7 +460,13 @@ def add_figures(current: Loaded | None, path: str | Path, *, year: int | None = 
         raise AssetMapError(Msg("err.sources.figures_without_areas", file=Path(path).name))
     joined = join_figures(current.areas, path)
     year = year if year is not None else figures_year(path)
-    entry = {"name": FIGURES_SOURCE, "licence": "CC BY 4.0", "year": year, "layer": "figures"}
+    entry = {
+        "name": FIGURES_SOURCE,
+        "licence": "CC BY 4.0",
+        "year": year,
+        "layer": "figures",
+        "file": Path(path).name,  # one entry per figures file: a second file adds its own
+    }
     meta = {**current.meta, "sources": merge_sources(current.meta.get("sources", []), [entry])}
     return Loaded(joined.frame, current.assets, meta, list(joined.notes))
 

@@ -196,7 +196,7 @@ def test_upload_shows_the_duplicate_decisions_and_a_reload_keeps_own_places(db, 
     at.text_input(key="data_source").input("Wijkteam").run()
     next(b for b in at.button if b.label == "Toevoegen aan de kaart").click().run()
     assert not at.exception, at.exception
-    assert at.success[0].value == "2 rijen toegevoegd. 1 dubbele plekken samengevoegd."
+    assert at.success[0].value == "2 rijen toegevoegd. 1 dubbele plek samengevoegd."
     decisions = _table_with(at, "Besluit")
     merged = decisions[decisions["Besluit"] == "samengevoegd"]
     assert len(merged) == 1
@@ -299,13 +299,11 @@ def test_key_figures_csv_is_joined_onto_the_stored_areas(db, tmp_path):
     assert any(s.get("year") == 2024 and "Kerncijfers" in s["name"] for s in meta["sources"])
 
 
-def test_source_year_of_an_upload_defaults_to_this_year(db, tmp_path):
-    from datetime import date
-
+def test_source_year_of_an_upload_is_empty_when_the_file_does_not_say(db, tmp_path):
     path = tmp_path / "wijken.geojson"
     _demo_areas().to_file(path)
     at = _upload(_open(), "areas", path)
-    assert at.number_input(key="data_source_year").value == date.today().year
+    assert at.number_input(key="data_source_year").value is None  # shown as "onbekend"
     assert not [box for box in at.selectbox if box.key == "data_crs"]  # GeoJSON is WGS 84
 
 

@@ -82,7 +82,7 @@ def test_deventer_buurten_2014_load_with_repairs(deventer_buurten_2014):
             "Repaired feature" in n and f"('{name}'): its polygon was invalid" in n
             for n in result.notes
         ), name
-    repaired = [n for n in result.notes if n.startswith("Repaired") and "('Dorp Schalkhaar')" in n]
+    repaired = [n for n in result.notes if "Repaired" in n and "('Dorp Schalkhaar')" in n]
     assert repaired and "Ring Self-intersection" in repaired[0]
     collapsed = deventer.set_index("name").loc[
         ["Colmschaterenk", "De Scheg", "Oudegoedstraat", "Raambuurt", "Noordenbergkwartier"]
@@ -212,7 +212,8 @@ def test_bowtie_is_repaired_and_named(tmp_path):
     geometry = result.frame.geometry.iloc[0]
     assert geometry.is_valid and geometry.geom_type == "MultiPolygon"
     assert result.notes == [
-        "Repaired feature 1 ('Vlinder'): its polygon was invalid (Self-intersection[6.17 52.26])."
+        "a.geojson: Repaired feature 1 ('Vlinder'): its polygon was invalid "
+        "(Self-intersection[6.17 52.26])."
     ]
 
 
@@ -230,7 +231,9 @@ def test_points_among_polygons_are_dropped(tmp_path):
     )
     result = read_areas(path)
     assert result.frame["code"].tolist() == ["BU01500401"]
-    assert result.notes == ["Dropped feature 2 ('B'): it is a Point, not an area (polygon)."]
+    assert result.notes == [
+        "a.geojson: Dropped feature 2 ('B'): it is a Point, not an area (polygon)."
+    ]
 
 
 # --- refusals --------------------------------------------------------------------------------

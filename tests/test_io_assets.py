@@ -177,8 +177,8 @@ def test_null_and_empty_geometries_are_dropped_and_named(tmp_path):
     )
     result = read_assets(path)
     assert result.frame["name"].tolist() == ["Enkhuis"]
-    assert "Dropped feature 2 ('Zonder plek'): it has no geometry." in result.notes
-    assert "Dropped feature 3 ('Leeg'): its geometry is empty." in result.notes
+    assert "p.geojson: Dropped feature 2 ('Zonder plek'): it has no geometry." in result.notes
+    assert "p.geojson: Dropped feature 3 ('Leeg'): its geometry is empty." in result.notes
 
 
 def test_polygons_become_points_inside_them(tmp_path):
@@ -206,8 +206,9 @@ def test_polygons_become_points_inside_them(tmp_path):
     inside = result.frame.geometry.iloc[0]
     assert 6.16 < inside.x < 6.18 and 52.25 < inside.y < 52.27
     assert result.notes[-2:] == [
-        "Placed feature 1 ('Park'), a Polygon, at one point on it (assets are points).",
-        "Placed feature 2 ('Vlinder'), a Polygon, at one point on it (assets are points).",
+        "p.geojson: Placed feature 1 ('Park'), a Polygon, at one point on it (assets are points).",
+        "p.geojson: Placed feature 2 ('Vlinder'), a Polygon, at one point on it "
+        "(assets are points).",
     ]
 
 

@@ -108,7 +108,7 @@ def test_our_names_semicolons_and_decimal_commas(tiny_areas, tmp_path):
         tmp_path / "eigen.csv",
         "code;pct_65_plus;percentage_eenpersoonshuishoudens\n"
         "BU01500401;21,5;48,25\n"
-        "BU09999999;10;10\n",
+        "BU01509999;10;10\n",
     )
     result = join_figures(tiny_areas, path)
     out = result.frame.set_index("code")
@@ -119,7 +119,7 @@ def test_our_names_semicolons_and_decimal_commas(tiny_areas, tmp_path):
     assert out.loc["BU01500401", "inhabitants"] == 1200
     assert result.notes == [
         "No row in eigen.csv for 2 areas: WK015004, BU01500402.",
-        "No area for 1 row of eigen.csv: BU09999999.",
+        "No area for 1 row of eigen.csv: BU01509999.",
     ]
 
 

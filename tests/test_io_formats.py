@@ -105,7 +105,7 @@ def test_empty_coordinates_drop_the_row(tmp_path):
     path.write_text("name,type,lat,lon\nA,park,52.25,6.17\nB,park,,\n")
     result = read_assets(path)
     assert result.frame["name"].tolist() == ["A"]
-    assert "Dropped row 3 ('B'): it has no geometry." in result.notes
+    assert "p.csv: Dropped row 3 ('B'): it has no geometry." in result.notes
 
 
 def test_header_without_rows(tmp_path):

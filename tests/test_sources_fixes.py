@@ -389,7 +389,16 @@ def test_a_layer_without_wijken_and_buurten_is_refused(pdok_gpkg, tmp_path, caps
         read_areas(pdok_gpkg, layer="gemeenten")
     url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
     code, _out, err = _run(
-        capsys, ["import", "--areas", str(pdok_gpkg), "--layer", "gemeenten", "--database", url]
+        capsys,
+        [
+            "import",
+            "--areas",
+            str(pdok_gpkg),
+            "--layer",
+            "gemeenten",
+            "--database",
+            url,
+        ],
     )
     assert code == 2 and "Layers in the file: gemeenten, wijken, buurten" in err
     assert Store(url).load_workspace() is None  # nothing was saved
@@ -418,6 +427,7 @@ def test_figures_alone_join_onto_the_stored_areas(pdok_gpkg, tmp_path, capsys):
         "licence": "CC BY 4.0",
         "year": 2019,
         "layer": "figures",
+        "file": UTRECHT_2019.name,
     }
     areas, _assets, _meta = _stored(url)
     buurten = areas[areas["level"] == "buurt"]
@@ -481,6 +491,8 @@ def test_report_refuses_figures_it_would_ignore(tmp_path, capsys):
             url,
             "--out",
             str(tmp_path / "r.pdf"),
+            "--lang",
+            "en",
         ],
     )
     assert code == 2 and "asset-map import --figures FILE" in err

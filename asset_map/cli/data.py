@@ -19,6 +19,7 @@ from asset_map.cli._common import (
 )
 from asset_map.i18n import Msg
 from asset_map.io import read_areas
+from asset_map.io.file_facts import file_facts
 
 
 def register(commands: Any) -> None:
@@ -34,6 +35,11 @@ def register(commands: Any) -> None:
     f.add_argument("--pdok-url", default=None, help="another PDOK base URL (a mirror)")
     f.add_argument("--overpass-url", default=None, help="another Overpass API URL")
     f.add_argument("--json", action="store_true", help="print a JSON summary")
+    f.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace a workspace of another gemeente whole, own lists too",
+    )
     add_db_args(f)
     f.set_defaults(func=_cmd_fetch)
 
@@ -76,6 +82,11 @@ def register(commands: Any) -> None:
         help="replace the current assets instead of adding to them",
     )
     im.add_argument("--json", action="store_true", help="print a JSON summary")
+    im.add_argument(
+        "--replace",
+        action="store_true",
+        help="--areas of another gemeente: replace the workspace whole, own lists too",
+    )
     add_db_args(im)
     im.set_defaults(func=_cmd_import)
 
@@ -93,7 +104,9 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     )
     store = open_store(args)
     try:
-        loaded = sources.combine(sources.current(store), loaded)
+        now = sources.current(store)
+        _ask_replace(args, now, loaded, command="fetch")
+        loaded = sources.combine(now, loaded)
         sources.save(store, loaded, actor="asset-map fetch")
     finally:
         store.close()
@@ -181,15 +194,33 @@ def _import_files(args: argparse.Namespace, now: Any, mapping: Any, empty_or_dem
         entries.append(sources.osm_source() if osm else _entry(args, args.assets, "assets"))
     new = sources.Loaded(areas, assets, {"is_demo": False, "sources": entries}, notes)
     if args.areas and (empty_or_demo or sources.gemeente_of(new) != sources.gemeente_of(now)):
-        new.meta["name"] = args.source or args.gemeente or args.areas.name
+        # A new workspace: named after the gemeente the file names, else the options or file.
+        gm = sources.gemeente_of(new)
+        named = file_facts(args.areas, layer=args.layer, crs=args.areas_crs, gemeente=gm)[1]
+        new.meta["name"] = named or args.source or args.gemeente or args.areas.name
+    _ask_replace(args, now, new, command="import")
     return sources.combine(now, new, replace_assets=args.replace_assets)
 
 
+def _ask_replace(args: argparse.Namespace, now: Any, new: Any, *, command: str) -> None:
+    """Refuse to replace the workspace of another gemeente unless --replace is given."""
+    from asset_map import sources
+
+    old = sources.replaces_other_gemeente(now, new)
+    if old and not args.replace:
+        raise AssetMapError(Msg("err.cli.replace_needed", old=old, command=command))
+
+
 def _entry(args: argparse.Namespace, path: Path, layer: str) -> dict[str, Any]:
+    """Return the source entry of a file: --year, else the year the file holds, else None."""
+    year = args.year
+    if year is None:
+        crs = args.areas_crs if layer == "areas" else args.crs
+        year = file_facts(path, layer=args.layer if layer == "areas" else None, crs=crs)[0]
     return {
         "name": args.source or path.name,
         "licence": args.licence or "",
-        "year": args.year,
+        "year": year,
         "layer": layer,
     }
 

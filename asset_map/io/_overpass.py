@@ -158,8 +158,13 @@ def _check_remark(payload: bytes, url: str) -> None:
     """Raise when an answer carries an Overpass runtime error in its ``remark``."""
     try:
         answer = json.loads(payload)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return  # the parser says what is wrong with the payload itself
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        # An error page (HTML) or a cut-off answer: a failed download, not a broken file.
+        what = Msg("note.download.osm")
+        detail = f"not JSON ({exc})"
+        raise OverpassError(
+            Msg("err.download.bad_answer", what=what, url=url, detail=detail)
+        ) from None
     remark = answer.get("remark") if isinstance(answer, dict) else None
     if isinstance(remark, str) and "error" in remark.lower():
         what = Msg("note.download.osm")

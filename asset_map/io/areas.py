@@ -131,7 +131,7 @@ def _read_layer(
     if loaded is None:
         loaded = detect_areas_preset(raw.frame.columns)
         if loaded is not None:
-            notes.append(f"Recognised the columns of {loaded.title}: used mapping '{loaded.name}'.")
+            notes.append(Msg("note.areas.preset", title=loaded.title, name=loaded.name))
     spec = loaded.areas if loaded else None
     found, column_notes = resolve_columns(
         spec, raw.frame.columns, OURS, mapping_name=loaded.name if loaded else ""

@@ -156,7 +156,7 @@ def read_assets(
         geometry=storage.geometry.to_numpy(),
         crs=STORAGE_CRS,
     )
-    frame, geometry_notes = clean_points(frame, labels)
+    frame, geometry_notes = clean_points(frame, labels, path_name=raw.path.name)
     return ImportResult(frame.reset_index(drop=True)[ASSET_COLUMNS], notes + geometry_notes)
 
 
@@ -265,10 +265,20 @@ def _mapped_types(
         )
     present = [c for c in spec.used_columns() if c in by_lower]
     cells = {c: [norm_value(v) for v in raw.frame[by_lower[c]]] for c in present}
-    types: list[str | None] = []
-    for i in range(len(raw.frame)):
-        row = {c: cells[c][i] for c in present}
-        key = spec.lookup(row)
+    rows = [{c: cells[c][i] for c in present} for i in range(len(raw.frame))]
+    types: list[str | None] = [spec.lookup(row) for row in rows]
+    if absent and None in types:  # the missing column is the cause, not each row's value
+        raise SchemaError(
+            Msg(
+                "err.assets.type_columns_missing",
+                path=raw.path.name,
+                mapping=mapping_name,
+                columns=", ".join(absent),
+                found=", ".join(str(c) for c in raw.frame.columns if c != "geometry"),
+                example=_likely_type_column(raw) or "<column>",
+            )
+        )
+    for i, (row, key) in enumerate(zip(rows, types, strict=True)):
         if key is None:
             seen = [f"{by_lower[c]} '{row[c]}'" for c in spec.columns if row.get(c)]
             table = spec.columns[0] if spec.columns else "<column>"
@@ -278,15 +288,23 @@ def _mapped_types(
                         "err.assets.mapping_no_type",
                         where=raw.where(i),
                         mapping=mapping_name,
-                        seen=", ".join(seen) or "empty values",
+                        seen=", ".join(seen) or Msg("err.assets.empty_values"),
                         table=table,
                         type=FALLBACK_TYPE,
                         keys=", ".join(catalogue().types),
                     )
                 )
             )
-        types.append(key)
     return types
+
+
+def _likely_type_column(raw: RawLayer) -> str | None:
+    """Return the file's column that most likely holds the type (e.g. ``soort``), or None."""
+    aliases = {a.lower() for a in COLUMN_ALIASES.get("type", ())} | {"type"}
+    for column in raw.frame.columns:
+        if str(column).lower() in aliases:
+            return str(column).lower()
+    return None
 
 
 def _ids(raw: RawLayer, found: dict[str, str], labels: list[str], notes: list[str]) -> list[str]:

@@ -208,10 +208,14 @@ def join_figures(
     matched = out["code"].isin(figures.index)
     if not matched.any():
         raise SchemaError(
-            f"{name}: none of its {len(figures)} codes matches one of the {len(out)} areas "
-            f"(e.g. '{figures.index[0] if len(figures) else ''}' against "
-            f"'{out['code'].iloc[0] if len(out) else ''}'). Check that the figures are for the "
-            "same gemeente, level and year as the areas."
+            Msg(
+                "err.figures.no_match",
+                name=name,
+                n=len(figures),
+                areas=len(out),
+                theirs=figures.index[0] if len(figures) else "",
+                ours=out["code"].iloc[0] if len(out) else "",
+            )
         )
     for key in provided:
         out[key] = out[key].astype("float64") if key in out.columns else np.nan
@@ -221,27 +225,40 @@ def join_figures(
 
 
 def _join_notes(out: gpd.GeoDataFrame, codes: pd.Index, matched: pd.Series, name: str) -> list[str]:
-    notes = []
+    notes: list[str] = []
     without = out.loc[~matched, "code"].astype(str).tolist()
     if without:
-        notes.append(f"No row in {name} for {plural(len(without), 'area')}: {list_some(without)}.")
+        key = "note.figures.no_row_one" if len(without) == 1 else "note.figures.no_row"
+        notes.append(Msg(key, name=name, n=len(without), some=list_some(without)))
     levels = set(out.get("level", out["code"].map(area_level_of)).dropna())
     area_codes = set(out["code"])
+    gemeenten = {_gemeente_digits(c) for c in area_codes} - {None}
     other: dict[str, int] = {}
+    elsewhere = 0
     unmatched = []
     for code in codes:
         if code in area_codes:
             continue
         level = area_level_of(code)
-        if level in levels or level is None:
+        if gemeenten and _gemeente_digits(code) not in gemeenten | {None}:
+            elsewhere += 1  # a row of another gemeente (a file for all of the Netherlands)
+        elif level in levels or level is None:
             unmatched.append(code)
         else:
             other[level] = other.get(level, 0) + 1
     if other:
         counts = ", ".join(f"{level}: {other[level]}" for level in AREA_LEVELS if level in other)
-        notes.append(f"Skipped the rows of {name} for other levels ({counts}).")
+        notes.append(Msg("note.figures.other_levels", name=name, counts=counts))
+    if elsewhere:
+        key = "note.figures.other_gemeente" if elsewhere == 1 else "note.figures.other_gemeenten"
+        notes.append(Msg(key, name=name, n=elsewhere))
     if unmatched:
-        notes.append(
-            f"No area for {plural(len(unmatched), 'row')} of {name}: {list_some(unmatched)}."
-        )
+        key = "note.figures.no_area_one" if len(unmatched) == 1 else "note.figures.no_area"
+        notes.append(Msg(key, name=name, n=len(unmatched), some=list_some(unmatched)))
     return notes
+
+
+def _gemeente_digits(code: object) -> str | None:
+    """Return the gemeente number in a CBS code (``BU01500401`` -> ``"0150"``), or None."""
+    found = re.match(r"^(?:GM|WK|BU)(\d{4})", str(code).strip().upper())
+    return found.group(1) if found else None

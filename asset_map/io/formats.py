@@ -315,8 +315,13 @@ def _read_geojson(path: Path, crs: str | None) -> RawLayer:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportFormatError(
-            f"{path.name}: broken JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}. "
-            "Fix the file there (a missing comma, quote or bracket is the usual cause)."
+            Msg(
+                "err.formats.broken_json",
+                path=path.name,
+                line=exc.lineno,
+                column=exc.colno,
+                reason=exc.msg,
+            )
         ) from None
     kind = data.get("type") if isinstance(data, dict) else type(data).__name__
     if kind != "FeatureCollection":
@@ -506,7 +511,7 @@ def read_table(path: str | Path) -> Table:
         rows.append(n)
     raise_problems(problems)
     if not cells:
-        raise ImportFormatError(f"{path.name}: the file has a header but no data rows.")
+        raise ImportFormatError(Msg("err.formats.no_rows", path=path.name))
     frame = pd.DataFrame(cells, columns=header, dtype=object)
     return Table(frame, path, np.array(rows), notes)
 

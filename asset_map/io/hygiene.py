@@ -93,16 +93,30 @@ def _in_box(x: float, y: float, box: tuple[float, float, float, float]) -> bool:
     return bool(box[0] <= x <= box[2] and box[1] <= y <= box[3])
 
 
+def in_file(note: str, path_name: str | None) -> str:
+    """Return ``note`` starting with the file name, so notes of several files can be told apart.
+
+    Without a file name (``None``) the note is returned as it is.
+    """
+    return note if path_name is None else Msg("note.hygiene.in_file", path=path_name, note=note)
+
+
 def drop_missing(
-    frame: gpd.GeoDataFrame, labels: list[str]
+    frame: gpd.GeoDataFrame, labels: list[str], *, path_name: str | None = None
 ) -> tuple[gpd.GeoDataFrame, list[str], list[str]]:
-    """Drop rows whose geometry is null or empty; return the frame, the labels and notes."""
+    """Drop rows whose geometry is null or empty; return the frame, the labels and notes.
+
+    Each note starts with ``path_name`` when it is given.
+    """
     null = frame.geometry.isna().to_numpy()
     missing = null | frame.geometry.is_empty.to_numpy()
     notes: list[str] = [
-        Msg(
-            "note.hygiene.dropped_null" if null[i] else "note.hygiene.dropped_empty",
-            label=labels[i],
+        in_file(
+            Msg(
+                "note.hygiene.dropped_null" if null[i] else "note.hygiene.dropped_empty",
+                label=labels[i],
+            ),
+            path_name,
         )
         for i in np.flatnonzero(missing)
     ]
@@ -110,13 +124,16 @@ def drop_missing(
     return frame[keep], [lb for lb, k in zip(labels, keep, strict=True) if k], notes
 
 
-def clean_points(frame: gpd.GeoDataFrame, labels: list[str]) -> tuple[gpd.GeoDataFrame, list[str]]:
+def clean_points(
+    frame: gpd.GeoDataFrame, labels: list[str], *, path_name: str | None = None
+) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Return the frame with one valid point per row (assets are points) and the notes.
 
     Null and empty geometries are dropped; lines and polygons are placed at a point inside
-    them; a multipoint at one of its points.
+    them; a multipoint at one of its points. Each note starts with ``path_name`` when it is
+    given (``"plekken.csv: Dropped row 3 ..."``).
     """
-    frame, labels, notes = drop_missing(frame, labels)
+    frame, labels, notes = drop_missing(frame, labels, path_name=path_name)
     geoms = frame.geometry.values.copy()
     kinds = shapely.get_type_id(geoms)
     for i in np.flatnonzero(kinds != shapely.GeometryType.POINT):
@@ -125,7 +142,7 @@ def clean_points(frame: gpd.GeoDataFrame, labels: list[str]) -> tuple[gpd.GeoDat
         if not shapely.is_valid(geom):
             geom = shapely.make_valid(geom)
         geoms[i] = shapely.point_on_surface(geom)
-        notes.append(Msg("note.hygiene.placed", label=labels[i], kind=kind))
+        notes.append(in_file(Msg("note.hygiene.placed", label=labels[i], kind=kind), path_name))
     frame = frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs))
     return frame, notes
 
@@ -140,6 +157,7 @@ def clean_polygons(
     """Return the frame with valid (multi)polygons, and the notes.
 
     An area is never dropped for its shape alone: its code, name and key figures still count.
+    Each note starts with ``path_name``: with two areas files the reader can tell which.
 
     - Invalid polygons are repaired with ``shapely.make_valid``; only the polygonal part is
       kept.
@@ -203,7 +221,7 @@ def clean_polygons(
     # Shapefiles store them the other way round.
     geoms = shapely.orient_polygons(geoms, exterior_cw=False)
     frame = frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs))
-    return frame[keep], notes
+    return frame[keep], [in_file(note, path_name) for note in notes]
 
 
 def _thin_area(geom: shapely.Geometry, crs: object) -> shapely.Geometry:

@@ -230,10 +230,7 @@ def parse_overpass_json(
         try:
             data = json.loads(payload)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ImportFormatError(
-                f"{what}: not valid JSON ({exc}). Ask with [out:json] in the query; the "
-                "answer may be cut off or an error page."
-            ) from None
+            raise ImportFormatError(Msg("err.osm.not_json", reason=str(exc))) from None
     if not isinstance(data, dict) or not isinstance(data.get("elements"), list):
         raise ImportFormatError(
             f"{what}: no 'elements' list. This is not an Overpass API JSON answer; ask "

@@ -9,8 +9,8 @@ until :func:`show_result` shows it.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
+import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -22,26 +22,32 @@ import streamlit as st
 
 from asset_map import sources
 from asset_map._errors import AssetMapError
-from asset_map.i18n import explain, localise, t
+from asset_map.i18n import Msg, explain, localise, t
 from asset_map.io import read_areas, read_assets
 from asset_map.io._overpass import OVERPASS_URL, OverpassError
 from asset_map.io._pdok import PDOK_BASE, YEARS, DownloadError
+from asset_map.io.file_facts import file_facts
 from asset_map.io.formats import list_layers, read_raw
 from asset_map.io.mapping import parse_mapping
-from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS, COLUMN_ALIASES, catalogue
+from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS, catalogue
+from asset_map.ui.data_mapping import mapping_toml
 from asset_map.ui.loaders import store
 from asset_map.ui.state import current_lang, tr
 from asset_map.workspace import Workspace
 
 NONE = ""
-UPLOADS = Path(tempfile.gettempdir()) / "asset_map_uploads"
-OUR_ASSET_COLUMNS = ("name", "type", "description", "address", "id", "tags")
+#: Session keys: the private folder of the uploaded file, and how often an upload was done
+#: (part of the uploader's key, so a finished import empties it).
+UPLOAD_KEY = "data_upload"
+ROUND_KEY = "data_upload_round"
 #: Another PDOK or Overpass address (a mirror; the tests' local servers), like the CLI's
 #: ``--pdok-url`` and ``--overpass-url``.
 PDOK_URL_ENV = "ASSET_MAP_PDOK_URL"
 OVERPASS_URL_ENV = "ASSET_MAP_OVERPASS_URL"
 #: Session key of the result of the last load or import, shown after the rerun.
 RESULT_KEY = "data_result"
+#: Session key of a downloaded gemeente that waits for the user's yes (it replaces another).
+PENDING_KEY = "data_pending"
 #: CRSs offered for files that do not say theirs.
 CRS_CHOICES = ("EPSG:28992", "EPSG:4326")
 FILE_TYPES = {
@@ -86,19 +92,41 @@ def _decisions_table(pairs: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-def _finish(new: sources.Loaded, actor: str, *, message: str | None = None) -> None:
+def _finish(
+    new: sources.Loaded, actor: str, *, message: str | None = None, uploaded: bool = False
+) -> None:
     """Combine ``new`` with the stored workspace, save it, and run the page again.
 
-    Without ``message`` the result says how many rows were added and duplicates merged.
+    Without ``message`` the result says how many rows were added or replaced, and how many
+    duplicates merged. ``uploaded``: the uploaded file is deleted once saved.
     """
     combined = sources.combine(sources.current(store()), new)
     sources.save(store(), combined, actor=actor)
+    if uploaded:
+        forget_upload(clear=True)
     if message is None:
-        pairs = combined.decisions
-        merged = int((pairs["decision"] == "merge").sum()) if len(pairs) else 0
-        rows = len(new.areas) + len(new.assets)
-        message = tr("data.imported", n=rows, merged=merged)
+        message = result_message(combined, rows=len(new.areas) + len(new.assets))
     _remember(message, combined)
+
+
+def result_message(combined: sources.Loaded, *, rows: int) -> str:
+    """Say how many rows were added (or replaced those of the same source) and merged."""
+    replaced = sum(
+        int(str(note.fields.get("n", 0)))
+        for note in combined.notes
+        if isinstance(note, Msg) and note.key == "note.sources.replaced"
+    )
+    if replaced:
+        parts = [tr("data.result.replaced", n=rows, old=replaced)]
+    else:
+        parts = [tr("data.result.added_one" if rows == 1 else "data.result.added", n=rows)]
+    pairs = combined.decisions
+    merged = int((pairs["decision"] == "merge").sum()) if len(pairs) else 0
+    if merged:
+        parts.append(
+            tr("data.result.merged_one" if merged == 1 else "data.result.merged", n=merged)
+        )
+    return " ".join(parts)
 
 
 def _remember(message: str, loaded: sources.Loaded) -> None:
@@ -134,7 +162,9 @@ def load_gemeente(actor: str) -> None:
         osm = st.checkbox(tr("data.osm"), value=True, key="data_osm")
         submitted = st.form_submit_button(tr("data.load"), type="primary")
     if not submitted or not gemeente.strip():
+        _confirm_replace(actor)
         return
+    st.session_state.pop(PENDING_KEY, None)
     bar = st.progress(0.0, text=tr("data.busy"))
     # fetch_gemeente names two steps (PDOK, then OpenStreetMap); PDOK tells each page.
     steps = [t("note.download.pdok", current_lang()), t("note.download.osm", current_lang())]
@@ -161,12 +191,36 @@ def load_gemeente(actor: str) -> None:
             progress=progress,
             pages=pages,
         )
+        if sources.replaces_other_gemeente(sources.current(store()), loaded):
+            bar.empty()
+            st.session_state[PENDING_KEY] = loaded  # saved only after the user says yes
+            _confirm_replace(actor)
+            return
         bar.progress(0.95, text=tr("data.saving"))
         message = tr("data.loaded", name=loaded.meta["name"], n=len(loaded.assets))
         _finish(loaded, actor, message=message)
     except AssetMapError as exc:
         bar.empty()
         _show_error(exc)
+
+
+def _confirm_replace(actor: str) -> None:
+    """Ask before a downloaded gemeente replaces the workspace of another one."""
+    loaded = st.session_state.get(PENDING_KEY)
+    if loaded is None:
+        return
+    old = sources.replaces_other_gemeente(sources.current(store()), loaded)
+    if old is None:  # the workspace changed meanwhile: nothing to replace any more
+        st.session_state.pop(PENDING_KEY, None)
+        return
+    new = str(loaded.meta.get("name") or "")
+    st.warning(tr("data.replace_warning", old=old, new=new))
+    sure = st.checkbox(tr("data.replace_confirm", old=old), key="data_replace_ok")
+    if st.button(tr("data.replace_go", new=new), disabled=not sure, key="data_replace_go"):
+        st.session_state.pop(PENDING_KEY, None)
+        st.session_state.pop("data_replace_ok", None)
+        message = tr("data.loaded", name=new, n=len(loaded.assets))
+        _finish(loaded, actor, message=message)
 
 
 def upload(ws: Workspace, actor: str) -> None:
@@ -180,16 +234,14 @@ def upload(ws: Workspace, actor: str) -> None:
         key="data_kind",
     )
     # One uploader per kind: switching kind never carries a file of the other kind along.
-    file = st.file_uploader(tr(f"data.file.{kind}"), type=FILE_TYPES[kind], key=f"data_file_{kind}")
+    # A finished import starts a new round: a new, empty uploader.
+    round_ = st.session_state.get(ROUND_KEY, 0)
+    key = f"data_file_{kind}" + (f"_{round_}" if round_ else "")
+    file = st.file_uploader(tr(f"data.file.{kind}"), type=FILE_TYPES[kind], key=key)
     if file is None:
+        forget_upload()
         return
-    # One folder per file content: every rerun of the page reuses it instead of writing anew.
-    content = file.getvalue()
-    folder = UPLOADS / hashlib.sha256(content).hexdigest()[:16]
-    path = folder / Path(file.name).name
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+    path = _saved(file.name, file.getvalue())
     if kind == "figures":
         _figures(path, actor)
         return
@@ -199,8 +251,7 @@ def upload(ws: Workspace, actor: str) -> None:
     if osm_kind is None:
         source = st.text_input(tr("data.source"), value=source, key="data_source")
         licence = st.text_input(tr("data.licence"), key="data_licence")
-    this_year = date.today().year
-    year = st.number_input(tr("data.year"), 1900, this_year + 1, this_year, key="data_source_year")
+    year = _year_input(path)
     try:
         if kind == "areas":
             result = _read_areas(path)
@@ -212,7 +263,7 @@ def upload(ws: Workspace, actor: str) -> None:
             crs = _crs_choice(path)
             raw = read_raw(path, crs=crs)
             columns = [str(c) for c in raw.frame.columns if c != raw.frame.geometry.name]
-            mapping = parse_mapping(_mapping_toml(raw.frame, columns, source), "upload")
+            mapping = parse_mapping(mapping_toml(raw.frame, columns, source), "upload")
             result = read_assets(path, mapping=mapping, source=source, crs=crs)
     except AssetMapError as exc:
         _show_error(exc, prefix=False)
@@ -226,9 +277,61 @@ def upload(ws: Workspace, actor: str) -> None:
             "text/plain",
             key="data_mapping_dl",
         )
-    if st.button(tr("data.import"), type="primary", key="data_import"):
-        entry = {"name": source, "licence": licence, "year": int(year), "layer": kind}
-        _import(ws, kind, result.frame, entry, actor)
+    sure = True
+    other = sources.Loaded(result.frame, _empty(ASSET_COLUMNS), {})
+    if kind == "areas" and _other_gemeente(ws, other):
+        old = str(ws.meta.get("name") or "")
+        st.warning(tr("data.replace_upload", old=old))
+        sure = st.checkbox(tr("data.replace_confirm", old=old), key="data_replace_upload_ok")
+    if st.button(tr("data.import"), type="primary", disabled=not sure, key="data_import"):
+        entry = {"name": source, "licence": licence, "year": year, "layer": kind}
+        _import(ws, kind, result.frame, entry, actor, path=path)
+
+
+def _saved(name: str, content: bytes) -> Path:
+    """Keep an uploaded file in a private folder (mode 0700) of this session, once per content.
+
+    Every rerun of the page reuses it; another file, an empty uploader or a finished import
+    deletes it (:func:`forget_upload`).
+    """
+    digest = hashlib.sha256(content).hexdigest()
+    kept = st.session_state.get(UPLOAD_KEY)
+    if kept and kept["digest"] == digest and Path(kept["path"]).exists():
+        return Path(kept["path"])
+    forget_upload()
+    folder = Path(tempfile.mkdtemp(prefix="asset_map_upload_"))  # only we may read it
+    path = folder / (Path(name).name or "upload")
+    path.write_bytes(content)
+    path.chmod(0o600)
+    st.session_state[UPLOAD_KEY] = {"digest": digest, "path": str(path)}
+    return path
+
+
+def forget_upload(*, clear: bool = False) -> None:
+    """Delete the uploaded file of this session; ``clear`` also empties the uploader."""
+    kept = st.session_state.pop(UPLOAD_KEY, None)
+    if kept:
+        shutil.rmtree(Path(kept["path"]).parent, ignore_errors=True)
+    if clear:
+        st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
+
+
+def _year_input(path: Path) -> int | None:
+    """Ask the source's year: the year the file holds, else empty ("onbekend")."""
+    if st.session_state.get("data_year_of") != str(path):  # a new file: its own year
+        st.session_state["data_year_of"] = str(path)
+        st.session_state["data_source_year"] = file_facts(path)[0]
+    this_year = date.today().year
+    year = st.number_input(
+        tr("data.year"),
+        1900,
+        this_year + 1,
+        value=None,
+        step=1,
+        placeholder=tr("data.year_unknown"),
+        key="data_source_year",
+    )
+    return int(year) if year is not None else None
 
 
 def _read_areas(path: Path) -> Any:
@@ -291,89 +394,45 @@ def _figures(path: Path, actor: str) -> None:
     except AssetMapError as exc:
         _show_error(exc, prefix=False)
         return
+    forget_upload(clear=True)
     _remember(tr("data.figures_added", file=path.name), loaded)
 
 
-def _mapping_toml(frame: pd.DataFrame, columns: list[str], source: str) -> str:
-    """Let the user pick their column for each of ours, and our type for each value; as TOML."""
-    cat = catalogue()
-    lang = current_lang()
-    st.markdown(f"**{tr('data.columns')}**")
-    chosen: dict[str, str] = {}
-    cols = st.columns(3)
-    for i, ours in enumerate(OUR_ASSET_COLUMNS):
-        guess = _guess(ours, columns)
-        options = [NONE, *columns]
-        chosen[ours] = cols[i % 3].selectbox(
-            tr(f"data.col.{ours}"),
-            options,
-            index=options.index(guess),
-            format_func=lambda c: tr("data.none") if c == NONE else c,
-            key=f"data_col_{ours}",
-        )
-    lines = [f"[assets]\nsource = {json.dumps(source)}", "[assets.columns]"]
-    lines += [
-        f"{ours} = {json.dumps(theirs)}"
-        for ours, theirs in chosen.items()
-        if theirs and ours != "type"
-    ]
-    type_keys = list(cat.types)
-    if chosen["type"]:
-        st.markdown(f"**{tr('data.types')}**")
-        values = [v for v in pd.unique(frame[chosen["type"]].astype(str)) if v][:60]
-        table = {}
-        cols = st.columns(3)
-        for i, value in enumerate(values):
-            found = cat.type_for(value)
-            table[value] = cols[i % 3].selectbox(
-                value,
-                type_keys,
-                index=type_keys.index(found.key if found else "overig"),
-                format_func=lambda k: f"{cat.types[k].icon} {cat.types[k].label(lang)}",
-                key=f"data_type_{i}",
-            )
-        lines.append(f"[assets.type]\nfrom = [{json.dumps(chosen['type'])}]")
-        lines.append(f"[assets.type.{json.dumps(chosen['type'])}]")
-        lines += [f"{json.dumps(v)} = {json.dumps(k)}" for v, k in table.items()]
-    else:
-        one = st.selectbox(
-            tr("data.one_type"),
-            type_keys,
-            index=type_keys.index("overig"),
-            format_func=lambda k: f"{cat.types[k].icon} {cat.types[k].label(lang)}",
-            key="data_one_type",
-        )
-        lines.append(f'[assets.type]\nfrom = []\ndefault = "{one}"')
-    text = "\n".join(lines) + "\n"
-    st.session_state["data_mapping_toml"] = text
-    return text
-
-
-def _guess(ours: str, columns: list[str]) -> str:
-    names = {ours, *COLUMN_ALIASES.get(ours, ())}
-    return next((c for c in columns if c.lower() in names), NONE)
-
-
 def _import(
-    ws: Workspace, kind: str, frame: pd.DataFrame, entry: dict[str, Any], actor: str
+    ws: Workspace,
+    kind: str,
+    frame: pd.DataFrame,
+    entry: dict[str, Any],
+    actor: str,
+    *,
+    path: Path,
 ) -> None:
     if kind == "assets" and (ws.is_demo or not len(ws.areas)):
         st.error(tr("data.needs_areas"))
         return
     meta: dict[str, Any] = {"is_demo": False, "sources": [entry]}
-    if ws.is_demo:
-        meta["name"] = entry["name"]
     if kind == "areas":
         new = sources.Loaded(frame, _empty(ASSET_COLUMNS), meta)
     else:
         new = sources.Loaded(_empty(AREA_COLUMNS), frame, meta)
+    if kind == "areas" and (ws.is_demo or not len(ws.areas) or _other_gemeente(ws, new)):
+        # A new workspace: named after the gemeente the file names, else after the source.
+        gm = sources.gemeente_of(new)
+        name = file_facts(path, layer=st.session_state.get("data_layer") or None, gemeente=gm)[1]
+        meta["name"] = name or entry["name"]
     try:
-        _finish(new, actor)
+        _finish(new, actor, uploaded=True)
     except AssetMapError as exc:
         _show_error(exc, prefix=False)
 
 
-def _empty(columns: list[str]) -> gpd.GeoDataFrame:
+def _other_gemeente(ws: Workspace, new: sources.Loaded) -> bool:
+    """Tell whether ``new`` would replace the own (not the demo) workspace of a gemeente."""
+    current = sources.Loaded(ws.areas, ws.assets, dict(ws.meta))
+    return sources.replaces_other_gemeente(current, new) is not None
+
+
+def _empty(columns: list[str] | tuple[str, ...]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(columns=columns, geometry="geometry", crs="EPSG:4326")
 
 
