@@ -274,7 +274,7 @@ def test_flyer_with_an_own_postcode_table(tmp_path, db, demo):
 )
 def test_flyer_refuses_without_writing(tmp_path, db, capsys, args, message):
     out = tmp_path / "f.pdf"
-    assert main(["flyer", *args, "--out", str(out), *db]) == 2
+    assert main(["flyer", *args, "--lang", "en", "--out", str(out), *db]) == 2
     assert message in capsys.readouterr().err
     assert not out.exists()
 

@@ -151,6 +151,8 @@ def test_import_adds_assets_and_merges_duplicates(tmp_path, capsys):
         capsys,
         [
             "import",
+            "--lang",
+            "en",
             "--areas",
             str(areas_file),
             "--assets",
@@ -177,6 +179,8 @@ def test_import_adds_assets_and_merges_duplicates(tmp_path, capsys):
         capsys,
         [
             "import",
+            "--lang",
+            "en",
             "--assets",
             str(extra_file),
             "--source",
@@ -205,6 +209,8 @@ def test_import_into_an_empty_workspace_needs_areas(tmp_path, capsys):
     code = main(
         [
             "import",
+            "--lang",
+            "en",
             "--assets",
             str(DEMO_DIR / "assets.geojson"),
             "--database",
@@ -222,14 +228,27 @@ def test_import_reads_osm_exports_by_their_content(tmp_path, capsys):
     demo.areas.to_file(areas_file)
     result = _json(
         capsys,
-        ["import", "--areas", str(areas_file), "--assets", str(OSM), "--database", url, "--json"],
+        [
+            "import",
+            "--lang",
+            "en",
+            "--areas",
+            str(areas_file),
+            "--assets",
+            str(OSM),
+            "--database",
+            url,
+            "--json",
+        ],
     )
     assert result["assets_total"] > 0
     assert [s["layer"] for s in result["sources"]] == ["areas", "assets"]
     assert result["sources"][1]["licence"] == "ODbL 1.0"
     assert any("as OpenStreetMap data (overpass)" in n for n in result["notes"])
     turbo = Path(__file__).parent / "data" / "osm" / "turbo_export.geojson"
-    again = _json(capsys, ["import", "--assets", str(turbo), "--database", url, "--json"])
+    again = _json(
+        capsys, ["import", "--lang", "en", "--assets", str(turbo), "--database", url, "--json"]
+    )
     assert any("(turbo)" in n for n in again["notes"])
 
 
@@ -281,7 +300,18 @@ def test_osm_outlines_are_kept_in_the_workspace(tmp_path, capsys):
     turbo = Path(__file__).parent / "data" / "osm" / "turbo_export.geojson"
     _json(
         capsys,
-        ["import", "--areas", str(areas_file), "--assets", str(turbo), "--database", url, "--json"],
+        [
+            "import",
+            "--lang",
+            "en",
+            "--areas",
+            str(areas_file),
+            "--assets",
+            str(turbo),
+            "--database",
+            url,
+            "--json",
+        ],
     )
     store = Store(url)
     _areas, assets, _meta = store.load_workspace()

@@ -72,6 +72,8 @@ def test_two_files_without_ids_keep_all_their_rows(tmp_path, capsys):
         capsys,
         [
             "import",
+            "--lang",
+            "en",
             *areas,
             "--assets",
             str(LIBRARIES),
@@ -88,6 +90,8 @@ def test_two_files_without_ids_keep_all_their_rows(tmp_path, capsys):
         capsys,
         [
             "import",
+            "--lang",
+            "en",
             "--assets",
             str(PARKS),
             "--source",
@@ -116,6 +120,8 @@ def test_two_files_without_ids_keep_all_their_rows(tmp_path, capsys):
         capsys,
         [
             "import",
+            "--lang",
+            "en",
             "--assets",
             str(LIBRARIES),
             "--source",
@@ -227,7 +233,10 @@ def test_fetch_again_keeps_own_files(servers, tmp_path, capsys):  # noqa: F811
     first = _json(capsys, fetch)
     own = tmp_path / "wijkteam.geojson"
     _assets(["w1", "w2"], "Wijkteam").to_file(own)
-    _json(capsys, ["import", "--assets", str(own), "--source", "Wijkteam", "--database", url])
+    _json(
+        capsys,
+        ["import", "--lang", "en", "--assets", str(own), "--source", "Wijkteam", "--database", url],
+    )
     again = _json(capsys, fetch)
     assert again["assets_total"] == first["assets_total"] + 2
     assert any("places of the source 'OpenStreetMap' by the new list" in n for n in again["notes"])
@@ -392,6 +401,8 @@ def test_a_layer_without_wijken_and_buurten_is_refused(pdok_gpkg, tmp_path, caps
         capsys,
         [
             "import",
+            "--lang",
+            "en",
             "--areas",
             str(pdok_gpkg),
             "--layer",
@@ -408,7 +419,18 @@ def test_a_layer_without_wijken_and_buurten_is_refused(pdok_gpkg, tmp_path, caps
 def test_cli_imports_one_gemeente_of_a_national_file(pdok_gpkg, tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
     result = _json(
-        capsys, ["import", "--areas", str(pdok_gpkg), "--gemeente", "Utrecht", "--database", url]
+        capsys,
+        [
+            "import",
+            "--lang",
+            "en",
+            "--areas",
+            str(pdok_gpkg),
+            "--gemeente",
+            "Utrecht",
+            "--database",
+            url,
+        ],
     )
     assert result["areas"] == {"wijk": 10, "buurt": 111}
 
@@ -419,8 +441,23 @@ def test_cli_imports_one_gemeente_of_a_national_file(pdok_gpkg, tmp_path, capsys
 @needs_real
 def test_figures_alone_join_onto_the_stored_areas(pdok_gpkg, tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
-    _json(capsys, ["import", "--areas", str(pdok_gpkg), "--gemeente", "GM0344", "--database", url])
-    result = _json(capsys, ["import", "--figures", str(UTRECHT_2019), "--database", url])
+    _json(
+        capsys,
+        [
+            "import",
+            "--lang",
+            "en",
+            "--areas",
+            str(pdok_gpkg),
+            "--gemeente",
+            "GM0344",
+            "--database",
+            url,
+        ],
+    )
+    result = _json(
+        capsys, ["import", "--lang", "en", "--figures", str(UTRECHT_2019), "--database", url]
+    )
     entry = result["sources"][-1]
     assert entry == {
         "name": "CBS Kerncijfers wijken en buurten",
@@ -470,7 +507,9 @@ def test_options_that_would_be_ignored_are_refused(args, option, tmp_path, capsy
     csv = tmp_path / "kwb.csv"
     csv.write_text("code,inhabitants\nBU99990101,10\n")
     url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
-    code, _out, err = _run(capsys, ["import", "--figures", str(csv), *args, "--database", url])
+    code, _out, err = _run(
+        capsys, ["import", "--lang", "en", "--figures", str(csv), *args, "--database", url]
+    )
     assert code == 2
     assert f"import: the option {option} has no effect here" in err
 
@@ -508,13 +547,28 @@ def test_import_prints_each_duplicate_decision(tmp_path, capsys):
     demo.areas.to_file(areas_file)
     first = tmp_path / "gemeente.geojson"
     _assets(["g1", "g2"], "Gemeente").to_file(first)
-    _json(capsys, ["import", "--areas", str(areas_file), "--assets", str(first), "--database", url])
+    _json(
+        capsys,
+        [
+            "import",
+            "--lang",
+            "en",
+            "--areas",
+            str(areas_file),
+            "--assets",
+            str(first),
+            "--database",
+            url,
+        ],
+    )
     twin = _assets(["t1"], "Wijkteam").to_crs(28992)
     twin["name"] = ["Gemeente plek g1"]
     twin["geometry"] = twin.geometry.translate(12, 0)  # 12 m from g1
     second = tmp_path / "wijkteam.geojson"
     twin.to_crs(4326).to_file(second)
-    code, out, err = _run(capsys, ["import", "--assets", str(second), "--database", url])
+    code, out, err = _run(
+        capsys, ["import", "--lang", "en", "--assets", str(second), "--database", url]
+    )
     assert code == 0
     assert (
         "likely duplicate: 'Gemeente plek g1' (Gemeente) and 'Gemeente plek g1' "
@@ -525,7 +579,7 @@ def test_import_prints_each_duplicate_decision(tmp_path, capsys):
     store = Store(url)
     store.save_workspace(demo.areas, _assets(["g1", "g2"], "Gemeente"), meta={}, actor="t")
     store.close()
-    result = _json(capsys, ["import", "--assets", str(second), "--database", url])
+    result = _json(capsys, ["import", "--lang", "en", "--assets", str(second), "--database", url])
     [decision] = result["decisions"]
     assert decision["decision"] == "merge" and decision["distance_m"] == pytest.approx(12, abs=0.5)
     assert decision["similarity"] == 1.0 and decision["reason"].startswith("same type")

@@ -43,7 +43,15 @@ def _other_gemeente(tmp_path: Path) -> Path:
 
 def _own_workspace(tmp_path: Path, capsys) -> str:
     url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
-    args = ["import", "--areas", str(_other_gemeente(tmp_path)), "--source", "Eigenstad"]
+    args = [
+        "import",
+        "--lang",
+        "en",
+        "--areas",
+        str(_other_gemeente(tmp_path)),
+        "--source",
+        "Eigenstad",
+    ]
     assert main([*args, "--database", url]) == 0, capsys.readouterr().err
     capsys.readouterr()
     return url
@@ -75,7 +83,7 @@ def test_fetch_of_another_gemeente_needs_replace(servers, tmp_path, capsys):  # 
 
 def test_import_of_areas_of_another_gemeente_needs_replace(tmp_path, capsys):
     url = _own_workspace(tmp_path, capsys)
-    args = ["import", "--areas", str(DEMO_AREAS), "--database", url]
+    args = ["import", "--lang", "en", "--areas", str(DEMO_AREAS), "--database", url]
     assert main(args) == 2
     assert "asset-map import --replace" in capsys.readouterr().err
     assert "BU01500101" in set(_stored(url)[0]["code"])
@@ -163,15 +171,17 @@ def test_cli_import_takes_the_year_and_name_from_the_file(tmp_path, capsys):
     path = tmp_path / "cbs_buurten_2021_lindeveen_GM9999.geojson"
     areas.to_file(path)
     url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
-    assert main(["import", "--areas", str(path), "--database", url]) == 0, capsys.readouterr().err
+    assert main(["import", "--lang", "en", "--areas", str(path), "--database", url]) == 0, (
+        capsys.readouterr().err
+    )
     _areas, _assets, meta = _stored(url)
     assert meta["name"] == "Lindeveen"
     assert [s["year"] for s in meta["sources"]] == [2021]
     plain = tmp_path / "wijken.geojson"
     gpd.read_file(DEMO_AREAS).to_file(plain)
-    assert main(["import", "--areas", str(plain), "--database", url]) == 0
+    assert main(["import", "--lang", "en", "--areas", str(plain), "--database", url]) == 0
     assert [s["year"] for s in _stored(url)[2]["sources"]] == [None]  # unknown, not this year
-    args = ["import", "--areas", str(plain), "--year", "2020", "--database", url]
+    args = ["import", "--lang", "en", "--areas", str(plain), "--year", "2020", "--database", url]
     assert main(args) == 0
     assert [s["year"] for s in _stored(url)[2]["sources"]] == [2020]  # --year wins
 

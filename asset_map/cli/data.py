@@ -17,9 +17,10 @@ from asset_map.cli._common import (
     mapping_arg,
     open_store,
 )
-from asset_map.i18n import Msg
+from asset_map.i18n import DEFAULT_LANG, Msg, localise
 from asset_map.io import read_areas
 from asset_map.io.file_facts import file_facts
+from asset_map.model import LANGS
 
 
 def register(commands: Any) -> None:
@@ -82,6 +83,12 @@ def register(commands: Any) -> None:
         help="replace the current assets instead of adding to them",
     )
     im.add_argument("--json", action="store_true", help="print a JSON summary")
+    im.add_argument(
+        "--lang",
+        choices=list(LANGS),
+        default=DEFAULT_LANG,
+        help="language of the errors and notes (default nl)",
+    )
     im.add_argument(
         "--replace",
         action="store_true",
@@ -228,6 +235,8 @@ def _entry(args: argparse.Namespace, path: Path, layer: str) -> dict[str, Any]:
 def _summary(args: argparse.Namespace, loaded: Any) -> None:
     counts = count_by_type(loaded.assets) if len(loaded.assets) else {}
     decisions = _decisions(loaded.decisions)
+    lang = getattr(args, "lang", None)  # fetch has no --lang: its notes stay English
+    notes = [str(note) if lang is None else localise(note, lang) for note in loaded.notes]
     summary = {
         "name": loaded.meta.get("name"),
         "areas": {lvl: int((loaded.areas["level"] == lvl).sum()) for lvl in ("wijk", "buurt")},
@@ -236,7 +245,7 @@ def _summary(args: argparse.Namespace, loaded: Any) -> None:
         "merged_duplicates": sum(d["decision"] == "merge" for d in decisions),
         "decisions": decisions,
         "sources": loaded.meta.get("sources", []),
-        "notes": [str(note) for note in loaded.notes],
+        "notes": notes,
     }
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -252,7 +261,7 @@ def _summary(args: argparse.Namespace, loaded: Any) -> None:
             f"({d['source_b']}), {d['distance_m']:.0f} m apart, names {d['similarity']:.2f} "
             f"alike: {what} ({d['reason']})"
         )
-    for note in loaded.notes:
+    for note in notes:
         print(f"note: {note}", file=sys.stderr)
 
 

@@ -139,12 +139,11 @@ def _read_layer(
     notes += column_notes
     missing = [c for c in ("code", "name") if c not in found]
     if missing:
-        raise SchemaError(
-            f"{raw.path.name}: no {' and no '.join(missing)} column. Found the columns: "
-            f"{', '.join(map(str, raw.frame.drop(columns='geometry').columns)) or 'none'}. "
-            "Areas need a CBS code (e.g. BU01500401) and a name: call the columns 'code' and "
-            "'name', or map them in a mapping file: [areas.columns] code = \"<your column>\"."
-        )
+        columns_found = ", ".join(map(str, raw.frame.drop(columns="geometry").columns))
+        fields = {"path": raw.path.name, "columns": columns_found or Msg("note.io.none")}
+        if len(missing) == 2:
+            raise SchemaError(Msg("err.io.areas_no_code_name", **fields))
+        raise SchemaError(Msg("err.io.areas_no_column", column=missing[0], **fields))
     if gemeente is not None:
         raw, kept_note = _only_gemeente(raw, gemeente, found["code"])
         notes.append(kept_note)
@@ -154,7 +153,7 @@ def _read_layer(
     labels = feature_labels(raw, names)
     for i in [i for i, name in enumerate(names) if name is None]:
         names[i] = codes[i]
-        notes.append(f"{labels[i]} has no name; named it by its code '{codes[i]}'.")
+        notes.append(Msg("note.io.area_unnamed", label=labels[i], code=codes[i]))
     columns: dict[str, object] = {
         "code": codes,
         "name": names,
@@ -244,18 +243,17 @@ def _codes(raw: RawLayer, their: str, problems: list[AssetMapError]) -> list[str
     first: dict[str, int] = {}
     for i, code in enumerate(codes):
         if code is None:
-            problems.append(
-                SchemaError(
-                    f"{raw.where(i, their)}: no code. Every area needs its CBS code "
-                    "(e.g. WK015004 or BU01500401)."
-                )
-            )
+            problems.append(SchemaError(Msg("err.io.area_no_code", where=raw.where(i, their))))
         elif code in first:
             problems.append(
                 SchemaError(
-                    f"{raw.where(i, their)}: code '{code}' is also the code of {raw.row_label} "
-                    f"{raw.rows[first[code]]}. Each area needs its own code; merge the two parts "
-                    "into one (multi)polygon."
+                    Msg(
+                        "err.io.area_code_twice",
+                        where=raw.where(i, their),
+                        code=code,
+                        label=Msg(f"err.where.label.{raw.row_label}"),
+                        row=int(raw.rows[first[code]]),
+                    )
                 )
             )
         else:
@@ -273,16 +271,17 @@ def _levels(
         if value and level not in AREA_LEVELS:
             problems.append(
                 SchemaError(
-                    f"{raw.where(i, their)}: unknown level '{value}'. Use one of: "
-                    f"{', '.join(AREA_LEVELS)}."
+                    Msg(
+                        "err.io.area_level",
+                        where=raw.where(i, their),
+                        value=value,
+                        levels=", ".join(AREA_LEVELS),
+                    )
                 )
             )
         elif code and level is None:
             problems.append(
-                SchemaError(
-                    f"{raw.where(i)}: cannot tell whether '{code}' is a gemeente, wijk or buurt "
-                    "(CBS codes start with GM, WK or BU). Use CBS codes or add a level column."
-                )
+                SchemaError(Msg("err.io.area_level_unknown", where=raw.where(i), code=code))
             )
         levels.append(level)
     return levels

@@ -16,7 +16,6 @@ from asset_map.io.formats import (
     RawLayer,
     list_some,
     parse_numbers,
-    plural,
     raise_problems,
     read_raw,
     text_cell,
@@ -139,13 +138,8 @@ def read_assets(
         key = types[i]
         names[i] = catalogue().types[key].label_nl if key else None
     if unnamed:
-        notes.append(
-            Msg(
-                "note.assets.unnamed",
-                assets=plural(len(unnamed), "asset"),
-                which=list_some([labels[i] for i in unnamed]),
-            )
-        )
+        key = "note.io.unnamed_one" if len(unnamed) == 1 else "note.io.unnamed"
+        notes.append(Msg(key, n=len(unnamed), which=list_some([labels[i] for i in unnamed])))
     storage = to_storage_crs(raw.frame, raw.path.name)
     outside = outside_nl_problem(raw, storage, labels)
     if outside is not None:
@@ -234,14 +228,8 @@ def _types(
         else:
             types.append(asset_type.key)
     if blank:
-        notes.append(
-            Msg(
-                "note.assets.blank_type",
-                assets=plural(len(blank), "asset"),
-                type=FALLBACK_TYPE,
-                which=list_some(blank),
-            )
-        )
+        key = "note.io.blank_type_one" if len(blank) == 1 else "note.io.blank_type"
+        notes.append(Msg(key, n=len(blank), type=FALLBACK_TYPE, which=list_some(blank)))
     return types
 
 

@@ -159,7 +159,7 @@ def fetch_gemeenten(
     what = Msg("note.download.gemeenten")
     frame = parse_pages(fetch_pages(url, timeout_s=timeout_s, what=what))
     if "gemeentecode" not in frame or "gemeentenaam" not in frame:
-        detail = "the gemeenten collection has no gemeentecode and gemeentenaam"
+        detail = Msg("err.io.gemeenten_columns")
         raise DownloadError(Msg("err.download.bad_answer", what=what, url=url, detail=detail))
     return {
         str(code): str(name)
@@ -191,10 +191,10 @@ def parse_pages(pages: list[bytes]) -> gpd.GeoDataFrame:
         try:
             page = json.loads(body)
         except ValueError as error:
-            detail = f"page {number}: not JSON ({error})"
+            detail = Msg("err.io.page_not_json", page=number, reason=str(error))
             raise DownloadError(_bad_page(detail)) from error
         if not isinstance(page, dict) or not isinstance(page.get("features"), list):
-            raise DownloadError(_bad_page(f"page {number}: not a GeoJSON FeatureCollection"))
+            raise DownloadError(_bad_page(Msg("err.io.page_not_collection", page=number)))
         features += page["features"]
     if not features:
         return gpd.GeoDataFrame({"geometry": gpd.GeoSeries([], crs=STORAGE_CRS)}, crs=STORAGE_CRS)

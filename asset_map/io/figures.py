@@ -26,7 +26,6 @@ from asset_map.io.formats import (
     ImportResult,
     list_some,
     parse_numbers,
-    plural,
     raise_problems,
     read_table,
     text_cell,
@@ -87,11 +86,7 @@ def figure_values(
         cells = [None if i in set(dashes) else v for i, v in enumerate(cells)]
     values, bad = parse_numbers(cells)
     problems.extend(
-        SchemaError(
-            f"{locate(i)}: '{cells[i]}' is not a number. Use a number, or leave the cell "
-            "empty (or '.') when the figure is unknown."
-        )
-        for i in bad
+        SchemaError(Msg("err.io.figure_number", where=locate(i), value=cells[i])) for i in bad
     )
     negative = np.flatnonzero(values < 0)
     notes: list[str] = []
@@ -99,10 +94,8 @@ def figure_values(
         notes.append(Msg("note.figures.nil_dash", n=len(dashes), column=column, file=file_name))
     if len(negative):
         values[negative] = np.nan
-        notes.append(
-            f"Read {plural(len(negative), 'negative value')} in column '{column}' of "
-            f"{file_name} as missing (CBS marks secret or unknown figures with negative numbers)."
-        )
+        key = "note.io.negative_one" if len(negative) == 1 else "note.io.negative"
+        notes.append(Msg(key, n=len(negative), column=column, file=file_name))
     return values, notes
 
 
@@ -110,14 +103,16 @@ def figure_columns(columns: Iterable[object]) -> tuple[dict[str, str], list[str]
     """Return what each usable column holds (our name or a count) -> the file's column."""
     ours = {name: key for key in KEY_FIGURES for name in (key, *COLUMN_ALIASES.get(key, ()))}
     found: dict[str, str] = {}
-    notes = []
+    notes: list[str] = []
     for column in map(str, columns):
         low = column.lower()
         target = ours.get(low) or CBS_MEASURES.get(re.sub(r"_\d+$", "", low))
         if target is None:
             continue
         if target in found:
-            notes.append(f"Both '{found[target]}' and '{column}' hold {target}; used the first.")
+            notes.append(
+                Msg("note.io.figure_twice", first=found[target], column=column, target=target)
+            )
             continue
         found[target] = column
     return found, notes
@@ -152,25 +147,27 @@ def join_figures(
     """
     require_crs(areas, "areas")
     if "code" not in areas.columns:
-        raise SchemaError("The areas have no 'code' column; read them with read_areas first.")
+        raise SchemaError(Msg("err.io.areas_no_code"))
     table = read_table(figures_path)
     name = table.path.name
     by_lower = {str(c).lower(): str(c) for c in table.frame.columns}
     found_columns = ", ".join(map(str, table.frame.columns))
     if code_column is not None and code_column not in table.frame.columns:
-        raise SchemaError(f"{name}: no column '{code_column}'. Found the columns: {found_columns}.")
+        raise SchemaError(
+            Msg("err.io.figures_no_column", name=name, column=code_column, found=found_columns)
+        )
     code_col = code_column or next((by_lower[c] for c in CODE_COLUMNS if c in by_lower), None)
     if code_col is None:
-        raise SchemaError(
-            f"{name}: no code column. Found the columns: {found_columns}. Name it one of "
-            "code, regiocode, WijkenEnBuurten, Codering_3 (rename the column in the file)."
-        )
+        raise SchemaError(Msg("err.io.figures_no_code", name=name, found=found_columns))
     targets, notes = figure_columns(table.frame.columns)
     if not targets:
         raise SchemaError(
-            f"{name}: no key-figure columns. Found the columns: {found_columns}. Use our names "
-            f"({', '.join(KEY_FIGURES)}) or CBS's (AantalInwoners_5, k_65JaarOfOuder_12, "
-            "HuishoudensTotaal_28, Eenpersoonshuishoudens_29, OppervlakteLand_111)."
+            Msg(
+                "err.io.figures_no_figures",
+                name=name,
+                found=found_columns,
+                ours=", ".join(KEY_FIGURES),
+            )
         )
     notes = table.notes + notes
     problems: list[AssetMapError] = []
@@ -180,8 +177,12 @@ def join_figures(
         if code and code in first:
             problems.append(
                 SchemaError(
-                    f"{_where(table.path, row=int(table.rows[i]), column=code_col)}: code '{code}' "
-                    f"is also in row {table.rows[first[code]]}. Keep one row per area."
+                    Msg(
+                        "err.io.figures_code_twice",
+                        where=_where(table.path, row=int(table.rows[i]), column=code_col),
+                        code=code,
+                        row=int(table.rows[first[code]]),
+                    )
                 )
             )
         first.setdefault(code, i)

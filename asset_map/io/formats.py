@@ -28,10 +28,19 @@ import shapely.errors
 import shapely.geometry
 from pyproj import CRS
 
-from asset_map._errors import AssetMapError, CRSError, ImportFormatError, ProblemList, SchemaError
+from asset_map._errors import AssetMapError, CRSError, ImportFormatError, SchemaError
 from asset_map._errors import where as _where
 from asset_map.crs import RD_NEW, WGS84, parse_crs
 from asset_map.i18n import Msg
+from asset_map.io.cells import MISSING_TEXT as MISSING_TEXT
+from asset_map.io.cells import SHOWN as SHOWN
+from asset_map.io.cells import list_some as list_some
+from asset_map.io.cells import parse_number as parse_number
+from asset_map.io.cells import parse_numbers as parse_numbers
+from asset_map.io.cells import raise_problems as raise_problems
+from asset_map.io.cells import text_cell as text_cell
+from asset_map.io.cells import text_series as text_series
+from asset_map.io.cells import unique_ids as unique_ids
 
 GEOJSON_SUFFIXES = (".geojson", ".json")
 CSV_SUFFIXES = (".csv", ".txt")
@@ -43,12 +52,6 @@ LAT_NAMES = ("lat", "latitude", "breedtegraad", "y_wgs84")
 LON_NAMES = ("lon", "lng", "long", "longitude", "lengtegraad", "x_wgs84")
 RD_PAIRS = (("rd_x", "rd_y"), ("x_rd", "y_rd"))
 PLAIN_PAIRS = (("x", "y"), ("xcoord", "ycoord"))
-#: Cell texts that mean "no value" in a number column ("." and "x" are CBS's marks for
-#: secret or unknown figures).
-MISSING_TEXT = frozenset({"", ".", "x"})
-#: How many items a message or note names before it says "and N more".
-SHOWN = 5
-GIVE_CRS = "give the CRS, e.g. --crs EPSG:28992 for RD New (or crs='EPSG:28992' in Python)"
 
 
 @dataclass
@@ -61,7 +64,8 @@ class ImportResult:
         Canonical columns (``model.ASSET_COLUMNS``, ``model.AREA_COLUMNS`` or
         ``model.TALENT_COLUMNS``), geometry in EPSG:4326.
     notes : list of str
-        One line of plain English per thing repaired, dropped or assumed, naming the feature.
+        One line per thing repaired, dropped or assumed, naming the feature: an ``i18n.Msg``
+        (English as a plain ``str``, Dutch through ``i18n.localise``).
     """
 
     frame: gpd.GeoDataFrame | pd.DataFrame
@@ -93,109 +97,6 @@ class RawLayer:
         return _where(self.path, row=int(self.rows[i]), column=column, row_label=self.row_label)
 
 
-def raise_problems(problems: Sequence[AssetMapError]) -> None:
-    """Raise the one problem, or a :class:`ProblemList` of several; do nothing if none."""
-    if len(problems) == 1:
-        raise problems[0]
-    if problems:
-        raise ProblemList(list(problems))
-
-
-def text_cell(value: object) -> str | None:
-    """Return a cell as trimmed text, or None when it is empty or missing."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, float | np.floating) and float(value).is_integer():
-        value = int(value)
-    text = str(value).strip()
-    return text or None
-
-
-def text_series(values: Sequence[object], index: pd.Index | None = None) -> pd.Series:
-    """Return cells as a text column (pandas ``str`` dtype, missing as NaN)."""
-    return pd.Series([text_cell(v) for v in values], index=index, dtype="str")
-
-
-def list_some(items: Sequence[str]) -> str:
-    """Return the first few items joined by commas, and how many more there are."""
-    shown = ", ".join(items[:SHOWN])
-    return shown + (f" and {len(items) - SHOWN} more" if len(items) > SHOWN else "")
-
-
-def plural(n: int, noun: str) -> str:
-    """Return ``"1 asset"`` or ``"2 assets"``."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def unique_ids(
-    given: Sequence[str | None], rows: np.ndarray, labels: Sequence[str], row_label: str
-) -> tuple[list[str], list[str]]:
-    """Return unique ids: the given ones, the row number where missing, repeats renumbered.
-
-    Returns
-    -------
-    list of str, list of str
-        The ids and the notes (one per renumbered id, one for all missing ids).
-    """
-    notes = []
-    missing = [labels[i] for i, v in enumerate(given) if v is None]
-    if missing:
-        notes.append(
-            f"No id for {plural(len(missing), row_label)}; numbered by {row_label}: "
-            f"{list_some(missing)}."
-        )
-    ids = [v if v is not None else str(rows[i]) for i, v in enumerate(given)]
-    taken, seen, out = set(ids), set(), []
-    for i, value in enumerate(ids):
-        new = value
-        if value in seen:
-            k = 2
-            while f"{value}-{k}" in taken:
-                k += 1
-            new = f"{value}-{k}"
-            taken.add(new)
-            notes.append(
-                f"Renumbered {labels[i]}: its id '{value}' was already used; it is now '{new}'."
-            )
-        seen.add(new)
-        out.append(new)
-    return out, notes
-
-
-def parse_number(value: object) -> float:
-    """Return a cell as a float; NaN for missing. Accepts a Dutch decimal comma ("52,25").
-
-    Raises
-    ------
-    ValueError
-        When the text is not a number.
-    """
-    if value is None:
-        return float("nan")
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, int | float | np.integer | np.floating):
-        return float(value)
-    text = str(value).strip()
-    if text.lower() in MISSING_TEXT or text.lower() == "nan":
-        return float("nan")
-    if text.count(",") == 1 and "." not in text:
-        text = text.replace(",", ".")
-    return float(text)
-
-
-def parse_numbers(values: Sequence[object]) -> tuple[np.ndarray, list[int]]:
-    """Parse a column of cells; return the floats and the positions that are not numbers."""
-    out = np.full(len(values), np.nan)
-    bad = []
-    for i, value in enumerate(values):
-        try:
-            out[i] = parse_number(value)
-        except ValueError:
-            bad.append(i)
-    return out, bad
-
-
 def same_crs(a: CRS, b: CRS) -> bool:
     """Return whether two CRSs are the same, axis order aside (OGC:CRS84 equals EPSG:4326)."""
     return a == b or a.equals(b, ignore_axis_order=True)
@@ -203,6 +104,9 @@ def same_crs(a: CRS, b: CRS) -> bool:
 
 def resolve_crs(path: Path, file_crs: CRS | None, given: str | None, *, missing: str) -> CRS:
     """Return the CRS of a file: its own, or the given one when it has none.
+
+    ``missing`` says why the file's CRS is unknown (``"it has no CRS"``), best an
+    ``i18n.Msg`` such as ``Msg("err.io.why_no_crs")``.
 
     Raises
     ------
@@ -213,13 +117,16 @@ def resolve_crs(path: Path, file_crs: CRS | None, given: str | None, *, missing:
     given_crs = parse_crs(given) if given is not None else None
     if file_crs is None:
         if given_crs is None:
-            raise CRSError(f"{path.name}: {missing}, so its CRS is unknown. Please {GIVE_CRS}.")
+            raise CRSError(Msg("err.io.crs_unknown", path=path.name, why=missing))
         return given_crs
     if given_crs is not None and not same_crs(file_crs, given_crs):
         raise CRSError(
-            f"{path.name}: the file says its CRS is {file_crs.to_string()}, but "
-            f"{given_crs.to_string()} was given. Leave the CRS option out to use the file's "
-            "own, or fix the file."
+            Msg(
+                "err.io.crs_conflict",
+                path=path.name,
+                file_crs=file_crs.to_string(),
+                given=given_crs.to_string(),
+            )
         )
     return WGS84 if same_crs(file_crs, WGS84) else file_crs
 
@@ -237,21 +144,21 @@ def list_layers(path: str | Path) -> list[str]:
     """
     path = Path(path)
     if not path.is_file():
-        raise ImportFormatError(f"{path.name}: file not found ({path}). Check the path.")
+        raise ImportFormatError(Msg("err.io.not_found", path=path.name, full=str(path)))
     suffix = path.suffix.lower()
     if suffix == ".zip":
         try:
             with zipfile.ZipFile(path) as archive:
                 names = [n for n in archive.namelist() if not n.startswith("__MACOSX")]
         except zipfile.BadZipFile:
-            raise ImportFormatError(f"{path.name}: not a valid zip file.") from None
+            raise ImportFormatError(Msg("err.io.bad_zip", path=path.name)) from None
         return [Path(n[:-4]).name for n in names if n.lower().endswith(".shp")]
     if suffix != ".gpkg":
         return []
     try:
         return [str(name) for name in pyogrio.list_layers(str(path))[:, 0]]
     except pyogrio.errors.DataSourceError as exc:
-        raise ImportFormatError(f"{path.name}: cannot be read as geodata ({exc}).") from None
+        raise ImportFormatError(Msg("err.io.unreadable", path=path.name, reason=str(exc))) from None
 
 
 def read_raw(path: str | Path, *, crs: str | None = None, layer: str | None = None) -> RawLayer:
@@ -278,11 +185,15 @@ def read_raw(path: str | Path, *, crs: str | None = None, layer: str | None = No
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise ImportFormatError(
-            f"{path.name}: unknown file type '{path.suffix}'. Use one of: "
-            f"{', '.join(SUFFIXES)} (a Shapefile as a .zip holding .shp, .shx, .dbf and .prj)."
+            Msg(
+                "err.io.unknown_type",
+                path=path.name,
+                suffix=path.suffix,
+                suffixes=", ".join(SUFFIXES),
+            )
         )
     if not path.is_file():
-        raise ImportFormatError(f"{path.name}: file not found ({path}). Check the path.")
+        raise ImportFormatError(Msg("err.io.not_found", path=path.name, full=str(path)))
     if path.stat().st_size == 0:
         raise ImportFormatError(Msg("err.formats.empty", path=path.name))
     if suffix in GEOJSON_SUFFIXES:
@@ -294,13 +205,10 @@ def read_raw(path: str | Path, *, crs: str | None = None, layer: str | None = No
     else:
         raw = _read_ogr(path, crs, layer)
     if raw.frame.empty:
-        raise ImportFormatError(f"{path.name}: the file holds no features (no data rows).")
+        raise ImportFormatError(Msg("err.io.no_features", path=path.name))
     geometry = raw.frame.geometry
     if (geometry.isna() | geometry.is_empty).all():
-        raise ImportFormatError(
-            f"{path.name}: none of the {len(raw.frame)} features has a geometry. "
-            "Add coordinates (or polygons) to the file."
-        )
+        raise ImportFormatError(Msg("err.io.no_geometry", path=path.name, n=len(raw.frame)))
     return raw
 
 
@@ -326,8 +234,7 @@ def _read_geojson(path: Path, crs: str | None) -> RawLayer:
     kind = data.get("type") if isinstance(data, dict) else type(data).__name__
     if kind != "FeatureCollection":
         raise ImportFormatError(
-            f"{path.name}: a GeoJSON FeatureCollection is expected, but the file holds "
-            f"'{kind}'. Export the layer as a FeatureCollection."
+            Msg("err.io.not_feature_collection", path=path.name, kind=str(kind))
         )
     features = data.get("features")
     if not isinstance(features, list) or not features:
@@ -338,11 +245,11 @@ def _read_geojson(path: Path, crs: str | None) -> RawLayer:
     for n, feature in enumerate(features, start=1):
         here = _where(path, row=n, row_label="feature")
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            problems.append(ImportFormatError(f"{here}: not a GeoJSON Feature."))
+            problems.append(ImportFormatError(Msg("err.io.not_feature", where=here)))
             continue
         row = feature.get("properties") or {}
         if not isinstance(row, dict):
-            problems.append(ImportFormatError(f"{here}: 'properties' is not an object."))
+            problems.append(ImportFormatError(Msg("err.io.properties", where=here)))
             continue
         if "id" in feature and "id" not in row:
             row = {"id": feature["id"], **row}
@@ -353,7 +260,7 @@ def _read_geojson(path: Path, crs: str | None) -> RawLayer:
     file_crs = _geojson_crs(path, data.get("crs"))
     if file_crs is None and crs is None:
         file_crs = WGS84  # RFC 7946: a GeoJSON without a crs member is WGS84.
-    frame = frame.set_crs(resolve_crs(path, file_crs, crs, missing="it has no CRS"))
+    frame = frame.set_crs(resolve_crs(path, file_crs, crs, missing=Msg("err.io.why_no_crs")))
     rows = np.arange(1, len(frame) + 1)
     return RawLayer(frame, path, rows, "feature", notes)
 
@@ -364,7 +271,9 @@ def _shape(geometry: object, here: str, problems: list[AssetMapError]) -> object
     try:
         return shapely.force_2d(shapely.geometry.shape(geometry))
     except (TypeError, ValueError, AttributeError, KeyError, shapely.errors.ShapelyError) as exc:
-        problems.append(ImportFormatError(f"{here}: broken geometry ({exc}). Fix or remove it."))
+        problems.append(
+            ImportFormatError(Msg("err.io.broken_geometry", where=here, reason=str(exc)))
+        )
         return None
 
 
@@ -373,11 +282,12 @@ def _geojson_crs(path: Path, member: object) -> CRS | None:
         return None
     name = member.get("properties", {}).get("name") if isinstance(member, dict) else None
     if not name:
-        raise CRSError(f"{path.name}: the 'crs' member has no name; remove it or name the CRS.")
+        raise CRSError(Msg("err.io.crs_member", path=path.name))
     try:
         return parse_crs(name)
     except CRSError as exc:
-        raise CRSError(f"{path.name}: {exc}") from None
+        reason = exc.args[0] if exc.args and isinstance(exc.args[0], Msg) else str(exc)
+        raise CRSError(Msg("err.io.in_file", path=path.name, error=reason)) from None
 
 
 # --- GeoPackage and Shapefile (through GDAL) --------------------------------------------------
@@ -391,28 +301,36 @@ def _read_ogr(
     try:
         layers = [str(name) for name in pyogrio.list_layers(source)[:, 0]]
     except pyogrio.errors.DataSourceError as exc:
-        raise ImportFormatError(f"{path.name}: cannot be read as geodata ({exc}).") from None
+        raise ImportFormatError(Msg("err.io.unreadable", path=path.name, reason=str(exc))) from None
     if not layers:
-        raise ImportFormatError(f"{path.name}: the file holds no layers.")
+        raise ImportFormatError(Msg("err.io.no_layers", path=path.name))
     if layer is None:
         layer = layers[0]
         if len(layers) > 1:
             notes.append(
-                f"{path.name} holds {len(layers)} layers ({', '.join(layers)}); read the first, "
-                f"'{layer}'. Choose another with the layer option."
+                Msg(
+                    "note.io.layers",
+                    path=path.name,
+                    n=len(layers),
+                    layers=", ".join(layers),
+                    layer=layer,
+                )
             )
     elif layer not in layers:
         raise ImportFormatError(
-            f"{path.name}: there is no layer '{layer}'. Layers: {', '.join(layers)}."
+            Msg("err.io.no_layer", path=path.name, layer=layer, layers=", ".join(layers))
         )
     try:
         frame = pyogrio.read_dataframe(source, layer=layer)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise ImportFormatError(f"{path.name}: layer '{layer}' cannot be read ({exc}).") from None
+        raise ImportFormatError(
+            Msg("err.io.layer_unreadable", path=path.name, layer=layer, reason=str(exc))
+        ) from None
     if not isinstance(frame, gpd.GeoDataFrame):
-        raise ImportFormatError(f"{path.name}: layer '{layer}' has no geometry column.")
+        raise ImportFormatError(Msg("err.io.layer_no_geometry", path=path.name, layer=layer))
     file_crs = CRS.from_user_input(frame.crs) if frame.crs is not None else None
-    missing = "it has no .prj file" if path.suffix.lower() in (".zip", ".shp") else "it has no CRS"
+    shapefile = path.suffix.lower() in (".zip", ".shp")
+    missing = Msg("err.io.why_no_prj") if shapefile else Msg("err.io.why_no_crs")
     frame = frame.set_crs(resolve_crs(path, file_crs, crs, missing=missing), allow_override=True)
     rows = np.arange(1, len(frame) + 1)
     return RawLayer(frame, path, rows, "feature", notes)
@@ -423,21 +341,18 @@ def _read_zipped_shapefile(path: Path, crs: str | None, layer: str | None) -> Ra
         with zipfile.ZipFile(path) as archive:
             names = [n for n in archive.namelist() if not n.startswith("__MACOSX")]
     except zipfile.BadZipFile:
-        raise ImportFormatError(f"{path.name}: not a valid zip file.") from None
+        raise ImportFormatError(Msg("err.io.bad_zip", path=path.name)) from None
     shapefiles = [n for n in names if n.lower().endswith(".shp")]
     if not shapefiles:
-        raise ImportFormatError(
-            f"{path.name}: the zip holds no .shp file (found: {', '.join(names) or 'nothing'}). "
-            "A zipped Shapefile needs the .shp, .shx, .dbf and .prj files of one layer."
-        )
+        found = ", ".join(names) or Msg("note.io.nothing")
+        raise ImportFormatError(Msg("err.io.zip_no_shp", path=path.name, found=found))
     stems = [n[:-4] for n in shapefiles]
-    notes = []
+    notes: list[str] = []
     if layer is None:
         chosen = shapefiles[0]
         if len(shapefiles) > 1:
             notes.append(
-                f"{path.name} holds {len(shapefiles)} Shapefiles; read the first, '{chosen}'. "
-                "Choose another with the layer option."
+                Msg("note.io.shapefiles", path=path.name, n=len(shapefiles), chosen=chosen)
             )
     else:
         matches = [
@@ -447,8 +362,12 @@ def _read_zipped_shapefile(path: Path, crs: str | None, layer: str | None) -> Ra
         ]
         if not matches:
             raise ImportFormatError(
-                f"{path.name}: there is no Shapefile '{layer}' in the zip. "
-                f"Shapefiles: {', '.join(shapefiles)}."
+                Msg(
+                    "err.io.no_shapefile",
+                    path=path.name,
+                    layer=layer,
+                    shapefiles=", ".join(shapefiles),
+                )
             )
         chosen = matches[0]
     raw = _read_ogr(path, crs, None, source=f"/vsizip/{path.resolve()}/{chosen}")
@@ -465,7 +384,7 @@ def decode_text(path: Path) -> tuple[str, list[str]]:
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
-        note = f"{path.name} is not UTF-8; read it as Windows-1252 (cp1252)."
+        note = Msg("note.io.cp1252", path=path.name)
         return data.decode("cp1252", errors="replace"), [note]
 
 
@@ -480,7 +399,7 @@ def read_table(path: str | Path) -> Table:
     """
     path = Path(path)
     if not path.is_file():
-        raise ImportFormatError(f"{path.name}: file not found ({path}). Check the path.")
+        raise ImportFormatError(Msg("err.io.not_found", path=path.name, full=str(path)))
     text, notes = decode_text(path)
     if not text.strip():
         raise ImportFormatError(Msg("err.formats.empty", path=path.name))
@@ -498,9 +417,13 @@ def read_table(path: str | Path) -> Table:
         if len(record) > len(header):
             problems.append(
                 ImportFormatError(
-                    f"{_where(path, row=n)}: {len(record)} cells but the header has {len(header)} "
-                    f"columns. Quote cells that hold the separator '{delimiter}' "
-                    "(a decimal comma in a comma-separated file is the usual cause)."
+                    Msg(
+                        "err.io.too_many_cells",
+                        where=_where(path, row=n),
+                        cells=len(record),
+                        columns=len(header),
+                        separator=delimiter,
+                    )
                 )
             )
             continue
@@ -527,8 +450,7 @@ def _read_csv(path: Path, crs: str | None) -> RawLayer:
     if (lat is None) != (lon is None):
         have, need = (lat, LON_NAMES) if lat else (lon, LAT_NAMES)
         raise ImportFormatError(
-            f"{path.name}: found the coordinate column '{have}' but not its partner. "
-            f"Add one of: {', '.join(need)}."
+            Msg("err.io.coordinate_partner", path=path.name, have=have, need=", ".join(need))
         )
     xcol: str | None = lon
     ycol: str | None = lat
@@ -544,13 +466,17 @@ def _read_csv(path: Path, crs: str | None) -> RawLayer:
                 break
         if xcol is None or ycol is None:
             raise ImportFormatError(
-                f"{path.name}: no coordinate columns. Found the columns: "
-                f"{', '.join(map(str, table.frame.columns))}. Accepted names: latitude "
-                f"{'/'.join(LAT_NAMES)} with longitude {'/'.join(LON_NAMES)}; RD New "
-                f"{'/'.join(p[0] for p in RD_PAIRS)} with {'/'.join(p[1] for p in RD_PAIRS)}; "
-                "or x/y (xcoord/ycoord) together with the CRS."
+                Msg(
+                    "err.io.no_coordinates",
+                    path=path.name,
+                    columns=", ".join(map(str, table.frame.columns)),
+                    lat="/".join(LAT_NAMES),
+                    lon="/".join(LON_NAMES),
+                    rd_x="/".join(p[0] for p in RD_PAIRS),
+                    rd_y="/".join(p[1] for p in RD_PAIRS),
+                )
             )
-    missing = f"its coordinate columns '{xcol}' and '{ycol}' do not say which CRS they are in"
+    missing = Msg("err.io.why_plain_xy", x=xcol, y=ycol)
     resolved = resolve_crs(path, file_crs, crs, missing=missing)
     problems: list[AssetMapError] = []
     coords = {}
@@ -559,9 +485,11 @@ def _read_csv(path: Path, crs: str | None) -> RawLayer:
         coords[column] = values
         problems.extend(
             SchemaError(
-                f"{_where(path, row=int(table.rows[i]), column=column)}: "
-                f"'{table.frame[column].iloc[i]}' is not a number. Write coordinates as "
-                "numbers with a decimal point or comma, e.g. 52.2553 or 52,2553."
+                Msg(
+                    "err.io.coordinate_number",
+                    where=_where(path, row=int(table.rows[i]), column=column),
+                    value=table.frame[column].iloc[i],
+                )
             )
             for i in bad
         )

@@ -206,11 +206,10 @@ def parse_mapping(text: str, name: str) -> Mapping:
     unknown = set(raw) - {"title", "assets", "areas"}
     if unknown:
         raise MappingError(
-            f"{name}: unknown section or key {', '.join(sorted(unknown))}. "
-            "A mapping has a title and the sections [assets] and/or [areas]."
+            Msg("err.io.mapping_unknown_section", name=name, keys=", ".join(sorted(unknown)))
         )
     if "assets" not in raw and "areas" not in raw:
-        raise MappingError(f"{name}: the mapping has neither an [assets] nor an [areas] section.")
+        raise MappingError(Msg("err.io.mapping_no_section", name=name))
     return Mapping(
         name=name,
         title=str(raw.get("title", "")),
@@ -224,8 +223,13 @@ def _layer(raw: object, kind: str, name: str) -> LayerMapping:
     unknown = set(table) - LAYER_KEYS[kind]
     if unknown:
         raise MappingError(
-            f"{name}: [{kind}] has unknown key(s) {', '.join(sorted(unknown))}; "
-            f"allowed: {', '.join(sorted(LAYER_KEYS[kind]))}."
+            Msg(
+                "err.io.mapping_unknown_keys",
+                name=name,
+                kind=kind,
+                keys=", ".join(sorted(unknown)),
+                allowed=", ".join(sorted(LAYER_KEYS[kind])),
+            )
         )
     columns = {}
     for ours, theirs in _table(table.get("columns", {}), f"[{kind}.columns]", name).items():
@@ -242,7 +246,7 @@ def _layer(raw: object, kind: str, name: str) -> LayerMapping:
         columns[ours] = _names(theirs, f"[{kind}.columns] {ours}", name)
     source = table.get("source")
     if source is not None and not isinstance(source, str):
-        raise MappingError(f'{name}: [{kind}] source must be text, e.g. source = "Gemeente".')
+        raise MappingError(Msg("err.io.mapping_source", name=name, kind=kind))
     spec = _type_spec(table["type"], name) if "type" in table else None
     return LayerMapping(columns=columns, source=source, type=spec)
 
@@ -259,8 +263,13 @@ def _type_spec(raw: object, name: str) -> TypeSpec:
         where = f"[assets.type.{column}]"
         if column.lower() not in order:
             raise MappingError(
-                f"{name}: {where} is a table for their column '{column}', but that column is "
-                f"not in `from` ({', '.join(order)}). Add it to `from` or remove the table."
+                Msg(
+                    "err.io.mapping_table_not_in_from",
+                    name=name,
+                    where=where,
+                    column=column,
+                    order=", ".join(order),
+                )
             )
         tables[column.lower()] = {
             norm_value(value): _type_key(type_key, f'{where} "{value}"', name)
@@ -271,7 +280,7 @@ def _type_spec(raw: object, name: str) -> TypeSpec:
         default = _type_key(default, "[assets.type] default", name)
     rules = table.get("rules", [])
     if not isinstance(rules, list):
-        raise MappingError(f"{name}: [assets.type] rules must be a list of {{...}} tables.")
+        raise MappingError(Msg("err.io.mapping_rules_list", name=name))
     return TypeSpec(
         columns=order,
         tables=tables,
@@ -281,28 +290,27 @@ def _type_spec(raw: object, name: str) -> TypeSpec:
 
 
 def _rule(raw: object, n: int, name: str) -> TypeRule:
-    where = f"[assets.type] rule {n}"
+    where = Msg("err.io.mapping_rule_where", n=n)
     table = dict(_table(raw, where, name))
     if "type" not in table:
-        raise MappingError(f'{name}: {where} has no `type`; add type = "<type key>".')
+        raise MappingError(Msg("err.io.mapping_rule_no_type", name=name, where=where))
     type_key = _type_key(table.pop("type"), where, name)
     if not table:
-        raise MappingError(
-            f"{name}: {where} has no condition; add one (their column = value) or use "
-            "`default` for the type of everything else."
-        )
+        raise MappingError(Msg("err.io.mapping_rule_no_condition", name=name, where=where))
     conditions = []
     for column, values in table.items():
         listed = values if isinstance(values, list) else [values]
         if not all(isinstance(v, str | int | float) for v in listed):
-            raise MappingError(f"{name}: {where}, '{column}' must be a value or list of values.")
+            raise MappingError(
+                Msg("err.io.mapping_rule_value", name=name, where=where, column=column)
+            )
         conditions.append((column.lower(), frozenset(norm_value(v) for v in listed)))
     return TypeRule(tuple(conditions), type_key)
 
 
 def _table(raw: object, where: str, name: str) -> dict:
     if not isinstance(raw, dict):
-        raise MappingError(f"{name}: {where} must be a table (key = value lines).")
+        raise MappingError(Msg("err.io.mapping_table", name=name, where=where))
     return raw
 
 
@@ -310,10 +318,7 @@ def _names(raw: object, where: str, name: str) -> tuple[str, ...]:
     listed = raw if isinstance(raw, list) else [raw]
     names = [v.strip().lower() for v in listed if isinstance(v, str) and v.strip()]
     if not names or len(names) != len(listed):
-        raise MappingError(
-            f"{name}: {where} must be a column name or a list of column names, "
-            'e.g. "naam" or ["naam", "name"].'
-        )
+        raise MappingError(Msg("err.io.mapping_names", name=name, where=where))
     return tuple(names)
 
 

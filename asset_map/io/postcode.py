@@ -21,6 +21,9 @@ from pathlib import Path
 import pandas as pd
 
 from asset_map._errors import AssetMapError, SchemaError
+from asset_map._errors import where as _where
+from asset_map.i18n import Msg
+from asset_map.io.cells import list_some
 
 LOCATIESERVER_URL = "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free"
 POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s?([A-Za-z]{2})\s*$")
@@ -51,15 +54,10 @@ def normalise(postcode: str, house_number: str) -> tuple[str, str]:
     """Return ``("1234AB", "12")`` or raise PostcodeError saying what is wrong."""
     pc = POSTCODE.match(postcode or "")
     if not pc:
-        raise PostcodeError(
-            f"'{postcode}' is not a Dutch postcode. A postcode has 4 digits and 2 letters, "
-            "e.g. 7411 AB."
-        )
+        raise PostcodeError(Msg("err.io.postcode_dutch", postcode=postcode))
     number = HOUSE_NUMBER.match(house_number or "")
     if not number:
-        raise PostcodeError(
-            f"'{house_number}' is not a house number. Use digits, e.g. 12 (a letter may follow)."
-        )
+        raise PostcodeError(Msg("err.io.house_number", number=house_number))
     return f"{pc.group(1)}{pc.group(2).upper()}", number.group(1)
 
 
@@ -81,13 +79,13 @@ def parse_answer(payload: bytes | str) -> Address | None:
         data = json.loads(payload)
         docs = data["response"]["docs"]
     except (ValueError, KeyError, TypeError) as exc:
-        raise PostcodeError(f"The address service gave an answer we cannot read ({exc}).") from None
+        raise PostcodeError(Msg("err.io.address_unreadable", reason=str(exc))) from None
     if not docs:
         return None
     doc = docs[0]
     point = re.match(r"POINT\(([-0-9.]+) ([-0-9.]+)\)", str(doc.get("centroide_ll", "")))
     if not point:
-        raise PostcodeError("The address service gave no location for this address.")
+        raise PostcodeError(Msg("err.io.address_no_location"))
     gemeente = doc.get("gemeentecode")
     return Address(
         label=str(doc.get("weergavenaam", "")),
@@ -112,17 +110,12 @@ def lookup(postcode: str, house_number: str, *, base_url: str = LOCATIESERVER_UR
         with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response:
             payload = response.read()
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise PostcodeError(
-            f"The address service cannot be reached ({getattr(exc, 'reason', exc)}). "
-            "Choose your buurt from the list instead."
-        ) from None
+        reason = str(getattr(exc, "reason", exc))
+        raise PostcodeError(Msg("err.io.address_offline", reason=reason)) from None
     address = parse_answer(payload)
     if address is None:
         pc, number = normalise(postcode, house_number)
-        raise PostcodeError(
-            f"No address found for {pc} {number}. Check the postcode and house number, or "
-            "choose your buurt from the list."
-        )
+        raise PostcodeError(Msg("err.io.address_not_found", postcode=pc, number=number))
     return address
 
 
@@ -139,9 +132,7 @@ def normalise_local(postcode: str) -> str:
     """
     found = LOCAL_POSTCODE.match(postcode or "")
     if not found:
-        raise PostcodeError(
-            f"'{postcode}' is not a postcode. A postcode has 4 digits and 2 letters, e.g. 7411 AB."
-        )
+        raise PostcodeError(Msg("err.io.postcode", postcode=postcode))
     return found.group(1) + (found.group(2) or "").upper()
 
 
@@ -161,7 +152,7 @@ def read_postcodes(path: str | Path) -> pd.DataFrame:
     return check_postcodes(table, where=path.name)
 
 
-def check_postcodes(table: pd.DataFrame, *, where: str = "postcode table") -> pd.DataFrame:
+def check_postcodes(table: pd.DataFrame, *, where: str | None = None) -> pd.DataFrame:
     """Return a normalised copy of a postcode table (PC6 keys, float ``lon``/``lat``).
 
     Raises
@@ -169,26 +160,31 @@ def check_postcodes(table: pd.DataFrame, *, where: str = "postcode table") -> pd
     SchemaError
         When a column is missing or a value does not fit; every problem at once.
     """
+    where = where or Msg("note.io.postcode_table")
     missing = [c for c in POSTCODE_TABLE_COLUMNS[:3] if c not in table.columns]
     if missing:
         raise SchemaError(
-            f"{where}: column(s) {', '.join(missing)} missing. A postcode table needs the "
-            f"columns {', '.join(POSTCODE_TABLE_COLUMNS)}."
+            Msg(
+                "err.io.postcode_columns",
+                where=where,
+                missing=", ".join(missing),
+                columns=", ".join(POSTCODE_TABLE_COLUMNS),
+            )
         )
     keys = table["postcode"].astype(str).str.replace(" ", "", regex=False).str.upper()
     lon = pd.to_numeric(table["lon"], errors="coerce")
     lat = pd.to_numeric(table["lat"], errors="coerce")
-    problems = []
+    problems: list[str] = []
     for i, (key, x, y) in enumerate(zip(keys, lon, lat, strict=True)):
         if not re.fullmatch(r"[0-9]{4}[A-Z]{2}", key):
-            problems.append(f"row {i + 2}, column 'postcode': '{key}' is not 4 digits + 2 letters")
+            here = _where(None, row=i + 2, column="postcode")
+            problems.append(Msg("err.io.postcode_cell", where=here, value=key))
         elif not (-180 <= x <= 180 and -90 <= y <= 90):
-            problems.append(f"row {i + 2}, columns 'lon'/'lat': not WGS84 degrees")
+            here = _where(None, row=i + 2)
+            problems.append(Msg("err.io.postcode_lon_lat", where=here))
     if problems:
-        shown = "; ".join(problems[:5]) + (
-            f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
-        )
-        raise SchemaError(f"{where}: {shown}. Fix these rows or leave them out.")
+        shown = list_some(problems, semicolons=True)
+        raise SchemaError(Msg("err.io.postcode_rows", where=where, problems=shown))
     out = table.copy()
     out["postcode"], out["lon"], out["lat"] = keys, lon.astype(float), lat.astype(float)
     if "buurt_code" not in out.columns:
