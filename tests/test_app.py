@@ -135,7 +135,7 @@ def test_kansen_what_if_planned_huiskamers_raise_coverage(app):
     app.toggle(key="gap_what_if").set_value(True)
     app.button[0].click().run()  # the form's "Bereken"
     assert not app.exception, app.exception
-    assert _percent(app, "Nu binnen loopafstand") > base
+    assert _percent(app, "Met de geplande huiskamers") > base
     change = [i.value for i in app.info if "Zonder de geplande huiskamers" in i.value]
     assert change and "meer" in change[0]
 

@@ -204,7 +204,9 @@ def test_too_few_candidates_warns(areas, assets):
         assets,
         GapParams(cell_m=1000, new_sites=1, include_planned=True, candidates=("planned",)),
     )
-    assert len(none.sites) == 0 and "No candidate sites (planned)" in none.warnings[-1]
+    # What-if counts the planned places as open: say so, not "no candidates (planned)".
+    assert len(none.sites) == 0
+    assert none.warnings[-1].startswith("The planned meeting places already count as open")
 
 
 def test_missing_capacity_gets_the_median(areas, assets):
@@ -265,16 +267,22 @@ def test_network_distances_replace_the_detour(areas, assets, monkeypatch):
         calls.append(("nearest", g, None))
         return nearest_m(demand_xy_rd, site_xy_rd)
 
+    def off_network_notes(g, demand_xy_rd, weight, site_xy_rd, *, detour):
+        calls.append(("reach", g, None))
+        return []
+
     fake = types.ModuleType("asset_map.analysis.network")
     fake.network_cover = network_cover  # type: ignore[attr-defined]
     fake.network_nearest_m = network_nearest_m  # type: ignore[attr-defined]
+    fake.off_network_notes = off_network_notes  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "asset_map.analysis.network", fake)
     monkeypatch.setattr(asset_map.analysis, "network", fake, raising=False)
 
     params = GapParams(cell_m=500, detour=2.0, new_sites=1, candidates=("planned",))
     with_network = analyse_gaps(areas, assets, params, network=graph)
     straight = analyse_gaps(areas, assets, GapParams(cell_m=500, detour=1.0, new_sites=1))
-    assert {c[0] for c in calls} == {"cover", "nearest"} and all(c[1] is graph for c in calls)
+    assert {c[0] for c in calls} == {"cover", "nearest", "reach"}
+    assert all(c[1] is graph for c in calls)
     assert {c[2] for c in calls if c[0] == "cover"} == {750.0}  # the walking distance
     assert with_network.summary["distance"] == "network"
     assert with_network.summary["covered_before"] == pytest.approx(

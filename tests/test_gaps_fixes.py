@@ -146,8 +146,8 @@ def test_notes_and_cell_names_are_translatable(two_buurten):
         "not counted as 0."
     )
     assert localise(missing, "nl") == (
-        "Van buurt B (BU99990102) is dit cijfer niet bekend: 65 jaar en ouder. De buurt telt "
-        "niet mee in de vraag. We rekenen niet met 0."
+        "Van buurt B (BU99990102) is dit cijfer niet bekend: 65 jaar en ouder. Daarom telt "
+        "deze buurt niet mee. We rekenen niet met 0."
     )
     assert all(isinstance(w, Msg) for w in result.warnings)
     assert all(localise(w, "nl") != str(w) for w in result.warnings)
@@ -241,7 +241,9 @@ def test_secret_65_plus_falls_back_to_the_buurt_share(tmp_path, two_buurten):
         "1 population grid square have secret or missing figures (CBS keeps small numbers "
         "secret): left out of the demand, not counted as 0.",
     ]
-    assert localise(notes[0], "nl").startswith("Aantal vakken met een geheim cijfer voor 65 jaar")
+    assert localise(notes[0], "nl").startswith(
+        "Van 2 CBS-vierkanten is het cijfer '65 jaar en ouder' geheim. Daar wonen samen 90 mensen."
+    )
 
 
 def test_secret_65_plus_without_a_buurt_share_is_dropped_and_counted(tmp_path, two_buurten):

@@ -74,6 +74,18 @@ def needed_figures(*, aged_65_plus: bool, single_households: bool) -> tuple[str,
     return tuple(needs)
 
 
+def listed(items: Sequence[object]) -> Msg:
+    """Return one to four items as a list in the reader's language ("a, b, c")."""
+    if not 1 <= len(items) <= 4:
+        raise ValueError(f"listed() takes 1 to 4 items, got {len(items)}.")
+    return Msg(f"note.gaps.list{len(items)}", **dict(zip("abcd", items, strict=False)))
+
+
+def figure_list(figures: Sequence[str]) -> Msg:
+    """Return key-figure names (``needed_figures``) as a list in the reader's words."""
+    return listed([Msg(f"note.gaps.figure.{f}") for f in figures])
+
+
 def clip_grid(polygons: Sequence[object], cell_m: float) -> tuple[np.ndarray, np.ndarray]:
     """Lay a lattice of ``cell_m`` squares over each polygon and clip the squares to it.
 
@@ -171,10 +183,13 @@ def missing_figure_warnings(
         if len(figures) == len(needs):
             warnings.append(Msg("note.gaps.buurt_no_figures", name=names[i], code=codes[i]))
         else:
-            items = [Msg(f"note.gaps.figure.{f}") for f in figures]
-            listed = Msg(f"note.gaps.list{len(items)}", **dict(zip("abc", items, strict=False)))
             warnings.append(
-                Msg("note.gaps.buurt_lacks", name=names[i], code=codes[i], figures=listed)
+                Msg(
+                    "note.gaps.buurt_lacks",
+                    name=names[i],
+                    code=codes[i],
+                    figures=figure_list(figures),
+                )
             )
     if named > NAMED:
         warnings.append(Msg("note.gaps.more_buurten", n=named - NAMED))
@@ -272,11 +287,8 @@ def grid_demand(
     wanted = sorted({GRID_FOR_FIGURE[f] for f in needs}, key=GRID_COLUMNS.index)
     absent = [c for c in wanted if c not in columns]
     if absent:
-        raise SchemaError(
-            f"The population grid has no column {' and no '.join(repr(c) for c in absent)}, "
-            "which the weights need. Use CBS's column names, or choose weights that do not "
-            "need them (e.g. NeedWeights.preset('all'))."
-        )
+        shown = " / ".join(repr(c) for c in absent)
+        raise SchemaError(Msg("err.gaps.grid_columns", columns=shown))
     rd = grid.to_crs(WORK_CRS)
     rd = rd[rd.geometry.notna() & ~rd.geometry.is_empty]
     geoms = rd.geometry.to_numpy()
@@ -452,9 +464,14 @@ def read_population_grid(
     if GRID_RESIDENTS not in found:
         names = [str(c) for c in frame.columns if c != "geometry"]
         raise SchemaError(
-            f"{name}: no column '{GRID_RESIDENTS}' (or 'INWONER'). Found the columns: "
-            f"{list_some(names) or 'none'}. A CBS population grid has "
-            f"'{GRID_RESIDENTS}' and optionally '{GRID_65}' and '{GRID_SINGLE}'."
+            Msg(
+                "err.gaps.grid_no_residents",
+                name=name,
+                found=list_some(names) or Msg("err.gaps.none_found"),
+                residents=GRID_RESIDENTS,
+                aged=GRID_65,
+                single=GRID_SINGLE,
+            )
         )
     data = {}
     for canonical, their in found.items():
@@ -484,9 +501,11 @@ def _read_grid_file(
             )
             problems.extend(
                 SchemaError(
-                    f"{where(path, row=int(table.rows[i]), column=id_column)}: "
-                    f"'{table.frame[id_column].iloc[i]}' is not a CBS square id. Write it as "
-                    "E followed by 4 digits and N followed by 4 digits, e.g. E1234N4567."
+                    Msg(
+                        "err.gaps.grid_bad_id",
+                        where=where(path, row=int(table.rows[i]), column=id_column),
+                        value=table.frame[id_column].iloc[i],
+                    )
                 )
                 for i in bad
             )

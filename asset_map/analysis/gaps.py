@@ -36,6 +36,15 @@ SOLVERS = ("greedy", "exact")
 CANDIDATE_KINDS = ("planned", "hosts", "cells")
 #: A MIP gap above this after the exact solver means it stopped at its time limit.
 REPORTED_GAP = 1e-4
+#: The ranges of the numeric options of :class:`GapParams`: (lowest, highest, unit text key).
+RANGES: dict[str, tuple[float, float, str]] = {
+    "walk_min": (1, 60, "err.gaps.unit.minutes"),
+    "speed_kmh": (1, 8, "err.gaps.unit.kmh"),
+    "detour": (1, 3, "err.gaps.unit.detour"),
+    "cell_m": (25, 1000, "err.gaps.unit.metres"),
+    "new_sites": (0, 10, "err.gaps.unit.sites"),
+    "time_limit_s": (1, 3600, "err.gaps.unit.seconds"),
+}
 
 
 @dataclass(frozen=True)
@@ -60,16 +69,17 @@ class NeedWeights:
     def __post_init__(self) -> None:
         values = (self.all_residents, self.aged_65_plus, self.single_households)
         if not all(isinstance(v, int | float) and math.isfinite(v) and v >= 0 for v in values):
-            raise ValueError(f"Need weights must be numbers of 0 or more, got {values}.")
+            shown = ", ".join(str(v) for v in values)
+            raise AssetMapError(Msg("err.gaps.weights_negative", values=shown))
         if not any(values):
-            raise ValueError("At least one need weight must be above 0; all three are 0.")
+            raise AssetMapError(Msg("err.gaps.weights_all_zero"))
 
     @classmethod
     def preset(cls, name: str) -> NeedWeights:
         """Return a named preset: ``all``, ``65plus``, ``single`` or ``mix`` (the default)."""
         if name not in cls.PRESETS:
-            raise ValueError(
-                f"Unknown need-weight preset '{name}'. Choose one of: {', '.join(cls.PRESETS)}."
+            raise AssetMapError(
+                Msg("err.gaps.unknown_preset", name=name, presets=", ".join(cls.PRESETS))
             )
         return cls(*cls.PRESETS[name])
 
@@ -105,36 +115,34 @@ class GapParams:
     time_limit_s: float = siting.DEFAULT_TIME_LIMIT_S
 
     def __post_init__(self) -> None:
-        for name, lo, hi, unit in (
-            ("walk_min", 1, 60, "minutes"),
-            ("speed_kmh", 1, 8, "km/h"),
-            ("detour", 1, 3, "(walking distance / straight-line distance)"),
-            ("cell_m", 25, 1000, "metres"),
-            ("new_sites", 0, 10, "sites"),
-            ("time_limit_s", 1, 3600, "seconds"),
-        ):
+        for name, (lo, hi, unit) in RANGES.items():
             value = getattr(self, name)
             if (
                 isinstance(value, bool)
                 or not isinstance(value, int | float)
                 or not lo <= value <= hi
             ):
-                raise ValueError(f"{name} must be between {lo} and {hi} {unit}, got {value!r}.")
+                raise AssetMapError(
+                    Msg("err.gaps.range", name=name, lo=lo, hi=hi, unit=Msg(unit), value=value)
+                )
         if int(self.new_sites) != self.new_sites:
-            raise ValueError(f"new_sites must be a whole number, got {self.new_sites!r}.")
+            raise AssetMapError(
+                Msg("err.gaps.whole_number", name="new_sites", value=self.new_sites)
+            )
         if self.solver not in SOLVERS:
-            raise ValueError(f"solver must be one of {', '.join(SOLVERS)}, got {self.solver!r}.")
+            raise AssetMapError(
+                Msg("err.gaps.solver", solvers=", ".join(SOLVERS), value=repr(self.solver))
+            )
         if not isinstance(self.weights, NeedWeights):
-            raise ValueError("weights must be a NeedWeights, e.g. NeedWeights.preset('mix').")
+            raise AssetMapError(Msg("err.gaps.weights_type"))
         kinds = tuple(self.candidates)
         unknown = [c for c in kinds if c not in CANDIDATE_KINDS]
         if unknown or len(set(kinds)) != len(kinds):
-            raise ValueError(
-                f"candidates must be distinct kinds out of {', '.join(CANDIDATE_KINDS)}, "
-                f"got {kinds!r}."
+            raise AssetMapError(
+                Msg("err.gaps.candidate_kinds", kinds=", ".join(CANDIDATE_KINDS), value=kinds)
             )
         if self.new_sites and not kinds:
-            raise ValueError(f"new_sites is {self.new_sites} but no kind of candidate is given.")
+            raise AssetMapError(Msg("err.gaps.no_candidate_kind", n=self.new_sites))
         object.__setattr__(self, "candidates", kinds)
         if self.meeting_types is not None:
             types = tuple(self.meeting_types)
@@ -142,9 +150,12 @@ class GapParams:
             bad = [t for t in types if t not in known]
             if bad or not types:
                 examples = ", ".join(catalogue().meeting_place_types())
-                raise ValueError(
-                    f"meeting_types must be asset type keys, e.g. {examples}; "
-                    f"unknown: {bad or 'none given'}."
+                raise AssetMapError(
+                    Msg(
+                        "err.gaps.meeting_types",
+                        examples=examples,
+                        bad=bad or Msg("err.gaps.none_given"),
+                    )
                 )
             object.__setattr__(self, "meeting_types", types)
 
@@ -193,12 +204,6 @@ class GapResult:
     sites: gpd.GeoDataFrame
     summary: dict[str, Any]
     warnings: list[str]
-
-
-SITE_COLUMNS = [
-    "rank", "name", "kind", "asset_id", "lon", "lat", "newly_covered", "newly_residents",
-    "newly_65", "buurten", "nearest_meeting_m",
-]  # fmt: skip
 
 
 class _Reach:
@@ -292,9 +297,7 @@ def analyse_gaps(
         warnings += notes
         if missing.all():
             raise SchemaError(
-                f"None of the {len(buurten_rd)} buurten has the key figures the weights need "
-                f"({', '.join(needs)}). Join key figures first (asset_map.io.join_figures), "
-                "give a population grid, or choose other weights."
+                Msg("err.gaps.no_figures", n=len(buurten_rd), figures=demand.figure_list(needs))
             )
         cells = demand.buurt_demand(buurten_rd[~missing], cell_m=params.cell_m, needs=needs)
     else:
@@ -303,10 +306,7 @@ def analyse_gaps(
         )
         warnings += notes
         if cells.empty:
-            raise SchemaError(
-                "No square of the population grid lies in a buurt with known figures. Check "
-                "that the grid covers the same place as the areas."
-            )
+            raise SchemaError(Msg("err.gaps.grid_elsewhere"))
         missing = ~buurten_rd["code"].isin(set(cells["buurt_code"])).to_numpy()
         if missing.any():
             warnings.append(
@@ -336,6 +336,12 @@ def analyse_gaps(
             else "note.gaps.no_meeting_places_now"
         )
         warnings.append(Msg(key, types=", ".join(meeting_types)))
+    if network is not None:
+        from asset_map.analysis import network as street_network
+
+        warnings += street_network.off_network_notes(
+            network, demand_xy, weight, supply_xy, detour=params.detour
+        )
     report("distances", 0.25)
     walk_m = reach.nearest_m(demand_xy, supply_xy)
     report("coverage", 0.5)
@@ -349,6 +355,23 @@ def analyse_gaps(
     access, note = accessibility.access_scores(cover, weight, capacity)
     warnings += [note] if note else []
 
+    k = int(params.new_sites)
+    cell_rows, step_m = None, params.cell_m
+    if "cells" in params.candidates:
+        reach_m = params.max_walk_m if network is not None else params.radius_m
+        cell_rows, step_m = siting.thin_cells(
+            demand_xy, weight, cell_m=params.cell_m, reach_m=reach_m
+        )
+        if k and len(cell_rows) < len(cells):
+            warnings.append(
+                Msg(
+                    "note.gaps.coarser_cells",
+                    step=f"{step_m:g}",
+                    cell=f"{params.cell_m:g}",
+                    n=len(cell_rows),
+                    total=len(cells),
+                )
+            )
     candidates = siting.candidate_sites(
         assets_rd,
         asset_xy,
@@ -357,16 +380,16 @@ def analyse_gaps(
         kinds=params.candidates,
         meeting_types=meeting_types,
         include_planned=params.include_planned,
+        cell_rows=cell_rows,
     )
     report("solver", 0.75)
     chosen: list[int] = []
     objective, mip_gap = 0.0, None
     masks: list[np.ndarray] = []
-    k = int(params.new_sites)
     cand_xy = candidates[["x", "y"]].to_numpy(dtype="float64")
     if k:
         if candidates.empty:
-            warnings.append(Msg("note.gaps.no_candidates", kinds=", ".join(params.candidates)))
+            warnings.append(_no_candidates_note(params))
         else:
             if len(candidates) < k:
                 warnings.append(Msg("note.gaps.few_candidates", n=len(candidates), k=k))
@@ -409,7 +432,9 @@ def analyse_gaps(
         crs=WORK_CRS,
     ).to_crs(STORAGE_CRS)
     buurt_table = _buurt_table(buurten_rd, cells_out, missing)
-    sites = _sites(candidates.iloc[chosen], masks, cells_out, buurten_rd, reach, supply_xy)
+    chosen_sites = candidates.iloc[chosen]
+    nearest = reach.nearest_m(chosen_sites[["x", "y"]].to_numpy(dtype="float64"), supply_xy)
+    sites = siting.site_table(chosen_sites, masks, cells_out, buurten_rd, nearest_m=nearest)
     warnings += [
         Msg("note.gaps.unknown_65", rank=int(site["rank"]), name=site["name"])
         for _, site in sites.iterrows()
@@ -445,6 +470,19 @@ def _no_progress(stage: str, share: float) -> None:
     """Report nothing (the default of ``analyse_gaps``'s ``progress``)."""
 
 
+def _no_candidates_note(params: GapParams) -> Msg:
+    """Say why there is no candidate site, with the kinds in the reader's words."""
+    kinds = [c for c in params.candidates if not (c == "planned" and params.include_planned)]
+    if not kinds:  # what-if: the planned places count as open, so they are no candidates
+        return Msg("note.gaps.planned_already_open")
+    labels = {
+        "planned": Msg("gaps.candidates.planned"),
+        "hosts": Msg("gaps.candidates.hosts"),
+        "cells": Msg("gaps.candidates.cells"),
+    }
+    return Msg("note.gaps.no_candidates", kinds=demand.listed([labels[c] for c in kinds]))
+
+
 def _validate(
     areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, grid: gpd.GeoDataFrame | None
 ) -> None:
@@ -453,11 +491,15 @@ def _validate(
     frames = [(areas, "areas", ("code", "name", "level")), (assets, "assets", ("type", "status"))]
     if grid is not None:
         frames.append((grid, "population grid", ()))
+    names = {
+        "areas": Msg("err.gaps.what.areas"),
+        "assets": Msg("err.gaps.what.assets"),
+        "population grid": Msg("err.gaps.what.grid"),
+    }
     for frame, what, columns in frames:
         if not isinstance(frame, gpd.GeoDataFrame):
-            problems.append(
-                SchemaError(f"The {what} must be a GeoDataFrame, got {type(frame).__name__}.")
-            )
+            kind = type(frame).__name__
+            problems.append(SchemaError(Msg("err.gaps.not_a_frame", what=names[what], kind=kind)))
             continue
         try:
             require_crs(frame, what)
@@ -465,19 +507,10 @@ def _validate(
             problems.append(exc)
         absent = [c for c in columns if c not in frame.columns]
         if absent:
-            problems.append(
-                SchemaError(
-                    f"The {what} have no column {', '.join(repr(c) for c in absent)}. Read them "
-                    "with asset_map.io (read_areas, read_assets) to get the canonical columns."
-                )
-            )
+            shown = ", ".join(repr(c) for c in absent)
+            problems.append(SchemaError(Msg("err.gaps.no_column", what=names[what], columns=shown)))
         elif what == "areas" and not (frame["level"] == "buurt").any():
-            problems.append(
-                SchemaError(
-                    "The areas hold no buurten (level 'buurt'); the gap analysis works per "
-                    "buurt. Read a buurt layer (e.g. the CBS wijk- en buurtkaart)."
-                )
-            )
+            problems.append(SchemaError(Msg("err.gaps.no_buurten")))
     raise_problems(problems)
 
 
@@ -525,46 +558,3 @@ def _buurt_table(
             "figures_missing": missing,
         }
     )
-
-
-def _sites(
-    chosen: pd.DataFrame,
-    masks: list[np.ndarray],
-    cells: gpd.GeoDataFrame,
-    buurten_rd: gpd.GeoDataFrame,
-    reach: _Reach,
-    supply_xy: np.ndarray,
-) -> gpd.GeoDataFrame:
-    """Return the chosen sites in rank order with what each newly covers (EPSG:4326)."""
-    xy = chosen[["x", "y"]].to_numpy(dtype="float64")
-    points = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=WORK_CRS)
-    points = points.to_crs(STORAGE_CRS)
-    names = buurten_rd.set_index("code")["name"]
-    weight = cells["weight"].to_numpy()
-    rows = []
-    for mask in masks:
-        gained = pd.Series(weight[mask]).groupby(cells["buurt_code"].to_numpy()[mask]).sum()
-        gained = gained[gained > 0].sort_values(ascending=False, kind="stable")
-        rows.append(
-            {
-                "newly_covered": float(weight[mask].sum()),
-                "newly_residents": float(np.nansum(cells["residents"].to_numpy()[mask])),
-                # Unknown when any newly covered cell has no 65+ figure: never taken as 0.
-                "newly_65": float(cells["residents_65"].to_numpy()[mask].sum()),
-                "buurten": [str(names.get(code, code)) for code in gained.index],
-            }
-        )
-    gains = pd.DataFrame(rows, columns=["newly_covered", "newly_residents", "newly_65", "buurten"])
-    frame = pd.DataFrame(
-        {
-            "rank": np.arange(1, len(chosen) + 1),
-            "name": pd.Series(list(chosen["name"]), dtype=object),  # keeps Msg names
-            "kind": chosen["kind"].to_numpy(),
-            "asset_id": [None if pd.isna(v) else str(v) for v in chosen["asset_id"]],
-            "lon": points.x.to_numpy(),
-            "lat": points.y.to_numpy(),
-        }
-    )
-    frame = pd.concat([frame, gains], axis=1)
-    frame["nearest_meeting_m"] = reach.nearest_m(xy, supply_xy)
-    return gpd.GeoDataFrame(frame[SITE_COLUMNS], geometry=points.to_numpy(), crs=STORAGE_CRS)

@@ -41,8 +41,11 @@ from asset_map.crs import (
     guess_coordinate_mixup,
     parse_crs,
 )
+from asset_map.i18n import Msg
 
 _TOLERANCE_M = 1e-6  # float noise allowed when comparing a distance with max_walk_m
+#: Points further than this from every node of the network cannot be reached over it.
+SNAP_MAX_M = 250.0
 _CHUNK_CELLS = 4_000_000  # distances per Dijkstra batch (32 MB)
 
 
@@ -242,6 +245,83 @@ def _snap(network: _Network, xy: np.ndarray, snap_max_m: float) -> tuple[np.ndar
     return np.where(found, node, -1).astype(np.int64), np.where(found, gap, np.inf)
 
 
+def snap_gaps_m(graph: nx.Graph, xy_rd: np.ndarray, *, node_spacing_m: float = 25.0) -> np.ndarray:
+    """Return each point's straight-line distance (m) to the nearest node of the network.
+
+    The nodes include those added along long edges (every ``node_spacing_m``), as for
+    :func:`network_nearest_m`: a point further than ``SNAP_MAX_M`` cannot be reached.
+    """
+    points = _points(xy_rd, "points")
+    _check_metres(node_spacing_m=node_spacing_m)
+    if len(points) == 0:
+        return np.zeros(0)
+    gap, _ = _network(graph, node_spacing_m).tree.query(points, k=1)
+    return np.asarray(gap, dtype="float64")
+
+
+def off_network_notes(
+    graph: nx.Graph,
+    demand_xy_rd: np.ndarray,
+    demand_weight: np.ndarray,
+    site_xy_rd: np.ndarray,
+    *,
+    detour: float,
+) -> list[Msg]:
+    """Return warnings when the network does not reach all demand points or sites.
+
+    A street network of one corner of the area, or of another town, would otherwise make
+    everybody far from its streets silently 'beyond walking distance'. Demand points (with
+    weight above 0) and sites further than :data:`SNAP_MAX_M` from every node are counted;
+    the notes say how many and how to fix it.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        The walking network (RD New).
+    demand_xy_rd, site_xy_rd : numpy.ndarray
+        (n, 2) and (m, 2) RD New x, y in metres: demand cells and meeting places.
+    demand_weight : numpy.ndarray
+        The weighted residents of each demand point.
+    detour : float
+        The detour factor the analysis uses without a network (named in the fix).
+    """
+    weight = np.nan_to_num(np.asarray(demand_weight, dtype="float64"))
+    counts = weight > 0
+    far = (snap_gaps_m(graph, demand_xy_rd) > SNAP_MAX_M) & counts
+    sites_far = snap_gaps_m(graph, site_xy_rd) > SNAP_MAX_M
+    fix = Msg("note.gaps.network_fix", detour=f"{detour:g}")
+    snap = f"{SNAP_MAX_M:.0f}"
+    notes: list[Msg] = []
+    elsewhere = bool(counts.any() and far[counts].all())
+    if elsewhere:
+        notes.append(
+            Msg("note.gaps.network_elsewhere", total=int(counts.sum()), snap_m=snap, fix=fix)
+        )
+    elif far.any():
+        share = 100.0 * weight[far].sum() / weight.sum()
+        notes.append(
+            Msg(
+                "note.gaps.network_partial",
+                cells=int(far.sum()),
+                total=int(counts.sum()),
+                share=f"{share:.0f}" if share >= 0.5 else "<1",
+                snap_m=snap,
+                fix=fix,
+            )
+        )
+    if sites_far.any() and not elsewhere:
+        notes.append(
+            Msg(
+                "note.gaps.network_sites",
+                n=int(sites_far.sum()),
+                total=len(sites_far),
+                snap_m=snap,
+                fix=fix,
+            )
+        )
+    return notes
+
+
 # --- distances -------------------------------------------------------------------------------
 
 
@@ -250,7 +330,7 @@ def network_nearest_m(
     demand_xy_rd: np.ndarray,
     site_xy_rd: np.ndarray,
     *,
-    snap_max_m: float = 250.0,
+    snap_max_m: float = SNAP_MAX_M,
     node_spacing_m: float = 25.0,
 ) -> np.ndarray:
     """Return the walking distance (m) from each demand point to its nearest site.
@@ -309,7 +389,7 @@ def network_cover(
     site_xy_rd: np.ndarray,
     *,
     max_walk_m: float,
-    snap_max_m: float = 250.0,
+    snap_max_m: float = SNAP_MAX_M,
     node_spacing_m: float = 25.0,
 ) -> sp.csr_matrix:
     """Return which sites each demand point can walk to within ``max_walk_m``.

@@ -17,12 +17,31 @@ from asset_map.cli._common import (
     split_list,
     write_atomic,
 )
-from asset_map.i18n import t
+from asset_map.i18n import Msg, localise, t
 from asset_map.render.map import map_html
 from asset_map.render.styles import format_number
 
 if TYPE_CHECKING:
-    from asset_map.analysis.gaps import NeedWeights
+    import pandas as pd
+
+    from asset_map.analysis.gaps import GapResult, NeedWeights
+    from asset_map.model import Lang
+
+#: The number options checked against ``analysis.gaps.RANGES``: parameter -> (the
+#: attribute of the parsed arguments, the option as the user types it).
+OPTIONS = {
+    "walk_min": ("walk_min", "--walk-min"),
+    "speed_kmh": ("speed", "--speed"),
+    "detour": ("detour", "--detour"),
+    "cell_m": ("cell_m", "--cell-m"),
+    "new_sites": ("new_sites", "--new-sites"),
+}
+#: The option to name for a problem ``GapParams`` finds, by the problem's text key.
+PROBLEM_OPTIONS = {
+    "err.gaps.candidate_kinds": "--candidates",
+    "err.gaps.no_candidate_kind": "--candidates",
+    "err.gaps.meeting_types": "--meeting-types",
+}
 
 
 def register(commands: Any) -> None:
@@ -90,6 +109,7 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     from asset_map.io.export import sites_to_csv, sites_to_geojson
     from asset_map.render.gaps import build_gap_map
 
+    check_options(args)
     try:
         params = GapParams(
             walk_min=args.walk_min,
@@ -103,10 +123,17 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
             solver=args.solver,
             candidates=tuple(split_list(args.candidates)),
         )
-    except ValueError as exc:
-        raise AssetMapError(f"gaps: {exc}") from None
+    except AssetMapError as exc:  # name the option the problem is in, when we know it
+        problem = exc.args[0] if exc.args else str(exc)
+        option = PROBLEM_OPTIONS.get(getattr(problem, "key", ""))
+        if option is None:
+            raise
+        raise AssetMapError(
+            Msg("err.gaps.option_problem", option=option, problem=problem)
+        ) from None
     if args.out_sites and args.out_sites.suffix.lower() not in {".csv", ".geojson", ".json"}:
-        raise AssetMapError(f"--out-sites {args.out_sites.name}: use a .csv or .geojson file name.")
+        raise AssetMapError(Msg("err.gaps.out_sites", name=args.out_sites.name))
+    lang = args.lang
     areas, assets, notes = read_inputs(args)
     network = None
     if args.network:
@@ -126,8 +153,10 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     if args.out_map:
         fmap = build_gap_map(result, areas, assets, lang=args.lang, basemap=args.basemap)
         write_atomic(args.out_map, map_html(fmap))
+    named = result.sites.copy()
+    named["name"] = [localise(name, lang) for name in named["name"]]  # grid cells: lang
     if args.out_sites:
-        sites_out = result.sites.copy()  # no meeting place at all: missing, not Infinity
+        sites_out = named.copy()  # no meeting place at all: missing, not Infinity
         far = sites_out["nearest_meeting_m"].astype("float64")
         sites_out["nearest_meeting_m"] = far.where(far.abs() != math.inf)
         data = (sites_to_csv if args.out_sites.suffix.lower() == ".csv" else sites_to_geojson)(
@@ -149,7 +178,7 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
                 "buurten": [str(b) for b in site["buurten"]],
                 "nearest_meeting_m": _num(site["nearest_meeting_m"], 0),
             }
-            for _, site in result.sites.iterrows()
+            for _, site in named.iterrows()
         ]
         print(
             json.dumps(
@@ -184,8 +213,8 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
                         "share_without_planned": _num(baseline.summary["share_before"], 4),
                     },
                     "sites": sites,
-                    "warnings": [str(w) for w in result.warnings],
-                    "notes": [str(n) for n in notes],
+                    "warnings": [localise(w, lang) for w in result.warnings],
+                    "notes": [localise(n, lang) for n in notes],
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -193,19 +222,62 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
             )
         )
     else:
-        lang = args.lang
-        print(
-            f"{t('gaps.share_before', lang)}: {format_number(100 * s['share_before'], '%', lang)}"
-        )
-        print(f"{t('gaps.share_after', lang)}: {format_number(100 * s['share_after'], '%', lang)}")
-        for _, site in result.sites.iterrows():
-            print(
-                f"{int(site['rank']):>2}. {site['name']}  +{site['newly_covered']:.0f} "
-                f"({site['lat']:.5f}, {site['lon']:.5f})"
-            )
+        _print_text(s, baseline, named, lang)
+        note = t("gaps.cli.note", lang)
         for warning in [*result.warnings, *notes]:
-            print(f"note: {warning}", file=sys.stderr)
+            print(f"{note}: {localise(warning, lang)}", file=sys.stderr)
     return 0
+
+
+def _print_text(
+    s: dict[str, Any], baseline: GapResult | None, sites: pd.DataFrame, lang: Lang
+) -> None:
+    """Print the coverage before and after, and the suggested sites, in ``lang``."""
+
+    def share(value: float) -> str:
+        return format_number(100 * value, "%", lang)
+
+    if baseline is not None:
+        print(f"{t('gaps.cli.what_if', lang)}: {share(baseline.summary['share_before'])}")
+        print(f"{t('gaps.share_with_planned', lang)}: {share(s['share_before'])}")
+    else:
+        print(f"{t('gaps.share_before', lang)}: {share(s['share_before'])}")
+    print(f"{t('gaps.share_after', lang)}: {share(s['share_after'])}")
+    if len(sites):
+        print(t("gaps.cli.sites", lang))
+    for _, site in sites.iterrows():
+        gained = format_number(round(float(site["newly_covered"])), lang=lang)
+        print(
+            f"{int(site['rank']):>2}. {site['name']}  +{gained} "
+            f"({site['lat']:.5f}, {site['lon']:.5f})"
+        )
+
+
+def check_options(args: argparse.Namespace) -> None:
+    """Refuse a number option outside its range, naming the option as the user typed it.
+
+    Raises
+    ------
+    AssetMapError
+        E.g. ``--walk-min must be between 1 and 60 minutes; you gave 0.``
+    """
+    from asset_map.analysis.gaps import RANGES
+
+    for name, (attr, option) in OPTIONS.items():
+        value = getattr(args, attr)
+        lo, hi, unit = RANGES[name]
+        if not lo <= value <= hi:  # also refuses NaN
+            shown = f"{value:g}" if isinstance(value, float) else str(value)
+            raise AssetMapError(
+                Msg(
+                    "err.gaps.option_range",
+                    option=option,
+                    lo=lo,
+                    hi=hi,
+                    unit=Msg(unit),
+                    value=shown,
+                )
+            )
 
 
 def _num(value: Any, digits: int) -> float | None:
@@ -226,8 +298,10 @@ def _weights(args: argparse.Namespace) -> NeedWeights:
     except ValueError:
         values = []
     if len(values) != 3:
-        raise ValueError(
-            f"--weights '{args.weights}': give three numbers separated by commas, for all "
-            "residents, residents aged 65+ and single-person households, e.g. 0.2,0.4,0.4."
-        )
-    return NeedWeights(*values)
+        raise AssetMapError(Msg("err.gaps.option_weights", value=args.weights))
+    try:
+        return NeedWeights(*values)
+    except AssetMapError as exc:  # e.g. all three 0: name the option
+        raise AssetMapError(
+            Msg("err.gaps.option_problem", option=f"--weights {args.weights}", problem=exc.args[0])
+        ) from None

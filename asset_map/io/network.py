@@ -36,6 +36,7 @@ from asset_map.crs import (
     outside_netherlands,
     parse_crs,
 )
+from asset_map.i18n import Msg
 
 #: OSM ``highway`` values people may walk along (unless ``foot`` or ``access`` forbids it).
 #: Motorways and trunk roads (and their links) are left out whatever their other tags say.
@@ -109,20 +110,13 @@ def read_walk_network(path: str | Path) -> nx.MultiGraph:
     name = path.name.lower()
     kind = next((s for s in sorted(SUFFIXES, key=len, reverse=True) if name.endswith(s)), None)
     if kind is None:
-        raise ImportFormatError(
-            f"{path.name}: unknown walking network file type '{path.suffix}'. Use an "
-            "OpenStreetMap file (.osm or .osm.pbf) or a GraphML file saved with "
-            "osmnx.save_graphml (.graphml)."
-        )
+        raise ImportFormatError(Msg("err.network.unknown_kind", name=path.name, suffix=path.suffix))
     if not path.is_file():
-        raise ImportFormatError(f"{path.name}: file not found ({path}). Check the path.")
+        raise ImportFormatError(Msg("err.network.not_found", name=path.name, path=str(path)))
     with path.open("rb") as handle:
         head = handle.read(4096)
     if not head.strip() and path.stat().st_size <= len(head):
-        raise ImportFormatError(
-            f"{path.name}: the file is empty. Export the street network again "
-            "(on openstreetmap.org: Export, or with osmnx.save_graphml)."
-        )
+        raise ImportFormatError(Msg("err.network.empty", name=path.name))
     if kind == ".graphml":
         return _read_graphml(path)
     nodes, ways, notes = _read_osm_pbf(path) if kind.endswith(".pbf") else _read_osm_xml(path)
@@ -141,9 +135,7 @@ def _read_osm_xml(path: Path) -> tuple[dict[int, tuple[float, float]], list[_Way
                 root = elem
                 if elem.tag != "osm":
                     raise ImportFormatError(
-                        f"{path.name}: not an OpenStreetMap XML file: the root element is "
-                        f"<{elem.tag}>, not <osm>. Export the area as OpenStreetMap XML "
-                        "(openstreetmap.org: Export) or as .osm.pbf."
+                        Msg("err.network.not_osm", name=path.name, tag=elem.tag)
                     )
                 continue
             if event != "end" or elem.tag not in ("node", "way", "relation"):
@@ -168,8 +160,7 @@ def _read_osm_xml(path: Path) -> tuple[dict[int, tuple[float, float]], list[_Way
             root.clear()  # keep memory flat: this element is done
     except ET.ParseError as exc:
         raise ImportFormatError(
-            f"{path.name}: broken XML ({exc}). The file may be cut off or not OSM XML: "
-            "export it again."
+            Msg("err.network.broken_osm", name=path.name, detail=str(exc))
         ) from None
     notes = []
     if skipped:
@@ -185,10 +176,7 @@ def _read_osm_pbf(path: Path) -> tuple[dict[int, tuple[float, float]], list[_Way
     try:
         import osmium
     except ImportError:
-        raise ImportFormatError(
-            f"{path.name}: reading .osm.pbf needs pyosmium: pip install osmium. "
-            "Or convert the file to .osm XML (osmium cat file.osm.pbf -o file.osm)."
-        ) from None
+        raise ImportFormatError(Msg("err.network.no_pyosmium", name=path.name)) from None
     nodes: dict[int, tuple[float, float]] = {}
     ways: list[_Way] = []
     processor = (
@@ -209,8 +197,7 @@ def _read_osm_pbf(path: Path) -> tuple[dict[int, tuple[float, float]], list[_Way
                         nodes[nd.ref] = (nd.location.lon, nd.location.lat)
     except RuntimeError as exc:
         raise ImportFormatError(
-            f"{path.name}: not a readable OSM PBF file ({exc}). The file may be cut off or "
-            "of another kind: download or export it again."
+            Msg("err.network.bad_pbf", name=path.name, detail=str(exc))
         ) from None
     return nodes, ways, []
 
@@ -224,13 +211,10 @@ def _graph_from_osm(
         if ways:
             kinds = Counter(way[2].get("highway", "") for way in ways).most_common(3)
             found = ", ".join(f"highway={k} ({n})" for k, n in kinds)
-            detail = f"{len(ways)} streets, none of them for walking: {found}"
+            detail = Msg("err.network.only_other_ways", n=len(ways), found=found)
         else:
-            detail = "no streets or paths (no way tagged highway=*)"
-        raise ImportFormatError(
-            f"{path.name}: no walkable ways: the file holds {detail}. Export an area with its "
-            "footways and residential streets (highway=*), not only motorways or buildings."
-        )
+            detail = Msg("err.network.no_highways")
+        raise ImportFormatError(Msg("err.network.no_walkable", name=path.name, detail=detail))
     if len(walk) < len(ways):
         notes.append(
             f"Left out {len(ways) - len(walk)} ways that are not for walking (motorway or "
@@ -258,10 +242,7 @@ def _graph_from_osm(
             "cut there (usual at the edge of an extract)."
         )
     if not edges:
-        raise ImportFormatError(
-            f"{path.name}: no walkable ways: their nodes are not in the file. Export the area "
-            "again with its nodes (osmium extract --strategy complete_ways)."
-        )
+        raise ImportFormatError(Msg("err.network.nodes_missing", name=path.name))
     ids = np.unique([e[0] for e in edges] + [e[1] for e in edges])
     lonlat = np.array([nodes[i] for i in ids.tolist()], dtype=float)
     _refuse_outside_nl(path, lonlat[:, 0], lonlat[:, 1], ids.tolist())
@@ -282,12 +263,28 @@ def _refuse_outside_nl(path: Path, lon: np.ndarray, lat: np.ndarray, ids: list) 
     if outside.any():
         i = int(np.flatnonzero(outside)[0])
         raise CRSError(
-            f"{path.name}: {int(outside.sum())} of {len(ids)} street nodes lie outside the "
-            f"Netherlands, e.g. node {ids[i]} at longitude {lon[i]:.5f}, latitude "
-            f"{lat[i]:.5f}.{guess_coordinate_mixup(float(lon[i]), float(lat[i]))} Walking "
-            "distances are measured in RD New (EPSG:28992), which covers only the "
-            "Netherlands: use a street network of a Dutch area."
+            Msg(
+                "err.network.outside_nl",
+                name=path.name,
+                n=int(outside.sum()),
+                total=len(ids),
+                node=ids[i],
+                lon=f"{lon[i]:.5f}",
+                lat=f"{lat[i]:.5f}",
+                hint=_mixup_hint(float(lon[i]), float(lat[i])),
+            )
         )
+
+
+def _mixup_hint(x: float, y: float) -> Msg | str:
+    """Return a hint (with a leading space) when the point looks mixed up, else ``""``."""
+    hint = guess_coordinate_mixup(x, y)
+    if not hint:
+        return ""
+    rx0, ry0, rx1, ry1 = NL_BOUNDS_RD
+    if rx0 <= x <= rx1 and ry0 <= y <= ry1:
+        return Msg("err.network.hint_rd")
+    return Msg("err.network.hint_swapped")
 
 
 def _read_graphml(path: Path) -> nx.MultiGraph:
@@ -296,19 +293,14 @@ def _read_graphml(path: Path) -> nx.MultiGraph:
         raw = nx.read_graphml(path, force_multigraph=True)
     except ET.ParseError as exc:
         raise ImportFormatError(
-            f"{path.name}: broken XML ({exc}). The file may be cut off: save it again with "
-            "osmnx.save_graphml."
+            Msg("err.network.broken_graphml", name=path.name, detail=str(exc))
         ) from None
     except (nx.NetworkXError, KeyError, ValueError, TypeError) as exc:
         raise ImportFormatError(
-            f"{path.name}: not a readable GraphML file ({exc}). Save the network with "
-            "osmnx.save_graphml(G, 'network.graphml')."
+            Msg("err.network.bad_graphml", name=path.name, detail=str(exc))
         ) from None
     if raw.number_of_edges() == 0:
-        raise ImportFormatError(
-            f"{path.name}: no walkable ways: the GraphML holds {len(raw)} nodes and no edges. "
-            "Save a street network with its edges (osmnx.save_graphml)."
-        )
+        raise ImportFormatError(Msg("err.network.graphml_no_edges", name=path.name, n=len(raw)))
     ids = list(raw.nodes)
     xy = np.empty((len(ids), 2))
     for k, (node, data) in enumerate(raw.nodes(data=True)):
@@ -316,8 +308,7 @@ def _read_graphml(path: Path) -> nx.MultiGraph:
             xy[k] = float(data["x"]), float(data["y"])
         except (KeyError, TypeError, ValueError):
             raise ImportFormatError(
-                f"{path.name}, node {node}: no numeric 'x' and 'y'. Nodes need coordinates "
-                "(osmnx.save_graphml writes them)."
+                Msg("err.network.graphml_node_xy", name=path.name, node=node)
             ) from None
     crs, notes = _graphml_crs(path, raw.graph.get("crs"), xy)
     lon, lat = xy[:, 0], xy[:, 1]
@@ -350,9 +341,7 @@ def _read_graphml(path: Path) -> nx.MultiGraph:
     graph.remove_nodes_from([n for n, degree in graph.degree if degree == 0])
     if graph.number_of_edges() == 0:
         raise ImportFormatError(
-            f"{path.name}: no walkable ways: all {raw.number_of_edges()} edges are motorways, "
-            "trunk roads or closed to walkers. Save a walking network "
-            "(osmnx.graph_from_place(..., network_type='walk'))."
+            Msg("err.network.graphml_not_walkable", name=path.name, n=raw.number_of_edges())
         )
     return graph
 
@@ -367,7 +356,8 @@ def _graphml_crs(path: Path, value: object, xy: np.ndarray) -> tuple[CRS, list[s
     try:
         return parse_crs(str(value)), []
     except CRSError as exc:
-        raise CRSError(f"{path.name}: {exc}") from None
+        detail = exc.args[0] if exc.args else str(exc)
+        raise CRSError(Msg("err.network.graphml_crs", name=path.name, detail=detail)) from None
 
 
 def _graphml_edge(

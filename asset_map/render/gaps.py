@@ -142,18 +142,7 @@ def _sites_layer(sites: gpd.GeoDataFrame, *, lang: Lang, vendor_base: str) -> Po
             f" {int(site['rank'])}</div>"
             f"<div class='am-name'>{esc(localise(site['name'], lang))}</div>"
             f"<div class='am-meta'>"
-            + esc(
-                t(
-                    "gaps.site_popup",
-                    lang,
-                    weighted=format_number(round(site["newly_covered"]), lang=lang),
-                    residents=format_number(round(site["newly_residents"]), lang=lang),
-                    old=t("gaps.unknown", lang)
-                    if pd.isna(site["newly_65"])
-                    else format_number(round(site["newly_65"]), lang=lang),
-                    m=format_number(_finite(site["nearest_meeting_m"]), lang=lang),
-                )
-            )
+            + esc(_gains_text(site, lang))
             + "</div>"
             + (f"<div class='am-meta'>{esc(t('gaps.site_buurten', lang))}: {esc(names)}</div>")
             + "</div>"
@@ -180,9 +169,19 @@ def _sites_layer(sites: gpd.GeoDataFrame, *, lang: Lang, vendor_base: str) -> Po
     )
 
 
-def _finite(value: float) -> float | None:
-    """Return ``value``, or None (shown as a dash) when it is NaN or infinite."""
-    return float(value) if math.isfinite(float(value)) else None
+def _gains_text(site: pd.Series, lang: Lang) -> str:
+    """Say what a suggested site adds, and how far the nearest meeting place is now."""
+    values = {
+        "weighted": format_number(round(site["newly_covered"]), lang=lang),
+        "residents": format_number(round(site["newly_residents"]), lang=lang),
+        "old": t("gaps.unknown", lang)
+        if pd.isna(site["newly_65"])
+        else format_number(round(site["newly_65"]), lang=lang),
+    }
+    far = float(site["nearest_meeting_m"])
+    if not math.isfinite(far):  # no meeting place at all, or none reachable
+        return t("gaps.site_popup_none", lang, **values)
+    return t("gaps.site_popup", lang, **values, m=format_number(round(far), lang=lang))
 
 
 def _legend_extra(result: GapResult, lang: Lang) -> str:

@@ -19,7 +19,7 @@ from streamlit_folium import st_folium
 
 from asset_map._errors import AssetMapError
 from asset_map.analysis.gaps import GapParams, GapResult, NeedWeights, analyse_gaps
-from asset_map.i18n import explain, localise
+from asset_map.i18n import Msg, explain, localise, t
 from asset_map.io.export import cells_to_geojson, sites_to_csv, sites_to_geojson, table_to_csv
 from asset_map.model import Lang, catalogue
 from asset_map.render import vendor
@@ -63,17 +63,18 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
             horizontal=True,
             key="gap_solver",
         )
-        with st.expander(tr("gaps.settings") + " +"):
+        with st.expander(tr("gaps.more_settings")):
             speed = st.slider(tr("gaps.speed"), 2.0, 6.0, 4.5, 0.5, key="gap_speed")
             detour = st.slider(tr("gaps.detour"), 1.0, 2.0, 1.3, 0.05, key="gap_detour")
             cell_m = st.select_slider(
                 tr("gaps.cell_m"), [50, 100, 200, 250, 500], value=100, key="gap_cell_m"
             )
             present = [k for k in cat.types if k in set(ws.assets["type"])]
+            present_default = [k for k in cat.meeting_place_types() if k in present]
             meeting = st.multiselect(
                 tr("gaps.meeting_types"),
                 present,
-                default=[k for k in cat.meeting_place_types() if k in present],
+                default=present_default,
                 format_func=lambda k: f"{cat.types[k].icon} {cat.types[k].label(lang)}",
                 key="gap_meeting_types",
             )
@@ -97,6 +98,11 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
     if k and not candidates:  # say it, and show the coverage without new sites
         st.warning(tr("gaps.no_candidate_kind"))
         k = 0
+    if not meeting and present_default:  # cleared by the user: ask, do not guess
+        st.warning(tr("gaps.no_meeting_types"))
+        st.stop()
+    if k and include_planned and "planned" in candidates and len(candidates) > 1:
+        st.info(tr("gaps.planned_not_candidates"))  # (only 'planned': the analysis says so)
     try:
         params = GapParams(
             walk_min=float(walk_min),
@@ -227,6 +233,57 @@ def localised_sites(sites: gpd.GeoDataFrame, lang: Lang) -> gpd.GeoDataFrame:
     return out
 
 
+#: Notes about the input that change the figures a lot: shown as a warning, not folded away.
+URGENT_NOTES = frozenset(
+    {
+        "note.gaps.network_partial",
+        "note.gaps.network_elsewhere",
+        "note.gaps.network_sites",
+        "note.gaps.no_meeting_places",
+        "note.gaps.no_meeting_places_now",
+    }
+)
+
+
+def note_text(note: str, lang: Lang) -> str:
+    """Return a note of the analysis in ``lang``, with asset types by their labels.
+
+    The core names meeting-place types by key (``buurthuis, wijkhuiskamer``): the CLI user
+    types those keys, a screen shows the labels instead.
+    """
+    if isinstance(note, Msg) and note.key in (
+        "note.gaps.no_meeting_places",
+        "note.gaps.no_meeting_places_now",
+    ):
+        types = catalogue().types
+        keys = str(note.fields.get("types", "")).split(", ")
+        labels = ", ".join(types[k].label(lang) if k in types else k for k in keys)
+        return t(note.key, lang, types=labels)
+    return localise(note, lang)
+
+
+def _points(share: float, lang: Lang) -> str:
+    """Return a share (0-1) as a percentage, e.g. ``46,4%``."""
+    return format_number(100 * share, "%", lang)
+
+
+def what_if_text(result: GapResult, baseline: GapResult, lang: Lang) -> str:
+    """Say how much the planned huiskamers add, in percentage points."""
+    with_, without = result.summary["share_before"], baseline.summary["share_before"]
+    if result.summary["n_meeting_places"] == baseline.summary["n_meeting_places"]:
+        return t("gaps.what_if_none", lang, share=_points(with_, lang))
+    gain = round(100 * (with_ - without), 1)
+    if gain <= 0:
+        return t("gaps.what_if_same", lang, share=_points(with_, lang))
+    return t(
+        "gaps.what_if_gain",
+        lang,
+        without=_points(without, lang),
+        with_=_points(with_, lang),
+        gain=format_number(gain, lang=lang),
+    )
+
+
 def summary(result: GapResult, baseline: GapResult | None = None) -> None:
     """Show coverage now and with the new places, as figures.
 
@@ -234,32 +291,29 @@ def summary(result: GapResult, baseline: GapResult | None = None) -> None:
     """
     lang = current_lang()
     s = result.summary
+    what_if = result.params.include_planned
+    urgent = [w for w in result.warnings if getattr(w, "key", "") in URGENT_NOTES]
+    for warning in urgent:
+        st.warning(note_text(warning, lang))
     if baseline is not None:
-        b = baseline.summary
-        gain = 100 * (s["share_before"] - b["share_before"])
-        st.info(
-            tr(
-                "gaps.what_if_change",
-                without=format_number(100 * b["share_before"], "%", lang),
-                with_=format_number(100 * s["share_before"], "%", lang),
-                gain=format_number(gain, "%", lang),
-            )
-        )
+        st.info(what_if_text(result, baseline, lang))
     cols = st.columns(3)
     cols[0].metric(tr("gaps.residents_total"), format_number(round(s["weighted_total"]), lang=lang))
-    cols[1].metric(tr("gaps.share_before"), format_number(100 * s["share_before"], "%", lang))
-    delta = 100 * (s["share_after"] - s["share_before"])
+    before = "gaps.share_with_planned" if what_if else "gaps.share_before"
+    cols[1].metric(tr(before), _points(s["share_before"], lang))
+    delta = round(100 * (s["share_after"] - s["share_before"]), 1)
     cols[2].metric(
-        tr("gaps.share_after"),
-        format_number(100 * s["share_after"], "%", lang),
-        delta=f"+{format_number(delta, '%', lang)}" if delta > 0 else None,
+        tr("gaps.share_after_planned" if what_if else "gaps.share_after"),
+        _points(s["share_after"], lang),
+        delta=tr("gaps.pp_delta", n=format_number(delta, lang=lang)) if delta > 0 else None,
     )
     if s.get("solver") == "exact" and s.get("mip_gap") is not None:
         st.caption(tr("gaps.mip_gap", gap=format_number(100 * float(s["mip_gap"]), "%", lang)))
-    if result.warnings:
-        with st.expander(f"{tr('gaps.warnings')} ({len(result.warnings)})"):
-            for warning in result.warnings:
-                st.text(localise(warning, lang))
+    others = [w for w in result.warnings if w not in urgent]
+    if others:
+        with st.expander(f"{tr('gaps.warnings')} ({len(others)})"):
+            for warning in others:
+                st.text(note_text(warning, lang))
 
 
 def gap_map(ws: Workspace, result: GapResult, *, basemap: str) -> None:
@@ -284,7 +338,7 @@ def tables(result: GapResult) -> None:
     """Show the ranked suggestions and the figures per buurt, each with downloads."""
     st.subheader(tr("gaps.sites_header"))
     if len(result.sites) == 0:
-        st.info(tr("gaps.no_sites"))
+        st.info(tr("gaps.no_sites_found" if result.params.new_sites else "gaps.no_sites"))
     else:
         lang = current_lang()
         named = localised_sites(result.sites, lang)
@@ -306,8 +360,11 @@ def tables(result: GapResult) -> None:
             "nearest_meeting_m",
             "buurten",
         ]
+        columns = {c: tr(f"col.{c}") for c in shown}
+        if result.params.include_planned:  # 'now' would be wrong: the planned places count
+            columns["nearest_meeting_m"] = tr("col.nearest_with_planned")
         st.dataframe(
-            sites[shown].round(0).rename(columns={c: tr(f"col.{c}") for c in shown}),
+            sites[shown].round(0).rename(columns=columns),
             hide_index=True,
             width="stretch",
         )
@@ -334,10 +391,11 @@ def tables(result: GapResult) -> None:
     if buurten["access"].notna().any():  # capacities known: the 2SFCA score per buurt
         buurten["access"] = (1000 * buurten["access"]).round(1)
         shown.append("access")
+    names = {"name": tr("col.buurt"), **{c: tr(f"col.{c}") for c in shown[1:]}}
+    if result.params.include_planned:  # 'now' would be wrong: the planned places count
+        names["share_covered"] = tr("col.share_with_planned")
     st.dataframe(
-        buurten[shown]
-        .round(1)
-        .rename(columns={"name": tr("col.buurt"), **{c: tr(f"col.{c}") for c in shown[1:]}}),
+        buurten[shown].round(1).rename(columns=names),
         hide_index=True,
         width="stretch",
     )
