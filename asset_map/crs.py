@@ -98,14 +98,19 @@ def guess_coordinate_mixup(x: float, y: float) -> str:
     """Return a hint for a point outside the Netherlands, or an empty string.
 
     The usual causes: RD New metres read as degrees, or latitude and longitude swapped.
+
+    Returns
+    -------
+    str
+        The hint as an :class:`~asset_map.i18n.Msg` that starts with a space (so it can
+        follow a sentence); its plain ``str`` is the English text, ``i18n.localise`` gives
+        it in Dutch. ``""`` when neither cause fits. (Typed ``str`` so callers may put
+        a plain text of their own in the same variable.)
     """
     rx0, ry0, rx1, ry1 = NL_BOUNDS_RD
     wx0, wy0, wx1, wy1 = NL_BOUNDS_WGS84
     if rx0 <= x <= rx1 and ry0 <= y <= ry1 and (abs(x) > 180 or abs(y) > 90):
-        return (
-            " These look like RD New metres: give the CRS EPSG:28992 "
-            "(in the CLI: --crs EPSG:28992)."
-        )
+        return Msg("err.crs.hint_rd_metres")
     if wx0 <= y <= wx1 and wy0 <= x <= wy1:
-        return " Latitude and longitude look swapped: check which column is which."
+        return Msg("err.crs.hint_swapped")
     return ""

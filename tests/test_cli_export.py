@@ -105,13 +105,13 @@ def test_export_refusals(tmp_path, db, capsys, extra, message):
     import re
 
     out = tmp_path / "x.csv"
-    assert main(["export", "--out", str(out), *extra, *db]) == 2
+    assert main(["export", "--out", str(out), *extra, "--lang", "en", *db]) == 2
     assert re.search(message, capsys.readouterr().err)
     assert not out.exists()
 
 
 def test_export_refuses_unknown_suffix_and_unwritable_path(tmp_path, db, capsys):
-    assert main(["export", "--out", str(tmp_path / "x.xlsx"), *db]) == 2
+    assert main(["export", "--out", str(tmp_path / "x.xlsx"), "--lang", "en", *db]) == 2
     assert "cannot tell the format from '.xlsx'" in capsys.readouterr().err
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
@@ -125,7 +125,7 @@ def test_export_unknown_tag_is_a_note(tmp_path, db, capsys):
     assert main(["export", "--out", str(out), "--tag", "zwemmen", *db]) == 0
     captured = capsys.readouterr()
     assert "0 plekken" in captured.out
-    assert "no asset has zwemmen" in captured.err
+    assert "let op: geen enkele plek heeft zwemmen." in captured.err
 
 
 def test_report_writes_a_pdf(tmp_path, db, capsys):
@@ -151,13 +151,14 @@ def test_report_no_gaps_english(tmp_path, db, capsys):
 def test_report_refusals_keep_the_old_file(tmp_path, db, capsys):
     out = tmp_path / "rapport.pdf"
     out.write_bytes(b"old")
-    assert main(["report", "--wijk", "WK999999", "--out", str(out), *db]) == 2
+    assert main(["report", "--wijk", "WK999999", "--out", str(out), "--lang", "en", *db]) == 2
     err = capsys.readouterr().err
     assert "--wijk WK999999: no such wijk here. Wijken: WK999901 (Centrum)" in err
     assert out.read_bytes() == b"old"
-    assert main(["report", "--wijk", "WK999901", "--out", str(tmp_path / "r.txt"), *db]) == 2
+    args = ["report", "--wijk", "WK999901", "--lang", "en", *db]
+    assert main([*args, "--out", str(tmp_path / "r.txt")]) == 2
     assert "use a .pdf file name" in capsys.readouterr().err
-    assert main(["report", "--wijk", "WK999901", "--out", str(out), "--new-sites", "99", *db]) == 2
+    assert main([*args, "--out", str(out), "--new-sites", "99"]) == 2
     assert "new_sites must be between 0 and 10" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db.sqlite", "rapport.pdf"]
 

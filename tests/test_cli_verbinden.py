@@ -108,7 +108,7 @@ def test_list_text_one_line_per_occurrence_filtered_by_day(db, demo, capsys):
     ],
 )
 def test_list_refuses_bad_choices(db, capsys, args, message):
-    assert main(["activities", "list", *args, *db]) == 2
+    assert main(["activities", "list", *args, "--lang", "en", *db]) == 2
     assert message in capsys.readouterr().err
 
 
@@ -161,7 +161,7 @@ def test_import_replace_and_needs(tmp_path, db, url, capsys):
     needs = tmp_path / "needs.csv"
     needs.write_text("asset_id,categories,note\ndemo-0102,koken,Wie kookt mee?\n", "utf-8")
     args = ["activities", "import", str(csv), "--needs", str(needs), "--replace", *db]
-    assert main(args) == 0
+    assert main([*args, "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "activities: 2 added, 0 updated," in out
     assert "place needs: 1 added" in out and "1 in the workspace now" in out
@@ -191,7 +191,7 @@ def test_import_refuses_unknown_places_and_changes_nothing(tmp_path, db, url, de
             "a3,nergens-2,Breiclub,breigroep,4,14:00,16:00,,,,",
         ],
     )
-    assert main(["activities", "import", str(csv), "--replace", *db]) == 2
+    assert main(["activities", "import", str(csv), "--replace", "--lang", "en", *db]) == 2
     err = capsys.readouterr().err
     assert "act.csv: asset_id nergens-1, nergens-2: no such place" in err
     back = stored(url, "activities")
@@ -225,9 +225,9 @@ def test_flyer_for_a_demo_postcode_names_the_nearest_place(tmp_path, db, demo, c
             break
     postcode = f"{row['postcode'][:4]} {row['postcode'][4:].lower()}"
     assert main(["flyer", "--postcode", postcode, "--out", str(out), *db]) == 0
-    assert capsys.readouterr().out.strip() == (
-        f"flyer written to {out}: {len(found.places)} places and {len(found.activities)} "
-        "activities within 10 minutes' walk"
+    assert capsys.readouterr().out.strip() == (  # Dutch by default
+        f"Flyer geschreven naar {out}: {len(found.places)} plekken en {len(found.activities)} "
+        "activiteiten binnen 10 minuten lopen"
     )
     pages, text = pdf_text(out)
     assert pages == 1
@@ -280,7 +280,8 @@ def test_flyer_refuses_without_writing(tmp_path, db, capsys, args, message):
 
 
 def test_flyer_needs_a_pdf_name(tmp_path, db, capsys):
-    assert main(["flyer", "--buurt", "BU99990101", "--out", str(tmp_path / "f.html"), *db]) == 2
+    args = ["flyer", "--buurt", "BU99990101", "--lang", "en", *db]
+    assert main([*args, "--out", str(tmp_path / "f.html")]) == 2
     assert "use a .pdf file name" in capsys.readouterr().err
 
 
@@ -349,7 +350,7 @@ def test_flyer_says_what_to_do_when_offline(tmp_path, db, monkeypatch, capsys):
     monkeypatch.setattr(postcode, "lookup", offline)
     out = tmp_path / "f.pdf"
     args = ["flyer", "--postcode", "7411AB", "--house-number", "12", "--out", str(out)]
-    assert main([*args, *db]) == 2
+    assert main([*args, "--lang", "en", *db]) == 2
     err = capsys.readouterr().err
     assert "cannot be reached (offline). Or use --buurt CODE." in err
     assert not out.exists()

@@ -228,7 +228,7 @@ def test_gemeente_of_reads_the_code_from_the_areas():
 def test_fetch_again_keeps_own_files(servers, tmp_path, capsys):  # noqa: F811
     pdok, overpass = servers
     url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
-    fetch = ["fetch", "--gemeente", "GM9999", "--database", url]
+    fetch = ["fetch", "--gemeente", "GM9999", "--lang", "en", "--database", url]
     fetch += ["--pdok-url", pdok.base, "--overpass-url", overpass.url]
     first = _json(capsys, fetch)
     own = tmp_path / "wijkteam.geojson"
@@ -318,6 +318,8 @@ def test_an_empty_overpass_answer_keeps_the_areas(servers, empty_overpass, tmp_p
             "fetch",
             "--gemeente",
             "GM9999",
+            "--lang",
+            "en",
             "--database",
             url,
             "--pdok-url",

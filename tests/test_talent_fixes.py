@@ -232,13 +232,14 @@ def test_purge_defaults_to_the_retention_setting(url, monkeypatch, capsys):
     _backdate(url, new, 10)
     # An explicit --older-than-days wins over the setting.
     monkeypatch.setenv("ASSET_MAP_RETENTION_MONTHS", "1")
-    assert main(["purge", "--older-than-days", "500", "--database", url]) == 0
+    purge = ["purge", "--lang", "en", "--database", url]
+    assert main([*purge, "--older-than-days", "500"]) == 0
     assert "of 0 submissions older than 500 days" in capsys.readouterr().out
     monkeypatch.delenv("ASSET_MAP_RETENTION_MONTHS")
-    assert main(["purge", "--database", url]) == 0  # 12 months
+    assert main(purge) == 0  # 12 months
     assert "of 1 submissions" in capsys.readouterr().out
     monkeypatch.setenv("ASSET_MAP_RETENTION_MONTHS", "6")
-    assert main(["purge", "--database", url]) == 0
+    assert main(purge) == 0
     assert "of 1 submissions" in capsys.readouterr().out
     with Store(url) as store:
         frame = store.talents().set_index("id")
@@ -264,7 +265,7 @@ def test_purge_help_names_the_setting(capsys):
 def _user(url: str, *args: str, password: str | None = None, monkeypatch=None) -> int:
     if password is not None:
         monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
-    return main(["user", *args, "--database", url])
+    return main(["user", *args, "--lang", "en", "--database", url])
 
 
 def test_user_commands_print_what_is_stored_and_are_audited(url, monkeypatch, capsys):

@@ -78,14 +78,14 @@ def test_a_resident_whose_data_are_gone_hears_so(store: Store) -> None:
 def test_purge_and_user_refuse_a_missing_sqlite_file(tmp_path, capsys) -> None:
     path = tmp_path / "nowhere" / "x.sqlite"
     for argv in (["purge"], ["user", "list"], ["user", "unlock", "wim"]):
-        assert main([*argv, "--database", f"sqlite:///{path}"]) == 2
+        assert main([*argv, "--lang", "en", "--database", f"sqlite:///{path}"]) == 2
         assert "does not exist" in capsys.readouterr().err
     assert not path.parent.exists()  # nothing was created
 
 
 def test_an_unreachable_server_is_explained(capsys) -> None:
     url = "postgresql+psycopg://u:geheim@127.0.0.1:1/x"
-    assert main(["user", "list", "--database", url]) == 2
+    assert main(["user", "list", "--lang", "en", "--database", url]) == 2
     err = capsys.readouterr().err
     assert "Cannot reach the database" in err and "127.0.0.1:1" in err
     assert "geheim" not in err and "Traceback" not in err

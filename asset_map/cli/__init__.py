@@ -10,9 +10,14 @@
 
 ``asset-map map --areas FILE --assets FILE --out map.html`` writes a standalone HTML map (the
 same map the app draws, with Leaflet inlined: it opens offline) and prints the number of
-assets per type. Bad input ends with a message on stderr that says what and where (in the
-language of the command's ``--lang``), and exit code 2; nothing is written then. An ``--out``
-that names a folder or one of the inputs is refused before anything is read.
+assets per type. Bad input ends with a message on stderr that says what and where, and exit
+code 2; nothing is written then. An ``--out`` that names a folder or one of the inputs is
+refused before anything is read.
+
+Every command prints in the language of its ``--lang`` (Dutch by default): its lines, its
+notes ("let op:" / "note:") and its errors. The ``asset-map: error:`` prefix stays as it is,
+the same as argparse's own usage errors, so scripts can look for it. ``--json`` output is the
+same in both languages apart from the text of the notes.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from asset_map import __version__
 from asset_map._errors import AssetMapError
 from asset_map.cli import accounts, data, export, gaps, maps, verbinden
 from asset_map.cli._common import EXIT_BAD_INPUT
-from asset_map.i18n import explain
+from asset_map.i18n import DEFAULT_LANG, explain
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,12 +48,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
-    lang = getattr(args, "lang", None)  # commands without --lang speak English, as before
+    lang = getattr(args, "lang", DEFAULT_LANG)
     try:
         return int(args.func(args))
     except AssetMapError as exc:
-        message = str(exc) if lang is None else explain(exc, lang)
-        print(f"asset-map: error: {message}", file=sys.stderr)
+        print(f"asset-map: error: {explain(exc, lang)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as exc:
         print(f"asset-map: error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)

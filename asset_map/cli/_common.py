@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,9 +14,9 @@ import geopandas as gpd
 import pandas as pd
 
 from asset_map._errors import AssetMapError, SchemaError
-from asset_map.i18n import DEFAULT_LANG, Msg
+from asset_map.i18n import DEFAULT_LANG, Msg, localise, t
 from asset_map.io import join_figures, read_areas, read_assets
-from asset_map.model import LANGS
+from asset_map.model import LANGS, Lang
 from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP
 
 if TYPE_CHECKING:
@@ -59,15 +60,56 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--crs", help="CRS of the assets file when it has none, e.g. EPSG:28992")
     p.add_argument("--areas-crs", help="CRS of the areas file when it has none")
-    p.add_argument(
-        "--lang", choices=list(LANGS), default=DEFAULT_LANG, help="language (default nl)"
-    )
+    add_lang_arg(p)
     p.add_argument(
         "--basemap",
         choices=list(BASEMAPS),
         default=DEFAULT_BASEMAP,
         help="background tiles of a written map; 'none' is fully offline",
     )
+
+
+def add_lang_arg(
+    p: argparse.ArgumentParser, what: str = "language of the output and messages (default nl)"
+) -> None:
+    """Add ``--lang {nl,en}``: the language of everything the command prints (Dutch default)."""
+    p.add_argument("--lang", choices=list(LANGS), default=DEFAULT_LANG, help=what)
+
+
+def print_note(note: object, lang: Lang) -> None:
+    """Print a note on stderr after "note:" in ``lang`` ("let op:" in Dutch).
+
+    ``note`` is an :class:`~asset_map.i18n.Msg` (shown in ``lang``) or any other text.
+    """
+    print(f"{t('cli.note', lang)}: {localise(note, lang)}", file=sys.stderr)
+
+
+def message_of(error: BaseException) -> str:
+    """Return an error's message as it was raised: its ``Msg`` (still to translate) or text.
+
+    Use it to put one error's message inside another one's (``Msg(..., problem=...)``).
+    """
+    if error.args and isinstance(error.args[0], Msg):
+        return error.args[0]
+    return str(error)
+
+
+def unknown_codes(level: str, codes: Sequence[str], known: Sequence[str]) -> Msg:
+    """Return the error for ``--wijk`` or ``--buurt`` codes that are not in the workspace.
+
+    Parameters
+    ----------
+    level : {"wijk", "buurt"}
+        The option, and the kind of area.
+    codes : sequence of str
+        The codes given that do not exist.
+    known : sequence of str
+        The codes there are, in the order to show them; the message lists the first 30, so
+        the user can pick one.
+    """
+    shown = ", ".join(known[:30]) + (" ..." if len(known) > 30 else "")
+    key = "err.cli.unknown_wijk" if level == "wijk" else "err.cli.unknown_buurt"
+    return Msg(key, codes=", ".join(codes), known=shown or Msg("note.io.none"))
 
 
 def read_inputs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, list[str]]:

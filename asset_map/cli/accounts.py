@@ -9,10 +9,8 @@ from typing import Any
 
 from asset_map._errors import AssetMapError
 from asset_map.auth import ROLES, normalise_username
-from asset_map.cli._common import (
-    add_db_args,
-    open_store,
-)
+from asset_map.cli._common import add_db_args, add_lang_arg, message_of, open_store
+from asset_map.i18n import Msg, t
 from asset_map.storage import Store
 from asset_map.storage.talents import RETENTION_ENV, retention_days, retention_months
 
@@ -29,21 +27,25 @@ def register(commands: Any) -> None:
     ua.add_argument("--username", required=True)
     ua.add_argument("--role", required=True, choices=list(ROLES))
     ua.add_argument("--password-stdin", action="store_true", help=_PASSWORD_HELP)
+    add_lang_arg(ua)
     add_db_args(ua)
     ua.set_defaults(func=_cmd_user_add)
     ul = user_commands.add_parser("list", help="list the accounts (never passwords)")
+    add_lang_arg(ul)
     add_db_args(ul)
     ul.set_defaults(func=_cmd_user_list)
     ur = user_commands.add_parser(
         "remove", help="remove an account (not the last admin); written to the audit log"
     )
     ur.add_argument("name", metavar="NAME")
+    add_lang_arg(ur)
     add_db_args(ur)
     ur.set_defaults(func=_cmd_user_remove)
     uu = user_commands.add_parser(
         "unlock", help="lift the lock after too many wrong passwords; written to the audit log"
     )
     uu.add_argument("name", metavar="NAME")
+    add_lang_arg(uu)
     add_db_args(uu)
     uu.set_defaults(func=_cmd_user_unlock)
     up = user_commands.add_parser(
@@ -52,6 +54,7 @@ def register(commands: Any) -> None:
     )
     up.add_argument("name", metavar="NAME")
     up.add_argument("--password-stdin", action="store_true", help=_PASSWORD_HELP)
+    add_lang_arg(up)
     add_db_args(up)
     up.set_defaults(func=_cmd_user_set_password)
 
@@ -71,6 +74,7 @@ def register(commands: Any) -> None:
         f"({RETENTION_ENV}, default 12 months)",
     )
     pg.add_argument("--actor", default="asset-map purge", help="name in the audit log")
+    add_lang_arg(pg)
     add_db_args(pg)
     pg.set_defaults(func=_cmd_purge)
 
@@ -81,16 +85,13 @@ def _password(args: argparse.Namespace, name: str) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n")
     try:
-        password = getpass.getpass(f"Password for {name}: ")
-        again = getpass.getpass("Again: ")
+        password = getpass.getpass(t("cli.user.password_for", args.lang, name=name))
+        again = getpass.getpass(t("cli.user.again", args.lang))
     except (EOFError, KeyboardInterrupt):
         print(file=sys.stderr)
-        raise AssetMapError(
-            "No password was typed (no terminal?). Nothing was saved. "
-            "In a script, use --password-stdin and pipe the password in."
-        ) from None
+        raise AssetMapError(Msg("err.cli.user.no_password")) from None
     if again != password:
-        raise AssetMapError("The two passwords differ; nothing was saved. Try again.")
+        raise AssetMapError(Msg("err.cli.user.passwords_differ"))
     return password
 
 
@@ -106,10 +107,10 @@ def _cmd_user_add(args: argparse.Namespace) -> int:
     try:
         store.add_user(args.username, password, args.role, actor="asset-map user add")
     except ValueError as exc:
-        raise AssetMapError(str(exc)) from None
+        raise AssetMapError(message_of(exc)) from None
     finally:
         store.close()
-    print(f"added {args.role} '{name}' to {store.url}", file=sys.stderr)
+    print(t("cli.user.added", args.lang, role=args.role, name=name, url=store.url), file=sys.stderr)
     return 0
 
 
@@ -119,7 +120,7 @@ def _cmd_user_list(args: argparse.Namespace) -> int:
         users = store.users()
     finally:
         store.close()
-    print(users.to_string(index=False) if len(users) else "no accounts yet")
+    print(users.to_string(index=False) if len(users) else t("cli.user.none", args.lang))
     return 0
 
 
@@ -129,10 +130,10 @@ def _cmd_user_remove(args: argparse.Namespace) -> int:
     try:
         store.remove_user(name, actor="asset-map user remove")
     except ValueError as exc:  # the last administrator
-        raise AssetMapError(str(exc)) from None
+        raise AssetMapError(message_of(exc)) from None
     finally:
         store.close()
-    print(f"removed '{name}' from {store.url}", file=sys.stderr)
+    print(t("cli.user.removed", args.lang, name=name, url=store.url), file=sys.stderr)
     return 0
 
 
@@ -143,7 +144,7 @@ def _cmd_user_unlock(args: argparse.Namespace) -> int:
         store.unlock_user(name, actor="asset-map user unlock")
     finally:
         store.close()
-    print(f"unlocked '{name}' in {store.url}", file=sys.stderr)
+    print(t("cli.user.unlocked", args.lang, name=name, url=store.url), file=sys.stderr)
     return 0
 
 
@@ -154,10 +155,10 @@ def _cmd_user_set_password(args: argparse.Namespace) -> int:
     try:
         store.set_password(name, password, actor="asset-map user set-password")
     except ValueError as exc:
-        raise AssetMapError(str(exc)) from None
+        raise AssetMapError(message_of(exc)) from None
     finally:
         store.close()
-    print(f"set a new password for '{name}' in {store.url}", file=sys.stderr)
+    print(t("cli.user.password_set", args.lang, name=name, url=store.url), file=sys.stderr)
     return 0
 
 
@@ -166,11 +167,11 @@ def _cmd_purge(args: argparse.Namespace) -> int:
     if days is None:
         days = retention_days(retention_months(), now=datetime.now(UTC))
     if days < 0:
-        raise AssetMapError("--older-than-days must be 0 or more.")
+        raise AssetMapError(Msg("err.cli.purge.negative"))
     store = _existing_store(args)
     try:
         n = store.purge_personal_data(older_than_days=days, actor=args.actor)
     finally:
         store.close()
-    print(f"erased the personal data of {n} submissions older than {days} days")
+    print(t("cli.purge.done", args.lang, n=n, days=days))
     return 0

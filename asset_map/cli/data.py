@@ -14,13 +14,14 @@ from asset_map._errors import AssetMapError
 from asset_map.analysis.summary import count_by_type
 from asset_map.cli._common import (
     add_db_args,
+    add_lang_arg,
     mapping_arg,
     open_store,
+    print_note,
 )
-from asset_map.i18n import DEFAULT_LANG, Msg, localise
+from asset_map.i18n import Msg, localise, t
 from asset_map.io import read_areas
 from asset_map.io.file_facts import file_facts
-from asset_map.model import LANGS
 
 
 def register(commands: Any) -> None:
@@ -36,6 +37,7 @@ def register(commands: Any) -> None:
     f.add_argument("--pdok-url", default=None, help="another PDOK base URL (a mirror)")
     f.add_argument("--overpass-url", default=None, help="another Overpass API URL")
     f.add_argument("--json", action="store_true", help="print a JSON summary")
+    add_lang_arg(f)
     f.add_argument(
         "--replace",
         action="store_true",
@@ -83,12 +85,7 @@ def register(commands: Any) -> None:
         help="replace the current assets instead of adding to them",
     )
     im.add_argument("--json", action="store_true", help="print a JSON summary")
-    im.add_argument(
-        "--lang",
-        choices=list(LANGS),
-        default=DEFAULT_LANG,
-        help="language of the errors and notes (default nl)",
-    )
+    add_lang_arg(im)
     im.add_argument(
         "--replace",
         action="store_true",
@@ -105,7 +102,9 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
         args.gemeente,
         year=args.year,
         osm=not args.no_osm,
-        progress=lambda what: print(f"downloading {what} ...", file=sys.stderr),
+        progress=lambda what: print(
+            t("cli.data.downloading", args.lang, what=what), file=sys.stderr
+        ),
         pdok_base=args.pdok_url or sources.PDOK_BASE,
         overpass_url=args.overpass_url or sources.OVERPASS_URL,
     )
@@ -233,10 +232,13 @@ def _entry(args: argparse.Namespace, path: Path, layer: str) -> dict[str, Any]:
 
 
 def _summary(args: argparse.Namespace, loaded: Any) -> None:
+    """Print what the workspace holds now: JSON with ``--json``, else lines in ``--lang``.
+
+    The JSON is the same in both languages but for the text of the notes.
+    """
     counts = count_by_type(loaded.assets) if len(loaded.assets) else {}
     decisions = _decisions(loaded.decisions)
-    lang = getattr(args, "lang", None)  # fetch has no --lang: its notes stay English
-    notes = [str(note) if lang is None else localise(note, lang) for note in loaded.notes]
+    notes = [localise(note, args.lang) for note in loaded.notes]
     summary = {
         "name": loaded.meta.get("name"),
         "areas": {lvl: int((loaded.areas["level"] == lvl).sum()) for lvl in ("wijk", "buurt")},
@@ -250,19 +252,34 @@ def _summary(args: argparse.Namespace, loaded: Any) -> None:
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
         return
+    areas = summary["areas"]
     print(
-        f"{summary['name']}: {summary['areas']['wijk']} wijken, "
-        f"{summary['areas']['buurt']} buurten, {summary['assets_total']} assets"
-    )
-    for d in decisions:
-        what = "merged" if d["decision"] == "merge" else "kept apart"
-        print(
-            f"likely duplicate: '{d['name_a']}' ({d['source_a']}) and '{d['name_b']}' "
-            f"({d['source_b']}), {d['distance_m']:.0f} m apart, names {d['similarity']:.2f} "
-            f"alike: {what} ({d['reason']})"
+        t(
+            "cli.data.summary",
+            args.lang,
+            name=summary["name"],
+            wijken=areas["wijk"],
+            buurten=areas["buurt"],
+            assets=summary["assets_total"],
         )
-    for note in notes:
-        print(f"note: {note}", file=sys.stderr)
+    )
+    reasons = list(loaded.decisions["reason"]) if len(loaded.decisions) else []
+    for d, reason in zip(decisions, reasons, strict=True):
+        what = "cli.data.merged" if d["decision"] == "merge" else "cli.data.kept_apart"
+        line = Msg(
+            "cli.data.duplicate",
+            name_a=d["name_a"],
+            source_a=d["source_a"],
+            name_b=d["name_b"],
+            source_b=d["source_b"],
+            distance=f"{d['distance_m']:.0f}",
+            similarity=f"{d['similarity']:.2f}",
+            what=Msg(what),
+            reason=reason,  # a Msg: in --lang, where the JSON holds it in English
+        )
+        print(localise(line, args.lang))
+    for note in loaded.notes:
+        print_note(note, args.lang)
 
 
 def _decisions(pairs: Any) -> list[dict[str, Any]]:

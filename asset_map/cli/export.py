@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -18,9 +17,19 @@ from typing import Any
 import pandas as pd
 
 from asset_map._errors import AssetMapError
-from asset_map.cli._common import add_db_args, check_out, input_paths, open_store, read_inputs
-from asset_map.i18n import DEFAULT_LANG, Msg, explain, localise, t
-from asset_map.model import LANGS, catalogue
+from asset_map.cli._common import (
+    add_db_args,
+    add_lang_arg,
+    check_out,
+    input_paths,
+    message_of,
+    open_store,
+    print_note,
+    read_inputs,
+    unknown_codes,
+)
+from asset_map.i18n import Msg, explain, t
+from asset_map.model import Lang, catalogue
 from asset_map.render.styles import BASEMAPS
 from asset_map.workspace import Workspace
 
@@ -71,7 +80,7 @@ def register(commands: Any) -> None:
 
 
 def _add_workspace_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lang", choices=list(LANGS), default=DEFAULT_LANG, help="language")
+    add_lang_arg(p)
     p.add_argument("--areas", type=Path, help="read areas from this file, not the database")
     p.add_argument("--assets", type=Path, help="read assets from this file, not the database")
     p.add_argument("--figures", type=Path, help="CSV of key figures to join onto --areas")
@@ -103,10 +112,7 @@ def load(args: argparse.Namespace) -> tuple[Workspace, pd.DataFrame | None]:
             store.close()
         return ws, pd.concat(frames, ignore_index=True) if frames else ws.talents
     if args.areas is None or args.assets is None:
-        raise AssetMapError(
-            "Give both --areas and --assets, or neither (then the workspace in the database "
-            "is used)."
-        )
+        raise AssetMapError(Msg("err.cli.export.both_or_neither"))
     from asset_map import sources
     from asset_map.io import read_talents
 
@@ -137,7 +143,7 @@ def load(args: argparse.Namespace) -> tuple[Workspace, pd.DataFrame | None]:
         notes=notes,
     )
     for note in notes:
-        print(f"note: {localise(note, args.lang)}", file=sys.stderr)
+        print_note(note, args.lang)
     return ws, talents
 
 
@@ -151,8 +157,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         fmt = "html"
     elif fmt is None and suffix not in EXPORT_SUFFIXES:
         raise AssetMapError(
-            f"--out {args.out.name}: cannot tell the format from '{args.out.suffix}'. Use a "
-            "name ending in .csv, .geojson, .gpkg or .html, or give --format."
+            Msg("err.cli.export.no_format", name=args.out.name, suffix=args.out.suffix)
         )
     if fmt != "html":
         fmt = export_format(args.out, fmt)
@@ -165,7 +170,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         text=args.search,
     )
     ws, _talents = load(args)
-    _refuse_unknown(query, unknown_values(query, ws.areas, ws.assets), ws)
+    _refuse_unknown(unknown_values(query, ws.areas, ws.assets), ws, lang=args.lang)
     selected = filter_assets(ws.assets, query)
     if fmt == "html":
         from asset_map.analysis.areas import select_areas
@@ -178,32 +183,35 @@ def _cmd_export(args: argparse.Namespace) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         write_selection(selected, args.out, fmt=fmt, crs=args.crs)
     if selected.empty:
-        print(f"note: {t('note.foundation.no_match', args.lang)}", file=sys.stderr)
+        print_note(Msg("note.foundation.no_match"), args.lang)
     print(t("cli.export_written", args.lang, count=len(selected), path=args.out))
     return 0
 
 
-def _refuse_unknown(query: Any, unknown: dict[str, list[str]], ws: Workspace) -> None:
+def _refuse_unknown(unknown: dict[str, list[str]], ws: Workspace, *, lang: Lang) -> None:
     """Raise for area codes and type keys that do not exist; note the rest on stderr."""
-    problems = []
-    for key, level in (("wijk", "wijk"), ("buurt", "buurt")):
-        if key in unknown:
-            codes = ws.areas.loc[ws.areas["level"] == level, "code"].astype(str).tolist()
-            shown = ", ".join(codes[:30]) + (" ..." if len(codes) > 30 else "")
-            problems.append(
-                f"--{key} {', '.join(unknown[key])}: no such {level} here. "
-                f"{level.capitalize()} codes: {shown or 'none'}."
-            )
+    problems: list[str] = []
+    for level in ("wijk", "buurt"):
+        if level in unknown:
+            known = ws.areas.loc[ws.areas["level"] == level, "code"].astype(str).tolist()
+            problems.append(unknown_codes(level, unknown[level], known))
     bad_types = [k for k in unknown.get("type", []) if k not in catalogue().types]
     if bad_types:
         problems.append(
-            f"--type {', '.join(bad_types)}: unknown type. Types: {', '.join(catalogue().types)}."
+            Msg(
+                "err.cli.export.unknown_type",
+                types=", ".join(bad_types),
+                known=", ".join(catalogue().types),
+            )
         )
     if problems:
-        raise AssetMapError(" ".join(problems))
+        message = problems[0]
+        for problem in problems[1:]:
+            message = Msg("err.cli.then", first=message, then=problem)
+        raise AssetMapError(message)
     absent = [k for k in unknown.get("type", []) if k not in bad_types] + unknown.get("tag", [])
     if absent:
-        print(f"note: no asset has {', '.join(absent)}.", file=sys.stderr)
+        print_note(Msg("cli.export.absent", values=", ".join(absent)), lang)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -211,25 +219,29 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from asset_map.render.report import page_count, wijk_gaps, wijk_report
 
     if args.out.suffix.lower() != ".pdf":
-        raise AssetMapError(f"--out {args.out.name}: the report is a PDF; use a .pdf file name.")
+        raise AssetMapError(Msg("err.cli.report.not_pdf", name=args.out.name))
     check_out(args.out, inputs=input_paths(args), suffixes=(".pdf",))
     ws, talents = load(args)
     wijk = args.wijk.strip()
     wijken = ws.areas[ws.areas["level"] == "wijk"]
     if wijk not in set(wijken["code"].astype(str)):
         codes = ", ".join(f"{c} ({n})" for c, n in zip(wijken["code"], wijken["name"], strict=True))
-        raise AssetMapError(f"--wijk {wijk}: no such wijk here. Wijken: {codes or 'none'}.")
+        known = codes or Msg("note.io.none")
+        raise AssetMapError(Msg("err.cli.report.unknown_wijk", wijk=wijk, known=known))
     gaps = None
     if not args.no_gaps:
         try:
             GapParams(new_sites=args.new_sites)  # a bad option is an error, not a note
         except ValueError as exc:
-            raise AssetMapError(f"report: {exc}") from None
+            problem = message_of(exc)
+            raise AssetMapError(
+                Msg("err.cli.in_command", command="report", problem=problem)
+            ) from None
         try:
             gaps = wijk_gaps(ws, wijk, new_sites=args.new_sites)
         except AssetMapError as exc:
             note = t("note.foundation.walking_left_out", args.lang, reason=explain(exc, args.lang))
-            print(f"note: {note}", file=sys.stderr)
+            print_note(note, args.lang)
     pdf = wijk_report(ws, wijk, lang=args.lang, talents=talents, gaps=gaps)
     write_bytes_atomic(args.out, pdf)
     print(t("cli.report_written", args.lang, path=args.out, pages=page_count(pdf)))

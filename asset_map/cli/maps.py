@@ -14,6 +14,7 @@ from asset_map.cli._common import (
     add_input_args,
     check_out,
     input_paths,
+    print_note,
     read_inputs,
     write_atomic,
 )
@@ -67,8 +68,9 @@ def _cmd_map(args: argparse.Namespace) -> int:
     located = assign_areas(asset_frame, area_frame)
     outside = outside_count(located)
     if outside:
-        key = "all" if outside == len(located) else "some"
-        notes.append(Msg(f"note.foundation.outside_{key}", n=outside, total=len(located)))
+        every = outside == len(located)
+        key = "note.foundation.outside_all" if every else "note.foundation.outside_some"
+        notes.append(Msg(key, n=outside, total=len(located)))
     counts = count_by_type(asset_frame)
     if args.json:
         print(
@@ -94,7 +96,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
             print(f"{cat.types[key].label(args.lang):<{width}}  {n:>6}")
         print(f"{t('cli.total', args.lang):<{width}}  {len(asset_frame):>6}")
         for note in notes:
-            print(f"note: {localise(note, args.lang)}", file=sys.stderr)
+            print_note(note, args.lang)
         print(t("cli.foundation.wrote", args.lang, path=args.out), file=sys.stderr)
     return 0
 

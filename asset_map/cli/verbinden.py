@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 import uuid
 from datetime import date
 from pathlib import Path
@@ -26,9 +25,16 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from asset_map._errors import AssetMapError
-from asset_map.cli._common import add_db_args, open_store
-from asset_map.i18n import DEFAULT_LANG, t
-from asset_map.model import LANGS, WEEKDAYS, Lang
+from asset_map.cli._common import (
+    add_db_args,
+    add_lang_arg,
+    message_of,
+    open_store,
+    print_note,
+    unknown_codes,
+)
+from asset_map.i18n import DEFAULT_LANG, Msg, localise, t
+from asset_map.model import WEEKDAYS, Lang
 
 if TYPE_CHECKING:
     from asset_map.analysis.nearby import Nearby
@@ -63,6 +69,7 @@ def register(commands: Any) -> None:
         help="replace all activities (and, with --needs, all place needs) instead of adding",
     )
     im.add_argument("--json", action="store_true", help="print the counts as JSON")
+    add_lang_arg(im)
     add_db_args(im)
     im.set_defaults(func=_cmd_import)
 
@@ -76,7 +83,7 @@ def register(commands: Any) -> None:
         help="day of the week: 1 (Monday) to 7, or a name (maandag, Monday)",
     )
     ls.add_argument("--today", metavar="YYYY-MM-DD", help="the first day (default: today)")
-    ls.add_argument("--lang", choices=list(LANGS), default=DEFAULT_LANG, help="day names")
+    add_lang_arg(ls, "language of the day names and messages (default nl)")
     ls.add_argument("--json", action="store_true", help="print a JSON list")
     add_db_args(ls)
     ls.set_defaults(func=_cmd_list)
@@ -94,7 +101,7 @@ def register(commands: Any) -> None:
         "--postcodes", type=Path, metavar="FILE", help="local postcode table (postcode, lon, lat)"
     )
     f.add_argument("--walk-min", type=int, default=10, help="walking minutes, 1 to 60 (10)")
-    f.add_argument("--lang", choices=list(LANGS), default=DEFAULT_LANG, help="language")
+    add_lang_arg(f)
     f.add_argument("--made-by", help="who made the flyer, printed at the bottom")
     f.add_argument("--out", required=True, type=Path, help="the PDF file to write")
     add_db_args(f)
@@ -108,6 +115,7 @@ def register(commands: Any) -> None:
         "--freq", choices=["M", "W"], default="M", help="M: per month (default), W: per week"
     )
     c.add_argument("--json", action="store_true", help="print a JSON list")
+    add_lang_arg(c)
     add_db_args(c)
     c.set_defaults(func=_cmd_connections)
 
@@ -140,7 +148,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         version = store.workspace_version()
         loaded = store.load_workspace()
         if loaded is None:  # pragma: no cover - open_workspace just saved one
-            raise AssetMapError("No workspace in the database.")
+            raise AssetMapError(Msg("err.cli.activities.no_workspace"))
         areas, assets, meta = loaded
         known = set(assets["id"].astype(str))
         _refuse_unknown_places(args.file, new["asset_id"], known)
@@ -154,10 +162,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 store.place_needs(), new_needs, key="asset_id", replace=args.replace
             )
         if store.workspace_version() != version:  # an edit in the app would be lost
-            raise AssetMapError(
-                "The workspace changed while the activities were read (an edit in the app?). "
-                "Nothing was imported; run the command again."
-            )
+            raise AssetMapError(Msg("err.cli.activities.changed"))
         store.save_workspace(
             areas, assets, meta=meta, actor=IMPORT_ACTOR, activities=activities, needs=needs
         )
@@ -166,23 +171,19 @@ def _cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"activities": counts, "needs": need_counts}, indent=2))
     else:
-        print(_counts_text("activities", counts))
+        print(_counts_text(Msg("cli.activities.what"), counts, args.lang))
         if need_counts is not None:
-            print(_counts_text("place needs", need_counts))
+            print(_counts_text(Msg("cli.activities.what_needs"), need_counts, args.lang))
     return 0
 
 
 def _refuse_unknown_places(path: Path, asset_ids: pd.Series, known: set[str]) -> None:
     unknown = sorted({str(i) for i in asset_ids} - known)
     if unknown:
-        shown = ", ".join(unknown[:20]) + (
-            f" and {len(unknown) - 20} more" if len(unknown) > 20 else ""
-        )
-        raise AssetMapError(
-            f"{path.name}: asset_id {shown}: no such place in the workspace. Use the id of an "
-            "existing place (asset-map export --format csv lists them), or import the places "
-            "first. Nothing was imported."
-        )
+        shown: str = ", ".join(unknown[:20])
+        if len(unknown) > 20:
+            shown = Msg("note.io.list_more", shown=shown, n=len(unknown) - 20)
+        raise AssetMapError(Msg("err.cli.activities.unknown_places", name=path.name, ids=shown))
 
 
 def _merged(
@@ -202,11 +203,8 @@ def _merged(
     return rows, counts
 
 
-def _counts_text(what: str, counts: dict[str, int]) -> str:
-    return (
-        f"{what}: {counts['added']} added, {counts['updated']} updated, "
-        f"{counts['removed']} removed; {counts['total']} in the workspace now"
-    )
+def _counts_text(what: Msg, counts: dict[str, int], lang: Lang) -> str:
+    return localise(Msg("cli.activities.counts", what=what, **counts), lang)
 
 
 # --- activities list ---------------------------------------------------------------------------
@@ -222,10 +220,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
         try:
             days.append(parse_weekday(value))
         except ValueError:
-            raise AssetMapError(
-                f"--day {value}: not a day of the week. Use 1 (Monday) to 7 (Sunday), or a "
-                "name such as maandag or Monday."
-            ) from None
+            raise AssetMapError(Msg("err.cli.activities.bad_day", value=value)) from None
     ws = _workspace(args)
     _refuse_unknown_buurten(ws, args.buurt)
     schedule = week_schedule(
@@ -241,7 +236,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
         parts = (f"{row['start']}-{row['end']}", row["title"], where, who.strip())
         print(f"{row['date']} {row['day']:<9} " + "  ".join(p for p in parts if p))
     if not rows:
-        print("note: no activity matches these choices in these seven days.", file=sys.stderr)
+        print_note(Msg("cli.activities.none"), args.lang)
     return 0
 
 
@@ -295,9 +290,7 @@ def _date_arg(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise AssetMapError(
-            f"--today {value}: not a date. Write YYYY-MM-DD, e.g. 2026-03-05."
-        ) from None
+        raise AssetMapError(Msg("err.cli.activities.bad_date", value=value)) from None
 
 
 def _refuse_unknown_buurten(ws: Workspace, codes: list[str]) -> None:
@@ -305,10 +298,7 @@ def _refuse_unknown_buurten(ws: Workspace, codes: list[str]) -> None:
     known = set(buurten["code"].astype(str))
     unknown = [c for c in codes if c not in known]
     if unknown:
-        shown = ", ".join(sorted(known)[:30]) + (" ..." if len(known) > 30 else "")
-        raise AssetMapError(
-            f"--buurt {', '.join(unknown)}: no such buurt here. Buurt codes: {shown or 'none'}."
-        )
+        raise AssetMapError(unknown_codes("buurt", unknown, sorted(known)))
 
 
 # --- flyer -------------------------------------------------------------------------------------
@@ -320,9 +310,9 @@ def _cmd_flyer(args: argparse.Namespace) -> int:
     from asset_map.render.flyer import nearby_flyer
 
     if args.out.suffix.lower() != ".pdf":
-        raise AssetMapError(f"--out {args.out.name}: the flyer is a PDF; use a .pdf file name.")
+        raise AssetMapError(Msg("err.cli.flyer.not_pdf", name=args.out.name))
     if not 1 <= args.walk_min <= 60:
-        raise AssetMapError(f"--walk-min {args.walk_min}: give 1 to 60 minutes (e.g. 5, 10, 15).")
+        raise AssetMapError(Msg("err.cli.flyer.walk_min", minutes=args.walk_min))
     ws = _workspace(args)
     if args.buurt:
         _refuse_unknown_buurten(ws, [args.buurt])
@@ -336,14 +326,18 @@ def _cmd_flyer(args: argparse.Namespace) -> int:
     found = nearby(origin, ws.assets, ws.activities, walk_min=args.walk_min)
     pdf = nearby_flyer(found, place_label=label, lang=args.lang, made_by=args.made_by)
     write_bytes_atomic(args.out, pdf)
-    print(_flyer_text(found, args.out))
+    print(_flyer_text(found, args.out, args.lang))
     return 0
 
 
-def _flyer_text(found: Nearby, path: Path) -> str:
-    return (
-        f"flyer written to {path}: {len(found.places)} places and {len(found.activities)} "
-        f"activities within {int(found.walk_min)} minutes' walk"
+def _flyer_text(found: Nearby, path: Path, lang: Lang) -> str:
+    return t(
+        "cli.flyer.written",
+        lang,
+        path=path,
+        places=len(found.places),
+        activities=len(found.activities),
+        minutes=int(found.walk_min),
     )
 
 
@@ -366,7 +360,7 @@ def postcode_table(ws: Workspace, table: Path | None = None) -> Path | None:
 
     if table is not None:
         if not table.is_file():
-            raise AssetMapError(f"--postcodes {table}: no such file.")
+            raise AssetMapError(Msg("err.cli.flyer.no_table_file", path=str(table)))
         return table
     return postcode_table_path(ws)
 
@@ -405,16 +399,17 @@ def postcode_origin(
         found = local_lookup(key, read_postcodes(path))
         if found is not None:
             return found, label
-    where = f"the postcode table {path.name}" if path is not None else "no local postcode table"
     if len(key) == 4 or not house_number.strip():
-        raise PostcodeError(
-            f"--postcode {postcode}: not found in {where}. Give the full postcode and "
-            "--house-number to look the address up online (PDOK), or use --buurt CODE."
-        )
+        if path is None:
+            raise PostcodeError(Msg("err.cli.flyer.no_table", postcode=postcode))
+        raise PostcodeError(Msg("err.cli.flyer.not_in_table", postcode=postcode, table=path.name))
     try:
         address = lookup(key, house_number)
     except PostcodeError as exc:
-        raise PostcodeError(f"--postcode {postcode}: {exc} Or use --buurt CODE.") from None
+        problem = message_of(exc)
+        raise PostcodeError(
+            Msg("err.cli.flyer.lookup_failed", postcode=postcode, problem=problem)
+        ) from None
     return (address.lon, address.lat), label
 
 
@@ -449,5 +444,5 @@ def _cmd_connections(args: argparse.Namespace) -> int:
             f"{row['period']}  {row['buurt_code']:<10}  {row['buurt_name']:<30}  {row['count']:>4}"
         )
     if not rows:
-        print("note: no connections have been made yet.", file=sys.stderr)
+        print_note(Msg("cli.connections.none"), args.lang)
     return 0

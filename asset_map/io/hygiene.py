@@ -16,7 +16,6 @@ from pyproj import CRS, Transformer
 
 from asset_map._errors import CRSError, ImportFormatError
 from asset_map.crs import (
-    NL_BOUNDS_RD,
     NL_BOUNDS_WGS84,
     WORK_CRS,
     guess_coordinate_mixup,
@@ -67,10 +66,11 @@ def outside_nl_problem(
         return None
     x, y = _midpoints(raw.frame.geometry.values)
     first = int(np.flatnonzero(outside)[0])
-    hint = _mixup_hint(float(x[first]), float(y[first]))
+    hint = guess_coordinate_mixup(float(x[first]), float(y[first]))  # a Msg, or ""
     file_crs = CRS.from_user_input(raw.frame.crs)
-    if hint is None and file_crs.is_projected and _in_box(x[first], y[first], NL_BOUNDS_WGS84):
-        hint = Msg("err.hygiene.degrees_not_metres", crs=file_crs.to_string())
+    if not hint and file_crs.is_projected and _in_box(x[first], y[first], NL_BOUNDS_WGS84):
+        degrees = Msg("err.hygiene.degrees_not_metres", crs=file_crs.to_string())
+        hint = Msg("err.io.hint", hint=degrees)
     named = [
         Msg("note.io.label_at", label=labels[i], x=f"{x[i]:.6g}", y=f"{y[i]:.6g}")
         for i in np.flatnonzero(outside).tolist()
@@ -83,18 +83,9 @@ def outside_nl_problem(
             total=int(present.sum()),
             crs=file_crs.to_string(),
             named=list_some(named),
-            hint=Msg("err.io.hint", hint=hint) if hint is not None else "",
+            hint=hint,
         )
     )
-
-
-def _mixup_hint(x: float, y: float) -> Msg | None:
-    """Return :func:`~asset_map.crs.guess_coordinate_mixup`'s hint as a ``Msg``, or None."""
-    if not guess_coordinate_mixup(x, y):
-        return None
-    if _in_box(x, y, NL_BOUNDS_RD):
-        return Msg("err.io.hint_rd_metres")
-    return Msg("err.io.hint_swapped")
 
 
 def _midpoints(geometries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
