@@ -30,6 +30,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from asset_map._errors import AssetMapError
+from asset_map.i18n import Msg
 
 ROLES = ("wijkmanager", "planner", "admin")
 #: ``connect``: see the talents that match a meeting place (with contact data) and record
@@ -143,12 +144,9 @@ def check_new_account(username: str, password: str, role: str) -> str:
     """
     name = normalise_username(username)
     if not USERNAME.match(name):
-        raise ValueError(
-            f"User name '{username}' is not allowed. Use 2 to 64 letters, digits or . _ @ -, "
-            "starting with a letter or digit."
-        )
+        raise AssetMapError(Msg("err.accounts.username", username=username))
     if role not in ROLES:
-        raise ValueError(f"Unknown role '{role}'. Use one of: {', '.join(ROLES)}.")
+        raise AssetMapError(Msg("err.accounts.role", role=role, roles=", ".join(ROLES)))
     check_password(name, password)
     return name
 
@@ -156,14 +154,11 @@ def check_new_account(username: str, password: str, role: str) -> str:
 def check_password(username: str, password: str) -> None:
     """Raise :class:`WeakPassword` when ``password`` breaks the rules, naming the rule."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPassword(
-            f"The password is too short: use at least {MIN_PASSWORD_LENGTH} characters "
-            "(a sentence of a few words is easy to remember)."
-        )
+        raise WeakPassword(Msg("err.accounts.password_short", n=MIN_PASSWORD_LENGTH))
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise WeakPassword(f"The password is too long: use at most {MAX_PASSWORD_LENGTH}.")
+        raise WeakPassword(Msg("err.accounts.password_long", n=MAX_PASSWORD_LENGTH))
     if password.strip().lower() == normalise_username(username):
-        raise WeakPassword("The password must not be the user name.")
+        raise WeakPassword(Msg("err.accounts.password_is_name"))
 
 
 def hash_password(password: str) -> str:
@@ -259,9 +254,7 @@ def normalise_code(code: str) -> str:
     """
     text = "".join(ch for ch in str(code).upper() if ch not in " -\t\r\n")
     if len(text) != CODE_GROUPS * CODE_GROUP_LENGTH or any(ch not in CODE_ALPHABET for ch in text):
-        raise ValueError(
-            "This is not a withdrawal code: it has 12 letters and digits, like K7QX-3MRA-9TZE."
-        )
+        raise AssetMapError(Msg("err.accounts.not_a_code"))
     return text
 
 

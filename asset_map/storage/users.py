@@ -16,6 +16,8 @@ from sqlalchemy import Connection, delete, exc, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from asset_map import auth
+from asset_map._errors import AssetMapError
+from asset_map.i18n import Msg
 from asset_map.storage import audit
 from asset_map.storage.db import Database
 from asset_map.storage.schema import login_throttle, users
@@ -46,9 +48,7 @@ def add(
                 details={"role": role},
             )
     except exc.IntegrityError as error:
-        raise auth.UserExists(
-            f"A user named '{name}' exists already. Choose another name."
-        ) from error
+        raise auth.UserExists(Msg("err.accounts.exists", name=name)) from error
 
 
 def set_password(db: Database, username: str, password: str, *, actor: str, now: datetime) -> None:
@@ -61,7 +61,7 @@ def set_password(db: Database, username: str, password: str, *, actor: str, now:
             update(users).where(users.c.username == name).values(password_hash=password_hash)
         ).rowcount
         if not done:
-            raise auth.UnknownUser(f"No user named '{name}'.")
+            raise auth.UnknownUser(Msg("err.accounts.unknown", name=name))
         conn.execute(delete(login_throttle).where(login_throttle.c.key == auth.username_key(name)))
         audit.record(
             conn, at=now, actor=actor, action="password_set", entity="user", entity_id=name
@@ -73,7 +73,7 @@ def unlock(db: Database, username: str, *, actor: str, now: datetime) -> None:
     name = auth.normalise_username(username)
     with db.writing() as conn:
         if conn.execute(select(users.c.username).where(users.c.username == name)).first() is None:
-            raise auth.UnknownUser(f"No user named '{name}'.")
+            raise auth.UnknownUser(Msg("err.accounts.unknown", name=name))
         conn.execute(delete(login_throttle).where(login_throttle.c.key == auth.username_key(name)))
         audit.record(
             conn, at=now, actor=actor, action="user_unlocked", entity="user", entity_id=name
@@ -88,15 +88,13 @@ def remove(db: Database, username: str, *, actor: str, now: datetime) -> None:
             select(users.c.role).where(users.c.username == name).with_for_update()
         ).scalar()
         if role is None:
-            raise auth.UnknownUser(f"No user named '{name}'.")
+            raise auth.UnknownUser(Msg("err.accounts.unknown", name=name))
         if role == "admin":
             admins = conn.execute(
                 select(func.count()).select_from(users).where(users.c.role == "admin")
             ).scalar_one()
             if admins <= 1:
-                raise ValueError(
-                    f"'{name}' is the last administrator. Add another administrator first."
-                )
+                raise AssetMapError(Msg("err.accounts.last_admin", name=name))
         conn.execute(delete(users).where(users.c.username == name))
         audit.record(
             conn, at=now, actor=actor, action="user_removed", entity="user", entity_id=name
