@@ -13,11 +13,10 @@ from asset_map._errors import CRSError, SchemaError
 from asset_map.analysis.demand import (
     buurt_demand,
     clip_grid,
-    grid_demand,
     missing_figure_warnings,
     needed_figures,
-    read_population_grid,
 )
+from asset_map.analysis.population_grid import grid_demand, read_population_grid
 
 X0, Y0 = 150_000.0, 450_000.0
 ALL_NEEDS = needed_figures(aged_65_plus=True, single_households=True)

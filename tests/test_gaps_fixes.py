@@ -14,8 +14,8 @@ import pytest
 from shapely.geometry import Point, box
 
 from asset_map._errors import SchemaError
-from asset_map.analysis.demand import grid_demand, grid_squares, read_population_grid
 from asset_map.analysis.gaps import GapParams, NeedWeights, analyse_gaps
+from asset_map.analysis.population_grid import grid_demand, grid_squares, read_population_grid
 from asset_map.cli import main
 from asset_map.cli.gaps import _num
 from asset_map.i18n import Msg, localise

@@ -6,7 +6,8 @@
 2. **coverage** (:mod:`coverage`): which cells lie within walking distance of a meeting
    place (straight line x detour factor, or a street network);
 3. **accessibility** (:mod:`accessibility`): a 2SFCA score when meeting places have a capacity;
-4. **siting** (:mod:`siting`): the ``k`` candidate sites that newly cover the most need.
+4. **siting** (:mod:`sites`, :mod:`siting`): the ``k`` candidate sites that newly cover the
+   most need.
 
 It validates its inputs before computing, never changes them, and returns everything in
 EPSG:4326.
@@ -17,8 +18,8 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -26,148 +27,33 @@ import pandas as pd
 import scipy.sparse as sp
 
 from asset_map._errors import AssetMapError, CRSError, SchemaError
-from asset_map.analysis import accessibility, coverage, demand, siting
+from asset_map.analysis import accessibility, coverage, demand, sites, siting
+from asset_map.analysis.gap_params import (  # re-exported: callers import them from here
+    CANDIDATE_KINDS,
+    RANGES,
+    SOLVERS,
+    GapParams,
+    NeedWeights,
+)
+from asset_map.analysis.population_grid import grid_demand
 from asset_map.crs import STORAGE_CRS, WORK_CRS, require_crs
 from asset_map.i18n import Msg
 from asset_map.io.formats import raise_problems
 from asset_map.model import catalogue
 
-SOLVERS = ("greedy", "exact")
-CANDIDATE_KINDS = ("planned", "hosts", "cells")
+__all__ = [
+    "CANDIDATE_KINDS",
+    "RANGES",
+    "REPORTED_GAP",
+    "SOLVERS",
+    "GapParams",
+    "GapResult",
+    "NeedWeights",
+    "analyse_gaps",
+]
+
 #: A MIP gap above this after the exact solver means it stopped at its time limit.
 REPORTED_GAP = 1e-4
-#: The ranges of the numeric options of :class:`GapParams`: (lowest, highest, unit text key).
-RANGES: dict[str, tuple[float, float, str]] = {
-    "walk_min": (1, 60, "err.gaps.unit.minutes"),
-    "speed_kmh": (1, 8, "err.gaps.unit.kmh"),
-    "detour": (1, 3, "err.gaps.unit.detour"),
-    "cell_m": (25, 1000, "err.gaps.unit.metres"),
-    "new_sites": (0, 10, "err.gaps.unit.sites"),
-    "time_limit_s": (1, 3600, "err.gaps.unit.seconds"),
-}
-
-
-@dataclass(frozen=True)
-class NeedWeights:
-    """How much each resident counts in the demand.
-
-    The weighted residents of a cell are ``all_residents * residents + aged_65_plus *
-    residents_65 + single_households * single_households``.
-    """
-
-    all_residents: float = 0.2
-    aged_65_plus: float = 0.4
-    single_households: float = 0.4
-
-    PRESETS: ClassVar[dict[str, tuple[float, float, float]]] = {
-        "all": (1.0, 0.0, 0.0),
-        "65plus": (0.0, 1.0, 0.0),
-        "single": (0.0, 0.0, 1.0),
-        "mix": (0.2, 0.4, 0.4),
-    }
-
-    def __post_init__(self) -> None:
-        values = (self.all_residents, self.aged_65_plus, self.single_households)
-        if not all(isinstance(v, int | float) and math.isfinite(v) and v >= 0 for v in values):
-            shown = ", ".join(str(v) for v in values)
-            raise AssetMapError(Msg("err.gaps.weights_negative", values=shown))
-        if not any(values):
-            raise AssetMapError(Msg("err.gaps.weights_all_zero"))
-
-    @classmethod
-    def preset(cls, name: str) -> NeedWeights:
-        """Return a named preset: ``all``, ``65plus``, ``single`` or ``mix`` (the default)."""
-        if name not in cls.PRESETS:
-            raise AssetMapError(
-                Msg("err.gaps.unknown_preset", name=name, presets=", ".join(cls.PRESETS))
-            )
-        return cls(*cls.PRESETS[name])
-
-    def weigh(
-        self, residents: np.ndarray, residents_65: np.ndarray, single: np.ndarray
-    ) -> np.ndarray:
-        """Return the weighted residents; a figure with weight 0 is not used (NaN is fine)."""
-        total = np.zeros(len(residents))
-        for w, values in (
-            (self.all_residents, residents),
-            (self.aged_65_plus, residents_65),
-            (self.single_households, single),
-        ):
-            if w:
-                total = total + w * np.asarray(values, dtype="float64")
-        return total
-
-
-@dataclass(frozen=True)
-class GapParams:
-    """The options of a gap analysis; ranges are checked on creation."""
-
-    walk_min: float = 10.0
-    speed_kmh: float = 4.5
-    detour: float = 1.3
-    cell_m: float = 100.0
-    weights: NeedWeights = field(default_factory=NeedWeights)
-    meeting_types: tuple[str, ...] | None = None
-    include_planned: bool = False
-    new_sites: int = 0
-    solver: str = "greedy"
-    candidates: tuple[str, ...] = ("planned", "hosts")
-    time_limit_s: float = siting.DEFAULT_TIME_LIMIT_S
-
-    def __post_init__(self) -> None:
-        for name, (lo, hi, unit) in RANGES.items():
-            value = getattr(self, name)
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int | float)
-                or not lo <= value <= hi
-            ):
-                raise AssetMapError(
-                    Msg("err.gaps.range", name=name, lo=lo, hi=hi, unit=Msg(unit), value=value)
-                )
-        if int(self.new_sites) != self.new_sites:
-            raise AssetMapError(
-                Msg("err.gaps.whole_number", name="new_sites", value=self.new_sites)
-            )
-        if self.solver not in SOLVERS:
-            raise AssetMapError(
-                Msg("err.gaps.solver", solvers=", ".join(SOLVERS), value=repr(self.solver))
-            )
-        if not isinstance(self.weights, NeedWeights):
-            raise AssetMapError(Msg("err.gaps.weights_type"))
-        kinds = tuple(self.candidates)
-        unknown = [c for c in kinds if c not in CANDIDATE_KINDS]
-        if unknown or len(set(kinds)) != len(kinds):
-            raise AssetMapError(
-                Msg("err.gaps.candidate_kinds", kinds=", ".join(CANDIDATE_KINDS), value=kinds)
-            )
-        if self.new_sites and not kinds:
-            raise AssetMapError(Msg("err.gaps.no_candidate_kind", n=self.new_sites))
-        object.__setattr__(self, "candidates", kinds)
-        if self.meeting_types is not None:
-            types = tuple(self.meeting_types)
-            known = catalogue().types
-            bad = [t for t in types if t not in known]
-            if bad or not types:
-                examples = ", ".join(catalogue().meeting_place_types())
-                raise AssetMapError(
-                    Msg(
-                        "err.gaps.meeting_types",
-                        examples=examples,
-                        bad=bad or Msg("err.gaps.none_given"),
-                    )
-                )
-            object.__setattr__(self, "meeting_types", types)
-
-    @property
-    def max_walk_m(self) -> float:
-        """The walking distance in reach: minutes x speed."""
-        return self.walk_min / 60.0 * self.speed_kmh * 1000.0
-
-    @property
-    def radius_m(self) -> float:
-        """The straight-line radius in reach: walking distance / detour."""
-        return self.max_walk_m / self.detour
 
 
 @dataclass
@@ -262,8 +148,8 @@ def analyse_gaps(
     params : GapParams
         The options.
     population_grid : GeoDataFrame, optional
-        CBS population grid squares (:func:`demand.read_population_grid`); when given, the
-        demand comes from the grid instead of the buurten's key figures.
+        CBS population grid squares (:func:`.population_grid.read_population_grid`); when
+        given, the demand comes from the grid instead of the buurten's key figures.
     network : networkx graph, optional
         A walking network for :mod:`asset_map.analysis.network`; when given, network
         distances are used and ``params.detour`` is not.
@@ -301,9 +187,7 @@ def analyse_gaps(
             )
         cells = demand.buurt_demand(buurten_rd[~missing], cell_m=params.cell_m, needs=needs)
     else:
-        cells, notes = demand.grid_demand(
-            population_grid, buurten_rd, cell_m=params.cell_m, needs=needs
-        )
+        cells, notes = grid_demand(population_grid, buurten_rd, cell_m=params.cell_m, needs=needs)
         warnings += notes
         if cells.empty:
             raise SchemaError(Msg("err.gaps.grid_elsewhere"))
@@ -359,7 +243,7 @@ def analyse_gaps(
     cell_rows, step_m = None, params.cell_m
     if "cells" in params.candidates:
         reach_m = params.max_walk_m if network is not None else params.radius_m
-        cell_rows, step_m = siting.thin_cells(
+        cell_rows, step_m = sites.thin_cells(
             demand_xy, weight, cell_m=params.cell_m, reach_m=reach_m
         )
         if k and len(cell_rows) < len(cells):
@@ -372,7 +256,7 @@ def analyse_gaps(
                     total=len(cells),
                 )
             )
-    candidates = siting.candidate_sites(
+    candidates = sites.candidate_sites(
         assets_rd,
         asset_xy,
         cells,
@@ -434,10 +318,10 @@ def analyse_gaps(
     buurt_table = _buurt_table(buurten_rd, cells_out, missing)
     chosen_sites = candidates.iloc[chosen]
     nearest = reach.nearest_m(chosen_sites[["x", "y"]].to_numpy(dtype="float64"), supply_xy)
-    sites = siting.site_table(chosen_sites, masks, cells_out, buurten_rd, nearest_m=nearest)
+    site_rows = sites.site_table(chosen_sites, masks, cells_out, buurten_rd, nearest_m=nearest)
     warnings += [
         Msg("note.gaps.unknown_65", rank=int(site["rank"]), name=site["name"])
-        for _, site in sites.iterrows()
+        for _, site in site_rows.iterrows()
         if np.isnan(site["newly_65"])
     ]
     total = float(weight.sum())
@@ -463,7 +347,8 @@ def analyse_gaps(
     }
     summary["seconds"] = time.perf_counter() - started
     report("done", 1.0)
-    return GapResult(params, cells_out, buurt_table, sites, summary, list(dict.fromkeys(warnings)))
+    notes = list(dict.fromkeys(warnings))
+    return GapResult(params, cells_out, buurt_table, site_rows, summary, notes)
 
 
 def _no_progress(stage: str, share: float) -> None:

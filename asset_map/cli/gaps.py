@@ -6,13 +6,13 @@ import argparse
 import dataclasses
 import json
 import math
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from asset_map._errors import AssetMapError
 from asset_map.cli._common import (
     add_input_args,
+    print_note,
     read_inputs,
     split_list,
     write_atomic,
@@ -142,7 +142,7 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
         network = read_walk_network(args.network)
     grid = None
     if args.population_grid:
-        from asset_map.analysis.demand import read_population_grid
+        from asset_map.analysis.population_grid import read_population_grid
 
         grid = read_population_grid(args.population_grid)
     result = analyse_gaps(areas, assets, params, population_grid=grid, network=network)
@@ -223,9 +223,8 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
         )
     else:
         _print_text(s, baseline, named, lang)
-        note = t("gaps.cli.note", lang)
         for warning in [*result.warnings, *notes]:
-            print(f"{note}: {localise(warning, lang)}", file=sys.stderr)
+            print_note(warning, lang)
     return 0
 
 

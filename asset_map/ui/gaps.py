@@ -25,11 +25,12 @@ from asset_map.model import Lang, catalogue
 from asset_map.render import vendor
 from asset_map.render.gaps import build_gap_map
 from asset_map.render.styles import format_number
-from asset_map.ui.state import current_lang, tr
+from asset_map.ui.state import among, choice_key, current_lang, option_index, tr
 from asset_map.workspace import Workspace
 
 NEEDS = ("mix", "65plus", "single", "all", "custom")
 CANDIDATES = ("planned", "hosts", "cells")
+SOLVERS = ("greedy", "exact")
 
 
 def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str]]]:
@@ -44,24 +45,32 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
         st.subheader(tr("gaps.settings"))
         left, right = st.columns(2)
         walk_min = left.slider(tr("gaps.walk_min"), 3, 30, 10, key="gap_walk_min")
+        need_key, need_now = choice_key("gap_need", NEEDS[0])
         need = left.selectbox(
-            tr("gaps.need"), NEEDS, format_func=lambda k: tr(f"gaps.need.{k}"), key="gap_need"
+            tr("gaps.need"),
+            NEEDS,
+            index=option_index(NEEDS, need_now),
+            format_func=lambda k: t(f"gaps.need.{k}", lang),
+            key=need_key,
         )
         include_planned = left.toggle(tr("gaps.what_if"), value=False, key="gap_what_if")
         new_sites = right.slider(tr("gaps.new_sites"), 0, 10, 3, key="gap_new_sites")
+        candidates_key, candidates_now = choice_key("gap_candidates", ["planned", "hosts"])
         candidates = right.multiselect(
             tr("gaps.candidates"),
             CANDIDATES,
-            default=["planned", "hosts"],
-            format_func=lambda k: tr(f"gaps.candidates.{k}"),
-            key="gap_candidates",
+            default=among(candidates_now, CANDIDATES),
+            format_func=lambda k: t(f"gaps.candidates.{k}", lang),
+            key=candidates_key,
         )
+        solver_key, solver_now = choice_key("gap_solver", SOLVERS[0])
         solver = right.radio(
             tr("gaps.solver"),
-            ("greedy", "exact"),
-            format_func=lambda k: tr(f"gaps.solver.{k}"),
+            SOLVERS,
+            index=option_index(SOLVERS, solver_now),
+            format_func=lambda k: t(f"gaps.solver.{k}", lang),
             horizontal=True,
-            key="gap_solver",
+            key=solver_key,
         )
         with st.expander(tr("gaps.more_settings")):
             speed = st.slider(tr("gaps.speed"), 2.0, 6.0, 4.5, 0.5, key="gap_speed")
@@ -71,12 +80,13 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
             )
             present = [k for k in cat.types if k in set(ws.assets["type"])]
             present_default = [k for k in cat.meeting_place_types() if k in present]
+            meeting_key, meeting_now = choice_key("gap_meeting_types", present_default)
             meeting = st.multiselect(
                 tr("gaps.meeting_types"),
                 present,
-                default=present_default,
+                default=among(meeting_now, present),
                 format_func=lambda k: f"{cat.types[k].icon} {cat.types[k].label(lang)}",
-                key="gap_meeting_types",
+                key=meeting_key,
             )
             st.caption(tr("gaps.custom_weights"))
             w_cols = st.columns(3)
@@ -128,7 +138,7 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _read_upload(kind: str, digest: str, data: bytes, name: str) -> Any:
     """Read an uploaded street network or population grid (cached per file content)."""
-    from asset_map.analysis.demand import read_population_grid
+    from asset_map.analysis.population_grid import read_population_grid
     from asset_map.io.network import read_walk_network
 
     suffix = ".osm.pbf" if name.endswith(".pbf") else Path(name).suffix

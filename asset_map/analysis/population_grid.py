@@ -1,0 +1,322 @@
+"""The CBS population grid as demand: 100 m squares of residents, each in its buurt.
+
+CBS's 'Kaart van 100 meter bij 100 meter met statistieken' counts residents, residents aged
+65+ and single-person households per square. :func:`read_population_grid` reads it (a
+GeoPackage, GeoJSON or CSV with square ids, new and old column names); :func:`grid_demand`
+turns the squares into demand cells like :func:`asset_map.analysis.demand.buurt_demand`
+does for key figures per buurt. A secret figure is never taken as 0: the square gets its
+buurt's share, and a warning says how many squares that concerns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from asset_map._errors import AssetMapError, SchemaError, where
+from asset_map.crs import WORK_CRS, require_crs
+from asset_map.i18n import Msg
+from asset_map.io.figures import figure_values
+from asset_map.io.formats import CSV_SUFFIXES, list_some, raise_problems, read_raw, read_table
+
+#: CBS population grid columns: total residents, residents aged 65+, single-person households.
+GRID_RESIDENTS = "aantal_inwoners"
+GRID_65 = "aantal_inwoners_65_jaar_en_ouder"
+GRID_SINGLE = "aantal_eenpersoonshuishoudens"
+GRID_COLUMNS = (GRID_RESIDENTS, GRID_65, GRID_SINGLE)
+#: Older CBS vierkantstatistieken (up to 2019, also their Shapefiles) -> the names above.
+GRID_OLD_NAMES = {"inwoner": GRID_RESIDENTS, "inw_65pl": GRID_65, "tothh_eenp": GRID_SINGLE}
+#: Columns that hold CBS's square id, and the square's side in metres. The id, e.g.
+#: ``E1234N4567``, gives the lower-left corner in whole hectometres in RD New: x = 123,400,
+#: y = 456,700 (CBS, 'Statistische gegevens per vierkant', chapter 'Codering vierkant').
+GRID_ID_COLUMNS = {
+    "crs28992res100m": 100.0,
+    "c28992r100": 100.0,
+    "crs28992res500m": 500.0,
+    "c28992r500": 500.0,
+}
+_GRID_ID = re.compile(r"^(?:CRS28992RES\d+M)?E(\d{1,4})N(\d{1,4})$", re.IGNORECASE)
+#: Which grid column each buurt key figure corresponds to.
+GRID_FOR_FIGURE = {
+    "inhabitants": GRID_RESIDENTS,
+    "pct_65_plus": GRID_65,
+    "households": GRID_SINGLE,
+    "pct_single_households": GRID_SINGLE,
+}
+
+
+def grid_demand(
+    grid: gpd.GeoDataFrame,
+    buurten_rd: gpd.GeoDataFrame,
+    *,
+    cell_m: float,
+    needs: Sequence[str],
+) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Turn the squares of a CBS population grid into demand cells, each in its buurt.
+
+    A square whose residents are known but whose 65+ or single-household figure is secret
+    keeps its residents: the missing figure is estimated with its buurt's share (when the
+    buurt has that key figure), and a warning says for how many squares and residents.
+
+    Parameters
+    ----------
+    grid : GeoDataFrame
+        One polygon (the square) or point (its centre) per square, in any CRS, with
+        ``aantal_inwoners`` and, when ``needs`` asks for them,
+        ``aantal_inwoners_65_jaar_en_ouder`` and ``aantal_eenpersoonshuishoudens`` (or the
+        older names ``INWONER``, ``INW_65PL``, ``TOTHH_EENP``). Negative values (CBS's
+        secret marks, e.g. -99997) count as missing.
+    buurten_rd : GeoDataFrame
+        Buurten in EPSG:28992 with ``code`` and, for the estimate, the key figures.
+    cell_m : float
+        The side of the square drawn around a point.
+    needs : sequence of str
+        The key figures the demand uses (:func:`needed_figures`).
+
+    Returns
+    -------
+    tuple
+        The demand cells (as :func:`buurt_demand`) and warnings about the squares left out
+        or estimated.
+    """
+    require_crs(grid, "population grid")
+    columns = grid_columns(grid.columns)
+    wanted = sorted({GRID_FOR_FIGURE[f] for f in needs}, key=GRID_COLUMNS.index)
+    absent = [c for c in wanted if c not in columns]
+    if absent:
+        shown = " / ".join(repr(c) for c in absent)
+        raise SchemaError(Msg("err.gaps.grid_columns", columns=shown))
+    rd = grid.to_crs(WORK_CRS)
+    rd = rd[rd.geometry.notna() & ~rd.geometry.is_empty]
+    geoms = rd.geometry.to_numpy()
+    is_point = shapely.get_type_id(geoms) == 0
+    points = np.where(is_point, geoms, shapely.point_on_surface(geoms))
+    half = cell_m / 2.0
+    px, py = shapely.get_x(points), shapely.get_y(points)
+    squares = np.where(is_point, shapely.box(px - half, py - half, px + half, py + half), geoms)
+
+    def values(name: str) -> np.ndarray:
+        if name not in columns:
+            return np.full(len(rd), np.nan)
+        vals = pd.to_numeric(rd[columns[name]], errors="coerce").to_numpy(dtype="float64")
+        return np.where(vals < 0, np.nan, vals)
+
+    residents, aged, single = (values(c) for c in GRID_COLUMNS)
+    code = _buurt_of(points, buurten_rd)
+    warnings: list[str] = []
+    outside = code.isna().to_numpy()
+    if outside.any():
+        warnings.append(Msg("note.gaps.grid_outside", squares=_squares(int(outside.sum()))))
+    shares = _buurt_shares(buurten_rd, code)
+    for name, vals, figure in (
+        (GRID_65, aged, "pct_65_plus"),
+        (GRID_SINGLE, single, "pct_single_households"),
+    ):
+        if name not in wanted:
+            continue
+        estimate = np.isnan(vals) & ~np.isnan(residents) & ~outside & ~np.isnan(shares[name])
+        if estimate.any():
+            vals[estimate] = residents[estimate] * shares[name][estimate]
+            warnings.append(
+                Msg(
+                    "note.gaps.grid_fallback",
+                    squares=_squares(int(estimate.sum())),
+                    residents=f"{float(residents[estimate].sum()):.0f}",
+                    figure=Msg(f"note.gaps.figure.{figure}"),
+                )
+            )
+    unknown = np.zeros(len(rd), dtype=bool)
+    for name, vals in zip(GRID_COLUMNS, (residents, aged, single), strict=True):
+        if name in wanted:
+            unknown |= np.isnan(vals)
+    unknown &= ~outside
+    if unknown.any():
+        warnings.append(Msg("note.gaps.grid_secret", squares=_squares(int(unknown.sum()))))
+        lost = float(np.nansum(residents[unknown]))
+        if lost > 0:
+            warnings.append(Msg("note.gaps.grid_secret_residents", residents=f"{lost:.0f}"))
+    keep = ~outside & ~unknown
+    frame = gpd.GeoDataFrame(
+        {
+            "buurt_code": code.to_numpy()[keep].astype(object),
+            "residents": residents[keep],
+            "residents_65": aged[keep],
+            "single_households": single[keep],
+            "x": px[keep],
+            "y": py[keep],
+        },
+        geometry=squares[keep],
+        crs=WORK_CRS,
+    )
+    return frame.reset_index(drop=True), warnings
+
+
+def grid_columns(names: Sequence[object]) -> dict[str, str]:
+    """Return the population grid's columns by their 2020+ CBS name (any case, old names too)."""
+    found: dict[str, str] = {}
+    for name in names:
+        lower = str(name).lower()
+        canonical = GRID_OLD_NAMES.get(lower, lower)
+        if canonical in GRID_COLUMNS and canonical not in found:
+            found[canonical] = str(name)
+    return found
+
+
+def _squares(n: int) -> Msg:
+    return Msg("note.gaps.squares.one" if n == 1 else "note.gaps.squares.many", n=n)
+
+
+def _buurt_shares(buurten_rd: pd.DataFrame, code: pd.Series) -> dict[str, np.ndarray]:
+    """Return per square its buurt's 65+ and single-household shares of residents (or NaN)."""
+
+    def figure(name: str) -> pd.Series:
+        if name not in buurten_rd.columns:
+            return pd.Series(np.nan, index=buurten_rd["code"])
+        return pd.Series(
+            pd.to_numeric(buurten_rd[name], errors="coerce").to_numpy(), index=buurten_rd["code"]
+        )
+
+    inhabitants = figure("inhabitants")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        aged = figure("pct_65_plus") / 100.0
+        single = figure("households") * figure("pct_single_households") / 100.0 / inhabitants
+    single = single.where(inhabitants > 0)
+    return {
+        GRID_65: aged.reindex(code.to_numpy()).to_numpy(dtype="float64"),
+        GRID_SINGLE: single.reindex(code.to_numpy()).to_numpy(dtype="float64"),
+    }
+
+
+def _buurt_of(points: np.ndarray, buurten_rd: gpd.GeoDataFrame) -> pd.Series:
+    """Return, per point, the code of the first buurt that holds it (missing if none)."""
+    frame = gpd.GeoDataFrame(geometry=points, crs=WORK_CRS)
+    joined = gpd.sjoin(frame, buurten_rd[["code", "geometry"]], how="left", predicate="intersects")
+    first = joined[~joined.index.duplicated(keep="first")]
+    return first["code"].reindex(frame.index)
+
+
+def grid_squares(ids: Sequence[object], size_m: float) -> tuple[np.ndarray, list[int]]:
+    """Return the squares (EPSG:28992 polygons) of CBS square ids like ``E1234N4567``.
+
+    The id gives the lower-left corner in whole hectometres: ``E1234N4567`` is the square
+    from (123,400, 456,700) to (123,400 + ``size_m``, 456,700 + ``size_m``).
+
+    Returns
+    -------
+    tuple
+        The polygons (None where the id is not valid) and the positions of invalid ids.
+    """
+    x = np.full(len(ids), np.nan)
+    y = np.full(len(ids), np.nan)
+    bad = []
+    for i, value in enumerate(ids):
+        match = _GRID_ID.match(str(value).strip()) if value is not None else None
+        if match is None:
+            bad.append(i)
+            continue
+        x[i], y[i] = int(match.group(1)) * 100.0, int(match.group(2)) * 100.0
+    squares = shapely.box(x, y, x + size_m, y + size_m)
+    squares[np.isnan(x)] = None
+    return squares, bad
+
+
+def read_population_grid(
+    path: str | Path, *, crs: str | None = None, layer: str | None = None
+) -> gpd.GeoDataFrame:
+    """Read the squares of a CBS population grid from a GeoPackage, GeoJSON or CSV.
+
+    Both CBS layouts are read: the 2020+ names (``aantal_inwoners``,
+    ``aantal_inwoners_65_jaar_en_ouder``, ``aantal_eenpersoonshuishoudens``) and the older
+    ones (``INWONER``, ``INW_65PL``, ``TOTHH_EENP``). A CSV may place its squares by CBS's
+    square id (column ``crs28992res100m``, e.g. ``E1234N4567``) instead of coordinates.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file. A CSV needs the square id column, or coordinate columns of the square's
+        centre (``x``/``y`` with ``crs``, or ``rd_x``/``rd_y``).
+    crs : str, optional
+        The CRS, for files that do not say theirs.
+    layer : str, optional
+        The layer of a GeoPackage.
+
+    Returns
+    -------
+    GeoDataFrame
+        In the file's CRS: ``aantal_inwoners`` and those of
+        ``aantal_inwoners_65_jaar_en_ouder`` and ``aantal_eenpersoonshuishoudens`` the file
+        has (under these names), as floats with CBS's negative secret marks (-99997, ...)
+        as NaN, and the geometry. Rows without geometry are dropped.
+
+    Raises
+    ------
+    AssetMapError
+        When the file cannot be read, has no residents column, holds a figure that is not
+        a number, or a square id that is not valid.
+    """
+    path = Path(path)
+    problems: list[AssetMapError] = []
+    frame, name, locate_row = _read_grid_file(path, crs=crs, layer=layer, problems=problems)
+    found = grid_columns([c for c in frame.columns if c != "geometry"])
+    if GRID_RESIDENTS not in found:
+        names = [str(c) for c in frame.columns if c != "geometry"]
+        raise SchemaError(
+            Msg(
+                "err.gaps.grid_no_residents",
+                name=name,
+                found=list_some(names) or Msg("err.gaps.none_found"),
+                residents=GRID_RESIDENTS,
+                aged=GRID_65,
+                single=GRID_SINGLE,
+            )
+        )
+    data = {}
+    for canonical, their in found.items():
+
+        def locate(i: int, column: str = their) -> str:
+            return locate_row(i, column)
+
+        vals, _ = figure_values(frame[their].tolist(), locate, their, name, problems)
+        data[canonical] = np.where(vals < 0, np.nan, vals)
+    raise_problems(problems)
+    out = gpd.GeoDataFrame(data, geometry=frame.geometry.to_numpy(), crs=frame.crs)
+    out = out[out.geometry.notna() & ~out.geometry.is_empty]
+    return out.reset_index(drop=True)
+
+
+def _read_grid_file(
+    path: Path, *, crs: str | None, layer: str | None, problems: list[AssetMapError]
+) -> tuple[gpd.GeoDataFrame, str, Callable[[int, str], str]]:
+    """Read the file; place a CSV's rows by their CBS square id when it has one."""
+    if path.suffix.lower() in CSV_SUFFIXES and path.is_file():
+        table = read_table(path)
+        ids = {str(c).lower(): str(c) for c in table.frame.columns}
+        id_column = next((ids[c] for c in GRID_ID_COLUMNS if c in ids), None)
+        if id_column is not None:
+            squares, bad = grid_squares(
+                table.frame[id_column].tolist(), GRID_ID_COLUMNS[id_column.lower()]
+            )
+            problems.extend(
+                SchemaError(
+                    Msg(
+                        "err.gaps.grid_bad_id",
+                        where=where(path, row=int(table.rows[i]), column=id_column),
+                        value=table.frame[id_column].iloc[i],
+                    )
+                )
+                for i in bad
+            )
+            frame = gpd.GeoDataFrame(table.frame, geometry=squares, crs=WORK_CRS)
+
+            def locate_table(i: int, column: str) -> str:
+                return where(path, row=int(table.rows[i]), column=column)
+
+            return frame, path.name, locate_table
+    raw = read_raw(path, crs=crs, layer=layer)
+    return raw.frame, raw.path.name, raw.where
