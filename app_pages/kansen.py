@@ -3,6 +3,7 @@
 import streamlit as st
 
 from asset_map.ui import gaps
+from asset_map.ui.explore import chosen_basemap
 from asset_map.ui.loaders import data_folder, workspace
 from asset_map.ui.messages import demo_banner
 from asset_map.ui.state import tr
@@ -16,5 +17,5 @@ outcome = gaps.run(ws, data_folder(), params, uploads)
 if outcome is not None:
     result, baseline = outcome
     gaps.summary(result, baseline)
-    gaps.gap_map(ws, result, basemap=st.session_state.get("map_basemap", "osm"))
+    gaps.gap_map(ws, result, basemap=chosen_basemap())
     gaps.tables(result)

@@ -18,11 +18,7 @@ areas = workbench.chosen_areas(ws, query)
 talents = public_talents(ws)
 workbench.counts(ws, query, assets, talents)
 
-list_tab, figures_tab, export_tab = st.tabs(
-    [tr("wb.tab.list"), tr("wb.tab.figures"), tr("wb.tab.export")],
-    key="wb_tab",
-    on_change="rerun",  # only the open tab is drawn
-)
+list_tab, figures_tab, export_tab = workbench.tabs()  # only the open tab is drawn
 if list_tab.open:
     with list_tab:
         selected = workbench.map_and_table(ws, query, assets)

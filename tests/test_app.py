@@ -101,7 +101,7 @@ def test_filtering_to_one_wijk_changes_the_counts(app):
 
 def test_filtering_by_type_counts_only_that_type(app):
     assets = gpd.read_file(DEMO / "assets.geojson")
-    app.sidebar.multiselect(key="filter_types").select("speelplek").run()
+    app.sidebar.multiselect(key="filter_types@nl").select("speelplek").run()
     assert _metric(app, "Plekken") == int((assets["type"] == "speelplek").sum())
 
 
@@ -179,7 +179,7 @@ def test_the_map_shows_fewer_markers_after_a_filter(app):
     assets = gpd.read_file(DEMO / "assets.geojson")
     before = _markers(_map_args(app)["script"])
     assert before == len(assets)
-    app.sidebar.multiselect(key="filter_types").select("speelplek").run()
+    app.sidebar.multiselect(key="filter_types@nl").select("speelplek").run()
     after_script = _map_args(app)["script"]
     assert _markers(after_script) == int((assets["type"] == "speelplek").sum())
     assert 0 < _markers(after_script) < before
@@ -188,7 +188,7 @@ def test_the_map_shows_fewer_markers_after_a_filter(app):
 def test_the_pdok_basemap_gives_its_tiles_and_attribution(app):
     script = _map_args(app)["script"]
     assert "tile.openstreetmap.org" in script  # the default
-    app.sidebar.selectbox(key="map_basemap").select("pdok").run()
+    app.sidebar.selectbox(key="map_basemap@nl").select("pdok").run()
     assert not app.exception, app.exception
     script = _map_args(app)["script"]
     assert "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/" in script

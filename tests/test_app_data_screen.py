@@ -224,8 +224,8 @@ def _demo_areas() -> gpd.GeoDataFrame:
 
 def _upload(at: AppTest, kind: str, path: Path) -> AppTest:
     labels = {"assets": "Plekken", "areas": "Wijken en buurten", "figures": "Kerncijfers"}
-    at.radio(key="data_kind").set_value(kind).run()
-    assert labels[kind] in at.radio(key="data_kind").format_func(kind)
+    at.radio(key="data_kind@nl").set_value(kind).run()
+    assert labels[kind] in at.radio(key="data_kind@nl").format_func(kind)
     at.file_uploader(key=f"data_file_{kind}").set_value((path.name, path.read_bytes(), "")).run()
     assert not at.exception, at.exception
     return at
@@ -243,7 +243,7 @@ def test_area_upload_offers_the_layers_of_a_geopackage_and_a_gemeente_filter(db,
     for level in ("wijk", "buurt"):
         areas[areas["level"] == level].to_file(path, layer=f"{level}en", driver="GPKG")
     at = _upload(_open(), "areas", path)
-    layer = at.selectbox(key="data_layer")
+    layer = at.selectbox(key="data_layer@nl")
     assert layer.options[1:] == ["wijken", "buurten"]
     both = int(areas["level"].isin(["wijk", "buurt"]).sum())
     assert _preview_rows(at) == both  # both layers, found by their names
@@ -270,7 +270,7 @@ def test_area_upload_asks_the_crs_of_a_shapefile_without_one(db, tmp_path):
         for part in folder.iterdir():
             archive.write(part, part.name)
     at = _upload(_open(), "areas", path)
-    crs = at.selectbox(key="data_crs")
+    crs = at.selectbox(key="data_crs@nl")
     assert crs.value == "EPSG:28992"
     assert _preview_rows(at) == len(areas)
     next(b for b in at.button if b.label == "Toevoegen aan de kaart").click().run()

@@ -120,7 +120,7 @@ def test_results_are_cached_per_parameter_set(app, calls):
 
 def test_exact_solver_shows_its_gap(app, demo):
     greedy = _suggestions(app)
-    app.radio(key="gap_solver").set_value("exact")
+    app.radio(key="gap_solver@nl").set_value("exact")
     _calculate(app)
     exact = analyse_gaps(*demo, GapParams(new_sites=3, solver="exact"))
     gap = format_number(100 * exact.summary["mip_gap"], "%", "nl")
@@ -131,7 +131,7 @@ def test_exact_solver_shows_its_gap(app, demo):
 
 
 def test_custom_weights_are_used(app, demo):
-    app.selectbox(key="gap_need").set_value("custom")
+    app.selectbox(key="gap_need@nl").set_value("custom")
     app.number_input(key="gap_w_all").set_value(0.0)
     app.number_input(key="gap_w_65").set_value(1.0)
     app.number_input(key="gap_w_1").set_value(0.0)
@@ -162,7 +162,7 @@ def test_progress_is_shown_and_finished(app):
 
 
 def test_no_candidate_kind_is_said_not_silently_replaced(app, calls):
-    app.multiselect(key="gap_candidates").set_value([])
+    app.multiselect(key="gap_candidates@nl").set_value([])
     _calculate(app)
     assert any("Kies minstens één soort plek" in w.value for w in app.warning)
     assert calls[-1].new_sites == 0 and calls[-1].candidates == ()
@@ -170,7 +170,7 @@ def test_no_candidate_kind_is_said_not_silently_replaced(app, calls):
 
 
 def test_cell_names_and_notes_are_dutch(app):
-    app.multiselect(key="gap_candidates").set_value(["cells"])
+    app.multiselect(key="gap_candidates@nl").set_value(["cells"])
     _calculate(app)
     names = _suggestions(app)["Plek"].tolist()
     assert names and all(n.startswith("Vakje in ") for n in names)

@@ -55,7 +55,7 @@ def test_moderation_of_500_talents_has_one_editor_and_asks_before_erasing(crowde
     edit_keys = [t.key for t in at.text_input if t.key and t.key.startswith("edit_nick_")]
     assert len(edit_keys) == PENDING
 
-    choice = at.selectbox(key="moderate_choice")
+    choice = at.selectbox(key="moderate_choice@nl")
     assert len(choice.options) == APPROVED
     chosen = next(o for o in choice.options if o.startswith("Bewoner 300"))
     choice.select(chosen).run()
@@ -81,8 +81,8 @@ def test_moderation_of_500_talents_has_one_editor_and_asks_before_erasing(crowde
     store.close()
 
     # The erased one shows as erased, without an editor.
-    at.multiselect(key="moderate_filter_status").unselect("approved").unselect("rejected").run()
-    choice = at.selectbox(key="moderate_choice")
+    at.multiselect(key="moderate_filter_status@nl").unselect("approved").unselect("rejected").run()
+    choice = at.selectbox(key="moderate_choice@nl")
     assert len(choice.options) == 1
     choice.select(choice.options[0]).run()
     assert any("zijn gewist" in i.value for i in at.info)

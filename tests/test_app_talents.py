@@ -49,9 +49,9 @@ def _open(page: str) -> AppTest:
 def _submit(at: AppTest, *, nickname: str, buurt: str, contact: str = "") -> AppTest:
     at.selectbox(key="join_buurt").select(buurt)
     at.text_input(key="join_nickname").input(nickname)
-    at.multiselect(key="join_categories").select("koken").select("computerhulp")
+    at.multiselect(key="join_categories@nl").select("koken").select("computerhulp")
     at.text_area(key="join_description").input(f"Ik kook. {EVIL}")
-    at.multiselect(key="join_wishes").select("help_neighbour")
+    at.multiselect(key="join_wishes@nl").select("help_neighbour")
     at.text_input(key="join_availability").input("dinsdagochtend")
     at.text_input(key="join_contact").input(contact)
     at.checkbox(key="join_consent").check()

@@ -62,8 +62,8 @@ def _fill(at: AppTest, *, nickname: str = "Fatma", buurt: str | None = "BU999901
     if buurt is not None:
         at.selectbox(key="join_buurt").select(buurt)
     at.text_input(key="join_nickname").input(nickname)
-    at.multiselect(key="join_categories").select("koken")
-    at.multiselect(key="join_wishes").select("help_neighbour")
+    at.multiselect(key="join_categories@nl").select("koken")
+    at.multiselect(key="join_wishes@nl").select("help_neighbour")
     at.checkbox(key="join_consent").check()
 
 
@@ -270,8 +270,8 @@ def test_edit_every_field_is_saved_and_audited(db, manager):
     talent_id = _pending(db)
     at = _moderation(db, manager)
     at.text_input(key=f"edit_nick_{talent_id}").input("Fatma B.")
-    at.multiselect(key=f"edit_cat_{talent_id}").select("tuinieren")
-    at.multiselect(key=f"edit_wish_{talent_id}").unselect("teach")
+    at.multiselect(key=f"edit_cat_{talent_id}@nl").select("tuinieren")
+    at.multiselect(key=f"edit_wish_{talent_id}@nl").unselect("teach")
     at.text_input(key=f"edit_avail_{talent_id}").input("zaterdag")
     at.selectbox(key=f"edit_buurt_{talent_id}").select("BU99990102")
     at.text_input(key=f"edit_contact_{talent_id}").input("06 12345678")
@@ -302,7 +302,7 @@ def test_approve_then_undo_is_audited(db, manager):
     _button(at, "Goedkeuren").click().run()
     assert Store(db).talent(talent_id)["status"] == "approved"
     # Decided talents are one table; the editor and buttons are for the chosen one.
-    choice = at.selectbox(key="moderate_choice")
+    choice = at.selectbox(key="moderate_choice@nl")
     assert len(choice.options) == 1
     choice.select(choice.options[0]).run()
     _button(at, "Terug naar wachten").click().run()

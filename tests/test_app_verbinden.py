@@ -153,14 +153,14 @@ def test_near_talent_matches_a_huiskamer_and_far_one_does_not(db, demo):
     at = _open("app_pages/explore.py")
     _login(at, *MANAGER)
     _open("app_pages/connect.py", at)
-    at.selectbox(key="connect_place").select(place_id).run()
+    at.selectbox(key="connect_place@nl").select(place_id).run()
     assert not at.exception, at.exception
     shown = _all_text(at)
     assert "Kok Dichtbij" in shown
     assert "dichtbij@example.nl" in shown  # the wijkmanager sees the contact here
     assert "Kok Verweg" not in shown  # too far to walk
     assert "Tuinier Dichtbij" not in shown  # near, but not what the place asks for
-    assert str(place["name"]) in at.selectbox(key="connect_place").format_func(place_id)
+    assert str(place["name"]) in at.selectbox(key="connect_place@nl").format_func(place_id)
 
     # Recording the connection: stored with who and when, and in the audit log.
     button = next(b for b in at.button if b.key == f"connect_made_{place_id}_{near_id}")
@@ -191,9 +191,9 @@ def test_needs_edited_on_the_page_change_the_matches(db, demo):
     at = _open("app_pages/explore.py")
     _login(at, *MANAGER)
     _open("app_pages/connect.py", at)
-    at.selectbox(key="connect_place").select(place_id).run()
+    at.selectbox(key="connect_place@nl").select(place_id).run()
     assert "Muzikant Dichtbij" not in _all_text(at)
-    at.multiselect(key=f"connect_needs_cats_{place_id}").set_value(["muziek"])
+    at.multiselect(key=f"connect_needs_cats_{place_id}@nl").set_value(["muziek"])
     _button(at, "Opslaan").click().run()
     assert not at.exception, at.exception
     assert "Muzikant Dichtbij" in _all_text(at)
@@ -248,7 +248,7 @@ def test_buurt_choice_and_walking_time_change_the_list(db):
     assert not at.exception, at.exception
     counts = {}
     for minutes in (5, 15):
-        at.radio(key="near_walk_min").set_value(minutes).run()
+        at.radio(key="near_walk_min@nl").set_value(minutes).run()
         assert not at.exception, at.exception
         tables = [d.value for d in at.table if "Activiteit" in d.value.columns]
         counts[minutes] = len(tables[0]) if tables else 0  # no empty table is drawn
@@ -270,7 +270,7 @@ def test_nothing_within_the_walk_names_the_nearest_place(db, demo):
     wider = nearby((row.lon, row.lat), demo["assets"], demo["activities"], walk_min=60)
     name, minutes = wider.places.iloc[0]["name"], int(wider.places.iloc[0]["walk_min"])
     at = _open("app_pages/near_me.py")
-    at.radio(key="near_walk_min").set_value(5).run()
+    at.radio(key="near_walk_min@nl").set_value(5).run()
     at.text_input(key="near_postcode").input(str(row.postcode))
     _button(at, "Zoek wat er in de buurt is").click().run()
     assert not at.exception, at.exception
@@ -328,7 +328,7 @@ def test_public_pages_show_no_talent_data(db, demo):
     _approve(db, nickname=SECRET_NICK, categories=("koken",), buurt=buurt, contact=SECRET_CONTACT)
     at = _open("app_pages/near_me.py")
     at.selectbox(key="near_buurt").select(buurt).run()
-    at.radio(key="near_walk_min").set_value(15).run()
+    at.radio(key="near_walk_min@nl").set_value(15).run()
     pages = {"near_me": _all_text(at)}
     at = _open("app_pages/activities.py")
     pages["activities"] = _all_text(at)
@@ -347,7 +347,7 @@ def test_week_view_filters_by_buurt_and_day(db, demo):
     assert everything == len(activities)  # every weekly activity once in seven days
     buurt = assets.set_index("id").loc[activities["asset_id"], "buurt_code"].value_counts().index[0]
     at.multiselect(key="week_buurten").set_value([buurt]).run()
-    at.multiselect(key="week_days").set_value([2]).run()
+    at.multiselect(key="week_days@nl").set_value([2]).run()
     assert not at.exception, at.exception
     in_buurt = set(assets.loc[assets["buurt_code"] == buurt, "id"])
     expected = activities[activities["asset_id"].isin(in_buurt) & (activities["weekday"] == "2")]
@@ -389,7 +389,7 @@ def test_staff_add_change_and_delete_an_activity(db, demo):
     before = len(store.activities())
     at.text_input(key=f"wf_t_{suffix}").input("Soep <b>& zo</b>")
     at.text_input(key=f"wf_o_{suffix}").input("Buurtwerk")
-    at.selectbox(key=f"wf_d_{suffix}").select(3)
+    at.selectbox(key=f"wf_d_{suffix}@nl").select(3)
     _button(at, "Activiteit opslaan").click().run()
     assert not at.exception, at.exception
     assert any("opgeslagen" in s.value for s in at.success)
@@ -403,7 +403,7 @@ def test_staff_add_change_and_delete_an_activity(db, demo):
 
     # Change it: the form opens with its values; the title changes, the rest stays.
     activity_id = str(added["id"])
-    at.selectbox(key=f"week_edit_which_{place_id}").select(activity_id).run()
+    at.selectbox(key=f"week_edit_which_{place_id}@nl").select(activity_id).run()
     suffix = f"{place_id}_{activity_id}"
     assert at.text_input(key=f"wf_o_{suffix}").value == "Buurtwerk"
     at.text_input(key=f"wf_t_{suffix}").input("Soepmiddag")
@@ -414,7 +414,7 @@ def test_staff_add_change_and_delete_an_activity(db, demo):
     assert len(store.activities()) == before + 1
 
     # Delete it: only after ticking the box.
-    at.selectbox(key=f"week_edit_which_{place_id}").select(activity_id).run()
+    at.selectbox(key=f"week_edit_which_{place_id}@nl").select(activity_id).run()
     at.checkbox(key=f"week_del_ok_{activity_id}").check().run()
     _button(at, "Verwijder").click().run()
     assert not at.exception, at.exception

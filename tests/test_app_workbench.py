@@ -72,7 +72,7 @@ def _table(at: AppTest) -> pd.DataFrame:
 
 
 def _tab(at: AppTest, label: str) -> AppTest:
-    at.session_state["wb_tab"] = label
+    at.session_state["wb_tab@nl"] = label
     at.run()
     assert not at.exception, at.exception
     return at
@@ -115,14 +115,14 @@ def test_filtering_to_one_wijk_changes_the_table_the_counts_and_the_url(db, demo
 def test_type_tag_and_text_filters_narrow_the_table(db, demo):
     _areas, assets = demo
     at = _open()
-    at.sidebar.multiselect(key="wb_type").select("vereniging").run()
+    at.sidebar.multiselect(key="wb_type@nl").select("vereniging").run()
     clubs = assets[assets["type"] == "vereniging"]
     assert len(_table(at)) == len(clubs) > 0
     tagged = clubs[clubs["tags"].fillna("").str.split(";").map(lambda t: "ouderen" in t)]
     at.sidebar.multiselect(key="wb_tag").select("ouderen").run()
     assert set(_table(at).index) == set(tagged["id"])
     assert 0 < len(tagged) < len(clubs)
-    at.sidebar.multiselect(key="wb_type").unselect("vereniging")
+    at.sidebar.multiselect(key="wb_type@nl").unselect("vereniging")
     at.sidebar.multiselect(key="wb_tag").unselect("ouderen")
     at.sidebar.text_input(key="wb_q").input("KOOR").run()  # case does not matter
     text = assets["name"].fillna("") + " " + assets["description"].fillna("")
@@ -136,7 +136,7 @@ def test_query_parameters_restore_a_shared_view(db, demo):
     _areas, assets = demo
     at = _open({"wijk": ["WK999901"], "type": ["winkel"], "q": ["bakker"]})
     assert at.sidebar.multiselect(key="wb_wijk").value == ["WK999901"]
-    assert at.sidebar.multiselect(key="wb_type").value == ["winkel"]
+    assert at.sidebar.multiselect(key="wb_type@nl").value == ["winkel"]
     assert at.sidebar.text_input(key="wb_q").value == "bakker"
     text = (assets["name"].fillna("") + " " + assets["description"].fillna("")).str.lower()
     expected = assets[
@@ -256,7 +256,7 @@ def test_figures_per_wijk_and_buurt(db, demo):
     assert [int(v.replace(".", "")) for v in per_wijk["Plekken"]] == [int(n) for n in expected]
     assert per_wijk["Binnen loopafstand van een ontmoetingsplek"].str.endswith("%").all()
     assert len(at.get("vega_lite_chart")) == 2  # a figure per wijk, and the types per wijk
-    at.radio(key="wb_level").set_value("buurt").run()
+    at.radio(key="wb_level@nl").set_value("buurt").run()
     per_buurt = at.dataframe[0].value
     assert len(per_buurt) == int((areas["level"] == "buurt").sum())
     talents = per_buurt["Talenten van bewoners"]
@@ -339,7 +339,7 @@ def test_planner_adds_changes_and_deletes_an_asset_with_audit(db, demo):
     assert len(_table(at)) == len(assets)
     # In the middle of the buurt Het Ven (WK999904), as a click on the small map gives it.
     at.text_input(key="wb_e_name").input("Buurtkamer <Het Ven>")
-    at.selectbox(key="wb_e_type").select("wijkhuiskamer")
+    at.selectbox(key="wb_e_type@nl").select("wijkhuiskamer")
     at.text_input(key="wb_e_tags").input("koffie, ouderen")
     at.text_input(key="wb_e_capacity").input("25")
     at.number_input(key="wb_e_lat").set_value(52.4705)
@@ -353,7 +353,7 @@ def test_planner_adds_changes_and_deletes_an_asset_with_audit(db, demo):
     assert row["Naam"] == "Buurtkamer <Het Ven>"
     assert row["Buurt"] == "Het Ven" and row["Kenmerken"] == "koffie, ouderen"
     # Change it: the chosen row fills the form.
-    at.radio(key="wb_edit_mode").set_value("edit").run()
+    at.radio(key="wb_edit_mode@nl").set_value("edit").run()
     assert at.text_input(key="wb_e_name").value == "Buurtkamer <Het Ven>"
     assert at.text_input(key="wb_e_tags").value == "koffie, ouderen"
     assert at.text_input(key="wb_e_capacity").value == "25"
@@ -361,7 +361,7 @@ def test_planner_adds_changes_and_deletes_an_asset_with_audit(db, demo):
     _submit(at)
     assert _table(at).loc[new_id, "Naam"] == "Huiskamer Het Ven"
     # Delete it, after the tick.
-    at.radio(key="wb_edit_mode").set_value("delete").run()
+    at.radio(key="wb_edit_mode@nl").set_value("delete").run()
     at.checkbox(key="wb_delete_sure").check().run()
     next(b for b in at.button if b.label == "Verwijderen").click().run()
     assert not at.exception, at.exception
@@ -414,7 +414,7 @@ def test_app_report_equals_the_cli_report(tmp_path):
 
 def test_choropleth_offers_key_figures_and_places_per_type(db, demo):
     at = _tab(_open(), "Cijfers per wijk en buurt")
-    box = at.selectbox(key="wb_choropleth")
+    box = at.selectbox(key="wb_choropleth@nl")
     options = list(box.options)
     assert "Binnen loopafstand van een ontmoetingsplek" in options
     assert "65 jaar en ouder" in options  # a key figure of the areas

@@ -55,7 +55,7 @@ def _uploader(at: AppTest, kind: str):
 
 
 def _upload(at: AppTest, kind: str, path: Path) -> AppTest:
-    at.radio(key="data_kind").set_value(kind).run()
+    at.radio(key="data_kind@nl").set_value(kind).run()
     _uploader(at, kind).set_value((path.name, path.read_bytes(), "")).run()
     assert not at.exception, at.exception
     return at
@@ -102,8 +102,8 @@ def test_places_without_a_type_column_all_get_the_chosen_type(db, tmp_path):
     at = _with_lindeveen(tmp_path)
     path = _places(tmp_path / "bibliotheken.geojson", {"naam": ["Bieb A", "Bieb B"]}, 2)
     _upload(at, "assets", path)
-    assert at.selectbox(key="data_col_type").value == ""  # no column holds a type
-    at.selectbox(key="data_one_type").set_value("bibliotheek").run()
+    assert at.selectbox(key="data_col_type@nl").value == ""  # no column holds a type
+    at.selectbox(key="data_one_type@nl").set_value("bibliotheek").run()
     assert not at.error, [e.value for e in at.error]
     assert 'default = "bibliotheek"' in at.session_state["data_mapping_toml"]
     _click(at, IMPORT)
@@ -121,12 +121,12 @@ def test_seventy_type_values_are_all_listed_and_imported(db, tmp_path):
     values = [f"cat{k}" for k in range(70)]
     path = _places(tmp_path / "veel.geojson", {"titel": values, "soortplek": values}, 70)
     _upload(at, "assets", path)
-    at.selectbox(key="data_col_name").select("titel").run()
-    at.selectbox(key="data_col_type").select("soortplek").run()
+    at.selectbox(key="data_col_name@nl").select("titel").run()
+    at.selectbox(key="data_col_type@nl").select("soortplek").run()
     boxes = [b for b in at.selectbox if b.key and b.key.startswith("data_type_") and b.label]
     assert {b.label for b in boxes} >= set(values)  # every value, the last ten too
-    at.selectbox(key="data_type_65").set_value("park").run()
-    at.selectbox(key="data_type_3").set_value("school").run()
+    at.selectbox(key="data_type_65@nl").set_value("park").run()
+    at.selectbox(key="data_type_3@nl").set_value("school").run()
     _click(at, IMPORT)
     assert not at.error, [e.value for e in at.error]
     assets = _assets(db).set_index("name")

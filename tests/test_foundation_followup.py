@@ -261,7 +261,7 @@ def test_the_app_offers_only_figures_some_buurt_has(tmp_path, monkeypatch):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
     assert not at.exception, at.exception
-    choropleth = at.sidebar.selectbox(key="map_choropleth")
+    choropleth = at.sidebar.selectbox(key="map_choropleth@nl")
     assert "inhabitants" not in choropleth.options and "Inwoners" not in choropleth.options
     assert len(choropleth.options) > 1  # the other figures are still there
     captions = [c.value for c in at.sidebar.caption if "alleen per wijk" in c.value]

@@ -20,10 +20,10 @@ from streamlit.testing.v1 import AppTest
 
 import asset_map.ui.gaps as gap_ui
 from asset_map._errors import AssetMapError, ImportFormatError, SchemaError
-from asset_map.analysis import siting
-from asset_map.analysis.demand import read_population_grid
+from asset_map.analysis import sites
 from asset_map.analysis.gaps import GapParams, NeedWeights, analyse_gaps
 from asset_map.analysis.network import SNAP_MAX_M, snap_gaps_m
+from asset_map.analysis.population_grid import read_population_grid
 from asset_map.cli import main
 from asset_map.i18n import Msg, explain, localise
 from asset_map.io.network import read_walk_network
@@ -341,15 +341,15 @@ def test_cli_cell_m_25_with_cell_candidates_says_so(tmp_path, capsys):
 
 
 def test_thin_cells_keeps_the_cell_nearest_the_weighted_centre(monkeypatch):
-    monkeypatch.setattr(siting, "MAX_CELL_CANDIDATES", 1)
+    monkeypatch.setattr(sites, "MAX_CELL_CANDIDATES", 1)
     xy = np.array([[12.5, 12.5], [37.5, 12.5], [12.5, 37.5], [37.5, 37.5]])
-    rows, step = siting.thin_cells(xy, np.array([0.0, 0.0, 1.0, 3.0]), cell_m=25, reach_m=100)
+    rows, step = sites.thin_cells(xy, np.array([0.0, 0.0, 1.0, 3.0]), cell_m=25, reach_m=100)
     # One block of 50 m; the weighted centre (31.25, 37.5) is nearest the last cell.
     assert step == 50.0 and rows.tolist() == [3]
-    rows, _ = siting.thin_cells(xy, np.zeros(4), cell_m=25, reach_m=100)
+    rows, _ = sites.thin_cells(xy, np.zeros(4), cell_m=25, reach_m=100)
     assert rows.tolist() == [0]  # no weight: the plain centre, a tie, the first cell
-    monkeypatch.setattr(siting, "MAX_CELL_CANDIDATES", 4)
-    rows, step = siting.thin_cells(xy, np.ones(4), cell_m=25, reach_m=100)
+    monkeypatch.setattr(sites, "MAX_CELL_CANDIDATES", 4)
+    rows, step = sites.thin_cells(xy, np.ones(4), cell_m=25, reach_m=100)
     assert rows.tolist() == [0, 1, 2, 3] and step == 25.0  # few enough: all kept
 
 
@@ -421,7 +421,7 @@ def test_what_if_in_percentage_points_and_labels(app):
 
 def test_what_if_with_only_planned_candidates_says_why_there_are_none(app):
     app.toggle(key="gap_what_if").set_value(True)
-    app.multiselect(key="gap_candidates").set_value(["planned"])
+    app.multiselect(key="gap_candidates@nl").set_value(["planned"])
     _calculate(app)
     shown = _texts(app)
     assert any(s.startswith("De geplande huiskamers tellen al mee als open plek.") for s in shown)
@@ -432,7 +432,7 @@ def test_what_if_with_only_planned_candidates_says_why_there_are_none(app):
 
 def test_cleared_meeting_types_ask_for_one_and_do_not_run(app, calls):
     before = len(calls)
-    app.multiselect(key="gap_meeting_types").set_value([])
+    app.multiselect(key="gap_meeting_types@nl").set_value([])
     _calculate(app)
     assert any(
         "Kies bij 'Wat telt als ontmoetingsplek?' minstens één soort plek" in w.value
@@ -444,7 +444,7 @@ def test_cleared_meeting_types_ask_for_one_and_do_not_run(app, calls):
 
 def test_all_weights_zero_is_refused_in_dutch(app, calls):
     before = len(calls)
-    app.selectbox(key="gap_need").set_value("custom")
+    app.selectbox(key="gap_need@nl").set_value("custom")
     for key in ("gap_w_all", "gap_w_65", "gap_w_1"):
         app.number_input(key=key).set_value(0.0)
     _calculate(app)

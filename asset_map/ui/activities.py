@@ -6,7 +6,7 @@ Users who may edit assets (``edit_assets``) add, change and remove the activitie
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date, time
 
 import pandas as pd
@@ -21,9 +21,10 @@ from asset_map.model import ACTIVITY_COLUMNS, WEEKDAYS, catalogue
 from asset_map.render import vendor
 from asset_map.render.activities import activity_layer
 from asset_map.render.map import build_map
+from asset_map.ui.explore import chosen_basemap
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
-from asset_map.ui.state import current_lang, tr
+from asset_map.ui.state import among, choice_key, current_lang, option_index, tr
 from asset_map.workspace import Workspace
 
 #: Fields of the activity form, in the order shown; each gets its own message slot.
@@ -48,12 +49,14 @@ def week_filters(ws: Workspace) -> tuple[tuple[str, ...], tuple[int, ...]]:
         placeholder=tr("filter.all"),
         key="week_buurten",
     )
+    days_key, days_now = choice_key("week_days", None)
     days = right.multiselect(
         tr("week.day"),
         list(WEEKDAYS),
+        default=among(days_now, list(WEEKDAYS)) or None,
         format_func=lambda d: WEEKDAYS[d][0 if lang == "nl" else 1],
         placeholder=tr("filter.all"),
-        key="week_days",
+        key=days_key,
     )
     return tuple(chosen), tuple(int(d) for d in days)
 
@@ -128,7 +131,7 @@ def week_map(ws: Workspace, activities: pd.DataFrame) -> None:
         ws.areas,
         places.iloc[0:0],
         lang=lang,
-        basemap=st.session_state.get("map_basemap", "osm"),
+        basemap=chosen_basemap(),
         vendor_base=vendor.APP_STATIC_BASE,
         extra_layers=[activity_layer(activities, places, lang=lang)],
     )
@@ -160,11 +163,14 @@ def editor(ws: Workspace, activities: pd.DataFrame, *, actor: str) -> None:
         f"{r['start']} · {r['title']}"
         for _, r in own.iterrows()
     }
+    which = [None, *labels]
+    which_key, which_now = choice_key(f"week_edit_which_{place}", None)
     chosen = st.selectbox(
         tr("week.which"),
-        [None, *labels],
+        which,
+        index=option_index(which, which_now),
         format_func=lambda i: t("week.new", lang) if i is None else labels[i],
-        key=f"week_edit_which_{place}",
+        key=which_key,
     )
     current = own[own["id"].astype(str) == chosen].iloc[0].to_dict() if chosen else {}
     _activity_form(ws, place, current, actor=actor)
@@ -186,23 +192,25 @@ def _activity_form(ws: Workspace, place: str, current: dict[str, object], *, act
         )
         slots["title"] = st.empty()
         kinds = list(cat.activity_kinds)
+        kind_key, kind_now = choice_key(f"wf_k_{suffix}", current.get("kind"))
         kind = st.selectbox(
             tr("week.f_kind"),
             kinds,
-            index=_index(kinds, current.get("kind")),
+            index=option_index(kinds, kind_now),
             format_func=lambda k: (
                 f"{cat.activity_kinds[k].icon} {cat.activity_kinds[k].label(lang)}"
             ),
-            key=f"wf_k_{suffix}",
+            key=kind_key,
         )
         slots["kind"] = st.empty()
         days = list(WEEKDAYS)
+        day_key, day_now = choice_key(f"wf_d_{suffix}", _int(current.get("weekday")))
         weekday = st.selectbox(
             tr("week.f_weekday"),
             days,
-            index=_index(days, _int(current.get("weekday"))),
+            index=option_index(days, day_now),
             format_func=lambda d: WEEKDAYS[d][0 if lang == "nl" else 1],
-            key=f"wf_d_{suffix}",
+            key=day_key,
         )
         slots["weekday"] = st.empty()
         left, right = st.columns(2)
@@ -221,12 +229,13 @@ def _activity_form(ws: Workspace, place: str, current: dict[str, object], *, act
         slots["start"] = left.empty()
         slots["end"] = right.empty()
         groups = list(cat.target_groups)
+        group_key, group_now = choice_key(f"wf_g_{suffix}", current.get("target_group"))
         group = st.selectbox(
             tr("week.f_group"),
             groups,
-            index=_index(groups, current.get("target_group")),
+            index=option_index(groups, group_now),
             format_func=lambda g: cat.target_group_label(g, lang),
-            key=f"wf_g_{suffix}",
+            key=group_key,
         )
         slots["target_group"] = st.empty()
         organiser = st.text_input(
@@ -311,10 +320,6 @@ def _day(value: object) -> str:
     """Return "23 november": the day and the month's name in the current language."""
     stamp = pd.Timestamp(value)  # type: ignore[arg-type]
     return f"{stamp.day} {tr('week.months').split(',')[stamp.month - 1]}"
-
-
-def _index(options: Sequence[object], value: object) -> int:
-    return list(options).index(value) if value in options else 0
 
 
 def _int(value: object) -> int | None:

@@ -20,14 +20,14 @@ from streamlit_folium import st_folium
 from asset_map._errors import AssetMapError
 from asset_map.auth import User, can
 from asset_map.edits import check_asset
-from asset_map.i18n import explain
+from asset_map.i18n import explain, t
 from asset_map.model import ASSET_STATUSES, catalogue
 from asset_map.render import vendor
 from asset_map.render.styles import BASEMAPS
 from asset_map.ui.auth import current_user
 from asset_map.ui.loaders import store
-from asset_map.ui.state import current_lang, tr
-from asset_map.ui.workbench import SELECTED_KEY, js_text, md
+from asset_map.ui.state import choice_key, current_lang, lang_key, option_index, tr
+from asset_map.ui.workbench import SELECTED_KEY, basemap, js_text, md
 from asset_map.workspace import DATA_DIR_ENV, Workspace
 
 MODE_KEY = "wb_edit_mode"
@@ -47,6 +47,8 @@ FIELDS = {
         "lon",
     )
 }
+#: Fields whose option labels follow the language: one widget key per language.
+LOCALISED_FIELDS = frozenset({"type", "status"})
 _LOADED = "wb_e_loaded"
 _SEEN_CLICK = "wb_e_seen_click"
 _DONE = "wb_e_done"
@@ -66,15 +68,18 @@ def editor(ws: Workspace, selected: str | None) -> None:
     if os.environ.get(DATA_DIR_ENV):
         st.info(tr("wb.edit_folder"))
         return
+    lang = current_lang()
     modes = ["add", "edit", "delete"] if selected else ["add"]
-    if st.session_state.get(MODE_KEY) not in modes:
-        st.session_state[MODE_KEY] = "add"
+    mode_key, mode_now = choice_key(MODE_KEY, "add")
+    if st.session_state.get(mode_key, "add") not in modes:
+        st.session_state[mode_key] = "add"
     mode = st.radio(
         tr("wb.edit_mode"),
         modes,
-        format_func=lambda k: tr(f"wb.edit_mode.{k}"),
+        index=option_index(modes, mode_now),
+        format_func=lambda k: t(f"wb.edit_mode.{k}", lang),
         horizontal=True,
-        key=MODE_KEY,
+        key=mode_key,
     )
     if not selected:
         st.caption(tr("wb.edit_choose"))
@@ -86,6 +91,11 @@ def editor(ws: Workspace, selected: str | None) -> None:
     _place_map(ws, asset)
     _form(user, asset)
     _history()
+
+
+def field_key(name: str) -> str:
+    """Return the session key of form field ``name`` (in the current language if it has one)."""
+    return lang_key(FIELDS[name]) if name in LOCALISED_FIELDS else FIELDS[name]
 
 
 def _asset(assets: gpd.GeoDataFrame, asset_id: str) -> pd.Series | None:
@@ -119,8 +129,8 @@ def _load_form(asset: pd.Series | None) -> None:
         values["tags"] = ", ".join(t.strip() for t in values["tags"].split(";") if t.strip())
         capacity = pd.to_numeric(pd.Series([asset.get("capacity")]), errors="coerce").iloc[0]
         values["capacity"] = "" if pd.isna(capacity) else f"{capacity:g}"
-    for name, key in FIELDS.items():
-        st.session_state[key] = values[name]
+    for name in FIELDS:
+        st.session_state[field_key(name)] = values[name]
 
 
 def _place_map(ws: Workspace, asset: pd.Series | None) -> None:
@@ -132,7 +142,7 @@ def _place_map(ws: Workspace, asset: pd.Series | None) -> None:
     fmap = folium.Map(tiles=None, location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=13)
     fmap.options.update(max_zoom=19, min_zoom=7)
     fmap.default_js, fmap.default_css = vendor.links(vendor.MAP_FILES, vendor.APP_STATIC_BASE)
-    base = BASEMAPS[str(st.session_state.get("wb_basemap", "osm"))]
+    base = BASEMAPS[basemap()]
     if base.url:
         folium.TileLayer(base.url, attr=base.attribution, max_zoom=base.max_zoom).add_to(fmap)
     folium.GeoJson(
@@ -178,25 +188,30 @@ def _form(user: User, asset: pd.Series | None) -> None:
         left, right = st.columns(2)
         left.text_input(tr("wb.f.name"), max_chars=120, key=FIELDS["name"])
         slots["name"] = left.empty()
+        # Loaded into the session (``_load_form``); after a language switch the value of the
+        # other language's widget is the starting value.
+        type_key, type_now = choice_key(FIELDS["type"], None)
         left.selectbox(
             tr("wb.f.type"),
             list(cat.types),
             format_func=lambda k: f"{cat.types[k].icon} {cat.types[k].label(lang)}",
-            index=None,
+            index=option_index(list(cat.types), type_now, None),
             placeholder=tr("wb.f.type_placeholder"),
-            key=FIELDS["type"],
+            key=type_key,
         )
         slots["type"] = left.empty()
         left.text_input(tr("wb.f.address"), max_chars=200, key=FIELDS["address"])
         slots["address"] = left.empty()
         left.text_input(tr("wb.f.tags"), help=tr("wb.f.tags_help"), key=FIELDS["tags"])
         slots["tags"] = left.empty()
+        status_key, status_now = choice_key(FIELDS["status"], None)
         right.radio(
             tr("wb.f.status"),
             ASSET_STATUSES,
-            format_func=lambda s: tr(f"wb.status.{s}"),
+            index=option_index(ASSET_STATUSES, status_now),
+            format_func=lambda s: t(f"wb.status.{s}", lang),
             horizontal=True,
-            key=FIELDS["status"],
+            key=status_key,
         )
         slots["status"] = right.empty()
         right.text_input(tr("wb.f.capacity"), help=tr("wb.f.capacity_help"), key=FIELDS["capacity"])
@@ -218,7 +233,7 @@ def _form(user: User, asset: pd.Series | None) -> None:
         submitted = st.form_submit_button(label, type="primary")
     if not submitted:
         return
-    values = {name: st.session_state.get(key) for name, key in FIELDS.items()}
+    values = {name: st.session_state.get(field_key(name)) for name in FIELDS}
     values["tags"] = ";".join(
         part.strip() for part in str(values["tags"] or "").replace(",", ";").split(";")
     )

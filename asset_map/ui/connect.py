@@ -18,11 +18,13 @@ from asset_map.model import catalogue
 from asset_map.ui.activities import write_or_explain
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
-from asset_map.ui.state import current_lang, tr
+from asset_map.ui.state import among, choice_key, current_lang, option_index, tr
 from asset_map.workspace import Workspace
 
 #: The walking times the wijkmanager can choose for a match, in minutes.
 WALK_CHOICES = (5, 10, 15, 20)
+#: The session key (per language) of the chosen meeting place.
+PLACE_KEY = "connect_place"
 #: How many recent connections the list shows.
 RECENT = 10
 
@@ -37,13 +39,14 @@ def place_picker(ws: Workspace) -> pd.Series | None:
         + (f" · {tr('connect.planned')}" if r["status"] == "planned" else "")
         for _, r in places.iterrows()
     }
+    place_key, place_now = choice_key(PLACE_KEY, None)
     chosen = st.selectbox(
         tr("connect.place"),
         list(labels),
-        index=None,
+        index=option_index(list(labels), place_now, None),
         format_func=lambda i: labels[i],
         placeholder=tr("connect.place_placeholder"),
-        key="connect_place",
+        key=place_key,
     )
     if chosen is None:
         st.info(tr("connect.pick_first"))
@@ -76,13 +79,15 @@ def needs_editor(ws: Workspace, place: pd.Series, *, actor: str) -> tuple[str, .
     if own.empty and asked:
         st.caption(tr("connect.asks_from_activities"))
     with st.expander(tr("connect.edit_needs")), st.form(f"connect_needs_{place_id}"):
+        categories = list(cat.talent_categories)
+        needs_key, needs_now = choice_key(f"connect_needs_cats_{place_id}", list(asked))
         chosen = st.multiselect(
             tr("connect.needs"),
-            list(cat.talent_categories),
-            default=[k for k in asked if k in cat.talent_categories],
+            categories,
+            default=among(needs_now, categories),
             format_func=lambda k: cat.talent_label(k, lang),
             placeholder=tr("filter.placeholder"),
-            key=f"connect_needs_cats_{place_id}",
+            key=needs_key,
         )
         new_note = st.text_area(
             tr("connect.note"), value=note, max_chars=MAX_NOTE, key=f"connect_needs_note_{place_id}"
@@ -120,14 +125,15 @@ def matches(
     """List the talents within walking distance that fit, best first, each with a button."""
     lang = current_lang()
     cat = catalogue()
+    walk_key, walk_now = choice_key("connect_walk_min", 15)
     walk_min = int(
         st.radio(
             tr("connect.walk"),
             WALK_CHOICES,
-            index=2,
+            index=option_index(WALK_CHOICES, walk_now, 2),
             format_func=lambda m: t("connect.minutes", lang, n=m),
             horizontal=True,
-            key="connect_walk_min",
+            key=walk_key,
         )
     )
     st.subheader(tr("connect.matches"))

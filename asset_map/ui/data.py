@@ -32,7 +32,7 @@ from asset_map.io.mapping import parse_mapping
 from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS, catalogue
 from asset_map.ui.data_mapping import mapping_toml
 from asset_map.ui.loaders import store
-from asset_map.ui.state import current_lang, tr
+from asset_map.ui.state import choice_key, chosen, current_lang, option_index, tr
 from asset_map.workspace import Workspace
 
 NONE = ""
@@ -46,6 +46,8 @@ PDOK_URL_ENV = "ASSET_MAP_PDOK_URL"
 OVERPASS_URL_ENV = "ASSET_MAP_OVERPASS_URL"
 #: Session key of the result of the last load or import, shown after the rerun.
 RESULT_KEY = "data_result"
+#: Session key (per language, ``state.choice_key``) of the chosen layer of an areas file.
+LAYER_KEY = "data_layer"
 #: Session key of a downloaded gemeente that waits for the user's yes (it replaces another).
 PENDING_KEY = "data_pending"
 #: CRSs offered for files that do not say theirs.
@@ -226,12 +228,16 @@ def _confirm_replace(actor: str) -> None:
 def upload(ws: Workspace, actor: str) -> None:
     """Upload a file, map its columns and types onto ours, preview, then import."""
     st.subheader(tr("data.upload_title"))
+    lang = current_lang()
+    kinds = ["assets", "areas", "figures"]
+    kind_key, kind_now = choice_key("data_kind", kinds[0])
     kind = st.radio(
         tr("data.kind"),
-        ["assets", "areas", "figures"],
+        kinds,
+        index=option_index(kinds, kind_now),
         horizontal=True,
-        format_func=lambda k: tr(f"data.kind.{k}"),
-        key="data_kind",
+        format_func=lambda k: t(f"data.kind.{k}", lang),
+        key=kind_key,
     )
     # One uploader per kind: switching kind never carries a file of the other kind along.
     # A finished import starts a new round: a new, empty uploader.
@@ -337,13 +343,17 @@ def _year_input(path: Path) -> int | None:
 def _read_areas(path: Path) -> Any:
     """Ask for the layer, the gemeente and (when the file has none) the CRS; read the areas."""
     layers = list_layers(path)
+    lang = current_lang()
     layer = None
     if len(layers) > 1:
+        options = [NONE, *layers]
+        layer_key, layer_now = choice_key(LAYER_KEY, NONE)
         layer = st.selectbox(
             tr("data.layer"),
-            [NONE, *layers],
-            format_func=lambda n: tr("data.layer_auto") if n == NONE else n,
-            key="data_layer",
+            options,
+            index=option_index(options, layer_now),
+            format_func=lambda n: t("data.layer_auto", lang) if n == NONE else n,
+            key=layer_key,
         )
     gemeente = st.text_input(tr("data.area_gemeente"), key="data_area_gm").strip()
     crs = _crs_choice(path, layer=layer or None)
@@ -358,12 +368,15 @@ def _crs_choice(path: Path, *, layer: str | None = None) -> str | None:
         known = False  # e.g. a Shapefile without .prj: the reader asks for a CRS
     if known:
         return None
+    lang = current_lang()
+    crs_key, crs_now = choice_key("data_crs", CRS_CHOICES[0])
     return str(
         st.selectbox(
             tr("data.crs"),
             CRS_CHOICES,
-            format_func=lambda c: tr(f"data.crs.{c.split(':')[1]}"),
-            key="data_crs",
+            index=option_index(CRS_CHOICES, crs_now),
+            format_func=lambda c: t(f"data.crs.{c.split(':')[1]}", lang),
+            key=crs_key,
         )
     )
 
@@ -418,7 +431,7 @@ def _import(
     if kind == "areas" and (ws.is_demo or not len(ws.areas) or _other_gemeente(ws, new)):
         # A new workspace: named after the gemeente the file names, else after the source.
         gm = sources.gemeente_of(new)
-        name = file_facts(path, layer=st.session_state.get("data_layer") or None, gemeente=gm)[1]
+        name = file_facts(path, layer=chosen(LAYER_KEY, NONE) or None, gemeente=gm)[1]
         meta["name"] = name or entry["name"]
     try:
         _finish(new, actor, uploaded=True)

@@ -11,8 +11,9 @@ import json
 import pandas as pd
 import streamlit as st
 
+from asset_map.i18n import t
 from asset_map.model import COLUMN_ALIASES, catalogue
-from asset_map.ui.state import current_lang, tr
+from asset_map.ui.state import choice_key, current_lang, option_index, tr
 
 NONE = ""
 OUR_ASSET_COLUMNS = ("name", "type", "description", "address", "id", "tags")
@@ -26,14 +27,14 @@ def mapping_toml(frame: pd.DataFrame, columns: list[str], source: str) -> str:
     chosen: dict[str, str] = {}
     cols = st.columns(3)
     for i, ours in enumerate(OUR_ASSET_COLUMNS):
-        guess = _guess(ours, columns)
         options = [NONE, *columns]
+        key, now = choice_key(f"data_col_{ours}", _guess(ours, columns))
         chosen[ours] = cols[i % 3].selectbox(
             tr(f"data.col.{ours}"),
             options,
-            index=options.index(guess),
-            format_func=lambda c: tr("data.none") if c == NONE else c,
-            key=f"data_col_{ours}",
+            index=option_index(options, now),
+            format_func=lambda c: t("data.none", lang) if c == NONE else c,
+            key=key,
         )
     lines = [f"[assets]\nsource = {json.dumps(source)}", "[assets.columns]"]
     lines += [
@@ -51,12 +52,13 @@ def mapping_toml(frame: pd.DataFrame, columns: list[str], source: str) -> str:
         cols = box.columns(3)
         for i, value in enumerate(values):
             found = cat.type_for(value)
+            key, now = choice_key(f"data_type_{i}", found.key if found else "overig")
             table[value] = cols[i % 3].selectbox(
                 value,
                 type_keys,
-                index=type_keys.index(found.key if found else "overig"),
+                index=option_index(type_keys, now, type_keys.index("overig")),
                 format_func=lambda k: f"{cat.types[k].icon} {cat.types[k].label(lang)}",
-                key=f"data_type_{i}",
+                key=key,
             )
         rest = _type_choice("data.types_rest", "data_type_rest")
         lines.append(f"[assets.type]\nfrom = [{json.dumps(chosen['type'])}]")
@@ -77,13 +79,14 @@ def _type_choice(label: str, key: str) -> str:
     cat = catalogue()
     lang = current_lang()
     keys = list(cat.types)
+    widget_key, now = choice_key(key, "overig")
     return str(
         st.selectbox(
             tr(label),
             keys,
-            index=keys.index("overig"),
+            index=option_index(keys, now, keys.index("overig")),
             format_func=lambda k: f"{cat.types[k].icon} {cat.types[k].label(lang)}",
-            key=key,
+            key=widget_key,
         )
     )
 

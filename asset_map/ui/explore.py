@@ -10,13 +10,23 @@ from streamlit_folium import st_folium
 
 from asset_map.analysis.areas import select_areas, select_assets
 from asset_map.analysis.summary import count_table, public_talent_total
+from asset_map.i18n import t
 from asset_map.model import KEY_FIGURES, catalogue
 from asset_map.render import vendor
 from asset_map.render.activities import activity_layer
 from asset_map.render.map import build_map
 from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP, format_number
-from asset_map.ui.state import current_lang, tr
+from asset_map.ui.state import among, choice_key, chosen, current_lang, option_index, tr
 from asset_map.workspace import Workspace
+
+#: The session key (per language, ``state.choice_key``) of the base map chosen on this screen;
+#: other public screens draw their maps on it too (:func:`chosen_basemap`).
+BASEMAP_KEY = "map_basemap"
+
+
+def chosen_basemap() -> str:
+    """Return the base map chosen on the explore screen (OpenStreetMap until one is chosen)."""
+    return str(chosen(BASEMAP_KEY, DEFAULT_BASEMAP))
 
 
 @dataclass(frozen=True)
@@ -57,12 +67,14 @@ def sidebar_filters(ws: Workspace) -> Filters:
     )
     cat = catalogue()
     present = [k for k in cat.types if k in set(ws.assets["type"])]
+    types_key, types_now = choice_key("filter_types", None)
     chosen_types = st.sidebar.multiselect(
         tr("filter.types"),
         options=present,
+        default=among(types_now, present) or None,
         format_func=lambda k: f"{cat.types[k].icon} {cat.types[k].label(lang)}",
         placeholder=tr("filter.all"),
-        key="filter_types",
+        key=types_key,
     )
     st.sidebar.header(tr("map.settings"))
     # The map colours buurten: offer only the figures some buurt has (issue 2 follow-up).
@@ -70,23 +82,29 @@ def sidebar_filters(ws: Workspace) -> Filters:
     figures = [c for c in KEY_FIGURES if c in areas.columns and all_buurten[c].notna().any()]
     wijk_only = [c for c in KEY_FIGURES if c in areas.columns and c not in figures]
     wijk_only = [c for c in wijk_only if areas[c].notna().any()]
+    choropleth_options = [None, *figures]
+    choropleth_key, choropleth_now = choice_key("map_choropleth", None)
     choropleth = st.sidebar.selectbox(
         tr("map.choropleth"),
-        options=[None, *figures],
+        options=choropleth_options,
+        index=option_index(choropleth_options, choropleth_now),
         format_func=lambda c: (
-            tr("map.choropleth_none") if c is None else KEY_FIGURES[c][0 if lang == "nl" else 1]
+            t("map.choropleth_none", lang)
+            if c is None
+            else KEY_FIGURES[c][0 if lang == "nl" else 1]
         ),
-        key="map_choropleth",
+        key=choropleth_key,
     )
     if wijk_only:
         shown = ", ".join(KEY_FIGURES[c][0 if lang == "nl" else 1] for c in wijk_only)
         st.sidebar.caption(tr("map.choropleth_wijk_only", figures=shown))
+    basemap_key, basemap_now = choice_key(BASEMAP_KEY, DEFAULT_BASEMAP)
     basemap = st.sidebar.selectbox(
         tr("map.basemap"),
         options=list(BASEMAPS),
-        index=list(BASEMAPS).index(DEFAULT_BASEMAP),
-        format_func=lambda k: tr(f"basemap.{k}"),
-        key="map_basemap",
+        index=option_index(list(BASEMAPS), basemap_now, list(BASEMAPS).index(DEFAULT_BASEMAP)),
+        format_func=lambda k: t(f"basemap.{k}", lang),
+        key=basemap_key,
     )
     show_talents = st.sidebar.toggle(tr("map.talents"), value=True, key="map_talents")
     return Filters(

@@ -14,8 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from asset_map._errors import AssetMapError
-from asset_map.i18n import explain
-from asset_map.model import WISHES, catalogue
+from asset_map.i18n import explain, t
+from asset_map.model import WISHES, Lang, catalogue
 from asset_map.storage.talents import PERSONAL
 from asset_map.talent_form import (
     MAX_AVAILABILITY,
@@ -26,7 +26,7 @@ from asset_map.talent_form import (
 )
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
-from asset_map.ui.state import current_lang, tr
+from asset_map.ui.state import among, choice_key, current_lang, option_index, tr
 from asset_map.ui.talents import field_list
 from asset_map.workspace import Workspace
 
@@ -66,14 +66,16 @@ def _decided(
     """
     st.subheader(tr("moderate.all"))
     st.caption(tr("moderate.approved_help"))
+    lang = current_lang()
     statuses = ["approved", "rejected", "withdrawn"]
     left, right = st.columns(2)
+    wanted_key, wanted_now = choice_key("moderate_filter_status", statuses)
     wanted = left.multiselect(
         tr("moderate.filter_status"),
         statuses,
-        default=statuses,
-        format_func=_status_label,
-        key="moderate_filter_status",
+        default=among(wanted_now, statuses),
+        format_func=lambda s: _status_label(s, lang),
+        key=wanted_key,
     )
     in_use = sorted({str(c) for c in decided["buurt_code"]}, key=lambda c: names.get(c, c))
     buurt = right.selectbox(
@@ -87,17 +89,18 @@ def _decided(
     if buurt is not None:
         shown = shown[shown["buurt_code"] == buurt]
     table = shown.assign(
-        status=shown["status"].map(_status_label),
+        status=shown["status"].map(lambda s: _status_label(s, lang)),
         buurt=shown["buurt_code"].map(lambda c: names.get(c, c)),
     )[["nickname", "buurt", "categories", "status", "created_at"]]
     st.dataframe(table, hide_index=True, width="stretch")
     rows = {str(r["id"]): r for _, r in shown.iterrows()}
+    chosen_key, choice_now = choice_key("moderate_choice", None)
     chosen = st.selectbox(
         tr("moderate.choose"),
         list(rows),
-        index=None,
-        format_func=lambda i: _choice_label(rows[i], names),
-        key="moderate_choice",
+        index=option_index(list(rows), choice_now, None),
+        format_func=lambda i: _choice_label(rows[i], names, lang),
+        key=chosen_key,
     )
     if chosen is None:
         return
@@ -114,14 +117,16 @@ def _decided(
             _buttons(chosen, ("pending", "erase"), actor)
 
 
-def _status_label(status: str) -> str:
-    return tr("moderate.status_erased") if status == "withdrawn" else tr(f"status.{status}")
+def _status_label(status: str, lang: Lang) -> str:
+    if status == "withdrawn":
+        return t("moderate.status_erased", lang)
+    return t(f"status.{status}", lang)
 
 
-def _choice_label(row: pd.Series, names: dict[str, str]) -> str:
-    nickname = _plain(row["nickname"]) or tr("moderate.status_erased")
+def _choice_label(row: pd.Series, names: dict[str, str], lang: Lang) -> str:
+    nickname = _plain(row["nickname"]) or t("moderate.status_erased", lang)
     buurt = names.get(str(row["buurt_code"]), str(row["buurt_code"]))
-    return f"{nickname} · {buurt} · {_status_label(str(row['status']))}"
+    return f"{nickname} · {buurt} · {_status_label(str(row['status']), lang)}"
 
 
 def _labels(value: object, labels: dict[str, str]) -> str:
@@ -167,12 +172,16 @@ def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str) -> None:
             key=f"edit_nick_{talent_id}",
         )
         slots["nickname"] = st.empty()
+        categories = list(cat.talent_categories)
+        categories_key, categories_now = choice_key(
+            f"edit_cat_{talent_id}", _keys(row["categories"])
+        )
         values["categories"] = st.multiselect(
             tr("join.categories"),
-            list(cat.talent_categories),
-            default=[k for k in _keys(row["categories"]) if k in cat.talent_categories],
+            categories,
+            default=among(categories_now, categories),
             format_func=lambda k: cat.talent_label(k, lang),
-            key=f"edit_cat_{talent_id}",
+            key=categories_key,
         )
         slots["categories"] = st.empty()
         values["description"] = st.text_area(
@@ -182,12 +191,13 @@ def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str) -> None:
             key=f"edit_desc_{talent_id}",
         )
         slots["description"] = st.empty()
+        wishes_key, wishes_now = choice_key(f"edit_wish_{talent_id}", _keys(row["wishes"]))
         values["wishes"] = st.multiselect(
             tr("join.wishes"),
             list(WISHES),
-            default=[k for k in _keys(row["wishes"]) if k in WISHES],
-            format_func=lambda k: tr(f"wish.{k}"),
-            key=f"edit_wish_{talent_id}",
+            default=among(wishes_now, list(WISHES)),
+            format_func=lambda k: t(f"wish.{k}", lang),
+            key=wishes_key,
         )
         slots["wishes"] = st.empty()
         values["availability"] = st.text_input(

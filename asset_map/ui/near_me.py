@@ -30,8 +30,9 @@ from asset_map.render import vendor
 from asset_map.render.activities import activity_layer, nearby_layers
 from asset_map.render.flyer import nearby_flyer
 from asset_map.render.map import build_map
+from asset_map.ui.explore import chosen_basemap
 from asset_map.ui.loaders import APP_DIR
-from asset_map.ui.state import current_lang, tr
+from asset_map.ui.state import choice_key, current_lang, option_index, tr
 from asset_map.workspace import Workspace, postcode_table_path
 
 #: The walking times a resident can choose, in minutes.
@@ -129,14 +130,15 @@ def _buurt_changed() -> None:
 def walk_picker() -> int:
     """Ask how far the resident wants to walk (5, 10 or 15 minutes)."""
     lang = current_lang()
+    walk_key, walk_now = choice_key("near_walk_min", 10)
     return int(
         st.radio(
             tr("near.walk"),
             WALK_CHOICES,
-            index=1,
+            index=option_index(WALK_CHOICES, walk_now, 1),
             format_func=lambda m: t("near.minutes", lang, n=m),
             horizontal=True,
-            key="near_walk_min",
+            key=walk_key,
         )
     )
 
@@ -160,7 +162,7 @@ def results(ws: Workspace, origin: Origin, found: Nearby) -> None:
         ws.areas,
         places,
         lang=lang,
-        basemap=st.session_state.get("map_basemap", "osm"),
+        basemap=chosen_basemap(),
         cluster=False,
         vendor_base=vendor.APP_STATIC_BASE,
         extra_layers=[

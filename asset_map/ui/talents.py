@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from asset_map._errors import AssetMapError
-from asset_map.i18n import explain
+from asset_map.i18n import explain, t
 from asset_map.model import WISHES, catalogue
 from asset_map.render import vendor
 from asset_map.render.styles import BASEMAPS
@@ -36,10 +36,11 @@ from asset_map.talent_form import (
     buurt_for_point,
     check_talent,
 )
+from asset_map.ui.explore import chosen_basemap
 from asset_map.ui.loaders import store
 from asset_map.ui.near_me import find_postcode
 from asset_map.ui.safe import md
-from asset_map.ui.state import current_lang, tr
+from asset_map.ui.state import among, choice_key, current_lang, forget_choice, tr
 from asset_map.workspace import Workspace
 
 #: At most this many submissions per browser session in ``RATE_WINDOW_S`` seconds.
@@ -53,11 +54,11 @@ OUTSIDE_KEY = "join_outside"
 MAP_CLICK_KEY = "join_map_last"
 #: Set after a submission: the next run empties the form and shows the code once.
 RECEIPT_KEY = "join_receipt"
+#: The form's choices whose option labels follow the language (``state.choice_key``).
+CHOICE_KEYS = ("join_categories", "join_wishes")
 FORM_KEYS = (
     "join_nickname",
-    "join_categories",
     "join_description",
-    "join_wishes",
     "join_availability",
     "join_contact",
     "join_consent",
@@ -170,7 +171,7 @@ def _pick_map(ws: Workspace) -> folium.Map:
     fmap = folium.Map(tiles=None, location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=13)
     fmap.options.update(max_zoom=19, min_zoom=7)
     fmap.default_js, fmap.default_css = vendor.links(vendor.MAP_FILES, vendor.APP_STATIC_BASE)
-    base = BASEMAPS[st.session_state.get("map_basemap", "osm")]
+    base = BASEMAPS[chosen_basemap()]
     if base.url:
         folium.TileLayer(base.url, attr=base.attribution, max_zoom=base.max_zoom).add_to(fmap)
     folium.GeoJson(
@@ -211,6 +212,8 @@ def _start_form() -> None:
     code = st.session_state.pop(RECEIPT_KEY)
     for key in FORM_KEYS:
         st.session_state.pop(key, None)
+    for key in CHOICE_KEYS:
+        forget_choice(key)
     st.success(tr("join.thanks"))
     if code:
         st.info(tr("join.code", code=code))
@@ -234,12 +237,14 @@ def talent_form(ws: Workspace) -> None:
             key="join_nickname",
         )
         slots["nickname"] = st.empty()
+        categories_key, categories_now = choice_key("join_categories", None)
         categories = st.multiselect(
             tr("join.categories"),
             list(cat.talent_categories),
+            default=among(categories_now, list(cat.talent_categories)) or None,
             format_func=lambda k: cat.talent_label(k, lang),
             placeholder=tr("filter.placeholder"),
-            key="join_categories",
+            key=categories_key,
         )
         slots["categories"] = st.empty()
         # One box with one limit; Streamlit shows its counter ("12/500") as one types.
@@ -247,12 +252,14 @@ def talent_form(ws: Workspace) -> None:
             tr("join.description"), max_chars=MAX_DESCRIPTION, key="join_description"
         )
         slots["description"] = st.empty()
+        wishes_key, wishes_now = choice_key("join_wishes", None)
         wishes = st.multiselect(
             tr("join.wishes"),
             list(WISHES),
-            format_func=lambda k: tr(f"wish.{k}"),
+            default=among(wishes_now, list(WISHES)) or None,
+            format_func=lambda k: t(f"wish.{k}", lang),
             placeholder=tr("filter.placeholder"),
-            key="join_wishes",
+            key=wishes_key,
         )
         slots["wishes"] = st.empty()
         availability = st.text_input(

@@ -8,7 +8,7 @@ downloads are in :mod:`asset_map.ui.workbench_figures`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import folium
@@ -22,18 +22,34 @@ from asset_map.analysis.areas import select_areas
 from asset_map.analysis.query import AssetQuery, filter_assets, tag_options, unknown_values
 from asset_map.analysis.summary import public_talent_total
 from asset_map.crs import WORK_CRS
-from asset_map.model import catalogue
+from asset_map.i18n import t
+from asset_map.model import LANGS, Lang, catalogue
 from asset_map.render import vendor
 from asset_map.render.layers import esc
 from asset_map.render.map import build_map
 from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP, format_number
 from asset_map.ui.safe import md
-from asset_map.ui.state import current_lang, tr
+from asset_map.ui.state import (
+    among,
+    choice_key,
+    chosen,
+    current_lang,
+    lang_key,
+    option_index,
+    tab_key,
+    tr,
+)
 from asset_map.workspace import Workspace
 
 #: URL query parameter -> the session key of its filter widget.
 FILTER_KEYS = {"wijk": "wb_wijk", "buurt": "wb_buurt", "type": "wb_type", "tag": "wb_tag"}
+#: Filters whose option labels follow the language: one widget key per language
+#: (``state.choice_key``).
+LOCALISED_FILTERS = frozenset({"type"})
 TEXT_KEY = "wb_q"
+#: The tabs of the workbench (texts) and their session key (per language, ``state.tab_key``).
+TABS = ("wb.tab.list", "wb.tab.figures", "wb.tab.export")
+TAB_KEY = "wb_tab"
 BASEMAP_KEY = "wb_basemap"
 TABLE_KEY = "wb_table"
 MAP_KEY = "wb_map"
@@ -52,9 +68,16 @@ SELECTED_ZOOM = 17
 # --- filters and the URL -----------------------------------------------------------------------
 
 
+def filter_key(param: str, lang: Lang | None = None) -> str:
+    """Return the session key of the filter of URL parameter ``param`` (in ``lang``)."""
+    key = FILTER_KEYS[param]
+    return lang_key(key, lang) if param in LOCALISED_FILTERS else key
+
+
 def _restore_from_url(ws: Workspace) -> None:
     """Fill the filters from the URL on the page's first run; drop what this map lacks."""
-    if any(key in st.session_state for key in (*FILTER_KEYS.values(), TEXT_KEY)):
+    keys = {filter_key(param, lang) for param in FILTER_KEYS for lang in LANGS}
+    if any(key in st.session_state for key in (*keys, TEXT_KEY)):
         return
     params = {key: st.query_params.get_all(key) for key in st.query_params}
     query = AssetQuery.from_params(params)
@@ -67,11 +90,11 @@ def _restore_from_url(ws: Workspace) -> None:
         "tag": query.tags,
     }
     tags = {tag.casefold(): tag for tag in tag_options(ws.assets)}
-    for param, key in FILTER_KEYS.items():
+    for param in FILTER_KEYS:
         values = [v for v in chosen[param] if v not in drop]
         if param == "tag":  # the URL may spell a tag in another case
             values = [tags.get(v.casefold(), v) for v in values]
-        st.session_state[key] = values
+        st.session_state[filter_key(param)] = values
     st.session_state[TEXT_KEY] = query.text
     st.session_state[_URL_WARNING] = [value for values in unknown.values() for value in values]
 
@@ -110,12 +133,15 @@ def filters(ws: Workspace) -> AssetQuery:
     )
     cat = catalogue()
     present = set(ws.assets["type"])
+    type_options = [k for k in cat.types if k in present]
+    type_key, types_now = choice_key(FILTER_KEYS["type"], None)
     chosen_types = sidebar.multiselect(
         tr("filter.types"),
-        [k for k in cat.types if k in present],
+        type_options,
+        default=among(types_now, type_options) or None,
         format_func=lambda k: f"{cat.types[k].icon} {cat.types[k].label(lang)}",
         placeholder=tr("filter.all"),
-        key=FILTER_KEYS["type"],
+        key=type_key,
     )
     tags = tag_options(ws.assets)
     _keep_only(FILTER_KEYS["tag"], tags)
@@ -125,12 +151,13 @@ def filters(ws: Workspace) -> AssetQuery:
     text = sidebar.text_input(
         tr("wb.search"), max_chars=200, help=tr("wb.search_help"), key=TEXT_KEY
     )
+    basemap_key, basemap_now = choice_key(BASEMAP_KEY, DEFAULT_BASEMAP)
     sidebar.selectbox(
         tr("map.basemap"),
         list(BASEMAPS),
-        index=list(BASEMAPS).index(DEFAULT_BASEMAP),
-        format_func=lambda k: tr(f"basemap.{k}"),
-        key=BASEMAP_KEY,
+        index=option_index(list(BASEMAPS), basemap_now, list(BASEMAPS).index(DEFAULT_BASEMAP)),
+        format_func=lambda k: t(f"basemap.{k}", lang),
+        key=basemap_key,
     )
     query = AssetQuery(
         wijken=tuple(chosen_wijken),
@@ -173,7 +200,12 @@ def chosen_areas(ws: Workspace, query: AssetQuery) -> gpd.GeoDataFrame:
 
 def basemap() -> str:
     """Return the base map chosen in the sidebar."""
-    return str(st.session_state.get(BASEMAP_KEY, DEFAULT_BASEMAP))
+    return str(chosen(BASEMAP_KEY, DEFAULT_BASEMAP))
+
+
+def tabs() -> Sequence[Any]:
+    """Draw the tabs (list, figures, export); a change runs the page, which draws the open one."""
+    return st.tabs([tr(text) for text in TABS], key=tab_key(TAB_KEY, TABS), on_change="rerun")
 
 
 # --- counts ------------------------------------------------------------------------------------

@@ -26,10 +26,12 @@ from asset_map.render import vendor
 from asset_map.render.map import build_map, map_html
 from asset_map.render.styles import format_number
 from asset_map.ui import gaps as gap_ui
-from asset_map.ui.state import current_lang, tr
+from asset_map.ui.state import choice_key, current_lang, option_index, tr
+from asset_map.ui.workbench import basemap as chosen_basemap
 from asset_map.workspace import Workspace
 
 LEVEL_KEY = "wb_level"
+LEVELS = ("wijk", "buurt")
 CRS_OPTIONS = ("EPSG:4326", "EPSG:28992")
 MIME = {
     "csv": "text/csv",
@@ -88,12 +90,14 @@ def figures(
     lang = current_lang()
     gaps = coverage(ws, folder)
     st.write(tr("wb.figures_intro"))
+    level_key, level_now = choice_key(LEVEL_KEY, LEVELS[0])
     level = st.radio(
         tr("wb.level"),
-        ("wijk", "buurt"),
-        format_func=lambda k: tr(f"wb.level.{k}"),
+        LEVELS,
+        index=option_index(LEVELS, level_now),
+        format_func=lambda k: t(f"wb.level.{k}", lang),
         horizontal=True,
-        key=LEVEL_KEY,
+        key=level_key,
     )
     table = _figures(ws, level, talents, gaps)
     table = table[table["code"].isin(query_areas["code"])]
@@ -138,14 +142,13 @@ def _compare_wijken(
         return
     wijken = wijken.assign(talents=chart_talents(wijken))
     options = [c for c in FIGURES if c in wijken.columns and wijken[c].notna().any()]
+    figure_key, figure_now = choice_key("wb_compare_figure", "meeting_places_per_1000")
     column = st.selectbox(
         tr("wb.figure"),
         options,
-        index=options.index("meeting_places_per_1000")
-        if "meeting_places_per_1000" in options
-        else 0,
+        index=option_index(options, figure_now, option_index(options, "meeting_places_per_1000")),
         format_func=lambda c: figure_label(c, lang),
-        key="wb_compare_figure",
+        key=figure_key,
     )
     st.bar_chart(
         wijken.set_index("name")[[column]].rename(columns={column: figure_label(column, lang)}),
@@ -227,18 +230,19 @@ def _choropleth(
     if not options:
         st.info(tr("wb.no_wijken"))
         return
+    column_key, column_now = choice_key("wb_choropleth", "coverage_pct")
     column = st.selectbox(
         tr("wb.choropleth_figure"),
         options,
-        index=options.index("coverage_pct") if "coverage_pct" in options else 0,
+        index=option_index(options, column_now, option_index(options, "coverage_pct")),
         format_func=lambda c: figures[c][0 if lang == "nl" else 1],
-        key="wb_choropleth",
+        key=column_key,
     )
     fmap = build_map(
         areas,
         ws.assets.iloc[0:0],
         lang=lang,
-        basemap=str(st.session_state.get("wb_basemap", "osm")),
+        basemap=chosen_basemap(),
         choropleth=column,
         figures=figures,
         vendor_base=vendor.APP_STATIC_BASE,
@@ -317,12 +321,14 @@ def exports(
     """
     lang = current_lang()
     st.subheader(tr("wb.export_selection", n=format_number(len(assets), lang=lang)))
+    crs_key, crs_now = choice_key("wb_crs", CRS_OPTIONS[0])
     crs = st.radio(
         tr("wb.crs"),
         CRS_OPTIONS,
-        format_func=lambda c: tr(f"wb.crs.{c.split(':')[1]}"),
+        index=option_index(CRS_OPTIONS, crs_now),
+        format_func=lambda c: t(f"wb.crs.{c.split(':')[1]}", lang),
         horizontal=True,
-        key="wb_crs",
+        key=crs_key,
     )
     suffix = "rd" if crs == "EPSG:28992" else "wgs84"
     columns = st.columns(len(EXPORT_FORMATS) + 1)
@@ -354,7 +360,7 @@ def exports(
         return
     names = dict(zip(wijken["code"], wijken["name"], strict=True))
     wijk = st.selectbox(
-        tr("filter.wijk"), list(names), format_func=lambda c: names[c], key="wb_report_wijk"
+        t("filter.wijk", lang), list(names), format_func=lambda c: names[c], key="wb_report_wijk"
     )
     key = (folder, wijk, lang, _talents_key(talents))
     make: Callable[[], bytes] = partial(_report, key, ws, wijk, lang=lang, talents=talents)
