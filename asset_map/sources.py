@@ -166,7 +166,7 @@ def fetch_gemeente(
         A subclass that names what failed (no internet, HTTP status, unknown gemeente).
     """
     say = progress or (lambda _message: None)
-    say("wijken en buurten (CBS/PDOK)")
+    say(Msg("note.download.pdok"))
     with tempfile.TemporaryDirectory() as tmp:
         areas = fetch_areas(gemeente, year=year, base=pdok_base, folder=Path(tmp), progress=pages)
         code = areas.frame.loc[areas.frame["level"] == "wijk", "parent_code"].dropna()
@@ -176,7 +176,7 @@ def fetch_gemeente(
     assets = gpd.GeoDataFrame(columns=ASSET_COLUMNS, geometry="geometry", crs="EPSG:4326")
     notes = list(areas.notes)
     if osm:
-        say("plekken (OpenStreetMap)")
+        say(Msg("note.download.osm"))
         payload = fetch_overpass(overpass_query(gemeente_code=gm), url=overpass_url)
         found = _parse_overpass(payload)
         if found is None:

@@ -48,3 +48,16 @@ def test_a_mistyped_withdrawal_code_is_explained_in_both_languages():
     with pytest.raises(ValueError) as caught:
         auth.check_password("wim", "WIM")
     assert explain(caught.value, "nl").startswith("Het wachtwoord is te kort")
+
+
+def test_user_list_has_headers_in_the_language(tmp_path, capsys, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    add = ["user", "add", "--username", "wim", "--role", "planner", "--password-stdin"]
+    assert run(capsys, monkeypatch, "lang-genoeg-wachtwoord\n", *add, "--database", url)[0] == 0
+    assert main(["user", "list", "--database", url]) == 0
+    header, row = capsys.readouterr().out.splitlines()
+    assert header.split() == ["gebruikersnaam", "rol", "aangemaakt", "geblokkeerd", "tot"]
+    assert row.split()[:2] == ["wim", "planner"] and row.split()[-1] == "-"
+    assert main(["user", "list", "--lang", "en", "--database", url]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    assert header.split() == ["username", "role", "created", "locked", "until"]

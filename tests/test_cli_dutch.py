@@ -141,7 +141,8 @@ def test_fetch_speaks_dutch_and_has_lang(servers, tmp_path, capsys):  # noqa: F8
     assert code == 0
     assert re.fullmatch(r"Lindeveen: 2 wijken, 5 buurten, \d+ plekken\n", out)
     lines = err.splitlines()
-    assert lines[0] == "Bezig met downloaden: wijken en buurten (CBS/PDOK) ..."
+    assert lines[0] == "Bezig met downloaden: de wijken en buurten (CBS/PDOK) ..."
+    assert "Bezig met downloaden: de plekken uit OpenStreetMap ..." in lines
     assert "let op: Opgehaald bij PDOK (CBS wijk- en buurtkaart 2024)" in err
     assert "note:" not in err and "downloading" not in err
 
@@ -149,7 +150,8 @@ def test_fetch_speaks_dutch_and_has_lang(servers, tmp_path, capsys):  # noqa: F8
     code, out, err = run(capsys, *english)
     assert code == 0
     assert re.fullmatch(r"Lindeveen: 2 wijken, 5 buurten, \d+ assets\n", out)
-    assert err.splitlines()[0].startswith("downloading ")
+    assert err.splitlines()[0] == "downloading the districts and neighbourhoods (CBS/PDOK) ..."
+    assert "downloading the places from OpenStreetMap ..." in err.splitlines()
     assert "note: Downloaded from PDOK (CBS wijk- en buurtkaart 2024)" in err
     assert "let op:" not in err
 

@@ -120,7 +120,14 @@ def _cmd_user_list(args: argparse.Namespace) -> int:
         users = store.users()
     finally:
         store.close()
-    print(users.to_string(index=False) if len(users) else t("cli.user.none", args.lang))
+    if not len(users):
+        print(t("cli.user.none", args.lang))
+        return 0
+    shown = users.copy()
+    for column in ("created_at", "locked_until"):
+        shown[column] = shown[column].dt.strftime("%Y-%m-%d %H:%M UTC").fillna("-")
+    columns = {c: t(f"cli.user.col.{c}", args.lang) for c in shown.columns}
+    print(shown.rename(columns=columns).to_string(index=False))
     return 0
 
 

@@ -103,7 +103,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
         year=args.year,
         osm=not args.no_osm,
         progress=lambda what: print(
-            t("cli.data.downloading", args.lang, what=what), file=sys.stderr
+            t("cli.data.downloading", args.lang, what=localise(what, args.lang)), file=sys.stderr
         ),
         pdok_base=args.pdok_url or sources.PDOK_BASE,
         overpass_url=args.overpass_url or sources.OVERPASS_URL,
