@@ -114,3 +114,20 @@ def _test_database(tmp_path_factory) -> Iterator[None]:
         os.environ.pop("ASSET_MAP_DATABASE_URL", None)
     else:
         os.environ["ASSET_MAP_DATABASE_URL"] = previous
+
+
+@pytest.fixture
+def gap_calls(monkeypatch) -> list:
+    """The gap analyses the Kansen screen runs (not those it takes from its cache)."""
+    from asset_map.analysis.gaps import analyse_gaps
+    from asset_map.ui import gaps as gap_ui
+
+    seen: list = []
+
+    def counting(areas, assets, params, **kwargs):
+        seen.append(params)
+        return analyse_gaps(areas, assets, params, **kwargs)
+
+    monkeypatch.setattr(gap_ui, "analyse_gaps", counting)
+    monkeypatch.setattr(gap_ui, "_RESULTS", {})
+    return seen

@@ -13,7 +13,6 @@ import pytest
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
-import asset_map.ui.gaps as gap_ui
 from asset_map.analysis.gaps import GapParams, NeedWeights, analyse_gaps
 from asset_map.render.styles import format_number
 from asset_map.workspace import DATA_DIR_ENV, load_workspace
@@ -33,20 +32,6 @@ def demo() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
 
 
 @pytest.fixture
-def calls(monkeypatch) -> list[GapParams]:
-    """Count the analyses the screen runs (not those it takes from its cache)."""
-    seen: list[GapParams] = []
-
-    def counting(areas, assets, params, **kwargs):
-        seen.append(params)
-        return analyse_gaps(areas, assets, params, **kwargs)
-
-    monkeypatch.setattr(gap_ui, "analyse_gaps", counting)
-    monkeypatch.setattr(gap_ui, "_RESULTS", {})
-    return seen
-
-
-@pytest.fixture
 def downloads(monkeypatch) -> dict[str, bytes]:
     """Record what each download button of the page would hand out, by file name."""
     got: dict[str, bytes] = {}
@@ -61,7 +46,7 @@ def downloads(monkeypatch) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def app(monkeypatch, calls) -> AppTest:
+def app(monkeypatch, gap_calls) -> AppTest:
     monkeypatch.setenv(DATA_DIR_ENV, str(DEMO))
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
@@ -105,17 +90,17 @@ def test_downloads_hold_the_suggested_sites(app, downloads, demo):
     assert len(buurten) == int((demo[0]["level"] == "buurt").sum())
 
 
-def test_results_are_cached_per_parameter_set(app, calls):
-    assert len(calls) == 1 and calls[0].walk_min == 10.0 and calls[0].new_sites == 3
+def test_results_are_cached_per_parameter_set(app, gap_calls):
+    assert len(gap_calls) == 1 and gap_calls[0].walk_min == 10.0 and gap_calls[0].new_sites == 3
     app.run()
     _calculate(app)  # the same parameters: taken from the cache
-    assert len(calls) == 1
+    assert len(gap_calls) == 1
     app.slider(key="gap_walk_min").set_value(12)
     _calculate(app)
-    assert len(calls) == 2 and calls[1].walk_min == 12.0
+    assert len(gap_calls) == 2 and gap_calls[1].walk_min == 12.0
     app.slider(key="gap_walk_min").set_value(10)
     _calculate(app)  # back to the first set: cached again
-    assert len(calls) == 2
+    assert len(gap_calls) == 2
 
 
 def test_exact_solver_shows_its_gap(app, demo):
@@ -161,11 +146,11 @@ def test_progress_is_shown_and_finished(app):
     assert bars and bars[-1].proto.value == 100
 
 
-def test_no_candidate_kind_is_said_not_silently_replaced(app, calls):
+def test_no_candidate_kind_is_said_not_silently_replaced(app, gap_calls):
     app.multiselect(key="gap_candidates@nl").set_value([])
     _calculate(app)
     assert any("Kies minstens één soort plek" in w.value for w in app.warning)
-    assert calls[-1].new_sites == 0 and calls[-1].candidates == ()
+    assert gap_calls[-1].new_sites == 0 and gap_calls[-1].candidates == ()
     assert not [df for df in app.dataframe if "Nr." in df.value.columns]
 
 

@@ -357,20 +357,7 @@ def test_thin_cells_keeps_the_cell_nearest_the_weighted_centre(monkeypatch):
 
 
 @pytest.fixture
-def calls(monkeypatch) -> list[GapParams]:
-    seen: list[GapParams] = []
-
-    def counting(areas, assets, params, **kwargs):
-        seen.append(params)
-        return analyse_gaps(areas, assets, params, **kwargs)
-
-    monkeypatch.setattr(gap_ui, "analyse_gaps", counting)
-    monkeypatch.setattr(gap_ui, "_RESULTS", {})
-    return seen
-
-
-@pytest.fixture
-def app(monkeypatch, calls) -> AppTest:
+def app(monkeypatch, gap_calls) -> AppTest:
     monkeypatch.setenv(DATA_DIR_ENV, str(DEMO))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
@@ -430,20 +417,20 @@ def test_what_if_with_only_planned_candidates_says_why_there_are_none(app):
     assert not any("(planned)" in s or "planned" in s.split() for s in shown)
 
 
-def test_cleared_meeting_types_ask_for_one_and_do_not_run(app, calls):
-    before = len(calls)
+def test_cleared_meeting_types_ask_for_one_and_do_not_run(app, gap_calls):
+    before = len(gap_calls)
     app.multiselect(key="gap_meeting_types@nl").set_value([])
     _calculate(app)
     assert any(
         "Kies bij 'Wat telt als ontmoetingsplek?' minstens één soort plek" in w.value
         for w in app.warning
     )
-    assert len(calls) == before  # nothing was calculated with types the user did not choose
+    assert len(gap_calls) == before  # nothing was calculated with types the user did not choose
     assert not app.metric
 
 
-def test_all_weights_zero_is_refused_in_dutch(app, calls):
-    before = len(calls)
+def test_all_weights_zero_is_refused_in_dutch(app, gap_calls):
+    before = len(gap_calls)
     app.selectbox(key="gap_need@nl").set_value("custom")
     for key in ("gap_w_all", "gap_w_65", "gap_w_1"):
         app.number_input(key=key).set_value(0.0)
@@ -452,14 +439,14 @@ def test_all_weights_zero_is_refused_in_dutch(app, calls):
         "Alle drie de gewichten zijn 0. Dan telt niemand mee. Geef minstens één groep een "
         "gewicht boven 0, bijvoorbeeld 1 bij 'Alle bewoners'."
     ]
-    assert len(calls) == before
+    assert len(gap_calls) == before
 
 
-def test_network_note_is_shown_as_a_warning_on_the_screen(monkeypatch, calls, lattice):
+def test_network_note_is_shown_as_a_warning_on_the_screen(monkeypatch, gap_calls, lattice):
     # The demo gemeente lies far from the test lattice: as if a network of another town
     # were uploaded.
     def with_network(areas, assets, params, **kwargs):
-        calls.append(params)
+        gap_calls.append(params)
         return analyse_gaps(areas, assets, params, **{**kwargs, "network": lattice})
 
     monkeypatch.setattr(gap_ui, "analyse_gaps", with_network)

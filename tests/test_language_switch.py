@@ -15,8 +15,6 @@ import geopandas as gpd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import asset_map.ui.gaps as gap_ui
-from asset_map.analysis.gaps import GapParams, analyse_gaps
 from asset_map.i18n import t
 from asset_map.model import catalogue
 from asset_map.storage import Store
@@ -100,21 +98,7 @@ def test_choice_key_carries_a_choice_to_the_other_language_and_back():
 # --- Kansen ------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def calls(monkeypatch) -> list[GapParams]:
-    """The analyses the screen runs (not those it takes from its cache)."""
-    seen: list[GapParams] = []
-
-    def counting(areas, assets, params, **kwargs):
-        seen.append(params)
-        return analyse_gaps(areas, assets, params, **kwargs)
-
-    monkeypatch.setattr(gap_ui, "analyse_gaps", counting)
-    monkeypatch.setattr(gap_ui, "_RESULTS", {})
-    return seen
-
-
-def test_kansen_settings_survive_a_switch_to_english_and_back(monkeypatch, calls):
+def test_kansen_settings_survive_a_switch_to_english_and_back(monkeypatch, gap_calls):
     monkeypatch.setenv(DATA_DIR_ENV, str(DEMO))
     at = _open("app_pages/kansen.py")
     meeting = at.multiselect(key="gap_meeting_types@nl").value
@@ -126,9 +110,9 @@ def test_kansen_settings_survive_a_switch_to_english_and_back(monkeypatch, calls
     at.multiselect(key="gap_meeting_types@nl").set_value(chosen_types)
     next(b for b in at.button if b.label == "Bereken").click().run()
     assert not at.exception, at.exception
-    before = len(calls)
-    assert calls[-1].solver == "exact" and calls[-1].candidates == ("hosts", "cells")
-    assert calls[-1].meeting_types == tuple(chosen_types)
+    before = len(gap_calls)
+    assert gap_calls[-1].solver == "exact" and gap_calls[-1].candidates == ("hosts", "cells")
+    assert gap_calls[-1].meeting_types == tuple(chosen_types)
 
     _switch(at, "en")
     candidates = at.multiselect(key="gap_candidates@en")
@@ -150,7 +134,7 @@ def test_kansen_settings_survive_a_switch_to_english_and_back(monkeypatch, calls
     warnings = [w.value for w in at.warning]
     assert t("gaps.no_candidate_kind", "en") not in warnings
     assert t("gaps.no_meeting_types", "en") not in warnings
-    assert len(calls) == before  # the same parameters: the same (cached) analysis
+    assert len(gap_calls) == before  # the same parameters: the same (cached) analysis
 
     at.run()  # the run after the switch: the English widgets keep their values
     assert at.radio(key="gap_solver@en").value == "exact"
@@ -160,7 +144,7 @@ def test_kansen_settings_survive_a_switch_to_english_and_back(monkeypatch, calls
     assert at.radio(key="gap_solver@nl").value == "exact"
     assert at.selectbox(key="gap_need@nl").value == "65plus"
     assert at.multiselect(key="gap_meeting_types@nl").value == chosen_types
-    assert len(calls) == before
+    assert len(gap_calls) == before
 
 
 # --- the explore screen and the workbench --------------------------------------------------------
