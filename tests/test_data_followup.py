@@ -13,6 +13,7 @@ import geopandas as gpd
 import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
+from test_app_data_screen import servers  # noqa: F401 (the fixture: local PDOK and Overpass)
 
 from asset_map.storage import Store
 
@@ -208,35 +209,17 @@ def test_the_mapping_toml_of_a_type_column_names_a_default(db, tmp_path):
 # --- 5. another gemeente replaces the workspace only after a yes ---------------------------
 
 
-@pytest.fixture
-def servers(monkeypatch):
-    import threading
-
-    from test_cbs_fetch import FakePDOK
-    from test_sources import FakeOverpass
-
-    from asset_map.ui.data import OVERPASS_URL_ENV, PDOK_URL_ENV
-
-    pdok, overpass = FakePDOK(), FakeOverpass()
-    threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in (pdok, overpass)]
-    for thread in threads:
-        thread.start()
-    monkeypatch.setenv(PDOK_URL_ENV, pdok.base)
-    monkeypatch.setenv(OVERPASS_URL_ENV, overpass.url)
-    yield pdok, overpass
-    for server, thread in zip((pdok, overpass), threads, strict=True):
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 def _load(at: AppTest, gemeente: str) -> AppTest:
     at.text_input(key="data_gm").input(gemeente)
     at.selectbox(key="data_year").select(2024)
     return _click(at, "Laden")
 
 
-def test_loading_another_gemeente_asks_first_and_keeps_own_places_until_then(db, servers, tmp_path):
+def test_loading_another_gemeente_asks_first_and_keeps_own_places_until_then(
+    db,
+    servers,  # noqa: F811
+    tmp_path,
+):
     # The user's own gemeente: Lindeveen's shapes under the codes of GM0150, one own place.
     areas = gpd.read_file(ROOT / "data" / "demo" / "areas.geojson")
     areas["code"] = areas["code"].str.replace("9999", "0150")
@@ -260,7 +243,7 @@ def test_loading_another_gemeente_asks_first_and_keeps_own_places_until_then(db,
     assert "Onze plek" not in set(_assets(db)["name"])
 
 
-def test_loading_the_same_gemeente_or_over_the_demo_asks_nothing(db, servers):
+def test_loading_the_same_gemeente_or_over_the_demo_asks_nothing(db, servers):  # noqa: F811
     at = _load(_open(), "GM9999")  # over the demo
     assert at.success[0].value == "Lindeveen is geladen, met 4 plekken."
     _load(at, "GM9999")  # the same gemeente again
