@@ -97,6 +97,8 @@ def test_cbs_names_secret_marks_and_derived_percentages(tiny_areas, tmp_path):
     assert np.isnan(out.loc["BU01500402", "pct_single_households"])
     assert out["inhabitants"].tolist() == [3000.0, 1200.0, 1800.0]
     assert result.notes == [
+        "Read 1 cell with '.' or 'x' (secret or not available at CBS) in column "
+        "'k_65JaarOfOuder_12' of kwb.csv as missing, not as 0.",
         "Read 1 negative value in column 'OppervlakteLand_123' of kwb.csv as missing "
         "(CBS marks secret or unknown figures with negative numbers).",
         "Skipped the rows of kwb.csv for other levels (gemeente: 1).",
