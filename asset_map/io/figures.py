@@ -109,7 +109,8 @@ def figure_values(
         key = "note.figures.secret_mark_one" if secret == 1 else "note.figures.secret_mark"
         notes.append(Msg(key, n=secret, column=column, file=file_name))
     if dashes:
-        notes.append(Msg("note.figures.nil_dash", n=len(dashes), column=column, file=file_name))
+        key = "note.figures.nil_dash_one" if len(dashes) == 1 else "note.figures.nil_dash"
+        notes.append(Msg(key, n=len(dashes), column=column, file=file_name))
     if len(negative):
         values[negative] = np.nan
         key = "note.io.negative_one" if len(negative) == 1 else "note.io.negative"
@@ -118,7 +119,7 @@ def figure_values(
 
 
 def key_figures(
-    cells: Mapping[str, Sequence[object]],
+    cells: pd.DataFrame,
     targets: Mapping[str, str],
     locate: Callable[[int, str], str],
     file_name: str,
@@ -128,8 +129,8 @@ def key_figures(
 
     Parameters
     ----------
-    cells : mapping
-        The file's column -> its cells (a DataFrame will do).
+    cells : DataFrame
+        The file's columns and cells.
     targets : mapping
         What a column holds -> the column, as :func:`figure_columns` finds them.
     locate : callable
