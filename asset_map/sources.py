@@ -160,6 +160,9 @@ def fetch_gemeente(
 
     ``progress`` is told each step; ``pages`` is called after each PDOK page with the areas
     received so far in that collection and how many there are (None when PDOK does not say).
+    OpenStreetMap's boundary of the gemeente is looked up by ``ref:gemeentecode`` (padded or
+    not), else by the gemeente's CBS name; when it has none, a note says so and only the
+    wijken and buurten are loaded.
 
     Raises
     ------

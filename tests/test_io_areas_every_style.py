@@ -137,8 +137,7 @@ def test_sentinels_in_numbers_and_text_are_missing_with_notes(tmp_path):
     assert [n for n in result.notes if n.startswith("Read")] == [
         "Read 1 cell with '.' or 'x' (secret or not available at CBS) in column "
         "'aantal_inwoners' of buurten.geojson as missing, not as 0.",
-        "Read 1 cell with '-' in column 'aantal_inwoners' of buurten.geojson as missing, "
-        "not as 0.",
+        "Read 1 cell with '-' in column 'aantal_inwoners' of buurten.geojson as missing, not as 0.",
         "Read 2 negative values in column 'aantal_inwoners' of buurten.geojson as missing "
         "(CBS marks secret or unknown figures with negative numbers).",
     ]
