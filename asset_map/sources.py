@@ -33,6 +33,7 @@ from asset_map.io.cbs import fetch_areas, gemeente_code
 from asset_map.io.formats import list_some, read_table
 from asset_map.io.osm import (
     OSM_ATTRIBUTION,
+    boundary_areas,
     parse_overpass_json,
     read_osm_pbf,
     read_overpass_turbo_geojson,
@@ -159,6 +160,9 @@ def fetch_gemeente(
 
     ``progress`` is told each step; ``pages`` is called after each PDOK page with the areas
     received so far in that collection and how many there are (None when PDOK does not say).
+    OpenStreetMap's boundary of the gemeente is looked up by ``ref:gemeentecode`` (padded or
+    not), else by the gemeente's CBS name; when it has none, a note says so and only the
+    wijken and buurten are loaded.
 
     Raises
     ------
@@ -178,8 +182,16 @@ def fetch_gemeente(
     if osm:
         say(Msg("note.download.osm"))
         payload = fetch_overpass(overpass_query(gemeente_code=gm), url=overpass_url)
-        found = _parse_overpass(payload)
-        if found is None:
+        name = str(names.iloc[0]) if len(names) else None
+        if not boundary_areas(payload) and name:  # no boundary with the code: try the name
+            payload = fetch_overpass(overpass_query(name), url=overpass_url)
+        found = _parse_overpass(payload) if boundary_areas(payload) else None
+        if not boundary_areas(payload):
+            number = gm.removeprefix("GM").lstrip("0") or "0"
+            notes.append(
+                Msg("note.sources.osm_no_boundary", code=gm, number=number, name=name or gm)
+            )
+        elif found is None:
             notes.append(Msg("note.sources.osm_empty"))
         else:
             assets = found.frame[ASSET_COLUMNS].copy()

@@ -113,7 +113,10 @@ def test_deventer_wijken_2014(real_file):
 def test_ermelo_pdok_geopackage(real_file):
     result = read_areas(real_file(ERMELO))
     frame = result.frame
-    assert len(frame) == 17
+    # 17 features: 16 land buurten and the Veluwemeer, CBS's nameless water buurt
+    # BU02339997 (water = 'JA', in water wijk WK023399), which is no neighbourhood.
+    assert len(frame) == 16
+    assert "BU02339997" not in set(frame["code"])
     assert CRS.from_user_input(frame.crs).to_epsg() == 4326
     assert (frame.geom_type == "MultiPolygon").all() and frame.is_valid.all()
     assert frame.total_bounds == pytest.approx([5.55, 52.25, 5.75, 52.35], abs=0.1)
@@ -122,7 +125,11 @@ def test_ermelo_pdok_geopackage(real_file):
     # The key figures of this preliminary file are NULL: missing, never 0.
     assert frame[list(KEY_FIGURES)].isna().all().all()
     assert "used mapping 'pdok_wijkenbuurten'" in result.notes[0]
-    assert "feature 10 has no name; named it by its code 'BU02339997'." in result.notes
+    assert (
+        "cbs_buurten_2021_ermelo_GM0233.gpkg: left out 1 part that is water or lies outside "
+        "the Netherlands; it is no wijk or buurt: BU02339997 (water)."
+    ) in result.notes
+    assert not any("has no name" in note for note in result.notes)
 
 
 # --- presets and columns ---------------------------------------------------------------------

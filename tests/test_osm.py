@@ -99,8 +99,10 @@ def test_tag_table_names_known_types():
 @pytest.mark.parametrize(
     ("kwargs", "selector"),
     [
-        ({"gemeente_code": "GM0150"}, '["ref:gemeentecode"="0150"]'),
-        ({"gemeente_code": "150"}, '["ref:gemeentecode"="0150"]'),
+        # OpenStreetMap holds ref:gemeentecode padded ("0362") and unpadded ("397"): match both.
+        ({"gemeente_code": "GM0150"}, '["ref:gemeentecode"~"^0*150$"]'),
+        ({"gemeente_code": "150"}, '["ref:gemeentecode"~"^0*150$"]'),
+        ({"gemeente_code": "0003"}, '["ref:gemeentecode"~"^0*3$"]'),
         ({"area_name": "Deventer"}, '["name"="Deventer"]'),
     ],
 )
@@ -108,6 +110,8 @@ def test_query_area(kwargs, selector):
     query = overpass_query(**kwargs)
     assert query.startswith("[out:json][timeout:180];")
     assert selector in query
+    # The boundary area comes first in the answer, so an answer shows whether it was found.
+    assert "->.gemeente;\n.gemeente out tags;\n(" in query
     assert '["admin_level"="8"]' in query
     assert query.rstrip().endswith("out geom;")  # outlines of ways and relations
     assert 'nwr["leisure"="playground"](area.gemeente);' in query

@@ -288,7 +288,10 @@ class EmptyOverpass(ThreadingHTTPServer):
 class EmptyHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        body = json.dumps({"version": 0.6, "elements": []}).encode()
+        # The gemeente's boundary area and no places; an area element as Overpass outputs one
+        # (teritorio/Underpass-API, test/output.rb: {"type":"area","id":36...,"tags":{...}}).
+        area = {"type": "area", "id": 3600009999, "tags": {"name": "Lindeveen"}}
+        body = json.dumps({"version": 0.6, "elements": [area]}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -599,7 +602,7 @@ def test_the_cbs_nil_mark_is_missing_not_refused(tmp_path):
     result = join_figures(demo.areas, csv)
     values = result.frame.set_index("code")["inhabitants"]
     assert np.isnan(values[codes[0]]) and values[codes[1]] == 250
-    note = "Read 1 cells with '-' in column 'AantalInwoners_5' of kwb.csv as missing, not as 0."
+    note = "Read 1 cell with '-' in column 'AantalInwoners_5' of kwb.csv as missing, not as 0."
     assert note in result.notes
 
 

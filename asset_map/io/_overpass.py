@@ -62,7 +62,9 @@ def overpass_query(
         The gemeente's name as OSM spells it (``"Deventer"``); matched on boundaries with
         ``admin_level=8``.
     gemeente_code : str, optional
-        The CBS code, ``"GM0150"`` or ``"0150"``; matched on ``ref:gemeentecode``.
+        The CBS code, ``"GM0150"``, ``"0150"`` or ``"150"``; matched on
+        ``ref:gemeentecode`` with or without leading zeros (``~"^0*150$"``): OpenStreetMap
+        holds both ``"0362"`` and ``"397"``.
     bbox : tuple of float, optional
         ``(min_lon, min_lat, max_lon, max_lat)`` in degrees.
     timeout_s : int
@@ -75,7 +77,10 @@ def overpass_query(
     str
         The query, asking ``[out:json]`` and ``out geom;``: ways come with their nodes'
         coordinates (``geometry``) and relations with their members' (``members[].geometry``),
-        so :func:`asset_map.io.osm.parse_overpass_json` keeps their outline.
+        so :func:`asset_map.io.osm.parse_overpass_json` keeps their outline. A query for a
+        gemeente first outputs the gemeente's boundary area (``out tags``), so an answer
+        without one shows that OpenStreetMap has no such boundary
+        (:func:`asset_map.io.osm.boundary_areas`), rather than that it has no places.
     """
     given = [x for x in (area_name, gemeente_code, bbox) if x is not None]
     if len(given) != 1:
@@ -104,10 +109,14 @@ def overpass_query(
                     f"gemeente_code {gemeente_code!r} is not a CBS gemeente code: give it "
                     "like 'GM0150' or '0150'."
                 )
-            selector = f'["ref:gemeentecode"={_quote(code.zfill(4))}]'
+            number = code.lstrip("0") or "0"
+            selector = f'["ref:gemeentecode"~{_quote(f"^0*{number}$")}]'
         else:
             selector = f'["name"={_quote(str(area_name))}]'
-        head = f'area["boundary"="administrative"]["admin_level"="8"]{selector}->.gemeente;\n'
+        head = (
+            f'area["boundary"="administrative"]["admin_level"="8"]{selector}->.gemeente;\n'
+            ".gemeente out tags;\n"
+        )
         where = "(area.gemeente)"
     filters = dict.fromkeys(_filter(tags) for tags, _ in tag_types)  # unique, in order
     body = "".join(f"  nwr{f}{where};\n" for f in filters)

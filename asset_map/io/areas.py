@@ -12,7 +12,8 @@ import pandas as pd
 from asset_map._errors import AssetMapError, SchemaError
 from asset_map.crs import STORAGE_CRS, to_storage_crs
 from asset_map.i18n import Msg
-from asset_map.io.figures import figure_values
+from asset_map.io.figure_names import figure_columns
+from asset_map.io.figures import key_figures
 from asset_map.io.formats import (
     ImportResult,
     RawLayer,
@@ -23,6 +24,7 @@ from asset_map.io.formats import (
     text_cell,
 )
 from asset_map.io.hygiene import clean_polygons, feature_labels, outside_nl_problem
+from asset_map.io.land_parts import land_parts, left_out_note
 from asset_map.io.mapping import Mapping, detect_areas_preset, load_mapping, resolve_columns
 from asset_map.model import AREA_COLUMNS, AREA_LEVELS, KEY_FIGURES, area_level_of, parent_code_of
 
@@ -61,8 +63,11 @@ def read_areas(
     -------
     ImportResult
         ``frame`` has ``model.AREA_COLUMNS`` with valid (multi)polygons in EPSG:4326; key
-        figures CBS keeps secret are missing (NaN). ``notes`` say what was repaired, dropped
-        or assumed.
+        figures are recognised in every style CBS and PDOK name them
+        (:mod:`asset_map.io.figure_names`), and those CBS keeps secret are missing (NaN).
+        Large water and foreign land (CBS's ``water`` column, see
+        :mod:`asset_map.io.land_parts`) are left out, named in one note. ``notes`` say what
+        was repaired, dropped or assumed.
 
     Raises
     ------
@@ -73,10 +78,14 @@ def read_areas(
     path = Path(path)
     layers = [layer] if layer is not None else area_layers(path)
     names: list[str | None] = [*layers] or [None]
-    parts = [
+    read = [
         _read_layer(path, mapping=mapping, crs=crs, layer=name, gemeente=gemeente) for name in names
     ]
+    parts = [part for part, _left_out in read]
     notes = [note for part in parts for note in part.notes]
+    left_out = [label for _part, labels in read for label in labels]
+    if left_out:  # one note for every layer: water and foreign parts are no neighbourhoods
+        notes.append(left_out_note(left_out, path.name))
     if len(parts) > 1:
         notes.insert(0, Msg("note.areas.layers_read", file=path.name, layers=", ".join(layers)))
         frame = gpd.GeoDataFrame(
@@ -123,7 +132,8 @@ def _read_layer(
     crs: str | None,
     layer: str | None,
     gemeente: str | None,
-) -> ImportResult:
+) -> tuple[ImportResult, list[Msg]]:
+    """Read one layer; return it and the labels of the parts left out (water, abroad)."""
     given = load_mapping(mapping) if mapping is not None else None
     raw = read_raw(path, crs=crs, layer=layer)
     notes = list(raw.notes)
@@ -147,6 +157,15 @@ def _read_layer(
     if gemeente is not None:
         raw, kept_note = _only_gemeente(raw, gemeente, found["code"])
         notes.append(kept_note)
+    keep, left_out = land_parts(raw, found["code"], found["name"])
+    if left_out:
+        raw = RawLayer(
+            raw.frame[keep].reset_index(drop=True),
+            raw.path,
+            raw.rows[keep],
+            raw.row_label,
+            raw.notes,
+        )
     problems: list[AssetMapError] = []
     codes = _codes(raw, found["code"], problems)
     names = [text_cell(v) for v in raw.frame[found["name"]]]
@@ -160,19 +179,13 @@ def _read_layer(
         "level": _levels(raw, codes, found.get("level"), problems),
         "parent_code": _parents(raw, codes, found.get("parent_code")),
     }
+    targets, twice_notes = figure_columns(raw.frame.columns)
+    explicit = spec.columns if spec is not None else {}
+    targets.update({k: found[k] for k in KEY_FIGURES if k in explicit and k in found})
+    figures, figure_notes = key_figures(raw.frame, targets, raw.where, raw.path.name, problems)
+    notes += twice_notes + figure_notes
     for figure in KEY_FIGURES:
-        their = found.get(figure)
-        if their is None:
-            columns[figure] = np.full(len(raw.frame), np.nan)
-            continue
-
-        def locate(i: int, column: str = their) -> str:
-            return raw.where(i, column)
-
-        columns[figure], figure_notes = figure_values(
-            raw.frame[their].tolist(), locate, their, raw.path.name, problems
-        )
-        notes += figure_notes
+        columns[figure] = figures.get(figure, np.full(len(raw.frame), np.nan))
     storage = to_storage_crs(raw.frame, raw.path.name)
     outside = outside_nl_problem(raw, storage, labels)
     if outside is not None:
@@ -184,7 +197,8 @@ def _read_layer(
         crs=STORAGE_CRS,
     )
     frame, geometry_notes = clean_polygons(frame, labels, raw.path.name)
-    return ImportResult(frame.reset_index(drop=True)[AREA_COLUMNS], notes + geometry_notes)
+    result = ImportResult(frame.reset_index(drop=True)[AREA_COLUMNS], notes + geometry_notes)
+    return result, left_out
 
 
 PLURALS = {"gemeente": "gemeenten", "wijk": "wijken", "buurt": "buurten"}

@@ -19,7 +19,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 
 from asset_map._errors import AssetMapError
 from asset_map.crs import STORAGE_CRS
@@ -264,13 +263,11 @@ def fetch_areas(
     scratch = Path(tempfile.mkdtemp(prefix=".cbs-", dir=target))
     try:
         path = scratch / final.name
-        results = []
         for layer, frame in frames.items():
             if not frame.empty:
                 frame.to_file(path, layer=layer, driver="GPKG")
-        for layer, frame in frames.items():
-            if not frame.empty:
-                results.append(read_areas(path, layer=layer))
+        # One read of both layers: one note names the water parts of both levels.
+        result = read_areas(path)
         os.replace(path, final)
     except BaseException:
         if folder is None:
@@ -279,8 +276,4 @@ def fetch_areas(
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     notes: list[str] = [Msg("note.cbs.downloaded", year=year, file=final.name)]
-    combined = pd.concat([r.frame for r in results], ignore_index=True)
-    return ImportResult(
-        gpd.GeoDataFrame(combined, geometry="geometry", crs=STORAGE_CRS),
-        notes + [n for r in results for n in r.notes],
-    )
+    return ImportResult(result.frame, notes + result.notes)

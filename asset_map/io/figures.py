@@ -1,17 +1,25 @@
 """Join a CSV of key figures (CBS Kerncijfers wijken en buurten) onto areas by their code.
 
-The CSV may use our column names (``inhabitants``, ``pct_65_plus``, ...), their aliases, or
-CBS's OData measure names, which carry a numeric suffix that differs between years
+The CSV may use our column names (``inhabitants``, ``pct_65_plus``, ...) or any of the names
+CBS and PDOK publish: StatLine/OData measures with a suffix that differs between years
 (``AantalInwoners_5``, ``k_65JaarOfOuder_12``, ``HuishoudensTotaal_28`` in 2019 but ``_29`` in
-2024). Percentages are derived from counts when only counts are given. Figures CBS marks as
-secret, nil or unknown (``.``, ``-``, empty, negative sentinels such as -99997) become
-missing, never 0.
+2024), PDOK's snake_case and camelCase, and the old abbreviations (see
+:mod:`asset_map.io.figure_names`). Figures CBS marks as secret, nil or unknown (``.``, ``x``,
+``-``, empty, negative sentinels such as -99995, -99997 and -99999999) become missing, never
+0, with a note.
+
+The model keeps the shares of residents aged 65+ and of single-person households as
+percentages. A source that gives them as counts (StatLine, the spreadsheets) has them turned
+into percentages of the inhabitants and of the households (:func:`derive_percentages`); a
+source that gives percentages (PDOK) is kept as it is, and a count only fills a percentage
+the source left out. Counts are not kept: where an analysis needs one, it is the percentage
+times the inhabitants or households.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -22,6 +30,7 @@ from asset_map._errors import AssetMapError, SchemaError
 from asset_map._errors import where as _where
 from asset_map.crs import require_crs
 from asset_map.i18n import Msg
+from asset_map.io.figure_names import COUNT_65, COUNT_SINGLE, figure_columns
 from asset_map.io.formats import (
     ImportResult,
     list_some,
@@ -30,23 +39,27 @@ from asset_map.io.formats import (
     read_table,
     text_cell,
 )
-from asset_map.model import AREA_LEVELS, COLUMN_ALIASES, KEY_FIGURES, area_level_of
+from asset_map.model import AREA_LEVELS, KEY_FIGURES, area_level_of
+
+__all__ = [
+    "COUNT_65",
+    "COUNT_SINGLE",
+    "DERIVED",
+    "derive_percentages",
+    "figure_columns",
+    "figure_values",
+    "join_figures",
+    "key_figures",
+]
 
 #: CBS's mark for "nil" (``-``, also typeset as an en dash). The figure is not given, so it
 #: is read as missing, like ``.`` (secret), with a note.
 NIL_MARKS = frozenset({"-", "\u2013"})
-#: Columns that hold the area code, in the order they are tried (lower case).
-CODE_COLUMNS = ("code", "regiocode", "wijkenenbuurten", "codering_3")
-COUNT_65 = "count_65_plus"
-COUNT_SINGLE = "count_single_households"
-#: CBS OData measure names without their numeric suffix (lower case) -> what they hold.
-CBS_MEASURES = {
-    "aantalinwoners": "inhabitants",
-    "k_65jaarofouder": COUNT_65,
-    "huishoudenstotaal": "households",
-    "eenpersoonshuishoudens": COUNT_SINGLE,
-    "oppervlakteland": "land_area_ha",
-}
+#: CBS's marks for "secret" or "not available" (``.``; ``x`` in older StatLine downloads).
+SECRET_MARKS = frozenset({".", "x", "X"})
+#: Columns that hold the area code, in the order they are tried (lower case). ``gwb_code_10``
+#: is the code column of the Kerncijfers spreadsheets (kwb-20xx).
+CODE_COLUMNS = ("code", "regiocode", "wijkenenbuurten", "codering_3", "gwb_code_10")
 #: Percentages derived from counts: column -> (numerator, denominator).
 DERIVED = {
     "pct_65_plus": (COUNT_65, "inhabitants"),
@@ -79,19 +92,25 @@ def figure_values(
     Returns
     -------
     ndarray, list of str
-        The values, and a note when negative values were read as missing.
+        The values, and a note for each kind of mark read as missing (``.``, ``-``, negative
+        sentinels).
     """
     dashes = [i for i, v in enumerate(cells) if isinstance(v, str) and v.strip() in NIL_MARKS]
     if dashes:
         cells = [None if i in set(dashes) else v for i, v in enumerate(cells)]
+    secret = sum(1 for v in cells if isinstance(v, str) and v.strip() in SECRET_MARKS)
     values, bad = parse_numbers(cells)
     problems.extend(
         SchemaError(Msg("err.io.figure_number", where=locate(i), value=cells[i])) for i in bad
     )
     negative = np.flatnonzero(values < 0)
     notes: list[str] = []
+    if secret:
+        key = "note.figures.secret_mark_one" if secret == 1 else "note.figures.secret_mark"
+        notes.append(Msg(key, n=secret, column=column, file=file_name))
     if dashes:
-        notes.append(Msg("note.figures.nil_dash", n=len(dashes), column=column, file=file_name))
+        key = "note.figures.nil_dash_one" if len(dashes) == 1 else "note.figures.nil_dash"
+        notes.append(Msg(key, n=len(dashes), column=column, file=file_name))
     if len(negative):
         values[negative] = np.nan
         key = "note.io.negative_one" if len(negative) == 1 else "note.io.negative"
@@ -99,23 +118,71 @@ def figure_values(
     return values, notes
 
 
-def figure_columns(columns: Iterable[object]) -> tuple[dict[str, str], list[str]]:
-    """Return what each usable column holds (our name or a count) -> the file's column."""
-    ours = {name: key for key in KEY_FIGURES for name in (key, *COLUMN_ALIASES.get(key, ()))}
-    found: dict[str, str] = {}
+def key_figures(
+    cells: pd.DataFrame,
+    targets: Mapping[str, str],
+    locate: Callable[[int, str], str],
+    file_name: str,
+    problems: list[AssetMapError],
+) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Parse the figure columns of a file into the model's key figures.
+
+    Parameters
+    ----------
+    cells : DataFrame
+        The file's columns and cells.
+    targets : mapping
+        What a column holds -> the column, as :func:`figure_columns` finds them.
+    locate : callable
+        ``(position, column)`` -> ``"file, row 3, column 'x'"`` for messages.
+    file_name : str
+        The file's name, for the notes.
+    problems : list
+        Cells that are not numbers are appended here as :class:`SchemaError`.
+
+    Returns
+    -------
+    dict, list of str
+        A key of ``model.KEY_FIGURES`` -> its values, for the figures the file gives (counts
+        turned into percentages, see :func:`derive_percentages`); and the notes on what was
+        read as missing.
+    """
+    values: dict[str, np.ndarray] = {}
     notes: list[str] = []
-    for column in map(str, columns):
-        low = column.lower()
-        target = ours.get(low) or CBS_MEASURES.get(re.sub(r"_\d+$", "", low))
-        if target is None:
+    for target, column in targets.items():
+
+        def where_is(i: int, column: str = column) -> str:
+            return locate(i, column)
+
+        values[target], figure_notes = figure_values(
+            list(cells[column]), where_is, column, file_name, problems
+        )
+        notes += figure_notes
+    derived = derive_percentages(values)
+    return {k: derived[k] for k in KEY_FIGURES if k in derived}, notes
+
+
+def derive_percentages(values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Return the figures with the percentages :data:`DERIVED` from counts where needed.
+
+    A percentage the source gives is kept; where it is missing (or the source gives none),
+    the count divided by its total fills it. A total of 0 gives no percentage (missing),
+    never a division by zero.
+
+    >>> out = derive_percentages({"count_65_plus": np.array([30.0, 5.0]),
+    ...                           "inhabitants": np.array([120.0, 0.0])})
+    >>> out["pct_65_plus"].tolist()
+    [25.0, nan]
+    """
+    out = dict(values)
+    for pct, (count, total) in DERIVED.items():
+        if count not in values or total not in values:
             continue
-        if target in found:
-            notes.append(
-                Msg("note.io.figure_twice", first=found[target], column=column, target=target)
-            )
-            continue
-        found[target] = column
-    return found, notes
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(values[total] > 0, 100.0 * values[count] / values[total], np.nan)
+        given = values.get(pct)
+        out[pct] = ratio if given is None else np.where(np.isnan(given), ratio, given)
+    return out
 
 
 def join_figures(
@@ -128,8 +195,9 @@ def join_figures(
     areas : GeoDataFrame
         Canonical areas (``model.AREA_COLUMNS``), e.g. from :func:`read_areas`.
     figures_path : str or Path
-        A CSV with a code column (``code``, ``regiocode``, ``WijkenEnBuurten`` or
-        ``Codering_3``) and key-figure columns.
+        A CSV with a code column (``code``, ``regiocode``, ``WijkenEnBuurten``,
+        ``Codering_3`` or ``gwb_code_10``) and key-figure columns, named in any style of
+        :mod:`asset_map.io.figure_names`.
     code_column : str, optional
         The CSV's code column, when it has another name.
 
@@ -186,22 +254,13 @@ def join_figures(
                 )
             )
         first.setdefault(code, i)
-    values = {}
-    for target, column in targets.items():
 
-        def locate(i: int, column: str = column) -> str:
-            return _where(table.path, row=int(table.rows[i]), column=column)
+    def locate(i: int, column: str) -> str:
+        return _where(table.path, row=int(table.rows[i]), column=column)
 
-        values[target], figure_notes = figure_values(
-            table.frame[column].tolist(), locate, column, name, problems
-        )
-        notes += figure_notes
+    values, figure_notes = key_figures(table.frame, targets, locate, name, problems)
+    notes += figure_notes
     raise_problems(problems)
-    for pct, (count, total) in DERIVED.items():
-        if pct not in values and count in values and total in values:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = 100.0 * values[count] / values[total]
-            values[pct] = np.where(values[total] > 0, ratio, np.nan)
     provided = [k for k in KEY_FIGURES if k in values]
     figures = pd.DataFrame({k: values[k] for k in provided}, index=codes)
     figures = figures[figures.index != ""]

@@ -38,6 +38,7 @@ __all__ = [
     "OSM_ATTRIBUTION",
     "TAG_TYPES",
     "USEFUL_KEYS",
+    "boundary_areas",
     "osm_type",
     "overpass_query",
     "parse_overpass_json",
@@ -242,6 +243,8 @@ def parse_overpass_json(
         if not isinstance(element, dict):
             raise ImportFormatError(f"{what}: element {n} is not a JSON object.")
         kind, ident = element.get("type"), element.get("id")
+        if kind == "area":
+            continue  # the gemeente's boundary the query selected by, not a place
         tags = element.get("tags") or {}
         type_key = osm_type(tags)
         if type_key is None:
@@ -256,6 +259,37 @@ def parse_overpass_json(
         point, outline = _point_and_outline(geom)
         records.append(_record(f"{kind}/{ident}", tags, type_key, point, outline))
     return _result(what, records, skipped, source)
+
+
+def boundary_areas(payload: bytes | str | dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the boundary areas an Overpass answer holds (elements of type ``area``).
+
+    A query of :func:`overpass_query` for a gemeente outputs the gemeente's boundary area
+    before its places (``.gemeente out tags;``). An answer without one means OpenStreetMap
+    has no boundary with that ``ref:gemeentecode`` or name; an answer with one but without
+    places means the gemeente has no places with an asset tag.
+
+    Parameters
+    ----------
+    payload : bytes or str or dict
+        The answer, raw or already decoded.
+
+    Returns
+    -------
+    list of dict
+        The area elements (``{"type": "area", "id": 3600047394, "tags": {...}}``); empty
+        when there is none or the payload is no Overpass answer.
+    """
+    data = payload
+    if isinstance(payload, bytes | str):
+        try:
+            data = json.loads(payload)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return []
+    elements = data.get("elements") if isinstance(data, dict) else None
+    if not isinstance(elements, list):
+        return []
+    return [e for e in elements if isinstance(e, dict) and e.get("type") == "area"]
 
 
 def _overpass_geometry(element: Mapping[str, Any]) -> BaseGeometry | None:
