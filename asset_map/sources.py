@@ -375,7 +375,9 @@ def combine(
         ]
         first = [e for e in before if e.get("layer") == "areas"]
         first += [
-            e for e in with_levels(new.meta, new.areas)["sources"] if e.get("layer") == "areas"
+            e
+            for e in with_levels(new.meta, new.areas).get("sources", [])
+            if e.get("layer") == "areas"
         ]
         before = [e for e in before if e.get("layer") != "areas"]
         after = [e for e in after if e.get("layer") != "areas"]

@@ -232,8 +232,9 @@ def _refuse_other_level(areas: pd.DataFrame, codes: pd.Index, name: str) -> None
     The real cause is then the areas, not the figures file: say which level to add.
     """
     plural = {"wijk": "wijken", "buurt": "buurten"}
-    ours = set(areas.get("level", areas["code"].map(area_level_of)).dropna()) & set(plural)
-    theirs = {area_level_of(code) for code in codes} & set(plural)
+    ours: set[str] = set(areas.get("level", areas["code"].map(area_level_of)).dropna())
+    ours &= set(plural)
+    theirs = {str(area_level_of(code)) for code in codes} & set(plural)
     if ours and theirs and not ours & theirs:
         raise SchemaError(
             Msg(
