@@ -148,9 +148,8 @@ def test_buurten_after_wijken_keep_the_wijken_and_wijken_again_keep_the_buurten(
     again.write_bytes(wijken.read_bytes())
     third = _import(capsys, url, "--areas", str(again))
     assert third["areas"] == {"wijk": 15, "buurt": 68}
-    assert "Wijken and buurten: 15 wijken replaced by 15 new ones, 68 buurten kept." in (
-        third["notes"]
-    )
+    kept = "Wijken and buurten: 15 wijken replaced by 15 new ones, 68 buurten kept."
+    assert kept in third["notes"]
     areas, meta, _version = _stored(url)
     assert areas.loc[areas["level"] == "wijk", "inhabitants"].isna().all()
     assert [(s.get("file"), s["levels"]) for s in meta["sources"]] == [
@@ -197,10 +196,8 @@ def test_buurten_of_wijken_that_are_not_stored_are_refused_naming_the_file(
     frame[frame["statcode"] <= "WK015010"].to_file(ten)
     url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
     _import(capsys, url, "--areas", str(ten))
-    code, _out, err = _run(
-        capsys, ["import", "--areas", str(buurten), "--database", url]  # in Dutch
-    )
-    assert code == 2
+    code, _out, err = _run(capsys, ["import", "--areas", str(buurten), "--database", url])
+    assert code == 2  # the message in Dutch, the default
     assert (
         "buurten.geojson: 13 van de 68 buurten in dit bestand horen bij geen van de "
         "opgeslagen wijken (bijvoorbeeld BU01501504 in WK015015)." in err
