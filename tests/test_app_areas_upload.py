@@ -13,7 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_import_two_levels import deventer  # noqa: F401 (a fixture)
+from test_import_two_levels import WIJKEN_5, deventer  # noqa: F401 (a fixture)
 
 from asset_map.storage import Store
 
@@ -106,7 +106,11 @@ def test_wijken_and_buurten_together_in_one_upload(db, deventer):  # noqa: F811
     wijken, buurten = deventer
     at = _upload(_open(), wijken, buurten)
     assert "15 wijken, 68 buurten" in [c.value for c in at.caption]
+    kept = [Path(p) for p in at.session_state["data_upload"]["paths"]]
+    assert [p.name for p in kept] == ["wijken.geojson", "buurten.geojson"]
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in kept)  # only we may read them
     at = _import(at)
+    assert not any(p.exists() for p in kept)  # removed once imported
     assert _stored(db)[0] == {"wijk": 15, "buurt": 68}
     meta = _stored(db)[1]
     assert [(s["file"], s["levels"]) for s in meta["sources"]] == [
@@ -135,6 +139,29 @@ def test_a_level_that_does_not_fit_goes_only_after_a_yes(db, deventer, tmp_path)
         at.success[0].value
     )
     assert _stored(db)[0] == {"wijk": 10}
+
+
+def test_areas_of_another_gemeente_replace_the_workspace_only_after_a_yes(
+    db,
+    deventer,  # noqa: F811
+    real_file,
+    tmp_path,
+):
+    wijken, _buurten = deventer
+    at = _import(_upload(_open(), wijken))
+    all_wijken = gpd.read_file(real_file(WIJKEN_5))
+    den_haag = tmp_path / "wijken_den_haag.geojson"
+    all_wijken[all_wijken["gemeentecode"] == "GM0518"].to_file(den_haag)
+    at = _upload(at, den_haag)
+    assert at.warning[0].value.startswith(
+        "Deze wijken en buurten horen bij een andere gemeente dan Deventer."
+    )
+    assert _import_button(at).disabled
+    at.checkbox(key="data_replace_upload_ok").check().run()
+    _import(at)
+    levels, meta = _stored(db)
+    assert levels == {"wijk": 44}
+    assert [s["file"] for s in meta["sources"]] == ["wijken_den_haag.geojson"]
 
 
 def test_a_code_in_two_uploaded_files_names_both(db, deventer, tmp_path):  # noqa: F811
