@@ -22,7 +22,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from asset_map._errors import AssetMapError, ImportFormatError
+from asset_map._errors import AssetMapError, ImportFormatError, SchemaError
+from asset_map.analysis.area_levels import (
+    LevelMerge,
+    files_of_levels,
+    keep_levels,
+    levels_of,
+    merge_levels,
+    with_levels,
+)
 from asset_map.analysis.duplicates import find_duplicates, merge_duplicates
 from asset_map.crs import to_storage_crs
 from asset_map.i18n import Msg
@@ -30,7 +38,8 @@ from asset_map.io import ImportResult, join_figures, read_assets
 from asset_map.io._overpass import OVERPASS_URL, fetch_overpass, overpass_query
 from asset_map.io._pdok import PDOK_BASE
 from asset_map.io.cbs import fetch_areas, gemeente_code
-from asset_map.io.formats import list_some, read_table
+from asset_map.io.figures import CODE_COLUMNS
+from asset_map.io.formats import list_some, read_table, text_cell
 from asset_map.io.osm import (
     OSM_ATTRIBUTION,
     boundary_areas,
@@ -254,15 +263,42 @@ def _parse_overpass(payload: bytes) -> ImportResult | None:
         raise
 
 
-def combine(current: Loaded | None, new: Loaded, *, replace_assets: bool = False) -> Loaded:
+def area_levels(current: Loaded | None, new: Loaded) -> LevelMerge | None:
+    """Return how :func:`combine` would put the new areas beside the stored ones, or None.
+
+    None when ``new`` brings no areas, or replaces the workspace whole (there is none yet,
+    it is the demo, or another gemeente). Otherwise see
+    :func:`asset_map.analysis.area_levels.merge_levels`: a non-empty ``removed`` means that
+    stored areas of another level do not fit the new ones; ask before combining with
+    ``replace_levels=True``.
+    """
+    if current is None or not len(new.areas) or current.meta.get("is_demo"):
+        return None
+    here, there = gemeente_of(current), gemeente_of(new)
+    if here and there and here != there:
+        return None
+    return merge_levels(current.areas, new.areas, files=files_of_levels(new.meta, new.areas))
+
+
+def combine(
+    current: Loaded | None,
+    new: Loaded,
+    *,
+    replace_assets: bool = False,
+    replace_levels: bool = False,
+) -> Loaded:
     """Put ``new`` layers into the ``current`` workspace: the one rule for fetch and import.
 
     - No workspace yet: ``new`` is the workspace.
     - The demo, or another gemeente than ``current`` (see :func:`gemeente_of`): ``new``
       replaces the workspace whole, with a note saying so.
-    - Otherwise new areas replace the current ones (when given; so do their entries in
-      ``meta["sources"]``, with those of figures joined onto the old areas). Assets are kept
-      per source:
+    - Otherwise new areas replace the current ones of the same level(s) (wijken replace
+      wijken); the current areas of other levels stay when they fit (a buurt's wijk is
+      among the wijken), with the key figures joined onto them. A note says per level what
+      was added, replaced and kept (:func:`area_levels`). Stored areas that do not fit the
+      new ones are removed only with ``replace_levels``. The ``meta["sources"]`` entries of
+      areas and figures say which levels they are about (``levels``); an entry whose levels
+      are all replaced goes. Assets are kept per source:
       the current assets of a source that ``new`` brings again (e.g. OpenStreetMap on a
       second fetch, or a file imported again under the same source name) are replaced by the
       new list; other sources stay. An id only has to be unique within its source: new rows
@@ -278,28 +314,45 @@ def combine(current: Loaded | None, new: Loaded, *, replace_assets: bool = False
         What was just downloaded or read.
     replace_assets : bool
         Drop all current assets, not just those of the sources ``new`` brings again.
+    replace_levels : bool
+        Remove stored areas of another level that do not fit the new areas (the user said
+        yes); without it they are refused.
 
     Returns
     -------
     Loaded
         The workspace to save; ``notes`` (:class:`~asset_map.i18n.Msg`) say what was
         replaced, renamed and merged.
+
+    Raises
+    ------
+    SchemaError
+        When stored areas of another level do not fit the new ones and ``replace_levels``
+        is not given; the message names the file and what would go.
     """
     if current is None:
-        return new
+        return replace(new, meta=with_levels(new.meta, new.areas))
     here, there = gemeente_of(current), gemeente_of(new)
     if current.meta.get("is_demo"):
         note = Msg("note.sources.demo_replaced", name=new.meta.get("name") or there or "")
-        return replace(new, notes=[*new.notes, note])
+        return replace(new, meta=with_levels(new.meta, new.areas), notes=[*new.notes, note])
     if here and there and here != there:
         note = Msg(
             "note.sources.other_gemeente",
             old=current.meta.get("name") or here,
             new=new.meta.get("name") or there,
         )
-        return replace(new, notes=[*new.notes, note])
+        return replace(new, meta=with_levels(new.meta, new.areas), notes=[*new.notes, note])
     notes: list[str] = list(new.notes)
-    areas = new.areas if len(new.areas) else current.areas
+    levels = area_levels(current, new)
+    areas = current.areas
+    if levels is not None:
+        if levels.removed and not replace_levels:
+            raise SchemaError(
+                Msg("err.areas.levels_do_not_fit", why=levels.misfit, gone=levels.gone())
+            )
+        areas = levels.areas
+        notes.append(levels.note())
     kept = to_storage_crs(current.assets)
     incoming = to_storage_crs(new.assets)
     again = {s for s in incoming["source"].dropna().astype(str) if s}
@@ -325,9 +378,20 @@ def combine(current: Loaded | None, new: Loaded, *, replace_assets: bool = False
         merged[FOOTPRINT] = merged["id"].map(outlines)
     before, after = current.meta.get("sources", []), new.meta.get("sources", [])
     first: list[dict[str, Any]] = []
-    if len(new.areas):  # the old areas and the figures joined onto them are gone
-        before = [e for e in before if e.get("layer") not in ("areas", "figures")]
-        first = [e for e in after if e.get("layer") == "areas"]
+    if levels is not None:  # the replaced areas, and the figures joined onto them, are gone
+        stored = levels_of(current.areas)
+        before = [
+            kept_entry
+            for entry in before
+            if (kept_entry := keep_levels(entry, levels.gone_levels, stored)) is not None
+        ]
+        first = [e for e in before if e.get("layer") == "areas"]
+        first += [
+            e
+            for e in with_levels(new.meta, new.areas).get("sources", [])
+            if e.get("layer") == "areas"
+        ]
+        before = [e for e in before if e.get("layer") != "areas"]
         after = [e for e in after if e.get("layer") != "areas"]
     meta = {
         **current.meta,
@@ -478,6 +542,7 @@ def add_figures(current: Loaded | None, path: str | Path, *, year: int | None = 
         "year": year,
         "layer": "figures",
         "file": Path(path).name,  # one entry per figures file: a second file adds its own
+        "levels": figures_levels(current.areas, path),  # gone when those areas are replaced
     }
     meta = {**current.meta, "sources": merge_sources(current.meta.get("sources", []), [entry])}
     return Loaded(joined.frame, current.assets, meta, list(joined.notes))
@@ -493,3 +558,14 @@ def figures_year(path: str | Path) -> int | None:
             if len(years):
                 return int(years.mode().iloc[0])
     return None
+
+
+def figures_levels(areas: pd.DataFrame, path: str | Path) -> list[str]:
+    """Return the levels of the ``areas`` that a Kerncijfers CSV has a row for."""
+    table = read_table(path).frame
+    by_lower = {str(c).lower(): c for c in table.columns}
+    column = next((by_lower[c] for c in CODE_COLUMNS if c in by_lower), None)
+    if column is None:
+        return levels_of(areas)
+    codes = {(text_cell(v) or "").upper() for v in table[column]}
+    return levels_of(areas[areas["code"].astype(str).isin(codes)])

@@ -470,6 +470,7 @@ def test_figures_alone_join_onto_the_stored_areas(pdok_gpkg, tmp_path, capsys):
         "year": 2019,
         "layer": "figures",
         "file": UTRECHT_2019.name,
+        "levels": ["wijk", "buurt"],  # the Utrecht CSV has rows for both
     }
     areas, _assets, _meta = _stored(url)
     buurten = areas[areas["level"] == "buurt"]

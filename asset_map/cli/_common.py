@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
-import pandas as pd
 
-from asset_map._errors import AssetMapError, SchemaError
+from asset_map._errors import AssetMapError
 from asset_map.i18n import DEFAULT_LANG, Msg, localise, t
-from asset_map.io import join_figures, read_areas, read_assets
+from asset_map.io import join_figures, read_assets
+from asset_map.io.area_files import read_area_files as io_read_area_files
 from asset_map.model import LANGS, Lang
 from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP
 
@@ -31,8 +31,8 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
         required=True,
         type=Path,
         action="append",
-        help="wijken/buurten: GeoJSON, GeoPackage, zipped Shapefile; give it twice for "
-        "separate wijk and buurt files (e.g. CBS 2014)",
+        help="wijken/buurten: GeoJSON, GeoPackage, zipped Shapefile; give it once per file, "
+        "e.g. twice for separate wijk and buurt files (CBS 2014)",
     )
     p.add_argument(
         "--assets",
@@ -60,12 +60,23 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--crs", help="CRS of the assets file when it has none, e.g. EPSG:28992")
     p.add_argument("--areas-crs", help="CRS of the areas file when it has none")
+    add_gemeente_arg(p)
     add_lang_arg(p)
     p.add_argument(
         "--basemap",
         choices=list(BASEMAPS),
         default=DEFAULT_BASEMAP,
         help="background tiles of a written map; 'none' is fully offline",
+    )
+
+
+def add_gemeente_arg(p: argparse.ArgumentParser) -> None:
+    """Add ``--gemeente NAME|GMxxxx``: keep one gemeente of a national or multi-gemeente file."""
+    p.add_argument(
+        "--gemeente",
+        metavar="NAME|GMxxxx",
+        help="keep only this gemeente's wijken and buurten of the --areas files (name or GM "
+        "code), and the places in or near them",
     )
 
 
@@ -112,17 +123,24 @@ def unknown_codes(level: str, codes: Sequence[str], known: Sequence[str]) -> Msg
     return Msg(key, codes=", ".join(codes), known=shown or Msg("note.io.none"))
 
 
-def read_inputs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, list[str]]:
+def read_inputs(
+    args: argparse.Namespace, *, assets_within_m: float = 0.0
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, list[str]]:
     """Read areas (with figures joined) and assets as the options say; return them and notes.
 
     ``args.areas`` is one path or a list of them (``--areas`` given more than once); the
-    files are read one by one and put together. Before reading, every ``--out*`` option is
-    checked against the inputs (:func:`check_outputs`): nothing is read or written when one
-    would overwrite an input.
+    files are read one by one and put together. With ``args.gemeente`` only that gemeente's
+    areas are kept, and only the assets in them or at most ``assets_within_m`` metres from
+    them (a note says how many others were left out). Before reading, every ``--out*``
+    option is checked against the inputs (:func:`check_outputs`): nothing is read or written
+    when one would overwrite an input.
     """
     check_outputs(args)
     mapping = mapping_arg(args.mapping)
-    area_frame, notes = read_area_files(args.areas, mapping=mapping, crs=args.areas_crs)
+    gemeente = getattr(args, "gemeente", None)
+    area_frame, notes = read_area_files(
+        args.areas, mapping=mapping, crs=args.areas_crs, gemeente=gemeente
+    )
     if args.figures:
         joined = join_figures(area_frame, args.figures)
         area_frame, notes = joined.frame, [*notes, *joined.notes]
@@ -136,44 +154,53 @@ def read_inputs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, gpd.GeoData
         from asset_map.sources import read_any_assets  # our formats and OpenStreetMap exports
 
         assets = read_any_assets(args.assets, mapping=mapping, crs=args.crs, layer=layer)
-    return area_frame, assets.frame, [*notes, *assets.notes]
+    notes = [*notes, *assets.notes]
+    asset_frame = assets.frame
+    if gemeente:
+        asset_frame, note = assets_near(asset_frame, area_frame, assets_within_m, gemeente)
+        notes += [note] if note else []
+    return area_frame, asset_frame, notes
+
+
+def assets_near(
+    assets: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, within_m: float, gemeente: str
+) -> tuple[gpd.GeoDataFrame, Msg | None]:
+    """Keep the assets in ``areas`` or at most ``within_m`` metres (straight line) from them.
+
+    Returns the assets kept and a note on how many were left out (None when none were).
+    Measured in RD New (EPSG:28992).
+    """
+    if assets.empty or areas.empty:
+        return assets, None
+    outline = areas.to_crs(28992).geometry.union_all()
+    near = assets.to_crs(28992).geometry.dwithin(outline, within_m).to_numpy(dtype=bool)
+    left_out = int((~near).sum())
+    if not left_out:
+        return assets, None
+    key = "note.cli.assets_far_from_gemeente" if within_m else "note.cli.assets_outside_gemeente"
+    note = Msg(key, n=left_out, total=len(assets), gemeente=gemeente, m=f"{within_m:.0f}")
+    return assets[near].copy(), note
 
 
 def read_area_files(
-    paths: Path | Sequence[Path], *, mapping: str | Path | None = None, crs: str | None = None
+    paths: Path | Sequence[Path],
+    *,
+    mapping: str | Path | None = None,
+    crs: str | None = None,
+    gemeente: str | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Read one or more areas files and put them together; return the areas and the notes.
+
+    See :func:`asset_map.io.area_files.read_area_files`.
 
     Raises
     ------
     SchemaError
         When two files hold the same area code: one of them is the wrong file, or the same
-        file was given twice.
+        file was given twice. The message names both files.
     """
-    files = [paths] if isinstance(paths, Path) else list(paths)
-    frames: list[gpd.GeoDataFrame] = []
-    notes: list[str] = []
-    seen: dict[str, str] = {}
-    for path in files:
-        read = read_areas(path, mapping=mapping, crs=crs)
-        notes += read.notes
-        twice = [str(code) for code in read.frame["code"] if str(code) in seen]
-        if twice:
-            raise SchemaError(
-                Msg(
-                    "err.foundation.areas_twice",
-                    path=path.name,
-                    other=seen[twice[0]],
-                    n=len(twice),
-                    codes=", ".join(twice[:5]),
-                )
-            )
-        seen.update((str(code), path.name) for code in read.frame["code"])
-        frames.append(read.frame)
-    if len(frames) == 1:
-        return frames[0], notes
-    together = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
-    return together, notes
+    read = io_read_area_files(paths, mapping=mapping, crs=crs, gemeente=gemeente)
+    return read.frame, read.notes
 
 
 def mapping_arg(value: Path | None) -> str | Path | None:

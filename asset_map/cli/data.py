@@ -20,7 +20,7 @@ from asset_map.cli._common import (
     print_note,
 )
 from asset_map.i18n import Msg, localise, t
-from asset_map.io import read_areas
+from asset_map.io.area_files import read_area_files
 from asset_map.io.file_facts import file_facts
 
 
@@ -41,7 +41,8 @@ def register(commands: Any) -> None:
     f.add_argument(
         "--replace",
         action="store_true",
-        help="replace a workspace of another gemeente whole, own lists too",
+        help="replace a workspace of another gemeente whole, own lists too (or stored areas "
+        "that do not fit the new ones)",
     )
     add_db_args(f)
     f.set_defaults(func=_cmd_fetch)
@@ -51,7 +52,14 @@ def register(commands: Any) -> None:
         help="import own files into the workspace: areas replace the current ones, assets are "
         "added (likely duplicates across sources merged)",
     )
-    im.add_argument("--areas", type=Path, help="wijken/buurten: GeoJSON, GeoPackage, zip")
+    im.add_argument(
+        "--areas",
+        type=Path,
+        action="append",
+        help="wijken/buurten: GeoJSON, GeoPackage, zip; give it once per file (e.g. a wijken "
+        "and a buurten file). They replace the stored areas of the same level; the stored "
+        "areas of the other level stay when they fit",
+    )
     im.add_argument(
         "--layer", help="layer of the --areas GeoPackage (default: its wijken and buurten)"
     )
@@ -89,7 +97,8 @@ def register(commands: Any) -> None:
     im.add_argument(
         "--replace",
         action="store_true",
-        help="--areas of another gemeente: replace the workspace whole, own lists too",
+        help="replace what the --areas do not fit: the workspace of another gemeente (whole, "
+        "own lists too), or stored wijken or buurten of another layout",
     )
     add_db_args(im)
     im.set_defaults(func=_cmd_import)
@@ -112,7 +121,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     try:
         now = sources.current(store)
         _ask_replace(args, now, loaded, command="fetch")
-        loaded = sources.combine(now, loaded)
+        loaded = sources.combine(now, loaded, replace_levels=args.replace)
         sources.save(store, loaded, actor="asset-map fetch")
     finally:
         store.close()
@@ -181,7 +190,7 @@ def _import_files(args: argparse.Namespace, now: Any, mapping: Any, empty_or_dem
     notes: list[str] = []
     entries: list[dict[str, Any]] = []
     if args.areas:
-        read = read_areas(
+        read = read_area_files(
             args.areas,
             mapping=mapping,
             crs=args.areas_crs,
@@ -189,7 +198,8 @@ def _import_files(args: argparse.Namespace, now: Any, mapping: Any, empty_or_dem
             gemeente=args.gemeente,
         )
         areas, notes = read.frame, list(read.notes)
-        entries.append(_entry(args, args.areas, "areas"))
+        for path, levels in read.levels.items():  # one entry per file: its levels and year
+            entries.append({**_entry(args, path, "areas"), "levels": levels, "file": path.name})
     assets = gpd.GeoDataFrame(columns=ASSET_COLUMNS, geometry="geometry", crs="EPSG:4326")
     if args.assets:
         read_a = sources.read_any_assets(
@@ -200,21 +210,40 @@ def _import_files(args: argparse.Namespace, now: Any, mapping: Any, empty_or_dem
         entries.append(sources.osm_source() if osm else _entry(args, args.assets, "assets"))
     new = sources.Loaded(areas, assets, {"is_demo": False, "sources": entries}, notes)
     if args.areas and (empty_or_demo or sources.gemeente_of(new) != sources.gemeente_of(now)):
-        # A new workspace: named after the gemeente the file names, else the options or file.
+        # A new workspace: named after the gemeente a file names, else the options or file.
         gm = sources.gemeente_of(new)
-        named = file_facts(args.areas, layer=args.layer, crs=args.areas_crs, gemeente=gm)[1]
-        new.meta["name"] = named or args.source or args.gemeente or args.areas.name
+        facts = (
+            file_facts(p, layer=args.layer, crs=args.areas_crs, gemeente=gm) for p in args.areas
+        )
+        named = next((name for _year, name in facts if name), None)
+        new.meta["name"] = named or args.source or args.gemeente or args.areas[0].name
     _ask_replace(args, now, new, command="import")
-    return sources.combine(now, new, replace_assets=args.replace_assets)
+    return sources.combine(
+        now, new, replace_assets=args.replace_assets, replace_levels=args.replace
+    )
 
 
 def _ask_replace(args: argparse.Namespace, now: Any, new: Any, *, command: str) -> None:
-    """Refuse to replace the workspace of another gemeente unless --replace is given."""
+    """Refuse what --replace has to allow: replacing another gemeente, removing areas.
+
+    Replacing the workspace of another gemeente, or removing stored wijken or buurten that
+    do not fit the new ones, needs ``--replace``.
+    """
     from asset_map import sources
 
     old = sources.replaces_other_gemeente(now, new)
     if old and not args.replace:
         raise AssetMapError(Msg("err.cli.replace_needed", old=old, command=command))
+    levels = sources.area_levels(now, new)
+    if levels is not None and levels.removed and not args.replace:
+        raise AssetMapError(
+            Msg(
+                "err.cli.levels_replace_needed",
+                why=levels.misfit,
+                gone=levels.gone(),
+                command=command,
+            )
+        )
 
 
 def _entry(args: argparse.Namespace, path: Path, layer: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import pandas as pd
 from asset_map._errors import AssetMapError
 from asset_map.cli._common import (
     add_db_args,
+    add_gemeente_arg,
     add_lang_arg,
     check_out,
     input_paths,
@@ -81,20 +82,31 @@ def register(commands: Any) -> None:
 
 def _add_workspace_args(p: argparse.ArgumentParser) -> None:
     add_lang_arg(p)
-    p.add_argument("--areas", type=Path, help="read areas from this file, not the database")
+    p.add_argument(
+        "--areas",
+        type=Path,
+        action="append",
+        help="read areas from this file, not the database; once per file (wijken, buurten)",
+    )
     p.add_argument("--assets", type=Path, help="read assets from this file, not the database")
     p.add_argument("--figures", type=Path, help="CSV of key figures to join onto --areas")
     p.add_argument("--talents", type=Path, help="CSV of residents' talents (with --areas)")
     p.add_argument("--mapping", type=Path, help="TOML mapping file or preset name")
     p.add_argument("--assets-crs", help="CRS of the --assets file when it has none")
     p.add_argument("--areas-crs", help="CRS of the --areas file when it has none")
+    add_gemeente_arg(p)
     add_db_args(p)
 
 
-def load(args: argparse.Namespace) -> tuple[Workspace, pd.DataFrame | None]:
+def load(
+    args: argparse.Namespace, *, assets_within_m: float = 0.0
+) -> tuple[Workspace, pd.DataFrame | None]:
     """Return the workspace and the public talents: from the files given, else the database.
 
-    With files and no ``--talents`` the talents are unknown (None), not zero.
+    With files and no ``--talents`` the talents are unknown (None), not zero. With
+    ``--gemeente`` and files, only that gemeente's areas are kept, and the assets in them or
+    at most ``assets_within_m`` metres away; the database holds one gemeente, so there
+    ``--gemeente`` must name it.
     """
     from asset_map.analysis.areas import assign_areas
 
@@ -110,6 +122,8 @@ def load(args: argparse.Namespace) -> tuple[Workspace, pd.DataFrame | None]:
             frames = [f for f in (ws.talents, store.public_talents()) if not f.empty]
         finally:
             store.close()
+        if args.gemeente:
+            _require_gemeente(args.gemeente, ws)
         return ws, pd.concat(frames, ignore_index=True) if frames else ws.talents
     if args.areas is None or args.assets is None:
         raise AssetMapError(Msg("err.cli.export.both_or_neither"))
@@ -123,14 +137,15 @@ def load(args: argparse.Namespace) -> tuple[Workspace, pd.DataFrame | None]:
         mapping=args.mapping,
         crs=args.assets_crs,
         areas_crs=args.areas_crs,
+        gemeente=args.gemeente,
     )
-    areas, assets, notes = read_inputs(inputs)
+    areas, assets, notes = read_inputs(inputs, assets_within_m=assets_within_m)
     source: dict[str, Any] = {"name": args.assets.name, "licence": "", "year": None}
     if sources.osm_kind(args.assets):
         source = sources.osm_source()
     gemeente = areas.loc[areas["level"] == "gemeente", "name"]
     meta = {
-        "name": str(gemeente.iloc[0]) if len(gemeente) else args.areas.stem,
+        "name": str(gemeente.iloc[0]) if len(gemeente) else args.gemeente or args.areas[0].stem,
         "is_demo": False,
         "sources": [source],
     }
@@ -145,6 +160,23 @@ def load(args: argparse.Namespace) -> tuple[Workspace, pd.DataFrame | None]:
     for note in notes:
         print_note(note, args.lang)
     return ws, talents
+
+
+def _require_gemeente(given: str, ws: Workspace) -> None:
+    """Refuse a ``--gemeente`` that is not the gemeente of the workspace in the database."""
+    from asset_map.io.cbs import GemeenteError, gemeente_code
+    from asset_map.sources import Loaded, gemeente_of
+
+    code = gemeente_of(Loaded(ws.areas, ws.assets, dict(ws.meta))) or ""
+    name = str(ws.meta.get("name") or code)
+    try:
+        found = gemeente_code(given, gemeenten={code: name})
+    except GemeenteError:
+        found = None
+    if not code or found != code:
+        raise AssetMapError(
+            Msg("err.cli.gemeente_other_workspace", given=given, name=name, code=code or "-")
+        )
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -221,7 +253,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if args.out.suffix.lower() != ".pdf":
         raise AssetMapError(Msg("err.cli.report.not_pdf", name=args.out.name))
     check_out(args.out, inputs=input_paths(args), suffixes=(".pdf",))
-    ws, talents = load(args)
+    # With --gemeente: meeting places across its border within walking distance count too.
+    ws, talents = load(args, assets_within_m=GapParams().max_walk_m)
     wijk = args.wijk.strip()
     wijken = ws.areas[ws.areas["level"] == "wijk"]
     if wijk not in set(wijken["code"].astype(str)):

@@ -134,7 +134,8 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     if args.out_sites and args.out_sites.suffix.lower() not in {".csv", ".geojson", ".json"}:
         raise AssetMapError(Msg("err.gaps.out_sites", name=args.out_sites.name))
     lang = args.lang
-    areas, assets, notes = read_inputs(args)
+    # With --gemeente: meeting places across its border within walking distance count too.
+    areas, assets, notes = read_inputs(args, assets_within_m=params.max_walk_m)
     network = None
     if args.network:
         from asset_map.io.network import read_walk_network

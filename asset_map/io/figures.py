@@ -267,6 +267,7 @@ def join_figures(
     out = areas.copy()
     matched = out["code"].isin(figures.index)
     if not matched.any():
+        _refuse_other_level(out, figures.index, name)
         raise SchemaError(
             Msg(
                 "err.figures.no_match",
@@ -282,6 +283,26 @@ def join_figures(
         out.loc[matched, key] = out.loc[matched, "code"].map(figures[key]).astype("float64")
     notes += _join_notes(out, figures.index, matched, name)
     return ImportResult(out, notes)
+
+
+def _refuse_other_level(areas: pd.DataFrame, codes: pd.Index, name: str) -> None:
+    """Refuse figures about wijken when there are only buurten (or the other way round).
+
+    The real cause is then the areas, not the figures file: say which level to add.
+    """
+    plural = {"wijk": "wijken", "buurt": "buurten"}
+    ours: set[str] = set(areas.get("level", areas["code"].map(area_level_of)).dropna())
+    ours &= set(plural)
+    theirs = {str(area_level_of(code)) for code in codes} & set(plural)
+    if ours and theirs and not ours & theirs:
+        raise SchemaError(
+            Msg(
+                "err.figures.other_level",
+                name=name,
+                theirs=" / ".join(plural[lvl] for lvl in sorted(theirs, reverse=True)),
+                ours=" / ".join(plural[lvl] for lvl in sorted(ours, reverse=True)),
+            )
+        )
 
 
 def _join_notes(out: gpd.GeoDataFrame, codes: pd.Index, matched: pd.Series, name: str) -> list[str]:

@@ -29,10 +29,10 @@ from asset_map.io._pdok import PDOK_BASE, YEARS, DownloadError
 from asset_map.io.file_facts import file_facts
 from asset_map.io.formats import list_layers, read_raw
 from asset_map.io.mapping import parse_mapping
-from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS, catalogue
+from asset_map.model import AREA_COLUMNS, catalogue
 from asset_map.ui.data_mapping import mapping_toml
 from asset_map.ui.loaders import store
-from asset_map.ui.state import choice_key, chosen, current_lang, option_index, tr
+from asset_map.ui.state import choice_key, current_lang, option_index, tr
 from asset_map.workspace import Workspace
 
 NONE = ""
@@ -243,6 +243,11 @@ def upload(ws: Workspace, actor: str) -> None:
     # A finished import starts a new round: a new, empty uploader.
     round_ = st.session_state.get(ROUND_KEY, 0)
     key = f"data_file_{kind}" + (f"_{round_}" if round_ else "")
+    if kind == "areas":  # one or more files, level by level (it uses this module's helpers)
+        from asset_map.ui.data_areas import upload_areas
+
+        upload_areas(ws, actor, key=key)
+        return
     file = st.file_uploader(tr(f"data.file.{kind}"), type=FILE_TYPES[kind], key=key)
     if file is None:
         forget_upload()
@@ -259,9 +264,7 @@ def upload(ws: Workspace, actor: str) -> None:
         licence = st.text_input(tr("data.licence"), key="data_licence")
     year = _year_input(path)
     try:
-        if kind == "areas":
-            result = _read_areas(path)
-        elif osm_kind is not None:
+        if osm_kind is not None:
             st.info(tr("data.osm_file"))
             result = sources.read_any_assets(path)
             source, licence = sources.osm_source()["name"], sources.osm_source()["licence"]
@@ -283,15 +286,9 @@ def upload(ws: Workspace, actor: str) -> None:
             "text/plain",
             key="data_mapping_dl",
         )
-    sure = True
-    other = sources.Loaded(result.frame, _empty(ASSET_COLUMNS), {})
-    if kind == "areas" and _other_gemeente(ws, other):
-        old = str(ws.meta.get("name") or "")
-        st.warning(tr("data.replace_upload", old=old))
-        sure = st.checkbox(tr("data.replace_confirm", old=old), key="data_replace_upload_ok")
-    if st.button(tr("data.import"), type="primary", disabled=not sure, key="data_import"):
+    if st.button(tr("data.import"), type="primary", key="data_import"):
         entry = {"name": source, "licence": licence, "year": year, "layer": kind}
-        _import(ws, kind, result.frame, entry, actor, path=path)
+        _import(ws, result.frame, entry, actor)
 
 
 def _saved(name: str, content: bytes) -> Path:
@@ -411,28 +408,13 @@ def _figures(path: Path, actor: str) -> None:
     _remember(tr("data.figures_added", file=path.name), loaded)
 
 
-def _import(
-    ws: Workspace,
-    kind: str,
-    frame: pd.DataFrame,
-    entry: dict[str, Any],
-    actor: str,
-    *,
-    path: Path,
-) -> None:
-    if kind == "assets" and (ws.is_demo or not len(ws.areas)):
+def _import(ws: Workspace, frame: pd.DataFrame, entry: dict[str, Any], actor: str) -> None:
+    """Add places to the workspace (the areas upload: :mod:`asset_map.ui.data_areas`)."""
+    if ws.is_demo or not len(ws.areas):
         st.error(tr("data.needs_areas"))
         return
     meta: dict[str, Any] = {"is_demo": False, "sources": [entry]}
-    if kind == "areas":
-        new = sources.Loaded(frame, _empty(ASSET_COLUMNS), meta)
-    else:
-        new = sources.Loaded(_empty(AREA_COLUMNS), frame, meta)
-    if kind == "areas" and (ws.is_demo or not len(ws.areas) or _other_gemeente(ws, new)):
-        # A new workspace: named after the gemeente the file names, else after the source.
-        gm = sources.gemeente_of(new)
-        name = file_facts(path, layer=chosen(LAYER_KEY, NONE) or None, gemeente=gm)[1]
-        meta["name"] = name or entry["name"]
+    new = sources.Loaded(_empty(AREA_COLUMNS), frame, meta)
     try:
         _finish(new, actor, uploaded=True)
     except AssetMapError as exc:
