@@ -84,9 +84,10 @@ def estimate_from_wijken(
     sum of its buurten that have the count, is shared over the buurten that lack it, in
     proportion to their weight. Nothing is estimated when nothing is left (the buurten with
     figures already hold the wijk's count: the others stay unknown, never 0); a buurt that
-    weighs nothing (no shape, no grid residents) stays unknown and takes no share. For a percentage (65+, single-person households): a
-    buurt that lacks it takes its wijk's percentage, when its count (inhabitants,
-    households) is known or estimated and above 0. A buurt keeps every figure it has.
+    weighs nothing (no shape, no grid residents) stays unknown and takes no share. For a
+    percentage (65+, single-person households): a buurt that lacks it takes its wijk's
+    percentage, when its count (inhabitants, households) is known or estimated and above
+    0. A buurt keeps every figure it has.
 
     Parameters
     ----------
@@ -130,9 +131,10 @@ def estimate_from_wijken(
         if not lacking.any():
             continue
         held = own.groupby(parent).sum()  # NaN counts as 0 in a sum
-        left = of_wijk.reindex(parent[lacking]).to_numpy() - held.reindex(
-            parent[lacking]
-        ).fillna(0.0).to_numpy()
+        left = (
+            of_wijk.reindex(parent[lacking]).to_numpy()
+            - held.reindex(parent[lacking]).fillna(0.0).to_numpy()
+        )
         share_by = weight[lacking]
         if land is not None:  # CBS's land area when every sharing buurt of the wijk has it
             all_land = land[lacking].notna().groupby(parent[lacking]).transform("all")
