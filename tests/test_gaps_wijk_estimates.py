@@ -307,3 +307,38 @@ def test_deventer_wijk_figures_are_spread_over_its_buurten(deventer, capsys):
         [Point(s["lon"], s["lat"]) for s in data["sites"]], crs="EPSG:4326"
     ).to_crs("EPSG:28992")
     assert all(gemeente.contains(p) for p in points)
+
+
+# --- the wijk report ----------------------------------------------------------------------------
+
+
+def test_the_wijk_report_gives_the_wijk_total_and_says_the_buurten_are_estimated(tmp_path):
+    import io
+    import shutil
+
+    from pypdf import PdfReader
+
+    from asset_map.render.report import wijk_gaps, wijk_report
+    from asset_map.workspace import load_workspace
+
+    demo = Path(__file__).resolve().parents[1] / "data" / "demo"
+    folder = tmp_path / "wijkcijfers"
+    shutil.copytree(demo, folder)
+    areas = gpd.read_file(folder / "areas.geojson")
+    figures = ["inhabitants", "pct_65_plus", "households", "pct_single_households"]
+    areas.loc[areas["level"] == "buurt", figures] = np.nan
+    areas.loc[:, figures[1:]] = np.nan  # inhabitants per wijk only, as for Deventer
+    areas.to_file(folder / "areas.geojson", driver="GeoJSON")
+    ws = load_workspace(folder)
+    gaps = wijk_gaps(ws, "WK999901")
+    assert gaps.params.weights == ALL  # only inhabitants: everyone counts the same
+    assert gaps.summary["residents_total"] == pytest.approx(9465)  # Centrum's own figure
+    assert gaps.summary["buurten_estimated"] == 5
+    pdf = wijk_report(ws, "WK999901", gaps=gaps)
+    text = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages
+    )
+    assert "Hele wijk 9.465" in text  # the wijk total is the wijk's own figure
+    assert "Oude Kern – –" in text  # a buurt CBS gave nothing for: a dash, never 0
+    assert "van 5 buurten zijn de inwoners niet per buurt bekend, alleen per wijk" in text
+    assert "Alle inwoners tellen even zwaar mee." in text

@@ -197,6 +197,22 @@ def figure_total(areas: pd.DataFrame, figure: str = "inhabitants") -> float:
     return float(values.sum()) if len(values) else float("nan")
 
 
+def selection_total(
+    areas: pd.DataFrame, figure: str = "inhabitants", *, buurten: Sequence[str] = ()
+) -> float:
+    """Return the total of a count over a choice of areas (NaN when unknown, never 0).
+
+    With ``buurten`` chosen, the sum of those buurten that have the figure; otherwise
+    :func:`figure_total` over the wijken and buurten of ``areas``.
+    """
+    if buurten:
+        if figure not in areas.columns:
+            return float("nan")
+        chosen = areas.loc[areas["code"].isin(list(buurten)), figure]
+        return float(pd.to_numeric(chosen, errors="coerce").sum(min_count=1))
+    return figure_total(areas, figure)
+
+
 def figure_level(areas: pd.DataFrame, figure: str) -> str | None:
     """Return the level a map colours by ``figure``: ``buurt`` when a buurt has it, else ``wijk``.
 

@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 
 from asset_map.analysis.areas import select_areas, select_assets
 from asset_map.analysis.summary import count_table, public_talent_total
-from asset_map.analysis.wijk_figures import figure_total, levels_with
+from asset_map.analysis.wijk_figures import levels_with, selection_total
 from asset_map.i18n import t
 from asset_map.model import KEY_FIGURES, catalogue
 from asset_map.render import vendor
@@ -166,7 +166,10 @@ def counts(ws: Workspace, filters: Filters, talents: pd.DataFrame) -> None:
     cols = st.columns(4)
     cols[0].metric(tr("counts.total"), format_number(len(assets), lang=lang))
     cols[1].metric(tr("counts.meeting"), format_number(int(meeting.sum()), lang=lang))
-    cols[2].metric(tr("counts.inhabitants"), format_number(_inhabitants(areas, filters), lang=lang))
+    cols[2].metric(
+        tr("counts.inhabitants"),
+        format_number(selection_total(areas, buurten=filters.buurten), lang=lang),
+    )
     shown = public_talent_total(talents, buurten["code"]).text(lang)
     cols[3].metric(tr("counts.talents"), shown, help=tr("privacy.total_help"))
     if assets.empty:
@@ -185,18 +188,6 @@ def counts(ws: Workspace, filters: Filters, talents: pd.DataFrame) -> None:
         hide_index=True,
         width="stretch",
     )
-
-
-def _inhabitants(areas: pd.DataFrame, filters: Filters) -> float:
-    """Return the inhabitants of the selection: NaN (shown as "–") when unknown, never 0.
-
-    Chosen buurten count as themselves; otherwise each wijk counts once, with its own figure
-    when its buurten lack one (CBS gives some figures per wijk only).
-    """
-    if filters.buurten and "inhabitants" in areas.columns:
-        chosen = areas.loc[areas["code"].isin(filters.buurten), "inhabitants"]
-        return float(pd.to_numeric(chosen, errors="coerce").sum(min_count=1))
-    return figure_total(areas, "inhabitants")
 
 
 def asset_map(ws: Workspace, filters: Filters, everyone: pd.DataFrame) -> None:
