@@ -11,6 +11,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -109,3 +110,34 @@ def test_the_werkbank_table_shows_the_wijk_figure_and_unknown_buurten(tmp_path, 
     at.radio(key="wb_level@nl").set_value("buurt").run()
     buurten = next(df.value for df in at.dataframe if "Inwoners" in df.value.columns)
     assert set(buurten["Inwoners"]) == {"–"}  # never 0 where CBS gave nothing
+
+
+def test_deventer_kaart_and_kansen_on_the_real_wijk_figures(real_file, tmp_path, monkeypatch):
+    """Deventer's 15 wijken (2024 inhabitants) and 68 buurten (no figures), its wijkteam list."""
+    from asset_map.io import read_areas
+    from asset_map.io.figures import join_figures
+    from asset_map.sources import read_any_assets
+
+    files = []
+    for name in ("cbs_wijken_2014_5gemeenten", "cbs_buurten_2014_coarse_5gemeenten"):
+        frame = gpd.read_file(real_file(f"cbs_2014/{name}.geojson"))
+        files.append(tmp_path / f"{name}.geojson")
+        frame[frame["gemeentecode"] == "GM0150"].to_file(files[-1], driver="GeoJSON")
+    frames = [read_areas(path).frame for path in files]
+    areas = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
+    figures = real_file("cbs_kerncijfers/kwb2024_85984NED_wijken_5gemeenten.csv")
+    areas = join_figures(areas, figures).frame
+    places = real_file("deventer_wijkteams/deventer_wijkteam_assets.geojson")
+    assets = read_any_assets(places, mapping="deventer_wijkteams").frame
+    folder = tmp_path / "deventer"
+    folder.mkdir()
+    areas.to_file(folder / "areas.geojson", driver="GeoJSON")
+    assets.to_file(folder / "assets.geojson", driver="GeoJSON")
+    at = _open(folder, monkeypatch)
+    assert _metric(at, "Inwoners") == "103.390"  # the 15 wijken's sum, not 0
+    at.switch_page("app_pages/kansen.py").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert _metric(at, "Bewoners (gewogen)") == "103.390"
+    share = float(_metric(at, "Nu binnen loopafstand").rstrip("%").replace(",", "."))
+    assert 0 < share < 100
+    assert any("Van 67 buurten zijn de cijfers alleen per wijk bekend" in i.value for i in at.info)
