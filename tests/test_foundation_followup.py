@@ -225,16 +225,22 @@ def test_dropped_asset_notes_start_with_their_file_name(tmp_path):
     assert "plekken.csv: Dropped row 3 ('B'): it has no geometry." in notes
 
 
-# --- 6. a choropleth no buurt can show ---------------------------------------------------------
+# --- 6. a choropleth no buurt can show: the wijken are coloured -----------------------------------
 
 
-def test_choropleth_without_buurt_values_gives_a_note(files, tiny_areas, tmp_path, capsys):
+def test_choropleth_without_buurt_values_colours_the_wijken(files, tiny_areas, tmp_path, capsys):
     wijken = tmp_path / "wijken.geojson"
     tiny_areas[tiny_areas["level"] == "wijk"].to_file(wijken, driver="GeoJSON")
     args = ["--areas", str(wijken), "--assets", str(files["assets"]), "--choropleth", "inhabitants"]
     code, _, err = _map(capsys, *args, "--out", str(tmp_path / "m.html"), "--lang", "en")
     assert code == 0
     assert "--choropleth inhabitants: no buurt has a value" in err
+    assert "so the wijken are coloured instead" in err
+    assert '"_fill": "#' in (tmp_path / "m.html").read_text()  # the wijk has a colour
+    level = ["--choropleth-level", "buurt"]  # asked for buurten: none has it, so no colour
+    _, _, err = _map(capsys, *args, *level, "--out", str(tmp_path / "m.html"), "--lang", "en")
+    assert "--choropleth-level buurt: no area of this level has a value" in err
+    assert '"_fill": "#' not in (tmp_path / "m.html").read_text()
     args[1] = str(files["areas"])  # buurten with inhabitants: no note
     _, _, err = _map(capsys, *args, "--out", str(tmp_path / "m.html"), "--lang", "en")
     assert "no buurt has a value" not in err
@@ -249,7 +255,7 @@ def test_buurt_has_figure(tiny_areas):
     assert not buurt_has_figure(wijk_level, "inhabitants")
 
 
-def test_the_app_offers_only_figures_some_buurt_has(tmp_path, monkeypatch):
+def test_the_app_colours_the_wijken_by_a_figure_only_wijken_have(tmp_path, monkeypatch):
     import shutil
 
     folder = tmp_path / "data"
@@ -262,7 +268,13 @@ def test_the_app_offers_only_figures_some_buurt_has(tmp_path, monkeypatch):
     at.run()
     assert not at.exception, at.exception
     choropleth = at.sidebar.selectbox(key="map_choropleth@nl")
-    assert "inhabitants" not in choropleth.options and "Inwoners" not in choropleth.options
-    assert len(choropleth.options) > 1  # the other figures are still there
+    assert "inhabitants" in choropleth.options or "Inwoners" in choropleth.options
+    choropleth.set_value("inhabitants").run()
+    assert not at.exception, at.exception
     captions = [c.value for c in at.sidebar.caption if "alleen per wijk" in c.value]
-    assert len(captions) == 1 and "Inwoners" in captions[0]
+    assert captions == ["Dit cijfer is er alleen per wijk. Daarom kleurt de kaart de wijken."]
+    assert not [r for r in at.sidebar.radio if r.key == "map_choropleth_level@nl"]
+    # A figure both levels have: the user chooses the level, buurten first.
+    at.sidebar.selectbox(key="map_choropleth@nl").set_value("pct_65_plus").run()
+    level = at.sidebar.radio(key="map_choropleth_level@nl")
+    assert list(level.options) == ["buurt", "wijk"] and level.value == "buurt"

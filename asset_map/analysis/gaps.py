@@ -2,7 +2,8 @@
 
 ``analyse_gaps`` answers issue 5 ("Where should the next huiskamer go?") in four steps:
 
-1. **demand** (:mod:`demand`): residents on a grid of cells, weighted by need;
+1. **demand** (:mod:`demand`): residents on a grid of cells, weighted by need; figures a
+   buurt lacks but its wijk has are estimated and marked (:mod:`wijk_figures`);
 2. **coverage** (:mod:`coverage`): which cells lie within walking distance of a meeting
    place (straight line x detour factor, or a street network);
 3. **accessibility** (:mod:`accessibility`): a 2SFCA score when meeting places have a capacity;
@@ -35,7 +36,12 @@ from asset_map.analysis.gap_params import (  # re-exported: callers import them 
     GapParams,
     NeedWeights,
 )
-from asset_map.analysis.population_grid import grid_demand
+from asset_map.analysis.population_grid import grid_demand, grid_residents_by_buurt
+from asset_map.analysis.wijk_figures import (
+    ESTIMATED_FIGURES,
+    WijkEstimate,
+    estimate_from_wijken,
+)
 from asset_map.crs import STORAGE_CRS, WORK_CRS, require_crs
 from asset_map.i18n import Msg
 from asset_map.io.formats import raise_problems
@@ -72,14 +78,17 @@ class GapResult:
         One row per buurt: ``code``, ``name``, ``wijk_code``, ``residents``,
         ``residents_65``, ``weight``, ``covered_weight``, ``share_covered``,
         ``share_covered_after``, ``mean_walk_m``, ``access`` (2SFCA, the weighted mean of
-        its cells' scores), ``figures_missing``.
+        its cells' scores), ``figures_missing``, ``estimated`` (its residents or a figure
+        the weights need were estimated from its wijk's figures).
     sites : GeoDataFrame
         The suggested sites (points) in rank order: ``rank``, ``name``, ``kind``,
         ``asset_id``, ``lon``, ``lat``, ``newly_covered`` (weighted), ``newly_residents``,
         ``newly_65`` (NaN when a newly covered cell has no 65+ figure), ``buurten`` (names
         of the buurten that gain), ``nearest_meeting_m`` (inf when there is none).
     summary : dict
-        Totals (weighted residents unless the key says residents), the solver and timing.
+        Totals (weighted residents unless the key says residents), the solver and timing;
+        ``residents_estimated`` and ``buurten_estimated`` say how much rests on figures
+        estimated from the wijk (:func:`.wijk_figures.estimate_from_wijken`).
     warnings : list of str
         What was left out or assumed, in plain English.
     """
@@ -140,8 +149,9 @@ def analyse_gaps(
     Parameters
     ----------
     areas : GeoDataFrame
-        Canonical areas (any CRS) with ``code``, ``name``, ``level`` and the key figures;
-        only the buurten (level ``buurt``) are used.
+        Canonical areas (any CRS) with ``code``, ``name``, ``level`` and the key figures.
+        The demand comes from the buurten (level ``buurt``); a figure a buurt lacks is
+        estimated from its wijk (``parent_code``) when the wijk has it, and marked.
     assets : GeoDataFrame
         Canonical assets (any CRS) with ``type`` and ``status``; ``capacity``, ``id`` and
         ``name`` are used when present.
@@ -177,15 +187,25 @@ def analyse_gaps(
     needs = demand.needed_figures(
         aged_65_plus=w.aged_65_plus > 0, single_households=w.single_households > 0
     )
-    buurten_rd = areas[areas["level"] == "buurt"].to_crs(WORK_CRS).reset_index(drop=True)
+    is_buurt = (areas["level"] == "buurt").to_numpy()
+    grid_weights = None
+    if population_grid is not None:
+        own_buurten = areas[is_buurt].to_crs(WORK_CRS).reset_index(drop=True)
+        grid_weights = grid_residents_by_buurt(population_grid, own_buurten)
+    # Figures known per wijk only: estimated for its buurten, and marked (never taken as 0).
+    estimate = estimate_from_wijken(areas, weights=grid_weights)
+    buurten_rd = estimate.areas[is_buurt].to_crs(WORK_CRS).reset_index(drop=True)
+    guessed = estimate.any_estimated(needs)[is_buurt].to_numpy()
     if population_grid is None:
         missing, notes = demand.missing_figure_warnings(buurten_rd, needs)
-        warnings += notes
         if missing.all():
             raise SchemaError(
                 Msg("err.gaps.no_figures", n=len(buurten_rd), figures=demand.figure_list(needs))
             )
         cells = demand.buurt_demand(buurten_rd[~missing], cell_m=params.cell_m, needs=needs)
+        in_guess = cells["buurt_code"].isin(set(buurten_rd["code"][guessed & ~missing]))
+        warnings += _estimate_notes(buurten_rd, estimate, is_buurt, needs, ~missing)
+        warnings += notes
     else:
         cells, notes = grid_demand(population_grid, buurten_rd, cell_m=params.cell_m, needs=needs)
         warnings += notes
@@ -196,6 +216,15 @@ def analyse_gaps(
             warnings.append(
                 Msg("note.gaps.grid_no_buurt", n=int(missing.sum()), total=len(buurten_rd))
             )
+        # The squares' own counts are no estimate; a secret share taken from a buurt whose
+        # figures came from its wijk is.
+        in_guess = cells["from_buurt"].to_numpy() & cells["buurt_code"].isin(
+            set(buurten_rd["code"][guessed])
+        )
+        n_guessed = int(cells.loc[in_guess, "buurt_code"].nunique())
+        if n_guessed:
+            warnings.insert(0, Msg("note.gaps.estimated_grid_shares", buurten=_buurten(n_guessed)))
+    estimated_cells = np.asarray(in_guess, dtype=bool)
     weight = w.weigh(
         cells["residents"].to_numpy(),
         cells["residents_65"].to_numpy(),
@@ -315,7 +344,7 @@ def analyse_gaps(
         geometry=cells.geometry.to_numpy(),
         crs=WORK_CRS,
     ).to_crs(STORAGE_CRS)
-    buurt_table = _buurt_table(buurten_rd, cells_out, missing)
+    buurt_table = _buurt_table(buurten_rd, cells_out, missing, estimated_cells)
     chosen_sites = candidates.iloc[chosen]
     nearest = reach.nearest_m(chosen_sites[["x", "y"]].to_numpy(dtype="float64"), supply_xy)
     site_rows = sites.site_table(chosen_sites, masks, cells_out, buurten_rd, nearest_m=nearest)
@@ -335,6 +364,8 @@ def analyse_gaps(
         "share_after": after_w / total if total > 0 else math.nan,
         "residents_covered_before": float(np.nansum(residents[covered])),
         "residents_covered_after": float(np.nansum(residents[after])),
+        "residents_estimated": float(np.nansum(residents[estimated_cells])),
+        "buurten_estimated": int(buurt_table["estimated"].sum()),
         "solver": params.solver,
         "objective": float(objective),
         "mip_gap": mip_gap,
@@ -400,9 +431,16 @@ def _validate(
 
 
 def _buurt_table(
-    buurten_rd: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, missing: np.ndarray
+    buurten_rd: gpd.GeoDataFrame,
+    cells: gpd.GeoDataFrame,
+    missing: np.ndarray,
+    estimated: np.ndarray,
 ) -> pd.DataFrame:
-    """Return one row per buurt with its residents, weight, coverage and walking distance."""
+    """Return one row per buurt with its residents, weight, coverage and walking distance.
+
+    ``estimated`` marks the cells whose figures rest on an estimate from the wijk; a buurt
+    with such a cell is marked ``estimated``.
+    """
     position = pd.Index(buurten_rd["code"]).get_indexer(cells["buurt_code"])
     n = len(buurten_rd)
     weight = cells["weight"].to_numpy()
@@ -441,5 +479,44 @@ def _buurt_table(
             "mean_walk_m": mean_walk,
             "access": mean_access,
             "figures_missing": missing,
+            "estimated": np.bincount(position, weights=estimated, minlength=n) > 0,
         }
     )
+
+
+def _buurten(n: int) -> Msg:
+    return Msg("note.gaps.buurten.one" if n == 1 else "note.gaps.buurten.many", n=n)
+
+
+def _estimate_notes(
+    buurten_rd: gpd.GeoDataFrame,
+    estimate: WijkEstimate,
+    is_buurt: np.ndarray,
+    needs: tuple[str, ...],
+    used: np.ndarray,
+) -> list[Msg]:
+    """Say which figures of the buurten in the demand (``used``) were estimated from the wijk."""
+    marks = estimate.estimated[is_buurt].reset_index(drop=True)
+    residents = used & marks["inhabitants"].to_numpy()
+    others = [f for f in ESTIMATED_FIGURES if f in needs and f != "inhabitants"]
+    rest = used & ~residents & marks[others].any(axis=1).to_numpy()
+    notes: list[Msg] = []
+    if residents.any():
+        people = pd.to_numeric(buurten_rd.loc[residents, "inhabitants"], errors="coerce").sum()
+        notes.append(
+            Msg(
+                "note.gaps.estimated_residents",
+                buurten=_buurten(int(residents.sum())),
+                residents=f"{float(people):.0f}",
+            )
+        )
+    if rest.any():
+        figures = [f for f in others if marks.loc[rest, f].any()]
+        notes.append(
+            Msg(
+                "note.gaps.estimated_figures",
+                buurten=_buurten(int(rest.sum())),
+                figures=demand.figure_list(figures),
+            )
+        )
+    return notes

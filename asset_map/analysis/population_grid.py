@@ -82,8 +82,9 @@ def grid_demand(
     Returns
     -------
     tuple
-        The demand cells (as :func:`buurt_demand`) and warnings about the squares left out
-        or estimated.
+        The demand cells (as :func:`buurt_demand`, plus ``from_buurt``: True where a figure
+        of the square is its buurt's share) and warnings about the squares left out or
+        estimated.
     """
     require_crs(grid, "population grid")
     columns = grid_columns(grid.columns)
@@ -114,6 +115,7 @@ def grid_demand(
     if outside.any():
         warnings.append(Msg("note.gaps.grid_outside", squares=_squares(int(outside.sum()))))
     shares = _buurt_shares(buurten_rd, code)
+    from_buurt = np.zeros(len(rd), dtype=bool)
     for name, vals, figure in (
         (GRID_65, aged, "pct_65_plus"),
         (GRID_SINGLE, single, "pct_single_households"),
@@ -123,6 +125,7 @@ def grid_demand(
         estimate = np.isnan(vals) & ~np.isnan(residents) & ~outside & ~np.isnan(shares[name])
         if estimate.any():
             vals[estimate] = residents[estimate] * shares[name][estimate]
+            from_buurt |= estimate
             warnings.append(
                 Msg(
                     "note.gaps.grid_fallback",
@@ -150,11 +153,32 @@ def grid_demand(
             "single_households": single[keep],
             "x": px[keep],
             "y": py[keep],
+            "from_buurt": from_buurt[keep],
         },
         geometry=squares[keep],
         crs=WORK_CRS,
     )
     return frame.reset_index(drop=True), warnings
+
+
+def grid_residents_by_buurt(grid: gpd.GeoDataFrame, buurten_rd: gpd.GeoDataFrame) -> pd.Series:
+    """Return the residents of the population grid per buurt code (squares by their centre).
+
+    Secret counts count as 0 here: the result weighs buurten against each other (to share a
+    wijk's count over its buurten), it is no count of residents.
+    """
+    require_crs(grid, "population grid")
+    columns = grid_columns(grid.columns)
+    if GRID_RESIDENTS not in columns or buurten_rd.empty:
+        return pd.Series(dtype="float64")
+    rd = grid.to_crs(WORK_CRS)
+    rd = rd[rd.geometry.notna() & ~rd.geometry.is_empty]
+    geoms = rd.geometry.to_numpy()
+    points = np.where(shapely.get_type_id(geoms) == 0, geoms, shapely.point_on_surface(geoms))
+    residents = pd.to_numeric(rd[columns[GRID_RESIDENTS]], errors="coerce").to_numpy("float64")
+    residents = np.where(residents > 0, residents, 0.0)
+    code = _buurt_of(points, buurten_rd)
+    return pd.Series(residents, index=code.to_numpy()).groupby(level=0).sum()
 
 
 def grid_columns(names: Sequence[object]) -> dict[str, str]:

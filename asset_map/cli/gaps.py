@@ -9,6 +9,8 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from asset_map._errors import AssetMapError
 from asset_map.cli._common import (
     add_input_args,
@@ -22,8 +24,6 @@ from asset_map.render.map import map_html
 from asset_map.render.styles import format_number
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from asset_map.analysis.gaps import GapResult, NeedWeights
     from asset_map.model import Lang
 
@@ -190,6 +190,8 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
                     "covered_after": _num(s["covered_after"], 1),
                     "share_before": _num(s["share_before"], 4),
                     "share_after": _num(s["share_after"], 4),
+                    "residents_estimated": _num(s["residents_estimated"], 1),
+                    "buurten_estimated": int(s["buurten_estimated"]),
                     "params": {
                         "walk_min": params.walk_min,
                         "speed_kmh": params.speed_kmh,
@@ -214,6 +216,7 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
                         "share_without_planned": _num(baseline.summary["share_before"], 4),
                     },
                     "sites": sites,
+                    "buurten": buurt_rows(result.buurten),
                     "warnings": [localise(w, lang) for w in result.warnings],
                     "notes": [localise(n, lang) for n in notes],
                 },
@@ -251,6 +254,29 @@ def _print_text(
             f"{int(site['rank']):>2}. {site['name']}  +{gained} "
             f"({site['lat']:.5f}, {site['lon']:.5f})"
         )
+
+
+def buurt_rows(buurten: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return the gap analysis per buurt as JSON objects (missing numbers as null).
+
+    ``estimated`` is true where the buurt's residents (or a figure the weights need) were
+    estimated from its wijk's figures.
+    """
+    return [
+        {
+            "code": str(row["code"]),
+            "name": str(row["name"]),
+            "wijk_code": None if pd.isna(row["wijk_code"]) else str(row["wijk_code"]),
+            "residents": _num(row["residents"], 1),
+            "weighted": _num(row["weight"], 1),
+            "share_covered": _num(row["share_covered"], 4),
+            "share_covered_after": _num(row["share_covered_after"], 4),
+            "mean_walk_m": _num(row["mean_walk_m"], 0),
+            "figures_missing": bool(row["figures_missing"]),
+            "estimated": bool(row["estimated"]),
+        }
+        for _, row in buurten.iterrows()
+    ]
 
 
 def check_options(args: argparse.Namespace) -> None:

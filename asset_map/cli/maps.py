@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from asset_map.analysis.areas import assign_areas
 from asset_map.analysis.summary import count_by_type
+from asset_map.analysis.wijk_figures import levels_with
 from asset_map.cli._common import (
     add_input_args,
     check_out,
@@ -39,7 +40,16 @@ def register(commands: Any) -> None:
     m.add_argument("--talents", type=Path, help="CSV of residents' talents (shown per buurt)")
     m.add_argument("--out", required=True, type=Path, help="the HTML file to write")
     m.add_argument(
-        "--choropleth", choices=list(KEY_FIGURES), help="colour the buurten by this key figure"
+        "--choropleth",
+        choices=list(KEY_FIGURES),
+        help="colour the buurten (or wijken, see --choropleth-level) by this key figure",
+    )
+    m.add_argument(
+        "--choropleth-level",
+        choices=["auto", "buurt", "wijk"],
+        default="auto",
+        help="colour buurten or wijken; auto (default): buurten when some buurt has the "
+        "figure, else wijken, with a note",
     )
     m.add_argument("--no-cluster", action="store_true", help="draw every marker, no clustering")
     m.add_argument("--json", action="store_true", help="print a JSON object instead of a table")
@@ -52,8 +62,10 @@ def _cmd_map(args: argparse.Namespace) -> int:
     talents = read_talents(args.talents).frame if args.talents else None
     if talents is not None:
         notes.append(Msg("note.foundation.talents_read", path=args.talents.name, n=len(talents)))
-    if args.choropleth and not buurt_has_figure(area_frame, args.choropleth):
-        notes.append(Msg("note.foundation.choropleth_no_buurt", figure=args.choropleth))
+    level = None if args.choropleth_level == "auto" else args.choropleth_level
+    if args.choropleth:
+        level, level_note = choropleth_level(area_frame, args.choropleth, level)
+        notes += [level_note] if level_note else []
     fmap = build_map(
         area_frame,
         asset_frame,
@@ -61,6 +73,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
         lang=args.lang,
         basemap=args.basemap,
         choropleth=args.choropleth,
+        choropleth_level=level,
         cluster=not args.no_cluster,
     )
     write_atomic(args.out, map_html(fmap))
@@ -110,10 +123,30 @@ def outside_count(located: gpd.GeoDataFrame) -> int:
     return int((located["buurt_code"].isna() & located["wijk_code"].isna()).sum())
 
 
+def choropleth_level(
+    areas: gpd.GeoDataFrame, figure: str, asked: str | None
+) -> tuple[str | None, Msg | None]:
+    """Return the level ``--choropleth`` colours, and a note when it is not what one expects.
+
+    ``asked`` is ``buurt``, ``wijk`` or None (auto: buurten when some buurt has the figure,
+    else wijken, e.g. for CBS figures given per wijk only).
+    """
+    levels = levels_with(areas, figure)
+    if asked is not None:
+        if asked in levels:
+            return asked, None
+        return asked, Msg("note.map.choropleth_level_empty", figure=figure, level=asked)
+    if not levels:
+        return None, Msg("note.map.choropleth_no_value", figure=figure)
+    if levels[0] == "wijk":
+        return "wijk", Msg("note.map.choropleth_wijken", figure=figure)
+    return "buurt", None
+
+
 def buurt_has_figure(areas: gpd.GeoDataFrame, figure: str) -> bool:
     """Return whether any buurt of ``areas`` has a value for the key figure ``figure``.
 
-    ``--choropleth`` colours buurten only: without such a value it draws no colour at all.
+    Without such a value ``--choropleth`` colours the wijken instead (:func:`choropleth_level`).
     """
     if figure not in areas.columns:
         return False

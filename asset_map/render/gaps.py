@@ -68,6 +68,7 @@ def build_gap_map(
         lang=lang,
         basemap=basemap,
         choropleth="pct_covered",
+        choropleth_level="buurt",
         figures={
             "pct_covered": (t("gaps.layer_coverage", "nl"), t("gaps.layer_coverage", "en"), "%")
         },

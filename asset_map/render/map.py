@@ -6,7 +6,7 @@ show the same map. Nothing here imports streamlit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import folium
@@ -16,6 +16,7 @@ import pandas as pd
 from folium.template import Template
 
 from asset_map.analysis.summary import public_count, talents_per_buurt
+from asset_map.analysis.wijk_figures import figure_level
 from asset_map.crs import WORK_CRS, to_storage_crs
 from asset_map.i18n import t
 from asset_map.model import KEY_FIGURES, AssetType, Lang, catalogue
@@ -47,6 +48,7 @@ def build_map(
     lang: Lang = "nl",
     basemap: str = DEFAULT_BASEMAP,
     choropleth: str | None = None,
+    choropleth_level: str | None = None,
     figures: dict[str, tuple[str, str, str]] | None = None,
     classes: Classes | None = None,
     cluster: bool = True,
@@ -71,12 +73,15 @@ def build_map(
     basemap : {"osm", "pdok", "none"}
         The tile layer; ``"none"`` makes no request to any server.
     choropleth : str, optional
-        A key-figure column of ``areas`` to colour the buurten by, or a column named in
-        ``figures``.
+        A key-figure column of ``areas`` to colour the buurten (or wijken) by, or a column
+        named in ``figures``.
+    choropleth_level : {"buurt", "wijk"}, optional
+        Which areas the choropleth colours. By default the buurten when any buurt has a
+        value, else the wijken (a figure CBS gives per wijk only).
     figures : dict, optional
         More columns ``choropleth`` may name: column -> (Dutch label, English label, unit).
     classes : Classes, optional
-        Fixed classes for the choropleth; quantile classes of the buurten by default.
+        Fixed classes for the choropleth; quantile classes of the coloured areas by default.
     cluster : bool
         Cluster the markers in the browser (needs Leaflet.markercluster).
     vendor_base : str
@@ -99,6 +104,8 @@ def build_map(
     known = {**KEY_FIGURES, **(figures or {})}
     if choropleth is not None and choropleth not in known:
         raise ValueError(f"Unknown key figure '{choropleth}'. Choose one of: {', '.join(known)}.")
+    if choropleth_level not in (None, "buurt", "wijk"):
+        raise ValueError(f"Unknown choropleth level '{choropleth_level}'. Choose buurt or wijk.")
     areas = to_storage_crs(areas, "areas")
     assets = to_storage_crs(assets, "assets")
     base = BASEMAPS[basemap]
@@ -121,10 +128,14 @@ def build_map(
         ).add_to(fmap)
     MapStyle().add_to(fmap)
 
-    if choropleth is not None and classes is None:
-        buurten = areas[areas["level"] == "buurt"]
-        classes = quantile_classes(buurten[choropleth])
-    _add_boundaries(fmap, areas, lang=lang, choropleth=choropleth, classes=classes, figures=known)
+    level = None
+    if choropleth is not None:
+        level = choropleth_level or figure_level(areas, choropleth) or "buurt"
+        if classes is None and choropleth in areas.columns:
+            classes = quantile_classes(areas.loc[areas["level"] == level, choropleth])
+    _add_boundaries(
+        fmap, areas, lang=lang, choropleth=choropleth, level=level, classes=classes, figures=known
+    )
 
     present = []
     fields, origin = asset_fields(assets)
@@ -153,6 +164,7 @@ def build_map(
             present,
             lang=lang,
             choropleth=known[choropleth] if choropleth else None,
+            choropleth_level=level,
             classes=classes,
             talents=n_talent_buurten > 0,
             extra=legend_extra,
@@ -185,28 +197,33 @@ def _add_boundaries(
     *,
     lang: Lang,
     choropleth: str | None,
+    level: str | None,
     classes: Classes | None,
     figures: dict[str, tuple[str, str, str]],
 ) -> None:
-    """Wijk boundaries (lines) and buurt boundaries (optionally filled by a key figure)."""
+    """Wijk boundaries (lines) and buurt boundaries, those of ``level`` filled by a figure."""
     drawn = areas[areas["level"].isin(["wijk", "buurt"]) & ~areas.geometry.is_empty].copy()
     if drawn.empty:
         return
     simplified = drawn.to_crs(WORK_CRS).geometry.simplify(SIMPLIFY_M).to_crs(drawn.crs)
     drawn = drawn.set_geometry(simplified)
-    drawn["_tip"] = [_area_tooltip(row, lang, figures) for _, row in drawn.iterrows()]
-    for level, style in (("buurt", BUURT_STYLE), ("wijk", WIJK_STYLE)):
-        layer = drawn[drawn["level"] == level]
+    per_wijk = _figures_per_wijk_only(drawn, figures)
+    drawn["_tip"] = [
+        _area_tooltip(row, lang, figures, per_wijk=bool(flag))
+        for (_, row), flag in zip(drawn.iterrows(), per_wijk, strict=True)
+    ]
+    for area_level, style in (("buurt", BUURT_STYLE), ("wijk", WIJK_STYLE)):
+        layer = drawn[drawn["level"] == area_level]
         if layer.empty:
             continue
-        if level == "buurt" and choropleth and classes is not None:
+        if area_level == level and choropleth in layer.columns and classes is not None:
             layer = layer.assign(_fill=[classes.color_of(v) for v in layer[choropleth]])
         else:
             layer = layer.assign(_fill="")
         layer = layer[["code", "_tip", "_fill", "geometry"]]
         folium.GeoJson(
             layer.to_json(drop_id=True),
-            name=t("layer.buurten" if level == "buurt" else "layer.wijken", lang),
+            name=t("layer.buurten" if area_level == "buurt" else "layer.wijken", lang),
             style_function=_style(style),
             highlight_function=lambda _f: {"weight": 3, "color": "#000"},
             tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False, sticky=False),
@@ -226,13 +243,30 @@ def _style(base: dict[str, object]) -> Callable[[dict[str, Any]], dict[str, obje
     return style
 
 
-def _area_tooltip(row: pd.Series, lang: Lang, figures: dict[str, tuple[str, str, str]]) -> str:
+def _area_tooltip(
+    row: pd.Series, lang: Lang, figures: dict[str, tuple[str, str, str]], *, per_wijk: bool
+) -> str:
+    """Return the tooltip of a wijk or buurt: name, code, its figures ("–" where unknown)."""
     lines = [f"<b>{esc(row['name'])}</b> <small>({esc(row['code'])})</small>"]
     for col, (nl, en, unit) in figures.items():
         if col in row.index and col != "land_area_ha":
             label = nl if lang == "nl" else en
             lines.append(f"{esc(label)}: {esc(format_number(row[col], unit, lang))}")
+    if per_wijk:
+        lines.append(f"<i>{esc(t('map.tip.per_wijk', lang))}</i>")
     return "<br>".join(lines)
+
+
+def _figures_per_wijk_only(areas: gpd.GeoDataFrame, figures: Mapping[str, object]) -> np.ndarray:
+    """Return per area whether it is a buurt without key figures whose wijk has some."""
+    columns = [c for c in KEY_FIGURES if c in figures and c in areas.columns]
+    columns = [c for c in columns if c != "land_area_ha"]  # not shown in the tooltip
+    if not columns or "parent_code" not in areas.columns:
+        return np.zeros(len(areas), dtype=bool)
+    known = areas[columns].apply(pd.to_numeric, errors="coerce").notna().any(axis=1)
+    wijken = set(areas.loc[(areas["level"] == "wijk") & known, "code"])
+    buurt = (areas["level"] == "buurt").to_numpy()
+    return buurt & ~known.to_numpy() & areas["parent_code"].isin(wijken).to_numpy()
 
 
 def _add_talents(
@@ -295,6 +329,7 @@ def _legend_html(
     classes: Classes | None,
     talents: bool,
     extra: str = "",
+    choropleth_level: str | None = None,
 ) -> str:
     parts = [f"<details open><summary><b>{esc(t('legend.title', lang))}</b></summary>"]
     for asset_type, n in present:
@@ -320,6 +355,8 @@ def _legend_html(
     if choropleth and classes is not None:
         nl, en, unit = choropleth
         parts.append(f"<h4 style='margin-top:6px'>{esc(nl if lang == 'nl' else en)}</h4>")
+        if choropleth_level == "wijk":
+            parts.append(f"<div><i>{esc(t('legend.per_wijk', lang))}</i></div>")
         for lo, hi, color in zip(
             classes.breaks[:-1], classes.breaks[1:], classes.colors, strict=True
         ):

@@ -243,20 +243,24 @@ def wijk_gaps(ws: Workspace, wijk_code: str, *, new_sites: int = TOP_SITES) -> G
 
     Demand comes from the wijk's own buurten, so the suggested sites are the ones that help
     this wijk most; meeting places anywhere (also across the wijk border) count as supply.
+    The need weights are those the figures allow (``mix``, or ``all`` with inhabitants
+    only); figures known for the wijk only are estimated for its buurten.
 
     Raises
     ------
     AssetMapError
         For an unknown wijk, or when the analysis cannot run (no key figures, say).
     """
-    from asset_map.analysis.gaps import GapParams, analyse_gaps
+    from asset_map.analysis.gaps import GapParams, NeedWeights, analyse_gaps
+    from asset_map.analysis.wijk_figures import supported_need
 
     _wijk_row(ws, wijk_code)  # refuses an unknown wijk with the list of wijken
+    areas = ws.areas[(ws.areas["code"] == wijk_code) | (ws.areas["parent_code"] == wijk_code)]
     try:
-        params = GapParams(new_sites=new_sites)
+        weights = NeedWeights.preset(supported_need(areas))
+        params = GapParams(new_sites=new_sites, weights=weights)
     except ValueError as exc:
         raise AssetMapError(f"report: {exc}") from None
-    areas = ws.areas[(ws.areas["code"] == wijk_code) | (ws.areas["parent_code"] == wijk_code)]
     return analyse_gaps(areas, ws.assets, params)
 
 
@@ -380,7 +384,9 @@ def _gaps_section(
         Paragraph(
             escape(
                 t(
-                    "report.gaps.share",
+                    "report.gaps.share"
+                    if params.weights.aged_65_plus or params.weights.single_households
+                    else "report.gaps.share_everyone",
                     lang,
                     share=format_share(total["coverage"], lang),
                     minutes=format_count(params.walk_min, lang),
@@ -402,6 +408,11 @@ def _gaps_section(
             styles["body"],
         )
     )
+    estimated = gaps.buurten[gaps.buurten["code"].isin(buurt_codes) & gaps.buurten["estimated"]]
+    if len(estimated):
+        out.append(
+            Paragraph(escape(t("report.gaps.estimated", lang, n=len(estimated))), styles["body"])
+        )
     if not params.new_sites:
         return out  # no sites were asked for
     names = set(ws.areas.loc[ws.areas["code"].isin(buurt_codes), "name"].astype(str))

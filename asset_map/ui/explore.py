@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -10,6 +11,7 @@ from streamlit_folium import st_folium
 
 from asset_map.analysis.areas import select_areas, select_assets
 from asset_map.analysis.summary import count_table, public_talent_total
+from asset_map.analysis.wijk_figures import levels_with, selection_total
 from asset_map.i18n import t
 from asset_map.model import KEY_FIGURES, catalogue
 from asset_map.render import vendor
@@ -37,6 +39,7 @@ class Filters:
     buurten: tuple[str, ...]
     types: tuple[str, ...]
     choropleth: str | None
+    choropleth_level: str | None
     basemap: str
     show_talents: bool
 
@@ -77,11 +80,8 @@ def sidebar_filters(ws: Workspace) -> Filters:
         key=types_key,
     )
     st.sidebar.header(tr("map.settings"))
-    # The map colours buurten: offer only the figures some buurt has (issue 2 follow-up).
-    all_buurten = areas[areas["level"] == "buurt"]
-    figures = [c for c in KEY_FIGURES if c in areas.columns and all_buurten[c].notna().any()]
-    wijk_only = [c for c in KEY_FIGURES if c in areas.columns and c not in figures]
-    wijk_only = [c for c in wijk_only if areas[c].notna().any()]
+    # Any figure some buurt or wijk has: a figure CBS gives per wijk only colours the wijken.
+    figures = [c for c in KEY_FIGURES if levels_with(areas, c)]
     choropleth_options = [None, *figures]
     choropleth_key, choropleth_now = choice_key("map_choropleth", None)
     choropleth = st.sidebar.selectbox(
@@ -95,9 +95,7 @@ def sidebar_filters(ws: Workspace) -> Filters:
         ),
         key=choropleth_key,
     )
-    if wijk_only:
-        shown = ", ".join(KEY_FIGURES[c][0 if lang == "nl" else 1] for c in wijk_only)
-        st.sidebar.caption(tr("map.choropleth_wijk_only", figures=shown))
+    level = choropleth_level_choice(areas, choropleth, key="map_choropleth_level")
     basemap_key, basemap_now = choice_key(BASEMAP_KEY, DEFAULT_BASEMAP)
     basemap = st.sidebar.selectbox(
         tr("map.basemap"),
@@ -112,9 +110,41 @@ def sidebar_filters(ws: Workspace) -> Filters:
         buurten=tuple(b for b in chosen_buurten if b in set(buurten["code"])),
         types=tuple(chosen_types),
         choropleth=choropleth,
+        choropleth_level=level,
         basemap=basemap,
         show_talents=show_talents,
     )
+
+
+def choropleth_level_choice(
+    areas: pd.DataFrame, figure: str | None, *, key: str, container: Any = None
+) -> str | None:
+    """Return the level the map colours by ``figure``; ask when both levels have it.
+
+    A figure only the wijken have (CBS's figures per wijk) colours the wijken, and a caption
+    says so; one only the buurten have colours the buurten. The widgets go into
+    ``container`` (the sidebar by default).
+    """
+    if figure is None:
+        return None
+    box = st.sidebar if container is None else container
+    levels = levels_with(areas, figure)
+    if len(levels) == 2:
+        options = list(levels)  # buurt first: the finer map
+        level_key, level_now = choice_key(key, options[0])
+        return str(
+            box.radio(
+                tr("map.choropleth_level"),
+                options,
+                index=option_index(options, level_now),
+                format_func=lambda k: tr(f"map.choropleth_level.{k}"),
+                horizontal=True,
+                key=level_key,
+            )
+        )
+    if levels == ("wijk",):
+        box.caption(tr("map.choropleth_per_wijk"))
+    return levels[0] if levels else None
 
 
 def counts(ws: Workspace, filters: Filters, talents: pd.DataFrame) -> None:
@@ -136,8 +166,10 @@ def counts(ws: Workspace, filters: Filters, talents: pd.DataFrame) -> None:
     cols = st.columns(4)
     cols[0].metric(tr("counts.total"), format_number(len(assets), lang=lang))
     cols[1].metric(tr("counts.meeting"), format_number(int(meeting.sum()), lang=lang))
-    inhabitants = pd.to_numeric(buurten.get("inhabitants"), errors="coerce").sum()
-    cols[2].metric(tr("counts.inhabitants"), format_number(inhabitants, lang=lang))
+    cols[2].metric(
+        tr("counts.inhabitants"),
+        format_number(selection_total(areas, buurten=filters.buurten), lang=lang),
+    )
     shown = public_talent_total(talents, buurten["code"]).text(lang)
     cols[3].metric(tr("counts.talents"), shown, help=tr("privacy.total_help"))
     if assets.empty:
@@ -177,6 +209,7 @@ def asset_map(ws: Workspace, filters: Filters, everyone: pd.DataFrame) -> None:
         lang=lang,
         basemap=filters.basemap,
         choropleth=filters.choropleth,
+        choropleth_level=filters.choropleth_level,
         vendor_base=vendor.APP_STATIC_BASE,
         attribution=label,
         extra_layers=extra,

@@ -19,6 +19,7 @@ from streamlit_folium import st_folium
 
 from asset_map._errors import AssetMapError
 from asset_map.analysis.gaps import GapParams, GapResult, NeedWeights, analyse_gaps
+from asset_map.analysis.wijk_figures import supported_need
 from asset_map.i18n import Msg, explain, localise, t
 from asset_map.io.export import cells_to_geojson, sites_to_csv, sites_to_geojson, table_to_csv
 from asset_map.model import Lang, catalogue
@@ -45,7 +46,8 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
         st.subheader(tr("gaps.settings"))
         left, right = st.columns(2)
         walk_min = left.slider(tr("gaps.walk_min"), 3, 30, 10, key="gap_walk_min")
-        need_key, need_now = choice_key("gap_need", NEEDS[0])
+        need_default = supported_need(ws.areas)  # "all" when only inhabitants are known
+        need_key, need_now = choice_key("gap_need", need_default)
         need = left.selectbox(
             tr("gaps.need"),
             NEEDS,
@@ -53,6 +55,8 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
             format_func=lambda k: t(f"gaps.need.{k}", lang),
             key=need_key,
         )
+        if need_default != NEEDS[0] and need == need_default:
+            left.caption(tr("gaps.need_from_figures"))
         include_planned = left.toggle(tr("gaps.what_if"), value=False, key="gap_what_if")
         new_sites = right.slider(tr("gaps.new_sites"), 0, 10, 3, key="gap_new_sites")
         candidates_key, candidates_now = choice_key("gap_candidates", ["planned", "hosts"])
@@ -319,11 +323,26 @@ def summary(result: GapResult, baseline: GapResult | None = None) -> None:
     )
     if s.get("solver") == "exact" and s.get("mip_gap") is not None:
         st.caption(tr("gaps.mip_gap", gap=format_number(100 * float(s["mip_gap"]), "%", lang)))
+    if s.get("buurten_estimated"):
+        st.info(estimate_text(result, lang))
     others = [w for w in result.warnings if w not in urgent]
     if others:
         with st.expander(f"{tr('gaps.warnings')} ({len(others)})"):
             for warning in others:
                 st.text(note_text(warning, lang))
+
+
+def estimate_text(result: GapResult, lang: Lang) -> str:
+    """Say how much of the analysis rests on figures estimated from the wijken."""
+    s = result.summary
+    n = int(s["buurten_estimated"])
+    return t(
+        "gaps.estimated_info",
+        lang,
+        buurten=t("note.gaps.buurten.one" if n == 1 else "note.gaps.buurten.many", lang, n=n),
+        residents=format_number(round(s["residents_estimated"]), lang=lang),
+        total=format_number(round(s["residents_total"]), lang=lang),
+    )
 
 
 def gap_map(ws: Workspace, result: GapResult, *, basemap: str) -> None:
@@ -401,6 +420,9 @@ def tables(result: GapResult) -> None:
     if buurten["access"].notna().any():  # capacities known: the 2SFCA score per buurt
         buurten["access"] = (1000 * buurten["access"]).round(1)
         shown.append("access")
+    if buurten["estimated"].any():  # figures per wijk only: say which buurten are estimates
+        buurten["estimated"] = [tr("gaps.estimated_yes") if e else "" for e in buurten["estimated"]]
+        shown.insert(2, "estimated")
     names = {"name": tr("col.buurt"), **{c: tr(f"col.{c}") for c in shown[1:]}}
     if result.params.include_planned:  # 'now' would be wrong: the planned places count
         names["share_covered"] = tr("col.share_with_planned")

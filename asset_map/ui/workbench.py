@@ -21,6 +21,7 @@ from streamlit_folium import st_folium
 from asset_map.analysis.areas import select_areas
 from asset_map.analysis.query import AssetQuery, filter_assets, tag_options, unknown_values
 from asset_map.analysis.summary import public_talent_total
+from asset_map.analysis.wijk_figures import selection_total
 from asset_map.crs import WORK_CRS
 from asset_map.i18n import t
 from asset_map.model import LANGS, Lang, catalogue
@@ -224,7 +225,7 @@ def counts(
     cols = st.columns(4)
     cols[0].metric(tr("counts.total"), format_number(len(assets), lang=lang))
     cols[1].metric(tr("counts.meeting"), format_number(int(meeting.sum()), lang=lang))
-    inhabitants = pd.to_numeric(buurten["inhabitants"], errors="coerce").sum(min_count=1)
+    inhabitants = selection_total(areas, buurten=query.buurten)  # a wijk's own figure too
     cols[2].metric(tr("counts.inhabitants"), format_number(inhabitants, lang=lang))
     shown = public_talent_total(talents, buurten["code"]).text(lang)
     cols[3].metric(tr("counts.talents"), shown, help=tr("privacy.total_help"))

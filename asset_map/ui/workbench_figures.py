@@ -16,9 +16,10 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from asset_map.analysis.gaps import GapParams, GapResult
+from asset_map.analysis.gaps import GapParams, GapResult, NeedWeights
 from asset_map.analysis.indicators import FIGURES, area_figures, figure_label, type_counts
 from asset_map.analysis.summary import MIN_PUBLIC_COUNT, PublicTotal
+from asset_map.analysis.wijk_figures import levels_with, supported_need
 from asset_map.i18n import t
 from asset_map.io.export import EXPORT_FORMATS, selection_bytes
 from asset_map.model import KEY_FIGURES, Lang, catalogue
@@ -26,6 +27,7 @@ from asset_map.render import vendor
 from asset_map.render.map import build_map, map_html
 from asset_map.render.styles import format_number
 from asset_map.ui import gaps as gap_ui
+from asset_map.ui.explore import choropleth_level_choice
 from asset_map.ui.state import choice_key, current_lang, option_index, tr
 from asset_map.ui.workbench import basemap as chosen_basemap
 from asset_map.workspace import Workspace
@@ -52,9 +54,14 @@ TABLE_FIGURES = (
 
 
 def coverage(ws: Workspace, folder: str) -> GapResult | None:
-    """Return the gap analysis with its default settings (cached with the 'Kansen' screen)."""
+    """Return the gap analysis with its default settings (cached with the 'Kansen' screen).
+
+    The need weights are those the areas' figures allow (``mix``, or ``all`` when only the
+    inhabitants are known).
+    """
+    params = GapParams(weights=NeedWeights.preset(supported_need(ws.areas)))
     try:
-        return gap_ui._analyse(folder, GapParams(), (), ws, None, None)
+        return gap_ui._analyse(folder, params, (), ws, None, None)
     except ValueError:  # no key figures, no meeting places: the figures say "unknown"
         return None
 
@@ -105,6 +112,8 @@ def figures(
     st.caption(tr("privacy.total_help"))
     if gaps is None:
         st.caption(tr("wb.no_coverage"))
+    elif gaps.summary.get("buurten_estimated"):
+        st.caption(tr("wb.coverage_estimated", n=gaps.summary["buurten_estimated"]))
     _compare_wijken(ws, query_areas, talents, gaps, lang)
     _choropleth(ws, query_areas, talents, gaps, lang)
 
@@ -224,9 +233,8 @@ def _choropleth(
     st.subheader(tr("wb.choropleth"))
     areas = choropleth_areas(ws, talents, gaps)
     areas = areas[areas["code"].isin(query_areas["code"])]
-    buurten = areas[areas["level"] == "buurt"]
     figures = choropleth_figures(areas)
-    options = [c for c in figures if c in areas.columns and buurten[c].notna().any()]
+    options = [c for c in figures if levels_with(areas, c)]  # buurten or wijken have it
     if not options:
         st.info(tr("wb.no_wijken"))
         return
@@ -238,12 +246,14 @@ def _choropleth(
         format_func=lambda c: figures[c][0 if lang == "nl" else 1],
         key=column_key,
     )
+    level = choropleth_level_choice(areas, column, key="wb_choropleth_level", container=st)
     fmap = build_map(
         areas,
         ws.assets.iloc[0:0],
         lang=lang,
         basemap=chosen_basemap(),
         choropleth=column,
+        choropleth_level=level,
         figures=figures,
         vendor_base=vendor.APP_STATIC_BASE,
         attribution=str(ws.meta.get(f"label_{lang}", "")) if ws.is_demo else "",
