@@ -60,6 +60,7 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--crs", help="CRS of the assets file when it has none, e.g. EPSG:28992")
     p.add_argument("--areas-crs", help="CRS of the areas file when it has none")
+    add_guess_types_arg(p)
     add_lang_arg(p)
     p.add_argument(
         "--basemap",
@@ -67,6 +68,29 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
         default=DEFAULT_BASEMAP,
         help="background tiles of a written map; 'none' is fully offline",
     )
+
+
+def add_guess_types_arg(p: argparse.ArgumentParser) -> None:
+    """Add ``--guess-types``: places of type overig get the type a word in their name suggests."""
+    p.add_argument(
+        "--guess-types",
+        action="store_true",
+        help="give places of type 'overig' the type a word in their name or description "
+        "suggests (buurthuis, huiskamer, speeltuin, school, kerk, ...); a note lists each change",
+    )
+
+
+def guessed_types(
+    assets: gpd.GeoDataFrame, notes: list[str], args: argparse.Namespace
+) -> gpd.GeoDataFrame:
+    """Apply ``--guess-types`` when given: return the assets, and add its note to ``notes``."""
+    if not getattr(args, "guess_types", False):
+        return assets
+    from asset_map.io.type_guess import apply_type_guesses
+
+    changed, guess_notes = apply_type_guesses(assets)
+    notes += guess_notes
+    return changed
 
 
 def add_lang_arg(
@@ -136,7 +160,8 @@ def read_inputs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, gpd.GeoData
         from asset_map.sources import read_any_assets  # our formats and OpenStreetMap exports
 
         assets = read_any_assets(args.assets, mapping=mapping, crs=args.crs, layer=layer)
-    return area_frame, assets.frame, [*notes, *assets.notes]
+    notes = [*notes, *assets.notes]
+    return area_frame, guessed_types(assets.frame, notes, args), notes
 
 
 def read_area_files(
