@@ -164,7 +164,7 @@ def suggest_type(name: object, description: object = None) -> TypeGuess | None:
     --------
     >>> suggest_type("Wijk- en Speeltuinvereniging De Driehoek").type
     'speeltuin_clubhuis'
-    >>> suggest_type("Parkeren bij de kerk") .type
+    >>> suggest_type("Parkeren bij de kerk").type
     'gebedshuis'
     >>> suggest_type("Tinq") is None
     True
