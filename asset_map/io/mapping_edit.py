@@ -39,7 +39,7 @@ def manual_mapping(
     source: str | None = None,
     type_column: str | None = None,
     values: AnyMapping[str, str] | None = None,
-    default: str = UNTYPED,
+    default: str | None = UNTYPED,
     rules: Sequence[TypeRule] = (),
     name: str = MANUAL_NAME,
     title: str = "",
@@ -58,8 +58,8 @@ def manual_mapping(
         a rule says otherwise).
     values : mapping of str to str, optional
         Their value in ``type_column`` -> our type key.
-    default : str
-        The type of a place that no rule or value gives one.
+    default : str or None
+        The type of a place that no rule or value gives one (None: such a place is refused).
     rules : sequence of TypeRule
         Rules over several columns, tried first.
     name, title : str
