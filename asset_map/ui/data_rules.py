@@ -88,6 +88,7 @@ def rules_editor(frame: pd.DataFrame, columns: list[str]) -> list[TypeRule]:
             chosen = right.multiselect(
                 tr("data.rule_values"),
                 _values(frame[column]),
+                placeholder=tr("filter.placeholder"),
                 key=f"data_rule_{n}_values_{k}_{column}",  # another column: a fresh choice
             )
             if chosen:
@@ -126,6 +127,12 @@ def _remove_rule(n: int) -> None:
 # --- type suggestions ----------------------------------------------------------------------
 
 
+def _where(suggestion: Suggestion) -> str:
+    """Return the values besides the texts that the suggestion's rows have ("category = x")."""
+    texts = 2 if suggestion.where == "description" else 1  # the name (and the description)
+    return ", ".join(f"{c} = {v}" for c, v in suggestion.conditions[texts:])
+
+
 def suggestion_rules(frame: pd.DataFrame, mapping: Mapping) -> list[TypeRule]:
     """Show the types suggested by words in the names of places of type overig; ask which.
 
@@ -148,6 +155,7 @@ def suggestion_rules(frame: pd.DataFrame, mapping: Mapping) -> list[TypeRule]:
         {
             tr("data.suggest.name"): [s.name for s in suggestions],
             tr("data.suggest.word"): [s.word for s in suggestions],
+            tr("data.suggest.where"): [_where(s) for s in suggestions],
             tr("data.suggest.type"): [cat.types[s.type].label(lang) for s in suggestions],
             tr("data.suggest.rows"): [s.rows for s in suggestions],
         }
@@ -174,6 +182,7 @@ def suggestion_rules(frame: pd.DataFrame, mapping: Mapping) -> list[TypeRule]:
             options,
             default=options,
             format_func=names.__getitem__,
+            placeholder=tr("filter.placeholder"),
             key=f"data_suggest_rows_{key}_{digest}",
         )
         taken += [s for s in group if s.key in chosen]
