@@ -251,3 +251,20 @@ def test_guess_types_in_dutch_and_refused_when_import_has_no_assets(tmp_path, ca
     code = main(["import", "--figures", "x.csv", "--guess-types", "--database", database])
     assert code == 2
     assert "--guess-types" in capsys.readouterr().err
+
+
+def test_import_and_gaps_take_guess_types_too(tmp_path, capsys):
+    demo = Path(__file__).resolve().parents[1] / "data" / "demo"
+    files = ["--areas", str(demo / "areas.geojson"), "--assets", str(demo / "assets.geojson")]
+    database = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    assert main(["import", *files, "--guess-types", "--database", database, "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    note = next(n for n in summary["notes"] if n.startswith("--guess-types"))
+    # Of the demo's 7 places of type overig only the buurtbus has a word of the table.
+    assert note.startswith("--guess-types: 1 van de 7 plekken met soort 'overig'")
+    assert "'Buurtbus Lindeveen' wordt bewonersinitiatief (woord 'buurtbus')" in note
+    without = read_assets(demo / "assets.geojson").frame
+    assert summary["counts"]["overig"] == int((without["type"] == "overig").sum()) - 1
+    assert main(["gaps", *files, "--guess-types", "--json", "--lang", "en"]) == 0
+    notes = json.loads(capsys.readouterr().out)["notes"]
+    assert any(n.startswith("--guess-types: 1 of the 7 places") for n in notes)

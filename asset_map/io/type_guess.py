@@ -81,7 +81,7 @@ class _Pattern:
     type: str
     words: tuple[str, ...]
     ending: bool  # "*vereniging": any longer word that ends in it
-    score: tuple[int, int]
+    score: tuple[int, int, int]
 
 
 def words_of(text: object) -> list[str]:
@@ -116,35 +116,46 @@ def type_words() -> dict[str, tuple[str, ...]]:
 
 @cache
 def _patterns() -> tuple[_Pattern, ...]:
-    patterns = []
+    """Return the word table as patterns; a better match has a higher ``score``."""
+    patterns: list[_Pattern] = []
     for key, entries in type_words().items():
         for entry in entries:
             ending = entry.startswith("*")
             words = tuple(words_of(entry))
-            length = len(" ".join(words))
-            patterns.append(_Pattern(key, words, ending, (length, 0 if ending else 1)))
+            # the longest text, then a whole word over an ending, then the first in the table
+            score = (len(" ".join(words)), 0 if ending else 1, -len(patterns))
+            patterns.append(_Pattern(key, words, ending, score))
     return tuple(patterns)
 
 
-def _best(words: Sequence[str]) -> tuple[_Pattern, str] | None:
-    """Return the best pattern that matches ``words``, and the matched text, or None."""
-    best: tuple[_Pattern, str] | None = None
+@cache
+def _index() -> tuple[dict[str, tuple[_Pattern, ...]], tuple[_Pattern, ...]]:
+    """Return the whole-word patterns by their first word, and the word endings."""
+    by_first: dict[str, list[_Pattern]] = {}
     for pattern in _patterns():
-        found = _match(pattern, words)
-        if found is not None and (best is None or pattern.score > best[0].score):
-            best = (pattern, found)
-    return best
+        if not pattern.ending:
+            by_first.setdefault(pattern.words[0], []).append(pattern)
+    endings = tuple(p for p in _patterns() if p.ending)
+    return {w: tuple(ps) for w, ps in by_first.items()}, endings
 
 
-def _match(pattern: _Pattern, words: Sequence[str]) -> str | None:
-    if pattern.ending:
-        end = pattern.words[0]
-        return next((w for w in words if len(w) > len(end) and w.endswith(end)), None)
-    size = len(pattern.words)
-    for start in range(len(words) - size + 1):
-        if tuple(words[start : start + size]) == pattern.words:
-            return " ".join(pattern.words)
-    return None
+def _best(words: Sequence[str]) -> tuple[_Pattern, str] | None:
+    """Return the best pattern that matches ``words``, and the matched text, or None.
+
+    The best has the longest text; at equal length a whole word beats an ending, and the
+    first in the table wins.
+    """
+    by_first, endings = _index()
+    found: list[tuple[_Pattern, str]] = []
+    for start, word in enumerate(words):
+        for pattern in by_first.get(word, ()):
+            if tuple(words[start : start + len(pattern.words)]) == pattern.words:
+                found.append((pattern, " ".join(pattern.words)))
+        for pattern in endings:
+            end = pattern.words[0]
+            if len(word) > len(end) and word.endswith(end):
+                found.append((pattern, word))
+    return max(found, key=lambda f: f[0].score, default=None)
 
 
 def suggest_type(name: object, description: object = None) -> TypeGuess | None:
