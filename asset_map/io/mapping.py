@@ -41,6 +41,9 @@ key of ``asset_types.toml``.
 
 Columns the mapping does not name are found by our own names and the aliases in
 ``model.COLUMN_ALIASES`` (case-insensitively), as without a mapping.
+
+A mapping can also be made in code and written as such a file (the app's own choices, rules
+from type suggestions): see :mod:`asset_map.io.mapping_edit`.
 """
 
 from __future__ import annotations

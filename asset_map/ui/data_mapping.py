@@ -39,6 +39,7 @@ from asset_map.io.mapping_edit import manual_mapping, mapping_to_toml, with_rule
 from asset_map.io.type_guess import guess_type_column
 from asset_map.model import COLUMN_ALIASES, Lang, catalogue
 from asset_map.ui.data_rules import rules_editor, suggestion_rules, type_select
+from asset_map.ui.safe import md
 from asset_map.ui.state import choice_key, current_lang, option_index, tr
 
 NONE = ""
@@ -172,7 +173,7 @@ def _uploaded_mapping() -> tuple[Mapping | None, str | None]:
         reason = Msg("err.mapping_file.not_utf8")
         raise MappingError(Msg("err.mapping.toml", name=file.name, reason=reason)) from None
     mapping = parse_mapping(text, file.name)
-    st.caption(tr("data.mapping_read", title=mapping.title or file.name))
+    st.caption(tr("data.mapping_read", title=md(mapping.title or file.name)))
     return mapping, text
 
 
@@ -199,7 +200,7 @@ def _manual(frame: pd.DataFrame, columns: list[str], source: str) -> Mapping:
             key=key,
         )
     if guessed and chosen["type"] == guessed:
-        st.caption(tr("data.type_guessed", column=guessed))
+        st.caption(tr("data.type_guessed", column=md(guessed)))
     type_keys = list(cat.types)
     table: dict[str, str] = {}
     if chosen["type"]:
