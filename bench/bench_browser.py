@@ -149,9 +149,7 @@ def fast(areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame) -> str:
     fmap = folium.Map(location=[52.1, 5.15], zoom_start=12, tiles=None)
     _local_leaflet(fmap)
     folium.GeoJson(areas.to_json(), name="areas").add_to(fmap)
-    rows = [
-        [row.geometry.y, row.geometry.x, html.escape(row.name)] for row in assets.itertuples()
-    ]
+    rows = [[row.geometry.y, row.geometry.x, html.escape(row.name)] for row in assets.itertuples()]
     callback = (
         "function (row) { var m = L.marker(new L.LatLng(row[0], row[1]));"
         " m.bindPopup(row[2]); return m; }"
@@ -179,7 +177,7 @@ PEERS: dict[str, Callable[[gpd.GeoDataFrame, gpd.GeoDataFrame], str]] = {
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -251,7 +249,9 @@ COLUMNS = ("first", "settled", "longest", "zoom in", "zoom out", "pan", "heap", 
 
 
 def _row(n: int, peer: str, figures: dict[str, float]) -> str:
-    cells = [f"{figures[c]:.0f}" if c in ("heap", "icons") else f"{figures[c]:.2f}" for c in COLUMNS]
+    cells = [
+        f"{figures[c]:.0f}" if c in ("heap", "icons") else f"{figures[c]:.2f}" for c in COLUMNS
+    ]
     return f"| {n:,} | {peer} | " + " | ".join(cells) + " |"
 
 
@@ -315,7 +315,9 @@ def main(argv: list[str] | None = None) -> int:
     if "ours" in peers:
         mine = medians[(largest, "ours")]
         misses = [
-            f"{c}: {mine[c]:.2f} (target {limit})" for c, limit in TARGETS.items() if mine[c] > limit
+            f"{c}: {mine[c]:.2f} (target {limit})"
+            for c, limit in TARGETS.items()
+            if mine[c] > limit
         ]
     for miss in misses:
         print(f"MISSED at {largest:,} assets: {miss}")

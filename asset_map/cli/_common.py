@@ -61,6 +61,7 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--crs", help="CRS of the assets file when it has none, e.g. EPSG:28992")
     p.add_argument("--areas-crs", help="CRS of the areas file when it has none")
     add_gemeente_arg(p)
+    add_guess_types_arg(p)
     add_lang_arg(p)
     p.add_argument(
         "--basemap",
@@ -78,6 +79,29 @@ def add_gemeente_arg(p: argparse.ArgumentParser) -> None:
         help="keep only this gemeente's wijken and buurten of the --areas files (name or GM "
         "code), and the places in or near them",
     )
+
+
+def add_guess_types_arg(p: argparse.ArgumentParser) -> None:
+    """Add ``--guess-types``: places of type overig get the type a word in their name suggests."""
+    p.add_argument(
+        "--guess-types",
+        action="store_true",
+        help="give places of type 'overig' the type a word in their name or description "
+        "suggests (buurthuis, huiskamer, speeltuin, school, kerk, ...); a note lists each change",
+    )
+
+
+def guessed_types(
+    assets: gpd.GeoDataFrame, notes: list[str], args: argparse.Namespace
+) -> gpd.GeoDataFrame:
+    """Apply ``--guess-types`` when given: return the assets, and add its note to ``notes``."""
+    if not getattr(args, "guess_types", False):
+        return assets
+    from asset_map.io.type_guess import apply_type_guesses
+
+    changed, guess_notes = apply_type_guesses(assets)
+    notes += guess_notes
+    return changed
 
 
 def add_lang_arg(
@@ -155,7 +179,7 @@ def read_inputs(
 
         assets = read_any_assets(args.assets, mapping=mapping, crs=args.crs, layer=layer)
     notes = [*notes, *assets.notes]
-    asset_frame = assets.frame
+    asset_frame = guessed_types(assets.frame, notes, args)
     if gemeente:
         asset_frame, note = assets_near(asset_frame, area_frame, assets_within_m, gemeente)
         notes += [note] if note else []

@@ -14,7 +14,9 @@ from asset_map._errors import AssetMapError
 from asset_map.analysis.summary import count_by_type
 from asset_map.cli._common import (
     add_db_args,
+    add_guess_types_arg,
     add_lang_arg,
+    guessed_types,
     mapping_arg,
     open_store,
     print_note,
@@ -82,6 +84,7 @@ def register(commands: Any) -> None:
         help="give every asset of --assets this type (e.g. bibliotheek), e.g. for a file "
         "without a type column",
     )
+    add_guess_types_arg(im)
     im.add_argument("--crs", help="CRS of the assets file when it has none")
     im.add_argument("--areas-crs", help="CRS of the areas file when it has none")
     im.add_argument("--source", help="name of this source (licence and year: --licence, --year)")
@@ -140,7 +143,7 @@ def _refuse_ignored(args: argparse.Namespace) -> None:
         ignored += [(flag, "err.cli.why.needs_areas") for flag, value in given if value]
     if not args.assets:
         given = [("--crs", args.crs), ("--replace-assets", args.replace_assets)]
-        given.append(("--type", args.type_key))
+        given += [("--type", args.type_key), ("--guess-types", args.guess_types)]
         ignored += [(flag, "err.cli.why.needs_assets") for flag, value in given if value]
     if not args.areas and not args.assets:
         given = [("--mapping", args.mapping), ("--source", args.source)]
@@ -205,7 +208,8 @@ def _import_files(args: argparse.Namespace, now: Any, mapping: Any, empty_or_dem
         read_a = sources.read_any_assets(
             args.assets, mapping=mapping, crs=args.crs, source=args.source, type_key=args.type_key
         )
-        assets, notes = read_a.frame, [*notes, *read_a.notes]
+        notes = [*notes, *read_a.notes]
+        assets = guessed_types(read_a.frame, notes, args)
         osm = sources.osm_kind(args.assets)
         entries.append(sources.osm_source() if osm else _entry(args, args.assets, "assets"))
     new = sources.Loaded(areas, assets, {"is_demo": False, "sources": entries}, notes)

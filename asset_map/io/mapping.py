@@ -41,6 +41,9 @@ key of ``asset_types.toml``.
 
 Columns the mapping does not name are found by our own names and the aliases in
 ``model.COLUMN_ALIASES`` (case-insensitively), as without a mapping.
+
+A mapping can also be made in code and written as such a file (the app's own choices, rules
+from type suggestions): see :mod:`asset_map.io.mapping_edit`.
 """
 
 from __future__ import annotations
@@ -166,6 +169,26 @@ def preset_names() -> list[str]:
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
+def asset_preset_names() -> list[str]:
+    """Return the presets for files of places: those with an ``[assets]`` section."""
+    return [name for name in preset_names() if load_mapping(name).assets is not None]
+
+
+def preset_text(name: str) -> str:
+    """Return the text of the preset ``name`` as it ships (with its comments).
+
+    Raises
+    ------
+    MappingError
+        When there is no such preset.
+    """
+    if name not in preset_names():
+        raise MappingError(
+            Msg("err.mapping.unknown_preset", name=name, presets=", ".join(preset_names()))
+        )
+    return resources.files("asset_map.io").joinpath("mappings", f"{name}.toml").read_text("utf-8")
+
+
 def load_mapping(path_or_preset_name: Mapping | str | Path) -> Mapping:
     """Load a mapping from a TOML file, or a preset by name (``"deventer_wijkteams"``).
 
@@ -180,12 +203,7 @@ def load_mapping(path_or_preset_name: Mapping | str | Path) -> Mapping:
     path = Path(path_or_preset_name)
     if path.suffix.lower() != ".toml" and not path.is_file():
         name = str(path_or_preset_name)
-        if name not in preset_names():
-            raise MappingError(
-                Msg("err.mapping.unknown_preset", name=name, presets=", ".join(preset_names()))
-            )
-        resource = resources.files("asset_map.io").joinpath("mappings", f"{name}.toml")
-        return parse_mapping(resource.read_text("utf-8"), name)
+        return parse_mapping(preset_text(name), name)
     if not path.is_file():
         raise MappingError(Msg("err.mapping.not_found", name=path.name, path=path))
     return parse_mapping(path.read_text("utf-8-sig"), path.name)

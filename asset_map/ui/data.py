@@ -23,14 +23,13 @@ import streamlit as st
 from asset_map import sources
 from asset_map._errors import AssetMapError
 from asset_map.i18n import Msg, explain, localise, t
-from asset_map.io import read_areas, read_assets
+from asset_map.io import read_areas
 from asset_map.io._overpass import OVERPASS_URL, OverpassError
 from asset_map.io._pdok import PDOK_BASE, YEARS, DownloadError
 from asset_map.io.file_facts import file_facts
 from asset_map.io.formats import list_layers, read_raw
-from asset_map.io.mapping import parse_mapping
 from asset_map.model import AREA_COLUMNS, catalogue
-from asset_map.ui.data_mapping import mapping_toml
+from asset_map.ui.data_mapping import read_mapped_assets, type_counts
 from asset_map.ui.loaders import store
 from asset_map.ui.state import choice_key, current_lang, option_index, tr
 from asset_map.workspace import Workspace
@@ -272,11 +271,15 @@ def upload(ws: Workspace, actor: str) -> None:
             crs = _crs_choice(path)
             raw = read_raw(path, crs=crs)
             columns = [str(c) for c in raw.frame.columns if c != raw.frame.geometry.name]
-            mapping = parse_mapping(mapping_toml(raw.frame, columns, source), "upload")
-            result = read_assets(path, mapping=mapping, source=source, crs=crs)
+            mapped = read_mapped_assets(path, raw.frame, columns, source, crs=crs)
+            if mapped is None:  # a mapping file is still to be chosen
+                return
+            result = mapped
     except AssetMapError as exc:
         _show_error(exc, prefix=False)
         return
+    if kind == "assets":
+        type_counts(result.frame)
     _preview(result.frame, result.notes)
     if kind == "assets" and osm_kind is None and "data_mapping_toml" in st.session_state:
         st.download_button(
