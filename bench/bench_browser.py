@@ -72,16 +72,8 @@ function __watch() {
   new MutationObserver(function (changes) {
     var now = performance.now();
     window.__bench.last = now;
-    if (window.__bench.first !== null) { return; }
-    for (var i = 0; i < changes.length; i++) {
-      var added = changes[i].addedNodes;
-      for (var j = 0; j < added.length; j++) {
-        var node = added[j];
-        if (node.nodeType === 1 && node.classList.contains('leaflet-marker-icon')) {
-          window.__bench.first = now;
-          return;
-        }
-      }
+    if (window.__bench.first === null && document.querySelector('.leaflet-marker-icon')) {
+      window.__bench.first = now;
     }
   }).observe(document.documentElement, {childList: true, subtree: true, attributes: true});
 }
