@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from asset_map.auth import can
+from asset_map.rules.auth import can
 from asset_map.ui.auth import current_user
 from asset_map.ui.loaders import install_map_files
 from asset_map.ui.state import language_picker, tr

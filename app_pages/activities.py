@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from asset_map.auth import can
+from asset_map.rules.auth import can
 from asset_map.ui import activities as week
 from asset_map.ui.auth import current_user
 from asset_map.ui.loaders import workspace

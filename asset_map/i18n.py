@@ -1,6 +1,6 @@
-"""Every text a user reads: ``ui_text.toml`` beside this file, and ``ui_text_<screen>.toml``.
+"""Every text a user reads: the TOML files of ``texts/`` beside this file, one per screen or part.
 
-Screens with many texts keep them in a file of their own (``ui_text_workbench.toml``, ...);
+Each screen or part keeps its texts in a file of its own (``texts/workbench.toml``, ...);
 together they are one table, and a key given in two files is an error.
 
 Dutch is the default (written at B1 level: short sentences, everyday words, say what
@@ -19,9 +19,9 @@ DEFAULT_LANG: Lang = "nl"
 
 
 def _load() -> dict[str, dict[Lang, str]]:
-    package = resources.files("asset_map")
+    folder = resources.files("asset_map").joinpath("texts")
     files = sorted(
-        (f for f in package.iterdir() if f.name.startswith("ui_text") and f.name.endswith(".toml")),
+        (f for f in folder.iterdir() if f.name.endswith(".toml")),
         key=lambda f: f.name,
     )
     table: dict[str, dict[Lang, str]] = {}

@@ -1,7 +1,7 @@
 """The domain model: ABCD asset types and the canonical columns of each layer.
 
-The types themselves are data (``asset_types.toml`` beside this file), so which types count
-as a meeting place can change without touching code.
+The types themselves are data (``catalogue/asset_types.toml`` beside this file), so which
+types count as a meeting place can change without touching code.
 
 Three layers cross module boundaries, each a GeoDataFrame in EPSG:4326 with these columns:
 
@@ -238,7 +238,7 @@ def catalogue() -> Catalogue:
     Catalogue
         Groups and types in the order of the file.
     """
-    text = resources.files("asset_map").joinpath("asset_types.toml").read_text("utf-8")
+    text = resources.files("asset_map").joinpath("catalogue", "asset_types.toml").read_text("utf-8")
     raw = tomllib.loads(text)
     groups = {k: AssetGroup(key=k, **v) for k, v in raw["groups"].items()}
     types = {}

@@ -18,7 +18,7 @@ Measured per page, from the start of navigation:
 - ``first``: the first marker or cluster icon in the page;
 - ``settled``: the last change to the page before it stays quiet for 1.5 s;
 - ``longest``: the longest main-thread task (Long Tasks API): how long the page froze;
-- ``zoom in`` (two levels), ``pan`` (350 px, zoomed in), ``zoom out`` (back): from the call
+- ``zoom in`` (two levels), ``pan`` (2,100 px: new places come into view), ``zoom out`` (back): from the call
   (``setZoom`` / ``panBy``, no animation) to the last change it causes;
 - ``heap``: the JavaScript heap after settling (MB, after a garbage collection);
 - ``icons``: marker and cluster icons drawn at the first view.
@@ -230,7 +230,7 @@ def measure(browser, url: str) -> dict[str, float]:  # type: ignore[no-untyped-d
         "heap": metrics.get("JSHeapUsedSize", float("nan")) / 1e6,
         "icons": float(icons),
         "zoom in": _step(page, "m.setZoom(m.getZoom() + 2, {animate: false});"),
-        "pan": _step(page, "m.panBy([350, 0], {animate: false});"),
+        "pan": _step(page, "m.panBy([2100, 0], {animate: false});"),
         "zoom out": _step(page, "m.setZoom(m.getZoom() - 2, {animate: false});"),
     }
     context.close()

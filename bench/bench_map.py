@@ -5,7 +5,7 @@ markers made in the browser) with the naive way (one ``folium.Marker`` with a po
 asset in a ``MarkerCluster``). Server time is building the folium map plus rendering it to a
 standalone HTML page. Prints a table; with ``--check`` exits non-zero when a target is missed.
 
-Targets (issue 2): 50,000 assets in under 1 s, at least 50x faster than naive, HTML < 5 MB.
+Targets: 50,000 assets in under 1 s, at least 50x faster than naive, HTML < 5 MB.
 
 Run: ``python bench/bench_map.py`` (about a minute and a half: the naive way is slow).
 """

@@ -15,7 +15,7 @@ from asset_map.analysis.gaps import GapParams, analyse_gaps
 from asset_map.analysis.indicators import area_figures
 from asset_map.render.report import page_count, wijk_report
 from asset_map.render.static_map import map_png
-from asset_map.workspace import load_workspace
+from asset_map.services.workspace import load_workspace
 
 
 def _timed(func, *args, **kwargs):

@@ -26,7 +26,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from storage_helpers import Clock
 
-from asset_map import auth
+from asset_map.rules import auth
 from asset_map.storage import Store
 
 PG_URL_ENV = "ASSET_MAP_TEST_PG_URL"

@@ -6,9 +6,9 @@ import io
 
 import pytest
 
-from asset_map import auth
 from asset_map.cli import main
 from asset_map.i18n import explain
+from asset_map.rules import auth
 
 
 def run(capsys, monkeypatch, stdin: str, *args: str) -> tuple[int, str]:

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from asset_map.analysis.gaps import GapParams, NeedWeights, analyse_gaps
 from asset_map.render.styles import format_number
-from asset_map.workspace import DATA_DIR_ENV, load_workspace
+from asset_map.services.workspace import DATA_DIR_ENV, load_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

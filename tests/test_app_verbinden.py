@@ -15,8 +15,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from asset_map.crs import WORK_CRS
+from asset_map.services.workspace import load_workspace
 from asset_map.storage import Store, TalentSubmission
-from asset_map.workspace import load_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from asset_map.analysis.gaps import GapParams, NeedWeights, analyse_gaps
-from asset_map.workspace import DATA_DIR_ENV, load_workspace
+from asset_map.services.workspace import DATA_DIR_ENV, load_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -116,7 +116,7 @@ def test_deventer_kaart_and_kansen_on_the_real_wijk_figures(real_file, tmp_path,
     """Deventer's 15 wijken (2024 inhabitants) and 68 buurten (no figures), its wijkteam list."""
     from asset_map.io import read_areas
     from asset_map.io.figures import join_figures
-    from asset_map.sources import read_any_assets
+    from asset_map.services.sources import read_any_assets
 
     files = []
     for name in ("cbs_wijken_2014_5gemeenten", "cbs_buurten_2014_coarse_5gemeenten"):

@@ -373,8 +373,8 @@ def test_planner_adds_changes_and_deletes_an_asset_with_audit(db, demo):
 
 def test_wijk_report_is_made_once_per_key():
     from asset_map.render.report import page_count
+    from asset_map.services.workspace import DEMO_DIR, load_workspace
     from asset_map.ui import workbench_figures
-    from asset_map.workspace import DEMO_DIR, load_workspace
 
     ws = load_workspace(DEMO_DIR)
     key = ("test-folder", "WK999901", "nl", "none")
@@ -390,8 +390,8 @@ def test_app_report_equals_the_cli_report(tmp_path):
     import subprocess
 
     from asset_map.render.report import wijk_gaps, wijk_report
+    from asset_map.services.workspace import DEMO_DIR, load_workspace
     from asset_map.ui import workbench_figures
-    from asset_map.workspace import DEMO_DIR, load_workspace
 
     ws = load_workspace(DEMO_DIR)
     key = ("cli-compare", "WK999902", "nl", "none")
@@ -422,8 +422,8 @@ def test_choropleth_offers_key_figures_and_places_per_type(db, demo):
     box.set_value("n_buurthuis").run()
     assert not at.exception, at.exception
 
+    from asset_map.services.workspace import load_workspace
     from asset_map.ui.workbench_figures import choropleth_areas
-    from asset_map.workspace import load_workspace
 
     ws = load_workspace()
     areas = choropleth_areas(ws, ws.talents, None)

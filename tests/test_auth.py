@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from asset_map import auth
-from asset_map.auth import (
+from asset_map.rules import auth
+from asset_map.rules.auth import (
     ACTIONS,
     LOCKOUT,
     MAX_FAILURES,

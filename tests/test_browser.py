@@ -151,7 +151,7 @@ def test_upload_with_foreign_columns_map_preview_import(browser, app_url, tmp_pa
     import geopandas as gpd
     from shapely.geometry import Point
 
-    from asset_map.workspace import DEMO_DIR, load_workspace
+    from asset_map.services.workspace import DEMO_DIR, load_workspace
 
     demo = load_workspace(DEMO_DIR)
     areas_file = tmp_path / "eigen_buurten.geojson"

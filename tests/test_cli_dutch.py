@@ -352,7 +352,7 @@ def test_flyer_keeps_the_dutch_of_the_address_lookup(tmp_path, db, capsys, monke
 
 
 def test_flyer_without_a_postcode_table(tmp_path, db, capsys, monkeypatch):
-    monkeypatch.setattr("asset_map.workspace.postcode_table_path", lambda _ws: None)
+    monkeypatch.setattr("asset_map.services.workspace.postcode_table_path", lambda _ws: None)
     args = ["flyer", "--postcode", "1234AB", "--out", str(tmp_path / "f.pdf"), *db]
     code, _out, err = run(capsys, *args)
     assert code == 2

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from asset_map.analysis.query import AssetQuery, filter_assets
 from asset_map.cli import main
 from asset_map.io import read_assets
-from asset_map.workspace import load_workspace
+from asset_map.services.workspace import load_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"

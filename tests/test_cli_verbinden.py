@@ -14,8 +14,8 @@ from storage_helpers import Clock, submission
 from asset_map.analysis.nearby import buurt_origin, nearby, week_schedule
 from asset_map.cli import main
 from asset_map.io.postcode import read_postcodes
+from asset_map.services.workspace import load_workspace
 from asset_map.storage import Store
-from asset_map.workspace import load_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"

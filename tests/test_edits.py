@@ -1,4 +1,4 @@
-"""The planner's form checks (asset_map.edits): good and bad values side by side."""
+"""The planner's form checks (asset_map.rules.edits): good and bad values side by side."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from asset_map.edits import (
+from asset_map.i18n import STRINGS, t
+from asset_map.rules.edits import (
     MAX_ACTIVITY_TEXT,
     MAX_ASSET_TEXT,
     OWN_SOURCE,
@@ -20,7 +21,6 @@ from asset_map.edits import (
     parse_weekday,
     problem_text,
 )
-from asset_map.i18n import STRINGS, t
 
 GOOD_ASSET = {"name": "Buurthuis De Linde", "type": "buurthuis", "lon": 5.62, "lat": 52.25}
 GOOD_ACTIVITY = {

@@ -12,7 +12,7 @@ import pytest
 
 from asset_map.analysis.gaps import GapParams, analyse_gaps
 from asset_map.io.export import cells_to_geojson, sites_to_csv, sites_to_geojson
-from asset_map.workspace import load_workspace
+from asset_map.services.workspace import load_workspace
 
 
 @pytest.fixture(scope="module")

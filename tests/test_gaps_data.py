@@ -11,7 +11,7 @@ import pytest
 
 from asset_map.analysis.gaps import GapParams, analyse_gaps
 from asset_map.io import join_figures, read_areas
-from asset_map.workspace import Workspace, load_workspace
+from asset_map.services.workspace import Workspace, load_workspace
 
 BUURTEN_2014 = "cbs_2014/cbs_buurten_2014_coarse_5gemeenten.geojson"
 UTRECHT_2019 = "cbs_kerncijfers/kwb2019_84583NED_GM0344_utrecht.csv"

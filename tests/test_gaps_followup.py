@@ -28,7 +28,7 @@ from asset_map.cli import main
 from asset_map.i18n import Msg, explain, localise
 from asset_map.io.network import read_walk_network
 from asset_map.render.styles import format_number
-from asset_map.workspace import DATA_DIR_ENV
+from asset_map.services.workspace import DATA_DIR_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"
@@ -298,7 +298,7 @@ def test_cli_what_if_prints_both_shares(capsys):
 
 
 def _demo() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    from asset_map.workspace import load_workspace
+    from asset_map.services.workspace import load_workspace
 
     ws = load_workspace(DEMO)
     return ws.areas, ws.assets

@@ -319,7 +319,7 @@ def test_the_wijk_report_gives_the_wijk_total_and_says_the_buurten_are_estimated
     from pypdf import PdfReader
 
     from asset_map.render.report import wijk_gaps, wijk_report
-    from asset_map.workspace import load_workspace
+    from asset_map.services.workspace import load_workspace
 
     demo = Path(__file__).resolve().parents[1] / "data" / "demo"
     folder = tmp_path / "wijkcijfers"

@@ -17,12 +17,12 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from asset_map import sources
 from asset_map._errors import SchemaError
 from asset_map.analysis.area_levels import keep_levels, merge_levels
 from asset_map.cli import main
 from asset_map.i18n import localise
 from asset_map.io.area_files import read_area_files
+from asset_map.services import sources
 from asset_map.storage import Store
 
 WIJKEN_5 = "cbs_2014/cbs_wijken_2014_5gemeenten.geojson"

@@ -172,7 +172,7 @@ def test_labels():
 
 
 def test_demo_figures_add_up():
-    from asset_map.workspace import load_workspace
+    from asset_map.services.workspace import load_workspace
 
     ws = load_workspace()
     gaps = analyse_gaps(ws.areas, ws.assets)

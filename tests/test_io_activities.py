@@ -10,7 +10,7 @@ import pytest
 from asset_map._errors import ProblemList, SchemaError
 from asset_map.io import read_activities, read_place_needs
 from asset_map.model import ACTIVITY_COLUMNS, PLACE_NEED_COLUMNS
-from asset_map.workspace import DEMO_DIR
+from asset_map.services.workspace import DEMO_DIR
 
 HEADER = "id,asset_id,title,kind,weekday,start,end,target_group,organiser,contact,description\n"
 

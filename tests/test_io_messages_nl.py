@@ -24,7 +24,7 @@ from asset_map.io import postcode as postcode_module
 from asset_map.io.formats import list_layers, list_some, read_raw, read_table
 from asset_map.io.mapping import parse_mapping
 from asset_map.io.postcode import check_postcodes, normalise, normalise_local
-from asset_map.workspace import DEMO_DIR
+from asset_map.services.workspace import DEMO_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 IO_FILES = [

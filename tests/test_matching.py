@@ -106,7 +106,7 @@ def test_needs_of_prefers_what_is_recorded():
 def test_demo_huiskamer_finds_a_cook_next_door_and_not_one_across_town():
     from pathlib import Path
 
-    from asset_map.workspace import load_workspace
+    from asset_map.services.workspace import load_workspace
 
     demo = Path(__file__).resolve().parents[1] / "data" / "demo"
     ws = load_workspace(demo)

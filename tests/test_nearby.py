@@ -21,7 +21,7 @@ from asset_map.analysis.nearby import (
     week_schedule,
 )
 from asset_map.io.postcode import local_lookup, read_postcodes
-from asset_map.workspace import load_workspace
+from asset_map.services.workspace import load_workspace
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 

@@ -16,12 +16,12 @@ import pytest
 import shapely
 from test_cbs_fetch import FakePDOK
 
-from asset_map import sources
 from asset_map.i18n import explain
 from asset_map.io import osm
 from asset_map.io._overpass import OverpassError, fetch_overpass
 from asset_map.io._pdok import YEARS, DownloadError, fetch_collection
 from asset_map.io.cbs import GemeenteError, gemeente_code
+from asset_map.services import sources
 
 GEMEENTEN = {
     "GM0150": "Deventer",

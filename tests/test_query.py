@@ -174,7 +174,7 @@ def test_fold():
 
 
 def test_demo_filter_matches_a_plain_count():
-    from asset_map.workspace import load_workspace
+    from asset_map.services.workspace import load_workspace
 
     ws = load_workspace()
     query = AssetQuery(wijken=("WK999901",), types=("speelplek", "park"))

@@ -20,7 +20,7 @@ from asset_map.analysis.indicators import area_figures
 from asset_map.analysis.summary import PublicTotal
 from asset_map.render.report import page_count, residents_beyond, wijk_report
 from asset_map.render.static_map import map_png, scale_length_m
-from asset_map.workspace import Workspace, load_workspace
+from asset_map.services.workspace import Workspace, load_workspace
 
 WIJK = "WK999901"  # Centrum
 WHEN = datetime(2026, 3, 5, 10, 0)

@@ -17,8 +17,8 @@ import pytest
 from test_cbs_fetch import FakePDOK
 
 from asset_map.cli import main
+from asset_map.services.workspace import DEMO_DIR, load_workspace
 from asset_map.storage import Store
-from asset_map.workspace import DEMO_DIR, load_workspace
 
 OSM = Path(__file__).parent / "data" / "osm" / "overpass_deventer.json"
 
@@ -195,7 +195,7 @@ def test_import_adds_assets_and_merges_duplicates(tmp_path, capsys):
     store = Store(url)
     _areas, assets, meta = store.load_workspace()
     assert (assets["source"].str.contains(r"\+")).sum() == 2  # "Gemeente + Wijkteam"
-    # One source entry per layer imported (issue 3): areas and assets of "Gemeente", then
+    # One source entry per layer imported: areas and assets of "Gemeente", then
     # the assets of "Wijkteam".
     assert [(s["name"], s["layer"]) for s in meta["sources"]] == [
         ("Gemeente", "areas"),

@@ -17,15 +17,15 @@ import pandas as pd
 import pytest
 from test_sources import FakeOverpass, _serve, servers  # noqa: F401 (the fixture)
 
-from asset_map import sources
 from asset_map._errors import AssetMapError, SchemaError
 from asset_map.cli import main
 from asset_map.i18n import Msg, localise
 from asset_map.io import join_figures, read_areas
 from asset_map.io.formats import list_layers
 from asset_map.io.osm import parse_overpass_json
+from asset_map.services import sources
+from asset_map.services.workspace import DEMO_DIR, load_workspace
 from asset_map.storage import Store
-from asset_map.workspace import DEMO_DIR, load_workspace
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
 LIBRARIES = REAL / "amsterdam_jetlag" / "amsterdam_libraries_points.geojson"

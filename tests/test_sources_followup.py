@@ -190,15 +190,15 @@ def test_cli_import_takes_the_year_and_name_from_the_file(tmp_path, capsys):
 
 
 def _demo_loaded():
-    from asset_map import sources
-    from asset_map.workspace import DEMO_DIR, load_workspace
+    from asset_map.services import sources
+    from asset_map.services.workspace import DEMO_DIR, load_workspace
 
     demo = load_workspace(DEMO_DIR)
     return sources.Loaded(demo.areas, demo.assets, {"sources": []})
 
 
 def test_a_second_figures_file_keeps_the_first_ones_entry(tmp_path):
-    from asset_map import sources
+    from asset_map.services import sources
 
     first, second = tmp_path / "kwb2019.csv", tmp_path / "kc.csv"
     first.write_text("code;jaar;inhabitants\nBU99990101;2019;100\nBU99990102;2019;200\n")
@@ -218,7 +218,7 @@ def test_a_second_figures_file_keeps_the_first_ones_entry(tmp_path):
 
 
 def test_figures_rows_of_other_gemeenten_are_one_short_note(tmp_path):
-    from asset_map import sources
+    from asset_map.services import sources
 
     path = tmp_path / "kwb2024.csv"
     rows = [f"WK0344{k:02d};{k}" for k in range(1, 11)] + ["BU99990101;10", "BU99999999;5"]

@@ -16,7 +16,7 @@ from shapely.geometry import Point, box
 from storage_helpers import submission
 
 from asset_map._errors import AssetMapError, SchemaError
-from asset_map.edits import check_asset
+from asset_map.rules.edits import check_asset
 from asset_map.storage import NotFound, NoWorkspace, Store
 
 pytest_plugins = ["storage_fixtures"]

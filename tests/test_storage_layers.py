@@ -24,9 +24,9 @@ from storage_helpers import Clock
 
 from asset_map._errors import CRSError, SchemaError
 from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS, KEY_FIGURES
+from asset_map.services.workspace import load_workspace
 from asset_map.storage import Store, layers
 from asset_map.storage.db import alembic_config, resolve_url
-from asset_map.workspace import load_workspace
 
 pytest_plugins = ["storage_fixtures"]
 
@@ -477,7 +477,7 @@ def test_migration_0002_adds_and_removes_the_layer_tables(store_url: str) -> Non
 def test_footprints_round_trip_and_are_replaced(store):
     import shapely
 
-    from asset_map.workspace import DEMO_DIR, load_workspace
+    from asset_map.services.workspace import DEMO_DIR, load_workspace
 
     demo = load_workspace(DEMO_DIR)
     assets = demo.assets.copy()

@@ -11,8 +11,8 @@ from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from storage_helpers import Clock
 
-from asset_map import auth
-from asset_map.auth import LockedOut, LoginFailed, User, UserExists, WeakPassword
+from asset_map.rules import auth
+from asset_map.rules.auth import LockedOut, LoginFailed, User, UserExists, WeakPassword
 from asset_map.storage import Store
 from asset_map.storage.db import resolve_url
 

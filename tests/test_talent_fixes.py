@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import create_engine, update
 
 from asset_map._errors import AssetMapError
-from asset_map.auth import LockedOut, LoginFailed
 from asset_map.cli import main
 from asset_map.i18n import STRINGS, explain
+from asset_map.rules.auth import LockedOut, LoginFailed
+from asset_map.rules.talent_form import TalentForm, check_edit, check_talent, text_problem
 from asset_map.storage import Store, TalentSubmission
 from asset_map.storage.schema import talents
 from asset_map.storage.talents import (
@@ -23,7 +24,6 @@ from asset_map.storage.talents import (
     retention_days,
     retention_months,
 )
-from asset_map.talent_form import TalentForm, check_edit, check_talent, text_problem
 
 CODES = ["BU99990101", "BU99990102"]
 GOOD = TalentForm(
@@ -102,7 +102,7 @@ def test_description_is_one_box_with_one_limit():
 
 
 def test_messages_live_in_the_translation_files():
-    import asset_map.talent_form as form
+    import asset_map.rules.talent_form as form
 
     assert not hasattr(form, "MESSAGES")
     mine = [k for k in STRINGS if k.split(".")[0] in ("talent", "join", "moderate", "login")]

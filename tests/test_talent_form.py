@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from asset_map.talent_form import TalentForm, check_talent
+from asset_map.rules.talent_form import TalentForm, check_talent
 
 CODES = ["BU99990101", "BU99990102"]
 GOOD = TalentForm(

@@ -9,9 +9,9 @@ import pytest
 from storage_helpers import Clock
 
 from asset_map.analysis.summary import talents_per_buurt
-from asset_map.auth import MAX_FAILURES, LockedOut, LoginFailed
 from asset_map.cli import main
 from asset_map.i18n import explain
+from asset_map.rules.auth import MAX_FAILURES, LockedOut, LoginFailed
 from asset_map.storage import Store
 from asset_map.storage.db import DatabaseUnreachable
 from asset_map.storage.talents import TalentSubmission

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from asset_map.model import ACTIVITY_COLUMNS, PLACE_NEED_COLUMNS
+from asset_map.services.workspace import DEMO_DIR, Workspace, load_workspace, open_workspace
 from asset_map.storage import Store
-from asset_map.workspace import DEMO_DIR, Workspace, load_workspace, open_workspace
 
 
 def test_first_start_seeds_the_demo_then_reads_the_database(tmp_path):

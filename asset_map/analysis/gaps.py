@@ -1,6 +1,6 @@
 """Gap analysis: who lives beyond walking distance of a meeting place, and where to add one.
 
-``analyse_gaps`` answers issue 5 ("Where should the next huiskamer go?") in four steps:
+``analyse_gaps`` answers "Where should the next huiskamer go?" in four steps:
 
 1. **demand** (:mod:`demand`): residents on a grid of cells, weighted by need; figures a
    buurt lacks but its wijk has are estimated and marked (:mod:`wijk_figures`);

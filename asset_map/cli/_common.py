@@ -175,7 +175,9 @@ def read_inputs(
             args.assets, mapping=mapping, crs=args.crs, type_key=type_key, layer=layer
         )
     else:
-        from asset_map.sources import read_any_assets  # our formats and OpenStreetMap exports
+        from asset_map.services.sources import (
+            read_any_assets,  # our formats and OpenStreetMap exports
+        )
 
         assets = read_any_assets(args.assets, mapping=mapping, crs=args.crs, layer=layer)
     notes = [*notes, *assets.notes]
@@ -293,19 +295,17 @@ def check_out(
     """
     example = "kaart" + (suffixes[0] if suffixes else (out.suffix or ".html"))
     if out.is_dir():
-        raise AssetMapError(
-            Msg("err.foundation.out_is_dir", option=option, out=str(out), example=example)
-        )
+        raise AssetMapError(Msg("err.output.is_dir", option=option, out=str(out), example=example))
     target = out.resolve()
     for path in inputs:
         if path.resolve() == target or (path.exists() and out.exists() and out.samefile(path)):
             raise AssetMapError(
-                Msg("err.foundation.out_is_input", option=option, out=str(out), example=example)
+                Msg("err.output.is_input", option=option, out=str(out), example=example)
             )
     if suffixes and out.exists() and out.suffix.lower() not in suffixes:
         raise AssetMapError(
             Msg(
-                "err.foundation.out_other_kind",
+                "err.output.other_kind",
                 option=option,
                 out=str(out),
                 suffixes=", ".join(suffixes),

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from asset_map._errors import AssetMapError
-from asset_map.auth import ROLES, normalise_username
 from asset_map.cli._common import add_db_args, add_lang_arg, message_of, open_store
 from asset_map.i18n import Msg, t
+from asset_map.rules.auth import ROLES, normalise_username
 from asset_map.storage import Store
 from asset_map.storage.talents import RETENTION_ENV, retention_days, retention_months
 

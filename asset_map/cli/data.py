@@ -108,7 +108,7 @@ def register(commands: Any) -> None:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
-    from asset_map import sources
+    from asset_map.services import sources
 
     loaded = sources.fetch_gemeente(
         args.gemeente,
@@ -157,7 +157,7 @@ def _refuse_ignored(args: argparse.Namespace) -> None:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from asset_map import sources
+    from asset_map.services import sources
 
     _refuse_ignored(args)
     figures_only = not args.areas and not args.assets
@@ -186,8 +186,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _import_files(args: argparse.Namespace, now: Any, mapping: Any, empty_or_demo: bool) -> Any:
     """Read --areas and --assets, one source entry per layer, and combine them with ``now``."""
-    from asset_map import sources
     from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS
+    from asset_map.services import sources
 
     areas = gpd.GeoDataFrame(columns=AREA_COLUMNS, geometry="geometry", crs="EPSG:4326")
     notes: list[str] = []
@@ -233,7 +233,7 @@ def _ask_replace(args: argparse.Namespace, now: Any, new: Any, *, command: str) 
     Replacing the workspace of another gemeente, or removing stored wijken or buurten that
     do not fit the new ones, needs ``--replace``.
     """
-    from asset_map import sources
+    from asset_map.services import sources
 
     old = sources.replaces_other_gemeente(now, new)
     if old and not args.replace:

@@ -32,7 +32,7 @@ from asset_map.cli._common import (
 from asset_map.i18n import Msg, explain, t
 from asset_map.model import Lang, catalogue
 from asset_map.render.styles import BASEMAPS
-from asset_map.workspace import Workspace
+from asset_map.services.workspace import Workspace
 
 FORMATS = ("csv", "geojson", "gpkg", "html")
 OUT_CRS = ("EPSG:4326", "EPSG:28992")
@@ -111,9 +111,9 @@ def load(
     from asset_map.analysis.areas import assign_areas
 
     if args.areas is None and args.assets is None:
-        from asset_map.workspace import open_workspace
+        from asset_map.services.workspace import open_workspace
 
-        if getattr(args, "figures", None) is not None:  # would be ignored: refuse (issue 3)
+        if getattr(args, "figures", None) is not None:  # would be ignored: refuse
             raise AssetMapError(Msg("err.cli.figures_with_database"))
 
         store = open_store(args)
@@ -127,8 +127,8 @@ def load(
         return ws, pd.concat(frames, ignore_index=True) if frames else ws.talents
     if args.areas is None or args.assets is None:
         raise AssetMapError(Msg("err.cli.export.both_or_neither"))
-    from asset_map import sources
     from asset_map.io import read_talents
+    from asset_map.services import sources
 
     inputs = argparse.Namespace(
         areas=args.areas,
@@ -165,7 +165,7 @@ def load(
 def _require_gemeente(given: str, ws: Workspace) -> None:
     """Refuse a ``--gemeente`` that is not the gemeente of the workspace in the database."""
     from asset_map.io.cbs import GemeenteError, gemeente_code
-    from asset_map.sources import Loaded, gemeente_of
+    from asset_map.services.sources import Loaded, gemeente_of
 
     code = gemeente_of(Loaded(ws.areas, ws.assets, dict(ws.meta))) or ""
     name = str(ws.meta.get("name") or code)
@@ -215,7 +215,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         write_selection(selected, args.out, fmt=fmt, crs=args.crs)
     if selected.empty:
-        print_note(Msg("note.foundation.no_match"), args.lang)
+        print_note(Msg("note.export.no_match"), args.lang)
     print(t("cli.export_written", args.lang, count=len(selected), path=args.out))
     return 0
 
@@ -273,7 +273,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         try:
             gaps = wijk_gaps(ws, wijk, new_sites=args.new_sites)
         except AssetMapError as exc:
-            note = t("note.foundation.walking_left_out", args.lang, reason=explain(exc, args.lang))
+            note = t("note.export.walking_left_out", args.lang, reason=explain(exc, args.lang))
             print_note(note, args.lang)
     pdf = wijk_report(ws, wijk, lang=args.lang, talents=talents, gaps=gaps)
     write_bytes_atomic(args.out, pdf)

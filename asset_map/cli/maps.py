@@ -61,7 +61,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
     area_frame, asset_frame, notes = read_inputs(args)
     talents = read_talents(args.talents).frame if args.talents else None
     if talents is not None:
-        notes.append(Msg("note.foundation.talents_read", path=args.talents.name, n=len(talents)))
+        notes.append(Msg("note.map.talents_read", path=args.talents.name, n=len(talents)))
     level = None if args.choropleth_level == "auto" else args.choropleth_level
     if args.choropleth:
         level, level_note = choropleth_level(area_frame, args.choropleth, level)
@@ -82,7 +82,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
     outside = outside_count(located)
     if outside:
         every = outside == len(located)
-        key = "note.foundation.outside_all" if every else "note.foundation.outside_some"
+        key = "note.map.outside_all" if every else "note.map.outside_some"
         notes.append(Msg(key, n=outside, total=len(located)))
     counts = count_by_type(asset_frame)
     if args.json:
@@ -110,7 +110,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
         print(f"{t('cli.total', args.lang):<{width}}  {len(asset_frame):>6}")
         for note in notes:
             print_note(note, args.lang)
-        print(t("cli.foundation.wrote", args.lang, path=args.out), file=sys.stderr)
+        print(t("cli.map.wrote", args.lang, path=args.out), file=sys.stderr)
     return 0
 
 

@@ -38,7 +38,7 @@ from asset_map.model import WEEKDAYS, Lang
 
 if TYPE_CHECKING:
     from asset_map.analysis.nearby import Nearby
-    from asset_map.workspace import Workspace
+    from asset_map.services.workspace import Workspace
 
 IMPORT_ACTOR = "asset-map activities import"
 #: The id ``read_activities`` gives a row without one; such rows are always added.
@@ -121,7 +121,7 @@ def register(commands: Any) -> None:
 
 
 def _workspace(args: argparse.Namespace) -> Workspace:
-    from asset_map.workspace import open_workspace
+    from asset_map.services.workspace import open_workspace
 
     store = open_store(args)
     try:
@@ -135,7 +135,7 @@ def _workspace(args: argparse.Namespace) -> Workspace:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from asset_map.io import read_activities, read_place_needs
-    from asset_map.workspace import open_workspace
+    from asset_map.services.workspace import open_workspace
 
     new = read_activities(args.file).frame
     new["id"] = [
@@ -212,7 +212,7 @@ def _counts_text(what: Msg, counts: dict[str, int], lang: Lang) -> str:
 
 def _cmd_list(args: argparse.Namespace) -> int:
     from asset_map.analysis.nearby import week_schedule
-    from asset_map.edits import parse_weekday
+    from asset_map.rules.edits import parse_weekday
 
     today = _date_arg(args.today)
     days = []
@@ -356,7 +356,7 @@ def postcode_table(ws: Workspace, table: Path | None = None) -> Path | None:
     Path or None
         None when there is no local table (then only the online lookup is left).
     """
-    from asset_map.workspace import postcode_table_path
+    from asset_map.services.workspace import postcode_table_path
 
     if table is not None:
         if not table.is_file():
@@ -418,7 +418,7 @@ def postcode_origin(
 
 def _cmd_connections(args: argparse.Namespace) -> int:
     from asset_map.analysis.connections import connections_per_buurt
-    from asset_map.workspace import open_workspace
+    from asset_map.services.workspace import open_workspace
 
     store = open_store(args)
     try:

@@ -1,6 +1,6 @@
 """Read recurring activities and places' needs from CSV files into their canonical tables.
 
-The checks are the forms' (:mod:`asset_map.edits`). A bad file is refused whole: every
+The checks are the forms' (:mod:`asset_map.rules.edits`). A bad file is refused whole: every
 problem names the file, the row and the column, and says how to fix it. Kinds, target groups
 and talent categories may be written as keys or as their Dutch or English labels; weekdays
 as 1 (Monday) to 7 or a day name; times as ``HH:MM`` (``9.30`` is fine too).
@@ -17,7 +17,6 @@ import pandas as pd
 
 from asset_map._errors import AssetMapError, SchemaError
 from asset_map._errors import where as _where
-from asset_map.edits import Problem, activity_problems, needs_problems
 from asset_map.io.formats import (
     ImportResult,
     Table,
@@ -27,6 +26,7 @@ from asset_map.io.formats import (
     text_cell,
 )
 from asset_map.model import ACTIVITY_COLUMNS, PLACE_NEED_COLUMNS, catalogue
+from asset_map.rules.edits import Problem, activity_problems, needs_problems
 
 #: Other spellings of the columns (lower case).
 ALIASES: dict[str, tuple[str, ...]] = {

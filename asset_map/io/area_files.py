@@ -102,7 +102,7 @@ def join_area_files(parts: Sequence[tuple[Path, ImportResult]]) -> AreaFiles:
         if twice:
             raise SchemaError(
                 Msg(
-                    "err.foundation.areas_twice",
+                    "err.areas.code_in_two_files",
                     path=path.name,
                     other=seen[twice[0]],
                     n=len(twice),

@@ -92,12 +92,12 @@ def read_assets(
     notes = list(raw.notes)
     if type_key is not None and type_key not in catalogue().types:
         raise SchemaError(
-            Msg("err.foundation.type_key", given=type_key, keys=", ".join(catalogue().types))
+            Msg("err.assets.type_key", given=type_key, keys=", ".join(catalogue().types))
         )
     if loaded is None and type_key is None:
         loaded = _detected_or_refused(raw)
         if loaded is not None:
-            notes.append(Msg("note.foundation.assets_preset", path=raw.path.name, name=loaded.name))
+            notes.append(Msg("note.assets.preset", path=raw.path.name, name=loaded.name))
     spec = loaded.section("assets", raw.path.name, notes) if loaded else None
     mapping_name = loaded.name if loaded else ""
     found, column_notes = resolve_columns(spec, raw.frame.columns, OURS, mapping_name=mapping_name)
@@ -171,7 +171,7 @@ def _detected_or_refused(raw: RawLayer) -> Mapping | None:
     columns = ", ".join(map(str, raw.frame.drop(columns="geometry").columns)) or "-"
     raise SchemaError(
         Msg(
-            "err.foundation.no_type",
+            "err.assets.no_type",
             path=raw.path.name,
             columns=columns,
             aliases=", ".join(COLUMN_ALIASES.get("type", ())),

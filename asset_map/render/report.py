@@ -43,7 +43,7 @@ from asset_map.model import Lang, catalogue
 from asset_map.render.pdf_fonts import FONT, fonts
 from asset_map.render.static_map import map_png
 from asset_map.render.styles import format_number
-from asset_map.workspace import Workspace
+from asset_map.services.workspace import Workspace
 
 MARGIN = 18 * mm
 TEXT_WIDTH = A4[0] - 2 * MARGIN

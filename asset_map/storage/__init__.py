@@ -19,7 +19,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from asset_map.auth import User
+from asset_map.rules.auth import User
 from asset_map.storage import activities as _activities
 from asset_map.storage import audit as _audit
 from asset_map.storage import edits as _edits
@@ -260,7 +260,7 @@ class Store:
         Parameters
         ----------
         activity : mapping
-            ``model.ACTIVITY_COLUMNS`` (checked as by ``asset_map.edits.check_activity``;
+            ``model.ACTIVITY_COLUMNS`` (checked as by ``asset_map.rules.edits.check_activity``;
             ``id`` optional: made as ``activity-`` and 12 hex characters).
         actor : str
             Who saves; the audit log names the fields.
@@ -478,7 +478,7 @@ class Store:
         """Add an account.
 
         The user name is stored in lower case. Roles: ``"wijkmanager"``, ``"planner"``,
-        ``"admin"`` (see ``asset_map.auth``).
+        ``"admin"`` (see ``asset_map.rules.auth``).
 
         Raises
         ------

@@ -16,7 +16,8 @@ import pandas as pd
 from sqlalchemy import Connection, Row, Table, delete, insert, select, update
 
 from asset_map._errors import SchemaError
-from asset_map.edits import (
+from asset_map.model import ACTIVITY_COLUMNS, CONNECTION_COLUMNS, PLACE_NEED_COLUMNS, catalogue
+from asset_map.rules.edits import (
     ACTIVITY_FIELDS,
     MAX_NOTE,
     Problem,
@@ -26,7 +27,6 @@ from asset_map.edits import (
     needs_problems,
     problem_text,
 )
-from asset_map.model import ACTIVITY_COLUMNS, CONNECTION_COLUMNS, PLACE_NEED_COLUMNS, catalogue
 from asset_map.storage import audit
 from asset_map.storage.db import Database
 from asset_map.storage.edits import NotFound, new_id, require_asset

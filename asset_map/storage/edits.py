@@ -1,6 +1,6 @@
 """Edits of single assets by a planner: add, change, delete, each in one transaction.
 
-The rules are those of the forms (:mod:`asset_map.edits`); a bad value raises one
+The rules are those of the forms (:mod:`asset_map.rules.edits`); a bad value raises one
 ``SchemaError`` naming every bad field. Every edit writes the audit log (field names, never
 values) and bumps the workspace version, so cached maps reload.
 """
@@ -17,7 +17,7 @@ from shapely.geometry import Point
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from asset_map._errors import AssetMapError, SchemaError
-from asset_map.edits import ASSET_FIELDS, DERIVED, Problem, asset_problems, problem_text
+from asset_map.rules.edits import ASSET_FIELDS, DERIVED, Problem, asset_problems, problem_text
 from asset_map.storage import audit
 from asset_map.storage.db import Database
 from asset_map.storage.layers import bump_version, lock_workspace

@@ -28,8 +28,8 @@ from sqlalchemy import (
     false,
 )
 
-from asset_map.auth import ROLES
 from asset_map.model import KEY_FIGURES
+from asset_map.rules.auth import ROLES
 
 #: Statuses of a talent. Only ``approved`` ones reach a public layer; ``withdrawn`` ones hold
 #: no personal data any more (categories, wishes, buurt and date stay for anonymous counts).

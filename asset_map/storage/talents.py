@@ -21,10 +21,11 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import Connection, Row, insert, or_, select, update
 
-from asset_map import auth
 from asset_map._errors import AssetMapError, SchemaError
 from asset_map.i18n import Msg
 from asset_map.model import TALENT_COLUMNS, WISHES, catalogue
+from asset_map.rules import auth
+from asset_map.rules.talent_form import TalentSubmission
 from asset_map.storage import audit
 from asset_map.storage.db import Database
 from asset_map.storage.schema import (
@@ -106,37 +107,6 @@ def retention_days(months: int, *, now: datetime) -> int:
     year, month = divmod(total, 12)
     day = min(now.day, calendar.monthrange(year, month + 1)[1])
     return (now - now.replace(year=year, month=month + 1, day=day)).days
-
-
-@dataclass(frozen=True)
-class TalentSubmission:
-    """What a resident submits; validated by the form, checked again by the store.
-
-    Attributes
-    ----------
-    nickname : str
-        First name or nickname, 1 to 40 characters.
-    categories : tuple of str
-        1 to 5 keys of ``catalogue().talent_categories``.
-    description : str
-        At most 500 characters (may be empty).
-    wishes : tuple of str
-        Keys of ``model.WISHES`` (may be empty).
-    availability : str
-        At most 100 characters (may be empty).
-    buurt_code : str
-        CBS buurt code, ``BU`` and 8 digits; the finest location a talent has.
-    contact : str, optional
-        E-mail or phone for the wijkmanager only, at most 120 characters; never public.
-    """
-
-    nickname: str
-    categories: tuple[str, ...]
-    description: str
-    wishes: tuple[str, ...]
-    availability: str
-    buurt_code: str
-    contact: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Accounts: adding users, logging in with lockout, listing users.
 
-The rules (password strength, hashing, when a lock starts) live in ``asset_map.auth``; this
+The rules (password strength, hashing, when a lock starts) live in ``asset_map.rules.auth``; this
 module keeps their state in the database. Failed log-ins are counted per user name for
 known and unknown names alike, so neither the message nor a lock tells whether a name
 exists; the names themselves are stored only as hashes there.
@@ -15,9 +15,9 @@ import pandas as pd
 from sqlalchemy import Connection, delete, exc, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from asset_map import auth
 from asset_map._errors import AssetMapError
 from asset_map.i18n import Msg
+from asset_map.rules import auth
 from asset_map.storage import audit
 from asset_map.storage.db import Database
 from asset_map.storage.schema import login_throttle, users

@@ -15,17 +15,17 @@ from streamlit_folium import st_folium
 
 from asset_map._errors import AssetMapError
 from asset_map.analysis.nearby import week_schedule
-from asset_map.edits import MAX_ACTIVITY_TEXT, check_activity
 from asset_map.i18n import explain, t
 from asset_map.model import ACTIVITY_COLUMNS, WEEKDAYS, catalogue
 from asset_map.render import vendor
 from asset_map.render.activities import activity_layer
 from asset_map.render.map import build_map
+from asset_map.rules.edits import MAX_ACTIVITY_TEXT, check_activity
+from asset_map.services.workspace import Workspace
 from asset_map.ui.explore import chosen_basemap
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
 from asset_map.ui.state import among, choice_key, current_lang, option_index, tr
-from asset_map.workspace import Workspace
 
 #: Fields of the activity form, in the order shown; each gets its own message slot.
 FORM_FIELDS = tuple(c for c in ACTIVITY_COLUMNS if c not in ("id", "asset_id"))

@@ -1,7 +1,7 @@
 """Add, change and delete assets on the workbench (planner, wijkmanager, admin).
 
 The place of an asset comes from a click on a small map (or typed in). Every field is
-checked by ``asset_map.edits.check_asset``; a wrong field says under it what to fix. The
+checked by ``asset_map.rules.edits.check_asset``; a wrong field says under it what to fix. The
 store writes each change to the audit log with the user's name, and bumps the workspace
 version, so every screen shows the change at its next run.
 """
@@ -18,17 +18,17 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from asset_map._errors import AssetMapError
-from asset_map.auth import User, can
-from asset_map.edits import check_asset
 from asset_map.i18n import explain, t
 from asset_map.model import ASSET_STATUSES, catalogue
 from asset_map.render import vendor
 from asset_map.render.styles import BASEMAPS
+from asset_map.rules.auth import User, can
+from asset_map.rules.edits import check_asset
+from asset_map.services.workspace import DATA_DIR_ENV, Workspace
 from asset_map.ui.auth import current_user
 from asset_map.ui.loaders import store
 from asset_map.ui.state import choice_key, current_lang, lang_key, option_index, tr
 from asset_map.ui.workbench import SELECTED_KEY, basemap, js_text, md
-from asset_map.workspace import DATA_DIR_ENV, Workspace
 
 MODE_KEY = "wb_edit_mode"
 #: Form field -> its widget key.

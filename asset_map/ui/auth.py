@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from asset_map.auth import (
+from asset_map.rules.auth import (
     ROLES,
     SESSION_TIMEOUT,
     LockedOut,

@@ -1,4 +1,4 @@
-"""Widgets of the wijkmanager's "connect" screen: what a place asks for, who fits, and follow-up.
+"""Widgets of the wijkmanager's "connect" screen: what a place asks for, who fits, and what came of it.
 
 Only for users who may ``connect`` (the page checks). This is the one screen that shows
 residents' nicknames, availability and contact next to a place: the wijkmanager needs them
@@ -12,14 +12,14 @@ import streamlit as st
 
 from asset_map.analysis.connections import connections_per_buurt
 from asset_map.analysis.matching import match_talents, needs_of
-from asset_map.edits import MAX_NOTE
 from asset_map.i18n import t
 from asset_map.model import catalogue
+from asset_map.rules.edits import MAX_NOTE
+from asset_map.services.workspace import Workspace
 from asset_map.ui.activities import write_or_explain
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
 from asset_map.ui.state import among, choice_key, current_lang, option_index, tr
-from asset_map.workspace import Workspace
 
 #: The walking times the wijkmanager can choose for a match, in minutes.
 WALK_CHOICES = (5, 10, 15, 20)

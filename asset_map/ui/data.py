@@ -1,9 +1,9 @@
 """Widgets of the data screen: load a gemeente, upload own files, see what is loaded.
 
 Every load and import ends the same way (:func:`_finish`): the new layers are combined with
-the stored workspace (:func:`asset_map.sources.combine`), saved in one go, and the page runs
-again so everything on it shows the new workspace; the result message waits in the session
-until :func:`show_result` shows it.
+the stored workspace (:func:`asset_map.services.sources.combine`), saved in one go, and the
+page runs again so everything on it shows the new workspace; the result message waits in the
+session until :func:`show_result` shows it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from asset_map import sources
 from asset_map._errors import AssetMapError
 from asset_map.i18n import Msg, explain, localise, t
 from asset_map.io import read_areas
@@ -29,10 +28,11 @@ from asset_map.io._pdok import PDOK_BASE, YEARS, DownloadError
 from asset_map.io.file_facts import file_facts
 from asset_map.io.formats import list_layers, read_raw
 from asset_map.model import AREA_COLUMNS, catalogue
+from asset_map.services import sources
+from asset_map.services.workspace import Workspace
 from asset_map.ui.data_mapping import read_mapped_assets, type_counts
 from asset_map.ui.loaders import store
 from asset_map.ui.state import choice_key, current_lang, option_index, tr
-from asset_map.workspace import Workspace
 
 NONE = ""
 #: Session keys: the private folder of the uploaded file, and how often an upload was done

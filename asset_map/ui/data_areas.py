@@ -2,7 +2,7 @@
 
 The uploader takes one or more files (a wijken and a buurten file, or one GeoPackage with
 both layers). New areas replace the stored areas of their own level; the other level stays
-when it fits (:func:`asset_map.sources.area_levels`). When it does not fit, the screen says
+when it fits (:func:`asset_map.services.sources.area_levels`). When it does not fit, the screen says
 which stored areas would go, and asks for a yes before the import. A small table shows what
 is stored per level.
 """
@@ -18,7 +18,6 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from asset_map import sources
 from asset_map._errors import AssetMapError
 from asset_map.analysis.area_levels import level_count, level_counts, merge_levels
 from asset_map.i18n import Msg, localise
@@ -26,6 +25,8 @@ from asset_map.io.area_files import AreaFiles, join_area_files, read_area_files
 from asset_map.io.file_facts import file_facts
 from asset_map.io.formats import read_raw
 from asset_map.model import AREA_LEVELS, ASSET_COLUMNS
+from asset_map.services import sources
+from asset_map.services.workspace import Workspace
 from asset_map.ui.data import (
     FILE_TYPES,
     LAYER_KEY,
@@ -44,7 +45,6 @@ from asset_map.ui.data import (
 )
 from asset_map.ui.loaders import store
 from asset_map.ui.state import chosen, current_lang, tr
-from asset_map.workspace import Workspace
 
 #: Session key of the confirmation that stored areas that do not fit may go.
 LEVELS_OK_KEY = "data_levels_replace_ok"

@@ -18,8 +18,8 @@ from asset_map.render import vendor
 from asset_map.render.activities import activity_layer
 from asset_map.render.map import build_map
 from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP, format_number
+from asset_map.services.workspace import Workspace
 from asset_map.ui.state import among, choice_key, chosen, current_lang, option_index, tr
-from asset_map.workspace import Workspace
 
 #: The session key (per language, ``state.choice_key``) of the base map chosen on this screen;
 #: other public screens draw their maps on it too (:func:`chosen_basemap`).

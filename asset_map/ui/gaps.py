@@ -26,8 +26,8 @@ from asset_map.model import Lang, catalogue
 from asset_map.render import vendor
 from asset_map.render.gaps import build_gap_map
 from asset_map.render.styles import format_number
+from asset_map.services.workspace import Workspace
 from asset_map.ui.state import among, choice_key, current_lang, option_index, tr
-from asset_map.workspace import Workspace
 
 NEEDS = ("mix", "65plus", "single", "all", "custom")
 CANDIDATES = ("planned", "hosts", "cells")

@@ -10,10 +10,10 @@ import streamlit as st
 from asset_map._errors import AssetMapError
 from asset_map.i18n import explain
 from asset_map.render import vendor
+from asset_map.services.workspace import DATA_DIR_ENV, Workspace, load_workspace, open_workspace
 from asset_map.storage import DATABASE_URL_ENV, Store
 from asset_map.storage.db import DatabaseUnreachable
 from asset_map.ui.state import current_lang, tr
-from asset_map.workspace import DATA_DIR_ENV, Workspace, load_workspace, open_workspace
 
 #: The app's folder: ``app.py``, ``static/`` and ``data/`` live here.
 APP_DIR = Path(__file__).resolve().parents[2]
@@ -57,11 +57,7 @@ def workspace(app_dir: Path = APP_DIR) -> Workspace:
             open_workspace(db, seed_dir=seed)
         return _load_stored(db.url, db.workspace_version(), seed)
     except AssetMapError as exc:
-        lead = (
-            tr("err.foundation.data_folder", folder=folder)
-            if folder
-            else tr("err.foundation.database")
-        )
+        lead = tr("err.load.data_folder", folder=folder) if folder else tr("err.load.database")
         st.error(f"{lead}\n\n{explain(exc, current_lang())}")
         st.stop()
 

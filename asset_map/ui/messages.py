@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from asset_map.i18n import localise
+from asset_map.services.workspace import Workspace
 from asset_map.ui.state import current_lang, tr
-from asset_map.workspace import Workspace
 
 
 def demo_banner(ws: Workspace) -> None:

@@ -2,7 +2,7 @@
 
 Every change goes through the store, which writes the audit log with the moderator's name.
 Edits are checked with the rules and messages of the public form
-(:func:`asset_map.talent_form.check_edit`); a refusal of the store (a talent the resident
+(:func:`asset_map.rules.talent_form.check_edit`); a refusal of the store (a talent the resident
 withdrew a moment ago, say) is explained, never shown as a traceback.
 """
 
@@ -16,19 +16,19 @@ import streamlit as st
 from asset_map._errors import AssetMapError
 from asset_map.i18n import explain, t
 from asset_map.model import WISHES, Lang, catalogue
-from asset_map.storage.talents import PERSONAL
-from asset_map.talent_form import (
+from asset_map.rules.talent_form import (
     MAX_AVAILABILITY,
     MAX_CONTACT,
     MAX_DESCRIPTION,
     MAX_NICKNAME,
     check_edit,
 )
+from asset_map.services.workspace import Workspace
+from asset_map.storage.talents import PERSONAL
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
 from asset_map.ui.state import among, choice_key, current_lang, option_index, tr
 from asset_map.ui.talents import field_list
-from asset_map.workspace import Workspace
 
 FLASH_KEY = "moderate_flash"
 

@@ -30,10 +30,10 @@ from asset_map.render import vendor
 from asset_map.render.activities import activity_layer, nearby_layers
 from asset_map.render.flyer import nearby_flyer
 from asset_map.render.map import build_map
+from asset_map.services.workspace import Workspace, postcode_table_path
 from asset_map.ui.explore import chosen_basemap
 from asset_map.ui.loaders import APP_DIR
 from asset_map.ui.state import choice_key, current_lang, option_index, tr
-from asset_map.workspace import Workspace, postcode_table_path
 
 #: The walking times a resident can choose, in minutes.
 WALK_CHOICES = (5, 10, 15)

@@ -20,14 +20,7 @@ from asset_map.i18n import explain, t
 from asset_map.model import WISHES, catalogue
 from asset_map.render import vendor
 from asset_map.render.styles import BASEMAPS
-from asset_map.storage.talents import (
-    DEFAULT_RETENTION_MONTHS,
-    EDITABLE,
-    PERSONAL,
-    RETENTION_ENV,
-    retention_months,
-)
-from asset_map.talent_form import (
+from asset_map.rules.talent_form import (
     MAX_AVAILABILITY,
     MAX_CONTACT,
     MAX_DESCRIPTION,
@@ -36,12 +29,19 @@ from asset_map.talent_form import (
     buurt_for_point,
     check_talent,
 )
+from asset_map.services.workspace import Workspace
+from asset_map.storage.talents import (
+    DEFAULT_RETENTION_MONTHS,
+    EDITABLE,
+    PERSONAL,
+    RETENTION_ENV,
+    retention_months,
+)
 from asset_map.ui.explore import chosen_basemap
 from asset_map.ui.loaders import store
 from asset_map.ui.near_me import find_postcode
 from asset_map.ui.safe import md
 from asset_map.ui.state import among, choice_key, current_lang, forget_choice, tr
-from asset_map.workspace import Workspace
 
 #: At most this many submissions per browser session in ``RATE_WINDOW_S`` seconds.
 RATE_LIMIT = 3

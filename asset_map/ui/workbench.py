@@ -29,6 +29,7 @@ from asset_map.render import vendor
 from asset_map.render.layers import esc
 from asset_map.render.map import build_map
 from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP, format_number
+from asset_map.services.workspace import Workspace
 from asset_map.ui.safe import md
 from asset_map.ui.state import (
     among,
@@ -40,7 +41,6 @@ from asset_map.ui.state import (
     tab_key,
     tr,
 )
-from asset_map.workspace import Workspace
 
 #: URL query parameter -> the session key of its filter widget.
 FILTER_KEYS = {"wijk": "wb_wijk", "buurt": "wb_buurt", "type": "wb_type", "tag": "wb_tag"}

@@ -26,11 +26,11 @@ from asset_map.model import KEY_FIGURES, Lang, catalogue
 from asset_map.render import vendor
 from asset_map.render.map import build_map, map_html
 from asset_map.render.styles import format_number
+from asset_map.services.workspace import Workspace
 from asset_map.ui import gaps as gap_ui
 from asset_map.ui.explore import choropleth_level_choice
 from asset_map.ui.state import choice_key, current_lang, option_index, tr
 from asset_map.ui.workbench import basemap as chosen_basemap
-from asset_map.workspace import Workspace
 
 LEVEL_KEY = "wb_level"
 LEVELS = ("wijk", "buurt")

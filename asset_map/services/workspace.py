@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from asset_map.storage import Store
 
 #: The bundled demo gemeente, beside the package in a source checkout.
-DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
 DATA_DIR_ENV = "ASSET_MAP_DATA_DIR"
 
 

@@ -1,7 +1,7 @@
 """The residents' talent form: check every field and say, per field, what to fix.
 
 Pure Python (no streamlit), so the same rules hold in the app, the moderation screen and
-the tests. The messages (``talent.*`` in ``ui_text_talents.toml``) are Dutch at B1 level by
+the tests. The messages (``talent.*`` in ``texts/talents.toml``) are Dutch at B1 level by
 default (English available); each belongs to one field.
 """
 
@@ -15,7 +15,6 @@ from typing import Any
 
 from asset_map.i18n import t
 from asset_map.model import WISHES, Lang, catalogue
-from asset_map.storage.talents import TalentSubmission
 
 MAX_NICKNAME = 40
 MAX_DESCRIPTION = 500
@@ -35,6 +34,37 @@ TEXT_FIELDS = {
     "availability": MAX_AVAILABILITY,
     "contact": MAX_CONTACT,
 }
+
+
+@dataclass(frozen=True)
+class TalentSubmission:
+    """What a resident submits; validated by the form, checked again by the store.
+
+    Attributes
+    ----------
+    nickname : str
+        First name or nickname, 1 to 40 characters.
+    categories : tuple of str
+        1 to 5 keys of ``catalogue().talent_categories``.
+    description : str
+        At most 500 characters (may be empty).
+    wishes : tuple of str
+        Keys of ``model.WISHES`` (may be empty).
+    availability : str
+        At most 100 characters (may be empty).
+    buurt_code : str
+        CBS buurt code, ``BU`` and 8 digits; the finest location a talent has.
+    contact : str, optional
+        E-mail or phone for the wijkmanager only, at most 120 characters; never public.
+    """
+
+    nickname: str
+    categories: tuple[str, ...]
+    description: str
+    wishes: tuple[str, ...]
+    availability: str
+    buurt_code: str
+    contact: str | None = None
 
 
 @dataclass(frozen=True)

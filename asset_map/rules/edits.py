@@ -56,7 +56,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 @dataclass(frozen=True)
 class Problem:
-    """One bad field: the text key (in ``ui_text_edits.toml``) that says what to fix."""
+    """One bad field: the text key (in ``texts/edits.toml``) that says what to fix."""
 
     field: str
     key: str

@@ -24,13 +24,13 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import MultiPoint, Point, Polygon
 
-from asset_map.demo_activities import (
+from asset_map.demo.activities import (
     POSTCODE_COLUMNS,
     build_activities,
     build_place_needs,
     build_postcodes,
 )
-from asset_map.demo_files import write_csv, write_geojson
+from asset_map.demo.files import write_csv, write_geojson
 from asset_map.model import (
     ACTIVITY_COLUMNS,
     AREA_COLUMNS,
@@ -48,7 +48,7 @@ SEED_VERBINDEN = 20261122
 NAME = "Lindeveen"
 GEMEENTE_CODE = "GM9999"
 SOURCE = "Demo Lindeveen (fictief)"
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "data" / "demo"
+DEFAULT_OUT = Path(__file__).resolve().parents[2] / "data" / "demo"
 #: Flevoland farmland between Lelystad, Dronten and Biddinghuizen, clear of the real villages.
 CENTRE_RD = (170_500.0, 500_500.0)
 GRID_DEG = 1e-6  # coordinate precision of the output (about 0.1 m)
@@ -159,9 +159,9 @@ CAPACITY = {
     "sportkantine": (30, 80),
     "speeltuin_clubhuis": (20, 40),
 }
-#: Word lists (names, texts) live in demo_words.toml beside this file.
+#: Word lists (names, texts) live in words.toml beside this file.
 _WORD_FILE = tomllib.loads(
-    resources.files("asset_map").joinpath("demo_words.toml").read_text("utf-8")
+    resources.files("asset_map").joinpath("demo", "words.toml").read_text("utf-8")
 )
 WORDS: dict[str, str] = _WORD_FILE["words"]
 #: type -> (name patterns, descriptions, tags, ...), each "|"-separated.
@@ -571,7 +571,3 @@ def main(argv: list[str] | None = None) -> int:
     counts = generate_demo(args.out)
     print(f"Wrote {args.out}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
