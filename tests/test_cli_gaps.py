@@ -12,7 +12,7 @@ import json
 import geopandas as gpd
 import pytest
 from app_helpers import DEMO
-from gap_layouts import CBS_GRID_CSV
+from gap_layouts import CBS_GRID_CSV, SQUARES_X0, SQUARES_Y0
 from shapely.geometry import Point
 
 from asset_map.analysis.gaps import GapParams, analyse_gaps
@@ -20,7 +20,7 @@ from asset_map.cli import main
 from asset_map.cli.gaps import _num
 from asset_map.render.styles import format_number
 
-X0, Y0 = 150_000.0, 450_000.0  # the corner of ``two_buurten``
+X0, Y0 = SQUARES_X0, SQUARES_Y0  # the corner of ``two_buurten``
 DEMO_ARGS = [
     "gaps",
     "--areas",
