@@ -6,7 +6,7 @@ Leaflet, never from a CDN) turns them into markers in ONE ``L.markerClusterGroup
 present gets an :class:`AssetTypeLayer`, its line in the layer control: switching it off
 takes that type's markers out of the shared clustering, so a cluster counts only what is
 shown. Without clustering (the gap map) every place is drawn; from ``CANVAS_FROM`` places on,
-as circles on a canvas instead of HTML icons.
+as circles on a canvas instead of HTML icons (the whole map then draws on a canvas).
 """
 
 from __future__ import annotations
@@ -126,6 +126,10 @@ def add_asset_layers(
     points = AssetPoints(
         data, cluster=cluster, canvas=total >= CANVAS_FROM, vendor_base=vendor_base
     )
+    if points.canvas:
+        # One canvas for the places and the areas: Leaflet puts an SVG above every canvas,
+        # so buurten drawn in SVG would catch the clicks meant for the places.
+        fmap.options["prefer_canvas"] = True
     points.add_to(fmap)
     for index, (kind, n) in enumerate(present):
         AssetTypeLayer(points, index, name=f"{swatch(kind)} {esc(kind.label(lang))} ({n})").add_to(

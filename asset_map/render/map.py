@@ -167,7 +167,11 @@ def build_map(
         _Attribution(esc(attribution)).add_to(fmap)
     bounds = _bounds(areas, assets)
     if bounds is not None:
-        fmap.fit_bounds(bounds)
+        # Straight to the view that shows everything, without a zoom animation: the places
+        # are clustered once, for this view, not first for the starting zoom.
+        fit = folium.FitBounds(bounds)
+        fit.options["animate"] = False
+        fit.add_to(fmap)
     return fmap
 
 

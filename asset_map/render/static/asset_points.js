@@ -6,7 +6,7 @@
  * Every type gets a layer of its own for the layer control (points.typeLayer(k)); switching
  * a type on or off adds or removes that type's markers in the ONE shared cluster group, so
  * the clusters always count what is shown. Without clustering the markers are drawn one by
- * one, on a canvas when there are many.
+ * one; when there are many, as circles on the map's canvas (the map then has preferCanvas).
  *
  * Cheap per asset: a marker holds its index and type; its tooltip (the name) and popup are
  * made when it is first drawn, hovered, clicked or asked for, and the popup's HTML is built
@@ -45,11 +45,11 @@
     }
   };
 
-  // A marker binds its tooltip when it is drawn (so keyboard focus shows the name too).
+  // A marker binds its tooltip just before it is first drawn, so that Leaflet also opens it
+  // when the marker gets the keyboard's focus.
   var AssetMarker = L.Marker.extend(lazy).extend({
-    onAdd: function (map) {
+    beforeAdd: function () {
       this._amReady();
-      return L.Marker.prototype.onAdd.call(this, map);
     }
   });
   var AssetCircle = L.CircleMarker.extend(lazy);
@@ -147,8 +147,10 @@
       var t = this.types[k], lon = this.data.lon, o = this.data.o, out = [], i, m;
       var canvas = this.options.canvas, icon, plannedIcon, style, plannedStyle;
       if (canvas) {
-        style = {renderer: this._renderer, radius: 7, weight: 2, color: '#fff', opacity: 1,
-          fillColor: t.color, fillOpacity: 0.95};
+        // The map's own renderer: a canvas (preferCanvas), shared with the areas, so that
+        // a click finds the topmost shape, be it a place or a buurt.
+        style = {radius: 7, weight: 2, color: '#fff', opacity: 1, fillColor: t.color,
+          fillOpacity: 0.95};
         plannedStyle = L.extend({}, style, {color: '#222', dashArray: '3 3'});
       } else {
         icon = L.divIcon({className: 'am-pin', html: t.icon, iconSize: [24, 24],
@@ -219,7 +221,6 @@
           iconCreateFunction: function (c) { return self.clusterIcon(c); }
         });
       } else {
-        if (this.options.canvas) { this._renderer = L.canvas({padding: 0.5, tolerance: 3}); }
         group = L.featureGroup();
       }
       // Circle markers and undrawn markers get their tooltip and popup at first use: on
