@@ -14,6 +14,7 @@ from shapely.geometry import box
 
 from asset_map.model import catalogue
 from asset_map.render import vendor
+from asset_map.render.asset_points import CANVAS_FROM
 from asset_map.render.map import build_map, map_html
 from asset_map.render.styles import NO_DATA_COLOR, format_number, quantile_classes
 
@@ -158,7 +159,27 @@ def test_install_static_copies_vendor_files(tmp_path):
     assert (target / "leaflet" / "leaflet.js").is_file()
     assert (target / "leaflet" / "images" / "layers.png").is_file()
     assert (target / "leaflet.markercluster" / "leaflet.markercluster.js").is_file()
-    assert len(list(target.rglob("*.js"))) >= 2
+    ours = target / "asset_map" / "asset_points.js"
+    assert ours.read_bytes() == vendor.ASSET_POINTS_JS.path.read_bytes()
+    # A changed copy is replaced, also when its size stayed the same.
+    text = ours.read_bytes()
+    ours.write_bytes(text.replace(b"'use strict'", b"'use STRICT'"))
+    vendor.install_static(tmp_path)
+    assert ours.read_bytes() == text
+
+
+def test_many_places_without_clustering_go_on_a_canvas():
+    types = ["park", "winkel"] * (CANVAS_FROM // 2)
+    assets = _assets([f"P{i}" for i in range(len(types))], types)
+    for cluster, canvas in ((True, False), (False, True)):
+        html = map_html(build_map(_areas(), assets, basemap="none", cluster=cluster))
+        call = asset_call(html)
+        assert call is not None
+        assert call[1] == {"cluster": cluster, "canvas": canvas}
+        assert ('"preferCanvas": true' in html) is canvas  # the areas share the canvas
+        assert ("e.Leaflet.markercluster" in html) is cluster  # its file only when clustering
+    few = map_html(build_map(_areas(), assets.iloc[:10], basemap="none", cluster=False))
+    assert asset_call(few)[1] == {"cluster": False, "canvas": False}  # HTML icons
 
 
 def test_inline_css_embeds_images():
