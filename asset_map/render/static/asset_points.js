@@ -247,9 +247,12 @@
       }
     },
 
+    // The last chunk of an addLayers is in: apply the switches changed meanwhile, once the
+    // cluster group has finished that addLayers (it calls chunkProgress before it is done).
     _loaded: function () {
+      var self = this;
       this._loading = false;
-      if (this._pending) { this._sync(); }
+      if (this._pending) { Promise.resolve().then(function () { self._sync(); }); }
     },
 
     // Make the group hold the markers of exactly the types switched on.
