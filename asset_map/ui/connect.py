@@ -1,4 +1,4 @@
-"""Widgets of the wijkmanager's "connect" screen: what a place asks for, who fits, and what came of it.
+"""Widgets of the wijkmanager's "connect" screen: what a place asks for, who fits, what came of it.
 
 Only for users who may ``connect`` (the page checks). This is the one screen that shows
 residents' nicknames, availability and contact next to a place: the wijkmanager needs them
