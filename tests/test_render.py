@@ -300,3 +300,13 @@ def test_quantile_classes_and_dutch_numbers():
     assert format_number(23.45, "%") == "23,4%" or format_number(23.45, "%") == "23,5%"
     assert format_number(1234.5, "ha", lang="en") == "1,234.5 ha"
     assert format_number(None) == "–"
+
+
+def test_the_legend_explains_the_clusters_only_when_there_are_clusters():
+    assets = _assets(["A", "B"], ["park", "winkel"])
+    clustered = map_html(build_map(_areas(), assets, basemap="none"))
+    assert "Meer plekken bij elkaar: klik erop om in te zoomen" in clustered
+    english = map_html(build_map(_areas(), assets, basemap="none", lang="en"))
+    assert "Several places together: click to zoom in" in english
+    drawn_one_by_one = map_html(build_map(_areas(), assets, basemap="none", cluster=False))
+    assert "Meer plekken bij elkaar" not in drawn_one_by_one

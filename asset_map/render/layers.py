@@ -50,6 +50,8 @@ MAP_CSS = """
 .am-legend summary{cursor:pointer;font-size:13px;margin-bottom:2px}
 .am-legend .am-sw{display:inline-flex;align-items:center;justify-content:center;width:18px;
  height:18px;border-radius:50%;margin-right:6px;font-size:10px;vertical-align:middle}
+.am-legend .am-sw-count{display:flex;align-items:center;justify-content:center;width:12px;
+ height:12px;border-radius:50%;color:#fff;font:bold 8px/1 sans-serif}
 .am-legend .am-box{display:inline-block;width:14px;height:12px;margin-right:6px;
  vertical-align:middle;border:1px solid #999}
 .am-legend .am-line{display:inline-block;width:18px;margin-right:6px;vertical-align:middle}

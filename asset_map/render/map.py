@@ -155,6 +155,7 @@ def build_map(
             choropleth_level=level,
             classes=classes,
             talents=n_talent_buurten > 0,
+            clustered=cluster,
             extra=legend_extra,
         )
     ).add_to(fmap)
@@ -319,12 +320,25 @@ def _legend_html(
     choropleth: tuple[str, str, str] | None,
     classes: Classes | None,
     talents: bool,
+    clustered: bool = False,
     extra: str = "",
     choropleth_level: str | None = None,
 ) -> str:
     parts = [f"<details open><summary><b>{esc(t('legend.title', lang))}</b></summary>"]
     for asset_type, n in present:
         parts.append(f"<div>{swatch(asset_type)}{esc(asset_type.label(lang))} ({n})</div>")
+    if clustered and present:
+        # A cluster as the map draws it: a ring in the colours of its types, a count inside.
+        colors = [kind.color for kind, _ in present[:3]]
+        stops = ",".join(
+            f"{c} {100 * j // len(colors)}% {100 * (j + 1) // len(colors)}%"
+            for j, c in enumerate(colors)
+        )
+        parts.append(
+            f"<div><span class='am-sw' style='background:conic-gradient({stops})'>"
+            f"<span class='am-sw-count' style='background:{colors[0]}'>3</span></span>"
+            f"{esc(t('legend.cluster', lang))}</div>"
+        )
     if any(a.meeting_place for a, _ in present):
         parts.append(
             f"<div><span class='am-sw' style='border:2px dashed #222'></span>"
