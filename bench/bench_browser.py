@@ -45,8 +45,12 @@ from pathlib import Path
 
 import folium
 import geopandas as gpd
-from bench_map import synthetic
 from folium.plugins import FastMarkerCluster, MarkerCluster
+
+# Measure the checkout this file is in, not another copy of the package that is installed
+# (``python bench/bench_browser.py`` puts bench/ first on the path, not the checkout).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench_map import synthetic
 
 from asset_map.render import vendor
 from asset_map.render.map import build_map
@@ -68,17 +72,15 @@ try {
     });
   }).observe({type: 'longtask', buffered: true});
 } catch (e) {}
-function __watch() {
-  new MutationObserver(function (changes) {
-    var now = performance.now();
-    window.__bench.last = now;
-    if (window.__bench.first === null && document.querySelector('.leaflet-marker-icon')) {
-      window.__bench.first = now;
-    }
-  }).observe(document.documentElement, {childList: true, subtree: true, attributes: true});
-}
-if (document.documentElement) { __watch(); }
-else { document.addEventListener('readystatechange', __watch, {once: true}); }
+// The document itself, from before its first element: a page that draws its markers while
+// it is still being parsed is seen too.
+new MutationObserver(function (changes) {
+  var now = performance.now();
+  window.__bench.last = now;
+  if (window.__bench.first === null && document.querySelector('.leaflet-marker-icon')) {
+    window.__bench.first = now;
+  }
+}).observe(document, {childList: true, subtree: true, attributes: true});
 window.__map = function () {
   for (var k in window) {
     try { if (window[k] instanceof L.Map) { return window[k]; } } catch (e) {}

@@ -172,3 +172,30 @@ def log_in(page, app_url: str, account: tuple[str, str] = MANAGER) -> None:
     page.get_by_role("textbox", name="Wachtwoord").fill(account[1])
     page.get_by_role("button", name="Inloggen").click()
     page.get_by_text(f"U bent ingelogd als {account[0]}").wait_for(timeout=30_000)
+
+
+#: The places a map shows per type: the counts in the cluster icons (``data-types``, e.g.
+#: "park:3 winkel:1") plus the single markers (``data-layer``). At the first view the map
+#: fits all places, so these are all the places of every type switched on.
+_SHOWN_PER_TYPE = """(body) => {
+    const shown = {};
+    const add = (key, n) => { shown[key] = (shown[key] || 0) + n; };
+    body.querySelectorAll('.am-cluster [data-types]').forEach((cluster) => {
+        cluster.dataset.types.split(' ').forEach((pair) => {
+            const [key, n] = pair.split(':');
+            add(key, Number(n));
+        });
+    });
+    body.querySelectorAll('.am-pin [data-layer]').forEach((pin) => add(pin.dataset.layer, 1));
+    return shown;
+}"""
+
+
+def shown_per_type(frame) -> dict[str, int]:
+    """Return the number of places the map in ``frame`` (a page or frame locator) shows per type."""
+    return frame.locator("body").evaluate(_SHOWN_PER_TYPE)
+
+
+def type_shown(frame, key: str):
+    """Return a locator of the clusters and markers that hold a place of type ``key``."""
+    return frame.locator(f'.am-cluster [data-types*="{key}:"], .am-pin [data-layer="{key}"]')

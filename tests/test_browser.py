@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from browser_support import choose, log_in, map_frame, upload
+from browser_support import choose, log_in, map_frame, shown_per_type, type_shown, upload
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -36,17 +36,17 @@ def test_toggling_a_layer_off_hides_its_markers(offline_page, app_url):
     page = offline_page
     page.goto(app_url)
     frame = map_frame(page)
-    layer = frame.locator('[data-layer="speelplek"]')
-    assert layer.count() > 0
+    before = shown_per_type(frame)
+    assert before["speelplek"] > 0 and before["winkel"] > 0
     frame.locator(".leaflet-control-layers").hover()  # the layers button opens on hover
     checkbox = frame.locator(".leaflet-control-layers-overlays label", has_text="Speelplek")
     checkbox.locator("input").uncheck()
-    page.wait_for_timeout(500)
-    assert frame.locator('[data-layer="speelplek"]').count() == 0
-    assert frame.locator('[data-layer="winkel"]').count() > 0  # other layers stay
+    expect(type_shown(frame, "speelplek")).to_have_count(0)
+    after = shown_per_type(frame)
+    assert after == {k: n for k, n in before.items() if k != "speelplek"}  # the others stay
     checkbox.locator("input").check()
-    page.wait_for_timeout(500)
-    assert frame.locator('[data-layer="speelplek"]').count() > 0
+    expect(type_shown(frame, "speelplek")).not_to_have_count(0)
+    assert shown_per_type(frame) == before
 
 
 def test_basemap_none_makes_no_request_outside_the_app(offline_page, app_url):
@@ -204,5 +204,5 @@ def test_upload_with_foreign_columns_map_preview_import(browser, app_url, tmp_pa
     frame = map_frame(page)
     legend = frame.locator(".am-legend").inner_text()
     assert "Buurthuis (1)" in legend and "Speelplek (1)" in legend
-    assert frame.locator('[data-layer="buurthuis"]').count() >= 1
+    assert shown_per_type(frame)["buurthuis"] >= 1
     context.close()

@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 
 import geopandas as gpd
+import map_page
 import numpy as np
 import pandas as pd
 import pytest
+from map_page import asset_call
 from shapely.geometry import box
 
 from asset_map.model import catalogue
 from asset_map.render import vendor
+from asset_map.render.asset_points import CANVAS_FROM
 from asset_map.render.map import build_map, map_html
 from asset_map.render.styles import NO_DATA_COLOR, format_number, quantile_classes
 
@@ -58,17 +61,29 @@ def _assets(names: list[str], types: list[str]) -> gpd.GeoDataFrame:
 
 
 def _rows(html: str) -> list[str]:
+    """The rows of the small point layers (talents, activities, sites)."""
     return re.findall(r"var rows = (\[.*?\]);\n", html)
 
 
-def test_one_layer_per_type_with_counts_in_the_layer_control():
+def test_one_clustering_and_a_layer_per_type_with_counts_in_the_layer_control():
     assets = _assets(["A", "B", "C"], ["park", "park", "buurthuis"])
     html = map_html(build_map(_areas(), assets, basemap="none"))
-    rows = _rows(html)
-    assert len(rows) == 2  # one PointLayer per type present
+    assert html.count("L.assetPoints(map_") == 1  # every place in one element, sent once
+    call = asset_call(html)
+    assert call is not None
+    data, options = call
+    assert options == {"cluster": True, "canvas": False}
+    # The types in the catalogue's order, each a range of places.
+    assert [(t["key"], t["n"]) for t in data["types"]] == [("buurthuis", 1), ("park", 2)]
+    assert sorted(p["name"] for p in map_page.places(html) if p["type"] == "park") == ["A", "B"]
+    # One switch per type, in the layer control with its count.
+    switches = re.findall(r"var asset_type_layer_\w+ = asset_points_\w+\.typeLayer\((\d)\)", html)
+    assert switches == ["0", "1"]
     assert "Park of groen (2)" in html
     assert "Buurthuis (1)" in html
-    assert "L.control.layers" in html
+    overlays = re.search(r"overlays :\s*\{(.*?)\}", html, re.S)
+    assert overlays is not None
+    assert overlays.group(1).count(": asset_type_layer_") == 2
 
 
 @pytest.mark.parametrize(
@@ -97,7 +112,8 @@ def test_jinja_syntax_in_data_is_not_executed():
     """branca re-parses rendered scripts as templates; data must not run as one."""
     assets = _assets(["{{ 7*7 }} {% if true %}X{% endif %}"], ["park"])
     html = map_html(build_map(_areas(), assets, basemap="none"))
-    assert "49" not in _rows(html)[0]
+    (place,) = map_page.places(html)
+    assert "49" not in str(place["name"])
     assert "&#123;&#123; 7*7 &#125;&#125;" in html.replace("\\u0026", "&")
 
 
@@ -143,45 +159,33 @@ def test_install_static_copies_vendor_files(tmp_path):
     assert (target / "leaflet" / "leaflet.js").is_file()
     assert (target / "leaflet" / "images" / "layers.png").is_file()
     assert (target / "leaflet.markercluster" / "leaflet.markercluster.js").is_file()
-    assert len(list(target.rglob("*.js"))) >= 2
+    ours = target / "asset_map" / "asset_points.js"
+    assert ours.read_bytes() == vendor.ASSET_POINTS_JS.path.read_bytes()
+    # A changed copy is replaced, also when its size stayed the same.
+    text = ours.read_bytes()
+    ours.write_bytes(text.replace(b"'use strict'", b"'use STRICT'"))
+    vendor.install_static(tmp_path)
+    assert ours.read_bytes() == text
+
+
+def test_many_places_without_clustering_go_on_a_canvas():
+    types = ["park", "winkel"] * (CANVAS_FROM // 2)
+    assets = _assets([f"P{i}" for i in range(len(types))], types)
+    for cluster, canvas in ((True, False), (False, True)):
+        html = map_html(build_map(_areas(), assets, basemap="none", cluster=cluster))
+        call = asset_call(html)
+        assert call is not None
+        assert call[1] == {"cluster": cluster, "canvas": canvas}
+        assert ('"preferCanvas": true' in html) is canvas  # the areas share the canvas
+        assert ("e.Leaflet.markercluster" in html) is cluster  # its file only when clustering
+    few = map_html(build_map(_areas(), assets.iloc[:10], basemap="none", cluster=False))
+    assert asset_call(few)[1] == {"cluster": False, "canvas": False}  # HTML icons
 
 
 def test_inline_css_embeds_images():
     html = map_html(build_map(_areas(), _assets(["A"], ["park"]), basemap="none"))
     assert "url(data:image/png;base64," in html
     assert "url(images/" not in html
-
-
-def _decoded(html: str) -> list[dict[str, object]]:
-    """Decode the asset layers' rows as the browser does: every place with its texts."""
-    import json
-
-    from asset_map.render.asset_rows import ROW_FIELDS, TABLE_FIELDS
-
-    places = []
-    script = html.replace("\\u003c", "<").replace("\\u003e", ">")
-    layers = re.findall(
-        r"var rows = (\[.*?\]);\n\s*var o = (.*?);\n.*?var T = (\{.*?\});\n", script, re.S
-    )
-    for rows_text, origin_text, tables_text in layers:
-        origin, tables = json.loads(origin_text), json.loads(tables_text)
-        if origin is None:
-            continue  # not an asset layer (talents)
-        lat = 0
-        for row in json.loads(rows_text):
-            row = row + [""] * (len(ROW_FIELDS) - len(row))
-            lat += row[0]
-            place: dict[str, object] = {
-                "lat": (origin[0] + lat) / origin[2],
-                "lon": (origin[1] + row[1]) / origin[2],
-            }
-            for j, name in enumerate(ROW_FIELDS[2:], start=2):
-                value = row[j]
-                if name in TABLE_FIELDS and str(j) in tables:
-                    value = tables[str(j)][value or 0]
-                place[name] = value
-            places.append(place)
-    return places
 
 
 def test_popup_fields_and_planned_flag():
@@ -191,7 +195,7 @@ def test_popup_fields_and_planned_flag():
     assets.loc[1, "address"] = "Dorpsstraat 12a"
     assets.loc[0, "description"] = None
     html = map_html(build_map(_areas(), assets, basemap="none"))
-    places = sorted(_decoded(html), key=lambda p: str(p["name"]))
+    places = sorted(map_page.places(html), key=lambda p: str(p["name"]))
     assert [p["name"] for p in places] == ["De Linde", "Huiskamer Zuid"]
     linde, zuid = places
     assert (linde["lat"], linde["lon"]) == (52.005, 5.019)
@@ -199,9 +203,9 @@ def test_popup_fields_and_planned_flag():
     assert (linde["street"], linde["number"]) == ("Dorpsstraat", "12a")
     assert (zuid["street"], zuid["number"]) == ("Dorpsstraat", "1")
     assert linde["tags"] == "a, b" and linde["source"] == "test"
-    assert linde["description"] == "x" and zuid["description"] in ("", 0)
+    assert linde["description"] == "x" and zuid["description"] == ""
     assert (linde["capacity"], zuid["capacity"]) == ("40", "")
-    assert (linde["planned"], zuid["planned"]) == ("", 1)  # a missing field is empty
+    assert (linde["planned"], zuid["planned"]) == (False, True)
     assert "Gepland, nog niet open" in html
 
 
@@ -210,7 +214,7 @@ def test_long_descriptions_are_cut_in_the_popup_only():
     assets = _assets(["A", "B"], ["park", "park"])
     assets.loc[0, "description"] = long_text
     assets.loc[1, "description"] = "Kort."
-    places = {p["name"]: p for p in _decoded(map_html(build_map(_areas(), assets)))}
+    places = {p["name"]: p for p in map_page.places(map_html(build_map(_areas(), assets)))}
     shown = str(places["A"]["description"])
     assert shown.endswith("…") and not shown.endswith(" …")
     assert len(shown.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")) <= 160
@@ -271,7 +275,7 @@ def test_fifty_thousand_assets_make_a_small_page():
     assets["tags"] = rng.choice(["", "ouderen", "kinderen;spelen", "groen"], n)
     html = map_html(build_map(_areas(), assets, basemap="none"))
     assert len(html.encode()) < 5_000_000
-    places = _decoded(html)
+    places = map_page.places(html)
     assert len(places) == n
     assert len({p["name"] for p in places}) == n
     assert len({(p["street"], p["number"]) for p in places}) == n
@@ -296,3 +300,13 @@ def test_quantile_classes_and_dutch_numbers():
     assert format_number(23.45, "%") == "23,4%" or format_number(23.45, "%") == "23,5%"
     assert format_number(1234.5, "ha", lang="en") == "1,234.5 ha"
     assert format_number(None) == "–"
+
+
+def test_the_legend_explains_the_clusters_only_when_there_are_clusters():
+    assets = _assets(["A", "B"], ["park", "winkel"])
+    clustered = map_html(build_map(_areas(), assets, basemap="none"))
+    assert "Meer plekken bij elkaar: klik erop om in te zoomen" in clustered
+    english = map_html(build_map(_areas(), assets, basemap="none", lang="en"))
+    assert "Several places together: click to zoom in" in english
+    drawn_one_by_one = map_html(build_map(_areas(), assets, basemap="none", cluster=False))
+    assert "Meer plekken bij elkaar" not in drawn_one_by_one

@@ -98,7 +98,6 @@ def activity_layer(
         ),
         color=kind.color,
         layer_key="activities",
-        cluster=False,
         tooltip_index=3,
         show=show,
     )

@@ -1,72 +1,128 @@
-"""The asset layers of a map: each place as a short row of escaped fields, one layer per type.
+"""The assets of a map as compact arrays: every place once, its popup built in the browser.
 
-A map of 50,000 places must stay under 5 MB, so a row is kept short: coordinates as whole
-numbers from an origin (the latitude as a step from the previous row, rows sorted from
-south to north), texts that repeat (streets, sources, tags) as an index into a table of
-the layer's distinct texts, long descriptions cut for the popup, and empty fields at a
-row's end left out. The popup is built in the browser from the pre-escaped fields.
+A map of 50,000 places must stay small (under 5 MB) and quick for the browser to read, so the
+places travel as a few columns, not as markers or HTML (``asset_points.js`` reads them):
+
+- ``lat``, ``lon``: whole numbers from an origin ``o = [lat0, lon0, scale]`` (``1e-5``
+  degrees, about 1 m): the longitude as an offset, the latitude as a step from the previous
+  place (places sorted by type, then from south to north, so the steps are small);
+- ``types``: the types present, in the catalogue's order, each with its count ``n``: the
+  places of one type follow each other;
+- ``name``: every place's name (its tooltip; the workbench matches a click by it);
+- ``rec``: a short record per place for its popup (``RECORD_FIELDS``): texts that repeat as
+  an index into a table ``T[j]`` of distinct texts, empty fields at a record's end left out;
+- ``planned``: the indices of planned places (drawn with a dashed rim).
+
+Every text is HTML-escaped here (``esc_series``); the browser only concatenates them.
 """
 
 from __future__ import annotations
-
-import json
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from asset_map.i18n import t
-from asset_map.model import AssetType, Lang
-from asset_map.render.layers import PointLayer, esc, esc_series
+from asset_map.model import AssetType, Lang, catalogue
+from asset_map.render.layers import esc, esc_series
 
 #: Coordinates are written with this many decimals (1e-5 degrees is about 1 m).
 COORD_DECIMALS = 5
-#: Row layout of an asset layer: the fields that are most often empty come last, so that
-#: trailing empty fields can be left out of a row.
-#: The address is sent in two parts, the street and the house number: streets repeat.
-ROW_FIELDS = (
-    "lat", "lon", "name", "street", "number", "source", "tags", "description", "capacity",
-    "planned",
-)  # fmt: skip
-#: Text fields sent as an index into a per-layer table of distinct texts when that is shorter.
+#: A place's popup record. The fields most often empty come last, so that trailing empty
+#: fields can be left out. The address is sent in two parts, the street and the house
+#: number: streets repeat.
+RECORD_FIELDS = ("street", "number", "source", "tags", "description", "capacity")
+#: Text fields sent as an index into a table of distinct texts when that is shorter.
 TABLE_FIELDS = ("street", "source", "tags", "description")
 #: Popup descriptions are cut to this many characters (with "…"); the full text is in the
 #: workbench's table. Keeps a map of 50,000 places under 5 MB.
 POPUP_DESCRIPTION_CHARS = 160
-_COL = {name: j for j, name in enumerate(ROW_FIELDS)}
+#: The labels a popup uses, sent once per map.
+POPUP_LABELS = ("address", "tags", "source", "planned", "capacity")
 
 
-def asset_fields(assets: gpd.GeoDataFrame) -> tuple[np.ndarray, tuple[int, int, int]]:
-    """Return every asset's row fields, escaped, as an object array (one row per asset).
+def asset_data(
+    assets: gpd.GeoDataFrame, *, lang: Lang
+) -> tuple[dict[str, object], list[tuple[AssetType, int]]]:
+    """Return the page data of ``assets`` and the types present with their counts.
 
-    Row layout: ``ROW_FIELDS``; the coordinates as whole numbers from an origin (returned
-    as ``(lat0, lon0, scale)``; :func:`asset_layer` turns the latitude into steps, see
-    :class:`PointLayer`); ``planned`` is 0/1.
+    Places whose type is not in the catalogue are left out. ``assets`` must be in
+    EPSG:4326.
 
-    Computed once for all assets with vectorised string kernels, then sliced per type:
-    per-type frames would copy the geometry column once per type.
+    Returns
+    -------
+    data : dict
+        The columns described in the module docstring, ready for :func:`compact_json`.
+    present : list of (AssetType, int)
+        The types on the map, in the catalogue's order, with their number of places.
     """
+    cat = catalogue()
+    rank_of = {key: j for j, key in enumerate(cat.types)}
+    ranks = assets["type"].astype(str).map(rank_of).fillna(-1).to_numpy(dtype=np.int64)
     scale = 10**COORD_DECIMALS
     lat = np.round(assets.geometry.y.to_numpy() * scale).astype(np.int64)
     lon = np.round(assets.geometry.x.to_numpy() * scale).astype(np.int64)
-    origin = (int(lat.min()), int(lon.min()), scale) if len(assets) else (0, 0, scale)
+    keep = np.flatnonzero(ranks >= 0)
+    # By type, then from south to north (a stable sort keeps equal places in input order).
+    order = keep[np.lexsort((lat[keep], ranks[keep]))]
+    origin = (int(lat[order].min()), int(lon[order].min()), scale) if len(order) else (0, 0, 1)
+    keys = list(cat.types)
+    counts = np.bincount(ranks[order], minlength=len(keys))
+    present = [(cat.types[keys[j]], int(n)) for j, n in enumerate(counts) if n]
+
+    records, tables = _records(assets, order)
+    data: dict[str, object] = {
+        "o": list(origin),
+        "lat": np.diff(lat[order] - origin[0], prepend=0).tolist(),
+        "lon": (lon[order] - origin[1]).tolist(),
+        "types": [
+            {
+                "key": kind.key,
+                "n": n,
+                "color": kind.color,
+                "icon": (
+                    f'<span data-layer="{kind.key}" style="background:{kind.color}">'
+                    f"{kind.icon}</span>"
+                ),
+                "title": f"{kind.icon} {esc(kind.label(lang))}",
+            }
+            for kind, n in present
+        ],
+        "name": np.asarray(esc_series(assets["name"]), dtype=object)[order].tolist(),
+        "rec": records,
+        "T": {str(j): table for j, table in tables.items()},
+        "planned": np.flatnonzero((assets["status"] == "planned").to_numpy()[order]).tolist(),
+        "labels": {k: esc(t(f"popup.{k}", lang)) for k in POPUP_LABELS},
+    }
+    return data, present
+
+
+def _records(
+    assets: gpd.GeoDataFrame, order: np.ndarray
+) -> tuple[list[list[object]], dict[int, list[str]]]:
+    """Return the popup record of each place in ``order`` and the tables of repeated texts.
+
+    Computed with vectorised string kernels for all places at once (a Python loop per
+    place is too slow for 50,000).
+    """
     capacity = pd.to_numeric(assets["capacity"], errors="coerce")
-    capacity_text = capacity.round().astype("Int64").astype("string").fillna("")
     columns = {
-        "lat": (lat - origin[0]).tolist(),
-        "lon": (lon - origin[1]).tolist(),
-        "name": esc_series(assets["name"]),
         **_address_parts(assets["address"]),
         "source": esc_series(assets["source"]),
         "tags": esc_series(assets["tags"].astype("string").str.replace(";", ", ", regex=False)),
         "description": esc_series(_shortened(assets["description"], POPUP_DESCRIPTION_CHARS)),
-        "capacity": capacity_text.tolist(),
-        "planned": (assets["status"] == "planned").astype(int).tolist(),
+        "capacity": capacity.round().astype("Int64").astype("string").fillna("").tolist(),
     }
-    fields = np.empty((len(assets), len(ROW_FIELDS)), dtype=object)
-    for j, name in enumerate(ROW_FIELDS):
-        fields[:, j] = columns[name]
-    return fields, origin
+    fields = np.empty((len(order), len(RECORD_FIELDS)), dtype=object)
+    tables: dict[int, list[str]] = {}
+    for j, name in enumerate(RECORD_FIELDS):
+        column = np.asarray(columns[name], dtype=object)[order]
+        table = _as_table(column) if name in TABLE_FIELDS else None
+        if table is None:
+            fields[:, j] = column
+        else:
+            fields[:, j], tables[j] = table
+    return _trimmed(fields), tables
 
 
 def _address_parts(addresses: pd.Series) -> dict[str, list[str]]:
@@ -101,78 +157,6 @@ def _shortened(texts: pd.Series, limit: int) -> pd.Series:
     return out
 
 
-def asset_layer(
-    fields: np.ndarray,
-    asset_type: AssetType,
-    *,
-    origin: tuple[int, int, int],
-    lang: Lang,
-    cluster: bool,
-    vendor_base: str,
-) -> PointLayer:
-    """One layer for one asset type: rows of escaped fields, popups built in the browser."""
-    type_html = f"{asset_type.icon} {esc(asset_type.label(lang))}"
-    labels = {
-        k: json.dumps(esc(t(f"popup.{k}", lang)))
-        for k in ("address", "tags", "source", "planned", "capacity")
-    }
-
-    # Sources, tags (and in some data addresses or descriptions) repeat: such a column is
-    # sent as a table of its distinct texts plus an index per row, when that is shorter.
-    # Sorted from south to north, so each row holds a small step in latitude.
-    fields = fields[np.argsort(fields[:, 0].astype(np.int64), kind="stable")]
-    lats = fields[:, 0].astype(np.int64)
-    fields[:, 0] = np.diff(lats, prepend=0).tolist()
-    tables: dict[int, list[str]] = {}
-    value = {name: f"r[{j}]" for name, j in _COL.items()}
-    for name in TABLE_FIELDS:
-        j = _COL[name]
-        table = _as_table(fields[:, j])
-        if table is not None:
-            fields[:, j], tables[j] = table
-            value[name] = f"T[{j}][r[{j}]]"
-
-    value["address"] = (
-        f"({value['street']} + (r[{_COL['number']}] ? ' ' + r[{_COL['number']}] : ''))"
-    )
-
-    def meta(name: str, test: str | None = None) -> str:
-        return (
-            f"if ({test or value[name]}) h += '<div class=\"am-meta\">' + {labels[name]} "
-            f"+ ': ' + {value[name]} + '</div>';"
-        )
-
-    popup_js = (
-        f'var h = \'<div class="am-popup"><div class="am-type">\' + {json.dumps(type_html)}'
-        f" + '</div><div class=\"am-name\">' + {value['name']} + '</div>';"
-        f"if ({value['planned']}) h += '<div class=\"am-meta\"><b>' + {labels['planned']}"
-        " + '</b></div>';"
-        f"if ({value['description']}) h += '<div>' + {value['description']} + '</div>';"
-        + meta("address", test=value["street"])
-        + meta("tags")
-        + meta("capacity")
-        + meta("source")
-        + "return h + '</div>';"
-    )
-    return PointLayer(
-        _trimmed(fields),
-        name=f"{swatch(asset_type)} {esc(asset_type.label(lang))} ({len(fields)})",
-        popup_js=popup_js,
-        tables=tables,
-        icon_html=(
-            f'<span data-layer="{asset_type.key}" style="background:{asset_type.color}">'
-            f"{asset_type.icon}</span>"
-        ),
-        color=asset_type.color,
-        layer_key=asset_type.key,
-        cluster=cluster,
-        tooltip_index=_COL["name"],
-        planned_index=_COL["planned"],
-        vendor_base=vendor_base,
-        origin=origin,
-    )
-
-
 def _as_table(values: np.ndarray) -> tuple[list[int], list[str]] | None:
     """Return (index per row, distinct texts) when that is shorter than the texts, else None.
 
@@ -189,16 +173,12 @@ def _as_table(values: np.ndarray) -> tuple[list[int], list[str]] | None:
 
 
 def _trimmed(fields: np.ndarray) -> list[list[object]]:
-    """Return the rows of ``fields`` without their trailing empty fields (``""`` or ``0``).
-
-    The first three fields (the place and the name) are always kept.
-    """
-    filled = np.ones(fields.shape, dtype=bool)
-    for j in range(3, fields.shape[1]):
-        column = fields[:, j]
-        filled[:, j] = (column != "") & (column != 0)
-    # The length of each row: one past its last filled field.
-    ends = fields.shape[1] - np.argmax(filled[:, ::-1], axis=1)
+    """Return the rows of ``fields`` without their trailing empty fields (``""`` or ``0``)."""
+    if fields.size == 0:
+        return [[] for _ in range(len(fields))]
+    filled = (fields != "") & (fields != 0)
+    # The length of each row: one past its last filled field (0 when none is filled).
+    ends = np.where(filled.any(axis=1), fields.shape[1] - np.argmax(filled[:, ::-1], axis=1), 0)
     return [row[:end] for row, end in zip(fields.tolist(), ends.tolist(), strict=True)]
 
 

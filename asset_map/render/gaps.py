@@ -61,7 +61,7 @@ def build_gap_map(
     meeting = assets[assets["type"].isin(meeting_types)]
     layers: list[folium.MacroElement] = [_uncovered_layer(result.cells, after=after, lang=lang)]
     if len(result.sites):
-        layers.append(_sites_layer(result.sites, lang=lang, vendor_base=vendor_base))
+        layers.append(_sites_layer(result.sites, lang=lang))
     fmap = build_map(
         shown_areas,
         meeting,
@@ -132,7 +132,7 @@ def _uncovered_layer(cells: gpd.GeoDataFrame, *, after: bool, lang: Lang) -> fol
     )
 
 
-def _sites_layer(sites: gpd.GeoDataFrame, *, lang: Lang, vendor_base: str) -> PointLayer:
+def _sites_layer(sites: gpd.GeoDataFrame, *, lang: Lang) -> PointLayer:
     """Suggested sites as numbered markers, with what each adds in its popup."""
     rows = []
     for _, site in sites.iterrows():
@@ -164,9 +164,7 @@ def _sites_layer(sites: gpd.GeoDataFrame, *, lang: Lang, vendor_base: str) -> Po
         icon_class="am-site",
         color=SITE_COLOR,
         layer_key="site",
-        cluster=False,
         label_index=3,
-        vendor_base=vendor_base,
     )
 
 

@@ -1,9 +1,8 @@
-"""Folium elements that need no CDN: clustered point layers and an HTML legend.
+"""Folium elements that need no CDN: small point layers, an HTML legend, the map's CSS.
 
-A point layer holds all its points as one JSON array that the browser turns into markers,
-so 50,000 assets cost one Python object per *type*, not per asset. Every text from the data
-is HTML-escaped in Python before it reaches the page (``html.escape``); the JSON is embedded
-with Jinja's ``tojson``, which also escapes ``<``, ``>`` and ``&``.
+A point layer holds its points as one JSON array that the browser turns into markers. Every
+text from the data is HTML-escaped in Python before it reaches the page (``html.escape``); the
+JSON is embedded with :func:`compact_json`, which also escapes ``<`` and ``>``.
 """
 
 from __future__ import annotations
@@ -15,12 +14,10 @@ from typing import Any
 
 import pandas as pd
 from branca.element import Element, MacroElement
-from folium.elements import ElementAddToElement, JSCSSMixin
+from folium.elements import ElementAddToElement
 from folium.map import Layer
 from folium.template import Template
 from markupsafe import Markup
-
-from asset_map.render import vendor
 
 #: CSS for the markers, clusters, popups and legend; added once per map.
 MAP_CSS = """
@@ -29,8 +26,11 @@ MAP_CSS = """
  line-height:1}
 .am-pin.am-planned span{border:2px dashed #222;opacity:.75}
 .am-cluster div{display:flex;align-items:center;justify-content:center;width:100%;height:100%;
- border-radius:50%;border:3px solid rgba(255,255,255,.85);box-shadow:0 0 3px rgba(0,0,0,.5);
- color:#fff;font:bold 12px/1 sans-serif;text-shadow:0 0 2px #000}
+ margin:0;box-sizing:border-box;border-radius:50%;border:2px solid rgba(255,255,255,.9);
+ box-shadow:0 0 3px rgba(0,0,0,.5)}
+.am-cluster span{display:flex;align-items:center;justify-content:center;width:calc(100% - 10px);
+ height:calc(100% - 10px);border-radius:50%;color:#fff;font:bold 12px/1 sans-serif;
+ text-shadow:0 0 2px #000}
 .am-cluster{background:transparent}
 .am-popup{font:13px/1.35 sans-serif;max-width:260px}
 .am-popup .am-type{color:#555;font-size:12px;margin-bottom:2px}
@@ -50,6 +50,8 @@ MAP_CSS = """
 .am-legend summary{cursor:pointer;font-size:13px;margin-bottom:2px}
 .am-legend .am-sw{display:inline-flex;align-items:center;justify-content:center;width:18px;
  height:18px;border-radius:50%;margin-right:6px;font-size:10px;vertical-align:middle}
+.am-legend .am-sw-count{display:flex;align-items:center;justify-content:center;width:12px;
+ height:12px;border-radius:50%;color:#fff;font:bold 8px/1 sans-serif}
 .am-legend .am-box{display:inline-block;width:14px;height:12px;margin-right:6px;
  vertical-align:middle;border:1px solid #999}
 .am-legend .am-line{display:inline-block;width:18px;margin-right:6px;vertical-align:middle}
@@ -163,11 +165,11 @@ def esc_series(values: pd.Series) -> list[str]:
     return text.fillna("").tolist()
 
 
-class PointLayer(JSCSSMixin, VerbatimMacroElement, Layer):
-    """A toggleable layer of points, drawn and clustered in the browser.
+class PointLayer(VerbatimMacroElement, Layer):
+    """A toggleable layer of a few points, each with its own popup.
 
-    A ``JSCSSMixin``, so both folium and ``st_folium`` (which collects the links of such
-    elements) load Leaflet.markercluster from our local files.
+    For talents per buurt, activities and suggested sites; the assets, many more, are drawn
+    by :mod:`asset_map.render.asset_points`.
 
     Parameters
     ----------
@@ -178,101 +180,53 @@ class PointLayer(JSCSSMixin, VerbatimMacroElement, Layer):
     popup_js : str
         The body of a JavaScript function ``(r) -> string`` that builds a popup's HTML
         from a row ``r``. It may only concatenate the pre-escaped fields.
-    tables : dict of int to list of str, optional
-        Tables of distinct (escaped) texts, available to ``popup_js`` as ``T[j]``: a row
-        holds an index into ``T[j]`` at position ``j``.
     icon_html : str
         Trusted HTML of the marker icon.
     icon_class : str
         CSS class of the marker icon.
     color : str
-        The colour of this layer's clusters.
+        The layer's colour.
     layer_key : str
-        A key (e.g. the asset type) set as ``data-layer`` on the clusters, for styling and
-        tests.
-    cluster : bool
-        Cluster the points (Leaflet.markercluster) or draw every point.
+        A key naming the layer (e.g. ``"talent"``), for styling and tests.
     tooltip_index : int or None
         The index in a row of the tooltip text (the name), or None for no tooltip.
-    planned_index : int or None
-        The index in a row of a 0/1 flag for planned places, drawn with a dashed rim.
     label_index : int or None
         The index in a row of a short (escaped) text shown on the marker after
         ``icon_html``, e.g. a count; each marker then gets its own icon.
     show : bool
         Whether the layer is on when the map opens.
-    origin : tuple of three ints, optional
-        ``(lat0, lon0, scale)``: rows then hold whole numbers instead of degrees (shorter
-        in the page; exact to ``1 / scale`` degrees): ``lon * scale - lon0``, and for the
-        latitude the step from the previous row's ``lat * scale - lat0`` (rows sorted by
-        latitude make small steps; the first row's step is from 0).
-
-    A row may be shorter than its layout: missing trailing fields count as empty (the
-    popup code sees ``undefined``), so empty trailing fields need not be sent.
     """
 
     def rows_json(self) -> Markup:
         """Return the rows as compact JSON that is safe inside a ``<script>``."""
         return compact_json(self.rows)
 
-    def tables_json(self) -> Markup:
-        """Return the text tables as compact JSON that is safe inside a ``<script>``."""
-        return compact_json(self.tables)
-
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function(){
             var rows = {{ this.rows_json() }};
-            var o = {{ this.origin|tojson }};
             var icon = L.divIcon({className: {{ this.icon_class|tojson }},
                 html: {{ this.icon_html|tojson }}, iconSize: [24, 24], iconAnchor: [12, 12],
                 popupAnchor: [0, -10]});
-            var plannedIcon = L.divIcon({className: {{ (this.icon_class + ' am-planned')|tojson }},
-                html: {{ this.icon_html|tojson }}, iconSize: [24, 24], iconAnchor: [12, 12],
-                popupAnchor: [0, -10]});
-            var T = {{ this.tables_json() }};
             function popup(r) { {{ this.popup_js }} }
-            {% if this.cluster %}
-            var color = {{ this.color|tojson }};
-            var layerKey = {{ this.layer_key|tojson }};
-            var group = L.markerClusterGroup({showCoverageOnHover: false, chunkedLoading: true,
-                maxClusterRadius: 50, disableClusteringAtZoom: 17,
-                iconCreateFunction: function(c) {
-                    var n = c.getChildCount();
-                    var s = n < 10 ? 30 : (n < 100 ? 36 : 44);
-                    return L.divIcon({className: 'marker-cluster am-cluster',
-                        iconSize: L.point(s, s),
-                        html: '<div data-layer="' + layerKey + '" style="background:' + color
-                            + '"><span>' + n + '</span></div>'});
-                }});
-            {% else %}
             var group = L.featureGroup();
-            {% endif %}
-            var markers = new Array(rows.length), lat = 0;
             for (var i = 0; i < rows.length; i++) {
                 var r = rows[i];
                 {% if this.label_index is not none %}
                 var ic = L.divIcon({className: {{ this.icon_class|tojson }}, iconSize: null,
                     iconAnchor: [17, 15], html: '<span>' + {{ this.icon_html|tojson }} + ' '
                     + r[{{ this.label_index }}] + '</span>'});
-                {% elif this.planned_index is not none %}
-                var ic = r[{{ this.planned_index }}] ? plannedIcon : icon;
                 {% else %}
                 var ic = icon;
                 {% endif %}
-                if (o) { lat += r[0]; }
-                var m = L.marker(o ? [(o[0] + lat) / o[2], (o[1] + r[1]) / o[2]]
-                    : [r[0], r[1]], {icon: ic});
+                var m = L.marker([r[0], r[1]], {icon: ic});
                 m.bindPopup(popup.bind(null, r), {maxWidth: 280});
                 {% if this.tooltip_index is not none %}
                 m.bindTooltip(r[{{ this.tooltip_index }}]);
                 {% endif %}
-                markers[i] = m;
+                group.addLayer(m);
             }
-            {% if this.cluster %}group.addLayers(markers);{% else %}
-            for (var j = 0; j < markers.length; j++) { group.addLayer(markers[j]); }
-            {% endif %}
             return group;
         })();
         {% endmacro %}
@@ -285,35 +239,24 @@ class PointLayer(JSCSSMixin, VerbatimMacroElement, Layer):
         *,
         name: str,
         popup_js: str,
-        tables: dict[int, list[str]] | None = None,
         icon_html: str,
         icon_class: str = "am-pin",
         color: str = "#555",
         layer_key: str = "",
-        cluster: bool = True,
         tooltip_index: int | None = None,
-        planned_index: int | None = None,
         label_index: int | None = None,
         show: bool = True,
-        vendor_base: str = vendor.INLINE_BASE,
-        origin: tuple[int, int, int] | None = None,
     ):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "PointLayer"
         self.rows = list(rows)
         self.popup_js = popup_js
-        self.tables = {str(k): v for k, v in (tables or {}).items()}
         self.icon_html = icon_html
         self.icon_class = icon_class
         self.color = color
         self.layer_key = layer_key
-        self.cluster = cluster
         self.tooltip_index = tooltip_index
-        self.planned_index = planned_index
         self.label_index = label_index
-        self.origin = list(origin) if origin is not None else None
-        files = vendor.CLUSTER_FILES if cluster else ()
-        self.default_js, self.default_css = vendor.links(files, vendor_base)
 
 
 class Legend(VerbatimMacroElement):

@@ -1,4 +1,4 @@
-"""Build the asset map: boundaries, one clustered layer per asset type, talents, legend.
+"""Build the asset map: boundaries, the assets (one clustering, a layer per type), talents, legend.
 
 The same function serves the app (``st_folium``) and the CLI (standalone HTML), so both
 show the same map. Nothing here imports streamlit.
@@ -21,7 +21,8 @@ from asset_map.crs import WORK_CRS, to_storage_crs
 from asset_map.i18n import t
 from asset_map.model import KEY_FIGURES, AssetType, Lang, catalogue
 from asset_map.render import vendor
-from asset_map.render.asset_rows import COORD_DECIMALS, asset_fields, asset_layer, swatch
+from asset_map.render.asset_points import add_asset_layers
+from asset_map.render.asset_rows import COORD_DECIMALS, swatch
 from asset_map.render.layers import Legend, MapStyle, PointLayer, esc
 from asset_map.render.styles import (
     BASEMAPS,
@@ -64,7 +65,8 @@ def build_map(
     areas : GeoDataFrame
         Wijken and buurten with canonical area columns; drawn as boundaries.
     assets : GeoDataFrame
-        Assets with canonical columns; one toggleable layer per type present.
+        Assets with canonical columns; one toggleable layer per type present, all types in
+        one clustering.
     talents : DataFrame, optional
         Residents' talents (``model.TALENT_COLUMNS``). Only approved ones are shown, as
         counts per buurt, never as individuals.
@@ -83,7 +85,8 @@ def build_map(
     classes : Classes, optional
         Fixed classes for the choropleth; quantile classes of the coloured areas by default.
     cluster : bool
-        Cluster the markers in the browser (needs Leaflet.markercluster).
+        Cluster the markers in the browser (needs Leaflet.markercluster); without, many
+        places are drawn on a canvas.
     vendor_base : str
         Base URL of the local Leaflet files; ``vendor.INLINE_BASE`` for standalone HTML
         (see :func:`map_html`), ``vendor.APP_STATIC_BASE`` in the app.
@@ -137,22 +140,7 @@ def build_map(
         fmap, areas, lang=lang, choropleth=choropleth, level=level, classes=classes, figures=known
     )
 
-    present = []
-    fields, origin = asset_fields(assets)
-    type_keys = assets["type"].to_numpy(dtype=object)
-    for asset_type in catalogue().types.values():
-        rows = fields[type_keys == asset_type.key]
-        if len(rows) == 0:
-            continue
-        present.append((asset_type, len(rows)))
-        asset_layer(
-            rows,
-            asset_type,
-            origin=origin,
-            lang=lang,
-            cluster=cluster,
-            vendor_base=vendor_base,
-        ).add_to(fmap)
+    present = add_asset_layers(fmap, assets, lang=lang, cluster=cluster, vendor_base=vendor_base)
     for layer in extra_layers:
         layer.add_to(fmap)
     n_talent_buurten = 0
@@ -167,6 +155,7 @@ def build_map(
             choropleth_level=level,
             classes=classes,
             talents=n_talent_buurten > 0,
+            clustered=cluster,
             extra=legend_extra,
         )
     ).add_to(fmap)
@@ -179,7 +168,11 @@ def build_map(
         _Attribution(esc(attribution)).add_to(fmap)
     bounds = _bounds(areas, assets)
     if bounds is not None:
-        fmap.fit_bounds(bounds)
+        # Straight to the view that shows everything, without a zoom animation: the places
+        # are clustered once, for this view, not first for the starting zoom.
+        fit = folium.FitBounds(bounds)
+        fit.options["animate"] = False
+        fit.add_to(fmap)
     return fmap
 
 
@@ -312,7 +305,6 @@ def _add_talents(
         icon_class="am-talent",
         color=talent.color,
         layer_key="talent",
-        cluster=False,
         label_index=3,
     ).add_to(fmap)
     return len(rows)
@@ -328,12 +320,25 @@ def _legend_html(
     choropleth: tuple[str, str, str] | None,
     classes: Classes | None,
     talents: bool,
+    clustered: bool = False,
     extra: str = "",
     choropleth_level: str | None = None,
 ) -> str:
     parts = [f"<details open><summary><b>{esc(t('legend.title', lang))}</b></summary>"]
     for asset_type, n in present:
         parts.append(f"<div>{swatch(asset_type)}{esc(asset_type.label(lang))} ({n})</div>")
+    if clustered and present:
+        # A cluster as the map draws it: a ring in the colours of its types, a count inside.
+        colors = [kind.color for kind, _ in present[:3]]
+        stops = ",".join(
+            f"{c} {100 * j // len(colors)}% {100 * (j + 1) // len(colors)}%"
+            for j, c in enumerate(colors)
+        )
+        parts.append(
+            f"<div><span class='am-sw' style='background:conic-gradient({stops})'>"
+            f"<span class='am-sw-count' style='background:{colors[0]}'>3</span></span>"
+            f"{esc(t('legend.cluster', lang))}</div>"
+        )
     if any(a.meeting_place for a, _ in present):
         parts.append(
             f"<div><span class='am-sw' style='border:2px dashed #222'></span>"

@@ -1,13 +1,15 @@
 """The JavaScript and CSS the map needs, taken from installed Python packages, never a CDN.
 
-Leaflet and Leaflet.markercluster come from the XStatic packages on PyPI. The app serves them
-through Streamlit's static file serving; a standalone HTML export inlines them, so the file
-works offline and tells no third party who opened it.
+Leaflet and Leaflet.markercluster come from the XStatic packages on PyPI; ``asset_points.js``
+(the assets' markers in one clustering) is ours, in ``static/`` beside this module. The app
+serves them through Streamlit's static file serving; a standalone HTML export inlines them,
+so the file works offline and tells no third party who opened it.
 """
 
 from __future__ import annotations
 
 import base64
+import filecmp
 import re
 import shutil
 from collections.abc import Callable
@@ -40,9 +42,11 @@ class VendorFile:
 
 LEAFLET_DIR = Path(xs_leaflet.BASE_DIR)
 CLUSTER_DIR = Path(xs_cluster.BASE_DIR)
+#: Our own scripts, shipped in the package.
+OWN_DIR = Path(__file__).parent / "static"
 
 #: Our folder name for each package's files (both packages call theirs ``data``).
-FOLDERS = {"leaflet": LEAFLET_DIR, "leaflet.markercluster": CLUSTER_DIR}
+FOLDERS = {"leaflet": LEAFLET_DIR, "leaflet.markercluster": CLUSTER_DIR, "asset_map": OWN_DIR}
 
 LEAFLET_JS = VendorFile("leaflet", "leaflet", LEAFLET_DIR, "leaflet.js")
 LEAFLET_CSS = VendorFile("leaflet_css", "leaflet", LEAFLET_DIR, "leaflet.css")
@@ -55,9 +59,12 @@ CLUSTER_CSS = VendorFile(
 CLUSTER_DEFAULT_CSS = VendorFile(
     "markercluster_default_css", "leaflet.markercluster", CLUSTER_DIR, "MarkerCluster.Default.css"
 )
+ASSET_POINTS_JS = VendorFile("asset_points_js", "asset_map", OWN_DIR, "asset_points.js")
 
 MAP_FILES = (LEAFLET_JS, LEAFLET_CSS)
 CLUSTER_FILES = (CLUSTER_JS, CLUSTER_CSS, CLUSTER_DEFAULT_CSS)
+#: Every file a map may load, in the order a page loads them.
+ALL_FILES = (*MAP_FILES, *CLUSTER_FILES, ASSET_POINTS_JS)
 #: Placeholder base URL for standalone HTML; ``inline_vendor_files`` replaces the tags.
 INLINE_BASE = "asset-map-inline:"
 #: Where the app serves the files: Streamlit serves ``static/`` beside ``app.py`` at this URL.
@@ -81,7 +88,8 @@ def links(
 def install_static(static_dir: Path) -> Path:
     """Copy the vendor files (with Leaflet's images) into ``static_dir / "vendor"``.
 
-    Copies only what is missing or changed, so calling it on every app start is cheap.
+    Copies only what is missing or changed (compared byte by byte: a few hundred kB), so
+    calling it on every app start is cheap.
 
     Returns
     -------
@@ -94,7 +102,7 @@ def install_static(static_dir: Path) -> Path:
             if src.is_dir() or src.suffix not in {".js", ".css", ".png"}:
                 continue
             dst = target / folder / src.relative_to(root)
-            if dst.exists() and dst.stat().st_size == src.stat().st_size:
+            if dst.exists() and filecmp.cmp(src, dst, shallow=False):
                 continue
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, dst)
@@ -121,7 +129,7 @@ def inline_vendor_files(html: str) -> str:
     The result is one self-contained HTML file: no request leaves the page except for map
     tiles of the chosen basemap.
     """
-    for file in (*MAP_FILES, *CLUSTER_FILES):
+    for file in ALL_FILES:
         url = re.escape(vendor_url(file, INLINE_BASE))
         if file.kind == "js":
             body = file.path.read_text("utf-8").replace("</script", "<\\/script")
