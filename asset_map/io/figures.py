@@ -26,19 +26,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from asset_map._errors import AssetMapError, SchemaError
+from asset_map._errors import AssetMapError, SchemaError, raise_problems
 from asset_map._errors import where as _where
 from asset_map.crs import require_crs
 from asset_map.i18n import Msg
+from asset_map.io.cells import list_some, parse_numbers, text_cell
 from asset_map.io.figure_names import COUNT_65, COUNT_SINGLE, figure_columns
-from asset_map.io.formats import (
-    ImportResult,
-    list_some,
-    parse_numbers,
-    raise_problems,
-    read_table,
-    text_cell,
-)
+from asset_map.io.formats import ImportResult, read_table
 from asset_map.model import AREA_LEVELS, KEY_FIGURES, area_level_of
 
 __all__ = [
