@@ -36,11 +36,8 @@ from asset_map.io.formats import ImportResult, read_table
 from asset_map.model import AREA_LEVELS, KEY_FIGURES, area_level_of
 
 __all__ = [
-    "COUNT_65",
-    "COUNT_SINGLE",
     "DERIVED",
     "derive_percentages",
-    "figure_columns",
     "figure_values",
     "join_figures",
     "key_figures",
@@ -126,7 +123,8 @@ def key_figures(
     cells : DataFrame
         The file's columns and cells.
     targets : mapping
-        What a column holds -> the column, as :func:`figure_columns` finds them.
+        What a column holds -> the column, as
+        :func:`asset_map.io.figure_names.figure_columns` finds them.
     locate : callable
         ``(position, column)`` -> ``"file, row 3, column 'x'"`` for messages.
     file_name : str
