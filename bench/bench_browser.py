@@ -18,8 +18,8 @@ Measured per page, from the start of navigation:
 - ``first``: the first marker or cluster icon in the page;
 - ``settled``: the last change to the page before it stays quiet for 1.5 s;
 - ``longest``: the longest main-thread task (Long Tasks API): how long the page froze;
-- ``zoom in`` (two levels), ``pan`` (2,100 px: new places come into view), ``zoom out`` (back): from the call
-  (``setZoom`` / ``panBy``, no animation) to the last change it causes;
+- ``zoom in`` (two levels), ``pan`` (2,100 px: new places come into view), ``zoom out``
+  (back): from the call (``setZoom`` / ``panBy``, no animation) to the last change it causes;
 - ``heap``: the JavaScript heap after settling (MB, after a garbage collection);
 - ``icons``: marker and cluster icons drawn at the first view.
 
