@@ -17,7 +17,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from asset_map.analysis.gaps import GapResult
-from asset_map.analysis.indicators import FIGURES, area_figures, figure_label, type_counts
+from asset_map.analysis.indicators import (
+    COLUMNS,
+    FIGURES,
+    area_figures,
+    figure_label,
+    type_counts,
+)
 from asset_map.analysis.summary import MIN_PUBLIC_COUNT, PublicTotal
 from asset_map.analysis.wijk_figures import levels_with
 from asset_map.i18n import t
@@ -42,17 +48,8 @@ MIME = {
     "geojson": "application/geo+json",
     "gpkg": "application/geopackage+sqlite3",
 }
-#: Figures shown in the table, in this order (then the counts per type).
-TABLE_FIGURES = (
-    "inhabitants",
-    "residents_65",
-    "assets",
-    "meeting_places",
-    "meeting_places_per_1000",
-    "meeting_places_per_1000_65",
-    "talents",
-    "coverage_pct",
-)
+#: Figures shown in the table, in the order of ``area_figures`` (then the counts per type).
+TABLE_FIGURES = tuple(c for c in COLUMNS[2:] if c not in ("talents_small", "coverage"))
 
 
 def coverage(ws: Workspace, folder: str) -> GapResult | None:
