@@ -120,7 +120,7 @@ def _test_database(tmp_path_factory) -> Iterator[None]:
 def gap_calls(monkeypatch) -> list:
     """The gap analyses the Kansen screen runs (not those it takes from its cache)."""
     from asset_map.analysis.gaps import analyse_gaps
-    from asset_map.ui import gaps as gap_ui
+    from asset_map.services import gaps as gap_service
 
     seen: list = []
 
@@ -128,6 +128,6 @@ def gap_calls(monkeypatch) -> list:
         seen.append(params)
         return analyse_gaps(areas, assets, params, **kwargs)
 
-    monkeypatch.setattr(gap_ui, "analyse_gaps", counting)
-    monkeypatch.setattr(gap_ui, "_RESULTS", {})
+    monkeypatch.setattr(gap_service, "analyse_gaps", counting)
+    monkeypatch.setattr(gap_service, "_RESULTS", {})
     return seen

@@ -21,8 +21,8 @@ from streamlit.testing.v1 import AppTest
 from test_cbs_fetch import FakePDOK
 from test_sources import FakeOverpass
 
+from asset_map.settings import OVERPASS_URL_ENV, PDOK_URL_ENV
 from asset_map.storage import Store
-from asset_map.ui.data import OVERPASS_URL_ENV, PDOK_URL_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -128,7 +128,7 @@ def test_no_internet_says_so_in_dutch_and_changes_nothing(db, monkeypatch):
 
 
 def test_the_year_list_is_pdoks_newest_first(db):
-    from asset_map.io._pdok import YEARS
+    from asset_map.io.cbs import YEARS
 
     at = _open()
     box = at.selectbox(key="data_year")

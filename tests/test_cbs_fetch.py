@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from asset_map.io._pdok import PDOK_BASE, fetch_collection
+from asset_map._errors import DownloadError
+from asset_map.io._pdok import fetch_collection
 from asset_map.io.cbs import (
-    DownloadError,
     GemeenteError,
     fetch_areas,
     fetch_gemeenten,
@@ -27,6 +27,7 @@ from asset_map.io.cbs import (
     items_url,
     parse_pages,
 )
+from asset_map.settings import DEFAULT_PDOK_URL
 
 DATA = Path(__file__).parent / "data" / "pdok"
 RECORDED_BASE = "https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1"
@@ -107,7 +108,7 @@ def test_items_url_has_collection_year_filter_and_format() -> None:
     )
     query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
     assert query == {"f": "json", "limit": "1000", "gemeentecode": "GM0150"}
-    assert PDOK_BASE.format(year=2023) in items_url("wijken", "GM0150", year=2023)
+    assert DEFAULT_PDOK_URL.format(year=2023) in items_url("wijken", "GM0150", year=2023)
 
 
 def test_items_url_refuses_unknown_collection() -> None:

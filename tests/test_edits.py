@@ -210,7 +210,11 @@ def test_needs_take_known_categories_without_repeats() -> None:
 
 def test_every_message_key_the_checks_use_exists() -> None:
     root = Path(__file__).resolve().parents[1] / "asset_map"
-    sources = [root / "rules" / "edits.py", root / "storage" / "edits.py", root / "storage" / "activities.py"]
+    sources = [
+        root / "rules" / "edits.py",
+        root / "storage" / "edits.py",
+        root / "storage" / "activities.py",
+    ]
     used = {k for path in sources for k in re.findall(r'"(edits\.[a-z_.]+)"', path.read_text())}
     used |= {"edits.name.empty", "edits.title.empty"}  # made as f"edits.{name}.empty"
     assert len(used) > 15

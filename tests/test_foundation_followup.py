@@ -14,10 +14,10 @@ from streamlit.testing.v1 import AppTest
 
 from asset_map._errors import SchemaError
 from asset_map.cli import main
-from asset_map.cli._common import read_area_files
 from asset_map.cli.maps import buurt_has_figure
 from asset_map.i18n import explain, localise
 from asset_map.io import read_assets
+from asset_map.io.area_files import read_area_files
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"
@@ -210,7 +210,7 @@ def _bowtie_file(path: Path, code: str, name: str, level: str) -> Path:
 def test_repair_notes_start_with_their_file_name(tmp_path):
     wijken = _bowtie_file(tmp_path / "wijken.geojson", "WK015004", "Vlinder", "wijk")
     buurten = _bowtie_file(tmp_path / "buurten.geojson", "BU01500401", "Vlinder", "buurt")
-    _, notes = read_area_files([wijken, buurten])
+    notes = read_area_files([wijken, buurten]).notes
     repaired = [n for n in notes if "Repaired" in n]
     assert [n.split(": ")[0] for n in repaired] == ["wijken.geojson", "buurten.geojson"]
     assert localise(repaired[1], "nl").startswith(

@@ -16,7 +16,8 @@ from shapely.geometry import Point, box
 import asset_map.analysis
 from asset_map._errors import CRSError, ProblemList, SchemaError
 from asset_map.analysis.coverage import cover_matrix, nearest_m
-from asset_map.analysis.gaps import GapParams, GapResult, NeedWeights, analyse_gaps
+from asset_map.analysis.gap_params import GapParams, NeedWeights
+from asset_map.analysis.gaps import GapResult, analyse_gaps
 from asset_map.i18n import localise
 
 X0, Y0 = 150_000.0, 450_000.0
@@ -327,14 +328,14 @@ def test_good_params(kwargs):
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"walk_min": 0.5}, "walk_min must be between 1 and 60 minutes, got 0.5"),
-        ({"walk_min": float("nan")}, "walk_min must be between"),
-        ({"speed_kmh": 9}, "speed_kmh must be between 1 and 8"),
-        ({"detour": 0.9}, "detour must be between 1 and 3"),
-        ({"cell_m": 10}, "cell_m must be between 25 and 1000"),
-        ({"new_sites": 11}, "new_sites must be between 0 and 10"),
-        ({"new_sites": 2.5}, "new_sites must be a whole number"),
-        ({"new_sites": True}, "new_sites must be between"),
+        ({"walk_min": 0.5}, r"\(--walk-min\) must be between 1 and 60 minutes; you gave 0.5"),
+        ({"walk_min": float("nan")}, r"\(--walk-min\) must be between"),
+        ({"speed_kmh": 9}, r"\(--speed\) must be between 1 and 8"),
+        ({"detour": 0.9}, r"\(--detour\) must be between 1 and 3"),
+        ({"cell_m": 10}, r"\(--cell-m\) must be between 25 and 1000"),
+        ({"new_sites": 11}, r"\(--new-sites\) must be between 0 and 10"),
+        ({"new_sites": 2.5}, r"\(--new-sites\) must be a whole number"),
+        ({"new_sites": True}, r"\(--new-sites\) must be between"),
         ({"solver": "cbc"}, "solver must be one of greedy, exact"),
         ({"candidates": ("shops",)}, "candidates must be distinct kinds"),
         ({"candidates": ("cells", "cells")}, "candidates must be distinct kinds"),

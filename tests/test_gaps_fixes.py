@@ -14,12 +14,14 @@ import pytest
 from shapely.geometry import Point, box
 
 from asset_map._errors import SchemaError
-from asset_map.analysis.gaps import GapParams, NeedWeights, analyse_gaps
-from asset_map.analysis.population_grid import grid_demand, grid_squares, read_population_grid
+from asset_map.analysis.gap_params import GapParams, NeedWeights
+from asset_map.analysis.gaps import analyse_gaps
+from asset_map.analysis.population_grid import grid_demand
 from asset_map.cli import main
 from asset_map.cli.gaps import _num
 from asset_map.i18n import Msg, localise
 from asset_map.io.export import sites_to_csv
+from asset_map.io.population_grid import grid_squares, read_population_grid
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"

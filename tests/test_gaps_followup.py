@@ -21,14 +21,16 @@ from streamlit.testing.v1 import AppTest
 import asset_map.ui.gaps as gap_ui
 from asset_map._errors import AssetMapError, ImportFormatError, SchemaError
 from asset_map.analysis import sites
-from asset_map.analysis.gaps import GapParams, NeedWeights, analyse_gaps
+from asset_map.analysis.gap_params import GapParams, NeedWeights
+from asset_map.analysis.gaps import analyse_gaps
 from asset_map.analysis.network import SNAP_MAX_M, snap_gaps_m
-from asset_map.analysis.population_grid import read_population_grid
 from asset_map.cli import main
 from asset_map.i18n import Msg, explain, localise
 from asset_map.io.network import read_walk_network
+from asset_map.io.population_grid import read_population_grid
 from asset_map.render.styles import format_number
-from asset_map.services.workspace import DATA_DIR_ENV
+from asset_map.services import gaps as gap_service
+from asset_map.settings import DATA_DIR_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"
@@ -184,13 +186,13 @@ def test_cli_prints_the_network_note_in_dutch(tmp_path, capsys):
         ),
         (
             lambda: GapParams(walk_min=0.5),
-            "walk_min must be between 1 and 60 minutes, got 0.5.",
-            "walk_min moet tussen 1 en 60 minuten liggen. Nu: 0.5.",
+            "The walking time (--walk-min) must be between 1 and 60 minutes; you gave 0.5.",
+            "De looptijd (--walk-min) moet tussen 1 en 60 minuten liggen. U gaf 0.5.",
         ),
         (
             lambda: GapParams(cell_m=10),
-            "cell_m must be between 25 and 1000 metres, got 10.",
-            "cell_m moet tussen 25 en 1000 meter liggen. Nu: 10.",
+            "The grid cell size (--cell-m) must be between 25 and 1000 metres; you gave 10.",
+            "De grootte van de vakjes (--cell-m) moet tussen 25 en 1000 meter liggen. U gaf 10.",
         ),
         (
             lambda: GapParams(new_sites=2, candidates=()),
@@ -240,15 +242,18 @@ def test_data_errors_are_messages(tmp_path):
 @pytest.mark.parametrize(
     "option, value, dutch, english",
     [
-        ("--walk-min", "0", "--walk-min moet tussen 1 en 60 minuten liggen. U gaf 0.",
-         "--walk-min must be between 1 and 60 minutes; you gave 0."),
-        ("--speed", "9", "--speed moet tussen 1 en 8 km per uur liggen. U gaf 9.",
-         "--speed must be between 1 and 8 km/h; you gave 9."),
-        ("--detour", "0.5", "--detour moet tussen 1 en 3", "--detour must be between 1 and 3"),
-        ("--cell-m", "5", "--cell-m moet tussen 25 en 1000 meter liggen. U gaf 5.",
-         "--cell-m must be between 25 and 1000 metres; you gave 5."),
-        ("--new-sites", "50", "--new-sites moet tussen 0 en 10 plekken liggen. U gaf 50.",
-         "--new-sites must be between 0 and 10 sites; you gave 50."),
+        ("--walk-min", "0", "De looptijd (--walk-min) moet tussen 1 en 60 minuten liggen. U gaf 0.",
+         "The walking time (--walk-min) must be between 1 and 60 minutes; you gave 0."),
+        ("--speed", "9", "De loopsnelheid (--speed) moet tussen 1 en 8 km per uur liggen. U gaf 9.",
+         "The walking speed (--speed) must be between 1 and 8 km/h; you gave 9."),
+        ("--detour", "0.5", "De omweg-factor (--detour) moet tussen 1 en 3",
+         "The detour factor (--detour) must be between 1 and 3"),
+        ("--cell-m", "5",
+         "De grootte van de vakjes (--cell-m) moet tussen 25 en 1000 meter liggen. U gaf 5.",
+         "The grid cell size (--cell-m) must be between 25 and 1000 metres; you gave 5."),
+        ("--new-sites", "50",
+         "Het aantal nieuwe plekken (--new-sites) moet tussen 0 en 10 plekken liggen. U gaf 50.",
+         "The number of new places (--new-sites) must be between 0 and 10 sites; you gave 50."),
         ("--weights", "0,0,0", "--weights 0,0,0: Alle drie de gewichten zijn 0.",
          "--weights 0,0,0: At least one need weight must be above 0"),
         ("--candidates", "winkels", "--candidates: Kies elke soort mogelijke plek",
@@ -449,7 +454,7 @@ def test_network_note_is_shown_as_a_warning_on_the_screen(monkeypatch, gap_calls
         gap_calls.append(params)
         return analyse_gaps(areas, assets, params, **{**kwargs, "network": lattice})
 
-    monkeypatch.setattr(gap_ui, "analyse_gaps", with_network)
+    monkeypatch.setattr(gap_service, "analyse_gaps", with_network)
     monkeypatch.setenv(DATA_DIR_ENV, str(DEMO))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()

@@ -14,9 +14,10 @@ import pytest
 import shapely
 
 from asset_map import model
-from asset_map._errors import AssetMapError, CRSError, ImportFormatError
+from asset_map._errors import AssetMapError, CRSError, ImportFormatError, OverpassError
 from asset_map.io import osm
-from asset_map.io._overpass import OverpassError, fetch_overpass, overpass_query
+from asset_map.io._overpass import fetch_overpass
+from asset_map.io.osm_download import overpass_query
 
 DATA = Path(__file__).parent / "data" / "osm"
 OVERPASS_JSON = DATA / "overpass_deventer.json"

@@ -16,12 +16,14 @@ import pytest
 import shapely
 from test_cbs_fetch import FakePDOK
 
+from asset_map._errors import DownloadError, OverpassError
 from asset_map.i18n import explain
 from asset_map.io import osm
-from asset_map.io._overpass import OverpassError, fetch_overpass
-from asset_map.io._pdok import YEARS, DownloadError, fetch_collection
-from asset_map.io.cbs import GemeenteError, gemeente_code
-from asset_map.services import sources
+from asset_map.io._overpass import fetch_overpass
+from asset_map.io._pdok import fetch_collection
+from asset_map.io.asset_files import osm_kind, read_any_assets
+from asset_map.io.cbs import YEARS, GemeenteError, gemeente_code
+from asset_map.services.fetch import fetch_gemeente
 
 GEMEENTEN = {
     "GM0150": "Deventer",
@@ -171,7 +173,7 @@ def pdok() -> Iterator[FakePDOK]:
 def test_fetch_gemeente_reports_each_pdok_page(pdok: FakePDOK) -> None:
     pages: list[tuple[int, int | None]] = []
     steps: list[str] = []
-    loaded = sources.fetch_gemeente(
+    loaded = fetch_gemeente(
         "GM9999",
         year=2024,
         osm=False,
@@ -295,7 +297,7 @@ OSM_XML = """<?xml version="1.0" encoding="UTF-8"?>
 def test_osm_xml_is_read_with_multipolygons(tmp_path: Path) -> None:
     path = tmp_path / "export.osm"
     path.write_text(OSM_XML)
-    assert sources.osm_kind(path) == "pbf"  # read by pyosmium, like .osm.pbf
+    assert osm_kind(path) == "pbf"  # read by pyosmium, like .osm.pbf
     result = osm.read_osm_pbf(path)
     rows = result.frame.set_index("id")
     assert list(rows.index) == ["osm:node/10", "osm:way/20", "osm:relation/30"]
@@ -306,5 +308,5 @@ def test_osm_xml_is_read_with_multipolygons(tmp_path: Path) -> None:
     assert outline.contains(park.geometry)
     # The site relation is no area: it is left out, and a note says so.
     assert any(n.startswith("Left out 1 relation with asset tags") for n in result.notes)
-    imported = sources.read_any_assets(path)
+    imported = read_any_assets(path)
     assert imported.frame["footprint"].notna().sum() == 2

@@ -24,6 +24,7 @@ from asset_map.io import join_figures, read_areas
 from asset_map.io.formats import list_layers
 from asset_map.io.osm import parse_overpass_json
 from asset_map.services import sources
+from asset_map.services.figures import add_figures
 from asset_map.services.workspace import DEMO_DIR, load_workspace
 from asset_map.storage import Store
 
@@ -484,7 +485,7 @@ def test_add_figures_needs_areas(tmp_path):
     csv = tmp_path / "kwb.csv"
     csv.write_text("code,inhabitants\nBU99990101,10\n")
     with pytest.raises(AssetMapError, match="no wijken and buurten yet"):
-        sources.add_figures(None, csv)
+        add_figures(None, csv)
 
 
 def test_add_figures_takes_the_given_year_and_replaces_an_older_entry(tmp_path):
@@ -493,8 +494,8 @@ def test_add_figures_takes_the_given_year_and_replaces_an_older_entry(tmp_path):
     csv = tmp_path / "kwb.csv"
     csv.write_text(f"code,inhabitants\n{code},1234\n")
     current = sources.Loaded(demo.areas, demo.assets, {"sources": []})
-    once = sources.add_figures(current, csv, year=2022)
-    twice = sources.add_figures(once, csv, year=2023)
+    once = add_figures(current, csv, year=2022)
+    twice = add_figures(once, csv, year=2023)
     assert [s["year"] for s in twice.meta["sources"]] == [2023]
     assert twice.areas.loc[twice.areas["code"] == code, "inhabitants"].iloc[0] == 1234
 

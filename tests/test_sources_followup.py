@@ -15,9 +15,11 @@ import geopandas as gpd
 import pytest
 from test_sources import servers  # noqa: F401  (a fixture)
 
+from asset_map._errors import OverpassError
 from asset_map.cli import main
 from asset_map.i18n import explain
-from asset_map.io._overpass import OverpassError, fetch_overpass
+from asset_map.io._overpass import fetch_overpass
+from asset_map.services.figures import add_figures
 from asset_map.storage import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -198,16 +200,15 @@ def _demo_loaded():
 
 
 def test_a_second_figures_file_keeps_the_first_ones_entry(tmp_path):
-    from asset_map.services import sources
 
     first, second = tmp_path / "kwb2019.csv", tmp_path / "kc.csv"
     first.write_text("code;jaar;inhabitants\nBU99990101;2019;100\nBU99990102;2019;200\n")
     second.write_text("code;inhabitants\nBU99990101;150\n")
-    once = sources.add_figures(_demo_loaded(), first)
-    twice = sources.add_figures(once, second)
+    once = add_figures(_demo_loaded(), first)
+    twice = add_figures(once, second)
     entries = [(s["file"], s["year"]) for s in twice.meta["sources"]]
     assert entries == [("kwb2019.csv", 2019), ("kc.csv", None)]
-    again = sources.add_figures(twice, first, year=2020)  # the same file: its entry, updated
+    again = add_figures(twice, first, year=2020)  # the same file: its entry, updated
     entries = [(s["file"], s["year"]) for s in again.meta["sources"]]
     assert entries == [("kwb2019.csv", 2020), ("kc.csv", None)]
     figures = again.areas.set_index("code")["inhabitants"]
@@ -218,12 +219,11 @@ def test_a_second_figures_file_keeps_the_first_ones_entry(tmp_path):
 
 
 def test_figures_rows_of_other_gemeenten_are_one_short_note(tmp_path):
-    from asset_map.services import sources
 
     path = tmp_path / "kwb2024.csv"
     rows = [f"WK0344{k:02d};{k}" for k in range(1, 11)] + ["BU99990101;10", "BU99999999;5"]
     path.write_text("WijkenEnBuurten;AantalInwoners_5\n" + "\n".join(rows) + "\n")
-    notes = sources.add_figures(_demo_loaded(), path).notes
+    notes = add_figures(_demo_loaded(), path).notes
     assert "Skipped 10 rows of kwb2024.csv about other gemeenten." in notes
     assert "No area for 1 row of kwb2024.csv: BU99999999." in notes  # this gemeente: said
     assert not any("WK0344" in n for n in notes)

@@ -12,7 +12,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 from storage_helpers import submission
 
-from asset_map.storage import DATABASE_URL_ENV, Store, default_url
+from asset_map.settings import DATABASE_URL_ENV
+from asset_map.storage import Store, default_url
 from asset_map.storage.db import MIGRATIONS, Database, alembic_config, resolve_url
 from asset_map.storage.schema import metadata
 

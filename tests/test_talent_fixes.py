@@ -14,6 +14,7 @@ from asset_map.cli import main
 from asset_map.i18n import STRINGS, explain
 from asset_map.rules.auth import LockedOut, LoginFailed
 from asset_map.rules.talent_form import TalentForm, check_edit, check_talent, text_problem
+from asset_map.settings import retention_months
 from asset_map.storage import Store, TalentSubmission
 from asset_map.storage.schema import talents
 from asset_map.storage.talents import (
@@ -22,7 +23,6 @@ from asset_map.storage.talents import (
     StatusError,
     TalentNotFound,
     retention_days,
-    retention_months,
 )
 
 CODES = ["BU99990101", "BU99990102"]
