@@ -111,28 +111,25 @@ def need_weights(need: str = NEEDS[0], weights: str | Sequence[float] | None = N
     ------
     AssetMapError
         For an unknown preset, or weights that are not three numbers of 0 or more with at
-        least one above 0; the message names ``--weights``.
+        least one above 0; for the CLI's text the message names ``--weights``.
     """
     if weights is None:
         if need == "custom":
             raise AssetMapError(Msg("err.gaps.option_weights", value=""))
         return NeedWeights.preset(need)
-    shown = weights if isinstance(weights, str) else ",".join(f"{w:g}" for w in weights)
+    if not isinstance(weights, str):  # the screen's three number fields
+        return NeedWeights(*(float(w) for w in weights))
     try:
-        values = (
-            [float(v) for v in split_list(weights)]
-            if isinstance(weights, str)
-            else [float(w) for w in weights]
-        )
+        values = [float(v) for v in split_list(weights)]
     except ValueError:
         values = []
     if len(values) != 3:
-        raise AssetMapError(Msg("err.gaps.option_weights", value=shown))
+        raise AssetMapError(Msg("err.gaps.option_weights", value=weights))
     try:
         return NeedWeights(*values)
     except AssetMapError as exc:  # e.g. all three 0: name the option
         raise AssetMapError(
-            Msg("err.gaps.option_problem", option=f"--weights {shown}", problem=exc.args[0])
+            Msg("err.gaps.option_problem", option=f"--weights {weights}", problem=exc.args[0])
         ) from None
 
 
