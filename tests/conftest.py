@@ -6,6 +6,7 @@ never copied into the repo. Tests that need it skip with a clear reason when it 
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,6 +14,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from app_helpers import MANAGER
+from fake_servers import FakeOverpass, FakePDOK, serve, stop
+from gap_layouts import two_buurten as two_square_buurten
 from shapely.geometry import Point, box
 
 #: Real-browser fixtures (``app_url``, ``browser``, ``offline_page``) and helpers.
@@ -131,3 +135,114 @@ def gap_calls(monkeypatch) -> list:
     monkeypatch.setattr(gap_service, "analyse_gaps", counting)
     monkeypatch.setattr(gap_service, "_RESULTS", {})
     return seen
+
+
+@pytest.fixture
+def tiny_files(tmp_path, tiny_areas, tiny_assets) -> dict[str, Path]:
+    """The tiny areas as GeoJSON and the tiny assets as CSV (lat/lon) in ``tmp_path``."""
+    areas = tmp_path / "va.geojson"
+    tiny_areas.to_file(areas, driver="GeoJSON")
+    assets = tmp_path / "case.csv"
+    table = pd.DataFrame(tiny_assets.drop(columns="geometry"))
+    table["lat"], table["lon"] = tiny_assets.geometry.y, tiny_assets.geometry.x
+    table.to_csv(assets, index=False)
+    return {"areas": areas, "assets": assets}
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch) -> str:
+    """The app's database for this test alone: a SQLite file holding one wijkmanager.
+
+    ``ASSET_MAP_DATABASE_URL`` points at it and ``ASSET_MAP_RETENTION_MONTHS`` is unset; the
+    wijkmanager logs in with ``MANAGER`` (the ``manager`` fixture). Modules whose tests need
+    another database define a ``db`` fixture of their own.
+    """
+    from asset_map.storage import Store
+
+    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    monkeypatch.setenv("ASSET_MAP_DATABASE_URL", url)
+    monkeypatch.delenv("ASSET_MAP_RETENTION_MONTHS", raising=False)
+    with Store(url) as store:
+        store.add_user(*MANAGER, "wijkmanager", actor="test")
+    return url
+
+
+@pytest.fixture
+def manager(db) -> tuple[str, str]:
+    """User name and password of the wijkmanager in the ``db`` database."""
+    return MANAGER
+
+
+@pytest.fixture
+def pdok() -> Iterator[FakePDOK]:
+    """A local server playing PDOK (tests/fake_servers.py)."""
+    server = FakePDOK()
+    thread = serve(server)
+    yield server
+    stop(server, thread)
+
+
+@pytest.fixture
+def servers(monkeypatch) -> Iterator[tuple[FakePDOK, FakeOverpass]]:
+    """Local servers playing PDOK and Overpass; the app's data screen is pointed at them."""
+    from asset_map.settings import OVERPASS_URL_ENV, PDOK_URL_ENV
+
+    pdok, overpass = FakePDOK(), FakeOverpass()
+    threads = [serve(pdok), serve(overpass)]
+    monkeypatch.setenv(PDOK_URL_ENV, pdok.base)
+    monkeypatch.setenv(OVERPASS_URL_ENV, overpass.url)
+    yield pdok, overpass
+    for server, thread in zip((pdok, overpass), threads, strict=True):
+        stop(server, thread)
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port of 127.0.0.1 where nothing listens (the socket that held it is closed)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def two_buurten() -> gpd.GeoDataFrame:
+    """Buurt A (1000 residents, 20 % 65+) and B (1000, 65+ unknown), 1 km2 each, in RD New."""
+    return two_square_buurten()
+
+
+@pytest.fixture(scope="module")
+def demo() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The areas and assets of the demo gemeente Lindeveen (data/demo), read once per module."""
+    from asset_map.services.workspace import DEMO_DIR, load_workspace
+
+    ws = load_workspace(DEMO_DIR)
+    return ws.areas, ws.assets
+
+
+@pytest.fixture
+def pdok_gpkg(real_file, tmp_path) -> Path:
+    """A PDOK-style GeoPackage (gemeenten, wijken, buurten) of Deventer and Utrecht, 2014.
+
+    Written from the real CBS 2014 files; skips when the real data is absent.
+    """
+    keep = ["GM0150", "GM0344"]
+    wijken = gpd.read_file(real_file("cbs_2014/cbs_wijken_2014_5gemeenten.geojson"))
+    buurten = gpd.read_file(real_file("cbs_2014/cbs_buurten_2014_coarse_5gemeenten.geojson"))
+    wijken = wijken[wijken["gemeentecode"].isin(keep)]
+    buurten = buurten[buurten["gemeentecode"].isin(keep)]
+    gemeenten = wijken.dissolve(by=["gemeentecode", "gemeentenaam"]).reset_index()
+    names = {"statcode": "wijkcode", "statnaam": "wijknaam"}
+    w = wijken.rename(columns=names)[
+        ["wijkcode", "wijknaam", "gemeentecode", "gemeentenaam", "geometry"]
+    ]
+    b = buurten.rename(columns={"statcode": "buurtcode", "statnaam": "buurtnaam"})
+    b["wijkcode"] = "WK" + b["buurtcode"].str[2:8]
+    b = b[["buurtcode", "buurtnaam", "wijkcode", "gemeentecode", "gemeentenaam", "geometry"]]
+    path = tmp_path / "wijkenbuurten_2014.gpkg"
+    for layer, frame in [
+        ("gemeenten", gemeenten[["gemeentecode", "gemeentenaam", "geometry"]]),
+        ("wijken", w),
+        ("buurten", b),
+    ]:
+        frame.to_crs(28992).to_file(path, layer=layer, driver="GPKG")
+    return path

@@ -1,10 +1,12 @@
-"""Helpers of the storage tests (the fixtures are in storage_fixtures)."""
+"""Helpers of the storage tests (the fixtures are in storage_fixtures), and a read-back."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from asset_map.storage import TalentSubmission
+import geopandas as gpd
+
+from asset_map.storage import Store, TalentSubmission
 
 
 class Clock:
@@ -34,3 +36,26 @@ def submission(**changes: object) -> TalentSubmission:
     }
     values.update(changes)
     return TalentSubmission(**values)  # type: ignore[arg-type]
+
+
+def stored_workspace(url: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, dict]:
+    """The areas, assets and meta data of the workspace stored at ``url``; fails when none."""
+    store = Store(url)
+    try:
+        loaded = store.load_workspace()
+    finally:
+        store.close()
+    assert loaded is not None, f"no workspace stored at {url}"
+    return loaded
+
+
+#: Henk's talent in the demo buurt Oude Kern (BU99990101): one category, one wish.
+HENK = submission(
+    nickname="Henk",
+    categories=("koken",),
+    description="Soep",
+    wishes=("teach",),
+    availability="maandag",
+    buurt_code="BU99990101",
+    contact="henk@example.nl",
+)

@@ -1,13 +1,17 @@
-"""The Streamlit app, run headless with AppTest: every page, the filters, the language."""
+"""The Streamlit app, run headless with AppTest: every page, the filters, the language, and a
+data folder it cannot read."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
+from app_helpers import open_app
+from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -194,3 +198,41 @@ def test_the_pdok_basemap_gives_its_tiles_and_attribution(app):
     assert "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/" in script
     assert "Kadaster" in script and "BRT-Achtergrondkaart, PDOK" in script
     assert "tile.openstreetmap.org" not in script
+
+
+# --- a data folder the app cannot read: a clear message, no traceback ----------------------------
+
+
+def test_a_data_folder_with_a_place_in_paris_gives_a_message_not_a_traceback(tmp_path, monkeypatch):
+    folder = tmp_path / "bad"
+    shutil.copytree(DEMO, folder)
+    assets = gpd.read_file(folder / "assets.geojson")
+    assets.loc[0, "geometry"] = Point(2.3522, 48.8566)  # Paris
+    assets.to_file(folder / "assets.geojson", driver="GeoJSON")
+    monkeypatch.setenv("ASSET_MAP_DATA_DIR", str(folder))
+    at = open_app()
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert errors, "the page shows an error box"
+    assert "De kaart kan de gegevens in de map" in errors[0]
+    assert "assets.geojson" in errors[0]  # the message names the file
+    assert not at.metric, "the page stopped: no counts of half-read data"
+
+
+def test_a_missing_data_folder_gives_a_message_not_a_traceback(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASSET_MAP_DATA_DIR", str(tmp_path / "does-not-exist"))
+    at = open_app()
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert errors and "does-not-exist" in errors[0]
+    assert "areas.geojson" in errors[0]
+
+
+def test_an_empty_data_folder_gives_a_message_in_english_too(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASSET_MAP_DATA_DIR", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert errors and errors[0].startswith("The map cannot read the data in the folder")

@@ -11,37 +11,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
-import pytest
+from app_helpers import DEMO
+from data_screen import IMPORT, click, open_data_screen, upload, with_lindeveen
+from storage_helpers import stored_workspace
 from streamlit.testing.v1 import AppTest
 from test_import_two_levels import WIJKEN_5, deventer  # noqa: F401 (a fixture)
 
 from asset_map.storage import Store
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
-PAGE = "app_pages/data.py"
-MANAGER = ("wim", "geheim-wachtwoord-1")
-IMPORT = "Toevoegen aan de kaart"
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'data.sqlite'}"
-    monkeypatch.setenv("ASSET_MAP_DATABASE_URL", url)
-    store = Store(url)
-    store.add_user(*MANAGER, "wijkmanager", actor="test")
-    store.close()
-    return url
 
 
 def _open() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page("app_pages/login.py").run()
-    at.text_input(key="login_username").input(MANAGER[0])
-    at.text_input(key="login_password").input(MANAGER[1])
-    next(b for b in at.button if b.label == "Inloggen").click().run()
-    at.switch_page(PAGE).run()
+    at = open_data_screen()
     at.radio(key="data_kind@nl").set_value("areas").run()
     assert not at.exception, at.exception
     return at
@@ -173,3 +155,39 @@ def test_a_code_in_two_uploaded_files_names_both(db, deventer, tmp_path):  # noq
         "buurten_kopie.geojson: 68 gebieden staan ook al in buurten.geojson"
     )
     assert not [b for b in at.button if b.label == IMPORT]
+
+
+# --- the columns, the year and the gemeente come from the file -----------------------------------
+
+
+def test_the_cbs_2014_columns_are_recognised_in_dutch(db, tmp_path):
+    areas = gpd.read_file(DEMO / "areas.geojson")
+    areas = areas[areas["level"] == "buurt"][["code", "name", "geometry"]]
+    path = tmp_path / "buurten_2014.geojson"
+    areas.rename(columns={"code": "statcode", "name": "statnaam"}).to_file(path)
+    at = upload(open_data_screen(), "areas", path)
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("De kolommen van CBS gebiedsindeling 2014") for c in captions), captions
+    assert not any("Recognised" in c for c in captions)
+
+
+def test_year_and_gemeente_name_come_from_the_file(db, tmp_path):
+    areas = gpd.read_file(DEMO / "areas.geojson")
+    areas["gemeentenaam"] = "Lindeveen"
+    path = tmp_path / "cbs_wijken_2014_GM9999.geojson"
+    areas.to_file(path)
+    at = upload(open_data_screen(), "areas", path)
+    assert at.number_input(key="data_source_year").value == 2014
+    click(at, IMPORT)
+    meta = stored_workspace(db)[2]
+    assert meta["name"] == "Lindeveen"  # not the file's name
+    assert [(s["name"], s["year"]) for s in meta["sources"]] == [("cbs_wijken_2014_GM9999", 2014)]
+    years = next(d.value for d in at.dataframe if "Jaar" in d.value.columns)["Jaar"]
+    assert list(years) == ["2014"]
+
+
+def test_a_file_without_a_year_shows_unknown(db, tmp_path):
+    at = with_lindeveen(tmp_path)  # lindeveen.geojson: no year in name or columns
+    assert stored_workspace(db)[2]["sources"][0]["year"] is None
+    years = next(d.value for d in at.dataframe if "Jaar" in d.value.columns)["Jaar"]
+    assert list(years) == ["onbekend"]

@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 
 import geopandas as gpd
-import pytest
-from test_data_followup import IMPORT, _click, _open, _places, _upload, _with_lindeveen
+from data_screen import IMPORT, click, open_data_screen, places, upload, with_lindeveen
+from storage_helpers import stored_workspace
 
 from asset_map.cli import main
 from asset_map.io import read_assets
@@ -21,7 +21,6 @@ from asset_map.io.mapping import parse_mapping
 from asset_map.model import catalogue
 from asset_map.storage import Store
 
-MANAGER = ("wim", "geheim-wachtwoord-1")
 DEVENTER = "deventer_wijkteams/deventer_wijkteam_assets.geojson"
 WIJKEN = "cbs_2014/cbs_wijken_2014_5gemeenten.geojson"
 #: The Deventer list read by its category, with one rule over two columns (category and
@@ -37,16 +36,6 @@ rules = [{ category = "locaties", icon = "images/icon-17.png", type = "buurthuis
 bewonersinitiatieven = "bewonersinitiatief"
 activiteiten = "activiteit"
 """
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'data.sqlite'}"
-    monkeypatch.setenv("ASSET_MAP_DATABASE_URL", url)
-    store = Store(url)
-    store.add_user(*MANAGER, "wijkmanager", actor="test")
-    store.close()
-    return url
 
 
 def _type_counts(at) -> dict[str, int]:
@@ -93,11 +82,11 @@ def test_the_deventer_list_with_its_preset_gives_what_the_cli_gives(
     meeting = catalogue().meeting_place_types()
     assert sum(expected.get(k, 0) for k in meeting) == 7
     # The user's own gemeente first: Deventer's wijken (a list of places needs areas).
-    at = _upload(_open(), "areas", real_file(WIJKEN))
+    at = upload(open_data_screen(), "areas", real_file(WIJKEN))
     at.text_input(key="data_area_gm").input("GM0150").run()
-    _click(at, IMPORT)
+    click(at, IMPORT)
     assert not at.error, [e.value for e in at.error]
-    _upload(at, "assets", real_file(DEVENTER))
+    upload(at, "assets", real_file(DEVENTER))
     how = at.radio(key="data_how@nl")
     assert how.value == "preset:deventer_wijkteams"  # recognised by its columns
     assert how.options == [  # every preset for places, an own mapping file, own choices
@@ -114,13 +103,13 @@ def test_the_deventer_list_with_its_preset_gives_what_the_cli_gives(
     # The suggestions are offered, not taken: nothing is ticked.
     assert all(not c.value for c in at.checkbox if c.key and c.key.startswith("data_suggest_"))
     assert at.session_state["data_mapping_toml"].startswith("# The wijkteam asset map")
-    _click(at, IMPORT)
+    click(at, IMPORT)
     assert not at.error, [e.value for e in at.error]
     assert _stored_counts(db) == expected
 
 
 def test_the_language_switch_keeps_the_choice_of_preset(db, real_file):
-    at = _upload(_open(), "assets", real_file(DEVENTER))
+    at = upload(open_data_screen(), "assets", real_file(DEVENTER))
     at.radio(key="data_how@nl").set_value("manual").run()
     at.sidebar.selectbox[0].set_value("en").run()
     how = at.radio(key="data_how@en")
@@ -134,7 +123,7 @@ def test_the_language_switch_keeps_the_choice_of_preset(db, real_file):
 
 
 def test_an_uploaded_toml_mapping_reads_the_file_as_the_cli_does(db, tmp_path, real_file):
-    at = _upload(_open(), "assets", real_file(DEVENTER))
+    at = upload(open_data_screen(), "assets", real_file(DEVENTER))
     at.radio(key="data_how@nl").set_value("upload").run()
     assert any("Kies een koppeling" in i.value for i in at.info)
     assert not [m for m in at.markdown if "Voorbeeld:" in m.value]  # nothing read yet
@@ -156,7 +145,7 @@ def test_an_uploaded_toml_mapping_reads_the_file_as_the_cli_does(db, tmp_path, r
 
 
 def test_a_broken_toml_mapping_is_refused_with_its_name_and_line(db, tmp_path, real_file):
-    at = _upload(_open(), "assets", real_file(DEVENTER))
+    at = upload(open_data_screen(), "assets", real_file(DEVENTER))
     at.radio(key="data_how@nl").set_value("upload").run()
     bad = tmp_path / "kapot.toml"
     bad.write_text('[assets.type]\nfrom = "category\n')
@@ -178,13 +167,13 @@ def test_a_broken_toml_mapping_is_refused_with_its_name_and_line(db, tmp_path, r
 
 
 def test_no_meeting_place_warns_until_a_value_is_mapped_to_one(db, tmp_path):
-    at = _with_lindeveen(tmp_path)
-    path = _places(
+    at = with_lindeveen(tmp_path)
+    path = places(
         tmp_path / "lijst.geojson",
         {"naam": ["Speelveld", "De Ontmoeting", "Het Trefpunt"], "soort": ["groen", "x", "x"]},
         3,
     )
-    _upload(at, "assets", path)
+    upload(at, "assets", path)
     assert at.radio(key="data_how@nl").value == "manual"  # no preset fits
     assert at.selectbox(key="data_col_type@nl").value == "soort"
     assert _type_counts(at) == {"Park of groen": 1, "Overig": 2}
@@ -199,7 +188,7 @@ def test_no_meeting_place_warns_until_a_value_is_mapped_to_one(db, tmp_path):
 
 
 def test_suggestions_and_rules_of_the_own_choice_round_trip_through_toml(db, tmp_path, real_file):
-    at = _upload(_open(), "assets", real_file(DEVENTER))
+    at = upload(open_data_screen(), "assets", real_file(DEVENTER))
     at.radio(key="data_how@nl").set_value("manual").run()
     # The type column is guessed from its name and values, and said.
     assert at.selectbox(key="data_col_type@nl").value == "category"
@@ -213,7 +202,7 @@ def test_suggestions_and_rules_of_the_own_choice_round_trip_through_toml(db, tmp
     assert len(rows) == 1 and len(rows[0].value) == 2
     assert _type_counts(at)["Buurthuis"] == 2 and not at.warning
     # A rule over two columns: the places of icon 17 are buurthuizen.
-    _click(at, "Regel toevoegen")
+    click(at, "Regel toevoegen")
     at.selectbox(key="data_rule_1_col_1@nl").select("category").run()
     at.multiselect(key="data_rule_1_values_1_category").select("locaties").run()
     at.selectbox(key="data_rule_1_col_2@nl").select("icon").run()
@@ -231,17 +220,64 @@ def test_suggestions_and_rules_of_the_own_choice_round_trip_through_toml(db, tmp
     assert _labels(counts) == shown
     assert at.get("download_button")  # offered for asset-map import --mapping
     # Removing the rule takes its places back.
-    _click(at, "Regel 1 weghalen")
+    click(at, "Regel 1 weghalen")
     assert _type_counts(at)["Buurthuis"] == 2
 
 
 def test_another_file_starts_with_fresh_choices(db, tmp_path, real_file):
-    at = _upload(_open(), "assets", real_file(DEVENTER))
+    at = upload(open_data_screen(), "assets", real_file(DEVENTER))
     at.radio(key="data_how@nl").set_value("manual").run()
-    _click(at, "Regel toevoegen")
+    click(at, "Regel toevoegen")
     assert at.selectbox(key="data_rule_1_col_1@nl")
     path = tmp_path / "again.geojson"
     gpd.read_file(real_file(DEVENTER)).to_file(path)
-    _upload(at, "assets", path)
+    upload(at, "assets", path)
     assert at.radio(key="data_how@nl").value == "preset:deventer_wijkteams"
     assert not [s for s in at.selectbox if s.key and s.key.startswith("data_rule_")]
+
+
+# --- no type column, seventy type values, a default in the TOML ----------------------------------
+
+
+def test_places_without_a_type_column_all_get_the_chosen_type(db, tmp_path):
+    at = with_lindeveen(tmp_path)
+    path = places(tmp_path / "bibliotheken.geojson", {"naam": ["Bieb A", "Bieb B"]}, 2)
+    upload(at, "assets", path)
+    assert at.selectbox(key="data_col_type@nl").value == ""  # no column holds a type
+    at.selectbox(key="data_one_type@nl").set_value("bibliotheek").run()
+    assert not at.error, [e.value for e in at.error]
+    assert 'default = "bibliotheek"' in at.session_state["data_mapping_toml"]
+    click(at, IMPORT)
+    assert not at.error, [e.value for e in at.error]
+    assets = stored_workspace(db)[1]
+    assert sorted(assets["name"]) == ["Bieb A", "Bieb B"]
+    assert set(assets["type"]) == {"bibliotheek"}
+
+
+def test_seventy_type_values_are_all_listed_and_imported(db, tmp_path):
+    at = with_lindeveen(tmp_path)
+    values = [f"cat{k}" for k in range(70)]
+    path = places(tmp_path / "veel.geojson", {"titel": values, "soortplek": values}, 70)
+    upload(at, "assets", path)
+    at.selectbox(key="data_col_name@nl").select("titel").run()
+    at.selectbox(key="data_col_type@nl").select("soortplek").run()
+    boxes = [b for b in at.selectbox if b.key and b.key.startswith("data_type_") and b.label]
+    assert {b.label for b in boxes} >= set(values)  # every value, the last ten too
+    at.selectbox(key="data_type_65@nl").set_value("park").run()
+    at.selectbox(key="data_type_3@nl").set_value("school").run()
+    click(at, IMPORT)
+    assert not at.error, [e.value for e in at.error]
+    assets = stored_workspace(db)[1].set_index("name")
+    assert len(assets) == 70
+    assert assets.loc["cat65", "type"] == "park"
+    assert assets.loc["cat3", "type"] == "school"
+    assert (assets.drop(index=["cat65", "cat3"])["type"] == "overig").all()
+
+
+def test_the_mapping_toml_of_a_type_column_names_a_default(db, tmp_path):
+    at = with_lindeveen(tmp_path)
+    path = places(tmp_path / "twee.geojson", {"naam": ["A", "B"], "soort": ["park", ""]}, 2)
+    upload(at, "assets", path)
+    toml = at.session_state["data_mapping_toml"]
+    assert '[assets.type]\nfrom = ["soort"]\ndefault = "overig"' in toml
+    assert json.dumps("park") + ' = "park"' in toml

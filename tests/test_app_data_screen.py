@@ -1,7 +1,7 @@
 """The data screen, run headless with AppTest: load a gemeente, upload a file, see the result.
 
-PDOK and Overpass are the local servers of tests/test_cbs_fetch.py and tests/test_sources.py
-(recorded answers for the made-up gemeente Lindeveen, GM9999, and OpenStreetMap places around
+PDOK and Overpass are the local servers of tests/fake_servers.py (the ``servers`` fixture:
+recorded answers for the made-up gemeente Lindeveen, GM9999, and OpenStreetMap places around
 Deventer), reached through ``ASSET_MAP_PDOK_URL`` and ``ASSET_MAP_OVERPASS_URL``; nothing
 leaves the machine.
 """
@@ -9,71 +9,24 @@ leaves the machine.
 from __future__ import annotations
 
 import json
-import socket
-import threading
-from collections.abc import Iterator
+import shutil
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
 import shapely
+from app_helpers import DEMO
+from data_screen import HAND_MADE_OSM, IMPORT, click, open_data_screen, places, upload
+from storage_helpers import stored_workspace
 from streamlit.testing.v1 import AppTest
-from test_cbs_fetch import FakePDOK
-from test_sources import FakeOverpass
 
-from asset_map.settings import OVERPASS_URL_ENV, PDOK_URL_ENV
+from asset_map.settings import PDOK_URL_ENV
 from asset_map.storage import Store
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
-PAGE = "app_pages/data.py"
-MANAGER = ("wim", "geheim-wachtwoord-1")
 OSM_CREDIT = "OpenStreetMap contributors (ODbL)"
 #: The places of tests/data/osm/overpass_deventer.json (the bus stop matches no type).
 OSM_TYPES = {"Buurthuis": 1, "Speelplek": 1, "Park of groen": 1, "School": 1}
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'data.sqlite'}"
-    monkeypatch.setenv("ASSET_MAP_DATABASE_URL", url)
-    store = Store(url)
-    store.add_user(*MANAGER, "wijkmanager", actor="test")
-    store.close()
-    return url
-
-
-@pytest.fixture
-def servers(monkeypatch) -> Iterator[tuple[FakePDOK, FakeOverpass]]:
-    pdok, overpass = FakePDOK(), FakeOverpass()
-    threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in (pdok, overpass)]
-    for thread in threads:
-        thread.start()
-    monkeypatch.setenv(PDOK_URL_ENV, pdok.base)
-    monkeypatch.setenv(OVERPASS_URL_ENV, overpass.url)
-    yield pdok, overpass
-    for server, thread in zip((pdok, overpass), threads, strict=True):
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])  # nothing listens here once the socket is closed
-
-
-def _open() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page("app_pages/login.py").run()
-    at.text_input(key="login_username").input(MANAGER[0])
-    at.text_input(key="login_password").input(MANAGER[1])
-    next(b for b in at.button if b.label == "Inloggen").click().run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
 
 
 def _load(at: AppTest, gemeente: str, *, year: int = 2024) -> AppTest:
@@ -108,10 +61,10 @@ def _table_with(at: AppTest, column: str):
 # --- no internet ---------------------------------------------------------------------------
 
 
-def test_no_internet_says_so_in_dutch_and_changes_nothing(db, monkeypatch):
-    port = _closed_port()
+def test_no_internet_says_so_in_dutch_and_changes_nothing(db, monkeypatch, closed_port):
+    port = closed_port
     monkeypatch.setenv(PDOK_URL_ENV, f"http://127.0.0.1:{port}/cbs/wijken-en-buurten-{{year}}")
-    at = _open()
+    at = open_data_screen()
     before = _version(db)
     _load(at, "GM9999")
     assert len(at.error) == 1
@@ -130,7 +83,7 @@ def test_no_internet_says_so_in_dutch_and_changes_nothing(db, monkeypatch):
 def test_the_year_list_is_pdoks_newest_first(db):
     from asset_map.io.cbs import YEARS
 
-    at = _open()
+    at = open_data_screen()
     box = at.selectbox(key="data_year")
     assert box.options == [str(y) for y in YEARS] and box.value == max(YEARS)
     assert tuple(sorted(YEARS, reverse=True)) == YEARS
@@ -140,7 +93,7 @@ def test_the_year_list_is_pdoks_newest_first(db):
 
 
 def test_load_shows_counts_per_source_and_type_and_the_licences(db, servers):
-    at = _open()
+    at = open_data_screen()
     demo_counts = _counts(at)
     assert "OpenStreetMap" not in demo_counts.index
     _load(at, "Lindeveen")
@@ -161,7 +114,7 @@ def test_load_shows_counts_per_source_and_type_and_the_licences(db, servers):
 
 
 def test_the_map_credits_openstreetmap_after_a_fetch(db, servers):
-    at = _open()
+    at = open_data_screen()
     _load(at, "GM9999")
     at.switch_page("app_pages/explore.py").run()
     assert not at.exception, at.exception
@@ -170,7 +123,7 @@ def test_the_map_credits_openstreetmap_after_a_fetch(db, servers):
 
 
 def test_upload_shows_the_duplicate_decisions_and_a_reload_keeps_own_places(db, servers, tmp_path):
-    at = _open()
+    at = open_data_screen()
     _load(at, "GM9999")
     # A wijkteam's list: the OSM community centre again, 5 m away, and a new place.
     store = Store(db)
@@ -242,7 +195,7 @@ def test_area_upload_offers_the_layers_of_a_geopackage_and_a_gemeente_filter(db,
     path = tmp_path / "kaart.gpkg"
     for level in ("wijk", "buurt"):
         areas[areas["level"] == level].to_file(path, layer=f"{level}en", driver="GPKG")
-    at = _upload(_open(), "areas", path)
+    at = _upload(open_data_screen(), "areas", path)
     layer = at.selectbox(key="data_layer@nl")
     assert layer.options[1:] == ["wijken", "buurten"]
     both = int(areas["level"].isin(["wijk", "buurt"]).sum())
@@ -269,7 +222,7 @@ def test_area_upload_asks_the_crs_of_a_shapefile_without_one(db, tmp_path):
     with zipfile.ZipFile(path, "w") as archive:
         for part in folder.iterdir():
             archive.write(part, part.name)
-    at = _upload(_open(), "areas", path)
+    at = _upload(open_data_screen(), "areas", path)
     crs = at.selectbox(key="data_crs@nl")
     assert crs.value == "EPSG:28992"
     assert _preview_rows(at) == len(areas)
@@ -287,7 +240,7 @@ def test_key_figures_csv_is_joined_onto_the_stored_areas(db, tmp_path):
     buurt = areas[areas["level"] == "buurt"].iloc[0]
     path = tmp_path / "kerncijfers.csv"
     path.write_text(f"WijkenEnBuurten;AantalInwoners_5\n{buurt['code']}  ;4321\n")
-    at = _upload(_open(), "figures", path)
+    at = _upload(open_data_screen(), "figures", path)
     at.number_input(key="data_figures_year").set_value(2024).run()
     next(b for b in at.button if b.label == "Cijfers toevoegen").click().run()
     assert not at.exception, at.exception
@@ -302,18 +255,55 @@ def test_key_figures_csv_is_joined_onto_the_stored_areas(db, tmp_path):
 def test_source_year_of_an_upload_is_empty_when_the_file_does_not_say(db, tmp_path):
     path = tmp_path / "wijken.geojson"
     _demo_areas().to_file(path)
-    at = _upload(_open(), "areas", path)
+    at = _upload(open_data_screen(), "areas", path)
     assert at.number_input(key="data_source_year").value is None  # shown as "onbekend"
     assert not [box for box in at.selectbox if box.key == "data_crs"]  # GeoJSON is WGS 84
 
 
 def test_an_osm_xml_file_is_read_as_openstreetmap(db, servers, tmp_path):
-    from test_osm_fixes import OSM_XML
-
-    at = _open()
+    at = open_data_screen()
     _load(at, "GM9999")
     path = tmp_path / "export.osm"
-    path.write_text(OSM_XML)
+    shutil.copy(HAND_MADE_OSM, path)
     _upload(at, "assets", path)
     assert any("OpenStreetMap" in i.value for i in at.info)
     assert _preview_rows(at) == 3
+
+
+# --- another gemeente replaces the workspace only after a yes ------------------------------------
+
+
+def test_loading_another_gemeente_asks_first_and_keeps_own_places_until_then(
+    db,
+    servers,
+    tmp_path,
+):
+    # The user's own gemeente: Lindeveen's shapes under the codes of GM0150, one own place.
+    areas = gpd.read_file(DEMO / "areas.geojson")
+    areas["code"] = areas["code"].str.replace("9999", "0150")
+    areas["name"] = areas["name"].str.replace("Lindeveen", "Eigenstad")
+    path = tmp_path / "eigenstad.geojson"
+    areas.to_file(path)
+    at = click(upload(open_data_screen(), "areas", path), IMPORT)
+    own = places(tmp_path / "eigen.geojson", {"naam": ["Onze plek"], "soort": ["park"]}, 1)
+    click(upload(at, "assets", own), IMPORT)
+    assert list(stored_workspace(db)[1]["name"]) == ["Onze plek"]
+    _load(at, "GM9999")
+    assert not at.success, at.success[0].value
+    assert "Lindeveen is een andere gemeente" in at.warning[0].value
+    sure = at.checkbox(key="data_replace_ok")
+    assert sure.label.startswith("Dit vervangt alle plekken van")
+    assert at.button(key="data_replace_go").disabled
+    assert list(stored_workspace(db)[1]["name"]) == ["Onze plek"]  # nothing saved yet
+    sure.check().run()
+    click(at, "Lindeveen laden")
+    assert at.success[0].value == "Lindeveen is geladen, met 4 plekken."
+    assert "Onze plek" not in set(stored_workspace(db)[1]["name"])
+
+
+def test_loading_the_same_gemeente_or_over_the_demo_asks_nothing(db, servers):
+    at = _load(open_data_screen(), "GM9999")  # over the demo
+    assert at.success[0].value == "Lindeveen is geladen, met 4 plekken."
+    _load(at, "GM9999")  # the same gemeente again
+    assert at.success[0].value == "Lindeveen is geladen, met 4 plekken."
+    assert not [c for c in at.checkbox if c.key == "data_replace_ok"]

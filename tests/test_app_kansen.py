@@ -7,16 +7,17 @@ import io
 import json
 from pathlib import Path
 
-import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
+from gap_layouts import LATTICE_X0, LATTICE_Y0, NEAR, buurt, buurthuizen, notes_of
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
+import asset_map.ui.gaps as gap_ui
 from asset_map.analysis.gap_params import GapParams, NeedWeights
 from asset_map.analysis.gaps import analyse_gaps
 from asset_map.render.styles import format_number
-from asset_map.services.workspace import load_workspace
 from asset_map.settings import DATA_DIR_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,12 +26,7 @@ DEMO = ROOT / "data" / "demo"
 PAGE = "app_pages/kansen.py"
 #: The screen's defaults: 10 minutes, mix, 3 new sites among planned places and hosts.
 DEFAULT = GapParams(new_sites=3)
-
-
-@pytest.fixture(scope="module")
-def demo() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    ws = load_workspace(DEMO)
-    return ws.areas, ws.assets
+X0, Y0 = LATTICE_X0, LATTICE_Y0  # the corner of the street lattice of tests/gap_layouts.py
 
 
 @pytest.fixture
@@ -164,3 +160,128 @@ def test_cell_names_and_notes_are_dutch(app):
     notes = [t.value for t in app.text]
     assert any(n.startswith("Van buurt Bedrijventerrein De Vaart") for n in notes)
     assert not any("left out of the demand" in n for n in notes)
+
+
+# --- the what-if texts ---------------------------------------------------------------------------
+
+
+def _texts(at: AppTest) -> list[str]:
+    """Every text the screen shows (messages, notes, labels, table headers)."""
+    shown = [e.value for kind in ("info", "warning", "error", "caption", "text", "markdown")
+             for e in getattr(at, kind)]  # fmt: skip
+    shown += [m.label for m in at.metric] + [str(m.proto.delta) for m in at.metric]
+    shown += [str(c) for df in at.dataframe for c in df.value.columns]
+    return shown
+
+
+def test_what_if_in_percentage_points_and_labels(app, demo):
+    app.toggle(key="gap_what_if").set_value(True)
+    _calculate(app)
+    without = analyse_gaps(*demo, GapParams()).summary["share_before"]
+    with_ = analyse_gaps(*demo, GapParams(include_planned=True)).summary["share_before"]
+    gain = format_number(round(100 * (with_ - without), 1), lang="nl")
+    infos = [i.value for i in app.info]
+    assert (
+        f"Zonder de geplande huiskamers woont {format_number(100 * without, '%', 'nl')} van de "
+        "bewoners (gewogen) op loopafstand van een ontmoetingsplek. Met de geplande huiskamers "
+        f"is dat {format_number(100 * with_, '%', 'nl')}. Dat is {gain} procentpunt meer."
+    ) in infos
+    # The default candidates include the planned places, which now count as open: said once.
+    assert (
+        "De geplande huiskamers tellen nu mee als open plek. Daarom zoeken we nieuwe plekken "
+        "alleen bij de andere soorten plekken."
+    ) in infos
+    labels = [m.label for m in app.metric]
+    assert "Met de geplande huiskamers" in labels and "Nu binnen loopafstand" not in labels
+    deltas = [m.proto.delta for m in app.metric if m.proto.delta]
+    assert deltas and all(d.endswith(" procentpunt") and d.startswith("+") for d in deltas)
+    buurten = next(df.value for df in app.dataframe if "Buurt" in df.value.columns)
+    assert "Met geplande huiskamers (%)" in buurten.columns
+    assert "Nu binnen loopafstand (%)" not in buurten.columns
+
+
+def test_what_if_with_only_planned_candidates_says_why_there_are_none(app):
+    app.toggle(key="gap_what_if").set_value(True)
+    app.multiselect(key="gap_candidates@nl").set_value(["planned"])
+    _calculate(app)
+    shown = _texts(app)
+    assert any(s.startswith("De geplande huiskamers tellen al mee als open plek.") for s in shown)
+    assert any(s.startswith("We vonden geen nieuwe plek die meer mensen") for s in shown)
+    assert not any("Kies hierboven hoeveel nieuwe plekken" in s for s in shown)
+    assert not any("(planned)" in s or "planned" in s.split() for s in shown)
+
+
+def test_what_if_text_when_the_planned_places_add_nothing_or_do_not_exist():
+    area = buurt(X0, Y0, X0 + 400, Y0 + 400)
+    places = buurthuizen(NEAR, (NEAR[0] + 1, NEAR[1])).assign(status=["existing", "planned"])
+    params = GapParams(cell_m=100, weights=NeedWeights.preset("all"))
+    without = analyse_gaps(area, places, params)
+    with_planned = analyse_gaps(
+        area, places, GapParams(cell_m=100, weights=NeedWeights.preset("all"), include_planned=True)
+    )
+    share = format_number(100 * without.summary["share_before"], "%", "nl")
+    assert gap_ui.what_if_text(with_planned, without, "nl") == (
+        "De geplande huiskamers brengen niemand extra op loopafstand. Met en zonder de geplande "
+        f"huiskamers woont {share} van de bewoners (gewogen) op loopafstand."
+    )
+    existing = places.iloc[:1]
+    none = analyse_gaps(area, existing, GapParams(cell_m=100, include_planned=True))
+    plain = analyse_gaps(area, existing, GapParams(cell_m=100))
+    assert gap_ui.what_if_text(none, plain, "nl").startswith(
+        "Er zijn geen geplande ontmoetingsplekken."
+    )
+
+
+# --- no meeting-place type chosen, no meeting place at all, weights of 0 -------------------------
+
+
+def test_cleared_meeting_types_ask_for_one_and_do_not_run(app, gap_calls):
+    before = len(gap_calls)
+    app.multiselect(key="gap_meeting_types@nl").set_value([])
+    _calculate(app)
+    assert any(
+        "Kies bij 'Wat telt als ontmoetingsplek?' minstens één soort plek" in w.value
+        for w in app.warning
+    )
+    assert len(gap_calls) == before  # nothing was calculated with types the user did not choose
+    assert not app.metric
+
+
+def test_screen_names_meeting_types_by_label(demo):
+    areas, assets = demo
+    shops = assets[assets["type"] == "winkel"]  # no meeting place at all
+    result = analyse_gaps(areas, shops, GapParams())
+    (note,) = notes_of(result, "note.gaps.no_meeting_places")
+    assert note.key == "note.gaps.no_meeting_places_now"
+    assert "(buurthuis, wijkhuiskamer, huis_van_de_wijk" in note  # the CLI takes these keys
+    text = gap_ui.note_text(note, "nl")
+    assert text.startswith(
+        "Er zijn nu geen ontmoetingsplekken (Buurthuis, Wijkhuiskamer, Huis van de wijk"
+    )
+    assert "huis_van_de_wijk" not in text
+
+
+def test_site_popup_without_any_meeting_place_says_so(demo):
+    from asset_map.render.gaps import build_gap_map
+    from asset_map.render.map import map_html
+
+    areas, assets = demo
+    shops = assets[assets["type"] == "winkel"]
+    result = analyse_gaps(areas, shops, GapParams(new_sites=1, candidates=("cells",)))
+    assert np.isinf(result.sites["nearest_meeting_m"]).all()
+    html = map_html(build_gap_map(result, areas, shops, lang="nl", basemap="none"))
+    assert "Er is nu geen ontmoetingsplek die te bereiken is." in html
+    assert "– meter" not in html and "\\u2013 meter" not in html
+
+
+def test_all_weights_zero_is_refused_in_dutch(app, gap_calls):
+    before = len(gap_calls)
+    app.selectbox(key="gap_need@nl").set_value("custom")
+    for key in ("gap_w_all", "gap_w_65", "gap_w_1"):
+        app.number_input(key=key).set_value(0.0)
+    _calculate(app)
+    assert [e.value for e in app.error] == [
+        "Alle drie de gewichten zijn 0. Dan telt niemand mee. Geef minstens één groep een "
+        "gewicht boven 0, bijvoorbeeld 1 bij 'Alle bewoners'."
+    ]
+    assert len(gap_calls) == before

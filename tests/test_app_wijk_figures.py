@@ -143,3 +143,31 @@ def test_deventer_kaart_and_kansen_on_the_real_wijk_figures(real_file, tmp_path,
     share = float(_metric(at, "Nu binnen loopafstand").rstrip("%").replace(",", "."))
     assert 0 < share < 100
     assert any("Van 67 buurten zijn de cijfers alleen per wijk bekend" in i.value for i in at.info)
+
+
+# --- the Kaart colours the wijken by a figure only wijken have -----------------------------------
+
+
+def test_the_app_colours_the_wijken_by_a_figure_only_wijken_have(tmp_path, monkeypatch):
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(DEMO, folder)
+    areas = gpd.read_file(folder / "areas.geojson")
+    areas.loc[areas["level"] == "buurt", "inhabitants"] = np.nan  # a wijk-level figure now
+    areas.to_file(folder / "areas.geojson", driver="GeoJSON")
+    monkeypatch.setenv("ASSET_MAP_DATA_DIR", str(folder))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    choropleth = at.sidebar.selectbox(key="map_choropleth@nl")
+    assert "inhabitants" in choropleth.options or "Inwoners" in choropleth.options
+    choropleth.set_value("inhabitants").run()
+    assert not at.exception, at.exception
+    captions = [c.value for c in at.sidebar.caption if "alleen per wijk" in c.value]
+    assert captions == ["Dit cijfer is er alleen per wijk. Daarom kleurt de kaart de wijken."]
+    assert not [r for r in at.sidebar.radio if r.key == "map_choropleth_level@nl"]
+    # A figure both levels have: the user chooses the level, buurten first.
+    at.sidebar.selectbox(key="map_choropleth@nl").set_value("pct_65_plus").run()
+    level = at.sidebar.radio(key="map_choropleth_level@nl")
+    assert list(level.options) == ["buurt", "wijk"] and level.value == "buurt"

@@ -1,25 +1,24 @@
 """Download CBS wijken and buurten from PDOK (offline: a local server plays PDOK).
 
 The recorded pages in ``tests/data/pdok/cbs_*.json`` follow PDOK's OGC API Features answers
-(GeoJSON FeatureCollection, ``links`` with ``rel="next"``, ``numberMatched``/``numberReturned``)
-for the made-up gemeente GM9999 Lindeveen; their absolute links point at api.pdok.nl and the
-server below rewrites them to itself, as a proxy would.
+for the made-up gemeente GM9999 Lindeveen; the ``pdok`` fixture (tests/conftest.py) serves them
+through ``FakePDOK`` of tests/fake_servers.py.
 """
 
 from __future__ import annotations
 
-import threading
 import urllib.parse
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
 import pytest
+from fake_servers import FakePDOK
 
 from asset_map._errors import DownloadError
+from asset_map.i18n import explain
 from asset_map.io._pdok import fetch_collection
 from asset_map.io.cbs import (
+    YEARS,
     GemeenteError,
     fetch_areas,
     fetch_gemeenten,
@@ -27,71 +26,11 @@ from asset_map.io.cbs import (
     items_url,
     parse_pages,
 )
+from asset_map.services.fetch import fetch_gemeente
 from asset_map.settings import DEFAULT_PDOK_URL
 
 DATA = Path(__file__).parent / "data" / "pdok"
-RECORDED_BASE = "https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1"
-PAGES = {
-    ("buurten", None): "cbs_buurten_GM9999_page1.json",
-    ("buurten", "Mw"): "cbs_buurten_GM9999_page2.json",
-    ("wijken", None): "cbs_wijken_GM9999.json",
-    ("gemeenten", None): "cbs_gemeenten.json",
-}
 GEMEENTEN = {"GM0150": "Deventer", "GM0153": "Enschede", "GM9999": "Lindeveen"}
-
-
-class FakePDOK(ThreadingHTTPServer):
-    """Serves the recorded pages; remembers the requests; can fail on page 2."""
-
-    fail_page_2 = False
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), Handler)
-        self.requests: list[str] = []
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/cbs/wijken-en-buurten-{{year}}/ogc/v1"
-
-
-class Handler(BaseHTTPRequestHandler):
-    server: FakePDOK
-
-    def do_GET(self) -> None:
-        self.server.requests.append(self.path)
-        parsed = urllib.parse.urlsplit(self.path)
-        query = dict(urllib.parse.parse_qsl(parsed.query))
-        parts = parsed.path.strip("/").split("/")
-        cursor = query.get("cursor")
-        expected = ["cbs", "wijken-en-buurten-2024", "ogc", "v1", "collections"]
-        name = PAGES.get((parts[-2], cursor)) if parts[:-2] == expected else None
-        if name is None or (cursor and self.server.fail_page_2):
-            self.send_response(404 if name is None else 500)
-            self.end_headers()
-            return
-        local = self.server.base.format(year=2024)
-        body = (DATA / name).read_text().replace(RECORDED_BASE, local).encode()
-        if query.get("gemeentecode", "GM9999") != "GM9999":
-            body = b'{"type": "FeatureCollection", "features": [], "numberReturned": 0}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/geo+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def pdok() -> Iterator[FakePDOK]:
-    server = FakePDOK()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
 
 
 def recorded(*names: str) -> list[bytes]:
@@ -273,3 +212,47 @@ def test_gemeente_without_areas_is_clear(pdok: FakePDOK, tmp_path: Path) -> None
 def test_wrong_path_gives_http_status(pdok: FakePDOK) -> None:
     with pytest.raises(DownloadError, match=r"collections/wijken/items.*HTTP 404"):
         fetch_collection("wijken", "GM9999", year=2024, base=pdok.base + "/x")
+
+
+# --- no connection: plain Dutch, with the detail after it ----------------------------------------
+
+
+def test_pdok_without_connection_is_plain_dutch_with_the_detail_after_it(closed_port: int) -> None:
+    port = closed_port
+    base = f"http://127.0.0.1:{port}/cbs/wijken-en-buurten-{{year}}/ogc/v1"
+    with pytest.raises(DownloadError) as exc:
+        fetch_collection("buurten", "GM9999", year=2024, base=base, timeout_s=5)
+    plain, detail = explain(exc.value, "nl").split("\n")
+    assert plain == (
+        "Het ophalen van de wijken en buurten (CBS/PDOK) is niet gelukt. De server is niet "
+        "bereikbaar. Kijk of de internetverbinding werkt, of probeer het later nog eens."
+    )
+    assert detail.startswith(f"http://127.0.0.1:{port}/cbs/wijken-en-buurten-2024/")
+    assert "could not reach the server" in detail
+    english = explain(exc.value, "en").split("\n")[0]
+    assert english.startswith("Could not download the districts and neighbourhoods")
+    assert "No internet?" in english
+
+
+# --- years, and progress per page ----------------------------------------------------------------
+
+
+def test_years_are_newest_first_and_hold_the_recorded_year() -> None:
+    assert list(YEARS) == sorted(YEARS, reverse=True)
+    assert 2024 in YEARS
+
+
+def test_fetch_gemeente_reports_each_pdok_page(pdok: FakePDOK) -> None:
+    pages: list[tuple[int, int | None]] = []
+    steps: list[str] = []
+    loaded = fetch_gemeente(
+        "GM9999",
+        year=2024,
+        osm=False,
+        pdok_base=pdok.base,
+        progress=steps.append,
+        pages=lambda n, m: pages.append((n, m)),
+    )
+    assert len(loaded.areas) == 7
+    assert pages == [(2, 2), (3, 5), (5, 5)]  # wijken: one page; buurten: two
+    assert len(steps) == 1

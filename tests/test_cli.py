@@ -10,6 +10,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
+from cli_helpers import run_map
 
 from asset_map.cli import main
 from asset_map.model import catalogue
@@ -395,3 +396,22 @@ def test_user_add_refuses_a_weak_password(tmp_path, capsys, monkeypatch):
     )
     assert code == 2
     assert "asset-map: error:" in capsys.readouterr().err
+
+
+# --- --assets-layer picks the layer of a GeoPackage ----------------------------------------------
+
+
+def test_assets_layer_chooses_the_layer(tiny_files, tiny_assets, tmp_path, capsys):
+    gpkg = tmp_path / "plekken.gpkg"
+    tiny_assets.iloc[:1].to_file(gpkg, layer="een", driver="GPKG")
+    tiny_assets.iloc[1:].to_file(gpkg, layer="twee", driver="GPKG")
+    args = ["--areas", str(tiny_files["areas"]), "--assets", str(gpkg), "--json", "--lang", "en"]
+    out = str(tmp_path / "m.html")
+    first = json.loads(run_map(capsys, *args, "--out", out)[1])
+    assert first["counts"] == {"buurthuis": 1}
+    assert any("layer" in n for n in first["notes"])  # it says there are more layers
+    code, stdout, _ = run_map(capsys, *args, "--out", out, "--assets-layer", "twee")
+    assert code == 0
+    assert json.loads(stdout)["counts"] == {"speelplek": 1, "winkel": 1}
+    code, _, err = run_map(capsys, *args, "--out", out, "--assets-layer", "drie")
+    assert code == 2 and "drie" in err

@@ -3,7 +3,7 @@
 Each test runs the real command line (``asset_map.cli.main``) on the demo files or a bad
 input, and reads what it prints: the lines on stdout, the notes ("let op:" / "note:") and the
 errors on stderr. The English texts are the ones the commands printed before they spoke Dutch.
-The gaps command has tests of its own.
+The gaps command has tests of its own (tests/test_cli_gaps.py).
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from pathlib import Path
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
-from test_sources import servers  # noqa: F401 (the fixture: local PDOK and Overpass)
+from cli_helpers import run_map
 
 from asset_map import _errors
 from asset_map._errors import AssetMapError, CRSError
@@ -133,7 +134,7 @@ def test_import_json_is_the_same_in_both_languages_but_for_the_notes(tmp_path, c
     assert nl["decisions"][0]["reason"].startswith("same type")  # data: always English
 
 
-def test_fetch_speaks_dutch_and_has_lang(servers, tmp_path, capsys):  # noqa: F811
+def test_fetch_speaks_dutch_and_has_lang(servers, tmp_path, capsys):
     pdok, overpass = servers
     fetch = ["fetch", "--gemeente", "GM9999", "--pdok-url", pdok.base]
     fetch += ["--overpass-url", overpass.url]
@@ -536,3 +537,44 @@ def test_the_scan_finds_english_in_prints_and_errors():
         'raise AssetMapError(Msg("err.cli.then", first=a, then=b))\n'
     )
     assert _bare_texts(source) == ["note: ", "--out ", ": bad", " added"]
+
+
+# --- map: errors and notes in the language of --lang ---------------------------------------------
+
+
+def test_errors_follow_lang(tiny_files, tmp_path, capsys):
+    bad = tmp_path / "kroeg.csv"
+    bad.write_text("name,type,lat,lon\nDe Kroeg,kroeg,52.25,6.16\n")
+    args = [
+        "--areas",
+        str(tiny_files["areas"]),
+        "--assets",
+        str(bad),
+        "--out",
+        str(tmp_path / "m.html"),
+    ]
+    code, _, err = run_map(capsys, *args, "--lang", "en")
+    assert code == 2 and "unknown asset type 'kroeg'" in err
+    code, _, dutch = run_map(capsys, *args)  # nl is the default
+    assert code == 2 and "kroeg" in dutch
+    assert "unknown asset type" not in dutch
+    assert dutch != err
+
+
+def test_notes_follow_lang_in_text_and_json(tiny_files, tmp_path, capsys):
+    table = pd.read_csv(tiny_files["assets"]).drop(columns="id")  # no id column gives a note
+    no_ids = tmp_path / "zonder_id.csv"
+    table.to_csv(no_ids, index=False)
+    talents = DEMO / "talents.csv"
+    out = tmp_path / "m.html"
+    args = ["--areas", str(tiny_files["areas"]), "--assets", str(no_ids), "--out", str(out)]
+    code, stdout, _ = run_map(capsys, *args, "--json", "--talents", str(talents))
+    assert code == 0
+    notes = json.loads(stdout)["notes"]
+    assert any(n.startswith("talents.csv: ") and "talenten gelezen" in n for n in notes)
+    assert not any("talents read" in n for n in notes)
+    english = json.loads(run_map(capsys, *args, "--json", "--lang", "en")[1])["notes"]
+    assert any("has no id column" in n for n in english)
+    assert len(english) == len(notes) - 1  # the same notes, less the talents one
+    _, _, err = run_map(capsys, *args)
+    assert f"Opgeslagen: {out}" in err and "wrote" not in err

@@ -10,15 +10,19 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from gap_layouts import NEAR, STRIP, buurt, buurthuizen, far_shop
 from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import Point, box
 
 import asset_map.analysis
-from asset_map._errors import CRSError, ProblemList, SchemaError
+from asset_map._errors import AssetMapError, CRSError, ImportFormatError, ProblemList, SchemaError
 from asset_map.analysis.coverage import cover_matrix, nearest_m
 from asset_map.analysis.gap_params import GapParams, NeedWeights
 from asset_map.analysis.gaps import GapResult, analyse_gaps
-from asset_map.i18n import localise
+from asset_map.i18n import Msg, explain, localise
+from asset_map.io.export import sites_to_csv
+from asset_map.io.network import read_walk_network
+from asset_map.io.population_grid import read_population_grid
 
 X0, Y0 = 150_000.0, 450_000.0
 #: Straight line = walking distance, 750 m in reach (10 min at 4.5 km/h).
@@ -334,7 +338,7 @@ def test_good_params(kwargs):
         ({"detour": 0.9}, r"\(--detour\) must be between 1 and 3"),
         ({"cell_m": 10}, r"\(--cell-m\) must be between 25 and 1000"),
         ({"new_sites": 11}, r"\(--new-sites\) must be between 0 and 10"),
-        ({"new_sites": 2.5}, r"\(--new-sites\) must be a whole number"),
+        ({"new_sites": 2.5}, "new_sites must be a whole number"),
         ({"new_sites": True}, r"\(--new-sites\) must be between"),
         ({"solver": "cbc"}, "solver must be one of greedy, exact"),
         ({"candidates": ("shops",)}, "candidates must be distinct kinds"),
@@ -465,3 +469,133 @@ def test_no_meeting_places_now_when_planned_ones_do_not_count(areas, assets):
     note = next(w for w in result.warnings if w.key == "note.gaps.no_meeting_places_now")
     assert localise(note, "nl").startswith("Er zijn nu geen ontmoetingsplekken (buurthuis")
     assert "that exist now" in note
+
+
+# --- errors in the reader's language -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make, english, dutch",
+    [
+        (
+            lambda: NeedWeights(0, 0, 0),
+            "all three are 0",
+            "Alle drie de gewichten zijn 0. Dan telt niemand mee.",
+        ),
+        (
+            lambda: NeedWeights(-1, 1, 0),
+            "Need weights must be numbers of 0 or more, got -1, 1, 0.",
+            "Een gewicht moet een getal van 0 of meer zijn. Nu: -1, 1, 0.",
+        ),
+        (
+            lambda: GapParams(walk_min=0.5),
+            "The walking time (--walk-min) must be between 1 and 60 minutes; you gave 0.5.",
+            "De looptijd (--walk-min) moet tussen 1 en 60 minuten liggen. U gaf 0.5.",
+        ),
+        (
+            lambda: GapParams(cell_m=10),
+            "The grid cell size (--cell-m) must be between 25 and 1000 metres; you gave 10.",
+            "De grootte van de vakjes (--cell-m) moet tussen 25 en 1000 meter liggen. U gaf 10.",
+        ),
+        (
+            lambda: GapParams(new_sites=2, candidates=()),
+            "new_sites is 2 but no kind of candidate is given.",
+            "U zoekt 2 nieuwe plekken, maar koos geen soort plek om uit te kiezen.",
+        ),
+        (
+            lambda: GapParams(meeting_types=()),
+            "unknown: none given",
+            "Onbekend: niets gekozen.",
+        ),
+    ],
+)
+def test_parameter_errors_are_messages(make, english, dutch):
+    with pytest.raises(AssetMapError) as caught:
+        make()
+    assert isinstance(caught.value, ValueError)  # callers that catch ValueError still catch it
+    assert english in str(caught.value)
+    assert dutch in explain(caught.value, "nl")
+
+
+def test_data_errors_are_messages(tmp_path):
+    no_buurten = buurt(*STRIP).assign(level="wijk")
+    with pytest.raises(SchemaError) as caught:
+        analyse_gaps(no_buurten, buurthuizen(NEAR))
+    assert explain(caught.value, "nl").startswith("Er zijn geen buurten.")
+    no_figures = buurt(*STRIP).assign(inhabitants=np.nan)
+    with pytest.raises(SchemaError) as caught:
+        analyse_gaps(no_figures, buurthuizen(NEAR))
+    assert explain(caught.value, "nl").startswith(
+        "Van geen van de 1 buurten zijn de kerncijfers bekend die we nodig hebben (inwoners, "
+        "65 jaar en ouder, huishoudens, eenpersoonshuishoudens)."
+    )
+    grid = tmp_path / "vierkanten.csv"
+    grid.write_text("crs28992res100m,aantal_inwoners\nE2000N4700,40\nX12,5\n", encoding="utf-8")
+    with pytest.raises(AssetMapError) as caught:
+        read_population_grid(grid)
+    assert "'X12' is geen code van een CBS-vierkant" in explain(caught.value, "nl")
+    empty = tmp_path / "straten.osm"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(ImportFormatError) as caught:
+        read_walk_network(empty)
+    assert explain(caught.value, "nl").startswith("straten.osm: het bestand is leeg.")
+    assert str(caught.value).startswith("straten.osm: the file is empty.")
+
+
+# --- unknown 65+, notes in Dutch, progress -------------------------------------------------------
+
+
+def test_newly_covered_65_plus_is_unknown_not_zero(two_buurten):
+    # One 1 km cell per buurt, centres 1000 m apart, 750 m in reach: each cell site covers
+    # only its own buurt. With 'all' weights buurt B counts although its 65+ share is unknown.
+    params = GapParams(
+        cell_m=1000, detour=1.0, weights=NeedWeights.preset("all"), new_sites=2,
+        candidates=("cells",),
+    )  # fmt: skip
+    result = analyse_gaps(two_buurten, far_shop(), params)
+    sites = result.sites.set_index(result.sites["buurten"].map(lambda b: b[0]))
+    assert sites.loc["A", "newly_residents"] == 1000.0
+    assert sites.loc["A", "newly_65"] == pytest.approx(200.0)
+    assert sites.loc["B", "newly_residents"] == 1000.0
+    assert math.isnan(sites.loc["B", "newly_65"])  # unknown, not 0
+    rank_b = int(sites.loc["B", "rank"])
+    assert (
+        f"Suggestion {rank_b} (Grid cell in B): the number of newly covered residents aged 65+ "
+        "is unknown, because part of the area it reaches has no 65+ figure."
+    ) in result.warnings
+    # CSV: an empty cell; JSON writes null (see _num).
+    table = pd.read_csv(pd.io.common.BytesIO(sites_to_csv(result.sites)), keep_default_na=False)
+    row = table[table["rank"] == rank_b].iloc[0]
+    assert row["newly_65"] == "" and row["name"] == "Grid cell in B"
+
+
+def test_notes_and_cell_names_are_translatable(two_buurten):
+    params = GapParams(cell_m=1000, detour=1.0, new_sites=1, candidates=("cells",))
+    result = analyse_gaps(two_buurten, far_shop(), params)
+    missing = result.warnings[0]
+    assert isinstance(missing, Msg)
+    assert missing == (
+        "Buurt B (BU99990102) has no figure for aged 65 and over: left out of the demand, "
+        "not counted as 0."
+    )
+    assert localise(missing, "nl") == (
+        "Van buurt B (BU99990102) is dit cijfer niet bekend: 65 jaar en ouder. Daarom telt "
+        "deze buurt niet mee. We rekenen niet met 0."
+    )
+    assert all(isinstance(w, Msg) for w in result.warnings)
+    assert all(localise(w, "nl") != str(w) for w in result.warnings)
+    name = result.sites.iloc[0]["name"]
+    assert name == "Grid cell in A" and localise(name, "nl") == "Vakje in A"
+
+
+def test_progress_reports_each_stage_in_order(two_buurten):
+    seen: list[tuple[str, float]] = []
+    analyse_gaps(
+        two_buurten,
+        far_shop(),
+        GapParams(cell_m=1000, new_sites=1, candidates=("cells",)),
+        progress=lambda stage, share: seen.append((stage, share)),
+    )
+    assert seen == [
+        ("demand", 0.0), ("distances", 0.25), ("coverage", 0.5), ("solver", 0.75), ("done", 1.0)
+    ]  # fmt: skip

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from gap_layouts import CBS_GRID_CSV
 from shapely.geometry import Point, Polygon, box
 
 from asset_map._errors import CRSError, SchemaError
@@ -17,7 +18,8 @@ from asset_map.analysis.demand import (
     needed_figures,
 )
 from asset_map.analysis.population_grid import grid_demand
-from asset_map.io.population_grid import read_population_grid
+from asset_map.i18n import localise
+from asset_map.io.population_grid import grid_squares, read_population_grid
 
 X0, Y0 = 150_000.0, 450_000.0
 ALL_NEEDS = needed_figures(aged_65_plus=True, single_households=True)
@@ -247,3 +249,111 @@ def test_inputs_are_not_changed():
     grid_demand(grid, frame, cell_m=100.0, needs=("inhabitants",))
     pd.testing.assert_frame_equal(frame, before[0])
     pd.testing.assert_frame_equal(grid, before[1])
+
+
+# --- the CBS population grid in CBS's own layout -------------------------------------------------
+
+
+def test_read_cbs_csv_with_square_ids(tmp_path):
+    path = tmp_path / "vierkant_100m_2022.csv"
+    path.write_text(CBS_GRID_CSV, encoding="utf-8")
+    grid = read_population_grid(path)
+    assert grid.crs.to_epsg() == 28992
+    # E1500N4500: the square from (150,000, 450,000), lower-left, 100 m wide.
+    assert grid.geometry.iloc[0].bounds == (X0, Y0, X0 + 100, Y0 + 100)
+    assert grid.geometry.iloc[2].bounds == (151_200.0, 450_300.0, 151_300.0, 450_400.0)
+    assert grid["aantal_inwoners"].tolist()[:3] == [40.0, 60.0, 30.0]
+    assert np.isnan(grid["aantal_inwoners"].iloc[3])
+    assert np.isnan(grid["aantal_inwoners_65_jaar_en_ouder"].iloc[1])
+    assert np.isnan(grid["aantal_eenpersoonshuishoudens"].iloc[3])
+
+
+def test_bad_square_id_is_refused_with_its_row(tmp_path):
+    path = tmp_path / "grid.csv"
+    path.write_text("crs28992res100m;aantal_inwoners\nE1500N4500;40\n1500-4500;10\n")
+    with pytest.raises(SchemaError, match=r"row 3.*not a CBS square id.*E1234N4567"):
+        read_population_grid(path)
+
+
+def test_square_ids_known_answer():
+    squares, bad = grid_squares(["E0871N4462", "e1234n4567", "CRS28992RES100mE1234N4567", "x"], 100)
+    assert squares[0].bounds == (87_100.0, 446_200.0, 87_200.0, 446_300.0)
+    assert squares[1].bounds == squares[2].bounds == (123_400.0, 456_700.0, 123_500.0, 456_800.0)
+    assert squares[3] is None and bad == [3]
+
+
+def test_read_older_cbs_names_from_a_geopackage(tmp_path):
+    # The vierkantstatistieken up to 2019: INWONER, INW_65PL, TOTHH_EENP, id 'c28992r100'.
+    frame = gpd.GeoDataFrame(
+        {
+            "c28992r100": ["E1500N4500", "E1501N4500"],
+            "INWONER": [40, -99997],
+            "INW_65PL": [5, 0],
+            "TOTHH_EENP": [-99997, 5],
+        },
+        geometry=[box(X0, Y0, X0 + 100, Y0 + 100), box(X0 + 100, Y0, X0 + 200, Y0 + 100)],
+        crs="EPSG:28992",
+    )
+    path = tmp_path / "CBS_vk100_2019.gpkg"
+    frame.to_file(path, driver="GPKG")
+    grid = read_population_grid(path)
+    assert list(grid.columns) == [
+        "aantal_inwoners", "aantal_inwoners_65_jaar_en_ouder", "aantal_eenpersoonshuishoudens",
+        "geometry",
+    ]  # fmt: skip
+    assert grid["aantal_inwoners"].iloc[0] == 40.0 and np.isnan(grid["aantal_inwoners"].iloc[1])
+    assert np.isnan(grid["aantal_eenpersoonshuishoudens"].iloc[0])
+
+
+def test_secret_65_plus_falls_back_to_the_buurt_share(tmp_path, two_buurten):
+    path = tmp_path / "vierkant.csv"
+    path.write_text(CBS_GRID_CSV, encoding="utf-8")
+    grid = read_population_grid(path)
+    rd = two_buurten.copy()
+    rd.loc[1, "pct_65_plus"] = 10.0  # buurt B's 65+ share is known here
+    needs = ("inhabitants", "pct_65_plus")
+    cells, notes = grid_demand(grid, rd, cell_m=100.0, needs=needs)
+    # Squares 1-3 kept: 65+ of square 2 from buurt A (20 % of 60), of square 3 from B (10 %).
+    assert cells["buurt_code"].tolist() == ["BU99990101", "BU99990101", "BU99990102"]
+    assert cells["residents"].tolist() == [40.0, 60.0, 30.0]
+    assert cells["residents_65"].tolist() == pytest.approx([5.0, 12.0, 3.0])
+    assert notes == [
+        "2 population grid squares with 90 residents have a secret figure for aged 65 and over: "
+        "used their buurt's share instead.",
+        "1 population grid square have secret or missing figures (CBS keeps small numbers "
+        "secret): left out of the demand, not counted as 0.",
+    ]
+    assert localise(notes[0], "nl").startswith(
+        "Van 2 CBS-vierkanten is het cijfer '65 jaar en ouder' geheim. Daar wonen samen 90 mensen."
+    )
+
+
+def test_secret_65_plus_without_a_buurt_share_is_dropped_and_counted(tmp_path, two_buurten):
+    path = tmp_path / "vierkant.csv"
+    path.write_text(CBS_GRID_CSV, encoding="utf-8")
+    cells, notes = grid_demand(
+        read_population_grid(path), two_buurten, cell_m=100.0, needs=("inhabitants", "pct_65_plus")
+    )
+    # Buurt B has no 65+ share: its square (30 residents) is left out, and the note says so.
+    assert cells["residents"].tolist() == [40.0, 60.0]
+    assert notes[1:] == [
+        "2 population grid squares have secret or missing figures (CBS keeps small numbers "
+        "secret): left out of the demand, not counted as 0.",
+        "The squares left out hold 30 residents.",
+    ]
+
+
+def test_secret_single_households_fall_back_to_the_buurt_share(two_buurten):
+    # Buurt A: 500 households, 40 % single -> 200 single-person households per 1000 residents.
+    grid = gpd.GeoDataFrame(
+        {"INWONER": [50.0], "TOTHH_EENP": [-99997.0]},
+        geometry=[Point(X0 + 450, Y0 + 450)],
+        crs="EPSG:28992",
+    )
+    needs = ("inhabitants", "households", "pct_single_households")
+    cells, notes = grid_demand(grid, two_buurten, cell_m=100.0, needs=needs)
+    assert cells["single_households"].tolist() == pytest.approx([50 * 0.2])
+    assert notes == [
+        "1 population grid square with 50 residents have a secret figure for single-person "
+        "households: used their buurt's share instead."
+    ]

@@ -15,6 +15,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+from cli_helpers import run_map
 from shapely.geometry import box
 
 from asset_map._errors import SchemaError
@@ -28,6 +29,7 @@ from asset_map.storage import Store
 WIJKEN_5 = "cbs_2014/cbs_wijken_2014_5gemeenten.geojson"
 BUURTEN_5 = "cbs_2014/cbs_buurten_2014_coarse_5gemeenten.geojson"
 FIGURES_2024 = "cbs_kerncijfers/kwb2024_85984NED_wijken_5gemeenten.csv"
+DEVENTER_ASSETS = "deventer_wijkteams/deventer_wijkteam_assets.geojson"
 ERMELO = "schema_sample_ermelo/cbs_buurten_2021_ermelo_GM0233.gpkg"
 
 
@@ -313,3 +315,52 @@ def _no_assets() -> gpd.GeoDataFrame:
     from asset_map.model import ASSET_COLUMNS
 
     return gpd.GeoDataFrame(columns=ASSET_COLUMNS, geometry="geometry", crs="EPSG:4326")
+
+
+# --- wijken and buurten from two files make one map ----------------------------------------------
+
+
+def test_wijken_and_buurten_from_two_files_make_one_map(real_file, tmp_path, capsys):
+    wijken, buurten = real_file(WIJKEN_5), real_file(BUURTEN_5)
+    args = [
+        "--areas",
+        str(wijken),
+        "--areas",
+        str(buurten),
+        "--assets",
+        str(real_file(DEVENTER_ASSETS)),
+    ]
+    out_file = tmp_path / "m.html"
+    code, out, _ = run_map(capsys, *args, "--out", str(out_file), "--json")
+    assert code == 0
+    result = json.loads(out)
+    # Known answers: the rows of the two files (CBS 2014, five gemeenten).
+    assert result["areas"] == {
+        "wijk": len(gpd.read_file(wijken)),
+        "buurt": len(gpd.read_file(buurten)),
+    }
+    assert result["outside_areas"] == 0
+    html = out_file.read_text("utf-8")
+    assert "Wijk 4 Voorstad" in html and "Rode Dorp" in html  # a Deventer wijk and a buurt
+
+
+def test_one_areas_file_given_twice_is_refused(real_file, tmp_path, capsys):
+    wijken = str(real_file(WIJKEN_5))
+    args = ["--areas", wijken, "--areas", wijken, "--assets", str(real_file(DEVENTER_ASSETS))]
+    code, _, err = run_map(capsys, *args, "--out", str(tmp_path / "m.html"), "--lang", "en")
+    assert code == 2
+    assert "99 areas are also in cbs_wijken_2014_5gemeenten.geojson" in err
+    assert "given twice" in err
+
+
+def test_read_area_files_puts_a_wijk_and_its_buurten_together(tiny_areas, tmp_path):
+    from asset_map._errors import SchemaError
+
+    wijken_path, buurten_path = tmp_path / "wijken.geojson", tmp_path / "buurten.geojson"
+    tiny_areas[tiny_areas["level"] == "wijk"].to_file(wijken_path)
+    tiny_areas[tiny_areas["level"] == "buurt"].to_file(buurten_path)
+    areas = read_area_files([wijken_path, buurten_path]).frame
+    assert sorted(areas["code"]) == sorted(tiny_areas["code"])
+    assert str(areas.crs) == "EPSG:4326"
+    with pytest.raises(SchemaError, match=r"buurten.geojson: 2 areas are also in buurten"):
+        read_area_files([buurten_path, buurten_path])

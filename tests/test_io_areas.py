@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -14,7 +15,9 @@ from pyproj import CRS
 from shapely.geometry import Polygon, box
 
 from asset_map._errors import ProblemList, SchemaError
+from asset_map.i18n import localise
 from asset_map.io import read_areas
+from asset_map.io.area_files import read_area_files
 from asset_map.model import AREA_COLUMNS, KEY_FIGURES
 
 BUURTEN_2014 = "cbs_2014/cbs_buurten_2014_coarse_5gemeenten.geojson"
@@ -305,3 +308,33 @@ def test_an_assets_only_mapping_leaves_areas_to_detection(tmp_path):
         "Recognised the columns of CBS gebiedsindeling 2014 (statcode, statnaam): "
         "used mapping 'cbs_2014'.",
     ]
+
+
+# --- repair notes name their file ----------------------------------------------------------------
+
+
+BOWTIE = {
+    "type": "Polygon",
+    "coordinates": [[[6.16, 52.25], [6.18, 52.27], [6.18, 52.25], [6.16, 52.27], [6.16, 52.25]]],
+}
+
+
+def _bowtie_file(path: Path, code: str, name: str, level: str) -> Path:
+    feature = {
+        "type": "Feature",
+        "properties": {"code": code, "name": name, "level": level},
+        "geometry": BOWTIE,
+    }
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    return path
+
+
+def test_repair_notes_start_with_their_file_name(tmp_path):
+    wijken = _bowtie_file(tmp_path / "wijken.geojson", "WK015004", "Vlinder", "wijk")
+    buurten = _bowtie_file(tmp_path / "buurten.geojson", "BU01500401", "Vlinder", "buurt")
+    notes = read_area_files([wijken, buurten]).notes
+    repaired = [n for n in notes if "Repaired" in n]
+    assert [n.split(": ")[0] for n in repaired] == ["wijken.geojson", "buurten.geojson"]
+    assert localise(repaired[1], "nl").startswith(
+        "buurten.geojson: object 1 ('Vlinder') is hersteld"
+    )

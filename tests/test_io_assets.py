@@ -265,3 +265,13 @@ def test_rd_csv_is_converted_to_wgs84(tmp_path):
     assert frame.geometry.x.iloc[0] == pytest.approx(6.1632, abs=1e-4)
     assert frame.geometry.y.iloc[0] == pytest.approx(52.2425, abs=1e-4)
     assert np.isnan(frame["capacity"].iloc[0])
+
+
+# --- notes of dropped rows name their file -------------------------------------------------------
+
+
+def test_dropped_asset_notes_start_with_their_file_name(tmp_path):
+    data = tmp_path / "plekken.csv"
+    data.write_text("name,type,lat,lon\nA,park,52.25,6.16\nB,park,,\n")
+    notes = read_assets(data).notes
+    assert "plekken.csv: Dropped row 3 ('B'): it has no geometry." in notes

@@ -10,6 +10,7 @@ from geopandas.testing import assert_geodataframe_equal
 from asset_map._errors import SchemaError
 from asset_map.io import join_figures, read_areas
 from asset_map.io.figure_names import figure_columns
+from asset_map.services.workspace import DEMO_DIR, load_workspace
 
 BUURTEN_2014 = "cbs_2014/cbs_buurten_2014_coarse_5gemeenten.geojson"
 WIJKEN_2014 = "cbs_2014/cbs_wijken_2014_5gemeenten.geojson"
@@ -355,3 +356,28 @@ def test_every_sentinel_is_missing_never_zero(tiny_areas, tmp_path):
         "Read 1 negative value in column 'a_hh' of kwb.csv as missing (CBS marks secret or "
         "unknown figures with negative numbers).",
     ]
+
+
+# --- CBS's nil mark; a file without a code column ------------------------------------------------
+
+
+def test_the_cbs_nil_mark_is_missing_not_refused(tmp_path):
+    demo = load_workspace(DEMO_DIR)
+    codes = demo.areas.loc[demo.areas["level"] == "buurt", "code"].head(2).tolist()
+    csv = tmp_path / "kwb.csv"
+    csv.write_text(f"code,AantalInwoners_5\n{codes[0]},-\n{codes[1]},250\n")
+    result = join_figures(demo.areas, csv)
+    values = result.frame.set_index("code")["inhabitants"]
+    assert np.isnan(values[codes[0]]) and values[codes[1]] == 250
+    note = "Read 1 cell with '-' in column 'AantalInwoners_5' of kwb.csv as missing, not as 0."
+    assert note in result.notes
+
+
+def test_a_csv_without_a_code_column_names_a_real_fix(tmp_path):
+    demo = load_workspace(DEMO_DIR)
+    csv = tmp_path / "kwb.csv"
+    csv.write_text("gebied,inhabitants\nBU99990101,10\n")
+    with pytest.raises(SchemaError) as caught:
+        join_figures(demo.areas, csv)
+    assert "code_column" not in str(caught.value)
+    assert "rename the column in the file" in str(caught.value)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
+from cli_helpers import run_map
 
-from asset_map._errors import MappingError
+from asset_map._errors import MappingError, SchemaError
+from asset_map.i18n import explain
 from asset_map.io import Mapping, load_mapping, preset_names, read_assets
 from asset_map.io.mapping import detect_areas_preset, parse_mapping, resolve_columns
 from asset_map.model import catalogue
@@ -238,3 +241,40 @@ def test_every_type_in_the_presets_is_known():
             used = {r.type for r in spec.type.rules}
             used |= {t for table in spec.type.tables.values() for t in table.values()}
             assert used <= keys
+
+
+# --- a mapping whose type column the file lacks: one error that names it -------------------------
+
+
+def test_a_missing_type_column_is_one_error_naming_the_columns(tiny_files, tmp_path, capsys):
+    table = pd.read_csv(tiny_files["assets"]).rename(columns={"type": "soort"})
+    soort = tmp_path / "soort.csv"
+    table.to_csv(soort, index=False)
+    mapping = tmp_path / "m3.toml"
+    mapping.write_text('[assets.type.type]\n"buurthuis" = "buurthuis"\n')
+    with pytest.raises(SchemaError) as caught:
+        read_assets(soort, mapping=mapping)
+    message = str(caught.value)
+    assert message.startswith("soort.csv: mapping 'm3.toml' looks for the asset type in column")
+    assert "column(s) type, which the file does not have" in message
+    assert "Found the columns: id, name, soort," in message
+    assert "[assets.type.soort]" in message  # the likely column, as the fix
+    assert "empty values" not in message and "row 2" not in message
+    assert "soort" in explain(caught.value, "nl") and "staan niet in het bestand" in explain(
+        caught.value, "nl"
+    )
+    args = ["--areas", str(tiny_files["areas"]), "--assets", str(soort), "--mapping", str(mapping)]
+    code, _, err = run_map(capsys, *args, "--out", str(tmp_path / "m.html"), "--lang", "en")
+    assert code == 2 and err.count("asset-map: error:") == 1 and "Found the columns" in err
+
+
+def test_empty_type_values_are_translated(tmp_path):
+    data = tmp_path / "leeg.csv"
+    data.write_text("name,soort,lat,lon\nA,,52.25,6.16\n")
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[assets.type.soort]\n"sport" = "vereniging"\n')
+    with pytest.raises(SchemaError) as caught:
+        read_assets(data, mapping=mapping)
+    assert "gives no asset type for empty values" in explain(caught.value, "en")
+    dutch = explain(caught.value, "nl")
+    assert "voor lege waarden" in dutch and "empty values" not in dutch

@@ -14,6 +14,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+from shapely.geometry import Point
 
 from asset_map import _errors
 from asset_map.cli import main
@@ -651,3 +652,50 @@ def test_the_scan_finds_a_bare_f_string():
     calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
     assert [_is_prose(call.args[0]) for call in calls] == [True, True]
     assert not _is_prose(ast.parse('Msg("err.io.bad_zip", path=p)', mode="eval").body)
+
+
+# --- empty files, repair notes and CRS errors in both languages ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "english", "dutch"),
+    [
+        ("", "leer.geojson: the file is empty. Export the layer again", "het bestand is leeg"),
+        (
+            '{"type": "FeatureCollection", "features": []}',
+            "leer.geojson: the FeatureCollection has no features. Export the layer again",
+            "de FeatureCollection heeft geen objecten. Exporteer de laag opnieuw",
+        ),
+    ],
+)
+def test_empty_files_are_refused_with_a_fix_in_both_languages(tmp_path, content, english, dutch):
+    from asset_map._errors import ImportFormatError
+    from asset_map.i18n import explain
+    from asset_map.io import read_assets
+
+    path = tmp_path / "leer.geojson"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ImportFormatError) as caught:
+        read_assets(path)
+    assert str(caught.value).startswith(english)
+    assert dutch in explain(caught.value, "nl")
+
+
+def test_repair_notes_and_crs_errors_have_dutch_texts(real_file):
+    from asset_map._errors import CRSError
+    from asset_map.crs import require_same_crs
+    from asset_map.i18n import explain, localise
+    from asset_map.io import read_areas
+
+    notes = read_areas(real_file("cbs_2014/cbs_wijken_2014_5gemeenten.geojson")).notes
+    kept = [n for n in notes if "without a shape" in n]
+    assert kept and kept[0].startswith(
+        "cbs_wijken_2014_5gemeenten.geojson: Kept feature 3 ('Wijk 25 Rivium') without a shape"
+    )
+    assert localise(kept[0], "nl").startswith(
+        "cbs_wijken_2014_5gemeenten.geojson: object 3 ('Wijk 25 Rivium') is bewaard zonder vorm"
+    )
+    a = gpd.GeoDataFrame(geometry=[Point(6.16, 52.25)], crs="EPSG:4326")
+    with pytest.raises(CRSError, match="The assets are in EPSG:4326 but the areas are in") as e:
+        require_same_crs(a, a.to_crs("EPSG:28992"), ("assets", "areas"))
+    assert explain(e.value, "nl").startswith("De assets zijn in EPSG:4326, maar de areas")

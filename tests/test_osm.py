@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import http.server
 import json
+import shutil
 import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
@@ -15,13 +17,16 @@ import shapely
 
 from asset_map import model
 from asset_map._errors import AssetMapError, CRSError, ImportFormatError, OverpassError
+from asset_map.i18n import explain
 from asset_map.io import osm
 from asset_map.io._overpass import fetch_overpass
+from asset_map.io.asset_files import osm_kind, read_any_assets
 from asset_map.io.osm_download import overpass_query
 
 DATA = Path(__file__).parent / "data" / "osm"
 OVERPASS_JSON = DATA / "overpass_deventer.json"
 TURBO_GEOJSON = DATA / "turbo_export.geojson"
+HAND_MADE_OSM = DATA / "hand_made.osm"
 
 
 def check_frame(frame) -> None:
@@ -430,3 +435,162 @@ def test_parse_overpass_json_relation_geometry():
     assert polygon.area == pytest.approx(0.002 * 0.002)
     assert polygon.contains(frame.geometry.iloc[0])
     assert frame["id"].iloc[0] == "osm:relation/9"
+
+
+# --- failed downloads in plain Dutch -------------------------------------------------------------
+
+
+def test_overpass_without_connection_is_plain_dutch(closed_port: int) -> None:
+    port = closed_port
+    with pytest.raises(OverpassError) as exc:
+        fetch_overpass("[out:json];", url=f"http://127.0.0.1:{port}/api", timeout_s=5)
+    plain, detail = explain(exc.value, "nl").split("\n")
+    assert plain.startswith("Het ophalen van de plekken uit OpenStreetMap is niet gelukt.")
+    assert "internetverbinding" in plain and "http" not in plain
+    assert f"127.0.0.1:{port}/api" in detail
+
+
+class _Busy(http.server.BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        self.send_response(429)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def busy() -> Iterator[str]:
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Busy)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/api"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def test_a_busy_overpass_says_try_again_in_a_few_minutes(busy: str) -> None:
+    with pytest.raises(OverpassError, match=r"(?s)server is busy.*HTTP 429") as exc:
+        fetch_overpass("[out:json];", url=busy, timeout_s=5)
+    assert "Probeer het over een paar minuten nog eens." in explain(exc.value, "nl")
+
+
+class _HtmlHandler(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        body = b"<html><body>504 Gateway Time-out</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_an_html_answer_of_overpass_is_a_download_error_in_plain_dutch():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _HtmlHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(OverpassError) as caught:
+            fetch_overpass("[out:json];", url=f"http://127.0.0.1:{server.server_address[1]}/")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    plain, _, detail = explain(caught.value, "nl").partition("\n")
+    assert plain == (
+        "Het ophalen van de plekken uit OpenStreetMap is niet gelukt. De server gaf een "
+        "antwoord dat wij niet kunnen lezen. Probeer het later nog eens."
+    )
+    assert "not JSON" in detail
+    assert "[out:json]" not in explain(caught.value, "en")
+
+
+# --- Overpass 'out geom': relations --------------------------------------------------------------
+
+
+def _g(coords: list[tuple[float, float]]) -> list[dict[str, float]]:
+    return [{"lon": x, "lat": y} for x, y in coords]
+
+
+def test_relation_outline_has_its_inner_ring_as_a_hole() -> None:
+    outer = [(6.16, 52.25), (6.17, 52.25), (6.17, 52.26), (6.16, 52.26), (6.16, 52.25)]
+    hole = [(6.161, 52.251), (6.165, 52.251), (6.165, 52.259), (6.161, 52.259), (6.161, 52.251)]
+    payload = {
+        "elements": [
+            {
+                "type": "relation",
+                "id": 7,
+                "tags": {"type": "multipolygon", "leisure": "park"},
+                "members": [
+                    {"type": "way", "ref": 1, "role": "outer", "geometry": _g(outer)},
+                    {"type": "way", "ref": 2, "role": "inner", "geometry": _g(hole)},
+                ],
+            }
+        ]
+    }
+    frame = osm.parse_overpass_json(payload).frame
+    outline = shapely.from_wkt(frame["osm_polygon"].iloc[0])
+    assert outline.area == pytest.approx(0.01 * 0.01 - 0.004 * 0.008)
+    assert outline.contains(frame.geometry.iloc[0])  # the point is not in the hole
+    assert not shapely.Polygon(hole).contains(frame.geometry.iloc[0])
+
+
+def test_relation_of_nodes_becomes_a_point_without_outline() -> None:
+    payload = {
+        "elements": [
+            {
+                "type": "relation",
+                "id": 8,
+                "tags": {"type": "site", "amenity": "school"},
+                "members": [
+                    {"type": "node", "ref": 1, "role": "", "lat": 52.25, "lon": 6.16},
+                    {"type": "node", "ref": 2, "role": "", "lat": 52.26, "lon": 6.16},
+                ],
+            }
+        ]
+    }
+    frame = osm.parse_overpass_json(payload).frame
+    assert "osm_polygon" not in frame.columns
+    point = frame.geometry.iloc[0]
+    assert point.x == pytest.approx(6.16) and point.y in (52.25, 52.26)
+
+
+def test_relation_members_without_geometry_fall_back_to_the_centre() -> None:
+    payload = {
+        "elements": [
+            {
+                "type": "relation",
+                "id": 9,
+                "center": {"lat": 52.255, "lon": 6.165},
+                "tags": {"amenity": "school"},
+                "members": [{"type": "way", "ref": 1, "role": "outer"}],
+            }
+        ]
+    }
+    point = osm.parse_overpass_json(payload).frame.geometry.iloc[0]
+    assert (point.x, point.y) == (6.165, 52.255)
+
+
+# --- .osm XML ------------------------------------------------------------------------------------
+
+
+def test_osm_xml_is_read_with_multipolygons(tmp_path: Path) -> None:
+    path = tmp_path / "export.osm"
+    shutil.copy(HAND_MADE_OSM, path)
+    assert osm_kind(path) == "pbf"  # read by pyosmium, like .osm.pbf
+    result = osm.read_osm_pbf(path)
+    rows = result.frame.set_index("id")
+    assert list(rows.index) == ["osm:node/10", "osm:way/20", "osm:relation/30"]
+    park = rows.loc["osm:relation/30"]
+    assert (park["type"], park["name"]) == ("park", "Stadspark")
+    outline = shapely.from_wkt(park["osm_polygon"])
+    assert outline.equals(shapely.box(6.170, 52.260, 6.172, 52.262))
+    assert outline.contains(park.geometry)
+    # The site relation is no area: it is left out, and a note says so.
+    assert any(n.startswith("Left out 1 relation with asset tags") for n in result.notes)
+    imported = read_any_assets(path)
+    assert imported.frame["footprint"].notna().sum() == 2

@@ -6,8 +6,10 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pytest
+from cli_helpers import run_map
 from shapely.geometry import Point, box
 
+from asset_map.cli.maps import buurt_has_figure
 from asset_map.render.map import build_map, map_html
 from asset_map.render.styles import NO_DATA_COLOR, SEQUENTIAL
 
@@ -114,3 +116,42 @@ def test_a_level_without_values_colours_nothing():
 def test_an_unknown_level_is_refused():
     with pytest.raises(ValueError, match="Unknown choropleth level 'gemeente'"):
         build_map(two_wijken(), _assets(), choropleth="inhabitants", choropleth_level="gemeente")
+
+
+# --- the map command: a figure no buurt has colours the wijken -----------------------------------
+
+
+def test_choropleth_without_buurt_values_colours_the_wijken(
+    tiny_files, tiny_areas, tmp_path, capsys
+):
+    wijken = tmp_path / "wijken.geojson"
+    tiny_areas[tiny_areas["level"] == "wijk"].to_file(wijken, driver="GeoJSON")
+    args = [
+        "--areas",
+        str(wijken),
+        "--assets",
+        str(tiny_files["assets"]),
+        "--choropleth",
+        "inhabitants",
+    ]
+    code, _, err = run_map(capsys, *args, "--out", str(tmp_path / "m.html"), "--lang", "en")
+    assert code == 0
+    assert "--choropleth inhabitants: no buurt has a value" in err
+    assert "so the wijken are coloured instead" in err
+    assert '"_fill": "#' in (tmp_path / "m.html").read_text()  # the wijk has a colour
+    level = ["--choropleth-level", "buurt"]  # asked for buurten: none has it, so no colour
+    _, _, err = run_map(capsys, *args, *level, "--out", str(tmp_path / "m.html"), "--lang", "en")
+    assert "--choropleth-level buurt: no area of this level has a value" in err
+    assert '"_fill": "#' not in (tmp_path / "m.html").read_text()
+    args[1] = str(tiny_files["areas"])  # buurten with inhabitants: no note
+    _, _, err = run_map(capsys, *args, "--out", str(tmp_path / "m.html"), "--lang", "en")
+    assert "no buurt has a value" not in err
+
+
+def test_buurt_has_figure(tiny_areas):
+    assert buurt_has_figure(tiny_areas, "inhabitants")
+    assert not buurt_has_figure(tiny_areas, "not_a_column")
+    wijk_level = tiny_areas.assign(
+        inhabitants=np.where(tiny_areas["level"] == "wijk", 3000.0, np.nan)
+    )
+    assert not buurt_has_figure(wijk_level, "inhabitants")

@@ -1,76 +1,28 @@
 """Real data into the workspace: `asset-map fetch` and `asset-map import`, offline.
 
 PDOK and Overpass are local HTTP servers on 127.0.0.1 serving recorded answers in their
-documented formats (tests/data/pdok, tests/data/osm); nothing leaves the machine.
+documented formats (tests/data/pdok, tests/data/osm): the ``servers`` fixture of
+tests/conftest.py; nothing leaves the machine.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_cbs_fetch import FakePDOK
+from cli_helpers import run_json
+from fake_servers import serve, stop
+from storage_helpers import stored_workspace
 
 from asset_map.cli import main
 from asset_map.services.workspace import DEMO_DIR, load_workspace
 from asset_map.storage import Store
 
 OSM = Path(__file__).parent / "data" / "osm" / "overpass_deventer.json"
-
-
-class FakeOverpass(ThreadingHTTPServer):
-    fail = False
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), OverpassHandler)
-        self.queries: list[str] = []
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/api/interpreter"
-
-
-class OverpassHandler(BaseHTTPRequestHandler):
-    server: FakeOverpass
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length", 0))
-        self.server.queries.append(self.rfile.read(length).decode())
-        if self.server.fail:
-            self.send_response(504)
-            self.end_headers()
-            return
-        body = OSM.read_bytes()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def _serve(server):
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return thread
-
-
-@pytest.fixture
-def servers() -> Iterator[tuple[FakePDOK, FakeOverpass]]:
-    pdok, overpass = FakePDOK(), FakeOverpass()
-    threads = [_serve(pdok), _serve(overpass)]
-    yield pdok, overpass
-    for server, thread in zip((pdok, overpass), threads, strict=True):
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def _json(capsys, args: list[str]) -> dict:
@@ -324,3 +276,69 @@ def test_osm_outlines_are_kept_in_the_workspace(tmp_path, capsys):
         assert outline.geom_type in {"Polygon", "MultiPolygon"}
         assert outline.covers(row.geometry)  # the point lies inside its outline
     assert assets.loc[assets["id"].str.startswith("osm:node/"), "footprint"].isna().all()
+
+
+# --- an empty Overpass answer keeps the areas ----------------------------------------------------
+
+
+class EmptyOverpass(ThreadingHTTPServer):
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), EmptyHandler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/api/interpreter"
+
+
+class EmptyHandler(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        # The gemeente's boundary area and no places; an area element as Overpass outputs one
+        # (teritorio/Underpass-API, test/output.rb: {"type":"area","id":36...,"tags":{...}}).
+        area = {"type": "area", "id": 3600009999, "tags": {"name": "Lindeveen"}}
+        body = json.dumps({"version": 0.6, "elements": [area]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def empty_overpass() -> Iterator[EmptyOverpass]:
+    server = EmptyOverpass()
+    thread = serve(server)
+    yield server
+    stop(server, thread)
+
+
+def test_an_empty_overpass_answer_keeps_the_areas(servers, empty_overpass, tmp_path, capsys):
+    pdok, _overpass = servers
+    url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
+    result = run_json(
+        capsys,
+        [
+            "fetch",
+            "--gemeente",
+            "GM9999",
+            "--lang",
+            "en",
+            "--database",
+            url,
+            "--pdok-url",
+            pdok.base,
+            "--overpass-url",
+            empty_overpass.url,
+        ],
+    )
+    assert result["areas"] == {"wijk": 2, "buurt": 5} and result["assets_total"] == 0
+    assert (
+        "OpenStreetMap gave no places for this gemeente; the wijken and buurten were loaded. "
+        "Try again later or import a file."
+    ) in result["notes"]
+    assert [s["licence"] for s in result["sources"]] == ["CC BY 4.0"]  # no OSM entry
+    areas, _assets, _meta = stored_workspace(url)
+    assert len(areas) == 7

@@ -6,16 +6,21 @@ Every test runs on a SQLite file and on a real PostgreSQL database (see storage_
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
+from typing import Any
 
 import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
-from storage_helpers import Clock, submission
+from storage_helpers import HENK, Clock, submission
 
-from asset_map._errors import SchemaError
+from asset_map._errors import AssetMapError, SchemaError
 from asset_map.analysis.summary import talents_per_buurt
+from asset_map.i18n import explain
 from asset_map.model import TALENT_COLUMNS, WISHES, catalogue
+from asset_map.settings import retention_months
 from asset_map.storage import StatusError, Store, TalentNotFound
+from asset_map.storage.talents import PERSONAL, TalentSubmission, retention_days
 
 pytest_plugins = ["storage_fixtures"]
 
@@ -371,3 +376,129 @@ def test_audit_records_every_change_without_personal_values(store: Store, store_
     for row in log["details"]:
         json.loads(row)  # valid JSON
     assert store.audit(entity="user").empty
+
+
+# --- undo, erase by a moderator, refusals explained in Dutch -------------------------------------
+
+
+def test_undo_an_approval_and_erase_are_audited(store: Store) -> None:
+    receipt = store.submit_talent(HENK)
+    store.decide(receipt.id, status="approved", actor="wim")
+    store.decide(receipt.id, status="pending", actor="wim")
+    assert store.talent(receipt.id)["status"] == "pending"
+    store.decide(receipt.id, status="rejected", actor="anna")
+    assert store.erase_talent(receipt.id, actor="anna")
+    assert not store.erase_talent(receipt.id, actor="anna")  # erased already
+    row = store.talent(receipt.id)
+    log = store.audit(entity_id=receipt.id)
+    assert all(row[name] is None for name in PERSONAL)
+    assert (row["categories"], row["wishes"], row["buurt_code"]) == (
+        "koken",
+        "teach",
+        "BU99990101",
+    )
+    assert list(zip(log["action"], log["actor"], strict=True)) == [
+        ("submitted", "resident"),
+        ("approved", "wim"),
+        ("pending", "wim"),
+        ("rejected", "anna"),
+        ("erased", "anna"),
+    ]
+
+
+def test_store_refusals_are_explained_in_dutch(store: Store) -> None:
+    receipt = store.submit_talent(HENK)
+    assert store.withdraw(receipt.withdrawal_code)
+    with pytest.raises(StatusError, match="withdrawn by the resident") as approving:
+        store.decide(receipt.id, status="approved", actor="wim")
+    with pytest.raises(StatusError, match="cannot be edited") as editing:
+        store.edit_talent(receipt.id, {"nickname": "X"}, actor="wim")
+    with pytest.raises(TalentNotFound, match="No talent with id 'nope'") as missing:
+        store.decide("nope", status="approved", actor="wim")
+    assert explain(approving.value, "nl").endswith("U kunt het niet meer goedkeuren.")
+    assert explain(editing.value, "nl").endswith("U kunt het niet meer aanpassen.")
+    assert "Laad de pagina opnieuw" in explain(missing.value, "nl")
+
+
+# --- retention: the setting, in calendar months --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("months", "now", "days"),
+    [
+        (12, datetime(2026, 3, 1, tzinfo=UTC), 365),
+        (12, datetime(2024, 3, 1, tzinfo=UTC), 366),
+        (1, datetime(2026, 3, 31, tzinfo=UTC), 31),  # back to 28 February
+        (6, datetime(2026, 8, 31, 9, 30, tzinfo=UTC), 184),  # back to 28 February
+    ],
+)
+def test_retention_days_are_calendar_months(months, now, days):
+    assert retention_days(months, now=now) == days
+
+
+@pytest.mark.parametrize(("value", "months"), [(None, 12), ("", 12), ("6", 6), (" 24 ", 24)])
+def test_retention_setting(value, months):
+    environ = {} if value is None else {"ASSET_MAP_RETENTION_MONTHS": value}
+    assert retention_months(environ) == months
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "zes", "6m", "١٢"])
+def test_a_wrong_retention_setting_is_refused(value):
+    with pytest.raises(AssetMapError, match="ASSET_MAP_RETENTION_MONTHS"):
+        retention_months({"ASSET_MAP_RETENTION_MONTHS": value})
+
+
+# --- erased talents keep counting anonymously; "already erased" ----------------------------------
+
+
+def _sub(nickname: str, buurt: str = "BU01500401") -> TalentSubmission:
+    return TalentSubmission(
+        nickname=nickname,
+        categories=("koken",),
+        description="Ik kook graag",
+        wishes=("teach",),
+        availability="zaterdag",
+        buurt_code=buurt,
+        contact="a@example.org",
+    )
+
+
+def _count(store: Store, buurt: str = "BU01500401") -> Any:
+    public = store.public_talents()
+    if public.empty:
+        return 0
+    return int(talents_per_buurt(public).loc[buurt, "koken"])
+
+
+def test_erased_approved_talents_keep_counting_but_pending_and_rejected_never(
+    store: Store, clock: Clock
+) -> None:
+    approved = [store.submit_talent(_sub(f"A{i}")) for i in range(4)]
+    pending = store.submit_talent(_sub("P"))
+    rejected = store.submit_talent(_sub("R"))
+    for receipt in approved:
+        store.decide(receipt.id, status="approved", actor="wm")
+    store.decide(rejected.id, status="rejected", actor="wm")
+    assert _count(store) == 4
+
+    assert store.withdraw(approved[0].withdrawal_code)  # by the resident
+    assert store.erase_talent(approved[1].id, actor="wm")  # by a moderator
+    assert store.withdraw(pending.withdrawal_code)  # pending: never counted
+    assert store.erase_talent(rejected.id, actor="wm")  # rejected: never counted
+    assert _count(store) == 4
+    clock.advance(days=1)
+    assert store.purge_personal_data(older_than_days=0, actor="admin") == 2  # the rest
+    assert _count(store) == 4
+    assert len(store.public_talents()) == 4
+    assert store.talents(status="withdrawn")["nickname"].isna().all()
+    assert len(store.talents(status="withdrawn")) == 6
+
+
+def test_a_resident_whose_data_are_gone_hears_so(store: Store) -> None:
+    receipt = store.submit_talent(_sub("Henk"))
+    assert not store.already_erased(receipt.withdrawal_code)
+    assert store.erase_talent(receipt.id, actor="wm")
+    assert store.withdraw(receipt.withdrawal_code) is False
+    assert store.already_erased(receipt.withdrawal_code)
+    assert not store.already_erased("AAAA-BBBB-CCCC")
+    assert not store.already_erased("no code")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import timedelta
 
 import pandas as pd
@@ -12,7 +13,14 @@ from sqlalchemy import create_engine, text
 from storage_helpers import Clock
 
 from asset_map.rules import auth
-from asset_map.rules.auth import LockedOut, LoginFailed, User, UserExists, WeakPassword
+from asset_map.rules.auth import (
+    MAX_FAILURES,
+    LockedOut,
+    LoginFailed,
+    User,
+    UserExists,
+    WeakPassword,
+)
 from asset_map.storage import Store
 from asset_map.storage.db import resolve_url
 
@@ -205,3 +213,34 @@ def test_old_hashes_are_upgraded_at_log_in(
     with_user.authenticate("anne.wijk", PASSWORD)
     assert not auth.needs_rehash(stored())
     assert with_user.authenticate("anne.wijk", PASSWORD)
+
+
+# --- lockout under parallel guesses --------------------------------------------------------------
+
+
+def test_parallel_guesses_cannot_pass_the_lockout(store: Store) -> None:
+    store.add_user("wim", "geheim-wachtwoord-1", "wijkmanager", actor="test")
+    barrier = threading.Barrier(12)
+    outcomes: list[str] = []
+
+    def guess(i: int) -> None:
+        barrier.wait()
+        try:
+            store.authenticate("wim", f"fout-{i}")
+        except LockedOut:
+            outcomes.append("locked")
+        except LoginFailed:
+            outcomes.append("failed")
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Only MAX_FAILURES passwords were checked; the fifth locked, the rest met the lock.
+    assert outcomes.count("failed") == MAX_FAILURES - 1
+    assert outcomes.count("locked") == 12 - (MAX_FAILURES - 1)
+    log = store.audit(entity="user", entity_id="wim")
+    assert (log["action"] == "login_failed").sum() == MAX_FAILURES
+    with pytest.raises(LockedOut):  # even the right password waits for the lock to end
+        store.authenticate("wim", "geheim-wachtwoord-1")

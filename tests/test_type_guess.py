@@ -1,4 +1,5 @@
-"""Guesses about a file of places: the type column, a type from a word in the name, --guess-types.
+"""Guesses about a file of places: the type column, a type from a word in the name, --guess-types,
+and a file without a type column (a preset, --type, or a refusal).
 
 Good and bad inputs side by side; real names from the Deventer wijkteam map; the CLI's
 ``--guess-types`` counted before and after on that map read without its preset.
@@ -13,6 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from cli_helpers import run_map
 from shapely.geometry import Point
 
 from asset_map.cli import main
@@ -28,6 +30,7 @@ from asset_map.model import catalogue
 
 DEVENTER = "deventer_wijkteams/deventer_wijkteam_assets.geojson"
 WIJKEN = "cbs_2014/cbs_wijken_2014_5gemeenten.geojson"
+BUURTEN = "cbs_2014/cbs_buurten_2014_coarse_5gemeenten.geojson"
 #: The Deventer map read with its category as the type column and nothing else: what the
 #: app's own column choice gives (72 places "overig": the 66 locaties and the 6 themas).
 CATEGORY_ONLY = '[assets.type]\nfrom = ["category"]\ndefault = "overig"\n'
@@ -268,3 +271,34 @@ def test_import_and_gaps_take_guess_types_too(tmp_path, capsys):
     assert main(["gaps", *files, "--guess-types", "--json", "--lang", "en"]) == 0
     notes = json.loads(capsys.readouterr().out)["notes"]
     assert any(n.startswith("--guess-types: 1 of the 7 places") for n in notes)
+
+
+# --- a file without a type column: a preset, --type, or a refusal --------------------------------
+
+
+def test_the_cli_recognises_the_deventer_columns_without_a_mapping(real_file, tmp_path, capsys):
+    buurten, assets = real_file(BUURTEN), real_file(DEVENTER)
+    args = ["--areas", str(buurten), "--assets", str(assets), "--out", str(tmp_path / "m.html")]
+    code, out, _ = run_map(capsys, *args, "--json", "--lang", "en")
+    assert code == 0
+    result = json.loads(out)
+    assert result["assets_total"] == 240
+    assert result["counts"].get("overig", 0) < 240  # typed by the preset, not all grey
+    assert result["counts"]["school"] > 0
+    assert any("used mapping 'deventer_wijkteams'" in note for note in result["notes"])
+
+
+def test_the_cli_refuses_an_untyped_file_and_says_how_to_fix_it(real_file, tmp_path, capsys):
+    untyped = tmp_path / "plekken.geojson"
+    gpd.read_file(real_file(DEVENTER)).drop(columns=["icon", "category"]).to_file(untyped)
+    args = ["--areas", str(real_file(BUURTEN)), "--assets", str(untyped)]
+    code, _, err = run_map(capsys, *args, "--out", str(tmp_path / "m.html"), "--lang", "en")
+    assert code == 2
+    assert "plekken.geojson: no type column" in err
+    assert "--mapping" in err and "--type KEY" in err
+    assert not (tmp_path / "m.html").exists()
+    typed = [*args, "--out", str(tmp_path / "m.html"), "--type", "winkel", "--json"]
+    code, out, _ = run_map(capsys, *typed)
+    assert code == 0
+    assert json.loads(out)["counts"] == {"winkel": 240}
+    assert (tmp_path / "m.html").exists()
