@@ -338,7 +338,7 @@ def test_good_params(kwargs):
         ({"detour": 0.9}, r"\(--detour\) must be between 1 and 3"),
         ({"cell_m": 10}, r"\(--cell-m\) must be between 25 and 1000"),
         ({"new_sites": 11}, r"\(--new-sites\) must be between 0 and 10"),
-        ({"new_sites": 2.5}, "new_sites must be a whole number"),
+        ({"new_sites": 2.5}, r"\(--new-sites\) must be a whole number"),
         ({"new_sites": True}, r"\(--new-sites\) must be between"),
         ({"solver": "cbc"}, "solver must be one of greedy, exact"),
         ({"candidates": ("shops",)}, "candidates must be distinct kinds"),
