@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from asset_map.ui import data
+from asset_map.ui import data, data_upload
 from asset_map.ui.auth import require
 from asset_map.ui.loaders import workspace
 from asset_map.ui.messages import sources_table
@@ -11,7 +11,7 @@ from asset_map.ui.state import tr
 user = require("edit_assets")  # also refuses the page's direct URL without the right role
 ws = workspace()  # a load or import saves, then runs the page again: this is always current
 st.title(tr("data.title"))
-data.show_result()
+data_upload.show_result()
 data.load_gemeente(actor=user.username)
 st.divider()
 data.upload(ws, actor=user.username)

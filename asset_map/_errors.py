@@ -7,6 +7,7 @@ message on stderr; the app shows it in a red box.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from asset_map.i18n import Msg
@@ -32,6 +33,22 @@ class MappingError(AssetMapError):
     """A mapping file is malformed or refers to columns or types that do not exist."""
 
 
+class DownloadError(AssetMapError):
+    """A download failed: no connection, an HTTP error, or an answer that is not the API's.
+
+    Raised with a :class:`asset_map.i18n.Msg` whose first line says in plain words what
+    failed and what to do; the lines after it hold the technical detail (URL, reason).
+    """
+
+
+class OverpassError(DownloadError):
+    """The Overpass API cannot be reached, refused the query or answered with an error.
+
+    Raised with a :class:`asset_map.i18n.Msg` like :class:`DownloadError`: a plain first
+    line, then the technical detail.
+    """
+
+
 class ProblemList(AssetMapError):
     """Several problems found in one file, raised once so the user can fix them all at once.
 
@@ -46,6 +63,14 @@ class ProblemList(AssetMapError):
         shown = "\n".join(f"- {p}" for p in problems[:20])
         more = f"\n- ... and {len(problems) - 20} more" if len(problems) > 20 else ""
         super().__init__(f"{len(problems)} problems:\n{shown}{more}")
+
+
+def raise_problems(problems: Sequence[AssetMapError]) -> None:
+    """Raise the one problem, or a :class:`ProblemList` of several; do nothing if none."""
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise ProblemList(list(problems))
 
 
 def where(

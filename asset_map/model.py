@@ -8,11 +8,14 @@ Three layers cross module boundaries, each a GeoDataFrame in EPSG:4326 with thes
 - **areas**: wijken and buurten (and optionally the gemeente) with their key figures;
 - **assets**: what a neighbourhood has, one row per place;
 - **talents**: residents' talents. They carry a buurt code, never an exact home location.
+
+A CBS population grid (100 m squares, in RD New) has the columns of :data:`GRID_COLUMNS`.
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
@@ -36,6 +39,9 @@ KEY_FIGURES: dict[str, tuple[str, str, str]] = {
 
 AREA_COLUMNS = ["code", "name", "level", "parent_code", *KEY_FIGURES, "geometry"]
 ASSET_STATUSES = ("existing", "planned")
+#: The optional column of an asset frame holding its outline (WKT in EPSG:4326), e.g. of a
+#: park or a school ground from OpenStreetMap.
+FOOTPRINT = "footprint"
 ASSET_COLUMNS = [
     "id",
     "name",
@@ -102,6 +108,27 @@ CONNECTION_COLUMNS = [
     "made_at",
     "note",
 ]
+
+#: The canonical columns of a CBS population grid (100 m squares): total residents,
+#: residents aged 65+, single-person households.
+GRID_RESIDENTS = "aantal_inwoners"
+GRID_65 = "aantal_inwoners_65_jaar_en_ouder"
+GRID_SINGLE = "aantal_eenpersoonshuishoudens"
+GRID_COLUMNS = (GRID_RESIDENTS, GRID_65, GRID_SINGLE)
+#: Older CBS vierkantstatistieken (up to 2019, also their Shapefiles) -> the names above.
+GRID_OLD_NAMES = {"inwoner": GRID_RESIDENTS, "inw_65pl": GRID_65, "tothh_eenp": GRID_SINGLE}
+
+
+def grid_columns(names: Sequence[object]) -> dict[str, str]:
+    """Return the population grid's columns by their 2020+ CBS name (any case, old names too)."""
+    found: dict[str, str] = {}
+    for name in names:
+        lower = str(name).lower()
+        canonical = GRID_OLD_NAMES.get(lower, lower)
+        if canonical in GRID_COLUMNS and canonical not in found:
+            found[canonical] = str(name)
+    return found
+
 
 #: Other spellings importers accept for canonical columns (lower case). Shapefiles cut column
 #: names to 10 characters, so the truncated forms are here too.

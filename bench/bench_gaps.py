@@ -157,7 +157,8 @@ def national_full() -> dict[str, float]:
     """
     if not LABEL_POINTS.is_file():
         return {}
-    from asset_map.analysis.gaps import GapParams, analyse_gaps
+    from asset_map.analysis.gap_params import GapParams
+    from asset_map.analysis.gaps import analyse_gaps
 
     tracemalloc.start()
     traced_started = time.perf_counter()

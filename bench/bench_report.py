@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import time
 
-from asset_map.analysis.gaps import GapParams, analyse_gaps
+from asset_map.analysis.gap_params import GapParams
+from asset_map.analysis.gaps import analyse_gaps
 from asset_map.analysis.indicators import area_figures
-from asset_map.render.report import page_count, wijk_report
+from asset_map.render.report import page_count
 from asset_map.render.static_map import map_png
+from asset_map.services.report import wijk_report
 from asset_map.services.workspace import load_workspace
 
 

@@ -124,7 +124,7 @@ def _test_database(tmp_path_factory) -> Iterator[None]:
 def gap_calls(monkeypatch) -> list:
     """The gap analyses the Kansen screen runs (not those it takes from its cache)."""
     from asset_map.analysis.gaps import analyse_gaps
-    from asset_map.ui import gaps as gap_ui
+    from asset_map.services import gaps as gap_service
 
     seen: list = []
 
@@ -132,8 +132,8 @@ def gap_calls(monkeypatch) -> list:
         seen.append(params)
         return analyse_gaps(areas, assets, params, **kwargs)
 
-    monkeypatch.setattr(gap_ui, "analyse_gaps", counting)
-    monkeypatch.setattr(gap_ui, "_RESULTS", {})
+    monkeypatch.setattr(gap_service, "analyse_gaps", counting)
+    monkeypatch.setattr(gap_service, "_RESULTS", {})
     return seen
 
 
@@ -185,7 +185,7 @@ def pdok() -> Iterator[FakePDOK]:
 @pytest.fixture
 def servers(monkeypatch) -> Iterator[tuple[FakePDOK, FakeOverpass]]:
     """Local servers playing PDOK and Overpass; the app's data screen is pointed at them."""
-    from asset_map.ui.data import OVERPASS_URL_ENV, PDOK_URL_ENV
+    from asset_map.settings import OVERPASS_URL_ENV, PDOK_URL_ENV
 
     pdok, overpass = FakePDOK(), FakeOverpass()
     threads = [serve(pdok), serve(overpass)]

@@ -20,8 +20,8 @@ from data_screen import HAND_MADE_OSM, IMPORT, click, open_data_screen, places, 
 from storage_helpers import stored_workspace
 from streamlit.testing.v1 import AppTest
 
+from asset_map.settings import PDOK_URL_ENV
 from asset_map.storage import Store
-from asset_map.ui.data import PDOK_URL_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 OSM_CREDIT = "OpenStreetMap contributors (ODbL)"
@@ -81,7 +81,7 @@ def test_no_internet_says_so_in_dutch_and_changes_nothing(db, monkeypatch, close
 
 
 def test_the_year_list_is_pdoks_newest_first(db):
-    from asset_map.io._pdok import YEARS
+    from asset_map.io.cbs import YEARS
 
     at = open_data_screen()
     box = at.selectbox(key="data_year")

@@ -15,9 +15,10 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
 import asset_map.ui.gaps as gap_ui
-from asset_map.analysis.gaps import GapParams, NeedWeights, analyse_gaps
+from asset_map.analysis.gap_params import GapParams, NeedWeights
+from asset_map.analysis.gaps import analyse_gaps
 from asset_map.render.styles import format_number
-from asset_map.services.workspace import DATA_DIR_ENV
+from asset_map.settings import DATA_DIR_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from asset_map import settings
 from asset_map.crs import WORK_CRS
 from asset_map.services.workspace import load_workspace
 from asset_map.storage import Store, TalentSubmission
@@ -207,7 +208,6 @@ def test_needs_edited_on_the_page_change_the_matches(db, demo):
 
 
 def test_postcode_lists_activities_within_walking_distance_in_order(db, demo):
-    from asset_map.analysis import nearby as nearby_module
 
     # The demo's first postcode (the list must not be empty: checked below).
     postcodes = demo["postcodes"]
@@ -229,8 +229,8 @@ def test_postcode_lists_activities_within_walking_distance_in_order(db, demo):
         [float(row["lon"])], [float(row["lat"])], crs="EPSG:4326"
     ).to_crs(WORK_CRS)[0]
     assets = demo["assets"].to_crs(WORK_CRS)
-    walk_m = assets.distance(origin) * nearby_module.DETOUR
-    max_m = 10 * nearby_module.WALK_SPEED_KMH * 1000 / 60
+    walk_m = assets.distance(origin) * settings.DETOUR.default
+    max_m = 10 * settings.SPEED_KMH.default * 1000 / 60
     within = set(assets.loc[walk_m <= max_m, "id"])
     expected = demo["activities"][demo["activities"]["asset_id"].isin(within)]
     assert len(activities) == len(expected) > 0
@@ -290,7 +290,7 @@ def test_bad_postcode_says_what_a_postcode_looks_like(db):
 
 
 def test_unknown_postcode_asks_for_the_house_number_then_looks_it_up(db, demo, monkeypatch):
-    import asset_map.ui.near_me as near_me
+    import asset_map.io.postcode as postcode
     from asset_map.io.postcode import Address, PostcodeError
 
     asked: list[tuple[str, str]] = []
@@ -300,7 +300,7 @@ def test_unknown_postcode_asks_for_the_house_number_then_looks_it_up(db, demo, m
         asked.append((postcode, number))
         raise PostcodeError("The address service cannot be reached (test).")
 
-    monkeypatch.setattr(near_me, "lookup", offline)
+    monkeypatch.setattr(postcode, "lookup", offline)
     at = _open("app_pages/near_me.py")
     at.text_input(key="near_postcode").input("7411 AB")  # real format, not in the demo table
     _button(at, "Zoek wat er in de buurt is").click().run()
@@ -315,7 +315,7 @@ def test_unknown_postcode_asks_for_the_house_number_then_looks_it_up(db, demo, m
     def online(postcode: str, number: str) -> Address:
         return Address("Straat 12, Lindeveen", oude_kern.x, oude_kern.y, "BU99990101", "GM9999")
 
-    monkeypatch.setattr(near_me, "lookup", online)
+    monkeypatch.setattr(postcode, "lookup", online)
     _button(at, "Zoek wat er in de buurt is").click().run()
     assert not at.exception, at.exception
     assert any("postcode 7411 AB" in h.value for h in at.subheader)

@@ -15,8 +15,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from asset_map.analysis.gaps import GapParams, NeedWeights, analyse_gaps
-from asset_map.services.workspace import DATA_DIR_ENV, load_workspace
+from asset_map.analysis.gap_params import GapParams, NeedWeights
+from asset_map.analysis.gaps import analyse_gaps
+from asset_map.services.workspace import load_workspace
+from asset_map.settings import DATA_DIR_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -115,8 +117,8 @@ def test_the_werkbank_table_shows_the_wijk_figure_and_unknown_buurten(tmp_path, 
 def test_deventer_kaart_and_kansen_on_the_real_wijk_figures(real_file, tmp_path, monkeypatch):
     """Deventer's 15 wijken (2024 inhabitants) and 68 buurten (no figures), its wijkteam list."""
     from asset_map.io import read_areas
+    from asset_map.io.asset_files import read_any_assets
     from asset_map.io.figures import join_figures
-    from asset_map.services.sources import read_any_assets
 
     files = []
     for name in ("cbs_wijken_2014_5gemeenten", "cbs_buurten_2014_coarse_5gemeenten"):

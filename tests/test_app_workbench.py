@@ -289,11 +289,11 @@ def test_exports_offer_every_format_and_the_wijk_report(db):
 
 
 def test_exported_map_is_standalone_html(demo):
-    from asset_map.ui.workbench_figures import _map_bytes
+    from asset_map.services.export import map_bytes
 
     areas, assets = demo
     one = assets[assets["wijk_code"] == "WK999904"].head(5)
-    html = _map_bytes(areas[areas["level"] != "gemeente"], one, lang="nl", basemap="none", label="")
+    html = map_bytes(areas[areas["level"] != "gemeente"], one, lang="nl", basemap="none", label="")
     text = html.decode("utf-8")
     assert "<html" in text.lower()
     assert re.search(r"<script[^>]*\bsrc=", text) is None  # Leaflet inlined, no CDN
@@ -389,7 +389,7 @@ def test_app_report_equals_the_cli_report(tmp_path):
     import shutil
     import subprocess
 
-    from asset_map.render.report import wijk_gaps, wijk_report
+    from asset_map.services.report import wijk_gaps, wijk_report
     from asset_map.services.workspace import DEMO_DIR, load_workspace
     from asset_map.ui import workbench_figures
 

@@ -14,10 +14,11 @@ import numpy as np
 import pytest
 from fake_servers import FakePDOK
 
+from asset_map._errors import DownloadError
 from asset_map.i18n import explain
-from asset_map.io._pdok import PDOK_BASE, YEARS, fetch_collection
+from asset_map.io._pdok import fetch_collection
 from asset_map.io.cbs import (
-    DownloadError,
+    YEARS,
     GemeenteError,
     fetch_areas,
     fetch_gemeenten,
@@ -25,7 +26,8 @@ from asset_map.io.cbs import (
     items_url,
     parse_pages,
 )
-from asset_map.services import sources
+from asset_map.services.fetch import fetch_gemeente
+from asset_map.settings import DEFAULT_PDOK_URL
 
 DATA = Path(__file__).parent / "data" / "pdok"
 GEMEENTEN = {"GM0150": "Deventer", "GM0153": "Enschede", "GM9999": "Lindeveen"}
@@ -45,7 +47,7 @@ def test_items_url_has_collection_year_filter_and_format() -> None:
     )
     query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
     assert query == {"f": "json", "limit": "1000", "gemeentecode": "GM0150"}
-    assert PDOK_BASE.format(year=2023) in items_url("wijken", "GM0150", year=2023)
+    assert DEFAULT_PDOK_URL.format(year=2023) in items_url("wijken", "GM0150", year=2023)
 
 
 def test_items_url_refuses_unknown_collection() -> None:
@@ -243,7 +245,7 @@ def test_years_are_newest_first_and_hold_the_recorded_year() -> None:
 def test_fetch_gemeente_reports_each_pdok_page(pdok: FakePDOK) -> None:
     pages: list[tuple[int, int | None]] = []
     steps: list[str] = []
-    loaded = sources.fetch_gemeente(
+    loaded = fetch_gemeente(
         "GM9999",
         year=2024,
         osm=False,

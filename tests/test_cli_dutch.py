@@ -22,7 +22,7 @@ from cli_helpers import run_map
 
 from asset_map import _errors
 from asset_map._errors import AssetMapError, CRSError
-from asset_map.analysis.gaps import GapParams
+from asset_map.analysis.gap_params import GapParams
 from asset_map.cli import main
 from asset_map.crs import guess_coordinate_mixup
 from asset_map.i18n import Msg, explain, localise
@@ -321,7 +321,7 @@ def test_flyer_in_dutch_and_english(tmp_path, db, capsys):
     )
     buurt = ["flyer", "--buurt", "BU99990101", *db]
     code, _out, err = run(capsys, *buurt, "--walk-min", "0", "--out", str(out))
-    assert "--walk-min 0: geef 1 tot en met 60 minuten" in err
+    assert "De looptijd (--walk-min) moet tussen 1 en 60 minuten liggen. U gaf 0." in err
     code, _out, err = run(capsys, *buurt, "--out", str(tmp_path / "f.html"))
     assert "--out f.html: de flyer is een pdf." in err
     code, _out, err = run(capsys, *bad[:-2], "--postcodes", str(tmp_path / "geen.csv"), *db)
@@ -353,7 +353,7 @@ def test_flyer_keeps_the_dutch_of_the_address_lookup(tmp_path, db, capsys, monke
 
 
 def test_flyer_without_a_postcode_table(tmp_path, db, capsys, monkeypatch):
-    monkeypatch.setattr("asset_map.services.workspace.postcode_table_path", lambda _ws: None)
+    monkeypatch.setattr("asset_map.services.near_me.postcode_table_path", lambda _ws: None)
     args = ["flyer", "--postcode", "1234AB", "--out", str(tmp_path / "f.pdf"), *db]
     code, _out, err = run(capsys, *args)
     assert code == 2

@@ -159,7 +159,7 @@ def test_report_refusals_keep_the_old_file(tmp_path, db, capsys):
     assert main([*args, "--out", str(tmp_path / "r.txt")]) == 2
     assert "use a .pdf file name" in capsys.readouterr().err
     assert main([*args, "--out", str(out), "--new-sites", "99"]) == 2
-    assert "new_sites must be between 0 and 10" in capsys.readouterr().err
+    assert "(--new-sites) must be between 0 and 10 sites; you gave 99." in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db.sqlite", "rapport.pdf"]
 
 

@@ -15,7 +15,8 @@ from app_helpers import DEMO
 from gap_layouts import CBS_GRID_CSV, SQUARES_X0, SQUARES_Y0
 from shapely.geometry import Point
 
-from asset_map.analysis.gaps import GapParams, analyse_gaps
+from asset_map.analysis.gap_params import GapParams
+from asset_map.analysis.gaps import analyse_gaps
 from asset_map.cli import main
 from asset_map.cli.gaps import _num
 from asset_map.render.styles import format_number
@@ -113,15 +114,18 @@ def test_cbs_grid_through_the_cli(tmp_path, capsys, two_buurten):
 @pytest.mark.parametrize(
     "option, value, dutch, english",
     [
-        ("--walk-min", "0", "--walk-min moet tussen 1 en 60 minuten liggen. U gaf 0.",
-         "--walk-min must be between 1 and 60 minutes; you gave 0."),
-        ("--speed", "9", "--speed moet tussen 1 en 8 km per uur liggen. U gaf 9.",
-         "--speed must be between 1 and 8 km/h; you gave 9."),
-        ("--detour", "0.5", "--detour moet tussen 1 en 3", "--detour must be between 1 and 3"),
-        ("--cell-m", "5", "--cell-m moet tussen 25 en 1000 meter liggen. U gaf 5.",
-         "--cell-m must be between 25 and 1000 metres; you gave 5."),
-        ("--new-sites", "50", "--new-sites moet tussen 0 en 10 plekken liggen. U gaf 50.",
-         "--new-sites must be between 0 and 10 sites; you gave 50."),
+        ("--walk-min", "0", "De looptijd (--walk-min) moet tussen 1 en 60 minuten liggen. U gaf 0.",
+         "The walking time (--walk-min) must be between 1 and 60 minutes; you gave 0."),
+        ("--speed", "9", "De loopsnelheid (--speed) moet tussen 1 en 8 km per uur liggen. U gaf 9.",
+         "The walking speed (--speed) must be between 1 and 8 km/h; you gave 9."),
+        ("--detour", "0.5", "De omweg-factor (--detour) moet tussen 1 en 3",
+         "The detour factor (--detour) must be between 1 and 3"),
+        ("--cell-m", "5",
+         "De grootte van de vakjes (--cell-m) moet tussen 25 en 1000 meter liggen. U gaf 5.",
+         "The grid cell size (--cell-m) must be between 25 and 1000 metres; you gave 5."),
+        ("--new-sites", "50",
+         "Het aantal nieuwe plekken (--new-sites) moet tussen 0 en 10 plekken liggen. U gaf 50.",
+         "The number of new places (--new-sites) must be between 0 and 10 sites; you gave 50."),
         ("--weights", "0,0,0", "--weights 0,0,0: Alle drie de gewichten zijn 0.",
          "--weights 0,0,0: At least one need weight must be above 0"),
         ("--candidates", "winkels", "--candidates: Kies elke soort mogelijke plek",

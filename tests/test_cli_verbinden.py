@@ -269,7 +269,7 @@ def test_flyer_with_an_own_postcode_table(tmp_path, db, demo):
         (["--postcode", "7411AB"], "not found in the postcode table postcodes.csv"),
         (["--postcode", "74a"], "'74a' is not a postcode"),
         (["--buurt", "BU00000000"], "--buurt BU00000000: no such buurt here"),
-        (["--buurt", "BU99990101", "--walk-min", "61"], "--walk-min 61: give 1 to 60"),
+        (["--buurt", "BU99990101", "--walk-min", "61"], "(--walk-min) must be between 1 and 60"),
     ],
 )
 def test_flyer_refuses_without_writing(tmp_path, db, capsys, args, message):

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from asset_map.analysis.gaps import GapParams, analyse_gaps
+from asset_map.analysis.gap_params import GapParams
+from asset_map.analysis.gaps import analyse_gaps
 from asset_map.io.export import cells_to_geojson, sites_to_csv, sites_to_geojson
 from asset_map.services.workspace import load_workspace
 

@@ -21,6 +21,7 @@ from shapely.geometry import Point
 
 from asset_map.cli import main
 from asset_map.io import read_assets
+from asset_map.io.cells import csv_plain_text, csv_safe_text
 from asset_map.io.export import (
     selection_bytes,
     sites_to_csv,
@@ -29,7 +30,6 @@ from asset_map.io.export import (
     write_selection,
 )
 from asset_map.io.formats import read_table
-from asset_map.io.writers import csv_plain_text, csv_safe_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"

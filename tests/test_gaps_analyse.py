@@ -17,11 +17,12 @@ from shapely.geometry import Point, box
 import asset_map.analysis
 from asset_map._errors import AssetMapError, CRSError, ImportFormatError, ProblemList, SchemaError
 from asset_map.analysis.coverage import cover_matrix, nearest_m
-from asset_map.analysis.gaps import GapParams, GapResult, NeedWeights, analyse_gaps
-from asset_map.analysis.population_grid import read_population_grid
+from asset_map.analysis.gap_params import GapParams, NeedWeights
+from asset_map.analysis.gaps import GapResult, analyse_gaps
 from asset_map.i18n import Msg, explain, localise
 from asset_map.io.export import sites_to_csv
 from asset_map.io.network import read_walk_network
+from asset_map.io.population_grid import read_population_grid
 
 X0, Y0 = 150_000.0, 450_000.0
 #: Straight line = walking distance, 750 m in reach (10 min at 4.5 km/h).
@@ -331,14 +332,14 @@ def test_good_params(kwargs):
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"walk_min": 0.5}, "walk_min must be between 1 and 60 minutes, got 0.5"),
-        ({"walk_min": float("nan")}, "walk_min must be between"),
-        ({"speed_kmh": 9}, "speed_kmh must be between 1 and 8"),
-        ({"detour": 0.9}, "detour must be between 1 and 3"),
-        ({"cell_m": 10}, "cell_m must be between 25 and 1000"),
-        ({"new_sites": 11}, "new_sites must be between 0 and 10"),
-        ({"new_sites": 2.5}, "new_sites must be a whole number"),
-        ({"new_sites": True}, "new_sites must be between"),
+        ({"walk_min": 0.5}, r"\(--walk-min\) must be between 1 and 60 minutes; you gave 0.5"),
+        ({"walk_min": float("nan")}, r"\(--walk-min\) must be between"),
+        ({"speed_kmh": 9}, r"\(--speed\) must be between 1 and 8"),
+        ({"detour": 0.9}, r"\(--detour\) must be between 1 and 3"),
+        ({"cell_m": 10}, r"\(--cell-m\) must be between 25 and 1000"),
+        ({"new_sites": 11}, r"\(--new-sites\) must be between 0 and 10"),
+        ({"new_sites": 2.5}, r"\(--new-sites\) must be a whole number"),
+        ({"new_sites": True}, r"\(--new-sites\) must be between"),
         ({"solver": "cbc"}, "solver must be one of greedy, exact"),
         ({"candidates": ("shops",)}, "candidates must be distinct kinds"),
         ({"candidates": ("cells", "cells")}, "candidates must be distinct kinds"),
@@ -488,13 +489,13 @@ def test_no_meeting_places_now_when_planned_ones_do_not_count(areas, assets):
         ),
         (
             lambda: GapParams(walk_min=0.5),
-            "walk_min must be between 1 and 60 minutes, got 0.5.",
-            "walk_min moet tussen 1 en 60 minuten liggen. Nu: 0.5.",
+            "The walking time (--walk-min) must be between 1 and 60 minutes; you gave 0.5.",
+            "De looptijd (--walk-min) moet tussen 1 en 60 minuten liggen. U gaf 0.5.",
         ),
         (
             lambda: GapParams(cell_m=10),
-            "cell_m must be between 25 and 1000 metres, got 10.",
-            "cell_m moet tussen 25 en 1000 meter liggen. Nu: 10.",
+            "The grid cell size (--cell-m) must be between 25 and 1000 metres; you gave 10.",
+            "De grootte van de vakjes (--cell-m) moet tussen 25 en 1000 meter liggen. U gaf 10.",
         ),
         (
             lambda: GapParams(new_sites=2, candidates=()),

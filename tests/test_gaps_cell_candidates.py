@@ -13,7 +13,8 @@ import numpy as np
 from gap_layouts import LATTICE_X0, LATTICE_Y0, NEAR, buurt, buurthuizen, notes_of
 
 from asset_map.analysis import sites
-from asset_map.analysis.gaps import GapParams, analyse_gaps
+from asset_map.analysis.gap_params import GapParams
+from asset_map.analysis.gaps import analyse_gaps
 from asset_map.cli import main
 from asset_map.i18n import localise
 

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from asset_map.analysis.gaps import GapParams, analyse_gaps
+from asset_map.analysis.gap_params import GapParams
+from asset_map.analysis.gaps import analyse_gaps
 from asset_map.io import join_figures, read_areas
 from asset_map.services.workspace import Workspace, load_workspace
 

@@ -17,8 +17,9 @@ from asset_map.analysis.demand import (
     missing_figure_warnings,
     needed_figures,
 )
-from asset_map.analysis.population_grid import grid_demand, grid_squares, read_population_grid
+from asset_map.analysis.population_grid import grid_demand
 from asset_map.i18n import localise
+from asset_map.io.population_grid import grid_squares, read_population_grid
 
 X0, Y0 = 150_000.0, 450_000.0
 ALL_NEEDS = needed_figures(aged_65_plus=True, single_households=True)

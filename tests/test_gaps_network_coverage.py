@@ -24,13 +24,14 @@ from gap_layouts import (
 )
 from streamlit.testing.v1 import AppTest
 
-import asset_map.ui.gaps as gap_ui
-from asset_map.analysis.gaps import GapParams, NeedWeights, analyse_gaps
+from asset_map.analysis.gap_params import GapParams, NeedWeights
+from asset_map.analysis.gaps import analyse_gaps
 from asset_map.analysis.network import SNAP_MAX_M, snap_gaps_m
 from asset_map.cli import main
 from asset_map.i18n import localise
 from asset_map.io.network import read_walk_network
-from asset_map.services.workspace import DATA_DIR_ENV
+from asset_map.services import gaps as gap_service
+from asset_map.settings import DATA_DIR_ENV
 
 X0, Y0 = LATTICE_X0, LATTICE_Y0
 
@@ -125,7 +126,7 @@ def test_network_note_is_shown_as_a_warning_on_the_screen(monkeypatch, gap_calls
         gap_calls.append(params)
         return analyse_gaps(areas, assets, params, **{**kwargs, "network": lattice})
 
-    monkeypatch.setattr(gap_ui, "analyse_gaps", with_network)
+    monkeypatch.setattr(gap_service, "analyse_gaps", with_network)
     monkeypatch.setenv(DATA_DIR_ENV, str(DEMO))
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()

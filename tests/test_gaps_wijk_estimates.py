@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from asset_map.analysis.gaps import GapParams, NeedWeights, analyse_gaps
+from asset_map.analysis.gap_params import GapParams, NeedWeights
+from asset_map.analysis.gaps import analyse_gaps
 from asset_map.analysis.population_grid import grid_residents_by_buurt
 from asset_map.analysis.wijk_figures import (
     estimate_from_wijken,
@@ -318,7 +319,7 @@ def test_the_wijk_report_gives_the_wijk_total_and_says_the_buurten_are_estimated
 
     from pypdf import PdfReader
 
-    from asset_map.render.report import wijk_gaps, wijk_report
+    from asset_map.services.report import wijk_gaps, wijk_report
     from asset_map.services.workspace import load_workspace
 
     demo = Path(__file__).resolve().parents[1] / "data" / "demo"

@@ -1,5 +1,5 @@
 """Key figures onto the stored wijken and buurten: ``asset-map import --figures`` and
-``sources.add_figures``: one source entry per file, rows of other gemeenten in one short note,
+``add_figures``: one source entry per file, rows of other gemeenten in one short note,
 and options that would be ignored are refused.
 
 Real files come from ``../shared/data/real`` through the ``real_file`` fixture.
@@ -13,6 +13,7 @@ from storage_helpers import stored_workspace
 
 from asset_map._errors import AssetMapError
 from asset_map.services import sources
+from asset_map.services.figures import add_figures
 from asset_map.services.workspace import DEMO_DIR, load_workspace
 
 UTRECHT_2019 = "cbs_kerncijfers/kwb2019_84583NED_GM0344_utrecht.csv"
@@ -59,7 +60,7 @@ def test_add_figures_needs_areas(tmp_path):
     csv = tmp_path / "kwb.csv"
     csv.write_text("code,inhabitants\nBU99990101,10\n")
     with pytest.raises(AssetMapError, match="no wijken and buurten yet"):
-        sources.add_figures(None, csv)
+        add_figures(None, csv)
 
 
 def test_add_figures_takes_the_given_year_and_replaces_an_older_entry(tmp_path):
@@ -68,8 +69,8 @@ def test_add_figures_takes_the_given_year_and_replaces_an_older_entry(tmp_path):
     csv = tmp_path / "kwb.csv"
     csv.write_text(f"code,inhabitants\n{code},1234\n")
     current = sources.Loaded(demo.areas, demo.assets, {"sources": []})
-    once = sources.add_figures(current, csv, year=2022)
-    twice = sources.add_figures(once, csv, year=2023)
+    once = add_figures(current, csv, year=2022)
+    twice = add_figures(once, csv, year=2023)
     assert [s["year"] for s in twice.meta["sources"]] == [2023]
     assert twice.areas.loc[twice.areas["code"] == code, "inhabitants"].iloc[0] == 1234
 
@@ -83,16 +84,15 @@ def _demo_loaded():
 
 
 def test_a_second_figures_file_keeps_the_first_ones_entry(tmp_path):
-    from asset_map.services import sources
 
     first, second = tmp_path / "kwb2019.csv", tmp_path / "kc.csv"
     first.write_text("code;jaar;inhabitants\nBU99990101;2019;100\nBU99990102;2019;200\n")
     second.write_text("code;inhabitants\nBU99990101;150\n")
-    once = sources.add_figures(_demo_loaded(), first)
-    twice = sources.add_figures(once, second)
+    once = add_figures(_demo_loaded(), first)
+    twice = add_figures(once, second)
     entries = [(s["file"], s["year"]) for s in twice.meta["sources"]]
     assert entries == [("kwb2019.csv", 2019), ("kc.csv", None)]
-    again = sources.add_figures(twice, first, year=2020)  # the same file: its entry, updated
+    again = add_figures(twice, first, year=2020)  # the same file: its entry, updated
     entries = [(s["file"], s["year"]) for s in again.meta["sources"]]
     assert entries == [("kwb2019.csv", 2020), ("kc.csv", None)]
     figures = again.areas.set_index("code")["inhabitants"]
@@ -100,12 +100,11 @@ def test_a_second_figures_file_keeps_the_first_ones_entry(tmp_path):
 
 
 def test_figures_rows_of_other_gemeenten_are_one_short_note(tmp_path):
-    from asset_map.services import sources
 
     path = tmp_path / "kwb2024.csv"
     rows = [f"WK0344{k:02d};{k}" for k in range(1, 11)] + ["BU99990101;10", "BU99999999;5"]
     path.write_text("WijkenEnBuurten;AantalInwoners_5\n" + "\n".join(rows) + "\n")
-    notes = sources.add_figures(_demo_loaded(), path).notes
+    notes = add_figures(_demo_loaded(), path).notes
     assert "Skipped 10 rows of kwb2024.csv about other gemeenten." in notes
     assert "No area for 1 row of kwb2024.csv: BU99999999." in notes  # this gemeente: said
     assert not any("WK0344" in n for n in notes)

@@ -355,12 +355,11 @@ def test_one_areas_file_given_twice_is_refused(real_file, tmp_path, capsys):
 
 def test_read_area_files_puts_a_wijk_and_its_buurten_together(tiny_areas, tmp_path):
     from asset_map._errors import SchemaError
-    from asset_map.cli._common import read_area_files
 
     wijken_path, buurten_path = tmp_path / "wijken.geojson", tmp_path / "buurten.geojson"
     tiny_areas[tiny_areas["level"] == "wijk"].to_file(wijken_path)
     tiny_areas[tiny_areas["level"] == "buurt"].to_file(buurten_path)
-    areas, _ = read_area_files([wijken_path, buurten_path])
+    areas = read_area_files([wijken_path, buurten_path]).frame
     assert sorted(areas["code"]) == sorted(tiny_areas["code"])
     assert str(areas.crs) == "EPSG:4326"
     with pytest.raises(SchemaError, match=r"buurten.geojson: 2 areas are also in buurten"):

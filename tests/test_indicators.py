@@ -11,7 +11,8 @@ import pytest
 from shapely.geometry import Point, box
 
 from asset_map._errors import SchemaError
-from asset_map.analysis.gaps import GapParams, GapResult, analyse_gaps
+from asset_map.analysis.gap_params import GapParams
+from asset_map.analysis.gaps import GapResult, analyse_gaps
 from asset_map.analysis.indicators import FIGURES, area_figures, figure_label, type_counts
 from asset_map.model import catalogue
 

@@ -15,9 +15,9 @@ from pyproj import CRS
 from shapely.geometry import Polygon, box
 
 from asset_map._errors import ProblemList, SchemaError
-from asset_map.cli._common import read_area_files
 from asset_map.i18n import localise
 from asset_map.io import read_areas
+from asset_map.io.area_files import read_area_files
 from asset_map.model import AREA_COLUMNS, KEY_FIGURES
 
 BUURTEN_2014 = "cbs_2014/cbs_buurten_2014_coarse_5gemeenten.geojson"
@@ -332,7 +332,7 @@ def _bowtie_file(path: Path, code: str, name: str, level: str) -> Path:
 def test_repair_notes_start_with_their_file_name(tmp_path):
     wijken = _bowtie_file(tmp_path / "wijken.geojson", "WK015004", "Vlinder", "wijk")
     buurten = _bowtie_file(tmp_path / "buurten.geojson", "BU01500401", "Vlinder", "buurt")
-    _, notes = read_area_files([wijken, buurten])
+    notes = read_area_files([wijken, buurten]).notes
     repaired = [n for n in notes if "Repaired" in n]
     assert [n.split(": ")[0] for n in repaired] == ["wijken.geojson", "buurten.geojson"]
     assert localise(repaired[1], "nl").startswith(

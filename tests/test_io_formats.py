@@ -16,7 +16,8 @@ from shapely.geometry import Point
 
 from asset_map._errors import CRSError, ImportFormatError, SchemaError
 from asset_map.io import read_assets
-from asset_map.io.formats import parse_number, read_raw, read_table
+from asset_map.io.cells import parse_number
+from asset_map.io.formats import read_raw, read_table
 
 ENKHUIS_RD = (208000.0, 473000.0)
 

@@ -22,7 +22,8 @@ from asset_map.i18n import Msg, explain, localise
 from asset_map.io import cbs as cbs_module
 from asset_map.io import join_figures, read_areas, read_assets
 from asset_map.io import postcode as postcode_module
-from asset_map.io.formats import list_layers, list_some, read_raw, read_table
+from asset_map.io.cells import list_some
+from asset_map.io.formats import list_layers, read_raw, read_table
 from asset_map.io.mapping import parse_mapping
 from asset_map.io.postcode import check_postcodes, normalise, normalise_local
 from asset_map.services.workspace import DEMO_DIR

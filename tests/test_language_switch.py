@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from asset_map.i18n import t
 from asset_map.model import catalogue
-from asset_map.services.workspace import DATA_DIR_ENV
+from asset_map.settings import DATA_DIR_ENV
 from asset_map.storage import Store
 from asset_map.ui.state import LANG_KEY
 

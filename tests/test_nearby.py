@@ -9,12 +9,13 @@ import pandas as pd
 import pytest
 from verbinden_fixtures import ORIGIN, activities, assets
 
+from asset_map import settings
 from asset_map._errors import AssetMapError, SchemaError
+from asset_map.analysis.gap_params import GapParams
 from asset_map.analysis.nearby import (
-    DETOUR,
     NEARBY_ACTIVITY_COLUMNS,
     PLACE_COLUMNS,
-    WALK_SPEED_KMH,
+    Nearby,
     buurt_origin,
     nearby,
     walking_minutes,
@@ -27,7 +28,10 @@ DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 
 
 def test_defaults_are_the_gap_analysis_ones():
-    assert (WALK_SPEED_KMH, DETOUR) == (4.5, 1.3)
+    found = nearby(ORIGIN, assets(), activities())
+    assert (found.speed_kmh, found.detour) == (GapParams.speed_kmh, GapParams.detour)
+    assert (found.speed_kmh, found.detour) == (settings.SPEED_KMH.default, settings.DETOUR.default)
+    assert (Nearby.speed_kmh, Nearby.detour) == (4.5, 1.3)
 
 
 def test_walking_minutes_round_up():
@@ -84,7 +88,7 @@ def test_inputs_are_not_changed_and_bad_options_are_refused():
     nearby(ORIGIN, frame, acts)
     pd.testing.assert_frame_equal(frame, before)
     pd.testing.assert_frame_equal(acts, acts_before)
-    with pytest.raises(ValueError, match="walk_min must be between"):
+    with pytest.raises(ValueError, match=r"walking time \(--walk-min\) must be between 1 and 60"):
         nearby(ORIGIN, frame, acts, walk_min=0)
     with pytest.raises(ValueError, match=r"origin must be \(lon, lat\)"):
         nearby((500.0, 52.0), frame, acts)

@@ -16,11 +16,12 @@ import pytest
 import shapely
 
 from asset_map import model
-from asset_map._errors import AssetMapError, CRSError, ImportFormatError
+from asset_map._errors import AssetMapError, CRSError, ImportFormatError, OverpassError
 from asset_map.i18n import explain
 from asset_map.io import osm
-from asset_map.io._overpass import OverpassError, fetch_overpass, overpass_query
-from asset_map.services import sources
+from asset_map.io._overpass import fetch_overpass
+from asset_map.io.asset_files import osm_kind, read_any_assets
+from asset_map.io.osm_download import overpass_query
 
 DATA = Path(__file__).parent / "data" / "osm"
 OVERPASS_JSON = DATA / "overpass_deventer.json"
@@ -580,7 +581,7 @@ def test_relation_members_without_geometry_fall_back_to_the_centre() -> None:
 def test_osm_xml_is_read_with_multipolygons(tmp_path: Path) -> None:
     path = tmp_path / "export.osm"
     shutil.copy(HAND_MADE_OSM, path)
-    assert sources.osm_kind(path) == "pbf"  # read by pyosmium, like .osm.pbf
+    assert osm_kind(path) == "pbf"  # read by pyosmium, like .osm.pbf
     result = osm.read_osm_pbf(path)
     rows = result.frame.set_index("id")
     assert list(rows.index) == ["osm:node/10", "osm:way/20", "osm:relation/30"]
@@ -591,5 +592,5 @@ def test_osm_xml_is_read_with_multipolygons(tmp_path: Path) -> None:
     assert outline.contains(park.geometry)
     # The site relation is no area: it is left out, and a note says so.
     assert any(n.startswith("Left out 1 relation with asset tags") for n in result.notes)
-    imported = sources.read_any_assets(path)
+    imported = read_any_assets(path)
     assert imported.frame["footprint"].notna().sum() == 2

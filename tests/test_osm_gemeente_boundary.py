@@ -23,7 +23,7 @@ from test_fetch_figures_every_style import StyledPDOK
 
 from asset_map.cli import main
 from asset_map.io import osm
-from asset_map.io._overpass import overpass_query
+from asset_map.io.osm_download import overpass_query
 from asset_map.storage import Store
 
 OSM = Path(__file__).parent / "data" / "osm" / "overpass_deventer.json"

@@ -15,11 +15,13 @@ from matplotlib import image as mpimg
 from pypdf import PdfReader
 
 from asset_map._errors import AssetMapError
-from asset_map.analysis.gaps import GapParams, analyse_gaps
+from asset_map.analysis.gap_params import GapParams
+from asset_map.analysis.gaps import analyse_gaps
 from asset_map.analysis.indicators import area_figures
 from asset_map.analysis.summary import PublicTotal
-from asset_map.render.report import page_count, residents_beyond, wijk_report
+from asset_map.render.report import page_count
 from asset_map.render.static_map import map_png, scale_length_m
+from asset_map.services.report import residents_beyond, wijk_report
 from asset_map.services.workspace import Workspace, load_workspace
 
 WIJK = "WK999901"  # Centrum

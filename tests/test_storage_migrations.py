@@ -12,7 +12,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 from storage_helpers import submission
 
-from asset_map.storage import DATABASE_URL_ENV, Store, default_url
+from asset_map.settings import DATABASE_URL_ENV, INSTANCE_DIR_ENV
+from asset_map.storage import Store, default_url
 from asset_map.storage.db import MIGRATIONS, Database, alembic_config, resolve_url
 from asset_map.storage.schema import metadata
 
@@ -138,7 +139,8 @@ def test_default_file_in_the_instance_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(DATABASE_URL_ENV, raising=False)
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(INSTANCE_DIR_ENV, str(tmp_path / "instance"))
+    monkeypatch.chdir(tmp_path / "..")  # the working directory plays no part
     with Store() as store:
         assert store.url == default_url(tmp_path / "instance")
         assert store.dialect == "sqlite"

@@ -18,8 +18,9 @@ from asset_map._errors import AssetMapError, SchemaError
 from asset_map.analysis.summary import talents_per_buurt
 from asset_map.i18n import explain
 from asset_map.model import TALENT_COLUMNS, WISHES, catalogue
+from asset_map.settings import retention_months
 from asset_map.storage import StatusError, Store, TalentNotFound
-from asset_map.storage.talents import PERSONAL, TalentSubmission, retention_days, retention_months
+from asset_map.storage.talents import PERSONAL, TalentSubmission, retention_days
 
 pytest_plugins = ["storage_fixtures"]
 

@@ -1,8 +1,8 @@
 """The options of a gap analysis: need weights and parameters, checked when they are made.
 
-:class:`GapParams` holds every option of :func:`asset_map.analysis.gaps.analyse_gaps`;
-:data:`RANGES` is the one table of the allowed ranges, which the CLI also uses to name the
-option that is out of range.
+The defaults, ranges and units of the numbers of :class:`GapParams` are the options of
+:mod:`asset_map.settings` (``GAP_OPTIONS``), which the CLI and the screens read too: a value
+out of range gives the same message wherever it came from.
 """
 
 from __future__ import annotations
@@ -13,22 +13,15 @@ from typing import ClassVar
 
 import numpy as np
 
+from asset_map import settings
 from asset_map._errors import AssetMapError
-from asset_map.analysis import siting
 from asset_map.i18n import Msg
 from asset_map.model import catalogue
 
 SOLVERS = ("greedy", "exact")
 CANDIDATE_KINDS = ("planned", "hosts", "cells")
-#: The ranges of the numeric options of :class:`GapParams`: (lowest, highest, unit text key).
-RANGES: dict[str, tuple[float, float, str]] = {
-    "walk_min": (1, 60, "err.gaps.unit.minutes"),
-    "speed_kmh": (1, 8, "err.gaps.unit.kmh"),
-    "detour": (1, 3, "err.gaps.unit.detour"),
-    "cell_m": (25, 1000, "err.gaps.unit.metres"),
-    "new_sites": (0, 10, "err.gaps.unit.sites"),
-    "time_limit_s": (1, 3600, "err.gaps.unit.seconds"),
-}
+#: The need presets, the first one the default.
+NEEDS = ("mix", "65plus", "single", "all")
 
 
 @dataclass(frozen=True)
@@ -86,33 +79,21 @@ class NeedWeights:
 class GapParams:
     """The options of a gap analysis; ranges are checked on creation."""
 
-    walk_min: float = 10.0
-    speed_kmh: float = 4.5
-    detour: float = 1.3
-    cell_m: float = 100.0
+    walk_min: float = settings.WALK_MIN.default
+    speed_kmh: float = settings.SPEED_KMH.default
+    detour: float = settings.DETOUR.default
+    cell_m: float = settings.CELL_M.default
     weights: NeedWeights = field(default_factory=NeedWeights)
     meeting_types: tuple[str, ...] | None = None
     include_planned: bool = False
-    new_sites: int = 0
-    solver: str = "greedy"
+    new_sites: int = int(settings.NEW_SITES.default)
+    solver: str = SOLVERS[0]
     candidates: tuple[str, ...] = ("planned", "hosts")
-    time_limit_s: float = siting.DEFAULT_TIME_LIMIT_S
+    time_limit_s: float = settings.TIME_LIMIT_S.default
 
     def __post_init__(self) -> None:
-        for name, (lo, hi, unit) in RANGES.items():
-            value = getattr(self, name)
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int | float)
-                or not lo <= value <= hi
-            ):
-                raise AssetMapError(
-                    Msg("err.gaps.range", name=name, lo=lo, hi=hi, unit=Msg(unit), value=value)
-                )
-        if int(self.new_sites) != self.new_sites:
-            raise AssetMapError(
-                Msg("err.gaps.whole_number", name="new_sites", value=self.new_sites)
-            )
+        for name, option in settings.GAP_OPTIONS.items():
+            option.check(getattr(self, name))
         if self.solver not in SOLVERS:
             raise AssetMapError(
                 Msg("err.gaps.solver", solvers=", ".join(SOLVERS), value=repr(self.solver))
@@ -146,7 +127,7 @@ class GapParams:
     @property
     def max_walk_m(self) -> float:
         """The walking distance in reach: minutes x speed."""
-        return self.walk_min / 60.0 * self.speed_kmh * 1000.0
+        return settings.walk_metres(self.walk_min, self.speed_kmh)
 
     @property
     def radius_m(self) -> float:

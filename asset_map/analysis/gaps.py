@@ -27,15 +27,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from asset_map._errors import AssetMapError, CRSError, SchemaError
+from asset_map._errors import AssetMapError, CRSError, SchemaError, raise_problems
 from asset_map.analysis import accessibility, coverage, demand, sites, siting
-from asset_map.analysis.gap_params import (  # re-exported: callers import them from here
-    CANDIDATE_KINDS,
-    RANGES,
-    SOLVERS,
-    GapParams,
-    NeedWeights,
-)
+from asset_map.analysis.gap_params import GapParams
 from asset_map.analysis.population_grid import grid_demand, grid_residents_by_buurt
 from asset_map.analysis.wijk_figures import (
     ESTIMATED_FIGURES,
@@ -44,19 +38,7 @@ from asset_map.analysis.wijk_figures import (
 )
 from asset_map.crs import STORAGE_CRS, WORK_CRS, require_crs
 from asset_map.i18n import Msg
-from asset_map.io.formats import raise_problems
 from asset_map.model import catalogue
-
-__all__ = [
-    "CANDIDATE_KINDS",
-    "RANGES",
-    "REPORTED_GAP",
-    "SOLVERS",
-    "GapParams",
-    "GapResult",
-    "NeedWeights",
-    "analyse_gaps",
-]
 
 #: A MIP gap above this after the exact solver means it stopped at its time limit.
 REPORTED_GAP = 1e-4

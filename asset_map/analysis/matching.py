@@ -28,13 +28,11 @@ import pandas as pd
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
+from asset_map import settings
 from asset_map._errors import SchemaError
 from asset_map.analysis.nearby import (
-    DETOUR,
-    WALK_SPEED_KMH,
     check_walk,
     clean_activities,
-    max_walk_m,
     origin_in_rd,
     walking_minutes,
 )
@@ -83,8 +81,8 @@ def match_talents(
     areas: gpd.GeoDataFrame,
     *,
     walk_min: float = 15,
-    speed_kmh: float = WALK_SPEED_KMH,
-    detour: float = DETOUR,
+    speed_kmh: float = settings.SPEED_KMH.default,
+    detour: float = settings.DETOUR.default,
 ) -> pd.DataFrame:
     """Return the approved talents within walking distance that fit what ``place`` asks for.
 
@@ -128,7 +126,7 @@ def match_talents(
     buurt_m = buurt_m[~buurt_m.index.duplicated()]
 
     approved = talents[talents["status"].astype(str) == "approved"]
-    reach = max_walk_m(walk_min, speed_kmh)
+    reach = settings.walk_metres(walk_min, speed_kmh)
     rows = []
     for _, talent in approved.iterrows():
         code = str(talent["buurt_code"])

@@ -1,8 +1,9 @@
 """What is near a resident: meeting places and activities within walking distance.
 
 Walking distance is estimated as in the gap analysis: the straight line (measured in RD New,
-EPSG:28992) times a detour factor, at a walking speed (``GapParams`` defaults: 4.5 km/h and
-1.3). Walking minutes are rounded *up* to whole minutes, so a list never promises less.
+EPSG:28992) times a detour factor, at a walking speed (the defaults and ranges of
+:mod:`asset_map.settings`: 4.5 km/h and 1.3). Walking minutes are rounded *up* to whole
+minutes, so a list never promises less.
 
 Everything here is public: places, activities and the organisers' contacts. No resident's
 data goes in or comes out.
@@ -21,13 +22,10 @@ import pandas as pd
 from pyproj import Transformer
 from shapely.geometry import Point
 
+from asset_map import settings
 from asset_map._errors import AssetMapError, SchemaError
-from asset_map.analysis.gaps import GapParams
 from asset_map.crs import STORAGE_CRS, WORK_CRS, require_crs
 from asset_map.model import ACTIVITY_COLUMNS, WEEKDAYS, catalogue
-
-WALK_SPEED_KMH: float = GapParams.speed_kmh
-DETOUR: float = GapParams.detour
 
 PLACE_COLUMNS = [
     "id",
@@ -93,13 +91,13 @@ class Nearby:
     walk_min: float
     places: pd.DataFrame
     activities: pd.DataFrame
-    speed_kmh: float = WALK_SPEED_KMH
-    detour: float = DETOUR
+    speed_kmh: float = settings.SPEED_KMH.default
+    detour: float = settings.DETOUR.default
 
     @property
     def max_walk_m(self) -> float:
         """The walking distance in reach, in metres."""
-        return max_walk_m(self.walk_min, self.speed_kmh)
+        return settings.walk_metres(self.walk_min, self.speed_kmh)
 
     @property
     def radius_m(self) -> float:
@@ -111,19 +109,16 @@ class Nearby:
 
 
 def check_walk(walk_min: float, speed_kmh: float, detour: float) -> None:
-    """Raise ValueError, naming the option, when a walking option is out of range."""
-    for name, value, lo, hi in (
-        ("walk_min", walk_min, 1, 120),
-        ("speed_kmh", speed_kmh, 1, 8),
-        ("detour", detour, 1, 3),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
-            raise ValueError(f"{name} must be between {lo} and {hi}, got {value!r}.")
+    """Refuse a walking option out of its range (:mod:`asset_map.settings`).
 
-
-def max_walk_m(walk_min: float, speed_kmh: float) -> float:
-    """Return the metres walked in ``walk_min`` minutes at ``speed_kmh``."""
-    return walk_min / 60.0 * speed_kmh * 1000.0
+    Raises
+    ------
+    AssetMapError
+        Naming the option, its range and the value, as the gap analysis does.
+    """
+    settings.WALK_MIN.check(walk_min)
+    settings.SPEED_KMH.check(speed_kmh)
+    settings.DETOUR.check(detour)
 
 
 def walking_minutes(walk_m: np.ndarray | pd.Series, speed_kmh: float) -> np.ndarray:
@@ -199,8 +194,8 @@ def nearby(
     activities: pd.DataFrame,
     *,
     walk_min: float = 10,
-    speed_kmh: float = WALK_SPEED_KMH,
-    detour: float = DETOUR,
+    speed_kmh: float = settings.SPEED_KMH.default,
+    detour: float = settings.DETOUR.default,
 ) -> Nearby:
     """Return the meeting places and activities within ``walk_min`` minutes' walk of ``origin``.
 
@@ -233,7 +228,7 @@ def nearby(
     places = places[wanted & (places["status"] == "existing")].copy()
     walk_m = np.hypot(places["_x"] - point.x, places["_y"] - point.y) * detour
     places["walk_m"] = walk_m
-    places = places[walk_m <= max_walk_m(walk_min, speed_kmh) + 1e-6]
+    places = places[walk_m <= settings.walk_metres(walk_min, speed_kmh) + 1e-6]
     places = places.sort_values(["walk_m", "name", "id"], kind="stable")
     places["walk_min"] = walking_minutes(places["walk_m"], speed_kmh)
     places["walk_m"] = places["walk_m"].round().astype(int)

@@ -1,47 +1,28 @@
 """The CBS population grid as demand: 100 m squares of residents, each in its buurt.
 
 CBS's 'Kaart van 100 meter bij 100 meter met statistieken' counts residents, residents aged
-65+ and single-person households per square. :func:`read_population_grid` reads it (a
-GeoPackage, GeoJSON or CSV with square ids, new and old column names); :func:`grid_demand`
-turns the squares into demand cells like :func:`asset_map.analysis.demand.buurt_demand`
+65+ and single-person households per square.
+:func:`asset_map.io.population_grid.read_population_grid` reads it (a GeoPackage, GeoJSON or
+CSV with square ids, new and old column names); :func:`grid_demand` turns the squares into
+demand cells like :func:`asset_map.analysis.demand.buurt_demand`
 does for key figures per buurt. A secret figure is never taken as 0: the square gets its
 buurt's share, and a warning says how many squares that concerns.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from asset_map._errors import AssetMapError, SchemaError, where
+from asset_map._errors import SchemaError
 from asset_map.crs import WORK_CRS, require_crs
 from asset_map.i18n import Msg
-from asset_map.io.figures import figure_values
-from asset_map.io.formats import CSV_SUFFIXES, list_some, raise_problems, read_raw, read_table
+from asset_map.model import GRID_65, GRID_COLUMNS, GRID_RESIDENTS, GRID_SINGLE, grid_columns
 
-#: CBS population grid columns: total residents, residents aged 65+, single-person households.
-GRID_RESIDENTS = "aantal_inwoners"
-GRID_65 = "aantal_inwoners_65_jaar_en_ouder"
-GRID_SINGLE = "aantal_eenpersoonshuishoudens"
-GRID_COLUMNS = (GRID_RESIDENTS, GRID_65, GRID_SINGLE)
-#: Older CBS vierkantstatistieken (up to 2019, also their Shapefiles) -> the names above.
-GRID_OLD_NAMES = {"inwoner": GRID_RESIDENTS, "inw_65pl": GRID_65, "tothh_eenp": GRID_SINGLE}
-#: Columns that hold CBS's square id, and the square's side in metres. The id, e.g.
-#: ``E1234N4567``, gives the lower-left corner in whole hectometres in RD New: x = 123,400,
-#: y = 456,700 (CBS, 'Statistische gegevens per vierkant', chapter 'Codering vierkant').
-GRID_ID_COLUMNS = {
-    "crs28992res100m": 100.0,
-    "c28992r100": 100.0,
-    "crs28992res500m": 500.0,
-    "c28992r500": 500.0,
-}
-_GRID_ID = re.compile(r"^(?:CRS28992RES\d+M)?E(\d{1,4})N(\d{1,4})$", re.IGNORECASE)
 #: Which grid column each buurt key figure corresponds to.
 GRID_FOR_FIGURE = {
     "inhabitants": GRID_RESIDENTS,
@@ -181,17 +162,6 @@ def grid_residents_by_buurt(grid: gpd.GeoDataFrame, buurten_rd: gpd.GeoDataFrame
     return pd.Series(residents, index=code.to_numpy()).groupby(level=0).sum()
 
 
-def grid_columns(names: Sequence[object]) -> dict[str, str]:
-    """Return the population grid's columns by their 2020+ CBS name (any case, old names too)."""
-    found: dict[str, str] = {}
-    for name in names:
-        lower = str(name).lower()
-        canonical = GRID_OLD_NAMES.get(lower, lower)
-        if canonical in GRID_COLUMNS and canonical not in found:
-            found[canonical] = str(name)
-    return found
-
-
 def _squares(n: int) -> Msg:
     return Msg("note.gaps.squares.one" if n == 1 else "note.gaps.squares.many", n=n)
 
@@ -223,124 +193,3 @@ def _buurt_of(points: np.ndarray, buurten_rd: gpd.GeoDataFrame) -> pd.Series:
     joined = gpd.sjoin(frame, buurten_rd[["code", "geometry"]], how="left", predicate="intersects")
     first = joined[~joined.index.duplicated(keep="first")]
     return first["code"].reindex(frame.index)
-
-
-def grid_squares(ids: Sequence[object], size_m: float) -> tuple[np.ndarray, list[int]]:
-    """Return the squares (EPSG:28992 polygons) of CBS square ids like ``E1234N4567``.
-
-    The id gives the lower-left corner in whole hectometres: ``E1234N4567`` is the square
-    from (123,400, 456,700) to (123,400 + ``size_m``, 456,700 + ``size_m``).
-
-    Returns
-    -------
-    tuple
-        The polygons (None where the id is not valid) and the positions of invalid ids.
-    """
-    x = np.full(len(ids), np.nan)
-    y = np.full(len(ids), np.nan)
-    bad = []
-    for i, value in enumerate(ids):
-        match = _GRID_ID.match(str(value).strip()) if value is not None else None
-        if match is None:
-            bad.append(i)
-            continue
-        x[i], y[i] = int(match.group(1)) * 100.0, int(match.group(2)) * 100.0
-    squares = shapely.box(x, y, x + size_m, y + size_m)
-    squares[np.isnan(x)] = None
-    return squares, bad
-
-
-def read_population_grid(
-    path: str | Path, *, crs: str | None = None, layer: str | None = None
-) -> gpd.GeoDataFrame:
-    """Read the squares of a CBS population grid from a GeoPackage, GeoJSON or CSV.
-
-    Both CBS layouts are read: the 2020+ names (``aantal_inwoners``,
-    ``aantal_inwoners_65_jaar_en_ouder``, ``aantal_eenpersoonshuishoudens``) and the older
-    ones (``INWONER``, ``INW_65PL``, ``TOTHH_EENP``). A CSV may place its squares by CBS's
-    square id (column ``crs28992res100m``, e.g. ``E1234N4567``) instead of coordinates.
-
-    Parameters
-    ----------
-    path : str or Path
-        The file. A CSV needs the square id column, or coordinate columns of the square's
-        centre (``x``/``y`` with ``crs``, or ``rd_x``/``rd_y``).
-    crs : str, optional
-        The CRS, for files that do not say theirs.
-    layer : str, optional
-        The layer of a GeoPackage.
-
-    Returns
-    -------
-    GeoDataFrame
-        In the file's CRS: ``aantal_inwoners`` and those of
-        ``aantal_inwoners_65_jaar_en_ouder`` and ``aantal_eenpersoonshuishoudens`` the file
-        has (under these names), as floats with CBS's negative secret marks (-99997, ...)
-        as NaN, and the geometry. Rows without geometry are dropped.
-
-    Raises
-    ------
-    AssetMapError
-        When the file cannot be read, has no residents column, holds a figure that is not
-        a number, or a square id that is not valid.
-    """
-    path = Path(path)
-    problems: list[AssetMapError] = []
-    frame, name, locate_row = _read_grid_file(path, crs=crs, layer=layer, problems=problems)
-    found = grid_columns([c for c in frame.columns if c != "geometry"])
-    if GRID_RESIDENTS not in found:
-        names = [str(c) for c in frame.columns if c != "geometry"]
-        raise SchemaError(
-            Msg(
-                "err.gaps.grid_no_residents",
-                name=name,
-                found=list_some(names) or Msg("err.gaps.none_found"),
-                residents=GRID_RESIDENTS,
-                aged=GRID_65,
-                single=GRID_SINGLE,
-            )
-        )
-    data = {}
-    for canonical, their in found.items():
-
-        def locate(i: int, column: str = their) -> str:
-            return locate_row(i, column)
-
-        vals, _ = figure_values(frame[their].tolist(), locate, their, name, problems)
-        data[canonical] = np.where(vals < 0, np.nan, vals)
-    raise_problems(problems)
-    out = gpd.GeoDataFrame(data, geometry=frame.geometry.to_numpy(), crs=frame.crs)
-    out = out[out.geometry.notna() & ~out.geometry.is_empty]
-    return out.reset_index(drop=True)
-
-
-def _read_grid_file(
-    path: Path, *, crs: str | None, layer: str | None, problems: list[AssetMapError]
-) -> tuple[gpd.GeoDataFrame, str, Callable[[int, str], str]]:
-    """Read the file; place a CSV's rows by their CBS square id when it has one."""
-    if path.suffix.lower() in CSV_SUFFIXES and path.is_file():
-        table = read_table(path)
-        ids = {str(c).lower(): str(c) for c in table.frame.columns}
-        id_column = next((ids[c] for c in GRID_ID_COLUMNS if c in ids), None)
-        if id_column is not None:
-            squares, bad = grid_squares(
-                table.frame[id_column].tolist(), GRID_ID_COLUMNS[id_column.lower()]
-            )
-            problems.extend(
-                SchemaError(
-                    Msg(
-                        "err.gaps.grid_bad_id",
-                        where=where(path, row=int(table.rows[i]), column=id_column),
-                        value=table.frame[id_column].iloc[i],
-                    )
-                )
-                for i in bad
-            )
-            frame = gpd.GeoDataFrame(table.frame, geometry=squares, crs=WORK_CRS)
-
-            def locate_table(i: int, column: str) -> str:
-                return where(path, row=int(table.rows[i]), column=column)
-
-            return frame, path.name, locate_table
-    raw = read_raw(path, crs=crs, layer=layer)
-    return raw.frame, raw.path.name, raw.where

@@ -22,9 +22,11 @@ import heapq
 import numpy as np
 import scipy.sparse as sp
 
+from asset_map import settings
+
 #: HiGHS stops when the relative gap between its best solution and its bound is below this.
 DEFAULT_MIP_REL_GAP = 1e-6
-DEFAULT_TIME_LIMIT_S = 60.0
+DEFAULT_TIME_LIMIT_S = settings.TIME_LIMIT_S.default
 #: Measured on random 6,000 x 1,500 and 6,000 x 6,000 instances (bench/bench_gaps.py): the
 #: root LP is the bottleneck (its optimum was integral in every instance we tried); the
 #: interior-point solver without HiGHS's presolve was 3-10x faster than the defaults.

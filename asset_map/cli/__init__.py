@@ -8,6 +8,10 @@
 - ``accounts``: ``asset-map user`` and ``asset-map purge``;
 - ``_common``: what they share (input options, reading, the database, safe writes).
 
+The work itself is done by :mod:`asset_map.services`, which the app calls too. Without
+``--areas`` and ``--assets``, ``map``, ``gaps``, ``export`` and ``report`` read the workspace
+in the database, the same database the app uses (:mod:`asset_map.settings`).
+
 ``asset-map map --areas FILE --assets FILE --out map.html`` writes a standalone HTML map (the
 same map the app draws, with Leaflet inlined: it opens offline) and prints the number of
 assets per type. Bad input ends with a message on stderr that says what and where, and exit

@@ -1,4 +1,8 @@
-"""What the ``asset-map`` commands share: input options, reading, the database, safe writes."""
+"""What the ``asset-map`` commands share: input options, loading, the database, safe writes.
+
+Reading files and the stored workspace is :mod:`asset_map.services.inputs`; here the options
+are turned into its :class:`~asset_map.services.inputs.InputFiles`.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +14,23 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import geopandas as gpd
+import pandas as pd
 
 from asset_map._errors import AssetMapError
 from asset_map.i18n import DEFAULT_LANG, Msg, localise, t
-from asset_map.io import join_figures, read_assets
-from asset_map.io.area_files import read_area_files as io_read_area_files
 from asset_map.model import LANGS, Lang
 from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP
+from asset_map.services.inputs import (
+    InputFiles,
+    Inputs,
+    mapping_arg,
+    paths,
+    stored_workspace,
+    workspace_from_files,
+)
+from asset_map.services.inputs import read_inputs as read_files
+from asset_map.services.workspace import Workspace
+from asset_map.services.workspace import open_store as open_database
 
 if TYPE_CHECKING:
     from asset_map.storage import Store
@@ -26,17 +39,20 @@ EXIT_BAD_INPUT = 2
 
 
 def add_input_args(p: argparse.ArgumentParser) -> None:
+    """Add the options of the input files, the language, the base map and the database.
+
+    Without ``--areas`` and ``--assets`` the command reads the workspace in the database.
+    """
     p.add_argument(
         "--areas",
-        required=True,
         type=Path,
         action="append",
         help="wijken/buurten: GeoJSON, GeoPackage, zipped Shapefile; give it once per file, "
-        "e.g. twice for separate wijk and buurt files (CBS 2014)",
+        "e.g. twice for separate wijk and buurt files (CBS 2014); without --areas and "
+        "--assets the workspace in the database is read",
     )
     p.add_argument(
         "--assets",
-        required=True,
         type=Path,
         help="assets: GeoJSON, GeoPackage, zipped Shapefile, or CSV with lat/lon or x/y",
     )
@@ -69,6 +85,7 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
         default=DEFAULT_BASEMAP,
         help="background tiles of a written map; 'none' is fully offline",
     )
+    add_db_args(p)
 
 
 def add_gemeente_arg(p: argparse.ArgumentParser) -> None:
@@ -77,7 +94,7 @@ def add_gemeente_arg(p: argparse.ArgumentParser) -> None:
         "--gemeente",
         metavar="NAME|GMxxxx",
         help="keep only this gemeente's wijken and buurten of the --areas files (name or GM "
-        "code), and the places in or near them",
+        "code), and the places in or near them; with the database: its gemeente",
     )
 
 
@@ -91,24 +108,33 @@ def add_guess_types_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
-def guessed_types(
-    assets: gpd.GeoDataFrame, notes: list[str], args: argparse.Namespace
-) -> gpd.GeoDataFrame:
-    """Apply ``--guess-types`` when given: return the assets, and add its note to ``notes``."""
-    if not getattr(args, "guess_types", False):
-        return assets
-    from asset_map.io.type_guess import apply_type_guesses
-
-    changed, guess_notes = apply_type_guesses(assets)
-    notes += guess_notes
-    return changed
-
-
 def add_lang_arg(
     p: argparse.ArgumentParser, what: str = "language of the output and messages (default nl)"
 ) -> None:
     """Add ``--lang {nl,en}``: the language of everything the command prints (Dutch default)."""
     p.add_argument("--lang", choices=list(LANGS), default=DEFAULT_LANG, help=what)
+
+
+def add_db_args(p: argparse.ArgumentParser) -> None:
+    """Add ``--database`` and ``--instance-dir``; by default the database the app uses."""
+    p.add_argument(
+        "--database",
+        help="database URL (default: $ASSET_MAP_DATABASE_URL, or SQLite asset_map.sqlite "
+        "in the instance folder)",
+    )
+    p.add_argument(
+        "--instance-dir",
+        type=Path,
+        default=None,
+        help="folder of the default SQLite database (default: $ASSET_MAP_INSTANCE_DIR, else "
+        "instance/ in the source checkout, else ~/.local/share/asset_map: the app's database, "
+        "wherever the command is started)",
+    )
+
+
+def open_store(args: argparse.Namespace, *, must_exist: bool = False) -> Store:
+    """Open the database of ``--database`` and ``--instance-dir`` (else the settings')."""
+    return open_database(args.database, instance_dir=args.instance_dir, must_exist=must_exist)
 
 
 def print_note(note: object, lang: Lang) -> None:
@@ -129,111 +155,101 @@ def message_of(error: BaseException) -> str:
     return str(error)
 
 
-def unknown_codes(level: str, codes: Sequence[str], known: Sequence[str]) -> Msg:
-    """Return the error for ``--wijk`` or ``--buurt`` codes that are not in the workspace.
-
-    Parameters
-    ----------
-    level : {"wijk", "buurt"}
-        The option, and the kind of area.
-    codes : sequence of str
-        The codes given that do not exist.
-    known : sequence of str
-        The codes there are, in the order to show them; the message lists the first 30, so
-        the user can pick one.
-    """
-    shown = ", ".join(known[:30]) + (" ..." if len(known) > 30 else "")
-    key = "err.cli.unknown_wijk" if level == "wijk" else "err.cli.unknown_buurt"
-    return Msg(key, codes=", ".join(codes), known=shown or Msg("note.io.none"))
+#: Options that belong to the input files, and why they have no effect without them.
+FILE_OPTIONS: dict[str, tuple[str, str]] = {
+    "mapping": ("--mapping", "err.cli.why.needs_assets"),
+    "type_key": ("--type", "err.cli.why.needs_assets"),
+    "crs": ("--crs", "err.cli.why.needs_assets"),
+    "assets_crs": ("--assets-crs", "err.cli.why.needs_assets"),
+    "assets_layer": ("--assets-layer", "err.cli.why.needs_assets"),
+    "guess_types": ("--guess-types", "err.cli.why.needs_assets"),
+    "talents": ("--talents", "err.cli.why.needs_assets"),
+    "areas_crs": ("--areas-crs", "err.cli.why.needs_areas"),
+}
 
 
-def read_inputs(
-    args: argparse.Namespace, *, assets_within_m: float = 0.0
-) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, list[str]]:
-    """Read areas (with figures joined) and assets as the options say; return them and notes.
-
-    ``args.areas`` is one path or a list of them (``--areas`` given more than once); the
-    files are read one by one and put together. With ``args.gemeente`` only that gemeente's
-    areas are kept, and only the assets in them or at most ``assets_within_m`` metres from
-    them (a note says how many others were left out). Before reading, every ``--out*``
-    option is checked against the inputs (:func:`check_outputs`): nothing is read or written
-    when one would overwrite an input.
-    """
-    check_outputs(args)
-    mapping = mapping_arg(args.mapping)
-    gemeente = getattr(args, "gemeente", None)
-    area_frame, notes = read_area_files(
-        args.areas, mapping=mapping, crs=args.areas_crs, gemeente=gemeente
-    )
-    if args.figures:
-        joined = join_figures(area_frame, args.figures)
-        area_frame, notes = joined.frame, [*notes, *joined.notes]
-    type_key = getattr(args, "type_key", None)
-    layer = getattr(args, "assets_layer", None)
-    if type_key:
-        assets = read_assets(
-            args.assets, mapping=mapping, crs=args.crs, type_key=type_key, layer=layer
-        )
-    else:
-        from asset_map.services.sources import (
-            read_any_assets,  # our formats and OpenStreetMap exports
-        )
-
-        assets = read_any_assets(args.assets, mapping=mapping, crs=args.crs, layer=layer)
-    notes = [*notes, *assets.notes]
-    asset_frame = guessed_types(assets.frame, notes, args)
-    if gemeente:
-        asset_frame, note = assets_near(asset_frame, area_frame, assets_within_m, gemeente)
-        notes += [note] if note else []
-    return area_frame, asset_frame, notes
-
-
-def assets_near(
-    assets: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, within_m: float, gemeente: str
-) -> tuple[gpd.GeoDataFrame, Msg | None]:
-    """Keep the assets in ``areas`` or at most ``within_m`` metres (straight line) from them.
-
-    Returns the assets kept and a note on how many were left out (None when none were).
-    Measured in RD New (EPSG:28992).
-    """
-    if assets.empty or areas.empty:
-        return assets, None
-    outline = areas.to_crs(28992).geometry.union_all()
-    near = assets.to_crs(28992).geometry.dwithin(outline, within_m).to_numpy(dtype=bool)
-    left_out = int((~near).sum())
-    if not left_out:
-        return assets, None
-    key = "note.cli.assets_far_from_gemeente" if within_m else "note.cli.assets_outside_gemeente"
-    note = Msg(key, n=left_out, total=len(assets), gemeente=gemeente, m=f"{within_m:.0f}")
-    return assets[near].copy(), note
-
-
-def read_area_files(
-    paths: Path | Sequence[Path],
-    *,
-    mapping: str | Path | None = None,
-    crs: str | None = None,
-    gemeente: str | None = None,
-) -> tuple[gpd.GeoDataFrame, list[str]]:
-    """Read one or more areas files and put them together; return the areas and the notes.
-
-    See :func:`asset_map.io.area_files.read_area_files`.
+def input_files(args: argparse.Namespace) -> InputFiles | None:
+    """Return the input files the options name, or None when the database is to be read.
 
     Raises
     ------
-    SchemaError
-        When two files hold the same area code: one of them is the wrong file, or the same
-        file was given twice. The message names both files.
+    AssetMapError
+        When only one of ``--areas`` and ``--assets`` is given, or (reading the database)
+        an option that belongs to the files is given: it would have no effect.
     """
-    read = io_read_area_files(paths, mapping=mapping, crs=crs, gemeente=gemeente)
-    return read.frame, read.notes
-
-
-def mapping_arg(value: Path | None) -> str | Path | None:
-    """Return a path to an existing file, or a preset name (e.g. ``deventer_wijkteams``)."""
-    if value is None:
+    areas, assets = getattr(args, "areas", None), getattr(args, "assets", None)
+    # export and report name the assets' CRS --assets-crs: their --crs is the one written
+    crs_attr = "assets_crs" if hasattr(args, "assets_crs") else "crs"
+    if areas is None and assets is None:
+        if getattr(args, "figures", None) is not None:
+            raise AssetMapError(Msg("err.cli.figures_with_database"))
+        for attr, (flag, why) in FILE_OPTIONS.items():
+            if attr in ("crs", "assets_crs") and attr != crs_attr:
+                continue
+            if getattr(args, attr, None):
+                raise AssetMapError(
+                    Msg("err.cli.ignored_option", command=args.command, option=flag, why=Msg(why))
+                )
         return None
-    return value if value.exists() or value.suffix else str(value)
+    if areas is None or assets is None:
+        raise AssetMapError(Msg("err.cli.export.both_or_neither"))
+    return InputFiles(
+        areas=paths(areas),
+        assets=assets,
+        figures=getattr(args, "figures", None),
+        talents=getattr(args, "talents", None),
+        mapping=mapping_arg(getattr(args, "mapping", None)),
+        assets_crs=getattr(args, crs_attr, None),
+        areas_crs=getattr(args, "areas_crs", None),
+        assets_layer=getattr(args, "assets_layer", None),
+        type_key=getattr(args, "type_key", None),
+        guess_types=bool(getattr(args, "guess_types", False)),
+        gemeente=getattr(args, "gemeente", None),
+    )
+
+
+def read_inputs(args: argparse.Namespace, *, assets_within_m: float = 0.0) -> Inputs:
+    """Read the areas (with figures joined) and the assets the options name, with notes.
+
+    Without ``--areas`` and ``--assets``: the workspace in the database (a ``--gemeente``
+    must name its gemeente). Before reading, every ``--out*`` option is checked against the
+    inputs (:func:`check_outputs`): nothing is read or written when one would overwrite an
+    input. See :func:`asset_map.services.inputs.read_inputs`.
+    """
+    check_outputs(args)
+    files = input_files(args)
+    if files is not None:
+        return read_files(files, assets_within_m=assets_within_m)
+    ws, talents = load_stored(args)
+    return Inputs(ws.areas, ws.assets, list(ws.notes), talents)
+
+
+def load(
+    args: argparse.Namespace, *, assets_within_m: float = 0.0
+) -> tuple[Workspace, pd.DataFrame | None]:
+    """Return the workspace and the public talents: from the files given, else the database.
+
+    With files and no ``--talents`` the talents are unknown (None), not zero; the notes of
+    reading the files are printed. With ``--gemeente`` and files, only that gemeente's areas
+    are kept, and the assets in them or at most ``assets_within_m`` metres away; the
+    database holds one gemeente, so there ``--gemeente`` must name it.
+    """
+    files = input_files(args)
+    if files is None:
+        return load_stored(args)
+    ws, talents = workspace_from_files(files, assets_within_m=assets_within_m)
+    for note in ws.notes:
+        print_note(note, args.lang)
+    return ws, talents
+
+
+def load_stored(args: argparse.Namespace) -> tuple[Workspace, pd.DataFrame]:
+    """Return the workspace in the database (the demo on first use) and its public talents."""
+    store = open_store(args)
+    try:
+        return stored_workspace(store, gemeente=getattr(args, "gemeente", None))
+    finally:
+        store.close()
 
 
 #: The files an ``--out*`` option may overwrite, by option; others: any file that is no input.
@@ -315,7 +331,12 @@ def check_out(
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file, so a failure leaves no half file.
+    """Write ``text`` to ``path`` via a temporary file, so a failure leaves no half file."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file beside it; a failure leaves no file.
 
     Raises
     ------
@@ -326,8 +347,8 @@ def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; give the usual mode
         os.replace(tmp, path)
     except BaseException:
@@ -339,27 +360,3 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
-
-
-def split_list(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
-
-
-def add_db_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--database",
-        help="database URL (default: $ASSET_MAP_DATABASE_URL, or "
-        "SQLite in ./instance/asset_map.sqlite)",
-    )
-    p.add_argument(
-        "--instance-dir",
-        type=Path,
-        default=Path("instance"),
-        help="folder of the default SQLite database (default ./instance)",
-    )
-
-
-def open_store(args: argparse.Namespace) -> Store:
-    from asset_map.storage import Store
-
-    return Store(args.database, instance_dir=args.instance_dir)

@@ -11,8 +11,9 @@ from asset_map._errors import AssetMapError
 from asset_map.cli._common import add_db_args, add_lang_arg, message_of, open_store
 from asset_map.i18n import Msg, t
 from asset_map.rules.auth import ROLES, normalise_username
+from asset_map.settings import RETENTION_ENV, retention_months
 from asset_map.storage import Store
-from asset_map.storage.talents import RETENTION_ENV, retention_days, retention_months
+from asset_map.storage.talents import retention_days
 
 _PASSWORD_HELP = "read the password from standard input (for scripts); else it is asked twice"
 
@@ -97,7 +98,7 @@ def _password(args: argparse.Namespace, name: str) -> str:
 
 def _existing_store(args: argparse.Namespace) -> Store:
     """Open the database of ``args``; refuse a SQLite file that does not exist yet."""
-    return Store(args.database, instance_dir=args.instance_dir, must_exist=True)
+    return open_store(args, must_exist=True)
 
 
 def _cmd_user_add(args: argparse.Namespace) -> int:

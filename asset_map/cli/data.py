@@ -8,22 +8,28 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
-
 from asset_map._errors import AssetMapError
 from asset_map.analysis.summary import count_by_type
 from asset_map.cli._common import (
     add_db_args,
     add_guess_types_arg,
     add_lang_arg,
-    guessed_types,
-    mapping_arg,
     open_store,
     print_note,
 )
 from asset_map.i18n import Msg, localise, t
-from asset_map.io.area_files import read_area_files
-from asset_map.io.file_facts import file_facts
+from asset_map.services.imports import (
+    Replacement,
+    import_figures,
+    import_into,
+    level_summary,
+    name_workspace,
+    read_files,
+    replacement,
+)
+from asset_map.services.sources import current
+
+ACTOR = "asset-map import"
 
 
 def register(commands: Any) -> None:
@@ -108,24 +114,22 @@ def register(commands: Any) -> None:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
-    from asset_map.services import sources
+    from asset_map.services.fetch import fetch_gemeente
 
-    loaded = sources.fetch_gemeente(
+    loaded = fetch_gemeente(
         args.gemeente,
         year=args.year,
         osm=not args.no_osm,
         progress=lambda what: print(
             t("cli.data.downloading", args.lang, what=localise(what, args.lang)), file=sys.stderr
         ),
-        pdok_base=args.pdok_url or sources.PDOK_BASE,
-        overpass_url=args.overpass_url or sources.OVERPASS_URL,
+        pdok_base=args.pdok_url,  # None: $ASSET_MAP_PDOK_URL, else PDOK
+        overpass_url=args.overpass_url,  # None: $ASSET_MAP_OVERPASS_URL, else overpass-api.de
     )
     store = open_store(args)
     try:
-        now = sources.current(store)
-        _ask_replace(args, now, loaded, command="fetch")
-        loaded = sources.combine(now, loaded, replace_levels=args.replace)
-        sources.save(store, loaded, actor="asset-map fetch")
+        _ask_replace(args, replacement(current(store), loaded), command="fetch")
+        loaded = import_into(store, loaded, actor="asset-map fetch", replace_levels=args.replace)
     finally:
         store.close()
     _summary(args, loaded)
@@ -157,89 +161,60 @@ def _refuse_ignored(args: argparse.Namespace) -> None:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from asset_map.services import sources
-
     _refuse_ignored(args)
-    figures_only = not args.areas and not args.assets
-    mapping = mapping_arg(args.mapping)
     store = open_store(args)
     try:
-        now = sources.current(store)
+        now = current(store)
         empty_or_demo = now is None or bool(now.meta.get("is_demo"))
         if empty_or_demo and not args.areas:
             raise AssetMapError(Msg("err.cli.import_needs_areas"))
-        if figures_only:
-            loaded = sources.add_figures(now, args.figures, year=args.year)
+        if not args.areas and not args.assets:  # key figures alone, onto the stored areas
+            loaded = import_figures(store, args.figures, actor=ACTOR, year=args.year)
         else:
-            loaded = _import_files(args, now, mapping, empty_or_demo)
-            if args.figures:
-                with_figures = sources.add_figures(loaded, args.figures)
-                with_figures.notes[:0] = loaded.notes
-                with_figures.decisions = loaded.decisions
-                loaded = with_figures
-        sources.save(store, loaded, actor="asset-map import")
+            new = read_files(
+                areas=args.areas or (),
+                assets=args.assets,
+                layer=args.layer,
+                gemeente=args.gemeente,
+                mapping=args.mapping,
+                areas_crs=args.areas_crs,
+                crs=args.crs,
+                type_key=args.type_key,
+                guess_types=args.guess_types,
+                source=args.source,
+                licence=args.licence,
+                year=args.year,
+            )
+            if args.areas:  # a new workspace is named after the gemeente a file names
+                fallback = args.source or args.gemeente or args.areas[0].name
+                name_workspace(
+                    new, now, args.areas, layer=args.layer, crs=args.areas_crs, fallback=fallback
+                )
+            _ask_replace(args, replacement(now, new), command="import")
+            loaded = import_into(
+                store,
+                new,
+                actor=ACTOR,
+                replace_assets=args.replace_assets,
+                replace_levels=args.replace,
+                figures=args.figures,
+            )
     finally:
         store.close()
     _summary(args, loaded)
     return 0
 
 
-def _import_files(args: argparse.Namespace, now: Any, mapping: Any, empty_or_demo: bool) -> Any:
-    """Read --areas and --assets, one source entry per layer, and combine them with ``now``."""
-    from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS
-    from asset_map.services import sources
-
-    areas = gpd.GeoDataFrame(columns=AREA_COLUMNS, geometry="geometry", crs="EPSG:4326")
-    notes: list[str] = []
-    entries: list[dict[str, Any]] = []
-    if args.areas:
-        read = read_area_files(
-            args.areas,
-            mapping=mapping,
-            crs=args.areas_crs,
-            layer=args.layer,
-            gemeente=args.gemeente,
+def _ask_replace(args: argparse.Namespace, replace: Replacement, *, command: str) -> None:
+    """Refuse what --replace has to allow: replacing another gemeente, removing areas."""
+    if args.replace:
+        return
+    if replace.other_gemeente:
+        raise AssetMapError(
+            Msg("err.cli.replace_needed", old=replace.other_gemeente, command=command)
         )
-        areas, notes = read.frame, list(read.notes)
-        for path, levels in read.levels.items():  # one entry per file: its levels and year
-            entries.append({**_entry(args, path, "areas"), "levels": levels, "file": path.name})
-    assets = gpd.GeoDataFrame(columns=ASSET_COLUMNS, geometry="geometry", crs="EPSG:4326")
-    if args.assets:
-        read_a = sources.read_any_assets(
-            args.assets, mapping=mapping, crs=args.crs, source=args.source, type_key=args.type_key
-        )
-        notes = [*notes, *read_a.notes]
-        assets = guessed_types(read_a.frame, notes, args)
-        osm = sources.osm_kind(args.assets)
-        entries.append(sources.osm_source() if osm else _entry(args, args.assets, "assets"))
-    new = sources.Loaded(areas, assets, {"is_demo": False, "sources": entries}, notes)
-    if args.areas and (empty_or_demo or sources.gemeente_of(new) != sources.gemeente_of(now)):
-        # A new workspace: named after the gemeente a file names, else the options or file.
-        gm = sources.gemeente_of(new)
-        facts = (
-            file_facts(p, layer=args.layer, crs=args.areas_crs, gemeente=gm) for p in args.areas
-        )
-        named = next((name for _year, name in facts if name), None)
-        new.meta["name"] = named or args.source or args.gemeente or args.areas[0].name
-    _ask_replace(args, now, new, command="import")
-    return sources.combine(
-        now, new, replace_assets=args.replace_assets, replace_levels=args.replace
-    )
-
-
-def _ask_replace(args: argparse.Namespace, now: Any, new: Any, *, command: str) -> None:
-    """Refuse what --replace has to allow: replacing another gemeente, removing areas.
-
-    Replacing the workspace of another gemeente, or removing stored wijken or buurten that
-    do not fit the new ones, needs ``--replace``.
-    """
-    from asset_map.services import sources
-
-    old = sources.replaces_other_gemeente(now, new)
-    if old and not args.replace:
-        raise AssetMapError(Msg("err.cli.replace_needed", old=old, command=command))
-    levels = sources.area_levels(now, new)
-    if levels is not None and levels.removed and not args.replace:
+    levels = replace.levels
+    if levels is not None and levels.removed:
         raise AssetMapError(
             Msg(
                 "err.cli.levels_replace_needed",
@@ -248,20 +223,6 @@ def _ask_replace(args: argparse.Namespace, now: Any, new: Any, *, command: str) 
                 command=command,
             )
         )
-
-
-def _entry(args: argparse.Namespace, path: Path, layer: str) -> dict[str, Any]:
-    """Return the source entry of a file: --year, else the year the file holds, else None."""
-    year = args.year
-    if year is None:
-        crs = args.areas_crs if layer == "areas" else args.crs
-        year = file_facts(path, layer=args.layer if layer == "areas" else None, crs=crs)[0]
-    return {
-        "name": args.source or path.name,
-        "licence": args.licence or "",
-        "year": year,
-        "layer": layer,
-    }
 
 
 def _summary(args: argparse.Namespace, loaded: Any) -> None:
@@ -274,7 +235,7 @@ def _summary(args: argparse.Namespace, loaded: Any) -> None:
     notes = [localise(note, args.lang) for note in loaded.notes]
     summary = {
         "name": loaded.meta.get("name"),
-        "areas": {lvl: int((loaded.areas["level"] == lvl).sum()) for lvl in ("wijk", "buurt")},
+        "areas": level_summary(loaded),
         "assets_total": len(loaded.assets),
         "counts": counts,
         "merged_duplicates": sum(d["decision"] == "merge" for d in decisions),

@@ -1,9 +1,14 @@
-"""``asset-map gaps``: walking-distance coverage and suggested new meeting places."""
+"""``asset-map gaps``: walking-distance coverage and suggested new meeting places.
+
+The options are checked once, by :func:`asset_map.services.options.gap_params`, with the
+defaults and ranges of :mod:`asset_map.settings`; the analysis runs in
+:func:`asset_map.services.gaps.run_gaps`. Without ``--areas`` and ``--assets`` the workspace
+in the database is analysed (after ``asset-map import`` or ``fetch``).
+"""
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import math
 from pathlib import Path
@@ -11,37 +16,24 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from asset_map._errors import AssetMapError
-from asset_map.cli._common import (
-    add_input_args,
-    print_note,
-    read_inputs,
-    split_list,
-    write_atomic,
-)
-from asset_map.i18n import Msg, localise, t
+from asset_map import settings
+from asset_map.cli._common import add_input_args, print_note, read_inputs, write_atomic
+from asset_map.i18n import localise, t
 from asset_map.render.map import map_html
 from asset_map.render.styles import format_number
+from asset_map.services import gaps as gap_service
+from asset_map.services.options import (
+    CANDIDATE_CHOICES,
+    DEFAULT_CANDIDATES,
+    NEED_CHOICES,
+    SOLVER_CHOICES,
+    add_number,
+    gap_params,
+)
 
 if TYPE_CHECKING:
-    from asset_map.analysis.gaps import GapResult, NeedWeights
+    from asset_map.analysis.gaps import GapResult
     from asset_map.model import Lang
-
-#: The number options checked against ``analysis.gaps.RANGES``: parameter -> (the
-#: attribute of the parsed arguments, the option as the user types it).
-OPTIONS = {
-    "walk_min": ("walk_min", "--walk-min"),
-    "speed_kmh": ("speed", "--speed"),
-    "detour": ("detour", "--detour"),
-    "cell_m": ("cell_m", "--cell-m"),
-    "new_sites": ("new_sites", "--new-sites"),
-}
-#: The option to name for a problem ``GapParams`` finds, by the problem's text key.
-PROBLEM_OPTIONS = {
-    "err.gaps.candidate_kinds": "--candidates",
-    "err.gaps.no_candidate_kind": "--candidates",
-    "err.gaps.meeting_types": "--meeting-types",
-}
 
 
 def register(commands: Any) -> None:
@@ -50,19 +42,19 @@ def register(commands: Any) -> None:
         "gaps",
         help="who lives beyond walking distance of a meeting place, and where new ones help most",
         description="Coverage of (weighted) residents within walking distance of a meeting "
-        "place, before and after the suggested new sites (maximal covering location problem).",
+        "place, before and after the suggested new sites (maximal covering location problem). "
+        "Without --areas and --assets the workspace in the database is analysed.",
     )
     add_input_args(g)
-    g.add_argument("--walk-min", type=float, default=10.0, help="walking time in minutes (10)")
-    g.add_argument("--speed", type=float, default=4.5, help="walking speed in km/h (4.5)")
-    g.add_argument(
-        "--detour", type=float, default=1.3, help="walking distance = straight line x detour (1.3)"
-    )
-    g.add_argument("--cell-m", type=float, default=100.0, help="demand grid cell size in m (100)")
+    add_number(g, settings.WALK_MIN, "walking time")
+    add_number(g, settings.SPEED_KMH, "walking speed")
+    add_number(g, settings.DETOUR, "walking distance = straight line x detour")
+    add_number(g, settings.CELL_M, "demand grid cell size")
+    presets = [n for n in NEED_CHOICES if n != "custom"]
     g.add_argument(
         "--need",
-        choices=["mix", "65plus", "single", "all"],
-        default="mix",
+        choices=presets,
+        default=presets[0],
         help="who counts: mix (default: mostly 65+ and single-person households), "
         "65plus, single, all",
     )
@@ -80,12 +72,13 @@ def register(commands: Any) -> None:
     g.add_argument(
         "--what-if", action="store_true", help="count the planned meeting places as open"
     )
-    g.add_argument("--new-sites", type=int, default=0, help="how many new sites to suggest (0-10)")
-    g.add_argument("--solver", choices=["greedy", "exact"], default="greedy")
+    add_number(g, settings.NEW_SITES, "how many new sites to suggest")
+    g.add_argument("--solver", choices=list(SOLVER_CHOICES), default=SOLVER_CHOICES[0])
     g.add_argument(
         "--candidates",
-        default="planned,hosts",
-        help="where new sites may go: planned,hosts,cells (default planned,hosts)",
+        default=",".join(DEFAULT_CANDIDATES),
+        help=f"where new sites may go: {','.join(CANDIDATE_CHOICES)} "
+        f"(default {','.join(DEFAULT_CANDIDATES)})",
     )
     g.add_argument(
         "--network",
@@ -105,63 +98,39 @@ def register(commands: Any) -> None:
 
 
 def _cmd_gaps(args: argparse.Namespace) -> int:
-    from asset_map.analysis.gaps import GapParams, analyse_gaps
     from asset_map.io.export import sites_to_csv, sites_to_geojson
     from asset_map.render.gaps import build_gap_map
 
-    check_options(args)
-    try:
-        params = GapParams(
-            walk_min=args.walk_min,
-            speed_kmh=args.speed,
-            detour=args.detour,
-            cell_m=args.cell_m,
-            weights=_weights(args),
-            meeting_types=tuple(split_list(args.meeting_types)) or None,
-            include_planned=args.what_if,
-            new_sites=args.new_sites,
-            solver=args.solver,
-            candidates=tuple(split_list(args.candidates)),
-        )
-    except AssetMapError as exc:  # name the option the problem is in, when we know it
-        problem = exc.args[0] if exc.args else str(exc)
-        option = PROBLEM_OPTIONS.get(getattr(problem, "key", ""))
-        if option is None:
-            raise
-        raise AssetMapError(
-            Msg("err.gaps.option_problem", option=option, problem=problem)
-        ) from None
-    if args.out_sites and args.out_sites.suffix.lower() not in {".csv", ".geojson", ".json"}:
-        raise AssetMapError(Msg("err.gaps.out_sites", name=args.out_sites.name))
+    params = gap_params(
+        walk_min=args.walk_min,
+        speed_kmh=args.speed_kmh,
+        detour=args.detour,
+        cell_m=args.cell_m,
+        need=args.need,
+        weights=args.weights,
+        meeting_types=args.meeting_types,
+        include_planned=args.what_if,
+        new_sites=args.new_sites,
+        solver=args.solver,
+        candidates=args.candidates,
+    )
+    if args.out_sites:
+        gap_service.check_sites_file(args.out_sites)
     lang = args.lang
     # With --gemeente: meeting places across its border within walking distance count too.
-    areas, assets, notes = read_inputs(args, assets_within_m=params.max_walk_m)
-    network = None
-    if args.network:
-        from asset_map.io.network import read_walk_network
-
-        network = read_walk_network(args.network)
-    grid = None
-    if args.population_grid:
-        from asset_map.analysis.population_grid import read_population_grid
-
-        grid = read_population_grid(args.population_grid)
-    result = analyse_gaps(areas, assets, params, population_grid=grid, network=network)
-    baseline = None
-    if params.include_planned:  # what-if: the same without the planned places, to compare
-        plain = dataclasses.replace(params, include_planned=False, new_sites=0)
-        baseline = analyse_gaps(areas, assets, plain, population_grid=grid, network=network)
+    inputs = read_inputs(args, assets_within_m=params.max_walk_m)
+    areas, assets, notes = inputs.areas, inputs.assets, inputs.notes
+    network = gap_service.read_network(args.network) if args.network else None
+    grid = gap_service.read_grid(args.population_grid) if args.population_grid else None
+    run = gap_service.run_gaps(areas, assets, params, network=network, grid=grid)
+    result, baseline = run.result, run.baseline
     if args.out_map:
         fmap = build_gap_map(result, areas, assets, lang=args.lang, basemap=args.basemap)
         write_atomic(args.out_map, map_html(fmap))
-    named = result.sites.copy()
-    named["name"] = [localise(name, lang) for name in named["name"]]  # grid cells: lang
+    named = gap_service.named_sites(result.sites, lang)  # grid cells: lang
     if args.out_sites:
-        sites_out = named.copy()  # no meeting place at all: missing, not Infinity
-        far = sites_out["nearest_meeting_m"].astype("float64")
-        sites_out["nearest_meeting_m"] = far.where(far.abs() != math.inf)
         data = (sites_to_csv if args.out_sites.suffix.lower() == ".csv" else sites_to_geojson)(
-            sites_out
+            named
         )
         write_atomic(args.out_sites, data.decode("utf-8"))
     s = result.summary
@@ -279,55 +248,9 @@ def buurt_rows(buurten: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def check_options(args: argparse.Namespace) -> None:
-    """Refuse a number option outside its range, naming the option as the user typed it.
-
-    Raises
-    ------
-    AssetMapError
-        E.g. ``--walk-min must be between 1 and 60 minutes; you gave 0.``
-    """
-    from asset_map.analysis.gaps import RANGES
-
-    for name, (attr, option) in OPTIONS.items():
-        value = getattr(args, attr)
-        lo, hi, unit = RANGES[name]
-        if not lo <= value <= hi:  # also refuses NaN
-            shown = f"{value:g}" if isinstance(value, float) else str(value)
-            raise AssetMapError(
-                Msg(
-                    "err.gaps.option_range",
-                    option=option,
-                    lo=lo,
-                    hi=hi,
-                    unit=Msg(unit),
-                    value=shown,
-                )
-            )
-
-
 def _num(value: Any, digits: int) -> float | None:
     """Return ``value`` rounded, or None (JSON null) when it is missing, NaN or infinite."""
     if value is None:
         return None
     number = float(value)
     return round(number, digits) if math.isfinite(number) else None
-
-
-def _weights(args: argparse.Namespace) -> NeedWeights:
-    from asset_map.analysis.gaps import NeedWeights
-
-    if not args.weights:
-        return NeedWeights.preset(args.need)
-    try:
-        values = [float(v) for v in split_list(args.weights)]
-    except ValueError:
-        values = []
-    if len(values) != 3:
-        raise AssetMapError(Msg("err.gaps.option_weights", value=args.weights))
-    try:
-        return NeedWeights(*values)
-    except AssetMapError as exc:  # e.g. all three 0: name the option
-        raise AssetMapError(
-            Msg("err.gaps.option_problem", option=f"--weights {args.weights}", problem=exc.args[0])
-        ) from None

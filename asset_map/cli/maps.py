@@ -20,7 +20,6 @@ from asset_map.cli._common import (
     write_atomic,
 )
 from asset_map.i18n import Msg, localise, t
-from asset_map.io import read_talents
 from asset_map.model import KEY_FIGURES, catalogue
 from asset_map.render.map import build_map, map_html
 
@@ -34,7 +33,8 @@ def register(commands: Any) -> None:
         "map",
         help="write a standalone HTML map and print the number of assets per type",
         description="Write a standalone HTML map (Leaflet inlined, works offline) of areas "
-        "and assets, and print the number of assets per type.",
+        "and assets, and print the number of assets per type. Without --areas and --assets "
+        "the workspace in the database is drawn.",
     )
     add_input_args(m)
     m.add_argument("--talents", type=Path, help="CSV of residents' talents (shown per buurt)")
@@ -58,9 +58,14 @@ def register(commands: Any) -> None:
 
 def _cmd_map(args: argparse.Namespace) -> int:
     check_out(args.out, inputs=input_paths(args), suffixes=(".html", ".htm"))
-    area_frame, asset_frame, notes = read_inputs(args)
-    talents = read_talents(args.talents).frame if args.talents else None
-    if talents is not None:
+    inputs = read_inputs(args)  # the files, or the workspace in the database
+    area_frame, asset_frame, notes, talents = (
+        inputs.areas,
+        inputs.assets,
+        inputs.notes,
+        inputs.talents,
+    )
+    if args.talents and talents is not None:
         notes.append(Msg("note.map.talents_read", path=args.talents.name, n=len(talents)))
     level = None if args.choropleth_level == "auto" else args.choropleth_level
     if args.choropleth:

@@ -24,17 +24,19 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from asset_map import settings
 from asset_map._errors import AssetMapError
 from asset_map.cli._common import (
     add_db_args,
     add_lang_arg,
-    message_of,
     open_store,
     print_note,
-    unknown_codes,
+    write_bytes_atomic,
 )
 from asset_map.i18n import DEFAULT_LANG, Msg, localise, t
 from asset_map.model import WEEKDAYS, Lang
+from asset_map.services.export import unknown_codes
+from asset_map.services.options import add_number
 
 if TYPE_CHECKING:
     from asset_map.analysis.nearby import Nearby
@@ -100,7 +102,7 @@ def register(commands: Any) -> None:
     f.add_argument(
         "--postcodes", type=Path, metavar="FILE", help="local postcode table (postcode, lon, lat)"
     )
-    f.add_argument("--walk-min", type=int, default=10, help="walking minutes, 1 to 60 (10)")
+    add_number(f, settings.WALK_MIN, "walking time", whole=True)
     add_lang_arg(f)
     f.add_argument("--made-by", help="who made the flyer, printed at the bottom")
     f.add_argument("--out", required=True, type=Path, help="the PDF file to write")
@@ -305,26 +307,21 @@ def _refuse_unknown_buurten(ws: Workspace, codes: list[str]) -> None:
 
 
 def _cmd_flyer(args: argparse.Namespace) -> int:
-    from asset_map.analysis.nearby import buurt_origin, nearby
-    from asset_map.cli.export import write_bytes_atomic
-    from asset_map.render.flyer import nearby_flyer
+    from asset_map.services.near_me import buurt_point, find_nearby, flyer, postcode_point
 
     if args.out.suffix.lower() != ".pdf":
         raise AssetMapError(Msg("err.cli.flyer.not_pdf", name=args.out.name))
-    if not 1 <= args.walk_min <= 60:
-        raise AssetMapError(Msg("err.cli.flyer.walk_min", minutes=args.walk_min))
+    settings.WALK_MIN.check(args.walk_min)
     ws = _workspace(args)
     if args.buurt:
         _refuse_unknown_buurten(ws, [args.buurt])
-        origin = buurt_origin(ws.areas, args.buurt)
-        names = ws.areas.loc[ws.areas["code"].astype(str) == args.buurt, "name"]
-        label = t("near.from_buurt", args.lang, buurt=str(names.iloc[0]))
+        origin, name = buurt_point(ws, args.buurt)
+        label = t("near.from_buurt", args.lang, buurt=name)
     else:
-        origin, label = postcode_origin(
-            ws, args.postcode, args.house_number, table=args.postcodes, lang=args.lang
-        )
-    found = nearby(origin, ws.assets, ws.activities, walk_min=args.walk_min)
-    pdf = nearby_flyer(found, place_label=label, lang=args.lang, made_by=args.made_by)
+        origin, shown = postcode_point(ws, args.postcode, args.house_number, table=args.postcodes)
+        label = t("near.from_postcode", args.lang, postcode=shown)
+    found = find_nearby(ws, origin, args.walk_min)
+    pdf = flyer(found, place_label=label, lang=args.lang, made_by=args.made_by)
     write_bytes_atomic(args.out, pdf)
     print(_flyer_text(found, args.out, args.lang))
     return 0
@@ -341,92 +338,18 @@ def _flyer_text(found: Nearby, path: Path, lang: Lang) -> str:
     )
 
 
-def postcode_table(ws: Workspace, table: Path | None = None) -> Path | None:
-    """Return the local postcode table to use: ``table``, the data folder's, or the demo's.
-
-    Parameters
-    ----------
-    ws : Workspace
-        The workspace; a demo workspace uses the bundled demo's ``postcodes.csv``.
-    table : Path, optional
-        A table given on the command line; it must exist.
-
-    Returns
-    -------
-    Path or None
-        None when there is no local table (then only the online lookup is left).
-    """
-    from asset_map.services.workspace import postcode_table_path
-
-    if table is not None:
-        if not table.is_file():
-            raise AssetMapError(Msg("err.cli.flyer.no_table_file", path=str(table)))
-        return table
-    return postcode_table_path(ws)
-
-
-def postcode_origin(
-    ws: Workspace,
-    postcode: str,
-    house_number: str = "",
-    *,
-    table: Path | None = None,
-    lang: Lang = DEFAULT_LANG,
-) -> tuple[tuple[float, float], str]:
-    """Return the point (lon, lat) of a postcode and the flyer's label for it.
-
-    The local table first (no internet); else PDOK's Locatieserver, which needs a PC6
-    postcode and a house number.
-
-    Raises
-    ------
-    PostcodeError
-        When the postcode is no postcode, is not in the local table and no house number is
-        given, or the online lookup fails (no connection, address not found).
-    """
-    from asset_map.io.postcode import (
-        PostcodeError,
-        local_lookup,
-        lookup,
-        normalise_local,
-        read_postcodes,
-    )
-
-    key = normalise_local(postcode)
-    label = t("near.from_postcode", lang, postcode=f"{key[:4]} {key[4:]}".strip())
-    path = postcode_table(ws, table)
-    if path is not None:
-        found = local_lookup(key, read_postcodes(path))
-        if found is not None:
-            return found, label
-    if len(key) == 4 or not house_number.strip():
-        if path is None:
-            raise PostcodeError(Msg("err.cli.flyer.no_table", postcode=postcode))
-        raise PostcodeError(Msg("err.cli.flyer.not_in_table", postcode=postcode, table=path.name))
-    try:
-        address = lookup(key, house_number)
-    except PostcodeError as exc:
-        problem = message_of(exc)
-        raise PostcodeError(
-            Msg("err.cli.flyer.lookup_failed", postcode=postcode, problem=problem)
-        ) from None
-    return (address.lon, address.lat), label
-
-
 # --- connections -------------------------------------------------------------------------------
 
 
 def _cmd_connections(args: argparse.Namespace) -> int:
-    from asset_map.analysis.connections import connections_per_buurt
+    from asset_map.services.connect import connection_counts
     from asset_map.services.workspace import open_workspace
 
     store = open_store(args)
     try:
-        ws = open_workspace(store)
-        made = store.connections()[["made_at", "buurt_code"]]  # nothing personal goes further
+        counts = connection_counts(store, open_workspace(store), freq=args.freq)
     finally:
         store.close()
-    counts = connections_per_buurt(made, ws.areas, freq=args.freq)
     rows = [
         {
             "period": row["period"].isoformat(),

@@ -16,26 +16,15 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 
-from asset_map._errors import AssetMapError
+from asset_map._errors import DownloadError
 from asset_map.i18n import Msg
+from asset_map.settings import DEFAULT_PDOK_URL
 
-PDOK_BASE = "https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1"
-#: The years of the wijk- en buurtkaart PDOK serves as OGC API Features, newest first
-#: (https://www.pdok.nl/ogc-apis/-/article/cbs-wijken-en-buurten). The first is the default.
-YEARS = (2025, 2024, 2023)
 COLLECTIONS = ("gemeenten", "wijken", "buurten")
 #: More pages than this means the server keeps sending ``next``: stop rather than loop forever.
 MAX_PAGES = 1000
 
 Progress = Callable[[int, int | None], None]
-
-
-class DownloadError(AssetMapError):
-    """A download failed: no connection, an HTTP error, or an answer that is not the API's.
-
-    Raised with a :class:`asset_map.i18n.Msg` whose first line says in plain words what
-    failed and what to do; the lines after it hold the technical detail (URL, reason).
-    """
 
 
 def what_pdok() -> Msg:
@@ -55,7 +44,7 @@ def http_failed(what: str, url: str, code: int, reason: str) -> Msg:
     return Msg(key, what=what, url=url, code=code, reason=reason)
 
 
-def collection_url(collection: str, *, year: int, base: str = PDOK_BASE) -> str:
+def collection_url(collection: str, *, year: int, base: str = DEFAULT_PDOK_URL) -> str:
     """Return the ``items`` URL of a collection, without query.
 
     Parameters
@@ -73,7 +62,7 @@ def collection_url(collection: str, *, year: int, base: str = PDOK_BASE) -> str:
 
 
 def items_url(
-    collection: str, gemeente: str, *, year: int, base: str = PDOK_BASE, limit: int = 1000
+    collection: str, gemeente: str, *, year: int, base: str = DEFAULT_PDOK_URL, limit: int = 1000
 ) -> str:
     """Return the URL of the first page of one gemeente's wijken or buurten.
 
@@ -153,7 +142,7 @@ def fetch_collection(
     gemeente: str,
     *,
     year: int,
-    base: str = PDOK_BASE,
+    base: str = DEFAULT_PDOK_URL,
     timeout_s: float = 60,
     progress: Progress | None = None,
 ) -> list[bytes]:

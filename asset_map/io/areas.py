@@ -9,20 +9,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from asset_map._errors import AssetMapError, SchemaError
+from asset_map._errors import AssetMapError, SchemaError, raise_problems
 from asset_map.crs import STORAGE_CRS, to_storage_crs
 from asset_map.i18n import Msg
+from asset_map.io.cells import list_some, text_cell
 from asset_map.io.figure_names import figure_columns
 from asset_map.io.figures import key_figures
-from asset_map.io.formats import (
-    ImportResult,
-    RawLayer,
-    list_layers,
-    list_some,
-    raise_problems,
-    read_raw,
-    text_cell,
-)
+from asset_map.io.formats import ImportResult, RawLayer, list_layers, read_raw
 from asset_map.io.hygiene import clean_polygons, feature_labels, outside_nl_problem
 from asset_map.io.land_parts import land_parts, left_out_note
 from asset_map.io.mapping import Mapping, detect_areas_preset, load_mapping, resolve_columns

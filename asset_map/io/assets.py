@@ -8,20 +8,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from asset_map._errors import AssetMapError, SchemaError
+from asset_map._errors import AssetMapError, SchemaError, raise_problems
 from asset_map.crs import STORAGE_CRS, to_storage_crs
 from asset_map.i18n import Msg
-from asset_map.io.formats import (
-    ImportResult,
-    RawLayer,
-    list_some,
-    parse_numbers,
-    raise_problems,
-    read_raw,
-    text_cell,
-    text_series,
-    unique_ids,
-)
+from asset_map.io.cells import list_some, parse_numbers, text_cell, text_series, unique_ids
+from asset_map.io.formats import ImportResult, RawLayer, read_raw
 from asset_map.io.hygiene import clean_points, feature_labels, outside_nl_problem
 from asset_map.io.mapping import (
     Mapping,

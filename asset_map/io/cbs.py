@@ -20,13 +20,10 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from asset_map._errors import AssetMapError
+from asset_map._errors import AssetMapError, DownloadError
 from asset_map.crs import STORAGE_CRS
 from asset_map.i18n import Msg
 from asset_map.io._pdok import (
-    PDOK_BASE,
-    YEARS,
-    DownloadError,
     Progress,
     fetch_collection,
     fetch_pages,
@@ -35,18 +32,11 @@ from asset_map.io._pdok import (
 )
 from asset_map.io.areas import read_areas
 from asset_map.io.formats import ImportResult
+from asset_map.settings import DEFAULT_PDOK_URL
 
-__all__ = [
-    "PDOK_BASE",
-    "YEARS",
-    "DownloadError",
-    "GemeenteError",
-    "fetch_areas",
-    "fetch_gemeenten",
-    "gemeente_code",
-    "items_url",
-    "parse_pages",
-]
+#: The years of the wijk- en buurtkaart PDOK serves as OGC API Features, newest first
+#: (https://www.pdok.nl/ogc-apis/-/article/cbs-wijken-en-buurten). The first is the default.
+YEARS = (2025, 2024, 2023)
 
 GEMEENTE_CODE = re.compile(r"^\s*(?:GM)?\s*([0-9]{1,4})\s*$", re.IGNORECASE)
 #: The levels fetch_areas downloads, as (PDOK collection, GeoPackage layer).
@@ -147,7 +137,7 @@ def _suggest(text: str, gemeenten: Mapping[str, str]) -> str:
 
 
 def fetch_gemeenten(
-    *, year: int = 2024, base: str = PDOK_BASE, timeout_s: float = 60
+    *, year: int = 2024, base: str = DEFAULT_PDOK_URL, timeout_s: float = 60
 ) -> dict[str, str]:
     """Download the code -> name table of every gemeente from the ``gemeenten`` collection.
 
@@ -208,7 +198,7 @@ def fetch_areas(
     gemeente: str,
     *,
     year: int = 2024,
-    base: str = PDOK_BASE,
+    base: str = DEFAULT_PDOK_URL,
     folder: Path | None = None,
     progress: Progress | None = None,
     timeout_s: float = 60,

@@ -1,17 +1,18 @@
 """Cells, numbers, ids and lists as the readers and their messages need them.
 
-Pure helpers without any file format: :mod:`asset_map.io.formats` re-exports them, so the
-readers import them from there.
+Pure helpers without any file format, used by the readers, the writers and the mapping
+editor; also the guard against spreadsheet formulas in the CSV files written
+(:func:`csv_safe_text`) and its undo on reading (:func:`csv_plain_text`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from asset_map._errors import AssetMapError, ProblemList
 from asset_map.i18n import Msg
 
 #: Cell texts that mean "no value" in a number column ("." and "x" are CBS's marks for
@@ -19,14 +20,6 @@ from asset_map.i18n import Msg
 MISSING_TEXT = frozenset({"", ".", "x"})
 #: How many items a message or note names before it says "and N more".
 SHOWN = 5
-
-
-def raise_problems(problems: Sequence[AssetMapError]) -> None:
-    """Raise the one problem, or a :class:`ProblemList` of several; do nothing if none."""
-    if len(problems) == 1:
-        raise problems[0]
-    if problems:
-        raise ProblemList(list(problems))
 
 
 def text_cell(value: object) -> str | None:
@@ -145,3 +138,26 @@ def parse_numbers(values: Sequence[object]) -> tuple[np.ndarray, list[int]]:
         except ValueError:
             bad.append(i)
     return out, bad
+
+
+#: A text cell starting like this (after any ``'``) is escaped in a CSV.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def csv_safe_text(value: object) -> object:
+    """Return a cell as a CSV may hold it: text a spreadsheet would run gets a ``'`` first.
+
+    Texts starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, and texts
+    that already start with ``'`` followed by those, get one more ``'`` in front, so
+    :func:`csv_plain_text` can always undo it. Other values are returned as they are.
+    """
+    if isinstance(value, str) and _FORMULA.match(value):
+        return "'" + value
+    return value
+
+
+def csv_plain_text(text: str) -> str:
+    """Return a CSV cell's text with the ``'`` of :func:`csv_safe_text` taken off again."""
+    if text.startswith("'") and _FORMULA.match(text, 1):
+        return text[1:]
+    return text

@@ -26,27 +26,18 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from asset_map._errors import AssetMapError, SchemaError
+from asset_map._errors import AssetMapError, SchemaError, raise_problems
 from asset_map._errors import where as _where
 from asset_map.crs import require_crs
 from asset_map.i18n import Msg
+from asset_map.io.cells import list_some, parse_numbers, text_cell
 from asset_map.io.figure_names import COUNT_65, COUNT_SINGLE, figure_columns
-from asset_map.io.formats import (
-    ImportResult,
-    list_some,
-    parse_numbers,
-    raise_problems,
-    read_table,
-    text_cell,
-)
+from asset_map.io.formats import ImportResult, read_table
 from asset_map.model import AREA_LEVELS, KEY_FIGURES, area_level_of
 
 __all__ = [
-    "COUNT_65",
-    "COUNT_SINGLE",
     "DERIVED",
     "derive_percentages",
-    "figure_columns",
     "figure_values",
     "join_figures",
     "key_figures",
@@ -132,7 +123,8 @@ def key_figures(
     cells : DataFrame
         The file's columns and cells.
     targets : mapping
-        What a column holds -> the column, as :func:`figure_columns` finds them.
+        What a column holds -> the column, as
+        :func:`asset_map.io.figure_names.figure_columns` finds them.
     locate : callable
         ``(position, column)`` -> ``"file, row 3, column 'x'"`` for messages.
     file_name : str

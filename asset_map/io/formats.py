@@ -28,19 +28,17 @@ import shapely.errors
 import shapely.geometry
 from pyproj import CRS
 
-from asset_map._errors import AssetMapError, CRSError, ImportFormatError, SchemaError
+from asset_map._errors import (
+    AssetMapError,
+    CRSError,
+    ImportFormatError,
+    SchemaError,
+    raise_problems,
+)
 from asset_map._errors import where as _where
 from asset_map.crs import RD_NEW, WGS84, parse_crs
 from asset_map.i18n import Msg
-from asset_map.io.cells import MISSING_TEXT as MISSING_TEXT
-from asset_map.io.cells import SHOWN as SHOWN
-from asset_map.io.cells import list_some as list_some
-from asset_map.io.cells import parse_number as parse_number
-from asset_map.io.cells import parse_numbers as parse_numbers
-from asset_map.io.cells import raise_problems as raise_problems
-from asset_map.io.cells import text_cell as text_cell
-from asset_map.io.cells import text_series as text_series
-from asset_map.io.cells import unique_ids as unique_ids
+from asset_map.io.cells import csv_plain_text, parse_numbers
 
 GEOJSON_SUFFIXES = (".geojson", ".json")
 CSV_SUFFIXES = (".csv", ".txt")
@@ -405,8 +403,6 @@ def read_table(path: str | Path) -> Table:
         raise ImportFormatError(Msg("err.formats.empty", path=path.name))
     first_line = text.lstrip("\r\n").splitlines()[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
-    from asset_map.io.writers import csv_plain_text  # here: writers imports this module
-
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     start = next(i for i, rec in enumerate(records) if any(c.strip() for c in rec))
     header = [c.strip() or f"column_{j + 1}" for j, c in enumerate(records[start])]

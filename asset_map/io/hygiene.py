@@ -22,7 +22,8 @@ from asset_map.crs import (
     outside_netherlands,
 )
 from asset_map.i18n import Msg
-from asset_map.io.formats import RawLayer, list_some
+from asset_map.io.cells import list_some
+from asset_map.io.formats import RawLayer
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 

@@ -1,10 +1,11 @@
 """OpenStreetMap assets: the tag table and offline parsers.
 
 :data:`TAG_TYPES` says which OSM tags make which asset type (first match wins).
-:func:`parse_overpass_json` reads an Overpass API answer (as :func:`overpass_query` asks for
-it), :func:`read_overpass_turbo_geojson` an overpass-turbo GeoJSON export and
-:func:`read_osm_pbf` an ``.osm.pbf`` extract. All run offline; the network fetch is in
-:mod:`asset_map.io._overpass`.
+:func:`parse_overpass_json` reads an Overpass API answer (as
+:func:`asset_map.io.osm_download.overpass_query` asks for it),
+:func:`read_overpass_turbo_geojson` an overpass-turbo GeoJSON export and :func:`read_osm_pbf`
+an ``.osm.pbf`` extract. All run offline; the query and the download are in
+:mod:`asset_map.io.osm_download`.
 
 Every result is a canonical asset frame (:data:`asset_map.model.ASSET_COLUMNS`, EPSG:4326)
 with ``source`` "OpenStreetMap" and status "existing"; ways and relations become a point
@@ -31,8 +32,8 @@ from asset_map import model
 from asset_map._errors import CRSError, ImportFormatError
 from asset_map.crs import outside_netherlands
 from asset_map.i18n import Msg
-from asset_map.io._overpass import overpass_query
-from asset_map.io.formats import ImportResult, list_some
+from asset_map.io.cells import list_some
+from asset_map.io.formats import ImportResult
 
 __all__ = [
     "OSM_ATTRIBUTION",
@@ -40,7 +41,6 @@ __all__ = [
     "USEFUL_KEYS",
     "boundary_areas",
     "osm_type",
-    "overpass_query",
     "parse_overpass_json",
     "read_osm_pbf",
     "read_overpass_turbo_geojson",
@@ -158,7 +158,7 @@ def _result(
         raise ImportFormatError(
             f"{what}: no OpenStreetMap element with tags of an asset type (e.g. "
             "amenity=community_centre, leisure=playground, shop=*). Ask for the area again "
-            "with the query from asset_map.io.osm.overpass_query."
+            "with the query from asset_map.io.osm_download.overpass_query."
         )
     frame = pd.DataFrame.from_records(records)
     frame["source"] = source

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from asset_map._errors import AssetMapError, SchemaError
+from asset_map._errors import AssetMapError, SchemaError, raise_problems
 from asset_map._errors import where as _where
-from asset_map.io.formats import ImportResult, raise_problems, read_table, text_cell, unique_ids
+from asset_map.io.cells import text_cell, unique_ids
+from asset_map.io.formats import ImportResult, read_table
 from asset_map.model import TALENT_COLUMNS, WISHES, catalogue
 
 #: Other spellings of the talent columns (lower case).

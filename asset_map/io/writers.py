@@ -6,14 +6,14 @@ cut to 10 characters; the readers know those short names as aliases).
 
 CSV files are opened in spreadsheets, which run a cell starting with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return as a formula (CSV injection). So every CSV this package
-writes puts a ``'`` before such a text cell (:func:`csv_safe_text`, OWASP's advice), and its
-CSV reader takes that one ``'`` off again (:func:`csv_plain_text`): a round trip gives the
+writes puts a ``'`` before such a text cell (:func:`asset_map.io.cells.csv_safe_text`,
+OWASP's advice), and its CSV reader takes that one ``'`` off again
+(:func:`asset_map.io.cells.csv_plain_text`): a round trip gives the
 text back exactly. GeoJSON, GeoPackage and Shapefile keep texts as they are.
 """
 
 from __future__ import annotations
 
-import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -25,6 +25,7 @@ import shapely
 
 from asset_map._errors import CRSError, ImportFormatError, SchemaError
 from asset_map.crs import RD_NEW, WGS84, parse_crs, require_crs
+from asset_map.io.cells import csv_safe_text
 from asset_map.io.formats import same_crs
 from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS, COLUMN_ALIASES
 
@@ -43,27 +44,6 @@ SHAPEFILE_NAMES = {
 #: Line ends of the CSV files written (RFC 4180). With "\r\n" a cell holding a lone carriage
 #: return is quoted too; with pandas' default "\n" it is not, and breaks the row in two.
 CSV_EOL = "\r\n"
-#: A text cell starting like this (after any ``'``) is escaped in a CSV.
-_FORMULA = re.compile(r"'*[=+\-@\t\r]")
-
-
-def csv_safe_text(value: object) -> object:
-    """Return a cell as a CSV may hold it: text a spreadsheet would run gets a ``'`` first.
-
-    Texts starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, and texts
-    that already start with ``'`` followed by those, get one more ``'`` in front, so
-    :func:`csv_plain_text` can always undo it. Other values are returned as they are.
-    """
-    if isinstance(value, str) and _FORMULA.match(value):
-        return "'" + value
-    return value
-
-
-def csv_plain_text(text: str) -> str:
-    """Return a CSV cell's text with the ``'`` of :func:`csv_safe_text` taken off again."""
-    if text.startswith("'") and _FORMULA.match(text, 1):
-        return text[1:]
-    return text
 
 
 def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:

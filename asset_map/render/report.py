@@ -1,9 +1,11 @@
 """The wijk report: one PDF with a map, the figures per buurt, the gap analysis and the sources.
 
-Built with reportlab from the same numbers the app shows (:func:`area_figures`), formatted
-the Dutch way in Dutch (``9.465``, ``1,3``, ``76,8%``). Talents appear only as public counts
-(``<3`` for 1 and 2). The text is set in DejaVu Sans (shipped with matplotlib) so names with
-any accent print as written.
+:func:`draw_wijk_report` draws a :class:`WijkReport` that
+:func:`asset_map.services.report.wijk_report` computed (the same numbers the app shows:
+:func:`~asset_map.analysis.indicators.area_figures` and the gap analysis); nothing is
+computed here. Numbers are formatted the Dutch way in Dutch (``9.465``, ``1,3``,
+``76,8%``). Talents appear only as public counts (``<3`` for 1 and 2). The text is set in
+DejaVu Sans (shipped with matplotlib) so names with any accent print as written.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ import io
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
+import geopandas as gpd
 import pandas as pd
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -34,21 +38,15 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from asset_map._errors import AssetMapError
-from asset_map.analysis.gaps import GapResult
-from asset_map.analysis.indicators import area_figures
 from asset_map.analysis.summary import PublicTotal
 from asset_map.i18n import localise, t
 from asset_map.model import Lang, catalogue
 from asset_map.render.pdf_fonts import FONT, fonts
 from asset_map.render.static_map import map_png
 from asset_map.render.styles import format_number
-from asset_map.services.workspace import Workspace
 
 MARGIN = 18 * mm
 TEXT_WIDTH = A4[0] - 2 * MARGIN
-#: How many suggested sites the gap summary names.
-TOP_SITES = 3
 MONTHS_NL = (
     "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
     "oktober", "november", "december",
@@ -137,80 +135,108 @@ def page_count(pdf: bytes) -> int:
 # --- the report --------------------------------------------------------------------------------
 
 
-def wijk_report(
-    ws: Workspace,
-    wijk_code: str,
-    *,
-    lang: Lang = "nl",
-    talents: pd.DataFrame | None = None,
-    gaps: GapResult | None = None,
-    generated_at: datetime | None = None,
-) -> bytes:
-    """Return the PDF report of one wijk.
+@dataclass(frozen=True)
+class ReportGaps:
+    """The walking-distance part of a wijk report, as computed for the wijk.
 
-    Parameters
+    Attributes
     ----------
-    ws : Workspace
-        The areas (with key figures), the assets (with area codes) and ``meta``
-        (``name``, ``is_demo``, ``sources``).
-    wijk_code : str
-        The CBS code of the wijk, e.g. ``WK999901``.
-    lang : {"nl", "en"}
-        Language of the report.
-    talents : DataFrame, optional
-        Residents' talents; approved ones are counted per buurt, shown as public counts.
-    gaps : GapResult, optional
-        A gap analysis that covers the wijk's buurten; without it the report says the
-        walking distance was not calculated.
-    generated_at : datetime, optional
-        The date printed as the date of generation (now when None).
-
-    Returns
-    -------
-    bytes
-        The PDF (A4).
-
-    Raises
-    ------
-    AssetMapError
-        When ``wijk_code`` is not a wijk of the workspace; the message lists the codes.
+    share : float
+        The wijk's share of (weighted) residents within walking distance (0..1; NaN when
+        unknown).
+    everyone : bool
+        Every resident counts the same (no need weights for 65+ or single households).
+    walk_min, walk_m : float
+        The walking time and the distance it means.
+    residents_beyond : float
+        The residents (not weighted) of the wijk's buurten beyond walking distance.
+    estimated : int
+        How many of its buurten rest on figures estimated from the wijk.
+    sites_asked : bool
+        Whether new places were asked for.
+    sites : list of (str, float)
+        The suggested places that help the wijk, best first: name (a ``Msg`` for a grid
+        cell) and the residents they newly bring within walking distance.
     """
-    wijk = _wijk_row(ws, wijk_code)
+
+    share: float
+    everyone: bool
+    walk_min: float
+    walk_m: float
+    residents_beyond: float
+    estimated: int
+    sites_asked: bool
+    sites: list[tuple[str, float]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WijkReport:
+    """Everything a wijk report shows, computed (:func:`asset_map.services.report.wijk_report`).
+
+    Attributes
+    ----------
+    wijk_code, wijk_name, gemeente : str
+        The wijk and its gemeente.
+    demo_label : str or None
+        The demo's warning in the report's language; None for real data.
+    per_buurt : DataFrame
+        The figures of the wijk's buurten (rows of ``indicators.area_figures``).
+    total : Series
+        The wijk's own figures (its row of ``indicators.area_figures``).
+    areas, assets : GeoDataFrame
+        What the map shows (EPSG:4326).
+    gaps : ReportGaps or None
+        The walking-distance part; None when it was not calculated.
+    sources : list of dict
+        The workspace's sources (name, licence, year).
+    """
+
+    wijk_code: str
+    wijk_name: str
+    gemeente: str
+    demo_label: str | None
+    per_buurt: pd.DataFrame
+    total: pd.Series
+    areas: gpd.GeoDataFrame
+    assets: gpd.GeoDataFrame
+    gaps: ReportGaps | None
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+
+def draw_wijk_report(
+    report: WijkReport, *, lang: Lang = "nl", generated_at: datetime | None = None
+) -> bytes:
+    """Return the PDF (A4) of a wijk report.
+
+    ``generated_at`` is the date printed as the date of generation (now when None).
+    """
     made = (generated_at or datetime.now(UTC)).date()
     styles = _styles()
-    buurt_codes = ws.areas.loc[
-        (ws.areas["level"] == "buurt") & (ws.areas["parent_code"] == wijk_code), "code"
-    ].astype(str)
-    per_buurt = area_figures(ws.areas, ws.assets, level="buurt", talents=talents, gaps=gaps)
-    per_buurt = per_buurt[per_buurt["code"].isin(set(buurt_codes))]
-    per_wijk = area_figures(ws.areas, ws.assets, level="wijk", talents=talents, gaps=gaps)
-    total = per_wijk[per_wijk["code"] == wijk_code].iloc[0]
-    gemeente = str(ws.meta.get("name") or wijk.get("parent_code") or "")
-    title = t("report.title", lang, wijk=wijk["name"])
-
+    title = t("report.title", lang, wijk=report.wijk_name)
     story: list[Flowable] = [
         Paragraph(escape(title), styles["title"]),
         Paragraph(
-            escape(t("report.subtitle", lang, gemeente=gemeente, code=wijk_code)),
+            escape(t("report.subtitle", lang, gemeente=report.gemeente, code=report.wijk_code)),
             styles["subtitle"],
         ),
     ]
-    if ws.is_demo:
-        label = ws.meta.get(f"label_{lang}") or t("report.demo", lang)
-        story.append(Paragraph(escape(str(label)), styles["demo"]))
+    if report.demo_label:
+        story.append(Paragraph(escape(report.demo_label), styles["demo"]))
     story.append(
         Paragraph(escape(t("report.generated", lang, date=format_date(made, lang))), styles["body"])
     )
-    png = map_png(ws.areas, ws.assets, focus_code=wijk_code, lang=lang, width_px=1600)
+    png = map_png(
+        report.areas, report.assets, focus_code=report.wijk_code, lang=lang, width_px=1600
+    )
     story += [
         Paragraph(escape(t("report.map.title", lang)), styles["h2"]),
         Image(io.BytesIO(png), width=TEXT_WIDTH, height=TEXT_WIDTH * 0.75),
         Paragraph(escape(t("report.map.caption", lang)), styles["small"]),
     ]
-    story += _figures_section(per_buurt, total, styles, lang=lang)
-    story += _types_section(total, styles, lang=lang)
-    story += _gaps_section(gaps, total, buurt_codes.tolist(), ws, styles, lang=lang)
-    story += _sources_section(ws.meta.get("sources"), styles, lang=lang)
+    story += _figures_section(report.per_buurt, report.total, styles, lang=lang)
+    story += _types_section(report.total, styles, lang=lang)
+    story += _gaps_section(report.gaps, styles, lang=lang)
+    story += _sources_section(report.sources, styles, lang=lang)
 
     footer = t("report.page", lang, title=title, date=format_date(made, lang), page="{page}")
 
@@ -231,48 +257,11 @@ def wijk_report(
         bottomMargin=MARGIN,
         title=title,
         author="asset_map",
-        subject=gemeente,
+        subject=report.gemeente,
         lang=lang,
     )
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return buffer.getvalue()
-
-
-def wijk_gaps(ws: Workspace, wijk_code: str, *, new_sites: int = TOP_SITES) -> GapResult:
-    """Return the gap analysis a wijk report summarises: default settings, this wijk's buurten.
-
-    Demand comes from the wijk's own buurten, so the suggested sites are the ones that help
-    this wijk most; meeting places anywhere (also across the wijk border) count as supply.
-    The need weights are those the figures allow (``mix``, or ``all`` with inhabitants
-    only); figures known for the wijk only are estimated for its buurten.
-
-    Raises
-    ------
-    AssetMapError
-        For an unknown wijk, or when the analysis cannot run (no key figures, say).
-    """
-    from asset_map.analysis.gaps import GapParams, NeedWeights, analyse_gaps
-    from asset_map.analysis.wijk_figures import supported_need
-
-    _wijk_row(ws, wijk_code)  # refuses an unknown wijk with the list of wijken
-    areas = ws.areas[(ws.areas["code"] == wijk_code) | (ws.areas["parent_code"] == wijk_code)]
-    try:
-        weights = NeedWeights.preset(supported_need(areas))
-        params = GapParams(new_sites=new_sites, weights=weights)
-    except ValueError as exc:
-        raise AssetMapError(f"report: {exc}") from None
-    return analyse_gaps(areas, ws.assets, params)
-
-
-def _wijk_row(ws: Workspace, wijk_code: str) -> pd.Series:
-    wijken = ws.areas[ws.areas["level"] == "wijk"]
-    match = wijken[wijken["code"] == wijk_code]
-    if match.empty:
-        codes = ", ".join(f"{c} ({n})" for c, n in zip(wijken["code"], wijken["name"], strict=True))
-        raise AssetMapError(
-            f"There is no wijk '{wijk_code}' in this workspace. Choose one of: {codes or 'none'}."
-        )
-    return match.iloc[0]
 
 
 def _cell(text: str, style: ParagraphStyle) -> Paragraph:
@@ -366,82 +355,49 @@ def _types_section(
 
 
 def _gaps_section(
-    gaps: GapResult | None,
-    total: pd.Series,
-    buurt_codes: list[str],
-    ws: Workspace,
-    styles: dict[str, ParagraphStyle],
-    *,
-    lang: Lang,
+    gaps: ReportGaps | None, styles: dict[str, ParagraphStyle], *, lang: Lang
 ) -> list[Flowable]:
     out: list[Flowable] = [Paragraph(escape(t("report.gaps.title", lang)), styles["h2"])]
     if gaps is None:
         return [*out, Paragraph(escape(t("report.gaps.none", lang)), styles["body"])]
-    if pd.isna(total["coverage"]):
+    if pd.isna(gaps.share):
         return [*out, Paragraph(escape(t("report.gaps.unknown", lang)), styles["body"])]
-    params = gaps.params
     out.append(
         Paragraph(
             escape(
                 t(
-                    "report.gaps.share"
-                    if params.weights.aged_65_plus or params.weights.single_households
-                    else "report.gaps.share_everyone",
+                    "report.gaps.share_everyone" if gaps.everyone else "report.gaps.share",
                     lang,
-                    share=format_share(total["coverage"], lang),
-                    minutes=format_count(params.walk_min, lang),
-                    metres=format_count(params.max_walk_m, lang),
+                    share=format_share(gaps.share, lang),
+                    minutes=format_count(gaps.walk_min, lang),
+                    metres=format_count(gaps.walk_m, lang),
                 )
             ),
             styles["body"],
         )
     )
-    out.append(
-        Paragraph(
-            escape(
-                t(
-                    "report.gaps.beyond",
-                    lang,
-                    residents=format_count(residents_beyond(gaps, buurt_codes), lang),
-                )
-            ),
-            styles["body"],
-        )
-    )
-    estimated = gaps.buurten[gaps.buurten["code"].isin(buurt_codes) & gaps.buurten["estimated"]]
-    if len(estimated):
+    beyond = t("report.gaps.beyond", lang, residents=format_count(gaps.residents_beyond, lang))
+    out.append(Paragraph(escape(beyond), styles["body"]))
+    if gaps.estimated:
         out.append(
-            Paragraph(escape(t("report.gaps.estimated", lang, n=len(estimated))), styles["body"])
+            Paragraph(escape(t("report.gaps.estimated", lang, n=gaps.estimated)), styles["body"])
         )
-    if not params.new_sites:
+    if not gaps.sites_asked:
         return out  # no sites were asked for
-    names = set(ws.areas.loc[ws.areas["code"].isin(buurt_codes), "name"].astype(str))
-    helpful = [
-        site
-        for _, site in gaps.sites.iterrows()
-        if names & {str(b) for b in (site["buurten"] or [])}
-    ][:TOP_SITES]
-    if not helpful:
+    if not gaps.sites:
         out.append(Paragraph(escape(t("report.gaps.no_sites", lang)), styles["body"]))
         return out
     out.append(Paragraph(escape(t("report.gaps.sites", lang)), styles["body"]))
-    for rank, site in enumerate(helpful, start=1):
+    for rank, (name, residents) in enumerate(gaps.sites, start=1):
         line = t(
             "report.gaps.site_line",
             lang,
             rank=rank,
-            name=localise(site["name"], lang),
-            residents=format_count(site["newly_residents"], lang),
+            name=localise(name, lang),
+            residents=format_count(residents, lang),
         )
         out.append(Paragraph(escape(line), styles["body"]))
     return out
-
-
-def residents_beyond(gaps: GapResult, buurt_codes: Sequence[str]) -> float:
-    """Return the residents (not weighted) of these buurten beyond walking distance."""
-    cells = gaps.cells
-    mask = cells["buurt_code"].isin(list(buurt_codes)) & ~cells["covered"].astype(bool)
-    return float(pd.to_numeric(cells.loc[mask, "residents"]).sum())
 
 
 def _sources_section(

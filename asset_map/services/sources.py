@@ -1,6 +1,7 @@
-"""Bring real data into the workspace: a gemeente from PDOK and OpenStreetMap, or own files.
+"""Combine new layers with the stored workspace, by one rule, and save them in one go.
 
-Everything is downloaded and read first; :func:`combine` then puts it into the current
+Everything is downloaded (:mod:`asset_map.services.fetch`) or read
+(:mod:`asset_map.services.imports`) first; :func:`combine` then puts it into the current
 workspace by one rule (the same gemeente: areas and re-delivered sources replaced, other
 sources kept; another gemeente or the demo: replaced whole), and the result is saved at the
 end, in one transaction (:meth:`asset_map.storage.Store.save_workspace`). A download that
@@ -9,20 +10,16 @@ fails halfway therefore leaves the workspace as it was.
 
 from __future__ import annotations
 
-import json
 import re
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from asset_map._errors import AssetMapError, ImportFormatError, SchemaError
+from asset_map._errors import SchemaError
 from asset_map.analysis.area_levels import (
     LevelMerge,
     files_of_levels,
@@ -34,26 +31,12 @@ from asset_map.analysis.area_levels import (
 from asset_map.analysis.duplicates import find_duplicates, merge_duplicates
 from asset_map.crs import to_storage_crs
 from asset_map.i18n import Msg
-from asset_map.io import ImportResult, join_figures, read_assets
-from asset_map.io._overpass import OVERPASS_URL, fetch_overpass, overpass_query
-from asset_map.io._pdok import PDOK_BASE
-from asset_map.io.cbs import fetch_areas, gemeente_code
-from asset_map.io.figures import CODE_COLUMNS
-from asset_map.io.formats import list_some, read_table, text_cell
-from asset_map.io.osm import (
-    OSM_ATTRIBUTION,
-    boundary_areas,
-    parse_overpass_json,
-    read_osm_pbf,
-    read_overpass_turbo_geojson,
-)
-from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS
-from asset_map.storage.layers import FOOTPRINT
+from asset_map.io.cells import list_some
+from asset_map.io.osm import OSM_ATTRIBUTION
+from asset_map.model import ASSET_COLUMNS, FOOTPRINT
 
 if TYPE_CHECKING:
     from asset_map.storage import Store
-
-Progress = Callable[[str], None]
 
 
 @dataclass
@@ -65,65 +48,6 @@ class Loaded:
     meta: dict[str, Any]
     notes: list[str] = field(default_factory=list)
     decisions: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-
-def osm_kind(path: str | Path) -> str | None:
-    """Return ``"pbf"``, ``"overpass"`` or ``"turbo"`` for an OpenStreetMap export, else None.
-
-    ``.osm.pbf``/``.pbf`` and ``.osm`` (XML) files; JSON with an ``elements`` list (an
-    Overpass API answer); GeoJSON whose features carry an ``@id`` like ``node/123`` (an
-    overpass-turbo export).
-    """
-    path = Path(path)
-    if path.name.lower().endswith((".pbf", ".osm")):
-        return "pbf"
-    if path.suffix.lower() not in {".json", ".geojson"}:
-        return None
-    try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return None  # the ordinary reader gives the precise error
-    if isinstance(data, dict) and isinstance(data.get("elements"), list):
-        return "overpass"
-    features = data.get("features") if isinstance(data, dict) else None
-    if isinstance(features, list) and features:
-        props = features[0].get("properties") or {}
-        if "@id" in props or str(features[0].get("id", "")).startswith(("node/", "way/")):
-            return "turbo"
-    return None
-
-
-def read_any_assets(
-    path: str | Path,
-    *,
-    mapping: Any = None,
-    crs: str | None = None,
-    source: str | None = None,
-    layer: str | None = None,
-    type_key: str | None = None,
-) -> ImportResult:
-    """Read assets from our formats, or from an OpenStreetMap export (detected by content).
-
-    ``layer`` and ``type_key`` are passed to :func:`asset_map.io.read_assets` (our formats
-    only: OpenStreetMap exports carry their own types).
-    """
-    kind = osm_kind(path)
-    if kind == "pbf":
-        result = read_osm_pbf(path)
-    elif kind == "overpass":
-        result = parse_overpass_json(Path(path).read_bytes())
-    elif kind == "turbo":
-        result = read_overpass_turbo_geojson(path)
-    else:
-        return read_assets(
-            path, mapping=mapping, crs=crs, source=source, layer=layer, type_key=type_key
-        )
-    frame = result.frame[ASSET_COLUMNS].copy()
-    if "osm_polygon" in result.frame.columns:  # ways and relations: keep their outline
-        frame[FOOTPRINT] = result.frame["osm_polygon"]
-    label = "xml" if Path(path).name.lower().endswith(".osm") else kind
-    note = Msg("note.sources.osm_read", file=Path(path).name, kind=label)
-    return ImportResult(frame, [note, *result.notes])
 
 
 def cbs_source(year: int) -> dict[str, Any]:
@@ -144,77 +68,6 @@ def osm_source() -> dict[str, Any]:
         "year": date.today().year,
         "layer": "assets",
     }
-
-
-def _gemeente_names(folder: Path) -> pd.Series:
-    """Return the gemeente names in the downloaded GeoPackage (PDOK's ``gemeentenaam``)."""
-    for gpkg in folder.glob("*.gpkg"):
-        frame = gpd.read_file(gpkg, layer="wijken")
-        if "gemeentenaam" in frame.columns:
-            return frame["gemeentenaam"].dropna()
-    return pd.Series(dtype="str")
-
-
-def fetch_gemeente(
-    gemeente: str,
-    *,
-    year: int = 2024,
-    osm: bool = True,
-    pdok_base: str = PDOK_BASE,
-    overpass_url: str = OVERPASS_URL,
-    progress: Progress | None = None,
-    pages: Callable[[int, int | None], None] | None = None,
-) -> Loaded:
-    """Download a gemeente's wijken and buurten (CBS, PDOK) and its assets (OpenStreetMap).
-
-    ``progress`` is told each step; ``pages`` is called after each PDOK page with the areas
-    received so far in that collection and how many there are (None when PDOK does not say).
-    OpenStreetMap's boundary of the gemeente is looked up by ``ref:gemeentecode`` (padded or
-    not), else by the gemeente's CBS name; when it has none, a note says so and only the
-    wijken and buurten are loaded.
-
-    Raises
-    ------
-    AssetMapError
-        A subclass that names what failed (no internet, HTTP status, unknown gemeente).
-    """
-    say = progress or (lambda _message: None)
-    say(Msg("note.download.pdok"))
-    with tempfile.TemporaryDirectory() as tmp:
-        areas = fetch_areas(gemeente, year=year, base=pdok_base, folder=Path(tmp), progress=pages)
-        code = areas.frame.loc[areas.frame["level"] == "wijk", "parent_code"].dropna()
-        gm = str(code.iloc[0]) if len(code) else gemeente_code(gemeente)
-        names = _gemeente_names(Path(tmp))
-    sources = [cbs_source(year)]
-    assets = gpd.GeoDataFrame(columns=ASSET_COLUMNS, geometry="geometry", crs="EPSG:4326")
-    notes = list(areas.notes)
-    if osm:
-        say(Msg("note.download.osm"))
-        payload = fetch_overpass(overpass_query(gemeente_code=gm), url=overpass_url)
-        name = str(names.iloc[0]) if len(names) else None
-        if not boundary_areas(payload) and name:  # no boundary with the code: try the name
-            payload = fetch_overpass(overpass_query(name), url=overpass_url)
-        found = _parse_overpass(payload) if boundary_areas(payload) else None
-        if not boundary_areas(payload):
-            number = gm.removeprefix("GM").lstrip("0") or "0"
-            notes.append(
-                Msg("note.sources.osm_no_boundary", code=gm, number=number, name=name or gm)
-            )
-        elif found is None:
-            notes.append(Msg("note.sources.osm_empty"))
-        else:
-            assets = found.frame[ASSET_COLUMNS].copy()
-            if "osm_polygon" in found.frame.columns:
-                assets[FOOTPRINT] = found.frame["osm_polygon"]
-            notes += found.notes
-            sources.append(osm_source())
-    meta = {
-        "name": str(names.iloc[0]) if len(names) else gm,
-        "gemeentecode": gm,
-        "is_demo": False,
-        "sources": sources,
-    }
-    return Loaded(areas.frame[AREA_COLUMNS], assets, meta, notes)
 
 
 def gemeente_of(loaded: Loaded) -> str | None:
@@ -247,20 +100,6 @@ def replaces_other_gemeente(current: Loaded | None, new: Loaded) -> str | None:
     if here and there and here != there:
         return str(current.meta.get("name") or here)
     return None
-
-
-def _parse_overpass(payload: bytes) -> ImportResult | None:
-    """Parse an Overpass answer; None when it holds no element of an asset type."""
-    try:
-        return parse_overpass_json(payload)
-    except ImportFormatError as exc:
-        try:
-            data = json.loads(payload)
-        except ValueError:
-            raise exc from None  # not an answer at all: the parser's message says so
-        if isinstance(data, dict) and isinstance(data.get("elements"), list):
-            return None
-        raise
 
 
 def area_levels(current: Loaded | None, new: Loaded) -> LevelMerge | None:
@@ -500,72 +339,3 @@ def save(store: Store, loaded: Loaded, *, actor: str) -> list[str]:
         notes.append(Msg("note.sources.orphans", activities=lost_a, needs=lost_n))
     loaded.notes.extend(notes)
     return notes
-
-
-#: The source entry of a Kerncijfers CSV (its year is added per file).
-FIGURES_SOURCE = "CBS Kerncijfers wijken en buurten"
-YEAR_COLUMNS = ("jaar", "perioden", "year")
-
-
-def add_figures(current: Loaded | None, path: str | Path, *, year: int | None = None) -> Loaded:
-    """Join a Kerncijfers CSV onto the stored areas and record it as a source.
-
-    Parameters
-    ----------
-    current : Loaded or None
-        The workspace (:func:`current`); it needs areas.
-    path : str or Path
-        The CSV (see :func:`asset_map.io.join_figures`): figures it has replace the areas'
-        ones, other columns stay.
-    year : int, optional
-        The year of the figures; by default read from the file's ``jaar`` or ``Perioden``
-        column (``2019JJ00``).
-
-    Returns
-    -------
-    Loaded
-        The workspace with the figures joined and the source ``CBS Kerncijfers wijken en
-        buurten`` (CC BY 4.0) in ``meta["sources"]``.
-
-    Raises
-    ------
-    AssetMapError
-        When the workspace has no areas, or the CSV cannot be joined (see ``join_figures``).
-    """
-    if current is None or not len(current.areas):
-        raise AssetMapError(Msg("err.sources.figures_without_areas", file=Path(path).name))
-    joined = join_figures(current.areas, path)
-    year = year if year is not None else figures_year(path)
-    entry = {
-        "name": FIGURES_SOURCE,
-        "licence": "CC BY 4.0",
-        "year": year,
-        "layer": "figures",
-        "file": Path(path).name,  # one entry per figures file: a second file adds its own
-        "levels": figures_levels(current.areas, path),  # gone when those areas are replaced
-    }
-    meta = {**current.meta, "sources": merge_sources(current.meta.get("sources", []), [entry])}
-    return Loaded(joined.frame, current.assets, meta, list(joined.notes))
-
-
-def figures_year(path: str | Path) -> int | None:
-    """Return the year of a Kerncijfers CSV from its ``jaar``/``Perioden`` column, else None."""
-    table = read_table(path).frame
-    by_lower = {str(c).lower(): c for c in table.columns}
-    for name in YEAR_COLUMNS:
-        if name in by_lower:
-            years = table[by_lower[name]].astype(str).str.extract(r"((?:19|20)\d\d)")[0].dropna()
-            if len(years):
-                return int(years.mode().iloc[0])
-    return None
-
-
-def figures_levels(areas: pd.DataFrame, path: str | Path) -> list[str]:
-    """Return the levels of the ``areas`` that a Kerncijfers CSV has a row for."""
-    table = read_table(path).frame
-    by_lower = {str(c).lower(): c for c in table.columns}
-    column = next((by_lower[c] for c in CODE_COLUMNS if c in by_lower), None)
-    if column is None:
-        return levels_of(areas)
-    codes = {(text_cell(v) or "").upper() for v in table[column]}
-    return levels_of(areas[areas["code"].astype(str).isin(codes)])

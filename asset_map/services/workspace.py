@@ -4,20 +4,23 @@ The workspace lives in the database (:meth:`asset_map.storage.Store.save_workspa
 first start the database is seeded from the bundled demo in ``data/demo/`` (files in our
 canonical format), so the app opens on it; later imports replace it. A folder of such files
 can also be opened directly (``ASSET_MAP_DATA_DIR``), bypassing the database.
+
+:func:`open_store` opens the database of the settings (:mod:`asset_map.settings`): the app
+and every command use the same default database, wherever they are started.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
 
+from asset_map import settings
 from asset_map.analysis.areas import assign_areas
+from asset_map.i18n import Msg
 from asset_map.io import (
     read_activities,
     read_areas,
@@ -25,14 +28,12 @@ from asset_map.io import (
     read_place_needs,
     read_talents,
 )
+from asset_map.io.cells import list_some
 from asset_map.model import ACTIVITY_COLUMNS, PLACE_NEED_COLUMNS
-
-if TYPE_CHECKING:
-    from asset_map.storage import Store
+from asset_map.storage import Store
 
 #: The bundled demo gemeente, beside the package in a source checkout.
-DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
-DATA_DIR_ENV = "ASSET_MAP_DATA_DIR"
+DEMO_DIR = settings.SOURCE_ROOT / "data" / "demo"
 
 
 def empty_activities() -> pd.DataFrame:
@@ -84,23 +85,35 @@ class Workspace:
         return bool(self.meta.get("is_demo", False))
 
 
+def open_store(
+    url: str | None = None, *, instance_dir: Path | None = None, must_exist: bool = False
+) -> Store:
+    """Open the database: ``url``, else ``ASSET_MAP_DATABASE_URL``, else the default file.
+
+    The default file is ``asset_map.sqlite`` in ``instance_dir``, or in the instance folder
+    of the settings (:func:`asset_map.settings.instance_dir`): the same for ``streamlit run
+    app.py`` and an ``asset-map`` command started in any folder. ``must_exist`` refuses a
+    SQLite file that does not exist yet (a typo must not create an empty database).
+    """
+    return Store(url, instance_dir=instance_dir, must_exist=must_exist)
+
+
 def default_data_dir() -> Path:
     """Return the folder named by ``ASSET_MAP_DATA_DIR``, or the bundled demo."""
-    env = os.environ.get(DATA_DIR_ENV)
-    return Path(env) if env else DEMO_DIR
+    return settings.data_dir() or DEMO_DIR
 
 
 def _of_assets(
-    frame: pd.DataFrame, assets: pd.DataFrame, what: str, notes: list[str]
+    frame: pd.DataFrame, assets: pd.DataFrame, key: str, notes: list[str]
 ) -> pd.DataFrame:
-    """Return the rows of ``frame`` whose ``asset_id`` is in ``assets``; note the others."""
+    """Return the rows of ``frame`` whose ``asset_id`` is in ``assets``; note the others.
+
+    ``key`` is the text key of the note (``note.workspace.activities_left_out``).
+    """
     inside = frame["asset_id"].isin(set(assets["id"].astype(str)))
     if not inside.all():
         unknown = sorted(set(frame.loc[~inside, "asset_id"].astype(str)))
-        notes.append(
-            f"Left out {int((~inside).sum())} {what} at places that are not in the assets: "
-            f"{', '.join(unknown[:5])}{' ...' if len(unknown) > 5 else ''}."
-        )
+        notes.append(Msg(key, n=int((~inside).sum()), ids=list_some(unknown)))
     return frame[inside].reset_index(drop=True)
 
 
@@ -128,11 +141,13 @@ def load_workspace(folder: str | Path | None = None) -> Workspace:
     if (folder / "activities.csv").exists():
         read = read_activities(folder / "activities.csv")
         notes += read.notes
-        activities = _of_assets(read.frame, assets.frame, "activities", notes)
+        activities = _of_assets(
+            read.frame, assets.frame, "note.workspace.activities_left_out", notes
+        )
     if (folder / "place_needs.csv").exists():
         read = read_place_needs(folder / "place_needs.csv")
         notes += read.notes
-        needs = _of_assets(read.frame, assets.frame, "place needs", notes)
+        needs = _of_assets(read.frame, assets.frame, "note.workspace.needs_left_out", notes)
     return Workspace(
         areas=areas.frame,
         assets=assign_areas(assets.frame, areas.frame),
@@ -192,9 +207,9 @@ def postcode_table_path(ws: Workspace, *, demo_dir: Path = DEMO_DIR) -> Path | N
     The folder of ``ASSET_MAP_DATA_DIR`` when set; otherwise the bundled demo's table when
     the workspace is the demo. Real data without a table is looked up online (PDOK).
     """
-    folder = os.environ.get(DATA_DIR_ENV)
-    if folder:
-        path = Path(folder) / "postcodes.csv"
+    folder = settings.data_dir()
+    if folder is not None:
+        path = folder / "postcodes.csv"
     elif ws.is_demo:
         path = Path(demo_dir) / "postcodes.csv"
     else:

@@ -1,8 +1,9 @@
 """The database layer: the workspace layers, residents' talents, accounts and the audit log.
 
-SQLite by default (one file in the instance folder), PostgreSQL when a URL says so::
+SQLite by default (one file in the instance folder of :func:`asset_map.settings.instance_dir`,
+the same for the app and every command), PostgreSQL when a URL says so::
 
-    store = Store()                                   # ./instance/asset_map.sqlite
+    store = Store()                                   # <instance folder>/asset_map.sqlite
     store = Store("postgresql://map@db.example/map")  # or ASSET_MAP_DATABASE_URL
 
 Opening a store brings the schema up to date (Alembic migrations shipped with the package).
@@ -26,7 +27,7 @@ from asset_map.storage import edits as _edits
 from asset_map.storage import layers as _layers
 from asset_map.storage import talents as _talents
 from asset_map.storage import users as _users
-from asset_map.storage.db import DATABASE_URL_ENV, Database, default_url, resolve_url
+from asset_map.storage.db import Database, default_url, resolve_url
 from asset_map.storage.edits import NotFound
 from asset_map.storage.layers import NoWorkspace
 from asset_map.storage.talents import (
@@ -37,7 +38,6 @@ from asset_map.storage.talents import (
 )
 
 __all__ = [
-    "DATABASE_URL_ENV",
     "NoWorkspace",
     "NotFound",
     "Receipt",
@@ -63,7 +63,8 @@ class Store:
         environment variable ``ASSET_MAP_DATABASE_URL``, else the default SQLite file in
         ``instance_dir``.
     instance_dir : Path, optional
-        Folder of the default SQLite file; ``./instance`` when None. Created if missing.
+        Folder of the default SQLite file; when None the instance folder of
+        :func:`asset_map.settings.instance_dir`. Created if missing.
     clock : callable, optional
         Returns the current time (aware); for tests. UTC now when None.
 

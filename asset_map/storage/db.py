@@ -9,7 +9,6 @@ so a writer waits for the lock at its start instead of failing half-way.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,10 +19,11 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlalchemy.engine import URL, make_url
 
+from asset_map import settings
 from asset_map._errors import AssetMapError
 from asset_map.i18n import Msg
+from asset_map.settings import DATABASE_URL_ENV
 
-DATABASE_URL_ENV = "ASSET_MAP_DATABASE_URL"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: Seconds a SQLite writer waits for the lock before giving up.
 SQLITE_BUSY_TIMEOUT_S = 30
@@ -43,11 +43,14 @@ def _unreachable(url: str) -> DatabaseUnreachable:
 
 def default_url(instance_dir: Path) -> str:
     """Return the URL of the default SQLite file in ``instance_dir``."""
-    return f"sqlite:///{Path(instance_dir).resolve() / 'asset_map.sqlite'}"
+    return f"sqlite:///{Path(instance_dir).resolve() / settings.DATABASE_FILE}"
 
 
 def resolve_url(url: str | None, instance_dir: Path | None = None) -> URL:
-    """Return the URL to use: ``url``, else the environment variable, else the default file.
+    """Return the URL to use: ``url``, else ``ASSET_MAP_DATABASE_URL``, else the default file.
+
+    The default file is ``asset_map.sqlite`` in ``instance_dir``, or in the instance folder
+    of :func:`asset_map.settings.instance_dir` (the same for the app and every command).
 
     ``postgresql://`` and ``postgres://`` URLs get the psycopg (3) driver.
 
@@ -57,9 +60,9 @@ def resolve_url(url: str | None, instance_dir: Path | None = None) -> URL:
         For a database other than SQLite or PostgreSQL, or an in-memory SQLite database
         (each connection would see a database of its own).
     """
-    text_url = url or os.environ.get(DATABASE_URL_ENV) or ""
+    text_url = url or settings.database_url() or ""
     if not text_url:
-        text_url = default_url(instance_dir or Path.cwd() / "instance")
+        text_url = default_url(instance_dir or settings.instance_dir())
     if text_url.startswith("postgres://"):
         text_url = "postgresql://" + text_url[len("postgres://") :]
     parsed = make_url(text_url)

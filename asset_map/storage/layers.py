@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Table, delete, insert, select, text, update
 
 from asset_map._errors import AssetMapError, SchemaError
 from asset_map.crs import STORAGE_CRS, require_crs, to_storage_crs
-from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS, KEY_FIGURES
+from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS, FOOTPRINT, KEY_FIGURES
 from asset_map.storage import audit
 from asset_map.storage.db import Database
 from asset_map.storage.schema import activities as activities_table
@@ -359,10 +359,6 @@ def load(db: Database) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, dict[str, An
         by_id = {row.asset_id: shapely.to_wkt(shapely.from_wkb(row.geometry)) for row in outlines}
         assets[FOOTPRINT] = assets["id"].map(by_id)
     return layers[0], assets, json.loads(meta_text)
-
-
-#: The optional column of an asset frame holding its outline (WKT), e.g. from OpenStreetMap.
-FOOTPRINT = "footprint"
 
 
 def _footprint_rows(assets: gpd.GeoDataFrame) -> list[dict[str, Any]]:

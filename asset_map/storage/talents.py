@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import calendar
 import hmac
-import os
 import re
 import uuid
 from collections.abc import Iterable, Sequence
@@ -65,10 +64,6 @@ PUBLIC_TALENT_COLUMNS = ["categories", "buurt_code", "status"]
 PERSONAL = ("nickname", "description", "availability", "contact")
 #: What a moderator may set: a decision, or ``pending`` to undo one.
 DECISIONS = ("approved", "rejected", "pending")
-#: Personal data is erased after this many months (``asset-map purge`` does it by default);
-#: the privacy statement says so. Set ``ASSET_MAP_RETENTION_MONTHS`` to change it.
-DEFAULT_RETENTION_MONTHS = 12
-RETENTION_ENV = "ASSET_MAP_RETENTION_MONTHS"
 _TIMESTAMPS = ("created_at", "updated_at", "decided_at")
 
 
@@ -78,23 +73,6 @@ class TalentNotFound(AssetMapError):
 
 class StatusError(AssetMapError):
     """A change that the talent's status does not allow (e.g. approving a withdrawn one)."""
-
-
-def retention_months(environ: dict[str, str] | None = None) -> int:
-    """Return how long personal data is kept: ``ASSET_MAP_RETENTION_MONTHS`` or 12.
-
-    Raises
-    ------
-    AssetMapError
-        When the setting is not a whole number of months above 0 (``6m``, ``0``): a wrong
-        value must not silently become 12.
-    """
-    value = (os.environ if environ is None else environ).get(RETENTION_ENV, "").strip()
-    if not value:
-        return DEFAULT_RETENTION_MONTHS
-    if not (value.isascii() and value.isdigit()) or int(value) == 0:
-        raise AssetMapError(Msg("err.storage.retention", value=value, env=RETENTION_ENV))
-    return int(value)
 
 
 def retention_days(months: int, *, now: datetime) -> int:

@@ -8,7 +8,6 @@ version, so every screen shows the change at its next run.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import folium
@@ -17,6 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from asset_map import settings
 from asset_map._errors import AssetMapError
 from asset_map.i18n import explain, t
 from asset_map.model import ASSET_STATUSES, catalogue
@@ -24,7 +24,7 @@ from asset_map.render import vendor
 from asset_map.render.styles import BASEMAPS
 from asset_map.rules.auth import User, can
 from asset_map.rules.edits import check_asset
-from asset_map.services.workspace import DATA_DIR_ENV, Workspace
+from asset_map.services.workspace import Workspace
 from asset_map.ui.auth import current_user
 from asset_map.ui.loaders import store
 from asset_map.ui.state import choice_key, current_lang, lang_key, option_index, tr
@@ -65,7 +65,7 @@ def editor(ws: Workspace, selected: str | None) -> None:
     done = st.session_state.pop(_DONE, None)
     if done:
         st.success(done)
-    if os.environ.get(DATA_DIR_ENV):
+    if settings.data_dir() is not None:
         st.info(tr("wb.edit_folder"))
         return
     lang = current_lang()

@@ -13,7 +13,6 @@ import streamlit as st
 
 from asset_map.rules.auth import (
     ROLES,
-    SESSION_TIMEOUT,
     LockedOut,
     LoginFailed,
     User,
@@ -125,7 +124,6 @@ def login_form() -> None:
 
 
 __all__ = [
-    "SESSION_TIMEOUT",
     "current_user",
     "local_time",
     "login_form",

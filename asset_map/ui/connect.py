@@ -11,10 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from asset_map.analysis.connections import connections_per_buurt
-from asset_map.analysis.matching import match_talents, needs_of
+from asset_map.analysis.matching import needs_of
 from asset_map.i18n import t
 from asset_map.model import catalogue
 from asset_map.rules.edits import MAX_NOTE
+from asset_map.services import connect as connect_service
 from asset_map.services.workspace import Workspace
 from asset_map.ui.activities import write_or_explain
 from asset_map.ui.loaders import store
@@ -106,17 +107,10 @@ def needs_editor(ws: Workspace, place: pd.Series, *, actor: str) -> tuple[str, .
 def candidate_talents(ws: Workspace) -> pd.DataFrame:
     """Return the approved talents with their contact: the database's and the demo's.
 
-    The demo's made-up talents have no contact data; they are matched all the same, so the
-    demo shows how matching works, but a connection can be recorded only with a stored
-    talent (``recordable``).
+    See :func:`asset_map.services.connect.candidate_talents` (only stored talents can be
+    recorded: ``recordable``).
     """
-    stored = store().talents(status="approved").assign(recordable=True)
-    demo = ws.talents[ws.talents["status"] == "approved"] if ws.is_demo else ws.talents.iloc[0:0]
-    demo = demo.assign(recordable=False)
-    frames = [f for f in (stored, demo) if not f.empty]
-    if not frames:
-        return stored
-    return pd.concat(frames, ignore_index=True)
+    return connect_service.candidate_talents(ws, store())
 
 
 def matches(
@@ -140,7 +134,7 @@ def matches(
     if not asked:
         st.info(tr("connect.no_needs"))
         return
-    found = match_talents(place, asked, talents, ws.areas, walk_min=walk_min)
+    found = connect_service.matches(ws, place, asked, talents, walk_min=walk_min)
     if found.empty:
         st.info(tr("connect.no_matches", n=walk_min))
         return
@@ -178,17 +172,18 @@ def matches(
             if not bool(info.get("recordable", False)):
                 st.caption(tr("connect.demo_talent"))
                 continue
-            if st.button(tr("connect.made"), key=f"connect_made_{place['id']}_{talent_id}"):
-                category = matched[0] if matched else asked[0]
-                if write_or_explain(
-                    store().record_connection,
-                    str(place["id"]),
-                    talent_id,
-                    category=category,
-                    actor=actor,
-                ):
-                    st.session_state["connect_recorded"] = str(row["nickname"])
-                    st.rerun()
+            made = st.button(tr("connect.made"), key=f"connect_made_{place['id']}_{talent_id}")
+            if made and write_or_explain(
+                connect_service.record_connection,
+                store(),
+                str(place["id"]),
+                talent_id,
+                matched=matched,
+                asked=asked,
+                actor=actor,
+            ):
+                st.session_state["connect_recorded"] = str(row["nickname"])
+                st.rerun()
 
 
 def recorded_message() -> None:

@@ -2,9 +2,10 @@
 
 The uploader takes one or more files (a wijken and a buurten file, or one GeoPackage with
 both layers). New areas replace the stored areas of their own level; the other level stays
-when it fits (:func:`asset_map.services.sources.area_levels`). When it does not fit, the screen says
-which stored areas would go, and asks for a yes before the import. A small table shows what
-is stored per level.
+when it fits (:func:`asset_map.services.imports.replacement`). When it does not fit, the
+screen says which stored areas would go, and asks for a yes before the import. A small table
+shows what is stored per level. The import itself is the CLI's
+(:func:`asset_map.services.imports.import_into`).
 """
 
 from __future__ import annotations
@@ -24,24 +25,23 @@ from asset_map.i18n import Msg, localise
 from asset_map.io.area_files import AreaFiles, join_area_files, read_area_files
 from asset_map.io.file_facts import file_facts
 from asset_map.io.formats import read_raw
-from asset_map.model import AREA_LEVELS, ASSET_COLUMNS
-from asset_map.services import sources
+from asset_map.model import AREA_LEVELS
+from asset_map.services.imports import areas_loaded, import_into, name_workspace, replacement
+from asset_map.services.sources import Loaded, gemeente_of
 from asset_map.services.workspace import Workspace
-from asset_map.ui.data import (
+from asset_map.ui.data_upload import (
     FILE_TYPES,
     LAYER_KEY,
     NONE,
     UPLOAD_KEY,
-    _crs_choice,
-    _empty,
-    _other_gemeente,
-    _preview,
-    _read_areas,
-    _remember,
-    _show_error,
-    _year_input,
+    crs_choice,
     forget_upload,
+    preview,
+    read_areas_file,
+    remember,
     result_message,
+    show_error,
+    year_input,
 )
 from asset_map.ui.loaders import store
 from asset_map.ui.state import chosen, current_lang, tr
@@ -73,44 +73,44 @@ def upload_areas(ws: Workspace, actor: str, *, key: str) -> None:
         source = st.text_input(tr("data.source"), value=source, key="data_source")
     licence = st.text_input(tr("data.licence"), key="data_licence")
     dated = next((p for p in paths if file_facts(p)[0] is not None), paths[0])
-    year = _year_input(dated)
+    year = year_input(dated)
     try:
         read = _read_files(paths)
     except AssetMapError as exc:
-        _show_error(exc, prefix=False)
+        show_error(exc, prefix=False)
         return
-    _preview(read.frame, read.notes)
+    preview(read.frame, read.notes)
     counts = level_counts(read.frame)
     st.caption(", ".join(level_count(lvl, n) for lvl, n in counts.items()))
-    entries = [
-        {
+    entries = {
+        path: {
             "name": source if single else path.name.split(".")[0],
             "licence": licence,
             "year": year,
             "layer": "areas",
-            "levels": levels,
-            "file": path.name,
         }
-        for path, levels in read.levels.items()
-    ]
-    new = sources.Loaded(read.frame, _empty(ASSET_COLUMNS), {"is_demo": False, "sources": entries})
+        for path in read.levels
+    }
+    new = areas_loaded(read, entries)
+    new.notes = []  # shown in the preview already
     sure, replace_levels = _confirm(ws, new)
     if st.button(tr("data.import"), type="primary", disabled=not sure, key="data_import"):
         _import(ws, new, paths, actor, replace_levels=replace_levels)
 
 
-def _confirm(ws: Workspace, new: sources.Loaded) -> tuple[bool, bool]:
+def _confirm(ws: Workspace, new: Loaded) -> tuple[bool, bool]:
     """Ask before the import replaces another gemeente, or removes stored areas.
 
     Returns whether the import may go ahead, and whether stored areas that do not fit may
     be removed.
     """
-    if _other_gemeente(ws, new):
+    replace = replacement(_stored(ws), new)
+    if replace.other_gemeente:
         old = str(ws.meta.get("name") or "")
         st.warning(tr("data.replace_upload", old=old))
         sure = st.checkbox(tr("data.replace_confirm", old=old), key="data_replace_upload_ok")
         return sure, False
-    levels = sources.area_levels(sources.Loaded(ws.areas, ws.assets, dict(ws.meta)), new)
+    levels = replace.levels
     if levels is None or not levels.removed:
         return True, False
     lang = current_lang()
@@ -123,10 +123,10 @@ def _confirm(ws: Workspace, new: sources.Loaded) -> tuple[bool, bool]:
 def _read_files(paths: list[Path]) -> AreaFiles:
     """Ask for the gemeente (and the layer, and the CRS where a file has none); read."""
     if len(paths) == 1:  # one file: its layer may be chosen
-        return join_area_files([(paths[0], _read_areas(paths[0]))])
+        return join_area_files([(paths[0], read_areas_file(paths[0]))])
     gemeente = st.text_input(tr("data.area_gemeente"), key="data_area_gm").strip()
     unknown = [p for p in paths if not _crs_known(p)]
-    crs = _crs_choice(unknown[0]) if unknown else None
+    crs = crs_choice(unknown[0]) if unknown else None
     return read_area_files(paths, crs={p: crs for p in unknown}, gemeente=gemeente or None)
 
 
@@ -169,33 +169,34 @@ def _saved_files(files: list[UploadedFile]) -> list[Path]:
     return paths
 
 
+def _stored(ws: Workspace) -> Loaded:
+    return Loaded(ws.areas, ws.assets, dict(ws.meta))
+
+
 def _import(
     ws: Workspace,
-    new: sources.Loaded,
+    new: Loaded,
     paths: list[Path],
     actor: str,
     *,
     replace_levels: bool,
 ) -> None:
     """Combine the areas with the stored workspace, save, and say per level what happened."""
-    if ws.is_demo or not len(ws.areas) or _other_gemeente(ws, new):
-        # A new workspace: named after the gemeente a file names, else after the source.
-        gm = sources.gemeente_of(new)
-        layer = (chosen(LAYER_KEY, NONE) or None) if len(paths) == 1 else None
-        names = (file_facts(p, layer=layer, gemeente=gm)[1] for p in paths)
-        new.meta["name"] = next((n for n in names if n), None) or new.meta["sources"][0]["name"]
+    layer = (chosen(LAYER_KEY, NONE) or None) if len(paths) == 1 else None
+    # A new workspace: named after the gemeente a file names, else after the source.
+    fallback = str(new.meta["sources"][0]["name"])
+    name_workspace(new, _stored(ws), paths, layer=layer, fallback=fallback)
     try:
-        combined = sources.combine(sources.current(store()), new, replace_levels=replace_levels)
-        sources.save(store(), combined, actor=actor)
+        combined = import_into(store(), new, actor=actor, replace_levels=replace_levels)
     except AssetMapError as exc:
-        _show_error(exc, prefix=False)
+        show_error(exc, prefix=False)
         return
     forget_upload(clear=True)
     st.session_state.pop(LEVELS_OK_KEY, None)
     said = [n for n in combined.notes if isinstance(n, Msg) and n.key == "note.areas.levels"]
     levels = said[0] if said else merge_levels(new.areas.iloc[0:0], new.areas).note()
     message = result_message(combined, rows=len(new.areas))
-    _remember(f"{message} {localise(levels, current_lang())}", combined)
+    remember(f"{message} {localise(levels, current_lang())}", combined)
 
 
 def stored_levels(ws: Workspace) -> None:
@@ -205,7 +206,7 @@ def stored_levels(ws: Workspace) -> None:
     if not counts:
         st.caption(tr("data.stored_levels.none"))
         return
-    code = sources.gemeente_of(sources.Loaded(ws.areas, ws.assets, dict(ws.meta))) or ""
+    code = gemeente_of(_stored(ws)) or ""
     name = str(ws.meta.get("name") or "")
     gemeente = f"{name} ({code})" if name and code and name != code else name or code
     listed = ws.meta.get("sources")

@@ -1,24 +1,25 @@
-"""Widgets of the 'Kansen' screen: parameters, the cached analysis, map, tables, downloads."""
+"""Widgets of the 'Kansen' screen: parameters, the cached analysis, map, tables, downloads.
+
+The settings' limits and defaults come from the one table of :mod:`asset_map.settings`
+(:func:`asset_map.services.options.widget_range`), the parameters are checked by
+:func:`asset_map.services.options.gap_params` (a value out of range gives the CLI's
+message), and the analysis runs, cached, in :func:`asset_map.services.gaps.run_gaps`.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-import tempfile
-import threading
 import time
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
-import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from asset_map import settings
 from asset_map._errors import AssetMapError
-from asset_map.analysis.gaps import GapParams, GapResult, NeedWeights, analyse_gaps
+from asset_map.analysis.gap_params import GapParams, NeedWeights
+from asset_map.analysis.gaps import GapResult
 from asset_map.analysis.wijk_figures import supported_need
 from asset_map.i18n import Msg, explain, localise, t
 from asset_map.io.export import cells_to_geojson, sites_to_csv, sites_to_geojson, table_to_csv
@@ -26,12 +27,24 @@ from asset_map.model import Lang, catalogue
 from asset_map.render import vendor
 from asset_map.render.gaps import build_gap_map
 from asset_map.render.styles import format_number
+from asset_map.services import gaps as gap_service
+from asset_map.services.options import (
+    CANDIDATE_CHOICES,
+    DEFAULT_CANDIDATES,
+    NEED_CHOICES,
+    SOLVER_CHOICES,
+    gap_params,
+    widget_range,
+)
 from asset_map.services.workspace import Workspace
 from asset_map.ui.state import among, choice_key, current_lang, option_index, tr
 
-NEEDS = ("mix", "65plus", "single", "all", "custom")
-CANDIDATES = ("planned", "hosts", "cells")
-SOLVERS = ("greedy", "exact")
+NEEDS = NEED_CHOICES
+CANDIDATES = CANDIDATE_CHOICES
+SOLVERS = SOLVER_CHOICES
+STAGES = ("demand", "distances", "coverage", "solver")
+#: The screen's own weights start at those of the default need preset.
+MIX = NeedWeights.preset(NEEDS[0])
 
 
 def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str]]]:
@@ -45,7 +58,9 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
     with st.form("gap_settings"):
         st.subheader(tr("gaps.settings"))
         left, right = st.columns(2)
-        walk_min = left.slider(tr("gaps.walk_min"), 3, 30, 10, key="gap_walk_min")
+        walk_min = left.slider(
+            tr("gaps.walk_min"), **widget_range(settings.WALK_MIN), key="gap_walk_min"
+        )
         need_default = supported_need(ws.areas)  # "all" when only inhabitants are known
         need_key, need_now = choice_key("gap_need", need_default)
         need = left.selectbox(
@@ -58,8 +73,10 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
         if need_default != NEEDS[0] and need == need_default:
             left.caption(tr("gaps.need_from_figures"))
         include_planned = left.toggle(tr("gaps.what_if"), value=False, key="gap_what_if")
-        new_sites = right.slider(tr("gaps.new_sites"), 0, 10, 3, key="gap_new_sites")
-        candidates_key, candidates_now = choice_key("gap_candidates", ["planned", "hosts"])
+        new_sites = right.slider(
+            tr("gaps.new_sites"), **widget_range(settings.SUGGESTED_SITES), key="gap_new_sites"
+        )
+        candidates_key, candidates_now = choice_key("gap_candidates", list(DEFAULT_CANDIDATES))
         candidates = right.multiselect(
             tr("gaps.candidates"),
             CANDIDATES,
@@ -77,10 +94,13 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
             key=solver_key,
         )
         with st.expander(tr("gaps.more_settings")):
-            speed = st.slider(tr("gaps.speed"), 2.0, 6.0, 4.5, 0.5, key="gap_speed")
-            detour = st.slider(tr("gaps.detour"), 1.0, 2.0, 1.3, 0.05, key="gap_detour")
+            speed = st.slider(tr("gaps.speed"), **widget_range(settings.SPEED_KMH), key="gap_speed")
+            detour = st.slider(tr("gaps.detour"), **widget_range(settings.DETOUR), key="gap_detour")
             cell_m = st.select_slider(
-                tr("gaps.cell_m"), [50, 100, 200, 250, 500], value=100, key="gap_cell_m"
+                tr("gaps.cell_m"),
+                [int(v) for v in settings.CELL_M.presets],
+                value=int(settings.CELL_M.default),
+                key="gap_cell_m",
             )
             present = [k for k in cat.types if k in set(ws.assets["type"])]
             present_default = [k for k in cat.meeting_place_types() if k in present]
@@ -95,9 +115,15 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
             st.caption(tr("gaps.custom_weights"))
             w_cols = st.columns(3)
             custom = (
-                w_cols[0].number_input(tr("gaps.w_all"), 0.0, 10.0, 0.2, 0.1, key="gap_w_all"),
-                w_cols[1].number_input(tr("gaps.w_65"), 0.0, 10.0, 0.4, 0.1, key="gap_w_65"),
-                w_cols[2].number_input(tr("gaps.w_single"), 0.0, 10.0, 0.4, 0.1, key="gap_w_1"),
+                w_cols[0].number_input(
+                    tr("gaps.w_all"), 0.0, 10.0, MIX.all_residents, 0.1, key="gap_w_all"
+                ),
+                w_cols[1].number_input(
+                    tr("gaps.w_65"), 0.0, 10.0, MIX.aged_65_plus, 0.1, key="gap_w_65"
+                ),
+                w_cols[2].number_input(
+                    tr("gaps.w_single"), 0.0, 10.0, MIX.single_households, 0.1, key="gap_w_1"
+                ),
             )
             network = st.file_uploader(
                 tr("gaps.network"), type=["osm", "pbf", "graphml"], key="gap_network"
@@ -118,19 +144,20 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
     if k and include_planned and "planned" in candidates and len(candidates) > 1:
         st.info(tr("gaps.planned_not_candidates"))  # (only 'planned': the analysis says so)
     try:
-        params = GapParams(
+        params = gap_params(
             walk_min=float(walk_min),
             speed_kmh=float(speed),
             detour=float(detour),
             cell_m=float(cell_m),
-            weights=NeedWeights(*custom) if need == "custom" else NeedWeights.preset(need),
-            meeting_types=tuple(meeting) or None,
+            need=need,
+            weights=custom if need == "custom" else None,
+            meeting_types=tuple(meeting),
             include_planned=include_planned,
             new_sites=k,
             solver=solver,
             candidates=tuple(candidates),
         )
-    except ValueError as exc:
+    except AssetMapError as exc:  # the same message as the CLI's for the same option
         st.error(explain(exc, lang))
         st.stop()
     uploads = {
@@ -142,53 +169,7 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _read_upload(kind: str, digest: str, data: bytes, name: str) -> Any:
     """Read an uploaded street network or population grid (cached per file content)."""
-    from asset_map.analysis.population_grid import read_population_grid
-    from asset_map.io.network import read_walk_network
-
-    suffix = ".osm.pbf" if name.endswith(".pbf") else Path(name).suffix
-    stem = Path(name).name.split(".")[0] or kind
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"{stem}{suffix}"
-        path.write_bytes(data)
-        return read_walk_network(path) if kind == "network" else read_population_grid(path)
-
-
-#: Results of the analysis per (data folder, parameters, uploaded files), newest last. A
-#: plain dict behind a lock rather than ``st.cache_data``: the analysis reports its progress
-#: to the page while it runs, and a cached function may not touch elements made outside it.
-#: Shared by all sessions, like ``st.cache_data``; callers must not change a result.
-_RESULTS: dict[tuple[str, GapParams, tuple[str, ...]], GapResult] = {}
-_RESULTS_LOCK = threading.Lock()
-MAX_RESULTS = 32
-STAGES = ("demand", "distances", "coverage", "solver")
-
-
-def _analyse(
-    folder: str,
-    params: GapParams,
-    digests: tuple[str, ...],
-    ws: Workspace,
-    network: Any,
-    grid: Any,
-    progress: Callable[[str, float], None] | None = None,
-) -> GapResult:
-    """Return the analysis per (data folder, parameters, uploaded files), cached.
-
-    Also used by the Werkbank (``workbench_figures.coverage``) with the default settings.
-    """
-    key = (folder, params, digests)
-    with _RESULTS_LOCK:
-        if key in _RESULTS:
-            _RESULTS[key] = _RESULTS.pop(key)  # most recently used last
-            return _RESULTS[key]
-    result = analyse_gaps(
-        ws.areas, ws.assets, params, network=network, population_grid=grid, progress=progress
-    )
-    with _RESULTS_LOCK:
-        while len(_RESULTS) >= MAX_RESULTS:
-            _RESULTS.pop(next(iter(_RESULTS)))
-        _RESULTS[key] = result
-    return result
+    return gap_service.read_upload(kind, data, name)
 
 
 def run(
@@ -197,7 +178,8 @@ def run(
     """Run (or fetch from the cache) the analysis, with progress shown while it runs.
 
     Returns the result and, in what-if mode, the same analysis without the planned places
-    (to show the change); None when the input was refused (the message is shown).
+    (to show the change); None when the input was refused (the message is shown). Results
+    are cached per (data folder, uploaded files) and parameters.
     """
     read: dict[str, Any] = {"network": None, "grid": None}
     digests = []
@@ -216,35 +198,22 @@ def run(
                 digest = hashlib.sha256(data).hexdigest()
                 digests.append(f"{kind}:{digest}")
                 read[kind] = _read_upload(kind, digest, data, name)
-            files = tuple(digests)
-            result = _analyse(folder, params, files, ws, read["network"], read["grid"], progress)
-            baseline = None
-            if params.include_planned:
-                plain = dataclasses.replace(params, include_planned=False, new_sites=0)
-                baseline = _analyse(
-                    folder, plain, files, ws, read["network"], read["grid"], progress
-                )
+            done = gap_service.run_gaps(
+                ws.areas,
+                ws.assets,
+                params,
+                network=read["network"],
+                grid=read["grid"],
+                progress=progress,
+                key=(folder, tuple(digests)),
+            )
             bar.progress(1.0)
             seconds = format_number(round(time.perf_counter() - start, 1), lang=current_lang())
             status.update(label=tr("gaps.done", seconds=seconds), state="complete")
     except AssetMapError as exc:
         st.error(explain(exc, current_lang()))
         return None
-    return result, baseline
-
-
-def localised_sites(sites: gpd.GeoDataFrame, lang: Lang) -> gpd.GeoDataFrame:
-    """Return a copy of the suggested sites with their names in ``lang`` (grid cells).
-
-    An infinite distance (no meeting place at all) becomes missing, so downloads stay valid
-    JSON and CSV.
-    """
-    out = sites.copy()
-    out["name"] = [localise(name, lang) for name in out["name"]]
-    out["nearest_meeting_m"] = out["nearest_meeting_m"].where(
-        np.isfinite(out["nearest_meeting_m"].astype("float64"))
-    )
-    return out
+    return done.result, done.baseline
 
 
 #: Notes about the input that change the figures a lot: shown as a warning, not folded away.
@@ -370,7 +339,7 @@ def tables(result: GapResult) -> None:
         st.info(tr("gaps.no_sites_found" if result.params.new_sites else "gaps.no_sites"))
     else:
         lang = current_lang()
-        named = localised_sites(result.sites, lang)
+        named = gap_service.named_sites(result.sites, lang)
         sites = pd.DataFrame(named.drop(columns="geometry"))
         sites["newly_65"] = sites["newly_65"].map(
             lambda v: tr("gaps.unknown") if pd.isna(v) else format_number(round(v), lang=lang)

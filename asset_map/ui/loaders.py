@@ -1,22 +1,30 @@
-"""Cached loading: the workspace is read once per folder, not on every rerun."""
+"""Cached loading: the workspace is read once per folder or database version, not every rerun.
+
+Where the data lives is the settings' (:mod:`asset_map.settings`): ``ASSET_MAP_DATA_DIR``,
+``ASSET_MAP_DATABASE_URL``, and else the default database in the instance folder, the same
+one the ``asset-map`` commands use.
+"""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import streamlit as st
 
+from asset_map import settings
 from asset_map._errors import AssetMapError
 from asset_map.i18n import explain
 from asset_map.render import vendor
-from asset_map.services.workspace import DATA_DIR_ENV, Workspace, load_workspace, open_workspace
-from asset_map.storage import DATABASE_URL_ENV, Store
+from asset_map.services.workspace import (
+    DEMO_DIR,
+    Workspace,
+    load_workspace,
+    open_store,
+    open_workspace,
+)
+from asset_map.storage import Store
 from asset_map.storage.db import DatabaseUnreachable
 from asset_map.ui.state import current_lang, tr
-
-#: The app's folder: ``app.py``, ``static/`` and ``data/`` live here.
-APP_DIR = Path(__file__).resolve().parents[2]
 
 
 @st.cache_data(show_spinner=False)
@@ -30,16 +38,16 @@ def _load_stored(url: str, version: str, seed_dir: str) -> Workspace:
     return open_workspace(store(), seed_dir=seed_dir)
 
 
-def data_folder(app_dir: Path = APP_DIR) -> str:
+def data_folder() -> str:
     """Return a key naming what the app shows: the folder, or the database and its version."""
-    folder = os.environ.get(DATA_DIR_ENV)
-    if folder:
-        return folder
-    db = store(app_dir)
+    folder = settings.data_dir()
+    if folder is not None:
+        return str(folder)
+    db = store()
     return f"{db.url}#{db.workspace_version()}"
 
 
-def workspace(app_dir: Path = APP_DIR) -> Workspace:
+def workspace() -> Workspace:
     """Return the workspace the app shows, cached.
 
     From the folder ``ASSET_MAP_DATA_DIR`` when set; otherwise from the database, which is
@@ -47,15 +55,15 @@ def workspace(app_dir: Path = APP_DIR) -> Workspace:
     folder, a file with a wrong CRS, ...), the page says what is wrong and how to fix it, and
     stops: no traceback.
     """
-    folder = os.environ.get(DATA_DIR_ENV)
+    folder = None
     try:
-        if folder:
-            return _load(folder)
-        db = store(app_dir)
-        seed = str(app_dir / "data" / "demo")
+        folder = settings.data_dir()
+        if folder is not None:
+            return _load(str(folder))
+        db = store()
         if not db.has_workspace():
-            open_workspace(db, seed_dir=seed)
-        return _load_stored(db.url, db.workspace_version(), seed)
+            open_workspace(db, seed_dir=DEMO_DIR)
+        return _load_stored(db.url, db.workspace_version(), str(DEMO_DIR))
     except AssetMapError as exc:
         lead = tr("err.load.data_folder", folder=folder) if folder else tr("err.load.database")
         st.error(f"{lead}\n\n{explain(exc, current_lang())}")
@@ -64,17 +72,19 @@ def workspace(app_dir: Path = APP_DIR) -> Workspace:
 
 @st.cache_resource(show_spinner=False)
 def _store(url: str | None, instance_dir: str) -> Store:
-    return Store(url, instance_dir=Path(instance_dir))
+    return open_store(url, instance_dir=Path(instance_dir))
 
 
-def store(app_dir: Path = APP_DIR) -> Store:
-    """Return the database (``ASSET_MAP_DATABASE_URL``, or SQLite in ``instance/``), opened once.
+def store() -> Store:
+    """Return the database of the settings, opened once.
 
-    A database that cannot be reached is explained on the page, which then stops.
+    ``ASSET_MAP_DATABASE_URL``, or SQLite in the instance folder
+    (:func:`asset_map.settings.instance_dir`). A database that cannot be reached, or a
+    setting that is wrong, is explained on the page, which then stops.
     """
     try:
-        return _store(os.environ.get(DATABASE_URL_ENV) or None, str(app_dir / "instance"))
-    except DatabaseUnreachable as exc:
+        return _store(settings.database_url(), str(settings.instance_dir()))
+    except (DatabaseUnreachable, AssetMapError) as exc:
         st.error(explain(exc, current_lang()))
         st.stop()
 

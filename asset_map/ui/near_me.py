@@ -16,27 +16,22 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from asset_map.analysis.nearby import Nearby, buurt_origin, nearby
+from asset_map import settings
+from asset_map.analysis.nearby import Nearby
 from asset_map.i18n import t
-from asset_map.io.postcode import (
-    PostcodeError,
-    local_lookup,
-    lookup,
-    normalise_local,
-    read_postcodes,
-)
+from asset_map.io.postcode import PostcodeError, read_postcodes
 from asset_map.model import WEEKDAYS, catalogue
 from asset_map.render import vendor
 from asset_map.render.activities import activity_layer, nearby_layers
-from asset_map.render.flyer import nearby_flyer
 from asset_map.render.map import build_map
-from asset_map.services.workspace import Workspace, postcode_table_path
+from asset_map.services import near_me
+from asset_map.services.near_me import PostcodeNeedsNumber, PostcodeNotFound
+from asset_map.services.workspace import Workspace
 from asset_map.ui.explore import chosen_basemap
-from asset_map.ui.loaders import APP_DIR
 from asset_map.ui.state import choice_key, current_lang, option_index, tr
 
-#: The walking times a resident can choose, in minutes.
-WALK_CHOICES = (5, 10, 15)
+#: The walking times a resident can choose, in minutes (within the range of the settings).
+WALK_CHOICES = tuple(int(m) for m in settings.WALK_MIN.presets)
 ORIGIN_KEY = "near_origin"
 
 
@@ -49,39 +44,30 @@ class Origin:
     label: str
 
 
-def postcode_file(ws: Workspace, app_dir: Path = APP_DIR) -> Path | None:
-    """Return the local postcode table of the data shown, when there is one."""
-    return postcode_table_path(ws, demo_dir=app_dir / "data" / "demo")
-
-
 @st.cache_data(show_spinner=False)
 def _postcode_table(path: str) -> pd.DataFrame:
     return read_postcodes(path)
+
+
+def _cached_table(path: Path) -> pd.DataFrame:
+    return _postcode_table(str(path))
 
 
 def find_postcode(ws: Workspace, postcode: str, house_number: str) -> Origin | str:
     """Return the origin of a postcode, or the key of the text that says what went wrong.
 
     The local table first (no internet needed); then PDOK's Locatieserver, which needs a
-    house number as well.
+    house number as well (:func:`asset_map.services.near_me.postcode_point`).
     """
     try:
-        key = normalise_local(postcode)
+        point, shown = near_me.postcode_point(ws, postcode, house_number, read_table=_cached_table)
+    except PostcodeNeedsNumber:
+        return "near.need_number"
+    except PostcodeNotFound:
+        return "near.postcode_not_found"
     except PostcodeError:
         return "near.postcode_bad"
-    label = tr("near.from_postcode", postcode=f"{key[:4]} {key[4:]}".strip())
-    path = postcode_file(ws)
-    if path is not None:
-        found = local_lookup(key, _postcode_table(str(path)))
-        if found is not None:
-            return Origin(lon=found[0], lat=found[1], label=label)
-    if len(key) == 4 or not house_number.strip():
-        return "near.need_number"
-    try:
-        address = lookup(key, house_number)
-    except PostcodeError:
-        return "near.postcode_not_found"
-    return Origin(lon=address.lon, lat=address.lat, label=label)
+    return Origin(lon=point[0], lat=point[1], label=tr("near.from_postcode", postcode=shown))
 
 
 def origin_picker(ws: Workspace) -> Origin | None:
@@ -114,7 +100,7 @@ def origin_picker(ws: Workspace) -> Origin | None:
             on_change=_buurt_changed,
         )
         if chosen is not None and st.session_state.get("near_buurt_used"):
-            lon, lat = buurt_origin(ws.areas, chosen)
+            (lon, lat), _name = near_me.buurt_point(ws, chosen)
             st.session_state[ORIGIN_KEY] = Origin(
                 lon=lon, lat=lat, label=tr("near.from_buurt", buurt=names[chosen])
             )
@@ -130,7 +116,7 @@ def _buurt_changed() -> None:
 def walk_picker() -> int:
     """Ask how far the resident wants to walk (5, 10 or 15 minutes)."""
     lang = current_lang()
-    walk_key, walk_now = choice_key("near_walk_min", 10)
+    walk_key, walk_now = choice_key("near_walk_min", int(settings.WALK_MIN.default))
     return int(
         st.radio(
             tr("near.walk"),
@@ -145,7 +131,7 @@ def walk_picker() -> int:
 
 def find_nearby(ws: Workspace, origin: Origin, walk_min: int) -> Nearby:
     """Return the meeting places and activities within ``walk_min`` minutes of ``origin``."""
-    return nearby((origin.lon, origin.lat), ws.assets, ws.activities, walk_min=walk_min)
+    return near_me.find_nearby(ws, (origin.lon, origin.lat), walk_min)
 
 
 def results(ws: Workspace, origin: Origin, found: Nearby) -> None:
@@ -154,7 +140,7 @@ def results(ws: Workspace, origin: Origin, found: Nearby) -> None:
     st.subheader(tr("near.results", place=origin.label, n=int(found.walk_min)))
     if found.places.empty and found.activities.empty:
         st.info(tr("near.nothing", n=int(found.walk_min)))
-        nearest = nearest_place(ws, found)
+        nearest = near_me.nearest_place(ws, found)
         if nearest is not None:
             st.info(tr("near.nearest", name=nearest[0], minutes=nearest[1]))
     places = ws.assets[ws.assets["id"].astype(str).isin(set(found.places["id"]))]
@@ -184,7 +170,7 @@ def results(ws: Workspace, origin: Origin, found: Nearby) -> None:
     st.download_button(
         tr("near.flyer"),
         # Made only when clicked: a PDF on every rerun would be wasted work.
-        data=partial(nearby_flyer, found, place_label=origin.label, lang=lang),
+        data=partial(near_me.flyer, found, place_label=origin.label, lang=lang),
         file_name="bij-mij-in-de-buurt.pdf",
         mime="application/pdf",
         icon="🖨️",
@@ -192,19 +178,6 @@ def results(ws: Workspace, origin: Origin, found: Nearby) -> None:
         key="near_flyer",
     )
     st.caption(tr("near.flyer_help"))
-
-
-#: How far to look for the nearest place when none is within the chosen walking time.
-FARTHEST_MIN = 60
-
-
-def nearest_place(ws: Workspace, found: Nearby) -> tuple[str, int] | None:
-    """Return the name and walking minutes of the nearest place beyond the walk, if any."""
-    wider = nearby(found.origin, ws.assets, ws.activities, walk_min=FARTHEST_MIN)
-    if wider.places.empty:
-        return None
-    first = wider.places.iloc[0]
-    return str(first["name"]), int(first["walk_min"])
 
 
 def walk_bounds(found: Nearby) -> list[list[float]]:

@@ -30,13 +30,8 @@ from asset_map.rules.talent_form import (
     check_talent,
 )
 from asset_map.services.workspace import Workspace
-from asset_map.storage.talents import (
-    DEFAULT_RETENTION_MONTHS,
-    EDITABLE,
-    PERSONAL,
-    RETENTION_ENV,
-    retention_months,
-)
+from asset_map.settings import retention_months
+from asset_map.storage.talents import EDITABLE, PERSONAL
 from asset_map.ui.explore import chosen_basemap
 from asset_map.ui.loaders import store
 from asset_map.ui.near_me import find_postcode
@@ -70,12 +65,9 @@ FORM_KEYS = (
 )
 
 __all__ = [
-    "DEFAULT_RETENTION_MONTHS",
-    "RETENTION_ENV",
     "field_list",
     "location_picker",
     "public_talents",
-    "retention_months",
     "talent_form",
     "withdraw_form",
 ]

@@ -16,18 +16,26 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from asset_map.analysis.gaps import GapParams, GapResult, NeedWeights
-from asset_map.analysis.indicators import FIGURES, area_figures, figure_label, type_counts
+from asset_map.analysis.gaps import GapResult
+from asset_map.analysis.indicators import (
+    COLUMNS,
+    FIGURES,
+    area_figures,
+    figure_label,
+    type_counts,
+)
 from asset_map.analysis.summary import MIN_PUBLIC_COUNT, PublicTotal
-from asset_map.analysis.wijk_figures import levels_with, supported_need
+from asset_map.analysis.wijk_figures import levels_with
 from asset_map.i18n import t
 from asset_map.io.export import EXPORT_FORMATS, selection_bytes
 from asset_map.model import KEY_FIGURES, Lang, catalogue
 from asset_map.render import vendor
-from asset_map.render.map import build_map, map_html
+from asset_map.render.map import build_map
 from asset_map.render.styles import format_number
+from asset_map.services import gaps as gap_service
+from asset_map.services.export import map_bytes
+from asset_map.services.report import wijk_report_with_gaps
 from asset_map.services.workspace import Workspace
-from asset_map.ui import gaps as gap_ui
 from asset_map.ui.explore import choropleth_level_choice
 from asset_map.ui.state import choice_key, current_lang, option_index, tr
 from asset_map.ui.workbench import basemap as chosen_basemap
@@ -40,30 +48,18 @@ MIME = {
     "geojson": "application/geo+json",
     "gpkg": "application/geopackage+sqlite3",
 }
-#: Figures shown in the table, in this order (then the counts per type).
-TABLE_FIGURES = (
-    "inhabitants",
-    "residents_65",
-    "assets",
-    "meeting_places",
-    "meeting_places_per_1000",
-    "meeting_places_per_1000_65",
-    "talents",
-    "coverage_pct",
-)
+#: Figures shown in the table, in the order of ``area_figures`` (then the counts per type).
+TABLE_FIGURES = tuple(c for c in COLUMNS[2:] if c not in ("talents_small", "coverage"))
 
 
 def coverage(ws: Workspace, folder: str) -> GapResult | None:
     """Return the gap analysis with its default settings (cached with the 'Kansen' screen).
 
     The need weights are those the areas' figures allow (``mix``, or ``all`` when only the
-    inhabitants are known).
+    inhabitants are known). None when it cannot run (no key figures, no meeting places):
+    the figures say "unknown" then.
     """
-    params = GapParams(weights=NeedWeights.preset(supported_need(ws.areas)))
-    try:
-        return gap_ui._analyse(folder, params, (), ws, None, None)
-    except ValueError:  # no key figures, no meeting places: the figures say "unknown"
-        return None
+    return gap_service.coverage(ws.areas, ws.assets, key=(folder, ()))
 
 
 def public_talents_column(values: pd.Series) -> pd.Series:
@@ -266,13 +262,6 @@ def _choropleth(
 # --- downloads ---------------------------------------------------------------------------------
 
 
-def _map_bytes(
-    areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, *, lang: Lang, basemap: str, label: str
-) -> bytes:
-    fmap = build_map(areas, assets, lang=lang, basemap=basemap, attribution=label)
-    return map_html(fmap).encode("utf-8")
-
-
 #: Reports made, per (workspace version, wijk, language, talents): made on click, kept a while.
 _REPORTS: dict[tuple[str, ...], bytes] = {}
 _REPORTS_LOCK = threading.Lock()
@@ -290,19 +279,14 @@ def _report(
     """Return the wijk report (PDF), made once per ``key``.
 
     The same report as ``asset-map report``: with the gap analysis of the wijk's buurten and
-    its suggested sites. Runs in the download button's own thread (no Streamlit calls), so
-    the cache is a plain dict behind a lock rather than ``st.cache_data``.
+    its suggested sites (without, when it cannot run: the report says so). Runs in the
+    download button's own thread (no Streamlit calls), so the cache is a plain dict behind a
+    lock rather than ``st.cache_data``.
     """
-    from asset_map.render.report import wijk_gaps, wijk_report
-
     with _REPORTS_LOCK:
         if key in _REPORTS:
             return _REPORTS[key]
-    try:
-        gaps: GapResult | None = wijk_gaps(ws, wijk)
-    except ValueError:  # no key figures, no meeting places: the report says it was not made
-        gaps = None
-    pdf = wijk_report(ws, wijk, lang=lang, talents=talents, gaps=gaps)
+    pdf, _skipped = wijk_report_with_gaps(ws, wijk, lang=lang, talents=talents)
     with _REPORTS_LOCK:
         while len(_REPORTS) >= MAX_REPORTS:
             _REPORTS.pop(next(iter(_REPORTS)))
@@ -355,7 +339,7 @@ def exports(
     label = str(ws.meta.get(f"label_{lang}", "")) if ws.is_demo else ""
     columns[-1].download_button(
         tr("wb.download.html"),
-        data=partial(_map_bytes, query_areas, assets, lang=lang, basemap=basemap, label=label),
+        data=partial(map_bytes, query_areas, assets, lang=lang, basemap=basemap, label=label),
         file_name="kaart.html",
         mime="text/html",
         on_click="ignore",

@@ -1,0 +1,5 @@
+"""Domain rules: the checks of the edit forms, the residents' talent form, and accounts.
+
+Shared by the screens, the CLI and the database layer (:mod:`asset_map.storage`), so a rule
+is written once; they import only the core (model, crs, errors, texts).
+"""

@@ -1,0 +1,377 @@
+r"""Settings: every environment variable and every default, read and checked in one place.
+
+The app, the CLI and the services read their settings here, never from ``os.environ``
+themselves. All environment variables are optional:
+
+=============================== =========================================================
+``ASSET_MAP_DATABASE_URL``      the database: ``sqlite:///path.sqlite`` or
+                                ``postgresql://user@host/db``; default: SQLite
+                                ``asset_map.sqlite`` in the instance folder
+``ASSET_MAP_INSTANCE_DIR``      the instance folder (the default database), shared by
+                                ``streamlit run app.py`` and every ``asset-map`` command
+``ASSET_MAP_DATA_DIR``          a folder of files in our canonical format that the app
+                                shows instead of the database (read-only)
+``ASSET_MAP_PDOK_URL``          another PDOK base URL (a mirror), ``{year}`` in it
+``ASSET_MAP_OVERPASS_URL``      another Overpass API URL
+``ASSET_MAP_RETENTION_MONTHS``  months personal data is kept (default 12)
+``ASSET_MAP_TILES_URL``         an own tile server: a URL template with ``{z}``, ``{x}``
+                                and ``{y}``
+``ASSET_MAP_TILES_ATTRIBUTION`` the attribution its licence asks for (needed with the URL)
+``ASSET_MAP_TILES_MAX_ZOOM``    its highest zoom level (default 19)
+=============================== =========================================================
+
+The instance folder follows one rule, wherever a command is started: the folder
+``ASSET_MAP_INSTANCE_DIR`` names; else ``instance/`` in the source checkout when the package
+lives in one (beside ``app.py``); else a per-user data folder (``$XDG_DATA_HOME/asset_map``,
+``~/.local/share/asset_map``, or ``%LOCALAPPDATA%\\asset_map`` on Windows).
+
+The numeric options of the analyses (walking time, speed, detour, ...) have their default,
+range and unit here too, in :class:`NumberOption` objects: the analysis checks its input
+with them, argparse and the Streamlit widgets take their defaults and limits from them, and
+a value out of range gives the same message everywhere.
+
+A wrong value is refused with a message that names the setting and how to fix it; it never
+silently becomes the default.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from asset_map._errors import AssetMapError
+from asset_map.i18n import Msg
+
+DATABASE_URL_ENV = "ASSET_MAP_DATABASE_URL"
+INSTANCE_DIR_ENV = "ASSET_MAP_INSTANCE_DIR"
+DATA_DIR_ENV = "ASSET_MAP_DATA_DIR"
+PDOK_URL_ENV = "ASSET_MAP_PDOK_URL"
+OVERPASS_URL_ENV = "ASSET_MAP_OVERPASS_URL"
+RETENTION_ENV = "ASSET_MAP_RETENTION_MONTHS"
+TILES_URL_ENV = "ASSET_MAP_TILES_URL"
+TILES_ATTRIBUTION_ENV = "ASSET_MAP_TILES_ATTRIBUTION"
+TILES_MAX_ZOOM_ENV = "ASSET_MAP_TILES_MAX_ZOOM"
+
+#: PDOK's OGC API Features of the CBS wijk- en buurtkaart; ``{year}`` is the vintage.
+DEFAULT_PDOK_URL = "https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1"
+DEFAULT_OVERPASS_URL = "https://overpass-api.de/api/interpreter"
+#: The folder that holds the package: the source checkout when ``app.py`` is beside it.
+SOURCE_ROOT = Path(__file__).resolve().parents[1]
+#: The SQLite file of the default database, in the instance folder.
+DATABASE_FILE = "asset_map.sqlite"
+
+Environ = Mapping[str, str]
+
+
+# --- numbers with a range -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NumberOption:
+    """A numeric option: its default, range and unit, its label and its CLI option.
+
+    Attributes
+    ----------
+    name : str
+        The name of the parameter in the code (``walk_min``).
+    default : float
+        The value used when none is given.
+    lo, hi : float
+        The lowest and highest value allowed (both allowed).
+    unit : str
+        Text key of the unit, as a message shows it (``minuten``).
+    label : str
+        Text key of the option's name in a message (``De looptijd``).
+    flag : str
+        The option as a user of the CLI types it (``--walk-min``).
+    step : float
+        The step of a slider or number field.
+    whole : bool
+        Only whole numbers are allowed.
+    presets : tuple of float
+        Values a screen offers as quick choices (all within the range).
+    """
+
+    name: str
+    default: float
+    lo: float
+    hi: float
+    unit: str
+    label: str
+    flag: str
+    step: float = 1.0
+    whole: bool = False
+    presets: tuple[float, ...] = ()
+
+    def check(self, value: object) -> float:
+        """Return ``value`` when it is a number within the range; otherwise raise.
+
+        Raises
+        ------
+        AssetMapError
+            ``Looptijd (--walk-min) moet tussen 1 en 60 minuten liggen. U gaf 0.``; the
+            same text wherever the value came from (the CLI, a screen, the code).
+        """
+        number = value if isinstance(value, int | float) else None
+        if isinstance(value, bool) or number is None or not math.isfinite(number):
+            raise self.error(value)
+        if not self.lo <= number <= self.hi:
+            raise self.error(value)
+        if self.whole and int(number) != number:
+            raise AssetMapError(
+                Msg(
+                    "err.option.whole", label=Msg(self.label), option=self.flag, value=_shown(value)
+                )
+            )
+        return float(number)
+
+    def error(self, value: object) -> AssetMapError:
+        """Return the error for a value out of range (or no number at all)."""
+        return AssetMapError(
+            Msg(
+                "err.option.range",
+                label=Msg(self.label),
+                option=self.flag,
+                lo=_shown(self.lo),
+                hi=_shown(self.hi),
+                unit=Msg(self.unit),
+                value=_shown(value),
+            )
+        )
+
+
+def _shown(value: object) -> str:
+    """Return a number as a user typed it: ``10``, ``4.5``; anything else as text."""
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:.0f}"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+#: Walking: how far residents walk, how fast, and how much longer than a straight line.
+WALK_MIN = NumberOption(
+    "walk_min", 10, 1, 60, "option.unit.minutes", "option.walk_min", "--walk-min",
+    presets=(5, 10, 15),
+)  # fmt: skip
+SPEED_KMH = NumberOption(
+    "speed_kmh", 4.5, 1, 8, "option.unit.kmh", "option.speed_kmh", "--speed", step=0.5
+)
+DETOUR = NumberOption(
+    "detour", 1.3, 1, 3, "option.unit.detour", "option.detour", "--detour", step=0.05
+)
+#: The gap analysis: its grid, how many new places it suggests, how long the exact solver runs.
+CELL_M = NumberOption(
+    "cell_m", 100, 25, 1000, "option.unit.metres", "option.cell_m", "--cell-m",
+    presets=(50, 100, 200, 250, 500),
+)  # fmt: skip
+NEW_SITES = NumberOption(
+    "new_sites", 0, 0, 10, "option.unit.sites", "option.new_sites", "--new-sites", whole=True
+)
+#: The same range; the Kansen screen and the wijk report suggest three places by default.
+SUGGESTED_SITES = NumberOption(
+    "new_sites", 3, 0, 10, "option.unit.sites", "option.new_sites", "--new-sites", whole=True
+)
+TIME_LIMIT_S = NumberOption(
+    "time_limit_s", 60, 1, 3600, "option.unit.seconds", "option.time_limit_s", "time_limit_s"
+)
+#: Settings from the environment that are numbers.
+RETENTION_MONTHS = NumberOption(
+    "retention_months", 12, 1, 120, "option.unit.months", "option.retention_months",
+    RETENTION_ENV, whole=True,
+)  # fmt: skip
+TILES_MAX_ZOOM = NumberOption(
+    "tiles_max_zoom", 19, 1, 22, "option.unit.zoom", "option.tiles_max_zoom",
+    TILES_MAX_ZOOM_ENV, whole=True,
+)  # fmt: skip
+
+#: Every numeric option of the analyses, by name (the gap analysis checks these).
+GAP_OPTIONS: dict[str, NumberOption] = {
+    o.name: o for o in (WALK_MIN, SPEED_KMH, DETOUR, CELL_M, NEW_SITES, TIME_LIMIT_S)
+}
+
+
+def walk_metres(walk_min: float, speed_kmh: float) -> float:
+    """Return the walking distance in metres of ``walk_min`` minutes at ``speed_kmh`` km/h.
+
+    The one conversion of walking minutes to metres (10 minutes at 4.5 km/h: 750 m).
+    """
+    return walk_min / 60.0 * speed_kmh * 1000.0
+
+
+# --- the environment ------------------------------------------------------------------------------
+
+
+def _env(environ: Environ | None) -> Environ:
+    return os.environ if environ is None else environ
+
+
+def _value(environ: Environ | None, name: str) -> str:
+    return _env(environ).get(name, "").strip()
+
+
+def env_number(option: NumberOption, environ: Environ | None = None) -> int:
+    """Return a whole number from the environment variable ``option.flag``, or its default.
+
+    Raises
+    ------
+    AssetMapError
+        When it is not a whole number within the option's range (``6m``, ``0``).
+    """
+    text = _value(environ, option.flag)
+    if not text:
+        return int(option.default)
+    if not (text.isascii() and text.isdigit()) or not option.lo <= int(text) <= option.hi:
+        raise AssetMapError(
+            Msg(
+                "err.settings.number",
+                env=option.flag,
+                value=text,
+                lo=_shown(option.lo),
+                hi=_shown(option.hi),
+                unit=Msg(option.unit),
+                example=_shown(option.default),
+            )
+        )
+    return int(text)
+
+
+def database_url(environ: Environ | None = None) -> str | None:
+    """Return ``ASSET_MAP_DATABASE_URL``, or None for the default SQLite file."""
+    return _value(environ, DATABASE_URL_ENV) or None
+
+
+def default_database_url(environ: Environ | None = None) -> str:
+    """Return the URL of the default SQLite file in :func:`instance_dir`."""
+    return f"sqlite:///{instance_dir(environ) / DATABASE_FILE}"
+
+
+def source_checkout(root: Path | None = None) -> Path | None:
+    """Return the source checkout the package lives in (``app.py`` beside it), or None."""
+    folder = SOURCE_ROOT if root is None else root
+    return folder if (folder / "app.py").is_file() else None
+
+
+def user_data_dir(environ: Environ | None = None) -> Path:
+    """Return the per-user data folder of the app (``~/.local/share/asset_map``)."""
+    env = _env(environ)
+    if sys.platform == "win32" and env.get("LOCALAPPDATA"):
+        return Path(env["LOCALAPPDATA"]) / "asset_map"
+    base = env.get("XDG_DATA_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".local" / "share") / "asset_map"
+
+
+def instance_dir(environ: Environ | None = None, *, root: Path | None = None) -> Path:
+    """Return the instance folder (the default database): one rule for the app and the CLI.
+
+    ``ASSET_MAP_INSTANCE_DIR`` when set; else ``instance/`` in the source checkout
+    (``root``, by default the folder that holds the package, when ``app.py`` is there);
+    else :func:`user_data_dir`. Never the working directory: a command started in another
+    folder uses the same database as the app.
+    """
+    given = _value(environ, INSTANCE_DIR_ENV)
+    if given:
+        return Path(given).expanduser().resolve()
+    checkout = source_checkout(root)
+    if checkout is not None:
+        return checkout / "instance"
+    return user_data_dir(environ)
+
+
+def data_dir(environ: Environ | None = None) -> Path | None:
+    """Return the folder ``ASSET_MAP_DATA_DIR`` names, or None (the app reads the database)."""
+    given = _value(environ, DATA_DIR_ENV)
+    return Path(given).expanduser() if given else None
+
+
+def pdok_url(environ: Environ | None = None) -> str:
+    """Return the PDOK base URL: ``ASSET_MAP_PDOK_URL``, or PDOK itself."""
+    return _value(environ, PDOK_URL_ENV) or DEFAULT_PDOK_URL
+
+
+def overpass_url(environ: Environ | None = None) -> str:
+    """Return the Overpass API URL: ``ASSET_MAP_OVERPASS_URL``, or overpass-api.de."""
+    return _value(environ, OVERPASS_URL_ENV) or DEFAULT_OVERPASS_URL
+
+
+def retention_months(environ: Environ | None = None) -> int:
+    """Return how many months personal data is kept: ``ASSET_MAP_RETENTION_MONTHS`` or 12.
+
+    Raises
+    ------
+    AssetMapError
+        When the setting is not a whole number of months from 1 to 120 (``6m``, ``0``): a
+        wrong value must not silently become 12.
+    """
+    return env_number(RETENTION_MONTHS, environ)
+
+
+@dataclass(frozen=True)
+class TileServer:
+    """An own tile server for the maps: URL template, attribution and highest zoom."""
+
+    url: str
+    attribution: str
+    max_zoom: int
+
+
+def tile_server(environ: Environ | None = None) -> TileServer | None:
+    """Return the tile server of ``ASSET_MAP_TILES_URL``, or None when none is set.
+
+    Raises
+    ------
+    AssetMapError
+        When the URL lacks ``{z}``, ``{x}`` or ``{y}``, has no ``ASSET_MAP_TILES_ATTRIBUTION``
+        beside it (a tile licence asks for one), or the maximum zoom is out of range.
+    """
+    url = _value(environ, TILES_URL_ENV)
+    attribution = _value(environ, TILES_ATTRIBUTION_ENV)
+    max_zoom = env_number(TILES_MAX_ZOOM, environ)
+    if not url:
+        return None
+    missing = [part for part in ("{z}", "{x}", "{y}") if part not in url]
+    if missing or not url.startswith(("http://", "https://")):
+        raise AssetMapError(
+            Msg("err.settings.tiles_url", env=TILES_URL_ENV, value=url, missing=" ".join(missing))
+        )
+    if not attribution:
+        raise AssetMapError(
+            Msg("err.settings.tiles_attribution", env=TILES_ATTRIBUTION_ENV, url_env=TILES_URL_ENV)
+        )
+    return TileServer(url, attribution, max_zoom)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the environment at once, checked (see :func:`read_settings`)."""
+
+    database_url: str | None
+    instance_dir: Path
+    data_dir: Path | None
+    pdok_url: str
+    overpass_url: str
+    retention_months: int
+    tiles: TileServer | None
+
+
+def read_settings(environ: Environ | None = None) -> Settings:
+    """Read and check every setting of the environment.
+
+    Raises
+    ------
+    AssetMapError
+        For the first setting that is wrong, naming it and how to fix it.
+    """
+    return Settings(
+        database_url=database_url(environ),
+        instance_dir=instance_dir(environ),
+        data_dir=data_dir(environ),
+        pdok_url=pdok_url(environ),
+        overpass_url=overpass_url(environ),
+        retention_months=retention_months(environ),
+        tiles=tile_server(environ),
+    )
