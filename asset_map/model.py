@@ -52,8 +52,58 @@ ASSET_COLUMNS = [
     "source",
     "status",
     "capacity",
+    "wheelchair",
+    "opening_hours",
     "geometry",
 ]
+#: Asset columns a frame made before they existed may lack: they are empty (unknown) then.
+OPTIONAL_ASSET_COLUMNS = ("wheelchair", "opening_hours")
+#: Step-free access of a place, as OpenStreetMap's ``wheelchair`` key says it: ``yes`` (no
+#: steps), ``limited`` (the entrance without steps, not every room), ``no``; empty when
+#: unknown. Staff and organisers set it too (the edit form), and files may say it in Dutch.
+WHEELCHAIR_VALUES = ("yes", "limited", "no")
+WHEELCHAIR_WORDS: dict[str, str] = {
+    **{v: v for v in WHEELCHAIR_VALUES},
+    "ja": "yes",
+    "true": "yes",
+    "drempelvrij": "yes",
+    "beperkt": "limited",
+    "deels": "limited",
+    "nee": "no",
+    "false": "no",
+}
+
+
+def wheelchair_value(value: object) -> str | None:
+    """Return ``yes``, ``limited`` or ``no`` for a value a file or a form holds; None if empty.
+
+    Raises
+    ------
+    ValueError
+        For a value that is none of these (nor their Dutch words: ja, beperkt, nee).
+
+    >>> wheelchair_value("Ja"), wheelchair_value(None)
+    ('yes', None)
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip().lower()
+    if not text:
+        return None
+    if text not in WHEELCHAIR_WORDS:
+        raise ValueError(text)
+    return WHEELCHAIR_WORDS[text]
+
+
+def is_step_free(value: object) -> bool | None:
+    """Return whether a place counts as step-free: True (yes, limited), False (no), or None."""
+    try:
+        known = wheelchair_value(value)
+    except ValueError:
+        return None
+    return None if known is None else known != "no"
+
+
 #: Talents never hold contact data or a home location in the public layers; ``buurt_code``
 #: is their finest location.
 TALENT_COLUMNS = [
@@ -142,6 +192,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "source": ("bron",),
     "status": (),
     "capacity": ("capaciteit", "plaatsen"),
+    "wheelchair": ("rolstoel", "rolstoeltoegankelijk", "drempelvrij", "toegankelijk"),
+    "opening_hours": ("openingstijden", "openingsuren", "opening_ho"),
     "code": ("statcode", "regiocode"),
     "level": ("niveau", "soort_regio"),
     "parent_code": ("parent_cod", "ouder_code"),

@@ -195,6 +195,114 @@ GAP_OPTIONS: dict[str, NumberOption] = {
 }
 
 
+# --- walking profiles and time windows -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WalkProfile:
+    """A way of getting about: a walking speed, a detour factor, and whether steps block it.
+
+    Attributes
+    ----------
+    key : str
+        The name a user of the CLI types (``--profile ouderen``).
+    speed_kmh : float
+        The walking (or rolling) speed.
+    detour : float
+        Walking distance = straight line x this factor.
+    step_free : bool
+        Only places without steps count (OpenStreetMap ``wheelchair=yes`` or ``limited``),
+        and on a street network ways with steps (``highway=steps``, ``wheelchair=no``) are
+        left out.
+    """
+
+    key: str
+    speed_kmh: float
+    detour: float
+    step_free: bool = False
+
+    @property
+    def label(self) -> str:
+        """Text key of the profile's name (``Ouderen / rollator``)."""
+        return f"profile.{self.key}"
+
+    def __post_init__(self) -> None:
+        SPEED_KMH.check(self.speed_kmh)
+        DETOUR.check(self.detour)
+
+
+#: The walking profiles, the first one the default. Older people and rollator users walk
+#: about 3 km/h (against 4.5 km/h for adults on average); a wheelchair on the pavement about
+#: 3.5 km/h, with a longer way round (dropped kerbs, ramps) and only step-free places.
+PROFILES: dict[str, WalkProfile] = {
+    p.key: p
+    for p in (
+        WalkProfile("gemiddeld", SPEED_KMH.default, DETOUR.default),
+        WalkProfile("ouderen", 3.0, DETOUR.default),
+        WalkProfile("rolstoel", 3.5, 1.4, step_free=True),
+    )
+}
+DEFAULT_PROFILE = next(iter(PROFILES))
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    """A part of the week when people need a place to be open (all weeks alike).
+
+    Attributes
+    ----------
+    key : str
+        The name a user of the CLI types (``--window weekday-evening``).
+    days : tuple of int
+        ISO weekdays (1 = Monday); empty for ``any`` (every hour of the week, opening hours
+        not looked at).
+    start, end : str
+        ``HH:MM`` on each of those days (``24:00`` is the end of the day).
+    """
+
+    key: str
+    days: tuple[int, ...]
+    start: str
+    end: str
+
+    @property
+    def label(self) -> str:
+        """Text key of the window's name (``Doordeweeks 's avonds``)."""
+        return f"window.{self.key}"
+
+    @property
+    def any_time(self) -> bool:
+        """Whether this is the window of every hour (opening hours are not looked at)."""
+        return not self.days
+
+    def minutes(self) -> list[tuple[int, int]]:
+        """Return the window as (start, end) minutes from Monday 00:00, one pair per day."""
+        start, end = _minute_of_day(self.start), _minute_of_day(self.end)
+        return [((d - 1) * 1440 + start, (d - 1) * 1440 + end) for d in self.days]
+
+
+def _minute_of_day(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+#: The time windows, the first one (any time) the default.
+WINDOWS: dict[str, TimeWindow] = {
+    w.key: w
+    for w in (
+        TimeWindow("any", (), "00:00", "24:00"),
+        TimeWindow("weekday-morning", (1, 2, 3, 4, 5), "08:00", "12:00"),
+        TimeWindow("weekday-afternoon", (1, 2, 3, 4, 5), "12:00", "18:00"),
+        TimeWindow("weekday-evening", (1, 2, 3, 4, 5), "18:00", "23:00"),
+        TimeWindow("weekend", (6, 7), "08:00", "23:00"),
+    )
+}
+ANY_TIME = next(iter(WINDOWS))
+#: A place counts in a window when it is open at least this many minutes in it, in a week
+#: (a coffee morning of one hour on one Tuesday counts for "weekday mornings").
+MIN_OPEN_MINUTES = 30
+
+
 def walk_metres(walk_min: float, speed_kmh: float) -> float:
     """Return the walking distance in metres of ``walk_min`` minutes at ``speed_kmh`` km/h.
 

@@ -69,6 +69,8 @@ def tiny_assets() -> gpd.GeoDataFrame:
             "source": _text(["test", "test", "test"]),
             "status": _text(["existing", "planned", "existing"]),
             "capacity": pd.Series([40.0, np.nan, 25.0]),
+            "wheelchair": _text(["yes", None, "no"]),
+            "opening_hours": _text(["Tu 10:00-12:00; PH off", None, None]),
         },
         geometry=rd,
         crs="EPSG:28992",

@@ -2,13 +2,14 @@
 
 The defaults, ranges and units of the numbers of :class:`GapParams` are the options of
 :mod:`asset_map.settings` (``GAP_OPTIONS``), which the CLI and the screens read too: a value
-out of range gives the same message wherever it came from.
+out of range gives the same message wherever it came from. So are the walking profiles
+(``PROFILES``: a speed, a detour, step-free places only) and the time windows (``WINDOWS``).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 import numpy as np
@@ -17,6 +18,7 @@ from asset_map import settings
 from asset_map._errors import AssetMapError
 from asset_map.i18n import Msg
 from asset_map.model import catalogue
+from asset_map.settings import PROFILES, WINDOWS, WalkProfile
 
 SOLVERS = ("greedy", "exact")
 CANDIDATE_KINDS = ("planned", "hosts", "cells")
@@ -77,11 +79,21 @@ class NeedWeights:
 
 @dataclass(frozen=True)
 class GapParams:
-    """The options of a gap analysis; ranges are checked on creation."""
+    """The options of a gap analysis; ranges are checked on creation.
+
+    ``profile`` is how residents get about (:data:`asset_map.settings.PROFILES`):
+    ``speed_kmh`` and ``detour`` are its speed and detour unless given (NaN: the
+    profile's). ``profile_65`` and ``profile_single`` give the residents aged 65+ and the
+    single-person households of the need weights a profile of their own (None: the same as
+    everyone), so each group's coverage is computed at its own pace and combined. ``window``
+    (:data:`asset_map.settings.WINDOWS`) counts only the meeting places open then;
+    ``unknown_counts`` says whether places with unknown opening hours or step-free access
+    count (with a note) or not.
+    """
 
     walk_min: float = settings.WALK_MIN.default
-    speed_kmh: float = settings.SPEED_KMH.default
-    detour: float = settings.DETOUR.default
+    speed_kmh: float = math.nan
+    detour: float = math.nan
     cell_m: float = settings.CELL_M.default
     weights: NeedWeights = field(default_factory=NeedWeights)
     meeting_types: tuple[str, ...] | None = None
@@ -90,10 +102,32 @@ class GapParams:
     solver: str = SOLVERS[0]
     candidates: tuple[str, ...] = ("planned", "hosts")
     time_limit_s: float = settings.TIME_LIMIT_S.default
+    profile: str = settings.DEFAULT_PROFILE
+    profile_65: str | None = None
+    profile_single: str | None = None
+    window: str = settings.ANY_TIME
+    unknown_counts: bool = True
 
     def __post_init__(self) -> None:
+        for name in ("profile", "profile_65", "profile_single"):
+            key = getattr(self, name)
+            if (key is not None or name == "profile") and key not in PROFILES:
+                raise AssetMapError(
+                    Msg("err.gaps.profile", value=str(key), profiles=", ".join(PROFILES))
+                )
+        if self.window not in WINDOWS:
+            raise AssetMapError(
+                Msg("err.gaps.window", value=str(self.window), windows=", ".join(WINDOWS))
+            )
+        own = PROFILES[self.profile]
+        for name, value in (("speed_kmh", own.speed_kmh), ("detour", own.detour)):
+            given = getattr(self, name)
+            if isinstance(given, float) and math.isnan(given):
+                object.__setattr__(self, name, value)
         for name, option in settings.GAP_OPTIONS.items():
             option.check(getattr(self, name))
+        object.__setattr__(self, "speed_kmh", float(self.speed_kmh))
+        object.__setattr__(self, "detour", float(self.detour))
         if self.solver not in SOLVERS:
             raise AssetMapError(
                 Msg("err.gaps.solver", solvers=", ".join(SOLVERS), value=repr(self.solver))
@@ -133,3 +167,21 @@ class GapParams:
     def radius_m(self) -> float:
         """The straight-line radius in reach: walking distance / detour."""
         return self.max_walk_m / self.detour
+
+    @property
+    def walk_profile(self) -> WalkProfile:
+        """The profile of everyone, with the speed and detour of these parameters."""
+        return replace(PROFILES[self.profile], speed_kmh=self.speed_kmh, detour=self.detour)
+
+    def group_profiles(self) -> tuple[WalkProfile, WalkProfile, WalkProfile]:
+        """Return the profile of each need group: all residents, 65+, single households.
+
+        A group without a profile of its own walks as everyone (:attr:`walk_profile`); a
+        group with one walks at that profile's own speed and detour.
+        """
+        main = self.walk_profile
+
+        def of(key: str | None) -> WalkProfile:
+            return main if key is None or key == self.profile else PROFILES[key]
+
+        return main, of(self.profile_65), of(self.profile_single)

@@ -22,7 +22,7 @@ from asset_map.io.mapping import (
     norm_value,
     resolve_columns,
 )
-from asset_map.model import ASSET_COLUMNS, COLUMN_ALIASES, catalogue
+from asset_map.model import ASSET_COLUMNS, COLUMN_ALIASES, catalogue, wheelchair_value
 
 OURS = [c for c in ASSET_COLUMNS if c != "geometry"]
 #: Accepted spellings of the two statuses.
@@ -117,8 +117,9 @@ def read_assets(
         "type": types,
         "status": _statuses(raw, found.get("status"), problems),
         "capacity": _capacities(raw, found.get("capacity"), problems),
+        "wheelchair": _wheelchair(raw, found.get("wheelchair"), problems),
     }
-    for column in ("description", "address", "tags", "source"):
+    for column in ("description", "address", "tags", "source", "opening_hours"):
         their = found.get(column)
         columns[column] = raw.frame[their].tolist() if their else [None] * len(raw.frame)
     columns["source"] = _sources(
@@ -131,6 +132,7 @@ def read_assets(
     if unnamed:
         key = "note.io.unnamed_one" if len(unnamed) == 1 else "note.io.unnamed"
         notes.append(Msg(key, n=len(unnamed), which=list_some([labels[i] for i in unnamed])))
+    notes += _opening_hours_notes(raw, list(columns["opening_hours"]), labels)
     storage = to_storage_crs(raw.frame, raw.path.name)
     outside = outside_nl_problem(raw, storage, labels)
     if outside is not None:
@@ -333,6 +335,36 @@ def _capacities(raw: RawLayer, their: str | None, problems: list[AssetMapError])
         for i in bad
     )
     return values
+
+
+def _wheelchair(raw: RawLayer, their: str | None, problems: list[AssetMapError]) -> list:
+    """Return ``yes``, ``limited``, ``no`` or None per row; other values are problems."""
+    if their is None:
+        return [None] * len(raw.frame)
+    out: list[str | None] = []
+    for i, value in enumerate(raw.frame[their]):
+        try:
+            out.append(wheelchair_value(value))
+        except ValueError:
+            problems.append(
+                SchemaError(Msg("err.assets.wheelchair", where=raw.where(i, their), value=value))
+            )
+            out.append(None)
+    return out
+
+
+def _opening_hours_notes(raw: RawLayer, values: list, labels: list[str]) -> list[Msg]:
+    """Say which opening hours cannot be read (they count as unknown; the row is kept)."""
+    from asset_map.rules.open_times import parse_opening_hours
+
+    bad = [
+        f"{labels[i]}: '{text_cell(v)}'"
+        for i, v in enumerate(values)
+        if text_cell(v) and parse_opening_hours(str(text_cell(v))).problem is not None
+    ]
+    if not bad:
+        return []
+    return [Msg("note.assets.opening_hours", path=raw.path.name, n=len(bad), which=list_some(bad))]
 
 
 def _sources(

@@ -8,7 +8,8 @@ an ``.osm.pbf`` extract. All run offline; the query and the download are in
 :mod:`asset_map.io.osm_download`.
 
 Every result is a canonical asset frame (:data:`asset_map.model.ASSET_COLUMNS`, EPSG:4326)
-with ``source`` "OpenStreetMap" and status "existing"; ways and relations become a point
+with ``source`` "OpenStreetMap" and status "existing", ``wheelchair`` and ``opening_hours``
+from their tags; ways and relations become a point
 (their centre) and keep their outline as WKT in the extra column ``osm_polygon`` when the
 input holds it. OSM data are ODbL: show :data:`OSM_ATTRIBUTION` with the map and exports.
 """
@@ -34,6 +35,7 @@ from asset_map.crs import outside_netherlands
 from asset_map.i18n import Msg
 from asset_map.io.cells import list_some
 from asset_map.io.formats import ImportResult
+from asset_map.model import WHEELCHAIR_VALUES
 
 __all__ = [
     "OSM_ATTRIBUTION",
@@ -139,9 +141,21 @@ def _record(
         "tags": ";".join(useful) or None,
         "status": "existing",
         "capacity": np.nan,
+        "wheelchair": _wheelchair(tags.get("wheelchair")),
+        "opening_hours": (tags.get("opening_hours") or "").strip() or None,
         "geometry": point,
         POLYGON_COLUMN: outline,
     }
+
+
+def _wheelchair(value: str | None) -> str | None:
+    """Return OSM's ``wheelchair`` as ``yes``, ``limited`` or ``no``; other values: unknown.
+
+    ``designated`` (made for wheelchair users) counts as ``yes``.
+    """
+    text = (value or "").strip().lower()
+    text = "yes" if text == "designated" else text
+    return text if text in WHEELCHAIR_VALUES else None
 
 
 def _result(

@@ -22,7 +22,13 @@ from sqlalchemy import Connection, Table, delete, insert, select, text, update
 
 from asset_map._errors import AssetMapError, SchemaError
 from asset_map.crs import STORAGE_CRS, require_crs, to_storage_crs
-from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS, FOOTPRINT, KEY_FIGURES
+from asset_map.model import (
+    AREA_COLUMNS,
+    ASSET_COLUMNS,
+    FOOTPRINT,
+    KEY_FIGURES,
+    OPTIONAL_ASSET_COLUMNS,
+)
 from asset_map.storage import audit
 from asset_map.storage.db import Database
 from asset_map.storage.schema import activities as activities_table
@@ -45,8 +51,16 @@ class NoWorkspace(AssetMapError):
 class _Layer:
     """How one layer maps to its table: the key, the text and the number columns."""
 
-    def __init__(self, what: str, table: Table, columns: Sequence[str], numbers: Sequence[str]):
+    def __init__(
+        self,
+        what: str,
+        table: Table,
+        columns: Sequence[str],
+        numbers: Sequence[str],
+        optional: Sequence[str] = (),
+    ):
         self.what = what
+        self.optional = tuple(optional)
         self.table = table
         self.columns = list(columns)
         self.key = self.columns[0]
@@ -55,7 +69,7 @@ class _Layer:
 
 
 AREAS = _Layer("areas", areas_table, AREA_COLUMNS, list(KEY_FIGURES))
-ASSETS = _Layer("assets", assets_table, ASSET_COLUMNS, ["capacity"])
+ASSETS = _Layer("assets", assets_table, ASSET_COLUMNS, ["capacity"], OPTIONAL_ASSET_COLUMNS)
 
 
 # --- checks ----------------------------------------------------------------------------------
@@ -71,7 +85,11 @@ def _layer_problems(frame: Any, layer: _Layer) -> list[str]:
     what = layer.what
     if not isinstance(frame, gpd.GeoDataFrame):
         return [f"{what} must be a GeoDataFrame, not {type(frame).__name__}"]
-    missing = [c for c in layer.columns if c != "geometry" and c not in frame.columns]
+    missing = [
+        c
+        for c in layer.columns
+        if c not in ("geometry", *layer.optional) and c not in frame.columns
+    ]
     if missing:
         return [
             f"{what} lacks the column(s) {', '.join(missing)}; the canonical columns are "
@@ -92,6 +110,8 @@ def _layer_problems(frame: Any, layer: _Layer) -> list[str]:
         except (TypeError, ValueError):
             problems.append(f"{what}: column '{name}' holds values that are not numbers")
     for name in layer.texts:
+        if name not in frame.columns:  # an optional column: stored empty
+            continue
         values = frame[name].dropna().astype(str)
         if values.str.contains("\x00", regex=False).any():
             problems.append(
@@ -135,7 +155,10 @@ def _rows(frame: gpd.GeoDataFrame, layer: _Layer) -> list[dict[str, Any]]:
     """Return the table rows of a checked frame in EPSG:4326, in its order."""
     columns: dict[str, list[Any]] = {}
     for name in layer.texts:
-        columns[name] = _nullable(frame[name], str)
+        if name in frame.columns:
+            columns[name] = _nullable(frame[name], str)
+        else:  # an optional column the frame lacks: unknown
+            columns[name] = [None] * len(frame)
     for name in layer.numbers:
         columns[name] = _nullable(frame[name].astype("float64"), float)
     columns["geometry"] = shapely.to_wkb(np.asarray(frame.geometry.values)).tolist()

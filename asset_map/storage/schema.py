@@ -190,6 +190,9 @@ assets = Table(
     Column("source", Text),
     Column("status", Text),
     Column("capacity", Double),
+    # Step-free access (yes, limited, no) and OpenStreetMap opening hours (migration 0006).
+    Column("wheelchair", Text),
+    Column("opening_hours", Text),
     Column("geometry", LargeBinary),
 )
 
