@@ -246,7 +246,8 @@ def test_inputs_are_not_changed_and_outputs_are_wgs84(areas, assets):
     assert result.cells.crs.to_epsg() == 4326 and result.sites.crs.to_epsg() == 4326
     assert list(result.cells.columns) == [
         "buurt_code", "residents", "residents_65", "single_households", "weight", "walk_m",
-        "covered", "covered_after", "access", "geometry",
+        "covered", "covered_after", "covered_weight", "covered_weight_after", "access",
+        "geometry",
     ]  # fmt: skip
     assert set(result.cells.geom_type) == {"Polygon"}
 
@@ -264,11 +265,13 @@ def test_network_distances_replace_the_detour(areas, assets, monkeypatch):
     calls = []
     graph = object()
 
-    def network_cover(g, demand_xy_rd, site_xy_rd, *, max_walk_m):
+    def network_cover(g, demand_xy_rd, site_xy_rd, *, max_walk_m, step_free=False):
+        assert not step_free  # the average profile walks steps too
         calls.append(("cover", g, max_walk_m))
         return cover_matrix(demand_xy_rd, site_xy_rd, max_walk_m)  # "network" = straight line
 
-    def network_nearest_m(g, demand_xy_rd, site_xy_rd):
+    def network_nearest_m(g, demand_xy_rd, site_xy_rd, *, step_free=False):
+        assert not step_free
         calls.append(("nearest", g, None))
         return nearest_m(demand_xy_rd, site_xy_rd)
 

@@ -57,18 +57,54 @@ class _Network:
     signature: tuple[int, int]
 
 
-_CACHE: weakref.WeakKeyDictionary[nx.Graph, dict[float, _Network]] = weakref.WeakKeyDictionary()
+_CACHE: weakref.WeakKeyDictionary[nx.Graph, dict[tuple[float, bool], _Network]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
-def _network(graph: nx.Graph, node_spacing_m: float) -> _Network:
-    """Return the arrays of ``graph``, built once per graph object and spacing."""
+def _network(graph: nx.Graph, node_spacing_m: float, step_free: bool = False) -> _Network:
+    """Return the arrays of ``graph``, built once per graph object, spacing and profile.
+
+    With ``step_free``, edges with steps (``highway=steps``) or marked ``wheelchair=no``
+    are left out, and so are the nodes that only they reach.
+    """
     signature = (graph.number_of_nodes(), graph.number_of_edges())
-    cached = _CACHE.get(graph, {}).get(node_spacing_m)
+    key = (node_spacing_m, step_free)
+    cached = _CACHE.get(graph, {}).get(key)
     if cached is not None and cached.signature == signature:
         return cached
-    network = _build_network(graph, node_spacing_m, signature)
-    _CACHE.setdefault(graph, {})[node_spacing_m] = network
+    walked = step_free_view(graph) if step_free else graph
+    network = _build_network(walked, node_spacing_m, signature)
+    _CACHE.setdefault(graph, {})[key] = network
     return network
+
+
+def has_steps(data: dict) -> bool:
+    """Return whether an edge has steps for a wheelchair: ``highway=steps`` or ``wheelchair=no``.
+
+    A value may be a list (osmnx merges the tags of simplified edges), ``a;b``, or the text
+    of a list (GraphML).
+    """
+    return "steps" in _tag_values(data.get("highway")) or "no" in _tag_values(
+        data.get("wheelchair")
+    )
+
+
+def _tag_values(value: object) -> set[str]:
+    if value is None:
+        return set()
+    items = value if isinstance(value, list | tuple | set) else str(value).strip("[]").split(",")
+    parts = (part for item in items for part in str(item).split(";"))
+    return {part.strip().strip("'\"").lower() for part in parts}
+
+
+def step_free_view(graph: nx.Graph) -> nx.Graph:
+    """Return the part of ``graph`` a wheelchair can use: every edge without steps."""
+    if graph.is_multigraph():
+        keep = [(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if not has_steps(d)]
+    else:
+        keep = [(u, v) for u, v, d in graph.edges(data=True) if not has_steps(d)]
+    return graph.edge_subgraph(keep)  # a view: it shares the graph's attributes (its crs)
 
 
 def _build_network(graph: nx.Graph, spacing: float, signature: tuple[int, int]) -> _Network:
@@ -245,7 +281,9 @@ def _snap(network: _Network, xy: np.ndarray, snap_max_m: float) -> tuple[np.ndar
     return np.where(found, node, -1).astype(np.int64), np.where(found, gap, np.inf)
 
 
-def snap_gaps_m(graph: nx.Graph, xy_rd: np.ndarray, *, node_spacing_m: float = 25.0) -> np.ndarray:
+def snap_gaps_m(
+    graph: nx.Graph, xy_rd: np.ndarray, *, node_spacing_m: float = 25.0, step_free: bool = False
+) -> np.ndarray:
     """Return each point's straight-line distance (m) to the nearest node of the network.
 
     The nodes include those added along long edges (every ``node_spacing_m``), as for
@@ -255,7 +293,7 @@ def snap_gaps_m(graph: nx.Graph, xy_rd: np.ndarray, *, node_spacing_m: float = 2
     _check_metres(node_spacing_m=node_spacing_m)
     if len(points) == 0:
         return np.zeros(0)
-    gap, _ = _network(graph, node_spacing_m).tree.query(points, k=1)
+    gap, _ = _network(graph, node_spacing_m, step_free).tree.query(points, k=1)
     return np.asarray(gap, dtype="float64")
 
 
@@ -332,6 +370,7 @@ def network_nearest_m(
     *,
     snap_max_m: float = SNAP_MAX_M,
     node_spacing_m: float = 25.0,
+    step_free: bool = False,
 ) -> np.ndarray:
     """Return the walking distance (m) from each demand point to its nearest site.
 
@@ -348,6 +387,8 @@ def network_nearest_m(
     node_spacing_m : float
         Long edges get a node at least this often before snapping; ``math.inf`` snaps to
         the graph's own nodes only.
+    step_free : bool
+        Leave out ways with steps (``highway=steps``, ``wheelchair=no``): a wheelchair's way.
 
     Returns
     -------
@@ -357,7 +398,7 @@ def network_nearest_m(
     """
     demand, sites = _points(demand_xy_rd, "demand points"), _points(site_xy_rd, "sites")
     _check_metres(snap_max_m=snap_max_m, node_spacing_m=node_spacing_m)
-    network = _network(graph, node_spacing_m)
+    network = _network(graph, node_spacing_m, step_free)
     nearest = np.full(len(demand), np.inf)
     demand_node, demand_gap = _snap(network, demand, snap_max_m)
     site_node, site_gap = _snap(network, sites, snap_max_m)
@@ -391,6 +432,7 @@ def network_cover(
     max_walk_m: float,
     snap_max_m: float = SNAP_MAX_M,
     node_spacing_m: float = 25.0,
+    step_free: bool = False,
 ) -> sp.csr_matrix:
     """Return which sites each demand point can walk to within ``max_walk_m``.
 
@@ -408,6 +450,8 @@ def network_cover(
         Points further than this from every network node are never covered.
     node_spacing_m : float
         Long edges get a node at least this often before snapping.
+    step_free : bool
+        Leave out ways with steps (``highway=steps``, ``wheelchair=no``): a wheelchair's way.
 
     Returns
     -------
@@ -418,7 +462,7 @@ def network_cover(
     _check_metres(max_walk_m=max_walk_m, snap_max_m=snap_max_m, node_spacing_m=node_spacing_m)
     if max_walk_m == np.inf:
         raise ValueError("max_walk_m must be finite; use network_nearest_m for distances.")
-    network = _network(graph, node_spacing_m)
+    network = _network(graph, node_spacing_m, step_free)
     limit = max_walk_m + _TOLERANCE_M
     demand_node, demand_gap = _snap(network, demand, snap_max_m)
     site_node, site_gap = _snap(network, sites, snap_max_m)

@@ -10,6 +10,7 @@ meeting place is.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -187,9 +188,28 @@ def thin_cells(
     return np.sort(first), float(step)
 
 
+@dataclass(frozen=True)
+class NewlyCovered:
+    """What one chosen site newly brings within walking distance, per demand cell.
+
+    Attributes
+    ----------
+    weight : ndarray
+        The weighted residents newly in reach (of every group, each at its own pace).
+    residents : ndarray
+        Boolean: the cell's residents are newly in reach (at the pace of all residents).
+    aged_65 : ndarray
+        Boolean: the cell's residents aged 65+ are newly in reach (at their own pace).
+    """
+
+    weight: np.ndarray
+    residents: np.ndarray
+    aged_65: np.ndarray
+
+
 def site_table(
     chosen: pd.DataFrame,
-    masks: list[np.ndarray],
+    newly: list[NewlyCovered],
     cells: gpd.GeoDataFrame,
     buurten_rd: gpd.GeoDataFrame,
     *,
@@ -201,10 +221,10 @@ def site_table(
     ----------
     chosen : DataFrame
         The chosen candidates (:func:`candidate_sites` rows) in rank order.
-    masks : list of ndarray
-        Per chosen site, the cells it newly covers (:func:`newly_covered`).
+    newly : list of NewlyCovered
+        Per chosen site, what it newly covers in each cell (:func:`siting.newly_covered`).
     cells : GeoDataFrame
-        The demand cells with ``buurt_code``, ``weight``, ``residents``, ``residents_65``.
+        The demand cells with ``buurt_code``, ``residents``, ``residents_65``.
     buurten_rd : GeoDataFrame
         Buurten with ``code`` and ``name``.
     nearest_m : ndarray
@@ -214,17 +234,17 @@ def site_table(
     points = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=WORK_CRS)
     points = points.to_crs(STORAGE_CRS)
     names = buurten_rd.set_index("code")["name"]
-    weight = cells["weight"].to_numpy()
+    codes = cells["buurt_code"].to_numpy()
     rows = []
-    for mask in masks:
-        gained = pd.Series(weight[mask]).groupby(cells["buurt_code"].to_numpy()[mask]).sum()
+    for gain in newly:
+        gained = pd.Series(gain.weight).groupby(codes).sum()
         gained = gained[gained > 0].sort_values(ascending=False, kind="stable")
         rows.append(
             {
-                "newly_covered": float(weight[mask].sum()),
-                "newly_residents": float(np.nansum(cells["residents"].to_numpy()[mask])),
+                "newly_covered": float(gain.weight.sum()),
+                "newly_residents": float(np.nansum(cells["residents"].to_numpy()[gain.residents])),
                 # Unknown when any newly covered cell has no 65+ figure: never taken as 0.
-                "newly_65": float(cells["residents_65"].to_numpy()[mask].sum()),
+                "newly_65": float(cells["residents_65"].to_numpy()[gain.aged_65].sum()),
                 "buurten": [str(names.get(code, code)) for code in gained.index],
             }
         )

@@ -96,7 +96,8 @@ def read_walk_network(path: str | Path) -> nx.MultiGraph:
     -------
     networkx.MultiGraph
         Nodes with ``x``, ``y`` (RD metres), ``lon``, ``lat``; edges with ``length`` (metres)
-        and, where known, ``highway``, ``name``, ``osmid``. Graph attributes: ``crs``
+        and, where known, ``highway``, ``name``, ``osmid``, ``wheelchair`` (ways with steps,
+        ``highway=steps`` or ``wheelchair=no``, are left out for the wheelchair profile). Graph attributes: ``crs``
         (``"EPSG:28992"``), ``source`` (the file name) and ``notes`` (what was left out).
 
     Raises
@@ -224,8 +225,9 @@ def _graph_from_osm(
     missing = 0
     for way_id, refs, tags in walk:
         attrs = {"osmid": way_id, "highway": tags.get("highway", "")}
-        if "name" in tags:
-            attrs["name"] = tags["name"]
+        for key in ("name", "wheelchair"):  # wheelchair=no: not for the wheelchair profile
+            if key in tags:
+                attrs[key] = tags[key]
         previous = None
         for ref in refs:
             if ref not in nodes:
@@ -364,7 +366,8 @@ def _graphml_edge(
     data: dict, graph: nx.MultiGraph, u: object, v: object, to_rd: Transformer
 ) -> dict[str, object]:
     """Return an edge's attributes in RD, its ``length`` measured there (see the module notes)."""
-    attrs = {k: data[k] for k in ("osmid", "highway", "name") if data.get(k) is not None}
+    keys = ("osmid", "highway", "name", "wheelchair")
+    attrs = {k: data[k] for k in keys if data.get(k) is not None}
     geometry = data.get("geometry")
     if isinstance(geometry, str):
         try:
