@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +33,7 @@ from asset_map.analysis.gap_params import GapParams
 from asset_map.crs import STORAGE_CRS, WORK_CRS, require_crs
 from asset_map.i18n import Msg
 from asset_map.model import catalogue
-from asset_map.settings import WINDOWS
+from asset_map.settings import PROFILES, WINDOWS
 
 #: A MIP gap above this after the exact solver means it stopped at its time limit.
 REPORTED_GAP = 1e-4
@@ -339,6 +339,49 @@ def analyse_gaps(
     notes = list(dict.fromkeys(warnings))
     return GapResult(
         params, cells_out, buurt_table, site_rows, summary, notes, windows, buurt_windows
+    )
+
+
+def reach_by_profile(
+    areas: gpd.GeoDataFrame,
+    assets: gpd.GeoDataFrame,
+    params: GapParams = GapParams(),
+    *,
+    profiles: Sequence[str] = tuple(PROFILES),
+    windows: Sequence[str] = tuple(WINDOWS),
+    activities: pd.DataFrame | None = None,
+    population_grid: gpd.GeoDataFrame | None = None,
+    network: object | None = None,
+) -> pd.DataFrame:
+    """Return the share of the weighted residents in reach per walking profile and window.
+
+    The demand (cells, need weights) is built once, as :func:`analyse_gaps` builds it; each
+    profile's distances are computed once, and each window chooses among its places
+    (:func:`asset_map.analysis.reach.reach_table`). ``params`` gives the walking time, the
+    need weights, the meeting types and whether unknown places count; its own profile and
+    window are not used.
+
+    Returns
+    -------
+    DataFrame
+        ``profile``, ``window``, ``places``, ``covered_weight``, ``share``.
+    """
+    _validate(areas, assets, population_grid)
+    found = gap_demand(areas, params, population_grid=population_grid)
+    assets_rd = assets.to_crs(WORK_CRS).reset_index(drop=True)
+    asset_xy, base = meeting_places(assets_rd, params)
+    return reach.reach_table(
+        found.cells,
+        assets_rd,
+        asset_xy,
+        base,
+        weights=params.weights,
+        walk_min=params.walk_min,
+        profiles=profiles,
+        windows=windows,
+        activities=activities,
+        unknown_counts=params.unknown_counts,
+        network=network,
     )
 
 

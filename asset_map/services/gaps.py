@@ -23,6 +23,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from asset_map._errors import AssetMapError
 from asset_map.analysis.gap_params import GapParams, NeedWeights
@@ -116,6 +117,7 @@ def run_gaps(
     *,
     network: Any = None,
     grid: gpd.GeoDataFrame | None = None,
+    activities: pd.DataFrame | None = None,
     progress: Progress | None = None,
     key: Hashable | None = None,
 ) -> GapRun:
@@ -129,6 +131,8 @@ def run_gaps(
         From :func:`asset_map.services.options.gap_params`.
     network, grid : optional
         A street network (:func:`read_network`) and a population grid (:func:`read_grid`).
+    activities : DataFrame, optional
+        The weekly activities: a place is open while one runs (for the time windows).
     progress : callable, optional
         Told each stage (``demand``, ``distances``, ``coverage``, ``solver``) and its share.
     key : hashable, optional
@@ -140,7 +144,12 @@ def run_gaps(
     AssetMapError
         When the analysis cannot run (no key figures, say); the message says why.
     """
-    kwargs: dict[str, Any] = {"network": network, "population_grid": grid, "progress": progress}
+    kwargs: dict[str, Any] = {
+        "network": network,
+        "population_grid": grid,
+        "activities": activities,
+        "progress": progress,
+    }
     result = _analyse(key, areas, assets, params, **kwargs)
     baseline = None
     if params.include_planned:  # what-if: the same without the planned places, to compare

@@ -10,12 +10,16 @@ of the gap analysis (:mod:`asset_map.analysis.gap_params`). Here they are read:
 - :func:`widget_range` gives a slider or number field its limits, default and step;
 - :func:`gap_params` turns plain options (as typed on the command line or chosen on the
   Kansen screen) into a checked :class:`~asset_map.analysis.gap_params.GapParams`, once,
-  with the message of the option that is wrong: the same text for the CLI and the app.
+  with the message of the option that is wrong: the same text for the CLI and the app;
+- :func:`add_profile_and_window` adds the walking profile (``--profile``, one per need
+  group) and the time window (``--window``) with their choices from
+  :data:`asset_map.settings.PROFILES` and :data:`asset_map.settings.WINDOWS`.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,12 +32,21 @@ from asset_map.analysis.gap_params import (
     NeedWeights,
 )
 from asset_map.i18n import Msg, t
-from asset_map.settings import NumberOption
+from asset_map.settings import (
+    ANY_TIME,
+    DEFAULT_PROFILE,
+    PROFILES,
+    WINDOWS,
+    NumberOption,
+    WalkProfile,
+)
 
 #: The need choices of the CLI and the Kansen screen: the presets, then own weights.
 NEED_CHOICES = (*NEEDS, "custom")
 SOLVER_CHOICES = SOLVERS
 CANDIDATE_CHOICES = CANDIDATE_KINDS
+PROFILE_CHOICES = tuple(PROFILES)
+WINDOW_CHOICES = tuple(WINDOWS)
 #: Where new places may go unless the user says otherwise.
 DEFAULT_CANDIDATES: tuple[str, ...] = GapParams.candidates
 #: The option to name for a problem ``GapParams`` finds, by the problem's text key.
@@ -101,6 +114,74 @@ def widget_range(option: NumberOption, *, default: float | None = None) -> dict[
     return dict(zip(("min_value", "max_value", "value", "step"), numbers, strict=True))
 
 
+def add_profile_and_window(
+    parser: argparse.ArgumentParser | Any, *, groups: bool = True, window: bool = True
+) -> None:
+    """Add ``--profile`` (and per need group, and ``--window``) to ``parser``.
+
+    ``args.profile`` is a key of :data:`asset_map.settings.PROFILES`; ``args.profile_65``
+    and ``args.profile_single`` are None unless given (the group walks as everyone).
+    """
+    described = ", ".join(
+        f"{p.key} ({_plain(p.speed_kmh)} km/h{', step-free places only' if p.step_free else ''})"
+        for p in PROFILES.values()
+    )
+    parser.add_argument(
+        "--profile",
+        choices=PROFILE_CHOICES,
+        default=DEFAULT_PROFILE,
+        help=f"how residents get about: {described} (default {DEFAULT_PROFILE}); "
+        "--speed and --detour, when given, replace its speed and detour",
+    )
+    if groups:
+        parser.add_argument(
+            "--profile-65plus",
+            dest="profile_65",
+            choices=PROFILE_CHOICES,
+            help="residents aged 65+ walk at this profile (e.g. ouderen); default: --profile",
+        )
+        parser.add_argument(
+            "--profile-single",
+            dest="profile_single",
+            choices=PROFILE_CHOICES,
+            help="single-person households walk at this profile; default: --profile",
+        )
+    if window:
+        parser.add_argument(
+            "--window",
+            choices=WINDOW_CHOICES,
+            default=ANY_TIME,
+            help="count only meeting places open then (opening hours and activities): "
+            f"{', '.join(WINDOW_CHOICES)} (default {ANY_TIME}: opening hours not looked at)",
+        )
+        parser.add_argument(
+            "--unknown",
+            choices=("count", "skip"),
+            default="count",
+            help="places whose opening hours or step-free access are unknown: count them "
+            "(default; a note says how many) or skip them",
+        )
+
+
+def walk_profile(
+    profile: str = DEFAULT_PROFILE, speed_kmh: float | None = None, detour: float | None = None
+) -> WalkProfile:
+    """Return a walking profile, with its speed and detour replaced when given.
+
+    Raises
+    ------
+    AssetMapError
+        For an unknown profile (naming ``--profile``), or a speed or detour out of range.
+    """
+    if profile not in PROFILES:
+        raise AssetMapError(
+            Msg("err.gaps.profile", value=str(profile), profiles=", ".join(PROFILES))
+        )
+    base = PROFILES[profile]
+    speed = base.speed_kmh if speed_kmh is None else speed_kmh
+    return WalkProfile(base.key, speed, base.detour if detour is None else detour, base.step_free)
+
+
 def need_weights(need: str = NEEDS[0], weights: str | Sequence[float] | None = None) -> NeedWeights:
     """Return the need weights of a preset, or of three own weights.
 
@@ -136,8 +217,8 @@ def need_weights(need: str = NEEDS[0], weights: str | Sequence[float] | None = N
 def gap_params(
     *,
     walk_min: float = GapParams.walk_min,
-    speed_kmh: float = GapParams.speed_kmh,
-    detour: float = GapParams.detour,
+    speed_kmh: float | None = None,
+    detour: float | None = None,
     cell_m: float = GapParams.cell_m,
     need: str = NEEDS[0],
     weights: str | Sequence[float] | None = None,
@@ -146,11 +227,18 @@ def gap_params(
     new_sites: int = GapParams.new_sites,
     solver: str = GapParams.solver,
     candidates: str | Sequence[str] = DEFAULT_CANDIDATES,
+    profile: str = DEFAULT_PROFILE,
+    profile_65: str | None = None,
+    profile_single: str | None = None,
+    window: str = ANY_TIME,
+    unknown: str = "count",
 ) -> GapParams:
     """Return the checked parameters of a gap analysis from plain options.
 
     Lists may be given as the CLI's comma-separated text (``"planned,hosts"``) or as
-    sequences; no meeting types means the catalogue's meeting places.
+    sequences; no meeting types means the catalogue's meeting places. ``speed_kmh`` and
+    ``detour`` replace the profile's when given (None: the profile's). ``unknown`` is
+    ``count`` or ``skip``: places with unknown hours or step-free access.
 
     Raises
     ------
@@ -164,8 +252,8 @@ def gap_params(
     try:
         return GapParams(
             walk_min=walk_min,
-            speed_kmh=speed_kmh,
-            detour=detour,
+            speed_kmh=math.nan if speed_kmh is None else speed_kmh,
+            detour=math.nan if detour is None else detour,
             cell_m=cell_m,
             weights=need_weights(need, weights),
             meeting_types=tuple(types) if types else None,
@@ -173,6 +261,11 @@ def gap_params(
             new_sites=new_sites,
             solver=solver,
             candidates=tuple(kinds),
+            profile=profile,
+            profile_65=profile_65,
+            profile_single=profile_single,
+            window=window,
+            unknown_counts=unknown != "skip",
         )
     except AssetMapError as exc:  # name the option the problem is in, when we know it
         problem = exc.args[0] if exc.args else str(exc)
