@@ -29,7 +29,8 @@ DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 
 def test_defaults_are_the_gap_analysis_ones():
     found = nearby(ORIGIN, assets(), activities())
-    assert (found.speed_kmh, found.detour) == (GapParams.speed_kmh, GapParams.detour)
+    params = GapParams()  # the default walking profile, as the gap analysis resolves it
+    assert (found.speed_kmh, found.detour) == (params.speed_kmh, params.detour)
     assert (found.speed_kmh, found.detour) == (settings.SPEED_KMH.default, settings.DETOUR.default)
     assert (Nearby.speed_kmh, Nearby.detour) == (4.5, 1.3)
 

@@ -77,13 +77,16 @@ def _demo():
 def test_argparse_takes_defaults_and_ranges_from_the_table():
     parser = _parser()
     args = parser.parse_args(["gaps"])
-    assert (args.walk_min, args.speed_kmh, args.detour, args.cell_m, args.new_sites) == (
+    assert (args.walk_min, args.cell_m, args.new_sites) == (
         settings.WALK_MIN.default,
-        settings.SPEED_KMH.default,
-        settings.DETOUR.default,
         settings.CELL_M.default,
         settings.NEW_SITES.default,
     )
+    # Speed and detour are the walking profile's unless given; the default profile's are
+    # the table's defaults.
+    assert (args.speed_kmh, args.detour, args.profile) == (None, None, settings.DEFAULT_PROFILE)
+    made = gap_params(speed_kmh=args.speed_kmh, detour=args.detour, profile=args.profile)
+    assert (made.speed_kmh, made.detour) == (settings.SPEED_KMH.default, settings.DETOUR.default)
     assert parser.parse_args(["report", "--wijk", "W", "--out", "r.pdf"]).new_sites == 3
     assert parser.parse_args(["flyer", "--buurt", "B", "--out", "f.pdf"]).walk_min == 10
     gaps_help = next(

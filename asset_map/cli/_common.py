@@ -221,7 +221,7 @@ def read_inputs(args: argparse.Namespace, *, assets_within_m: float = 0.0) -> In
     if files is not None:
         return read_files(files, assets_within_m=assets_within_m)
     ws, talents = load_stored(args)
-    return Inputs(ws.areas, ws.assets, list(ws.notes), talents)
+    return Inputs(ws.areas, ws.assets, list(ws.notes), talents, ws.activities)
 
 
 def load(

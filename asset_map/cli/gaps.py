@@ -28,6 +28,7 @@ from asset_map.services.options import (
     NEED_CHOICES,
     SOLVER_CHOICES,
     add_number,
+    add_profile_and_window,
     gap_params,
 )
 
@@ -47,8 +48,12 @@ def register(commands: Any) -> None:
     )
     add_input_args(g)
     add_number(g, settings.WALK_MIN, "walking time")
-    add_number(g, settings.SPEED_KMH, "walking speed")
-    add_number(g, settings.DETOUR, "walking distance = straight line x detour")
+    add_profile_and_window(g)
+    add_number(g, settings.SPEED_KMH, "walking speed (replaces the profile's)")
+    add_number(
+        g, settings.DETOUR, "walking distance = straight line x detour (replaces the profile's)"
+    )
+    g.set_defaults(speed_kmh=None, detour=None)
     add_number(g, settings.CELL_M, "demand grid cell size")
     presets = [n for n in NEED_CHOICES if n != "custom"]
     g.add_argument(
@@ -113,6 +118,11 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
         new_sites=args.new_sites,
         solver=args.solver,
         candidates=args.candidates,
+        profile=args.profile,
+        profile_65=args.profile_65,
+        profile_single=args.profile_single,
+        window=args.window,
+        unknown=args.unknown,
     )
     if args.out_sites:
         gap_service.check_sites_file(args.out_sites)
@@ -122,7 +132,9 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     areas, assets, notes = inputs.areas, inputs.assets, inputs.notes
     network = gap_service.read_network(args.network) if args.network else None
     grid = gap_service.read_grid(args.population_grid) if args.population_grid else None
-    run = gap_service.run_gaps(areas, assets, params, network=network, grid=grid)
+    run = gap_service.run_gaps(
+        areas, assets, params, network=network, grid=grid, activities=inputs.activities
+    )
     result, baseline = run.result, run.baseline
     if args.out_map:
         fmap = build_gap_map(result, areas, assets, lang=args.lang, basemap=args.basemap)
@@ -175,6 +187,11 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
                         "new_sites": params.new_sites,
                         "solver": params.solver,
                         "network": bool(network is not None),
+                        "profile": params.profile,
+                        "profile_65plus": params.group_profiles()[1].key,
+                        "profile_single": params.group_profiles()[2].key,
+                        "window": params.window,
+                        "unknown": "count" if params.unknown_counts else "skip",
                     },
                     "solver": s.get("solver"),
                     "mip_gap": _num(s.get("mip_gap"), 6),
@@ -185,6 +202,7 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
                         "share_without_planned": _num(baseline.summary["share_before"], 4),
                     },
                     "sites": sites,
+                    "windows": window_rows(result.windows),
                     "buurten": buurt_rows(result.buurten),
                     "warnings": [localise(w, lang) for w in result.warnings],
                     "notes": [localise(n, lang) for n in notes],
@@ -196,6 +214,7 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
         )
     else:
         _print_text(s, baseline, named, lang)
+        _print_windows(result.windows, lang)
         for warning in [*result.warnings, *notes]:
             print_note(warning, lang)
     return 0
@@ -223,6 +242,32 @@ def _print_text(
             f"{int(site['rank']):>2}. {site['name']}  +{gained} "
             f"({site['lat']:.5f}, {site['lon']:.5f})"
         )
+
+
+def window_rows(windows: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return the coverage per time window as JSON objects (missing numbers as null)."""
+    return [
+        {
+            "window": str(row["window"]),
+            "places": int(row["places"]),
+            "covered_weight": _num(row["covered_weight"], 1),
+            "share": _num(row["share"], 4),
+        }
+        for _, row in windows.iterrows()
+    ]
+
+
+def _print_windows(windows: pd.DataFrame, lang: Lang) -> None:
+    """Print the coverage per time window: a gap in the evenings shows here."""
+    print(t("gaps.cli.windows", lang))
+    for _, row in windows.iterrows():
+        share = (
+            format_number(100 * float(row["share"]), "%", lang)
+            if row["share"] == row["share"]
+            else "–"
+        )
+        places = t("gaps.cli.window_places", lang, n=int(row["places"]))
+        print(f"  {t(settings.WINDOWS[row['window']].label, lang)}: {share} ({places})")
 
 
 def buurt_rows(buurten: pd.DataFrame) -> list[dict[str, Any]]:

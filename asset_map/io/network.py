@@ -97,7 +97,8 @@ def read_walk_network(path: str | Path) -> nx.MultiGraph:
     networkx.MultiGraph
         Nodes with ``x``, ``y`` (RD metres), ``lon``, ``lat``; edges with ``length`` (metres)
         and, where known, ``highway``, ``name``, ``osmid``, ``wheelchair`` (ways with steps,
-        ``highway=steps`` or ``wheelchair=no``, are left out for the wheelchair profile). Graph attributes: ``crs``
+        ``highway=steps`` or ``wheelchair=no``, are left out for the wheelchair profile).
+        Graph attributes: ``crs``
         (``"EPSG:28992"``), ``source`` (the file name) and ``notes`` (what was left out).
 
     Raises

@@ -71,12 +71,16 @@ class InputFiles:
 
 @dataclass
 class Inputs:
-    """What :func:`read_inputs` read: areas, places, notes, talents (None: not given)."""
+    """What :func:`read_inputs` read: areas, places, notes, talents and activities.
+
+    Talents and activities are None when not given (files without them).
+    """
 
     areas: gpd.GeoDataFrame
     assets: gpd.GeoDataFrame
     notes: list[str]
     talents: pd.DataFrame | None = None
+    activities: pd.DataFrame | None = None
 
 
 def mapping_arg(value: str | Path | None) -> str | Path | None:
