@@ -5,6 +5,11 @@ EPSG:28992) times a detour factor, at a walking speed (the defaults and ranges o
 :mod:`asset_map.settings`: 4.5 km/h and 1.3). Walking minutes are rounded *up* to whole
 minutes, so a list never promises less.
 
+A walking profile (:data:`asset_map.settings.PROFILES`) gives the speed and the detour;
+for a wheelchair, places marked ``wheelchair=no`` are left out. Each place says whether it
+is open now and when it opens next (:func:`asset_map.analysis.open_times.open_state`: its
+opening hours, with the Dutch public holidays, and its weekly activities).
+
 Everything here is public: places, activities and the organisers' contacts. No resident's
 data goes in or comes out.
 """
@@ -14,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import geopandas as gpd
 import numpy as np
@@ -24,8 +29,9 @@ from shapely.geometry import Point
 
 from asset_map import settings
 from asset_map._errors import AssetMapError, SchemaError
+from asset_map.analysis.open_times import open_state
 from asset_map.crs import STORAGE_CRS, WORK_CRS, require_crs
-from asset_map.model import ACTIVITY_COLUMNS, WEEKDAYS, catalogue
+from asset_map.model import ACTIVITY_COLUMNS, WEEKDAYS, catalogue, is_step_free
 
 PLACE_COLUMNS = [
     "id",
@@ -37,6 +43,9 @@ PLACE_COLUMNS = [
     "lat",
     "walk_m",
     "walk_min",
+    "step_free",
+    "open_now",
+    "next_open",
 ]
 NEARBY_ACTIVITY_COLUMNS = [
     *ACTIVITY_COLUMNS,
@@ -79,7 +88,9 @@ class Nearby:
     walk_min : float
         The walking time searched within, in minutes.
     places : DataFrame
-        ``PLACE_COLUMNS``: existing meeting places and places with activities, nearest first.
+        ``PLACE_COLUMNS``: existing meeting places and places with activities, nearest first;
+        ``step_free`` (True, False or None: unknown), ``open_now`` (None: hours unknown) and
+        ``next_open`` (a datetime, or None when open now or not in the coming week).
     activities : DataFrame
         ``NEARBY_ACTIVITY_COLUMNS``: the activities at those places, nearest first, then by
         weekday and start time.
@@ -93,6 +104,8 @@ class Nearby:
     activities: pd.DataFrame
     speed_kmh: float = settings.SPEED_KMH.default
     detour: float = settings.DETOUR.default
+    profile: str = settings.DEFAULT_PROFILE
+    now: datetime | None = None
 
     @property
     def max_walk_m(self) -> float:
@@ -179,6 +192,8 @@ def _places_frame(assets: gpd.GeoDataFrame) -> pd.DataFrame:
             "type": assets["type"].to_numpy(),
             "address": assets["address"].to_numpy(),
             "buurt_code": buurt.to_numpy(),
+            "wheelchair": _column(assets, "wheelchair"),
+            "opening_hours": _column(assets, "opening_hours"),
             "status": assets["status"].to_numpy() if "status" in assets else "existing",
             "lon": wgs.x.round(6).to_numpy(),
             "lat": wgs.y.round(6).to_numpy(),
@@ -186,6 +201,13 @@ def _places_frame(assets: gpd.GeoDataFrame) -> pd.DataFrame:
             "_y": rd.y.to_numpy(),
         }
     )
+
+
+def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """Return a column's values, or None for every row when the frame lacks it."""
+    if name in frame.columns:
+        return frame[name].to_numpy(dtype=object)
+    return np.full(len(frame), None, dtype=object)
 
 
 def nearby(
@@ -196,6 +218,8 @@ def nearby(
     walk_min: float = 10,
     speed_kmh: float = settings.SPEED_KMH.default,
     detour: float = settings.DETOUR.default,
+    profile: str = settings.DEFAULT_PROFILE,
+    now: datetime | None = None,
 ) -> Nearby:
     """Return the meeting places and activities within ``walk_min`` minutes' walk of ``origin``.
 
@@ -210,6 +234,11 @@ def nearby(
     walk_min, speed_kmh, detour : float
         Walking time in reach, walking speed and the factor from straight line to walking
         distance.
+    profile : str
+        The walking profile (:data:`asset_map.settings.PROFILES`); its speed and detour are
+        ``speed_kmh`` and ``detour``; a step-free profile leaves out places with steps.
+    now : datetime, optional
+        The moment "open now" is about (naive local time; the current time by default).
 
     Returns
     -------
@@ -219,6 +248,9 @@ def nearby(
         (rounded up), nearest first. Activities: those held at these places.
     """
     check_walk(walk_min, speed_kmh, detour)
+    if profile not in settings.PROFILES:
+        raise AssetMapError(f"Unknown walking profile {profile!r}: {', '.join(settings.PROFILES)}")
+    moment = now or datetime.now()
     point = origin_in_rd(origin)
     activities = clean_activities(activities)
     places = _places_frame(assets)
@@ -226,12 +258,21 @@ def nearby(
         set(activities["asset_id"])
     )
     places = places[wanted & (places["status"] == "existing")].copy()
+    places["step_free"] = [is_step_free(v) for v in places["wheelchair"]]
+    if settings.PROFILES[profile].step_free:  # a place with steps is of no use in a wheelchair
+        places = places[places["step_free"].map(lambda v: v is not False)].copy()
     walk_m = np.hypot(places["_x"] - point.x, places["_y"] - point.y) * detour
     places["walk_m"] = walk_m
     places = places[walk_m <= settings.walk_metres(walk_min, speed_kmh) + 1e-6]
     places = places.sort_values(["walk_m", "name", "id"], kind="stable")
     places["walk_min"] = walking_minutes(places["walk_m"], speed_kmh)
     places["walk_m"] = places["walk_m"].round().astype(int)
+    states = [
+        open_state(hours, activities[activities["asset_id"] == place_id], moment)
+        for place_id, hours in zip(places["id"], places["opening_hours"], strict=True)
+    ]
+    places["open_now"] = [s.open_now if s.known else None for s in states]
+    places["next_open"] = [s.next_open for s in states]
     places = places[PLACE_COLUMNS].reset_index(drop=True)
 
     joined = activities.merge(
@@ -247,6 +288,8 @@ def nearby(
         activities=joined[NEARBY_ACTIVITY_COLUMNS].reset_index(drop=True),
         speed_kmh=float(speed_kmh),
         detour=float(detour),
+        profile=profile,
+        now=moment,
     )
 
 

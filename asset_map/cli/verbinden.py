@@ -36,7 +36,7 @@ from asset_map.cli._common import (
 from asset_map.i18n import DEFAULT_LANG, Msg, localise, t
 from asset_map.model import WEEKDAYS, Lang
 from asset_map.services.export import unknown_codes
-from asset_map.services.options import add_number
+from asset_map.services.options import add_number, add_profile_and_window
 
 if TYPE_CHECKING:
     from asset_map.analysis.nearby import Nearby
@@ -103,6 +103,7 @@ def register(commands: Any) -> None:
         "--postcodes", type=Path, metavar="FILE", help="local postcode table (postcode, lon, lat)"
     )
     add_number(f, settings.WALK_MIN, "walking time", whole=True)
+    add_profile_and_window(f, groups=False, window=False)
     add_lang_arg(f)
     f.add_argument("--made-by", help="who made the flyer, printed at the bottom")
     f.add_argument("--out", required=True, type=Path, help="the PDF file to write")
@@ -320,7 +321,7 @@ def _cmd_flyer(args: argparse.Namespace) -> int:
     else:
         origin, shown = postcode_point(ws, args.postcode, args.house_number, table=args.postcodes)
         label = t("near.from_postcode", args.lang, postcode=shown)
-    found = find_nearby(ws, origin, args.walk_min)
+    found = find_nearby(ws, origin, args.walk_min, profile=args.profile)
     pdf = flyer(found, place_label=label, lang=args.lang, made_by=args.made_by)
     write_bytes_atomic(args.out, pdf)
     print(_flyer_text(found, args.out, args.lang))

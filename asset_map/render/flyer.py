@@ -1,8 +1,9 @@
 """A one-page A4 flyer of what is near a resident, for people who do not use the internet.
 
-Large type (body 12 pt, nothing under 11 pt), the meeting places with address and walking
-minutes, the activities by day with time and place, the organisers' contacts, and who made
-the flyer and when. The flyer always fits on one page: when the lists are too long, the
+Large type (body 12 pt, nothing under 11 pt), the meeting places with address, walking
+minutes, whether they are open now or when they open next, and whether they are step-free;
+the activities by day with time and place, the organisers' contacts, and who made the flyer
+and when. The flyer always fits on one page: when the lists are too long, the
 farthest places (beyond 8) and activities are left out and a line says how many more there are.
 
 Only public data goes in: :class:`~asset_map.analysis.nearby.Nearby` holds places,
@@ -14,7 +15,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from xml.sax.saxutils import escape
 
 import pandas as pd
@@ -28,6 +29,7 @@ from asset_map.analysis.nearby import Nearby
 from asset_map.i18n import t
 from asset_map.model import WEEKDAYS, Lang, catalogue
 from asset_map.render.pdf_fonts import fonts
+from asset_map.settings import DEFAULT_PROFILE, PROFILES
 
 MARGIN = 16 * mm
 #: Fewest activities kept before places are shortened too.
@@ -70,6 +72,33 @@ def _x(value: object) -> str:
     return escape(str(value))
 
 
+def open_text(open_now: object, next_open: object, now: datetime | None, lang: Lang = "nl") -> str:
+    """Say whether a place is open now, or when it opens next (``Weer open: dinsdag 10:00``).
+
+    ``open_now`` None means the opening hours are unknown.
+    """
+    if open_now is None or (isinstance(open_now, float) and open_now != open_now):
+        return t("open.unknown", lang)
+    if open_now:
+        return t("open.now", lang)
+    if not isinstance(next_open, datetime):
+        return t("open.not_this_week", lang)
+    time = next_open.strftime("%H:%M")
+    if now is not None and next_open.date() == now.date():
+        return t("open.today", lang, time=time)
+    day = WEEKDAYS[next_open.isoweekday()][0 if lang == "nl" else 1]
+    return t("open.next", lang, day=day, time=time)
+
+
+def access_text(step_free: object, lang: Lang = "nl") -> str:
+    """Say whether a place is step-free (empty when unknown)."""
+    if step_free is True:
+        return t("open.step_free", lang)
+    if step_free is False:
+        return t("open.steps", lang)
+    return ""
+
+
 def _story(
     nearby: Nearby,
     places: pd.DataFrame,
@@ -90,12 +119,20 @@ def _story(
         ),
         Paragraph(_x(t("verbinden.flyer.places", lang)), s["h"]),
     ]
+    if nearby.profile != PROFILES[DEFAULT_PROFILE].key:
+        profile = t(PROFILES[nearby.profile].label, lang)
+        story.insert(
+            2, Paragraph(_x(t("verbinden.flyer.profile", lang, profile=profile)), s["sub"])
+        )
     if places.empty:
         story.append(Paragraph(_x(t("verbinden.flyer.no_places", lang)), s["body"]))
     else:
         rows = [
             [
-                Paragraph(f"<b>{_x(p['name'])}</b>", s["body"]),
+                Paragraph(
+                    f"<b>{_x(p['name'])}</b><br/>{_x(_place_state(p, nearby.now, lang))}",
+                    s["body"],
+                ),
                 Paragraph(_x(p["address"]), s["body"]),
                 Paragraph(_x(t("verbinden.flyer.walk", lang, n=int(p["walk_min"]))), s["body"]),
             ]
@@ -168,6 +205,15 @@ def _story(
     )
     story += [Spacer(1, 6), Paragraph(_x(footer), s["small"])]
     return story
+
+
+def _place_state(place: pd.Series, now: datetime | None, lang: Lang) -> str:
+    """Return ``Nu open · zonder drempel`` for a place of the flyer."""
+    parts = [
+        open_text(place.get("open_now"), place.get("next_open"), now, lang),
+        access_text(place.get("step_free"), lang),
+    ]
+    return " · ".join(p for p in parts if p)
 
 
 def _render(story: list[Flowable], *, title: str) -> tuple[bytes, int]:

@@ -10,6 +10,7 @@ postcode is used once to find a point; nothing of it is stored.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +22,7 @@ from asset_map.io import postcode
 from asset_map.io.postcode import PostcodeError
 from asset_map.model import Lang
 from asset_map.render.flyer import nearby_flyer
+from asset_map.services.options import walk_profile
 from asset_map.services.workspace import Workspace, postcode_table_path
 
 Point = tuple[float, float]
@@ -109,24 +111,55 @@ def buurt_point(ws: Workspace, buurt_code: str) -> tuple[Point, str]:
     return buurt_origin(ws.areas, buurt_code), str(names.iloc[0])
 
 
-def find_nearby(ws: Workspace, origin: Point, walk_min: float) -> Nearby:
+def find_nearby(
+    ws: Workspace,
+    origin: Point,
+    walk_min: float,
+    *,
+    profile: str = settings.DEFAULT_PROFILE,
+    now: datetime | None = None,
+) -> Nearby:
     """Return the meeting places and activities within ``walk_min`` minutes of ``origin``.
+
+    At the speed and detour of the walking ``profile`` (a wheelchair: step-free places
+    only); each place says whether it is open at ``now`` (the current time by default).
 
     Raises
     ------
     AssetMapError
-        When ``walk_min`` is out of the range of :data:`asset_map.settings.WALK_MIN`.
+        When ``walk_min`` is out of the range of :data:`asset_map.settings.WALK_MIN`, or the
+        profile is unknown (naming ``--profile``).
     """
     settings.WALK_MIN.check(walk_min)
-    return nearby(origin, ws.assets, ws.activities, walk_min=walk_min)
+    way = walk_profile(profile)
+    return nearby(
+        origin,
+        ws.assets,
+        ws.activities,
+        walk_min=walk_min,
+        speed_kmh=way.speed_kmh,
+        detour=way.detour,
+        profile=way.key,
+        now=now,
+    )
 
 
 def nearest_place(ws: Workspace, found: Nearby) -> tuple[str, int] | None:
     """Return the name and walking minutes of the nearest place beyond the walk, if any.
 
-    Looked for within the longest walking time there is (:data:`asset_map.settings.WALK_MIN`).
+    Looked for within the longest walking time there is (:data:`asset_map.settings.WALK_MIN`),
+    at the same walking profile.
     """
-    wider = nearby(found.origin, ws.assets, ws.activities, walk_min=settings.WALK_MIN.hi)
+    wider = nearby(
+        found.origin,
+        ws.assets,
+        ws.activities,
+        walk_min=settings.WALK_MIN.hi,
+        speed_kmh=found.speed_kmh,
+        detour=found.detour,
+        profile=found.profile,
+        now=found.now,
+    )
     if wider.places.empty:
         return None
     first = wider.places.iloc[0]
