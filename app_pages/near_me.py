@@ -13,5 +13,6 @@ demo_banner(ws)
 st.write(tr("near.intro"))
 origin = near_me.origin_picker(ws)
 walk_min = near_me.walk_picker()
+profile = near_me.profile_picker()
 if origin is not None:
-    near_me.results(ws, origin, near_me.find_nearby(ws, origin, walk_min))
+    near_me.results(ws, origin, near_me.find_nearby(ws, origin, walk_min, profile))

@@ -11,8 +11,11 @@ from collections.abc import Sequence
 import pandas as pd
 
 from asset_map.analysis.connections import connections_per_buurt
-from asset_map.analysis.matching import match_talents
+from asset_map.analysis.matching import MATCH_COLUMNS, match_talents
+from asset_map.model import is_step_free
+from asset_map.services.options import walk_profile
 from asset_map.services.workspace import Workspace
+from asset_map.settings import DEFAULT_PROFILE, PROFILES
 from asset_map.storage import Store
 
 
@@ -39,13 +42,32 @@ def matches(
     talents: pd.DataFrame,
     *,
     walk_min: float,
+    profile: str = DEFAULT_PROFILE,
 ) -> pd.DataFrame:
     """Return the talents within ``walk_min`` minutes that fit what ``place`` asks for.
 
     See :func:`asset_map.analysis.matching.match_talents`; the walking time is checked
-    against :data:`asset_map.settings.WALK_MIN`.
+    against :data:`asset_map.settings.WALK_MIN`, and walked at the speed and detour of the
+    walking ``profile``. For a step-free profile a place with steps (``wheelchair=no``)
+    matches nobody: :func:`blocks_profile` says why.
     """
-    return match_talents(place, tuple(asked), talents, ws.areas, walk_min=walk_min)
+    way = walk_profile(profile)
+    if blocks_profile(place, profile):
+        return pd.DataFrame(columns=MATCH_COLUMNS)
+    return match_talents(
+        place,
+        tuple(asked),
+        talents,
+        ws.areas,
+        walk_min=walk_min,
+        speed_kmh=way.speed_kmh,
+        detour=way.detour,
+    )
+
+
+def blocks_profile(place: pd.Series, profile: str) -> bool:
+    """Return whether the place has steps and the profile needs step-free places."""
+    return PROFILES[profile].step_free and is_step_free(place.get("wheelchair")) is False
 
 
 def record_connection(

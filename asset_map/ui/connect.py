@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from asset_map import settings
 from asset_map.analysis.connections import connections_per_buurt
 from asset_map.analysis.matching import needs_of
 from asset_map.i18n import t
@@ -130,11 +131,26 @@ def matches(
             key=walk_key,
         )
     )
+    profiles = tuple(settings.PROFILES)
+    profile_key, profile_now = choice_key("connect_profile", settings.DEFAULT_PROFILE)
+    profile = str(
+        st.radio(
+            tr("connect.profile"),
+            profiles,
+            index=option_index(profiles, profile_now, 0),
+            format_func=lambda k: t(settings.PROFILES[k].label, lang),
+            horizontal=True,
+            key=profile_key,
+        )
+    )
     st.subheader(tr("connect.matches"))
     if not asked:
         st.info(tr("connect.no_needs"))
         return
-    found = connect_service.matches(ws, place, asked, talents, walk_min=walk_min)
+    if connect_service.blocks_profile(place, profile):
+        st.warning(tr("connect.not_step_free"))
+        return
+    found = connect_service.matches(ws, place, asked, talents, walk_min=walk_min, profile=profile)
     if found.empty:
         st.info(tr("connect.no_matches", n=walk_min))
         return

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from asset_map.io.postcode import PostcodeError, read_postcodes
 from asset_map.model import WEEKDAYS, catalogue
 from asset_map.render import vendor
 from asset_map.render.activities import activity_layer, nearby_layers
+from asset_map.render.flyer import access_text, open_text
 from asset_map.render.map import build_map
 from asset_map.services import near_me
 from asset_map.services.near_me import PostcodeNeedsNumber, PostcodeNotFound
@@ -129,9 +131,28 @@ def walk_picker() -> int:
     )
 
 
-def find_nearby(ws: Workspace, origin: Origin, walk_min: int) -> Nearby:
+def profile_picker() -> str:
+    """Ask how the resident gets about: an average pace, slower (rollator), a wheelchair."""
+    lang = current_lang()
+    keys = tuple(settings.PROFILES)
+    profile_key, profile_now = choice_key("near_profile", settings.DEFAULT_PROFILE)
+    return str(
+        st.radio(
+            tr("near.profile"),
+            keys,
+            index=option_index(keys, profile_now, 0),
+            format_func=lambda k: t(settings.PROFILES[k].label, lang),
+            horizontal=True,
+            key=profile_key,
+        )
+    )
+
+
+def find_nearby(
+    ws: Workspace, origin: Origin, walk_min: int, profile: str = settings.DEFAULT_PROFILE
+) -> Nearby:
     """Return the meeting places and activities within ``walk_min`` minutes of ``origin``."""
-    return near_me.find_nearby(ws, (origin.lon, origin.lat), walk_min)
+    return near_me.find_nearby(ws, (origin.lon, origin.lat), walk_min, profile=profile)
 
 
 def results(ws: Workspace, origin: Origin, found: Nearby) -> None:
@@ -162,7 +183,7 @@ def results(ws: Workspace, origin: Origin, found: Nearby) -> None:
     with left:
         st.markdown(f"**{tr('near.places', n=len(found.places))}**")
         if not found.places.empty:
-            st.table(places_table(found.places), hide_index=True, border="horizontal")
+            st.table(places_table(found.places, found.now), hide_index=True, border="horizontal")
     with right:
         st.markdown(f"**{tr('near.activities', n=len(found.activities))}**")
         if not found.activities.empty:
@@ -188,8 +209,8 @@ def walk_bounds(found: Nearby) -> list[list[float]]:
     return [[lat - dlat, lon - dlon], [lat + dlat, lon + dlon]]
 
 
-def places_table(places: pd.DataFrame) -> pd.DataFrame:
-    """Return the places as the list shows them: walking minutes first, then name and address."""
+def places_table(places: pd.DataFrame, now: datetime | None = None) -> pd.DataFrame:
+    """Return the places as the list shows them: walking minutes, name, open now, address."""
     lang = current_lang()
     types = catalogue().types
     kind = places["type"].map(lambda k: types[k].label(lang) if k in types else str(k)).astype(str)
@@ -197,6 +218,17 @@ def places_table(places: pd.DataFrame) -> pd.DataFrame:
         {
             tr("near.col_walk"): places["walk_min"].astype(int).map(_minutes).astype(str),
             tr("near.col_place"): places["name"].astype(str),
+            tr("near.col_open"): [
+                " · ".join(
+                    part
+                    for part in (
+                        open_text(row["open_now"], row["next_open"], now, lang),
+                        access_text(row["step_free"], lang),
+                    )
+                    if part
+                )
+                for _, row in places.iterrows()
+            ],
             tr("near.col_kind"): kind,
             tr("near.col_address"): places["address"].fillna("").astype(str),
         }
