@@ -17,5 +17,6 @@ outcome = gaps.run(ws, data_folder(), params, uploads)
 if outcome is not None:
     result, baseline = outcome
     gaps.summary(result, baseline)
+    gaps.windows_table(result)
     gaps.gap_map(ws, result, basemap=chosen_basemap())
     gaps.tables(result)

@@ -72,6 +72,25 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
         )
         if need_default != NEEDS[0] and need == need_default:
             left.caption(tr("gaps.need_from_figures"))
+        profiles = tuple(settings.PROFILES)
+        profile_key, profile_now = choice_key("gap_profile", settings.DEFAULT_PROFILE)
+        profile = left.selectbox(
+            tr("gaps.profile"),
+            profiles,
+            index=option_index(profiles, profile_now),
+            format_func=lambda k: t(settings.PROFILES[k].label, lang),
+            key=profile_key,
+        )
+        older_slower = left.checkbox(tr("gaps.older_slower"), value=False, key="gap_older")
+        windows = tuple(settings.WINDOWS)
+        window_key, window_now = choice_key("gap_window", settings.ANY_TIME)
+        window = left.selectbox(
+            tr("gaps.window"),
+            windows,
+            index=option_index(windows, window_now),
+            format_func=lambda k: t(settings.WINDOWS[k].label, lang),
+            key=window_key,
+        )
         include_planned = left.toggle(tr("gaps.what_if"), value=False, key="gap_what_if")
         new_sites = right.slider(
             tr("gaps.new_sites"), **widget_range(settings.SUGGESTED_SITES), key="gap_new_sites"
@@ -94,8 +113,10 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
             key=solver_key,
         )
         with st.expander(tr("gaps.more_settings")):
+            own_pace = st.toggle(tr("gaps.own_pace"), value=False, key="gap_own_pace")
             speed = st.slider(tr("gaps.speed"), **widget_range(settings.SPEED_KMH), key="gap_speed")
             detour = st.slider(tr("gaps.detour"), **widget_range(settings.DETOUR), key="gap_detour")
+            skip_unknown = st.toggle(tr("gaps.skip_unknown"), value=False, key="gap_skip_unknown")
             cell_m = st.select_slider(
                 tr("gaps.cell_m"),
                 [int(v) for v in settings.CELL_M.presets],
@@ -146,8 +167,8 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
     try:
         params = gap_params(
             walk_min=float(walk_min),
-            speed_kmh=float(speed),
-            detour=float(detour),
+            speed_kmh=float(speed) if own_pace else None,
+            detour=float(detour) if own_pace else None,
             cell_m=float(cell_m),
             need=need,
             weights=custom if need == "custom" else None,
@@ -156,6 +177,10 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
             new_sites=k,
             solver=solver,
             candidates=tuple(candidates),
+            profile=profile,
+            profile_65="ouderen" if older_slower and profile != "rolstoel" else None,
+            window=window,
+            unknown="skip" if skip_unknown else "count",
         )
     except AssetMapError as exc:  # the same message as the CLI's for the same option
         st.error(explain(exc, lang))
@@ -204,6 +229,7 @@ def run(
                 params,
                 network=read["network"],
                 grid=read["grid"],
+                activities=ws.activities,
                 progress=progress,
                 key=(folder, tuple(digests)),
             )
@@ -314,6 +340,38 @@ def estimate_text(result: GapResult, lang: Lang) -> str:
     )
 
 
+def windows_table(result: GapResult) -> None:
+    """Show the coverage per time window: a gap in the evenings shows even on a green map."""
+    lang = current_lang()
+    st.subheader(tr("gaps.windows_header"))
+    st.caption(tr("gaps.windows_intro", profile=t(result.params.walk_profile.label, lang)))
+    table = result.windows
+    shown = pd.DataFrame(
+        {
+            tr("gaps.col_window"): [t(settings.WINDOWS[k].label, lang) for k in table["window"]],
+            tr("gaps.col_window_share"): [
+                _points(v, lang) if pd.notna(v) else "–" for v in table["share"]
+            ],
+            tr("gaps.col_window_places"): table["places"].astype(int).to_numpy(),
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def buurt_windows_table(result: GapResult) -> None:
+    """Show per buurt the share within walking distance in each time window (folded away)."""
+    lang = current_lang()
+    per_buurt = result.buurt_windows
+    if per_buurt.empty:
+        return
+    with st.expander(tr("gaps.windows_per_buurt")):
+        wide = per_buurt.drop(columns="code").rename(columns={"name": tr("col.buurt")})
+        for key in settings.WINDOWS:
+            wide[key] = (100 * wide[key]).round(0)
+        names = {k: t(settings.WINDOWS[k].label, lang) for k in settings.WINDOWS}
+        st.dataframe(wide.rename(columns=names), hide_index=True, width="stretch")
+
+
 def gap_map(ws: Workspace, result: GapResult, *, basemap: str) -> None:
     """Draw the map: coverage per buurt, residents beyond walking distance, new sites."""
     lang = current_lang()
@@ -415,3 +473,4 @@ def tables(result: GapResult) -> None:
         "application/geo+json",
         key="dl_cells_geojson",
     )
+    buurt_windows_table(result)
