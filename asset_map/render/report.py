@@ -44,6 +44,7 @@ from asset_map.model import Lang, catalogue
 from asset_map.render.pdf_fonts import FONT, fonts
 from asset_map.render.static_map import map_png
 from asset_map.render.styles import format_number
+from asset_map.settings import PROFILES, WINDOWS
 
 MARGIN = 18 * mm
 TEXT_WIDTH = A4[0] - 2 * MARGIN
@@ -157,6 +158,9 @@ class ReportGaps:
     sites : list of (str, float)
         The suggested places that help the wijk, best first: name (a ``Msg`` for a grid
         cell) and the residents they newly bring within walking distance.
+    reach : DataFrame or None
+        The share within walking distance per walking profile and time window
+        (``profile``, ``window``, ``share``), or None when not computed.
     """
 
     share: float
@@ -167,6 +171,7 @@ class ReportGaps:
     estimated: int
     sites_asked: bool
     sites: list[tuple[str, float]] = field(default_factory=list)
+    reach: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -382,6 +387,8 @@ def _gaps_section(
         out.append(
             Paragraph(escape(t("report.gaps.estimated", lang, n=gaps.estimated)), styles["body"])
         )
+    if gaps.reach is not None and len(gaps.reach):
+        out += _reach_table(gaps.reach, styles, lang=lang)
     if not gaps.sites_asked:
         return out  # no sites were asked for
     if not gaps.sites:
@@ -398,6 +405,33 @@ def _gaps_section(
         )
         out.append(Paragraph(escape(line), styles["body"]))
     return out
+
+
+def _reach_table(
+    reach: pd.DataFrame, styles: dict[str, ParagraphStyle], *, lang: Lang
+) -> list[Flowable]:
+    """Return the table of the share within walking distance per profile (rows) and window."""
+    windows = [w for w in WINDOWS if w in set(reach["window"])]
+    profiles = [p for p in PROFILES if p in set(reach["profile"])]
+    share = reach.set_index(["profile", "window"])["share"]
+    head = [_cell(t("report.col.profile", lang), styles["head"])]
+    head += [_cell(t(f"report.window.{w}", lang), styles["headnum"]) for w in windows]
+    rows = [head]
+    for p in profiles:
+        cells = [_cell(t(PROFILES[p].label, lang), styles["cell"])]
+        cells += [_cell(format_share(share.get((p, w)), lang), styles["num"]) for w in windows]
+        rows.append(cells)
+    first = 58 * mm
+    widths = [first] + [(TEXT_WIDTH - first) / len(windows)] * len(windows)
+    return [
+        KeepTogether(
+            [
+                Paragraph(escape(t("report.gaps.reach", lang)), styles["body"]),
+                _table(rows, widths, total_row=False),
+                Spacer(1, 2 * mm),
+            ]
+        )
+    ]
 
 
 def _sources_section(

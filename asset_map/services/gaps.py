@@ -27,7 +27,7 @@ import pandas as pd
 
 from asset_map._errors import AssetMapError
 from asset_map.analysis.gap_params import GapParams, NeedWeights
-from asset_map.analysis.gaps import GapResult, analyse_gaps
+from asset_map.analysis.gaps import GapResult, analyse_gaps, reach_by_profile
 from asset_map.analysis.wijk_figures import supported_need
 from asset_map.i18n import Msg, localise
 from asset_map.model import Lang
@@ -189,6 +189,23 @@ def wijk_gaps(
     """
     of_wijk = areas[(areas["code"] == wijk_code) | (areas["parent_code"] == wijk_code)]
     return analyse_gaps(of_wijk, assets, default_params(of_wijk, new_sites=new_sites))
+
+
+def wijk_reach(
+    areas: gpd.GeoDataFrame,
+    assets: gpd.GeoDataFrame,
+    wijk_code: str,
+    *,
+    activities: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Return the wijk's coverage per walking profile and time window (the wijk report's table).
+
+    The same demand and need weights as :func:`wijk_gaps`; every profile of
+    :data:`asset_map.settings.PROFILES` and every window of
+    :data:`asset_map.settings.WINDOWS` (:func:`~asset_map.analysis.gaps.reach_by_profile`).
+    """
+    of_wijk = areas[(areas["code"] == wijk_code) | (areas["parent_code"] == wijk_code)]
+    return reach_by_profile(of_wijk, assets, default_params(of_wijk), activities=activities)
 
 
 def named_sites(sites: gpd.GeoDataFrame, lang: Lang) -> gpd.GeoDataFrame:

@@ -67,9 +67,17 @@ def residents_beyond(gaps: GapResult, buurt_codes: Sequence[str]) -> float:
 
 
 def report_gaps(
-    gaps: GapResult, total: pd.Series, buurt_codes: Sequence[str], buurt_names: set[str]
+    gaps: GapResult,
+    total: pd.Series,
+    buurt_codes: Sequence[str],
+    buurt_names: set[str],
+    reach: pd.DataFrame | None = None,
 ) -> ReportGaps:
-    """Return the walking-distance part of a wijk report from the wijk's gap analysis."""
+    """Return the walking-distance part of a wijk report from the wijk's gap analysis.
+
+    ``reach`` is the wijk's coverage per walking profile and time window
+    (:func:`asset_map.services.gaps.wijk_reach`), when it was computed.
+    """
     params = gaps.params
     estimated = gaps.buurten[
         gaps.buurten["code"].isin(list(buurt_codes)) & gaps.buurten["estimated"]
@@ -89,6 +97,7 @@ def report_gaps(
         estimated=len(estimated),
         sites_asked=bool(params.new_sites),
         sites=helpful,
+        reach=reach,
     )
 
 
@@ -134,6 +143,12 @@ def wijk_report(
     per_wijk = area_figures(areas, ws.assets, level="wijk", talents=talents, gaps=gaps)
     total = per_wijk[per_wijk["code"] == wijk_code].iloc[0]
     names = set(areas.loc[areas["code"].isin(set(buurt_codes)), "name"].astype(str))
+    reach = None
+    if gaps is not None:
+        try:
+            reach = gap_service.wijk_reach(areas, ws.assets, wijk_code, activities=ws.activities)
+        except AssetMapError:  # the analysis ran, so this is not expected; leave it out
+            reach = None
     label = ws.meta.get(f"label_{lang}") or t("report.demo", lang)
     listed = ws.meta.get("sources")
     report = WijkReport(
@@ -145,7 +160,7 @@ def wijk_report(
         total=total,
         areas=areas,
         assets=ws.assets,
-        gaps=None if gaps is None else report_gaps(gaps, total, buurt_codes.tolist(), names),
+        gaps=None if gaps is None else report_gaps(gaps, total, buurt_codes.tolist(), names, reach),
         sources=[s for s in listed if isinstance(s, dict)] if isinstance(listed, list) else [],
     )
     return draw_wijk_report(report, lang=lang, generated_at=generated_at)
