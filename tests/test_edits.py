@@ -56,6 +56,8 @@ def test_a_good_asset_is_cleaned_with_defaults() -> None:
         "tags": "koffie;ontmoeting",
         "status": "existing",
         "capacity": 40.0,
+        "wheelchair": None,  # not given: unknown
+        "opening_hours": None,
     }
 
 
@@ -219,3 +221,33 @@ def test_every_message_key_the_checks_use_exists() -> None:
     used |= {"edits.name.empty", "edits.title.empty"}  # made as f"edits.{name}.empty"
     assert len(used) > 15
     assert sorted(used - set(STRINGS)) == []
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [("yes", "yes"), ("Ja", "yes"), ("beperkt", "limited"), ("no", "no"), ("", None)],
+)
+def test_step_free_access_is_stored_as_openstreetmap_writes_it(given, stored) -> None:
+    cleaned, errors = check_asset({**GOOD_ASSET, "wheelchair": given})
+    assert errors == {}
+    assert cleaned is not None and cleaned["wheelchair"] == stored
+
+
+def test_step_free_access_that_says_nothing_is_refused_with_the_choices() -> None:
+    cleaned, errors = check_asset({**GOOD_ASSET, "wheelchair": "soms"})
+    assert cleaned is None
+    assert "ja, beperkt of nee" in errors["wheelchair"]
+
+
+@pytest.mark.parametrize("hours", ["Mo-Fr 09:00-17:00; PH off", "Tu 10:00-12:00", "24/7"])
+def test_opening_hours_in_openstreetmap_syntax_are_kept(hours) -> None:
+    cleaned, errors = check_asset({**GOOD_ASSET, "opening_hours": f"  {hours} "})
+    assert errors == {}
+    assert cleaned is not None and cleaned["opening_hours"] == hours
+
+
+@pytest.mark.parametrize("hours", ["Ma-Vr 9-17", "Mo-Fr 09.00-17.00", "Mo-Fr: 09:00-17:00"])
+def test_opening_hours_the_parser_cannot_read_are_refused_with_an_example(hours) -> None:
+    cleaned, errors = check_asset({**GOOD_ASSET, "opening_hours": hours}, lang="en")
+    assert cleaned is None
+    assert "Mo-Fr 09:00-17:00; Sa 10:00-12:00; PH off" in errors["opening_hours"]

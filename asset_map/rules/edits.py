@@ -21,7 +21,15 @@ from typing import Any
 
 from asset_map.crs import NL_BOUNDS_WGS84
 from asset_map.i18n import t
-from asset_map.model import ACTIVITY_COLUMNS, ASSET_STATUSES, WEEKDAYS, Lang, catalogue
+from asset_map.model import (
+    ACTIVITY_COLUMNS,
+    ASSET_STATUSES,
+    WEEKDAYS,
+    Lang,
+    catalogue,
+    wheelchair_value,
+)
+from asset_map.rules.open_times import MAX_TEXT, parse_opening_hours
 
 #: Most characters (Unicode code points) per field of an asset entered by hand.
 MAX_ASSET_TEXT = {"name": 120, "description": 2000, "address": 200, "tags": 500, "source": 120}
@@ -48,6 +56,8 @@ ASSET_FIELDS = (
     "source",
     "status",
     "capacity",
+    "wheelchair",
+    "opening_hours",
 )
 ACTIVITY_FIELDS = tuple(ACTIVITY_COLUMNS)
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
@@ -251,6 +261,28 @@ def _clean_capacity(value: Any, problems: list[Problem]) -> float | None:
     return number
 
 
+def _clean_wheelchair(value: Any, problems: list[Problem]) -> str | None:
+    try:
+        return wheelchair_value(value)
+    except ValueError:
+        problems.append(Problem("wheelchair", "edits.wheelchair.bad", value))
+        return None
+
+
+def _clean_opening_hours(value: Any, problems: list[Problem]) -> str | None:
+    """Return the opening hours (OpenStreetMap's syntax); a text the parser refuses is a problem."""
+    text = clean_text("opening_hours", value, max_len=MAX_TEXT, required=False, problems=problems)
+    if text is None:
+        return None
+    problem = parse_opening_hours(text).problem
+    if problem is not None:
+        problems.append(
+            Problem("opening_hours", "edits.opening_hours.bad", value, {"reason": problem})
+        )
+        return None
+    return text
+
+
 def _clean_id(value: Any, problems: list[Problem]) -> str | None:
     if _is_missing(value):
         return None
@@ -270,7 +302,9 @@ def asset_problems(
     ----------
     values : mapping
         ``name``, ``type``, ``lon``, ``lat`` (WGS84), ``description``, ``address``, ``tags``
-        (``;``-joined text or a list), ``source``, ``status``, ``capacity``, ``id``.
+        (``;``-joined text or a list), ``source``, ``status``, ``capacity``, ``id``,
+        ``wheelchair`` (yes, limited, no; ja, beperkt, nee) and ``opening_hours`` (as
+        OpenStreetMap writes them, ``Mo-Fr 09:00-17:00; PH off``).
     partial : bool
         For a change: only the given keys are checked and returned (``lon`` and ``lat``
         come together), and no defaults are filled in.
@@ -334,6 +368,10 @@ def asset_problems(
         )
     if given("capacity"):
         out["capacity"] = _clean_capacity(values.get("capacity"), problems)
+    if given("wheelchair"):
+        out["wheelchair"] = _clean_wheelchair(values.get("wheelchair"), problems)
+    if given("opening_hours"):
+        out["opening_hours"] = _clean_opening_hours(values.get("opening_hours"), problems)
     if not partial and out.get("source") is None:
         out["source"] = OWN_SOURCE
     return out, problems

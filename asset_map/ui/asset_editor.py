@@ -19,7 +19,7 @@ from streamlit_folium import st_folium
 from asset_map import settings
 from asset_map._errors import AssetMapError
 from asset_map.i18n import explain, t
-from asset_map.model import ASSET_STATUSES, catalogue
+from asset_map.model import ASSET_STATUSES, WHEELCHAIR_VALUES, catalogue
 from asset_map.render import vendor
 from asset_map.render.styles import BASEMAPS
 from asset_map.rules.auth import User, can
@@ -42,13 +42,17 @@ FIELDS = {
         "tags",
         "status",
         "capacity",
+        "wheelchair",
+        "opening_hours",
         "source",
         "lat",
         "lon",
     )
 }
 #: Fields whose option labels follow the language: one widget key per language.
-LOCALISED_FIELDS = frozenset({"type", "status"})
+LOCALISED_FIELDS = frozenset({"type", "status", "wheelchair"})
+#: The choices of step-free access: unknown (empty), then OpenStreetMap's values.
+WHEELCHAIR_CHOICES = ("", *WHEELCHAIR_VALUES)
 _LOADED = "wb_e_loaded"
 _SEEN_CLICK = "wb_e_seen_click"
 _DONE = "wb_e_done"
@@ -117,7 +121,7 @@ def _load_form(asset: pd.Series | None) -> None:
     st.session_state[_LOADED] = wanted
     if asset is None:
         values: dict[str, Any] = dict.fromkeys(FIELDS, "")
-        values.update(type=None, status="existing", lat=None, lon=None)
+        values.update(type=None, status="existing", lat=None, lon=None, wheelchair="")
     else:
         values = {name: _text(asset.get(name)) for name in FIELDS}
         values.update(
@@ -216,6 +220,23 @@ def _form(user: User, asset: pd.Series | None) -> None:
         slots["status"] = right.empty()
         right.text_input(tr("wb.f.capacity"), help=tr("wb.f.capacity_help"), key=FIELDS["capacity"])
         slots["capacity"] = right.empty()
+        chair_key, chair_now = choice_key(FIELDS["wheelchair"], "")
+        right.selectbox(
+            tr("wb.f.wheelchair"),
+            WHEELCHAIR_CHOICES,
+            index=option_index(WHEELCHAIR_CHOICES, chair_now or "", 0),
+            format_func=lambda v: t(f"wb.wheelchair.{v or 'unknown'}", lang),
+            key=chair_key,
+        )
+        slots["wheelchair"] = right.empty()
+        right.text_input(
+            tr("wb.f.opening_hours"),
+            max_chars=255,
+            help=tr("wb.f.opening_hours_help"),
+            placeholder="Tu,Th 10:00-12:00; PH off",
+            key=FIELDS["opening_hours"],
+        )
+        slots["opening_hours"] = right.empty()
         right.text_input(tr("wb.f.source"), max_chars=120, key=FIELDS["source"])
         slots["source"] = right.empty()
         lat_col, lon_col = right.columns(2)
