@@ -36,8 +36,9 @@ def buurt_table(
     no_cells = missing | (counts == 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_walk = np.where(no_cells, np.nan, walk_sum / total(w_eff))
-        covered_w = total(np.where(cells["covered"], weight, 0.0))
-        after_w = total(np.where(cells["covered_after"], weight, 0.0))
+        # Each group counts at its own pace: the weight in reach, not the cells 'covered'.
+        covered_w = total(cells["covered_weight"].to_numpy(dtype="float64"))
+        after_w = total(cells["covered_weight_after"].to_numpy(dtype="float64"))
         share = np.where(no_cells | (wsum <= 0), np.nan, covered_w / wsum)
         share_after = np.where(no_cells | (wsum <= 0), np.nan, after_w / wsum)
         # 2SFCA per buurt: the weight-weighted mean of its cells' scores (NaN without scores).
