@@ -41,15 +41,15 @@ class Demand:
         Per buurt: left out (no figures, nor a wijk figure to estimate from).
     estimated : ndarray
         Per cell: its figures rest on an estimate from the wijk.
-    notes : list of Msg
-        What was estimated, assumed or left out.
+    notes : list of str
+        What was estimated, assumed or left out (``Msg`` texts).
     """
 
     cells: gpd.GeoDataFrame
     buurten_rd: gpd.GeoDataFrame
     missing: np.ndarray
     estimated: np.ndarray
-    notes: list[Msg]
+    notes: list[str]
 
 
 def gap_demand(
@@ -69,7 +69,7 @@ def gap_demand(
     needs = demand.needed_figures(
         aged_65_plus=w.aged_65_plus > 0, single_households=w.single_households > 0
     )
-    warnings: list[Msg] = []
+    warnings: list[str] = []
     is_buurt = (areas["level"] == "buurt").to_numpy()
     grid_weights = None
     if population_grid is not None:

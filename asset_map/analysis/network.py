@@ -100,6 +100,7 @@ def _tag_values(value: object) -> set[str]:
 
 def step_free_view(graph: nx.Graph) -> nx.Graph:
     """Return the part of ``graph`` a wheelchair can use: every edge without steps."""
+    keep: list[tuple[object, ...]]
     if graph.is_multigraph():
         keep = [(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if not has_steps(d)]
     else:

@@ -20,7 +20,12 @@ from datetime import datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from asset_map.rules.open_times import Interval, activity_intervals, parse_opening_hours
+from asset_map.rules.open_times import (
+    Interval,
+    activity_intervals,
+    parse_errors,
+    parse_opening_hours,
+)
 from asset_map.settings import MIN_OPEN_MINUTES, TimeWindow
 
 #: The country whose public holidays :func:`open_state` applies (``PH off``).
@@ -101,11 +106,11 @@ def place_weeks(
         for asset_id, day, start, end in activities[
             ["asset_id", "weekday", "start", "end"]
         ].itertuples(index=False):
-            i = position.get(str(asset_id))
-            spans = activity_intervals(day, start, end) if i is not None else []
-            if i is not None and spans:
-                known[i] = True
-                per_place[i].extend(spans)
+            at = position.get(str(asset_id))
+            spans = activity_intervals(day, start, end) if at is not None else []
+            if at is not None and spans:
+                known[at] = True
+                per_place[at].extend(spans)
     rows = [(i, s, e) for i, spans in enumerate(per_place) for s, e in _merged(spans)]
     arr = np.asarray(rows, dtype=np.int64).reshape(-1, 3)
     return PlaceWeeks(n, arr[:, 0], arr[:, 1], arr[:, 2], known, problems)
@@ -215,5 +220,5 @@ def _hours_between(text: str, start: datetime, end: datetime) -> list[tuple[date
             for s, e, state, comment in hours.intervals(start, end)
             if state == opening_hours.State.OPEN and not comment
         ]
-    except (opening_hours.ParserError, SyntaxError, ValueError, OverflowError):
+    except parse_errors(opening_hours):
         return []

@@ -85,9 +85,16 @@ def parse_opening_hours(text: str) -> Parsed:
                 found.append((_minute(start), _minute(end)))
             elif state != opening_hours.State.CLOSED:  # unknown, or "op afspraak"
                 unknown = True
-    except (opening_hours.ParserError, SyntaxError, ValueError, OverflowError) as exc:
+    except parse_errors(opening_hours) as exc:
         return Parsed((), False, _first_line(exc))
     return Parsed(tuple(found), bool(found) or not unknown)
+
+
+def parse_errors(module: object) -> tuple[type[Exception], ...]:
+    """Return the errors the library raises on a bad text (its type stubs lack ParserError)."""
+    error = getattr(module, "ParserError", None)
+    own = (error,) if isinstance(error, type) and issubclass(error, Exception) else ()
+    return (*own, SyntaxError, ValueError, OverflowError)
 
 
 def _minute(moment: datetime | None) -> int:
