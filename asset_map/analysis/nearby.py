@@ -271,7 +271,9 @@ def nearby(
         open_state(hours, activities[activities["asset_id"] == place_id], moment)
         for place_id, hours in zip(places["id"], places["opening_hours"], strict=True)
     ]
-    places["open_now"] = [s.open_now if s.known else None for s in states]
+    places["open_now"] = pd.Series(
+        [bool(s.open_now) if s.known else None for s in states], index=places.index, dtype=object
+    )
     places["next_open"] = [s.next_open for s in states]
     places = places[PLACE_COLUMNS].reset_index(drop=True)
 
