@@ -285,3 +285,43 @@ def test_all_weights_zero_is_refused_in_dutch(app, gap_calls):
         "gewicht boven 0, bijvoorbeeld 1 bij 'Alle bewoners'."
     ]
     assert len(gap_calls) == before
+
+
+def test_profile_window_and_older_pace_are_the_analysis_ones(app, demo, gap_calls):
+    app.selectbox(key="gap_profile@nl").set_value("rolstoel")
+    app.selectbox(key="gap_window@nl").set_value("weekday-evening")
+    _calculate(app)
+    used = gap_calls[-1]
+    assert (used.profile, used.window, used.speed_kmh, used.detour) == (
+        "rolstoel", "weekday-evening", 3.5, 1.4,
+    )  # fmt: skip
+    app.selectbox(key="gap_profile@nl").set_value("gemiddeld")
+    app.checkbox(key="gap_older").check()
+    _calculate(app)
+    assert gap_calls[-1].group_profiles()[1].key == "ouderen"
+    areas, assets = demo  # the screen passes the workspace's activities too
+    expected = analyse_gaps(areas, assets, gap_calls[-1], activities=_demo_activities()).summary[
+        "share_before"
+    ]
+    assert _metric(app, "Nu binnen loopafstand") == format_number(100 * expected, "%", "nl")
+
+
+def test_the_table_per_time_window_shows_every_window(app, demo):
+    table = next(df.value for df in app.dataframe if "Tijdvak" in df.value.columns)
+    assert table["Tijdvak"].tolist() == [
+        "Altijd (openingstijden niet bekeken)",
+        "Doordeweeks 's ochtends (8-12 uur)",
+        "Doordeweeks 's middags (12-18 uur)",
+        "Doordeweeks 's avonds (18-23 uur)",
+        "In het weekend (8-23 uur)",
+    ]
+    result = analyse_gaps(*demo, DEFAULT, activities=_demo_activities())
+    shares = [format_number(100 * v, "%", "nl") for v in result.windows["share"]]
+    assert table["Binnen loopafstand"].tolist() == shares
+    assert table["Plekken open"].tolist() == result.windows["places"].tolist()
+
+
+def _demo_activities() -> pd.DataFrame:
+    from asset_map.services.workspace import load_workspace
+
+    return load_workspace(DEMO).activities

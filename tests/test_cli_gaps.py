@@ -19,6 +19,7 @@ from asset_map.analysis.gap_params import GapParams
 from asset_map.analysis.gaps import analyse_gaps
 from asset_map.cli import main
 from asset_map.cli.gaps import _num
+from asset_map.model import catalogue
 from asset_map.render.styles import format_number
 
 X0, Y0 = SQUARES_X0, SQUARES_Y0  # the corner of ``two_buurten``
@@ -172,3 +173,47 @@ def test_cli_what_if_prints_both_shares(capsys, demo):
         "Met de geplande huiskamers: "
         + format_number(100 * with_planned.summary["share_before"], "%", "nl")
     )
+
+
+# --- walking profiles and time windows -----------------------------------------------------------
+
+
+def test_profiles_and_a_window_are_the_analysis_ones_and_the_json_says_so(capsys, demo, tmp_path):
+    areas, assets = demo
+    hours = assets.assign(opening_hours=None)
+    meeting = hours.index[hours["type"].isin(catalogue().meeting_place_types())]
+    hours.loc[meeting[:5], "opening_hours"] = "Tu 10:00-12:00; PH off"  # mornings only
+    path = tmp_path / "plekken.geojson"
+    hours.to_file(path, driver="GeoJSON")
+    args = [
+        "gaps", "--areas", str(DEMO / "areas.geojson"), "--assets", str(path),
+        "--profile", "ouderen", "--profile-65plus", "rolstoel", "--window", "weekday-evening",
+        "--unknown", "skip", "--json",
+    ]  # fmt: skip
+    out = _strict_json(capsys, args)
+    params = GapParams(
+        profile="ouderen", profile_65="rolstoel", window="weekday-evening", unknown_counts=False
+    )
+    expected = analyse_gaps(areas, hours, params)
+    assert out["share_before"] == pytest.approx(expected.summary["share_before"], abs=1e-4)
+    assert out["share_before"] == 0.0  # nothing known to be open on weekday evenings
+    assert {k: out["params"][k] for k in ("profile", "profile_65plus", "window", "unknown")} == {
+        "profile": "ouderen",
+        "profile_65plus": "rolstoel",
+        "window": "weekday-evening",
+        "unknown": "skip",
+    }
+    assert (out["params"]["speed_kmh"], out["params"]["max_walk_m"]) == (3.0, 500.0)
+    windows = {w["window"]: w for w in out["windows"]}
+    assert list(windows) == ["any", "weekday-morning", "weekday-afternoon", "weekday-evening",
+                             "weekend"]  # fmt: skip
+    assert windows["weekday-morning"]["places"] > 0 and windows["weekday-evening"]["places"] == 0
+    assert windows["weekday-evening"]["share"] == out["share_before"]
+
+
+def test_the_text_output_gives_the_coverage_per_time_window(capsys):
+    assert main([*DEMO_ARGS, "--window", "weekend"]) == 0
+    printed = capsys.readouterr().out
+    assert "Binnen loopafstand per tijdvak:" in printed
+    assert "In het weekend (8-23 uur):" in printed
+    assert "Doordeweeks 's avonds (18-23 uur):" in printed

@@ -16,13 +16,14 @@ from pypdf import PdfReader
 
 from asset_map._errors import AssetMapError
 from asset_map.analysis.gap_params import GapParams
-from asset_map.analysis.gaps import analyse_gaps
+from asset_map.analysis.gaps import analyse_gaps, reach_by_profile
 from asset_map.analysis.indicators import area_figures
 from asset_map.analysis.summary import PublicTotal
 from asset_map.render.report import page_count
 from asset_map.render.static_map import map_png, scale_length_m
 from asset_map.services.report import residents_beyond, wijk_report
 from asset_map.services.workspace import Workspace, load_workspace
+from asset_map.settings import WINDOWS
 
 WIJK = "WK999901"  # Centrum
 WHEN = datetime(2026, 3, 5, 10, 0)
@@ -233,3 +234,16 @@ def _bytes_io(data: bytes):
     import io
 
     return io.BytesIO(data)
+
+
+def test_coverage_per_walking_profile_and_time_window(text, ws):
+    areas = ws.areas[(ws.areas["code"] == WIJK) | (ws.areas["parent_code"] == WIJK)]
+    table = reach_by_profile(areas, ws.assets, GapParams(), activities=ws.activities)
+    shares = table.set_index(["profile", "window"])["share"]
+    assert "Binnen loopafstand per manier van lopen en per tijdvak." in text
+    lines = [line.strip() for line in text.splitlines()]
+    for profile, label in (("gemiddeld", "Gemiddeld (4,5 km/u)"), ("ouderen", "Ouderen")):
+        row = next(line for line in lines if line.startswith(label))
+        figures = [f"{_nl_1(100 * shares[(profile, w)])}%" for w in WINDOWS]
+        assert row.split()[-len(figures) :] == figures, row
+    assert shares[("ouderen", "any")] < shares[("gemiddeld", "any")]
