@@ -128,3 +128,23 @@ def test_demo_huiskamer_finds_a_cook_next_door_and_not_one_across_town():
     )
     found = match_talents(place, asked, people, ws.areas)
     assert found["talent_id"].tolist() == ["next_door"]
+
+
+def test_the_walking_profile_sets_the_pace_and_a_place_with_steps_matches_no_wheelchair():
+    from asset_map.services import connect
+    from asset_map.services.workspace import Workspace
+
+    ws = Workspace(areas=buurten(), assets=gpd.GeoDataFrame(), talents=pd.DataFrame())
+    people = talents([("mid", "koken", "BU_MID", "approved")])
+    place = pd.Series({**PLACE, "wheelchair": "no"})
+    # BU_MID: 800 m x 1.3 = 1,040 m: 14 minutes at 4.5 km/h, 21 at 3 km/h.
+    average = connect.matches(ws, place, ["koken"], people, walk_min=15)
+    older = connect.matches(ws, place, ["koken"], people, walk_min=15, profile="ouderen")
+    assert average["walk_min"].tolist() == [14]
+    assert older.empty
+    assert connect.matches(ws, place, ["koken"], people, walk_min=60, profile="ouderen")[
+        "walk_min"
+    ].tolist() == [21]
+    assert connect.blocks_profile(place, "rolstoel")
+    assert connect.matches(ws, place, ["koken"], people, walk_min=60, profile="rolstoel").empty
+    assert not connect.blocks_profile(pd.Series({**PLACE, "wheelchair": None}), "rolstoel")
