@@ -265,3 +265,15 @@ def test_meta_counts_the_verbinden_files():
     assert meta["counts"]["activities"] == len(_csv("activities.csv"))
     assert meta["counts"]["place_needs"] == len(_csv("place_needs.csv"))
     assert meta["counts"]["postcodes"] == len(_csv("postcodes.csv"))
+
+
+def test_meeting_places_have_step_free_access_and_opening_hours_some_unknown(assets):
+    from asset_map.rules.open_times import parse_opening_hours
+
+    meeting = assets[assets["type"].isin(catalogue().meeting_place_types())]
+    others = assets[~assets.index.isin(meeting.index)]
+    assert set(meeting["wheelchair"].dropna()) == {"yes", "limited", "no"}
+    assert meeting["wheelchair"].isna().any() and meeting["opening_hours"].isna().any()
+    hours = meeting["opening_hours"].dropna()
+    assert len(hours) and all(parse_opening_hours(h).problem is None for h in hours)
+    assert others[["wheelchair", "opening_hours"]].isna().all().all()

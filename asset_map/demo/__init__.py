@@ -24,6 +24,7 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import MultiPoint, Point, Polygon
 
+from asset_map.demo.access import add_access_and_hours
 from asset_map.demo.activities import (
     POSTCODE_COLUMNS,
     build_activities,
@@ -523,6 +524,7 @@ def generate_demo(out_dir: Path) -> dict[str, int]:
     weekly = build_activities(rng_verbinden, assets)
     needs = build_place_needs(rng_verbinden, assets, weekly)
     postcodes = build_postcodes(rng_verbinden, buurten, _postcode_points)
+    add_access_and_hours(assets)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_geojson(out_dir / "areas.geojson", areas, AREA_COLUMNS)
