@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 Lang = Literal["nl", "en"]
 LANGS: tuple[Lang, ...] = ("nl", "en")
@@ -58,6 +58,22 @@ ASSET_COLUMNS = [
 ]
 #: Asset columns a frame made before they existed may lack: they are empty (unknown) then.
 OPTIONAL_ASSET_COLUMNS = ("wheelchair", "opening_hours")
+
+
+def with_asset_columns(frame: Any) -> Any:
+    """Return an asset frame with the optional columns it lacks added, empty (unknown).
+
+    The frame itself is not changed; a frame that has them all is returned as it is.
+    """
+    missing = [c for c in OPTIONAL_ASSET_COLUMNS if c not in frame.columns]
+    if not missing:
+        return frame
+    out = frame.copy()
+    for column in missing:
+        out[column] = [None] * len(out)
+    return out
+
+
 #: Step-free access of a place, as OpenStreetMap's ``wheelchair`` key says it: ``yes`` (no
 #: steps), ``limited`` (the entrance without steps, not every room), ``no``; empty when
 #: unknown. Staff and organisers set it too (the edit form), and files may say it in Dutch.

@@ -40,6 +40,8 @@ def make_assets(rows: list[dict], crs: str | None = "EPSG:28992") -> gpd.GeoData
         "source": [r.get("source", "gemeente") for r in rows],
         "status": ["existing"] * len(rows),
         "capacity": [r.get("capacity", np.nan) for r in rows],
+        "wheelchair": [r.get("wheelchair") for r in rows],
+        "opening_hours": [r.get("opening_hours") for r in rows],
     }
     frame = pd.DataFrame({k: pd.Series(v, dtype="str") for k, v in data.items() if k != "capacity"})
     frame["capacity"] = pd.Series(data["capacity"], dtype="float64")
@@ -218,6 +220,25 @@ def test_empty_fields_are_filled_from_the_others() -> None:
     assert row["source"] == "gemeente + osm"
     assert log["fields_filled"].iloc[0] == ("description", "tags", "capacity")
     assert merged.geometry.iloc[0].equals(assets.geometry.iloc[0])
+
+
+def test_step_free_access_and_opening_hours_are_filled_from_openstreetmap() -> None:
+    assets = linde_pair(8.0, wheelchair="yes", opening_hours="Tu,Th 10:00-12:00; PH off")
+    merged, log = merge_duplicates(assets, find_duplicates(assets))
+    row = merged.iloc[0]
+    assert (row["id"], row["wheelchair"], row["opening_hours"]) == (
+        "g1",
+        "yes",
+        "Tu,Th 10:00-12:00; PH off",
+    )
+    assert log["fields_filled"].iloc[0] == ("wheelchair", "opening_hours")
+
+
+def test_assets_made_before_access_and_hours_existed_are_still_merged() -> None:
+    assets = linde_pair(8.0).drop(columns=["wheelchair", "opening_hours"])
+    merged, _ = merge_duplicates(assets, find_duplicates(assets))
+    assert len(merged) == 1 and list(merged.columns) == ASSET_COLUMNS
+    assert merged[["wheelchair", "opening_hours"]].isna().all().all()
 
 
 def test_merged_frame_is_canonical_in_the_input_crs() -> None:

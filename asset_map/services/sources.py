@@ -33,7 +33,7 @@ from asset_map.crs import to_storage_crs
 from asset_map.i18n import Msg
 from asset_map.io.cells import list_some
 from asset_map.io.osm import OSM_ATTRIBUTION
-from asset_map.model import ASSET_COLUMNS, FOOTPRINT
+from asset_map.model import ASSET_COLUMNS, FOOTPRINT, with_asset_columns
 
 if TYPE_CHECKING:
     from asset_map.storage import Store
@@ -208,7 +208,7 @@ def combine(
         [f.set_index("id")[FOOTPRINT] for f in frames if FOOTPRINT in f.columns]
         or [pd.Series(dtype="object")]
     )
-    both = pd.concat([f[ASSET_COLUMNS] for f in frames], ignore_index=True)
+    both = pd.concat([with_asset_columns(f)[ASSET_COLUMNS] for f in frames], ignore_index=True)
     assets = gpd.GeoDataFrame(both, geometry="geometry", crs="EPSG:4326")
     pairs = find_duplicates(assets)
     merged, _log = merge_duplicates(assets, pairs)
