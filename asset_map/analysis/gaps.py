@@ -2,10 +2,13 @@
 
 ``analyse_gaps`` answers "Where should the next huiskamer go?" in four steps:
 
-1. **demand** (:mod:`demand`): residents on a grid of cells, weighted by need; figures a
-   buurt lacks but its wijk has are estimated and marked (:mod:`wijk_figures`);
-2. **coverage** (:mod:`coverage`): which cells lie within walking distance of a meeting
-   place (straight line x detour factor, or a street network);
+1. **demand** (:mod:`gap_demand`): residents on a grid of cells, weighted by need; figures
+   a buurt lacks but its wijk has are estimated and marked (:mod:`wijk_figures`);
+2. **coverage** (:mod:`coverage`, :mod:`reach`): which cells lie within walking distance of
+   a meeting place (straight line x detour factor, or a street network), each need group at
+   its own walking profile (a wheelchair: step-free places and ways only), counting the
+   places open in the time window asked for (:mod:`open_times`); the coverage of every
+   window comes along;
 3. **accessibility** (:mod:`accessibility`): a 2SFCA score when meeting places have a capacity;
 4. **siting** (:mod:`sites`, :mod:`siting`): the ``k`` candidate sites that newly cover the
    most need.
