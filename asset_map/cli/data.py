@@ -17,6 +17,7 @@ from asset_map.cli._common import (
     open_store,
     print_note,
 )
+from asset_map import settings
 from asset_map.i18n import Msg, localise, t
 from asset_map.services.imports import (
     Replacement,
@@ -162,6 +163,8 @@ def _refuse_ignored(args: argparse.Namespace) -> None:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     _refuse_ignored(args)
+    if args.year is not None:
+        settings.SOURCE_YEAR.check(args.year)
     store = open_store(args)
     try:
         now = current(store)

@@ -25,6 +25,7 @@ from asset_map.i18n import Msg
 from asset_map.model import TALENT_COLUMNS, WISHES, catalogue
 from asset_map.rules import auth
 from asset_map.rules.talent_form import TalentSubmission
+from asset_map.settings import OLDER_THAN_DAYS
 from asset_map.storage import audit
 from asset_map.storage.db import Database
 from asset_map.storage.schema import (
@@ -435,12 +436,7 @@ def erase(db: Database, talent_id: str, *, actor: str, now: datetime) -> bool:
 
 def purge(db: Database, *, older_than_days: int, actor: str, now: datetime) -> int:
     """Erase the personal data of every talent submitted more than N days ago."""
-    if (
-        isinstance(older_than_days, bool)
-        or not isinstance(older_than_days, int)
-        or older_than_days < 0
-    ):
-        raise ValueError(f"older_than_days must be a whole number >= 0, not {older_than_days!r}.")
+    OLDER_THAN_DAYS.check(older_than_days)  # 0 to a century: an older date does not exist
     cutoff = now - timedelta(days=older_than_days)
     with db.writing() as conn:
         ids = (
