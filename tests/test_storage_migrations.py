@@ -33,6 +33,8 @@ TABLES = {
     "activities",
     "place_needs",
     "connections",
+    "known_devices",
+    "submission_log",
 }
 
 

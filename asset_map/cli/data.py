@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from asset_map import settings
 from asset_map._errors import AssetMapError
 from asset_map.analysis.summary import count_by_type
 from asset_map.cli._common import (
@@ -17,7 +18,6 @@ from asset_map.cli._common import (
     open_store,
     print_note,
 )
-from asset_map import settings
 from asset_map.i18n import Msg, localise, t
 from asset_map.services.imports import (
     Replacement,

@@ -322,18 +322,28 @@ def current(store: Store) -> Loaded | None:
     return Loaded(areas, assets, meta)
 
 
-def save(store: Store, loaded: Loaded, *, actor: str) -> list[str]:
+def save(
+    store: Store, loaded: Loaded, *, actor: str, expected_version: str | None = None
+) -> list[str]:
     """Save the layers as the workspace (all or nothing).
 
     Activities and place needs of places that are no longer in ``loaded.assets`` are deleted
-    by the store; a note saying how many is returned and added to ``loaded.notes``.
+    by the store; a note saying how many is returned and added to ``loaded.notes``. With
+    ``expected_version`` (the workspace version the layers were combined from), a workspace
+    changed meanwhile is not overwritten: ``WorkspaceChanged`` is raised.
     """
     ids = set(loaded.assets["id"].astype(str))
     activities = store.activities()
     needs = store.place_needs()
     lost_a = int((~activities["asset_id"].astype(str).isin(ids)).sum()) if len(activities) else 0
     lost_n = int((~needs["asset_id"].astype(str).isin(ids)).sum()) if len(needs) else 0
-    store.save_workspace(loaded.areas, loaded.assets, meta=loaded.meta, actor=actor)
+    store.save_workspace(
+        loaded.areas,
+        loaded.assets,
+        meta=loaded.meta,
+        actor=actor,
+        expected_version=expected_version,
+    )
     notes: list[str] = []
     if lost_a or lost_n:
         notes.append(Msg("note.sources.orphans", activities=lost_a, needs=lost_n))

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Table, delete, insert, select, text, update
 
 from asset_map._errors import AssetMapError, SchemaError
 from asset_map.crs import STORAGE_CRS, require_crs, to_storage_crs
+from asset_map.i18n import Msg
 from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS, FOOTPRINT, KEY_FIGURES
 from asset_map.storage import audit
 from asset_map.storage.db import Database
@@ -40,6 +41,10 @@ CHUNK_ROWS = 1000
 
 class NoWorkspace(AssetMapError):
     """A change to the workspace's layers when no workspace was ever saved."""
+
+
+class WorkspaceChanged(AssetMapError):
+    """A workspace save based on a workspace that was changed (edited, saved) since it was read."""
 
 
 class _Layer:
@@ -177,12 +182,17 @@ def save(
     now: datetime,
     activity_rows: list[dict[str, Any]] | None = None,
     need_rows: list[dict[str, Any]] | None = None,
+    expected_version: str | None = None,
 ) -> None:
     """Replace the stored workspace with these frames and ``meta``, all or nothing.
 
     ``activity_rows`` and ``need_rows`` (checked rows of the ``activities`` and
     ``place_needs`` tables), when given, replace the stored ones; otherwise the stored ones
     stay, except those whose asset is not in ``assets``: they are deleted.
+
+    ``expected_version`` (:func:`version` when the layers were read, ``""`` for none) makes
+    the save refuse with :class:`WorkspaceChanged` when an edit or another save came in
+    between: the layers would write that change back.
     """
     _check(areas, assets)
     require_crs(areas, "areas frame")
@@ -200,6 +210,8 @@ def save(
     _check_linked(asset_ids, activity_rows, need_rows)
     with db.writing() as conn:
         _advisory_lock(conn)
+        if expected_version is not None and _version_text(conn) != expected_version:
+            raise WorkspaceChanged(Msg("err.storage.workspace_changed"))
         previous = conn.execute(
             select(workspace_table.c.version).where(workspace_table.c.id == 1)
         ).scalar()
@@ -208,11 +220,15 @@ def save(
         conn.execute(delete(assets_table))
         conn.execute(delete(areas_table))
         _insert(conn, areas_table, area_rows)
-        _insert(conn, assets_table, asset_rows)
+        _insert(conn, assets_table, [{**row, "version": version} for row in asset_rows])
         _insert(conn, footprints_table, _footprint_rows(assets))
         linked = {
-            "activities": _replace_linked(conn, activities_table, activity_rows, asset_ids),
-            "place_needs": _replace_linked(conn, needs_table, need_rows, asset_ids),
+            "activities": _replace_linked(
+                conn, activities_table, _stamped(activity_rows, version), asset_ids
+            ),
+            "place_needs": _replace_linked(
+                conn, needs_table, _stamped(need_rows, version), asset_ids
+            ),
         }
         values = {"meta": meta_text, "saved_at": now, "saved_by": actor[:64], "version": version}
         if previous is None:
@@ -250,6 +266,20 @@ def save(
                         "reason": "asset not in the new workspace",
                     },
                 )
+
+
+def _stamped(rows: list[dict[str, Any]] | None, version: int) -> list[dict[str, Any]] | None:
+    """Return the rows with ``version``: a save's stamp on every row it writes."""
+    return None if rows is None else [{**row, "version": version} for row in rows]
+
+
+def _version_text(conn: Connection) -> str:
+    row = conn.execute(
+        select(workspace_table.c.version, workspace_table.c.saved_at).where(
+            workspace_table.c.id == 1
+        )
+    ).first()
+    return "" if row is None else f"{row.version}@{row.saved_at.isoformat()}"
 
 
 def _advisory_lock(conn: Connection) -> None:
@@ -310,12 +340,20 @@ def lock_workspace(conn: Connection) -> None:
         )
 
 
-def bump_version(conn: Connection) -> None:
-    """Count a change of the workspace: :func:`version` changes, so caches reload."""
+def bump_version(conn: Connection) -> int:
+    """Count a change of the workspace: :func:`version` changes, so caches reload.
+
+    Returns the new version: the stamp of the rows this change writes (``version``).
+    """
     conn.execute(
         update(workspace_table)
         .where(workspace_table.c.id == 1)
         .values(version=workspace_table.c.version + 1)
+    )
+    return int(
+        conn.execute(
+            select(workspace_table.c.version).where(workspace_table.c.id == 1)
+        ).scalar_one()
     )
 
 
@@ -375,11 +413,6 @@ def _footprint_rows(assets: gpd.GeoDataFrame) -> list[dict[str, Any]]:
 
 
 def version(db: Database) -> str:
-    """Return a text that changes on every save (``""`` when none was saved)."""
+    """Return a text that changes on every save and edit (``""`` when none was saved)."""
     with db.reading() as conn:
-        row = conn.execute(
-            select(workspace_table.c.version, workspace_table.c.saved_at).where(
-                workspace_table.c.id == 1
-            )
-        ).first()
-    return "" if row is None else f"{row.version}@{row.saved_at.isoformat()}"
+        return _version_text(conn)

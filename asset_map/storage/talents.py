@@ -24,6 +24,7 @@ from asset_map._errors import AssetMapError, SchemaError
 from asset_map.i18n import Msg
 from asset_map.model import TALENT_COLUMNS, WISHES, catalogue
 from asset_map.rules import auth
+from asset_map.rules.concurrent_edits import Editable, StaleEdit, changed_fields, changes_meanwhile
 from asset_map.rules.talent_form import TalentSubmission
 from asset_map.settings import OLDER_THAN_DAYS
 from asset_map.storage import audit
@@ -270,13 +271,49 @@ def one(db: Database, talent_id: str) -> dict[str, Any] | None:
     return None if row is None else dict(row._mapping)
 
 
-def _locked_status(conn: Connection, talent_id: str) -> str:
+#: What a moderator's form shows of a talent: the fields they edit and the status.
+VERSIONED = (*EDITABLE, "status")
+
+
+def _locked(conn: Connection, talent_id: str) -> Editable:
+    """Return the talent's version, fields and status, locked for this transaction."""
     row = conn.execute(
-        select(talents.c.status).where(talents.c.id == talent_id).with_for_update()
+        select(*(talents.c[n] for n in VERSIONED), talents.c.version)
+        .where(talents.c.id == talent_id)
+        .with_for_update()
     ).first()
     if row is None:
         raise TalentNotFound(Msg("err.talent.not_found", id=talent_id))
-    return str(row.status)
+    return Editable(int(row.version), {n: row._mapping[n] for n in VERSIONED})
+
+
+def _locked_status(conn: Connection, talent_id: str) -> str:
+    return str(_locked(conn, talent_id).values["status"])
+
+
+def editable(db: Database, talent_id: str) -> Editable:
+    """Return a talent's version, the fields a moderator edits (as stored) and its status.
+
+    Raises
+    ------
+    TalentNotFound
+        For an unknown id.
+    """
+    with db.reading() as conn:
+        return _locked(conn, talent_id)
+
+
+def _check_base(talent_id: str, base: Editable | None, now: Editable, yours: Any) -> None:
+    """Refuse a moderator's change when the talent changed since their screen read it."""
+    if base is None or base.version == now.version:
+        return
+    changes = changes_meanwhile(base.values, now.values, yours)
+    if changes:
+        raise StaleEdit("edits.what.talent", talent_id, changes, now)
+
+
+def _next_version() -> Any:
+    return talents.c.version + 1
 
 
 def _withdrawn(talent_id: str, action: str) -> StatusError:
@@ -284,24 +321,42 @@ def _withdrawn(talent_id: str, action: str) -> StatusError:
     return StatusError(Msg("err.talent.withdrawn", id=talent_id, action=what))
 
 
-def decide(db: Database, talent_id: str, *, status: str, actor: str, now: datetime) -> None:
+def decide(
+    db: Database,
+    talent_id: str,
+    *,
+    status: str,
+    actor: str,
+    now: datetime,
+    base: Editable | None = None,
+) -> None:
     """Approve or reject a talent, or set it back to ``pending`` (undo a decision).
 
     Deciding it again the same way changes nothing; the audit log names the actor and the
-    status before.
+    status before. With ``base`` (the talent as the moderator's screen showed it), a talent
+    changed meanwhile (edited, decided by someone else) raises ``StaleEdit``: nobody
+    approves a text they have not seen.
     """
     if status not in DECISIONS:
         raise SchemaError(f"A decision is 'approved', 'rejected' or 'pending', not '{status}'.")
     with db.writing() as conn:
-        current = _locked_status(conn, talent_id)
+        found = _locked(conn, talent_id)
+        current = str(found.values["status"])
         if current == status:
             return
         if current == "withdrawn":
             raise _withdrawn(talent_id, status)
+        _check_base(talent_id, base, found, {"status": status})
         conn.execute(
             update(talents)
             .where(talents.c.id == talent_id)
-            .values(status=status, decided_by=actor, decided_at=now, updated_at=now)
+            .values(
+                status=status,
+                decided_by=actor,
+                decided_at=now,
+                updated_at=now,
+                version=_next_version(),
+            )
         )
         audit.record(
             conn,
@@ -315,9 +370,19 @@ def decide(db: Database, talent_id: str, *, status: str, actor: str, now: dateti
 
 
 def edit(
-    db: Database, talent_id: str, changes: dict[str, Any], *, actor: str, now: datetime
+    db: Database,
+    talent_id: str,
+    changes: dict[str, Any],
+    *,
+    actor: str,
+    now: datetime,
+    base: Editable | None = None,
 ) -> None:
-    """Change fields of a talent; the audit log names the fields, never their values."""
+    """Change fields of a talent; the audit log names the fields, never their values.
+
+    With ``base`` (the talent as the moderator's form read it), only the fields that differ
+    from it are written, and a talent changed meanwhile raises ``StaleEdit``.
+    """
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise SchemaError(
@@ -325,21 +390,20 @@ def edit(
         )
     _check(changes, f"Edit of talent '{talent_id}'")
     new = {name: _stored(name, value) for name, value in changes.items()}
+    yours = new if base is None else changed_fields(base.values, new)
     with db.writing() as conn:
-        if _locked_status(conn, talent_id) == "withdrawn":
+        found = _locked(conn, talent_id)
+        if found.values["status"] == "withdrawn":
             raise _withdrawn(talent_id, "edited")
-        old = (
-            conn.execute(select(*(talents.c[n] for n in new)).where(talents.c.id == talent_id))
-            .one()
-            ._mapping
-        )
-        changed = sorted(name for name, value in new.items() if old[name] != value)
+        _check_base(talent_id, base, found, yours)
+        written = changed_fields(found.values, yours)
+        changed = sorted(written)
         if not changed:
             return
         conn.execute(
             update(talents)
             .where(talents.c.id == talent_id)
-            .values(**{name: new[name] for name in changed}, updated_at=now)
+            .values(**written, updated_at=now, version=_next_version())
         )
         audit.record(
             conn,
@@ -365,6 +429,7 @@ def _erased(now: datetime) -> dict[str, Any]:
         "status": "withdrawn",
         "erased_at": now,
         "updated_at": now,
+        "version": _next_version(),
     }
 
 
