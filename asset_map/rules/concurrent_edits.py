@@ -27,9 +27,9 @@ from typing import Any
 from asset_map._errors import AssetMapError
 from asset_map.i18n import Msg
 
-#: Coordinates closer than this (degrees, about 1 cm) are the same place: a form shows six
+#: Coordinates closer than this (degrees, about 10 cm) are the same place: a form shows six
 #: decimals, so a place the user did not move may come back a hair's breadth off.
-COORDINATE_TOLERANCE = 1e-7
+COORDINATE_TOLERANCE = 1e-6
 COORDINATES = frozenset({"lon", "lat"})
 #: The most characters of a value a message shows.
 SHOWN_MAX = 60
@@ -133,7 +133,7 @@ def field_label(name: str) -> Msg | str:
 
 
 def same(name: str, a: Any, b: Any) -> bool:
-    """Tell whether two values of field ``name`` are the same (coordinates within 1 cm)."""
+    """Tell whether two values of field ``name`` are the same (coordinates within 10 cm)."""
     if a is None or b is None:
         return a is None and b is None
     if name in COORDINATES:
