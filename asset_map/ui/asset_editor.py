@@ -138,6 +138,13 @@ def _shown(stored: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _row_values(asset: pd.Series) -> dict[str, Any]:
+    """Return an asset of the workspace frame as stored values (when the store has none)."""
+    values = {name: asset.get(name) for name in FIELDS if name not in ("lat", "lon")}
+    values.update(lat=float(asset.geometry.y), lon=float(asset.geometry.x))
+    return values
+
+
 def _load_form(asset: pd.Series | None) -> None:
     """Fill the form with the stored asset (or empty it for a new one) when the choice changed.
 
@@ -159,7 +166,8 @@ def _load_form(asset: pd.Series | None) -> None:
         values.update(type=None, status="existing", lat=None, lon=None)
     else:
         asset_id = str(asset["id"])
-        values = _shown(edit_base.held(slot, lambda: store().editable_asset(asset_id)).values)
+        base = edit_base.held(slot, lambda: store().editable_asset(asset_id))
+        values = _shown(base.values) if base is not None else _shown(_row_values(asset))
     for name in FIELDS:
         st.session_state[field_key(name)] = values[name]
 
@@ -312,7 +320,7 @@ def _delete(asset: pd.Series, user: User) -> None:
     """
     name = str(asset["name"])
     slot = f"delete:{asset['id']}"
-    base: Editable = edit_base.held(slot, lambda: store().editable_asset(str(asset["id"])))
+    base: Editable | None = edit_base.held(slot, lambda: store().editable_asset(str(asset["id"])))
     edit_base.show_refusal(slot)
     sure = st.checkbox(tr("wb.delete_sure", name=md(name)), key="wb_delete_sure")
     if st.button(tr("wb.delete"), disabled=not sure, type="primary", key="wb_delete"):

@@ -15,6 +15,7 @@ from typing import Any
 
 import streamlit as st
 
+from asset_map._errors import AssetMapError
 from asset_map.i18n import explain
 from asset_map.rules.concurrent_edits import Editable, StaleEdit, rebase
 from asset_map.ui.state import current_lang
@@ -23,11 +24,33 @@ BASES_KEY = "edit_bases"
 REFUSALS_KEY = "edit_refusals"
 
 
-def held(slot: str, load: Callable[[], Editable]) -> Editable:
-    """Return what the form ``slot`` started from: read once, kept until :func:`forget`."""
+def held(slot: str, load: Callable[[], Editable], *, alive: str | None = None) -> Editable | None:
+    """Return what the form ``slot`` started from: read once, kept until :func:`forget`.
+
+    Parameters
+    ----------
+    slot : str
+        The form (its kind and row id).
+    load : callable
+        Reads the row and its version.
+    alive : str, optional
+        The key of one of the form's widgets. When it is not in the session, the form was
+        not drawn in the last run (its widgets start afresh from the stored values), so the
+        row is read again too.
+
+    Returns
+    -------
+    Editable or None
+        None when the row cannot be read (deleted a moment ago, or the app shows a folder of
+        files instead of the database): the save then says what is wrong.
+    """
     bases: dict[str, Editable] = st.session_state.setdefault(BASES_KEY, {})
-    if slot not in bases:
-        bases[slot] = load()
+    if slot not in bases or (alive is not None and alive not in st.session_state):
+        try:
+            bases[slot] = load()
+        except AssetMapError:
+            bases.pop(slot, None)
+            return None
     return bases[slot]
 
 
