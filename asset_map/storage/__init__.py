@@ -621,23 +621,59 @@ class Store:
         _users.remove(self._db, username, actor=actor, now=self._now())
 
     def unlock_user(self, username: str, *, actor: str) -> None:
-        """Lift the log-in lock of an account (after too many wrong passwords)."""
+        """Lift the log-in delays on an account: its failures from every address and device."""
         _users.unlock(self._db, username, actor=actor, now=self._now())
 
-    def authenticate(self, username: str, password: str, *, now: datetime | None = None) -> User:
+    def authenticate(
+        self,
+        username: str,
+        password: str,
+        *,
+        now: datetime | None = None,
+        address: str | None = None,
+        device: str | None = None,
+    ) -> User:
         """Check a log-in.
 
-        Five failures within 15 minutes lock the name for 15 minutes (unknown names too,
-        so a lock tells nothing); a success resets the count.
+        Wrong passwords earn growing delays, never a lock an outsider can set off (see
+        ``asset_map.rules.auth``): counted per user name and client address, per address,
+        per name over the addresses that failed on it, and per known device. A browser that
+        logged in to this account before (``device``, from :meth:`remember_device`) counts
+        only its own failures, so others cannot keep the owner out. Unknown names are
+        delayed alike, so a delay tells nothing. Every checked attempt is in the audit log
+        with the client address (``details``: ``address``, ``known_device``, ``delay_s``).
+
+        Parameters
+        ----------
+        address : str, optional
+            The client's address (IPv4 or IPv6); None counts as ``unknown`` (shared).
+        device : str, optional
+            The known-device token the browser sent.
 
         Raises
         ------
         auth.LoginFailed
             Wrong name or wrong password (one message for both).
-        auth.LockedOut
-            On the fifth failure and while locked; ``until`` says when the lock ends.
+        auth.LoginDelayed
+            While a delay holds (the password is not checked); ``until`` says when it ends.
         """
-        return _users.authenticate(self._db, username, password, now=now or self._now())
+        return _users.authenticate(
+            self._db,
+            username,
+            password,
+            now=now or self._now(),
+            address=address,
+            device=device,
+        )
+
+    def remember_device(self, username: str, *, current: str | None = None) -> str:
+        """Return the known-device token for a browser of ``username``, to keep in it.
+
+        Call it after a successful log-in: ``current`` (the token the browser sent) when it
+        is a known device of this account, else a new token. Only hashes are stored; a new
+        password or removing the account forgets every device of it.
+        """
+        return _users.remember_device(self._db, username, now=self._now(), current=current)
 
     def session_marker(self, username: str) -> str | None:
         """Return a marker of the account's role and password; None if it does not exist.
