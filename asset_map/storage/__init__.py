@@ -22,6 +22,8 @@ import pandas as pd
 
 from asset_map.rules.auth import User
 from asset_map.rules.concurrent_edits import Editable, StaleEdit
+from asset_map.rules.submissions import SubmissionRefused
+from asset_map.settings import SubmissionLimits
 from asset_map.storage import activities as _activities
 from asset_map.storage import audit as _audit
 from asset_map.storage import edits as _edits
@@ -46,6 +48,7 @@ __all__ = [
     "StaleEdit",
     "StatusError",
     "Store",
+    "SubmissionRefused",
     "TalentNotFound",
     "TalentSubmission",
     "WorkspaceChanged",
@@ -452,8 +455,26 @@ class Store:
 
     # --- talents ---------------------------------------------------------------------------
 
-    def submit_talent(self, sub: TalentSubmission) -> Receipt:
+    def submit_talent(
+        self,
+        sub: TalentSubmission,
+        *,
+        address: str | None = None,
+        limits: SubmissionLimits | None = None,
+    ) -> Receipt:
         """Store a resident's talent as ``pending``.
+
+        Parameters
+        ----------
+        sub : TalentSubmission
+            The checked form.
+        address : str, optional
+            The client's address (None: not known; such clients count together).
+        limits : SubmissionLimits, optional
+            The public form's limits (``settings.submission_limits()``): per client
+            address and in all, per hour and per day, and the most talents waiting for
+            moderation. Counted in the database, in the same transaction. None: no limits
+            (a staff or bulk path).
 
         Returns
         -------
@@ -466,8 +487,14 @@ class Store:
         SchemaError
             Naming every field that breaks a limit (lengths, category and wish keys, buurt
             code).
+        SubmissionRefused
+            With ``limits``, when one is reached (``reason``); nothing is stored.
         """
-        return _talents.submit(self._db, sub, now=self._now())
+        return _talents.submit(self._db, sub, now=self._now(), address=address, limits=limits)
+
+    def pending_count(self) -> int:
+        """Return how many talents wait for moderation."""
+        return _talents.pending_count(self._db)
 
     def talents(self, *, status: str | None = None) -> pd.DataFrame:
         """Return talents for moderators, oldest first, with contact data and timestamps.

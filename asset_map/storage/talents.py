@@ -26,8 +26,8 @@ from asset_map.model import TALENT_COLUMNS, WISHES, catalogue
 from asset_map.rules import auth
 from asset_map.rules.concurrent_edits import Editable, StaleEdit, changed_fields, changes_meanwhile
 from asset_map.rules.talent_form import TalentSubmission
-from asset_map.settings import OLDER_THAN_DAYS
-from asset_map.storage import audit
+from asset_map.settings import OLDER_THAN_DAYS, SubmissionLimits
+from asset_map.storage import audit, submissions
 from asset_map.storage.db import Database
 from asset_map.storage.schema import (
     MAX_AVAILABILITY,
@@ -191,12 +191,35 @@ def _stored(name: str, value: Any) -> Any:
 # --- repository ------------------------------------------------------------------------------
 
 
-def submit(db: Database, sub: TalentSubmission, *, now: datetime) -> Receipt:
-    """Store a new ``pending`` talent; return its id and the withdrawal code."""
+def submit(
+    db: Database,
+    sub: TalentSubmission,
+    *,
+    now: datetime,
+    address: str | None = None,
+    limits: SubmissionLimits | None = None,
+) -> Receipt:
+    """Store a new ``pending`` talent; return its id and the withdrawal code.
+
+    With ``limits`` (the public form), the submission is counted against them for its
+    client ``address`` and in all, and refused when one is reached or the queue is full.
+    """
     values = {name: getattr(sub, name) for name in EDITABLE}
     _check(values, "Talent submission")
     receipt = Receipt(id=str(uuid.uuid4()), withdrawal_code=auth.new_withdrawal_code())
     with db.writing() as conn:
+        if limits is not None:
+            waiting = conn.execute(
+                select(sa.func.count()).where(talents.c.status == "pending")
+            ).scalar_one()
+            submissions.admit(
+                conn,
+                kind="talent",
+                address=address,
+                now=now,
+                limits=limits,
+                queue=int(waiting),
+            )
         conn.execute(
             insert(talents).values(
                 id=receipt.id,
@@ -261,6 +284,13 @@ def public_frame(db: Database) -> pd.DataFrame:
     with db.reading() as conn:
         rows = conn.execute(query).all()
     return _frame(rows, PUBLIC_TALENT_COLUMNS)
+
+
+def pending_count(db: Database) -> int:
+    """Return how many talents wait for moderation."""
+    with db.reading() as conn:
+        query = select(sa.func.count()).where(talents.c.status == "pending")
+        return int(conn.execute(query).scalar_one())
 
 
 def one(db: Database, talent_id: str) -> dict[str, Any] | None:

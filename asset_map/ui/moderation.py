@@ -30,6 +30,7 @@ from asset_map.rules.talent_form import (
     check_edit,
 )
 from asset_map.services.workspace import Workspace
+from asset_map.settings import submission_limits
 from asset_map.storage.talents import PERSONAL
 from asset_map.ui import edit_base
 from asset_map.ui.loaders import store
@@ -53,6 +54,7 @@ def moderation(ws: Workspace, actor: str) -> None:
         st.info(tr("moderate.none"))
     else:
         st.subheader(tr("moderate.pending", n=len(pending)))
+        _queue_notice(len(pending))
     for _, stored in pending.iterrows():
         with st.container(border=True):
             row, base = _as_read(stored)
@@ -63,6 +65,17 @@ def moderation(ws: Workspace, actor: str) -> None:
     decided = decided[decided["status"] != "pending"]
     if not decided.empty:
         _decided(decided, names, buurt_names, actor)
+
+
+def _queue_notice(waiting: int) -> None:
+    """Say when the queue is full: the public form takes no new talents until it shrinks."""
+    try:
+        most = submission_limits().queue_max
+    except AssetMapError as exc:  # a wrong setting: say which
+        st.error(explain(exc, current_lang()))
+        return
+    if waiting >= most:
+        st.warning(tr("moderate.queue_full", n=waiting, most=most))
 
 
 def _decided(
