@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from asset_map.io.formats import list_layers, read_raw
 from asset_map.model import catalogue
 from asset_map.services.sources import Loaded
 from asset_map.ui.state import choice_key, current_lang, option_index, tr
+from asset_map.ui.uploads import in_use, new_upload_folder
 
 NONE = ""
 #: Session keys: the private folder of the uploaded file, and how often an upload was done
@@ -128,14 +128,16 @@ def saved(name: str, content: bytes) -> Path:
     """Keep an uploaded file in a private folder (mode 0700) of this session, once per content.
 
     Every rerun of the page reuses it; another file, an empty uploader or a finished import
-    deletes it (:func:`forget_upload`).
+    deletes it (:func:`forget_upload`), and the end of the session at the latest
+    (:mod:`asset_map.ui.uploads`).
     """
     digest = hashlib.sha256(content).hexdigest()
     kept = st.session_state.get(UPLOAD_KEY)
     if kept and kept["digest"] == digest and Path(kept["path"]).exists():
+        in_use(Path(kept["path"]))
         return Path(kept["path"])
     forget_upload()
-    folder = Path(tempfile.mkdtemp(prefix="asset_map_upload_"))  # only we may read it
+    folder = new_upload_folder()  # only we may read it; it goes with the session at the latest
     path = folder / (Path(name).name or "upload")
     path.write_bytes(content)
     path.chmod(0o600)
