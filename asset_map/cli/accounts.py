@@ -43,7 +43,9 @@ def register(commands: Any) -> None:
     add_db_args(ur)
     ur.set_defaults(func=_cmd_user_remove)
     uu = user_commands.add_parser(
-        "unlock", help="lift the lock after too many wrong passwords; written to the audit log"
+        "unlock",
+        help="lift the log-in delays on a name (from every address and device); written to the "
+        "audit log",
     )
     uu.add_argument("name", metavar="NAME")
     add_lang_arg(uu)
@@ -51,7 +53,8 @@ def register(commands: Any) -> None:
     uu.set_defaults(func=_cmd_user_unlock)
     up = user_commands.add_parser(
         "set-password",
-        help="give an account a new password (also lifts a lock); written to the audit log",
+        help="give an account a new password (also lifts its delays and forgets its known "
+        "devices); written to the audit log",
     )
     up.add_argument("name", metavar="NAME")
     up.add_argument("--password-stdin", action="store_true", help=_PASSWORD_HELP)
