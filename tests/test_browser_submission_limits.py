@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from browser_support import choose, start_app
+from browser_support import choose, click_button, idle, start_app
 
 from asset_map.storage import Store
 
@@ -38,12 +38,13 @@ def _submit_in_a_fresh_session(browser, url: str, address: str, name: str) -> st
         page.goto(f"{url}/meedoen")
         page.get_by_text("Vertel wat u goed kunt").wait_for(timeout=60_000)
         choose(page, "Kies uw buurt", "Havenkwartier")
-        page.get_by_text("Uw buurt: Havenkwartier").wait_for(timeout=30_000)  # rerun done
+        page.get_by_text("Uw buurt: Havenkwartier").wait_for(timeout=30_000)
+        idle(page)  # the rerun of the choice is over: typing now is kept
         page.get_by_role("textbox", name="Uw naam of bijnaam").fill(name)
         choose(page, "Wat kunt u?", "Koken")
         choose(page, "Wat wilt u ermee doen?", "Een buur helpen")
         page.get_by_text("Ik vind het goed dat u mijn gegevens zo bewaart.").click()
-        page.get_by_role("button", name="Verstuur mijn talent").click()
+        click_button(page, "Verstuur mijn talent")
         taken = page.get_by_text("Dank u wel!")
         refused = page.get_by_text("Vanaf deze internetverbinding")
         try:
