@@ -51,7 +51,7 @@ OWN_BASEMAP = "eigen"
 BASEMAP_KEYS = (OWN_BASEMAP, *BASEMAPS)
 
 
-def own_basemap(environ: settings.Environ | None = None) -> Basemap | None:
+def own_basemap(env: settings.Environ | None = None) -> Basemap | None:
     """Return the own tile server of the settings as a base map, or None when none is set.
 
     Raises
@@ -59,25 +59,25 @@ def own_basemap(environ: settings.Environ | None = None) -> Basemap | None:
     AssetMapError
         When the tile settings are wrong (see :func:`asset_map.settings.tile_server`).
     """
-    server = settings.tile_server(environ)
+    server = settings.tile_server(env)
     if server is None:
         return None
     # Leaflet shows the attribution as HTML: the setting is plain text.
     return Basemap(OWN_BASEMAP, server.url, html.escape(server.attribution), server.max_zoom)
 
 
-def basemaps(environ: settings.Environ | None = None) -> dict[str, Basemap]:
+def basemaps(env: settings.Environ | None = None) -> dict[str, Basemap]:
     """Return the base maps to choose from: the own tile server first (when set), then the rest."""
-    own = own_basemap(environ)
+    own = own_basemap(env)
     return {OWN_BASEMAP: own, **BASEMAPS} if own is not None else dict(BASEMAPS)
 
 
-def default_basemap(environ: settings.Environ | None = None) -> str:
+def default_basemap(env: settings.Environ | None = None) -> str:
     """Return the base map used when none is chosen: the own tile server when set, else OSM."""
-    return OWN_BASEMAP if settings.tile_server(environ) is not None else DEFAULT_BASEMAP
+    return OWN_BASEMAP if settings.tile_server(env) is not None else DEFAULT_BASEMAP
 
 
-def resolve_basemap(key: str | None, environ: settings.Environ | None = None) -> Basemap:
+def resolve_basemap(key: str | None, env: settings.Environ | None = None) -> Basemap:
     """Return the base map ``key`` (None: :func:`default_basemap`).
 
     Raises
@@ -85,8 +85,8 @@ def resolve_basemap(key: str | None, environ: settings.Environ | None = None) ->
     AssetMapError
         For ``"eigen"`` when no own tile server is set, or a key that is no base map.
     """
-    choices = basemaps(environ)
-    key = default_basemap(environ) if key is None else key
+    choices = basemaps(env)
+    key = default_basemap(env) if key is None else key
     if key == OWN_BASEMAP and key not in choices:
         raise AssetMapError(Msg("err.settings.no_own_tiles", env=settings.TILES_URL_ENV))
     if key not in choices:
