@@ -62,8 +62,8 @@ CONTROLS_CSS = """
 .am-locate a{display:flex!important;align-items:center;justify-content:center;color:#222}
 .am-locate a.am-busy{color:#1f78b4;animation:am-pulse 1s infinite}
 @keyframes am-pulse{50%{opacity:.4}}
-.am-notice{background:#fff8e1;border:1px solid #d08c00;border-radius:6px;padding:6px 8px;
- font:12px/1.35 sans-serif;max-width:260px;box-shadow:0 0 4px rgba(0,0,0,.3)}
+.am-notice{background:#fff8e1;border:1px solid #d08c00;border-radius:6px;padding:4px 7px;
+ font:12px/1.3 sans-serif;max-width:230px;box-shadow:0 0 4px rgba(0,0,0,.3)}
 .am-notice-buttons{display:flex;gap:6px;margin-top:4px;flex-wrap:wrap}
 .am-notice button{font:12px sans-serif;padding:3px 8px;border:1px solid #888;
  border-radius:4px;background:#fff;cursor:pointer}

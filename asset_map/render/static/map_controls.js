@@ -54,47 +54,92 @@
   // --- the first view: the places, not under a control ------------------------------------
 
   // The room the controls need, as padding for fitBounds. Each control is kept free either
-  // by a strip beside it or by a strip above (below) it: whichever leaves the places the
-  // larger view, given the shape of what is shown.
+  // by a strip beside it or by a strip above (below) it; of all the ways to choose, the one
+  // that leaves the places the largest view, given the shape of what is shown.
   C.padding = function (map, bounds) {
-    var size = map.getSize(), pad = {l: 0, t: 0, r: 0, b: 0};
-    if (size.x < 200 || size.y < 200) { return pad; }
+    var size = map.getSize(), none = {l: 0, t: 0, r: 0, b: 0};
+    if (size.x < 200 || size.y < 200) { return none; }
     var b = L.latLngBounds(bounds);
     var p0 = map.project(b.getSouthWest(), 0), p1 = map.project(b.getNorthEast(), 0);
     var bw = Math.max(Math.abs(p1.x - p0.x), 1e-9), bh = Math.max(Math.abs(p1.y - p0.y), 1e-9);
-    function scale(p) {
-      return Math.min((size.x - p.l - p.r) / bw, (size.y - p.t - p.b) / bh);
-    }
     var box = map.getContainer().getBoundingClientRect();
-    var controls = map.getContainer().querySelectorAll('.leaflet-control');
+    var controls = map.getContainer().querySelectorAll('.leaflet-control'), strips = [];
     for (var i = 0; i < controls.length; i++) {
       var el = controls[i], r = el.getBoundingClientRect();
       if (!r.width || !r.height || el.classList.contains('am-notice')) { continue; }
       var corner = el.parentNode.className;
       var left = corner.indexOf('leaflet-left') >= 0, top = corner.indexOf('leaflet-top') >= 0;
-      var across = left ? r.right - box.left : box.right - r.left;
-      var down = top ? r.bottom - box.top : box.bottom - r.top;
-      var side = L.extend({}, pad), end = L.extend({}, pad);
-      if (left) { side.l = Math.max(pad.l, across); } else { side.r = Math.max(pad.r, across); }
-      if (top) { end.t = Math.max(pad.t, down); } else { end.b = Math.max(pad.b, down); }
-      var s1 = scale(side), s2 = scale(end);
-      if (s1 > s2 || (s1 === s2 && across * size.y <= down * size.x)) { pad = side; } else {
-        pad = end;
+      strips.push({
+        side: left ? 'l' : 'r', across: left ? r.right - box.left : box.right - r.left,
+        end: top ? 't' : 'b', down: top ? r.bottom - box.top : box.bottom - r.top
+      });
+    }
+    function padOf(choice) {
+      var pad = {l: 0, t: 0, r: 0, b: 0};
+      for (var j = 0; j < strips.length; j++) {
+        var s = strips[j];
+        if (choice & (1 << j)) { pad[s.end] = Math.max(pad[s.end], s.down); } else {
+          pad[s.side] = Math.max(pad[s.side], s.across);
+        }
+      }
+      return pad;
+    }
+    function scale(p) {
+      return Math.min((size.x - p.l - p.r) / bw, (size.y - p.t - p.b) / bh);
+    }
+    function lost(p) {
+      return (p.l + p.r) * size.y + (p.t + p.b) * size.x;
+    }
+    var n = Math.min(strips.length, 12), best = null, bestScale = -Infinity;
+    for (var c = 0; c < (1 << n); c++) {
+      var pad = padOf(c), sc = scale(pad);
+      if (sc > bestScale + 1e-12 || (Math.abs(sc - bestScale) <= 1e-12 && lost(pad) < lost(best))) {
+        best = pad;
+        bestScale = sc;
       }
     }
     // Whatever the controls take, the places keep at least half of the map.
-    var sx = Math.min(1, 0.5 * size.x / Math.max(pad.l + pad.r, 1));
-    var sy = Math.min(1, 0.5 * size.y / Math.max(pad.t + pad.b, 1));
-    return {l: pad.l * sx, t: pad.t * sy, r: pad.r * sx, b: pad.b * sy};
+    var sx = Math.min(1, 0.5 * size.x / Math.max(best.l + best.r, 1));
+    var sy = Math.min(1, 0.5 * size.y / Math.max(best.t + best.b, 1));
+    return {l: best.l * sx, t: best.t * sy, r: best.r * sx, b: best.b * sy};
   };
 
+  // Whether Leaflet's CSS is in: the controls sit in their corners only then (a page that
+  // loads the CSS after its scripts, as st_folium does, measures nothing sensible before).
+  function laidOut(map) {
+    var corner = map.getContainer().querySelector('.leaflet-top');
+    return !corner || window.getComputedStyle(corner).position === 'absolute';
+  }
+
   C.fit = function (map, bounds) {
-    var pad = C.padding(map, bounds), m = 6;
-    map.fitBounds(bounds, {
-      animate: false,
-      paddingTopLeft: [pad.l + m, pad.t + m],
-      paddingBottomRight: [pad.r + m, pad.b + m]
+    function apply() {
+      var pad = C.padding(map, bounds), m = 6;
+      map.fitBounds(bounds, {
+        animate: false,
+        paddingTopLeft: [pad.l + m, pad.t + m],
+        paddingBottomRight: [pad.r + m, pad.b + m]
+      });
+    }
+    if (laidOut(map)) {
+      apply();
+      return;
+    }
+    // Fit now without room for the controls, and again with it once the CSS is in, unless
+    // the reader has moved the map by then.
+    map.fitBounds(bounds, {animate: false});
+    var touched = false, tries = 0, box = map.getContainer();
+    function touch() { touched = true; }
+    ['mousedown', 'touchstart', 'wheel', 'keydown'].forEach(function (name) {
+      box.addEventListener(name, touch, {once: true, passive: true});
     });
+    (function wait() {
+      if (touched) { return; }
+      if (laidOut(map)) {
+        apply();
+        return;
+      }
+      if (++tries < 200) { window.setTimeout(wait, 25); }
+    }());
   };
 
   // --- notices ----------------------------------------------------------------------------
