@@ -23,6 +23,7 @@ from markupsafe import Markup
 from asset_map.i18n import t
 from asset_map.model import Lang
 from asset_map.render.layers import VerbatimMacroElement, compact_json, esc, figure_parent
+from asset_map.render.styles import Classes
 
 #: A map narrower than this (CSS pixels; a phone) starts with its legend closed.
 NARROW_PX = 600
@@ -114,6 +115,9 @@ class Panel(VerbatimMacroElement):
         The box's CSS class (``am-legend`` or ``am-scale``).
     share : float
         The box's body is at most this share of the map's height (it scrolls).
+    classes : Classes, optional
+        The colour scale the box explains (kept for tests and callers: the one scale
+        object of a choropleth).
     """
 
     _template = Template(
@@ -132,6 +136,7 @@ class Panel(VerbatimMacroElement):
         position: str = "topright",
         css_class: str = "am-legend",
         share: float = 0.45,
+        classes: Classes | None = None,
     ):
         super().__init__()
         self._name = "Panel"
@@ -139,6 +144,7 @@ class Panel(VerbatimMacroElement):
         self.position = position
         self.css_class = css_class
         self.share = share
+        self.classes = classes
 
     def options_json(self) -> Markup:
         """Return the options of ``L.amControls.panel``."""

@@ -44,6 +44,7 @@ from asset_map.render.styles import (
     WIJK_STYLE,
     Classes,
     classes_for,
+    format_break,
     format_number,
     resolve_basemap,
 )
@@ -215,6 +216,7 @@ def build_map(
             position="bottomright",
             css_class="am-scale",
             share=0.4,
+            classes=classes,
         ).add_to(fmap)
     if len(assets) and assets["source"].astype(str).str.contains("OpenStreetMap").any():
         # ODbL: the map credits OpenStreetMap whenever it shows OSM data.
@@ -431,7 +433,7 @@ def _scale_html(
     for lo, hi, color in zip(classes.breaks[:-1], classes.breaks[1:], classes.colors, strict=True):
         parts.append(
             f"<div><span class='am-box' style='background:{color}'></span>"
-            f"{esc(format_number(lo, unit, lang))} – {esc(format_number(hi, unit, lang))}</div>"
+            f"{esc(format_break(lo, unit, lang))} – {esc(format_break(hi, unit, lang))}</div>"
         )
     parts.append(
         f"<div><span class='am-box' style='background:{NO_DATA_COLOR}'></span>"

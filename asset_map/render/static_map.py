@@ -35,7 +35,7 @@ from asset_map.render.styles import (
     BEYOND_LINE_COLOR,
     COVERAGE_SCALE,
     NO_DATA_COLOR,
-    format_number,
+    format_break,
 )
 
 #: The share of the view added around the focus area on every side.
@@ -166,7 +166,7 @@ def _draw_coverage(
     breaks = COVERAGE_SCALE.breaks
     title = t("report.map.coverage", lang)
     for j, color in enumerate(COVERAGE_SCALE.colors):
-        lo, hi = format_number(breaks[j], "%", lang), format_number(breaks[j + 1], "%", lang)
+        lo, hi = format_break(breaks[j], "%", lang), format_break(breaks[j + 1], "%", lang)
         label = f"{title}: {lo} – {hi}" if j == 0 else f"{lo} – {hi}"
         handles.append(Patch(facecolor=color, edgecolor="#999999", lw=0.5, label=label))
     handles.append(

@@ -170,3 +170,10 @@ def format_number(value: float | None, unit: str = "", lang: str = "nl") -> str:
         text = text.replace(",", "_").replace(".", ",").replace("_", ".")
     sep = "" if unit == "%" else " "
     return f"{text}{sep}{unit}" if unit else text
+
+
+def format_break(value: float, unit: str = "", lang: str = "nl") -> str:
+    """Format a class break of a colour scale: whole percentages without decimals (``20%``)."""
+    if unit == "%" and float(value).is_integer():
+        return f"{int(value)}%"
+    return format_number(value, unit, lang)
