@@ -85,6 +85,8 @@ def resolve_basemap(key: str | None, env: settings.Environ | None = None) -> Bas
     AssetMapError
         For ``"eigen"`` when no own tile server is set, or a key that is no base map.
     """
+    if key in BASEMAPS:  # the usual ones need no setting (a wrong tile setting stays apart)
+        return BASEMAPS[key]
     choices = basemaps(env)
     key = default_basemap(env) if key is None else key
     if key == OWN_BASEMAP and key not in choices:
