@@ -121,6 +121,7 @@
     this._pending = false;
     // Weekly activities per place: {index: [count, popup html]}.
     this._act = data.act || {};
+    this._hasAct = Object.keys(this._act).length > 0;
     this._actOn = false;
     this.group = this._makeGroup();
   }
@@ -227,8 +228,8 @@
       // The icon of a place: its type, planned or not, and its weekly activities (a count
       // shown when the activity layer is on); made once per kind of icon.
       function iconOf(i) {
-        var planned = !!self._planned[i], act = self._act[i], key = (planned ? 'p' : '')
-          + (act ? act[0] : '');
+        var planned = !!self._planned[i], act = self._hasAct ? self._act[i] : undefined;
+        var key = (planned ? 'p' : '') + (act ? act[0] : '');
         if (!icons[key]) {
           icons[key] = L.divIcon({
             className: 'am-pin' + (planned ? ' am-planned' : '') + (act ? ' am-has-act' : ''),
@@ -261,7 +262,7 @@
       var children = cluster.getAllChildMarkers(), counts = {}, order = [], i, k, act = 0;
       for (i = 0; i < children.length; i++) {
         k = children[i]._amType;
-        if (this._act[children[i]._amIndex]) { act++; }
+        if (this._hasAct && this._act[children[i]._amIndex]) { act++; }
         if (counts[k] === undefined) { counts[k] = 0; order.push(k); }
         counts[k]++;
       }
