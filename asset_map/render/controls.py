@@ -66,6 +66,8 @@ CONTROLS_CSS = """
 .am-notice{background:#fff8e1;border:1px solid #d08c00;border-radius:6px;padding:4px 7px;
  font:12px/1.3 sans-serif;max-width:230px;box-shadow:0 0 4px rgba(0,0,0,.3)}
 .am-notice-buttons{display:flex;gap:6px;margin-top:4px;flex-wrap:wrap}
+.am-narrow-map .am-notice{max-width:calc(100vw - 200px);font-size:11px}
+.am-narrow-map .am-scale{max-width:150px}
 .am-notice button{font:12px sans-serif;padding:3px 8px;border:1px solid #888;
  border-radius:4px;background:#fff;cursor:pointer}
 .am-notice button.am-primary{background:#1f4e9c;border-color:#1f4e9c;color:#fff}

@@ -28,7 +28,7 @@
         var points = this._amPoints, i = this._amIndex;
         this.bindTooltip(points.names[i]);
         this.bindPopup(function (layer) { return points.popupHtml(layer._amIndex); },
-          {maxWidth: 280});
+          points.popupOptions());
       }
       return this;
     },
@@ -145,6 +145,14 @@
       return this._activityLayer;
     },
 
+    // A popup fits the map: it scrolls when it is taller, and opens clear of the search box
+    // and the buttons at the top left.
+    popupOptions: function () {
+      var size = this.map.getSize();
+      return {maxWidth: 280, maxHeight: Math.max(160, size.y - 150),
+        autoPanPaddingTopLeft: L.point(56, 56), autoPanPaddingBottomRight: L.point(12, 24)};
+    },
+
     // Field j of asset i's record (see RECORD_FIELDS), as escaped text; '' when empty.
     text: function (i, j) {
       var d = this.data, r = d.rec[i] || [], v = r[j];
@@ -188,7 +196,7 @@
       // Its type is switched off: show where it is, in a popup of its own.
       var at = L.latLng(this._lat[i], (this.data.o[1] + this.data.lon[i]) / this.data.o[2]);
       map.setView(at, Math.max(map.getZoom(), 17), {animate: false});
-      L.popup({maxWidth: 280}).setLatLng(at).setContent(this.popupHtml(i)).openOn(map);
+      L.popup(this.popupOptions()).setLatLng(at).setContent(this.popupHtml(i)).openOn(map);
     },
 
     // Mark (or unmark) the places with weekly activities: a CSS class on the map for the

@@ -36,8 +36,10 @@
       div.innerHTML = html;
       var details = div.querySelector('details');
       var size = map.getSize();
-      if (details && size.x > 0 && size.x < (options.narrow || 600)) {
-        details.open = false;
+      if (size.x > 0 && size.x < (options.narrow || 600)) {
+        // A phone: boxes start closed, and notices leave room for the colour scale.
+        L.DomUtil.addClass(map.getContainer(), 'am-narrow-map');
+        if (details) { details.open = false; }
       }
       var body = div.querySelector('.am-legend-body');
       if (body && size.y > 0) {
