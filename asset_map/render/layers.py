@@ -33,7 +33,7 @@ MAP_CSS = """
  height:calc(100% - 10px);border-radius:50%;color:#fff;font:bold 12px/1 sans-serif;
  text-shadow:0 0 2px #000}
 .am-cluster{background:transparent}
-.am-popup{font:13px/1.35 sans-serif;max-width:260px}
+.am-popup{font:13px/1.35 sans-serif;max-width:260px;overflow-wrap:anywhere}
 .am-popup .am-type{color:#555;font-size:12px;margin-bottom:2px}
 .am-popup .am-name{font-weight:bold;font-size:14px}
 .am-popup .am-meta{color:#555;font-size:12px;margin-top:4px}

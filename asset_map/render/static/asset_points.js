@@ -149,7 +149,8 @@
     // and the buttons at the top left.
     popupOptions: function () {
       var size = this.map.getSize();
-      return {maxWidth: 280, maxHeight: Math.max(160, size.y - 150),
+      return {maxWidth: Math.max(160, Math.min(280, size.x - 100)),
+        maxHeight: Math.max(160, size.y - 150),
         autoPanPaddingTopLeft: L.point(56, 56), autoPanPaddingBottomRight: L.point(12, 24)};
     },
 
