@@ -276,8 +276,9 @@ def find_duplicates(
         distance, _ = cKDTree(xy).query(xy, k=2, distance_upper_bound=reach)
         near = np.isfinite(distance[:, 1])
         located, xy = located[near], xy[near]
-    names, types = located["name"].tolist(), [_text(v) for v in located["type"]]
-    sources = [_text(v) for v in located["source"]]
+    names = located["name"].tolist()
+    types = [v if isinstance(v, str) else "" for v in located["type"].tolist()]
+    sources = [v if isinstance(v, str) else "" for v in located["source"].tolist()]
     tokens: dict[object, str] = {}
     keys = [tokens.get(v) or tokens.setdefault(v, " ".join(name_tokens(v))) for v in names]
     found = find_pairs(
@@ -454,8 +455,10 @@ def merge_duplicates(
         raise TypeError("source_priority must be a sequence of source names, not one string.")
 
     ids = assets["id"].tolist()
-    position = {value: k for k, value in enumerate(ids)}
     chosen = pairs[pairs["decision"] == "merge"]
+    if chosen.empty:  # nothing to merge: the assets as they are
+        return assets[ASSET_COLUMNS].copy(), pd.DataFrame(columns=LOG_COLUMNS)
+    position = {value: k for k, value in enumerate(ids)}
     unknown = sorted(
         {str(v) for v in pd.concat([chosen["id_a"], chosen["id_b"]]) if v not in position}
     )
@@ -468,7 +471,7 @@ def merge_duplicates(
         (position[a], position[b]) for a, b in zip(chosen["id_a"], chosen["id_b"], strict=True)
     ]
 
-    sources = [_text(s) for s in assets["source"]]
+    sources = [v if isinstance(v, str) else "" for v in assets["source"].tolist()]
     order = list(dict.fromkeys([*(source_priority or ()), *sources]))
     rank = {s: k for k, s in enumerate(order)}
 

@@ -202,7 +202,7 @@ def combine(
         notes.append(levels.note())
     kept = to_storage_crs(current.assets)
     incoming = to_storage_crs(new.assets)
-    again = {s for s in incoming["source"].dropna().astype(str) if s}
+    again = set(incoming["source"].dropna().astype(str).unique()) - {""}
     gone = kept["source"].map(lambda s: _parts(s) <= again) if len(kept) else pd.Series([])
     if replace_assets:
         gone = pd.Series(True, index=kept.index)
