@@ -77,9 +77,8 @@ def test_the_flyer_command_with_an_endless_place_name(tmp_path, capsys):
         store.save_workspace(demo.areas, places, meta={"name": "Lindeveen"}, actor="test")
     out = tmp_path / "flyer.pdf"
     buurt = demo.areas.loc[demo.areas["level"] == "buurt", "code"].iloc[0]
-    code, _out, err = run_cli(
-        capsys, ["flyer", "--buurt", buurt, "--walk-min", "60", "--out", str(out), "--database", url]
-    )
+    args = ["flyer", "--buurt", buurt, "--walk-min", "60", "--out", str(out)]
+    code, _out, err = run_cli(capsys, [*args, "--database", url])
     assert code == 0, err
     pages, text = _text(out.read_bytes())
     assert pages == 1 and "Buurthuis Buurthuis" in text and "…" in text

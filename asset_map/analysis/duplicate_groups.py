@@ -140,7 +140,7 @@ def _groups(
             "places": sizes.to_numpy(),
             "name": by_group["name"].first().to_numpy(),
             "other_names": by_group["name"].nunique().to_numpy() - 1,
-            "within_m": np.hypot(extent["x"], extent["y"]).reindex(sizes.index).to_numpy(),
+            "within_m": np.hypot(extent["x"].to_numpy(), extent["y"].to_numpy()),
             "kept": (sizes - merged).to_numpy(),
             "decision": np.where(merged.to_numpy() > 0, "merge", "keep both"),
         }

@@ -30,9 +30,9 @@ def decision_lines(
     lie and how many are left. ``hint`` says where the full list is.
     """
     lines: list[Msg] = []
-    for group in groups.head(limit).itertuples(index=False):
-        pair = pairs.iloc[int(group.pair)]
-        if group.places == 2:
+    for group in groups.head(limit).to_dict("records"):
+        pair = pairs.iloc[int(group["pair"])]
+        if group["places"] == 2:
             what = "cli.data.merged" if pair["decision"] == "merge" else "cli.data.kept_apart"
             lines.append(
                 Msg(
@@ -48,29 +48,29 @@ def decision_lines(
                 )
             )
             continue
-        if group.other_names:
-            names = Msg("decisions.named_and_others", name=group.name, n=int(group.other_names))
+        if group["other_names"]:
+            names = Msg("decisions.named_and_others", name=group["name"], n=group["other_names"])
         else:
-            names = Msg("decisions.named", name=group.name)
-        within = float(group.within_m)
+            names = Msg("decisions.named", name=group["name"])
+        within = float(group["within_m"])
         where = (
             Msg("decisions.one_spot")
             if within < ONE_SPOT_M
             else Msg("decisions.within", m=f"{within:.0f}")
         )
         what = (
-            Msg("decisions.merged_into", n=int(group.kept))
-            if group.decision == "merge"
+            Msg("decisions.merged_into", n=group["kept"])
+            if group["decision"] == "merge"
             else Msg("cli.data.kept_apart")
         )
         lines.append(
             Msg(
                 "decisions.group",
-                n=int(group.places),
+                n=group["places"],
                 names=names,
                 where=where,
                 what=what,
-                reason=group.reason,
+                reason=group["reason"],
             )
         )
     if len(groups) > limit:

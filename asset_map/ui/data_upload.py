@@ -20,13 +20,14 @@ import pandas as pd
 import streamlit as st
 
 from asset_map._errors import AssetMapError, DownloadError
-from asset_map.i18n import Msg, explain, localise, t
+from asset_map.i18n import Msg, localise, t
 from asset_map.io import read_areas
 from asset_map.io.file_facts import file_facts
 from asset_map.io.formats import list_layers, read_raw
 from asset_map.model import catalogue
 from asset_map.services.decisions import decision_lines, decisions_csv
 from asset_map.services.sources import Loaded
+from asset_map.ui.safe import explain_here
 from asset_map.ui.state import choice_key, current_lang, option_index, tr
 
 NONE = ""
@@ -130,7 +131,7 @@ def remember(message: str, loaded: Loaded) -> None:
 
 def show_error(exc: AssetMapError, *, prefix: bool = True) -> None:
     """Show an error in the reader's language; a download's technical detail folded away."""
-    text = explain(exc, current_lang())
+    text = explain_here(exc, current_lang())
     if isinstance(exc, DownloadError):  # OverpassError too
         plain, _, detail = text.partition("\n")
         st.error(f"{plain} {tr('data.nothing_changed')}")
