@@ -374,8 +374,8 @@ def _read_ogr(
         if not one_layer:
             check_features(path, int(pyogrio.read_info(source, layer=layer)["features"]))
         if one_layer or path.stat().st_size > STREAM_BYTES:
-            frame = read_in_batches(source, layer, max_features=limit + 1)
-            check_features(path, len(frame))
+            frame = read_in_batches(source, layer, max_features=limit)
+            check_features(path, len(frame), counted_to=True)
         else:
             frame = pyogrio.read_dataframe(source, layer=layer)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
@@ -586,7 +586,7 @@ def read_table(path: str | Path) -> Table:
         if not any(c.strip() for c in record):
             continue
         if len(rows) >= most:
-            check_features(path, most + 1)  # counted while read: stop at the limit
+            check_features(path, most + 1, counted_to=True)  # counted as read: stop here
         if len(record) > len(header):
             problems.append(
                 ImportFormatError(

@@ -74,8 +74,13 @@ def check_layers(path: Path, count: int, limits: ImportLimits | None = None) -> 
         )
 
 
-def check_features(path: Path, count: int, limits: ImportLimits | None = None) -> None:
+def check_features(
+    path: Path, count: int, limits: ImportLimits | None = None, *, counted_to: bool = False
+) -> None:
     """Refuse a file (or layer) with more features or rows than the limit.
+
+    ``counted_to``: ``count`` is where counting stopped (a file read as it streams in is
+    read only up to the limit), so the message says "more than the limit".
 
     Raises
     ------
@@ -86,7 +91,7 @@ def check_features(path: Path, count: int, limits: ImportLimits | None = None) -
     if count > limits.features:
         raise ImportFormatError(
             Msg(
-                "err.limits.features",
+                "err.limits.features_more" if counted_to else "err.limits.features",
                 path=path.name,
                 n=count,
                 limit=limits.features,
