@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -157,8 +158,13 @@ sys.exit(code)
 """
 
 
-def run(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """Run ``asset-map ARGS`` in a fresh process; return seconds, its peak GB, its message."""
+def run(
+    args: list[str], env: dict[str, str] | None = None, *, lines: bool = False
+) -> tuple[Any, ...]:
+    """Run ``asset-map ARGS`` in a fresh process; return seconds, its peak GB, its message.
+
+    With ``lines``, also the number of lines it printed (stdout and stderr).
+    """
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", _WRAPPER, *args],
@@ -168,11 +174,14 @@ def run(args: list[str], env: dict[str, str] | None = None) -> tuple[float, floa
         text=True,
     )
     seconds = time.perf_counter() - started
-    lines = done.stderr.strip().splitlines()
+    lines_wanted, lines = lines, done.stderr.strip().splitlines()
     if done.returncode not in (0, 2) or not lines or not lines[-1].startswith("PEAK_KB"):
         raise SystemExit(f"asset-map {' '.join(args)} failed:\n{done.stderr}")
     said = lines[-2] if len(lines) > 1 else ""
-    return seconds, int(lines[-1].split()[1]) / 1e6, said
+    peak = int(lines[-1].split()[1]) / 1e6
+    if not lines_wanted:
+        return seconds, peak, said
+    return seconds, peak, said, len(done.stdout.splitlines()) + len(lines) - 1
 
 
 def load_average() -> str:
@@ -191,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench_import_") as tmp:
         folder = Path(tmp)
         print(f"machine: {load_average()}")
+        startup = run(["import", "--lang", "en"])[0]  # refused at once: start-up alone
+        print(f"start-up of a command (Python, the package, no work): {startup:.1f} s")
         for n in [int(s) for s in args.sizes.split(",")]:
             frame = places(n, args.spread)
             for fmt in args.formats.split(","):

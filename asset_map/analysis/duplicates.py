@@ -29,6 +29,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import Transformer
 from scipy.spatial import cKDTree
 
 from asset_map._errors import SchemaError
@@ -328,12 +329,14 @@ def find_duplicates(
 
 def _work_xy(geometry: gpd.GeoSeries) -> np.ndarray:
     """Return ``(n, 2)`` RD New coordinates: a point as it is, another shape by a point in it."""
-    shapes = geometry.to_crs(WORK_CRS).to_numpy()
+    shapes = geometry.to_numpy()
     points = shapely.get_type_id(shapes) == shapely.GeometryType.POINT
     if not points.all():
         shapes = shapes.copy()
         shapes[~points] = shapely.point_on_surface(shapes[~points])
-    return shapely.get_coordinates(shapes).reshape(-1, 2)
+    xy = shapely.get_coordinates(shapes).reshape(-1, 2)
+    to_work = Transformer.from_crs(geometry.crs, WORK_CRS, always_xy=True)
+    return np.column_stack(to_work.transform(xy[:, 0], xy[:, 1]))
 
 
 @lru_cache(maxsize=4096)

@@ -181,9 +181,8 @@ def _canonical(column: str, values: Sequence[object] | np.ndarray | pd.Series) -
         return pd.Series(values, dtype="float64")
     if isinstance(values, pd.Series):
         return text_series(values.reset_index(drop=True))
-    if isinstance(values, list) and all(v is None or (isinstance(v, str) and v) for v in values):
-        return pd.Series(values, dtype="str")  # clean already (ids, names, types, statuses)
-    return text_series(list(values))
+    # lists are made clean here (ids, names, types, statuses, sources; None for no column)
+    return pd.Series(list(values), dtype="str")
 
 
 def _types(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from asset_map.analysis.duplicate_groups import ONE_SPOT_M
+from asset_map.analysis.duplicate_groups import ONE_SPOT_M, PLACE_COLUMNS
 from asset_map.i18n import Msg, localise
 from asset_map.io.export import table_to_csv
 from asset_map.model import Lang
@@ -80,6 +80,8 @@ def decision_lines(
 
 def decisions_table(places: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """Return the full list (one row per place in a group) with its reasons in ``lang``."""
+    if places.empty:  # nothing was compared (a first import) or nothing found
+        return pd.DataFrame(columns=PLACE_COLUMNS)
     table = places.copy()
     table["reason"] = [localise(r, lang) for r in table["reason"]]
     return table
