@@ -233,6 +233,23 @@ def test_long_names_and_descriptions_are_cut_with_a_note(tmp_path, limits):
     assert any("column description" in n and "feature 2" in n for n in notes)
 
 
+def test_long_area_names_are_cut_with_a_note(tmp_path, limits):
+    from asset_map.io import read_areas
+
+    square = shapely.box(X0, Y0, X0 + 500, Y0 + 500)
+    areas = gpd.GeoDataFrame(
+        {"code": ["BU01500101"], "name": ["Buurt " * 100], "level": ["buurt"]},
+        geometry=[square],
+        crs=28992,
+    ).to_crs(4326)
+    path = tmp_path / "buurten.geojson"
+    areas.to_file(path)
+    limits("NAME_CHARS", 50)
+    result = read_areas(path)
+    assert len(result.frame["name"].iloc[0]) == 50
+    assert any("column name" in localise(n, "en") for n in result.notes)
+
+
 def test_the_defaults_cut_a_200_mb_text_to_10000_characters(tmp_path):
     path = tmp_path / "groot.geojson"
     places(1, description=["x" * 2_000_000]).to_file(path)

@@ -106,20 +106,23 @@ def cut_texts(
     *,
     labels: Sequence[str] | None = None,
     limits: ImportLimits | None = None,
+    names: Sequence[str] = NAME_COLUMNS,
+    texts: Sequence[str] = TEXT_COLUMNS,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Return ``frame`` with its too long texts cut, and a note per column that was cut.
 
-    Names (``name``) are cut at ``limits.name_chars``, the other texts (``description``,
-    ``address``, ``tags``, ``source``) at ``limits.text_chars``; a cut text ends in ``…``.
-    ``labels`` name the rows in the notes (feature or row numbers); by default their ids.
+    The ``names`` columns (a place's ``name``) are cut at ``limits.name_chars``, the
+    ``texts`` columns (``description``, ``address``, ``tags``, ``source``) at
+    ``limits.text_chars``; a cut text ends in ``…``. ``labels`` name the rows in the notes
+    (feature or row numbers); by default their ids.
     """
     limits = limits or limits_now()
     notes: list[str] = []
     out = frame
-    for column in (*NAME_COLUMNS, *TEXT_COLUMNS):
+    for column in (*names, *texts):
         if column not in frame.columns:
             continue
-        limit = limits.name_chars if column in NAME_COLUMNS else limits.text_chars
+        limit = limits.name_chars if column in names else limits.text_chars
         lengths = frame[column].str.len() if _is_text(frame[column]) else None
         if lengths is None:
             continue
