@@ -217,3 +217,26 @@ def test_importing_ten_thousand_places_at_one_spot_prints_few_lines(tmp_path, ca
     assert len(rows) == 10_001
     assert {r["decision"] for r in rows} == {"kept", "merged"}
     assert {r["kept_id"] for r in rows} == {assets["id"].iloc[0]}
+
+
+def test_the_data_screen_shows_at_most_twenty_groups_and_offers_the_full_list(db, tmp_path):
+    from data_screen import IMPORT, click, places, upload, with_lindeveen
+
+    at = with_lindeveen(tmp_path)
+    names = {"naam": [f"Buurthuis {k}" for k in range(25)], "soort": ["buurthuis"] * 25}
+    for source in ("Gemeente", "Wijkteam"):  # the same 25 places from two sources
+        path = places(tmp_path / f"{source.lower()}.geojson", names, 25)
+        upload(at, "assets", path)
+        at.text_input(key="data_source").input(source).run()
+        click(at, IMPORT)
+    texts = [t.value for t in at.text if t.value.startswith(("waarschijnlijk dubbel", "En nog"))]
+    assert len(texts) == 21, texts  # 20 groups, then how many more
+    assert texts[-1] == (
+        "En nog 5 groepen waarschijnlijk dubbele plekken. De hele lijst staat hieronder."
+    )
+    [expander] = [e for e in at.expander if "Alle besluiten" in e.label]
+    assert [b.proto.label for b in expander.get("download_button")] == [
+        "Download de hele lijst (CSV)"
+    ]
+    assert "25 plekken" not in expander.label and "50 plekken" in expander.label
+    assert at.success[0].value == "25 rijen toegevoegd. 25 dubbele plekken samengevoegd."
