@@ -22,7 +22,7 @@ from geopandas.testing import assert_geodataframe_equal
 from asset_map import settings
 from asset_map._errors import AssetMapError, ImportFormatError
 from asset_map.i18n import explain, localise
-from asset_map.io import asset_files, formats, read_assets
+from asset_map.io import asset_files, formats, gdal_read, read_assets
 from asset_map.io.formats import list_layers, read_raw, read_table
 
 X0, Y0 = 208000.0, 473000.0  # Deventer, RD New
@@ -142,7 +142,7 @@ def test_a_large_geojson_stops_streaming_at_the_limit(tmp_path, limits, monkeypa
     path = tmp_path / "plekken.geojson"
     places(50).to_file(path)
     monkeypatch.setattr(formats, "STREAM_BYTES", 100)  # read by GDAL, as a large file is
-    monkeypatch.setattr(formats, "BATCH_ROWS", 4)
+    monkeypatch.setattr(gdal_read, "BATCH_ROWS", 4)
     limits("FEATURES", 10)
     seen: list[int] = []
     real = formats.pyogrio.open_arrow
@@ -295,7 +295,7 @@ def test_a_file_read_in_batches_gives_the_same_places(tmp_path, monkeypatch, suf
     frame.to_file(path)
     whole = read_assets(path)
     monkeypatch.setattr(formats, "STREAM_BYTES", 10)
-    monkeypatch.setattr(formats, "BATCH_ROWS", 5)
+    monkeypatch.setattr(gdal_read, "BATCH_ROWS", 5)
     batched = read_assets(path)
     assert_geodataframe_equal(batched.frame, whole.frame, check_dtype=False)
     assert [str(n) for n in batched.notes] == [str(n) for n in whole.notes]

@@ -16,7 +16,8 @@ from data_screen import upload, with_lindeveen
 
 from asset_map._errors import AssetMapError
 from asset_map.i18n import explain
-from asset_map.io.formats import read_raw, without_folders
+from asset_map.io.formats import read_raw
+from asset_map.io.gdal_read import without_folders
 
 
 @pytest.mark.parametrize(

@@ -11,11 +11,9 @@ or a :class:`~asset_map._errors.CRSError`.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
-import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -41,7 +39,9 @@ from asset_map._errors import where as _where
 from asset_map.crs import RD_NEW, WGS84, parse_crs
 from asset_map.i18n import Msg
 from asset_map.io.cells import csv_plain_text, list_some, parse_numbers
+from asset_map.io.gdal_read import gdal_reason, read_in_batches
 from asset_map.io.limits import check_features, check_layers, check_size, limits_now
+from asset_map.io.text_files import decode_text
 
 GEOJSON_SUFFIXES = (".geojson", ".json")
 CSV_SUFFIXES = (".csv", ".txt")
@@ -49,8 +49,6 @@ SUFFIXES = (*GEOJSON_SUFFIXES, ".gpkg", ".zip", ".shp", *CSV_SUFFIXES)
 #: Files larger than this are read by GDAL in batches (GeoJSON too, instead of being parsed
 #: whole in Python, which takes about ten times the file's size in memory).
 STREAM_BYTES = 32_000_000
-#: Features per batch of a streamed read.
-BATCH_ROWS = 65_536
 
 #: CSV coordinate columns (lower case). Latitude/longitude imply WGS84; the RD names imply
 #: RD New; plain x/y need the CRS from the user.
@@ -408,55 +406,6 @@ def _layers(path: Path, source: str) -> list[str]:
     return [str(name) for name in names]
 
 
-def read_in_batches(
-    source: str, layer: str | None = None, *, max_features: int | None = None
-) -> gpd.GeoDataFrame:
-    """Read a layer through GDAL in batches of :data:`BATCH_ROWS` features (Arrow).
-
-    The same frame as ``pyogrio.read_dataframe`` gives, but GDAL never holds more than one
-    batch beside the frame being built, and stops after ``max_features``. Text columns are
-    pandas ``str``.
-    """
-    frames: list[pd.DataFrame] = []
-    geometries: list[np.ndarray] = []
-    read = 0
-    with pyogrio.open_arrow(source, layer=layer, batch_size=BATCH_ROWS, use_pyarrow=True) as (
-        meta,
-        reader,
-    ):
-        name = meta["geometry_name"] or "wkb_geometry"
-        for batch in reader:
-            geometries.append(shapely.from_wkb(batch.column(name).to_numpy(zero_copy_only=False)))
-            frames.append(batch.drop_columns([name]).to_pandas())
-            read += batch.num_rows
-            if max_features is not None and read > max_features:
-                break  # enough to know the file is over the limit: stop reading
-    attributes = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    geometry = np.concatenate(geometries) if geometries else np.empty(0, dtype=object)
-    return gpd.GeoDataFrame(attributes, geometry=geometry, crs=meta["crs"])
-
-
-def gdal_reason(error: BaseException, path: Path) -> str:
-    """Return GDAL's explanation of an error with every folder left out: only file names.
-
-    GDAL names the file it could not read with its whole path (``/tmp/asset_map_upload_x/
-    wijken.gpkg``, ``/vsizip//tmp/.../a.zip/a.shp``): on a server that shows its folders to
-    every user. The file's own name is what the user knows it by.
-    """
-    return without_folders(str(error), path)
-
-
-def without_folders(text: str, path: Path | None = None) -> str:
-    """Return ``text`` with every absolute path in it reduced to its last part (the file)."""
-    if path is not None:
-        for spelled in {str(path.resolve()), str(path), str(path.parent.resolve())}:
-            text = text.replace(spelled + "/", "").replace(spelled, path.name)
-    return _ABSOLUTE.sub(lambda m: m.group("name"), text.replace("/vsizip/", ""))
-
-
-_ABSOLUTE = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][^\\/\s'\"`:]+)+[\\/](?P<name>[^\\/\s'\"`:]+)")
-
-
 def _read_zipped_shapefile(path: Path, crs: str | None, layer: str | None) -> RawLayer:
     try:
         with zipfile.ZipFile(path) as archive:
@@ -498,63 +447,6 @@ def _read_zipped_shapefile(path: Path, crs: str | None, layer: str | None) -> Ra
 
 
 # --- CSV -------------------------------------------------------------------------------------
-
-
-#: Byte order marks and the encoding each one announces (the longest first: UTF-32 LE starts
-#: with the UTF-16 LE mark).
-BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
-def decode_text(path: Path) -> tuple[str, list[str]]:
-    """Return a text file's content and a note on how it was read.
-
-    A byte order mark says the encoding (UTF-8, UTF-16 or UTF-32, as Excel's "Unicode text"
-    and Windows Notepad write them); UTF-16 without one is recognised by its zero bytes.
-    Otherwise UTF-8, else Windows-1252 (with a note to check the accents).
-
-    Raises
-    ------
-    ImportFormatError
-        When the file is no text in any of these encodings (a spreadsheet saved as
-        ``.xlsx`` and renamed, say): the message says how to save it as CSV UTF-8.
-    """
-    data = path.read_bytes()
-    encoding = next((name for bom, name in BOMS if data.startswith(bom)), None)
-    notes: list[str] = []
-    if encoding is None and _looks_utf16(data[:4096]):
-        encoding = "utf-16-le" if data[1:4096:2].count(0) > data[0:4096:2].count(0) else "utf-16-be"
-    if encoding is not None:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            raise ImportFormatError(
-                Msg("err.io.bad_encoding", path=path.name, encoding=encoding.upper())
-            ) from None
-        if encoding.startswith(("utf-16", "utf-32")):
-            notes.append(Msg("note.io.utf16", path=path.name, encoding=encoding[:6].upper()))
-    else:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            notes.append(Msg("note.io.cp1252", path=path.name))
-            text = data.decode("cp1252", errors="replace")
-    if "\x00" in text:
-        raise ImportFormatError(Msg("err.io.not_text", path=path.name))
-    return text, notes
-
-
-def _looks_utf16(head: bytes) -> bool:
-    """Tell whether bytes look like UTF-16 without a mark: every other byte mostly zero."""
-    if len(head) < 4:
-        return False
-    even, odd = head[0::2].count(0), head[1::2].count(0)
-    return max(even, odd) > 0.3 * (len(head) / 2) and min(even, odd) < 0.05 * (len(head) / 2)
 
 
 def read_table(path: str | Path) -> Table:

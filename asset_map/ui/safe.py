@@ -7,7 +7,7 @@ import html
 import pandas as pd
 
 from asset_map.i18n import explain
-from asset_map.io.formats import without_folders
+from asset_map.io.gdal_read import without_folders
 from asset_map.model import Lang
 
 #: Characters that mean something in Markdown; escaped so user text stays plain text.
