@@ -336,7 +336,7 @@ def _capacities(raw: RawLayer, their: str | None, problems: list[AssetMapError])
     if pd.api.types.is_float_dtype(raw.frame[their]) or pd.api.types.is_integer_dtype(
         raw.frame[their]
     ):
-        return raw.frame[their].to_numpy(dtype="float64")
+        return raw.frame[their].to_numpy(dtype="float64", na_value=np.nan)
     values, bad = parse_numbers(raw.frame[their].tolist())
     problems.extend(
         SchemaError(
