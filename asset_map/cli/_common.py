@@ -19,7 +19,7 @@ from asset_map._errors import AssetMapError
 from asset_map.cli._outputs import check_outputs
 from asset_map.i18n import DEFAULT_LANG, Msg, localise, t
 from asset_map.model import LANGS, Lang
-from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP
+from asset_map.render.styles import BASEMAP_KEYS
 from asset_map.services.inputs import (
     InputFiles,
     Inputs,
@@ -81,9 +81,10 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
     add_lang_arg(p)
     p.add_argument(
         "--basemap",
-        choices=list(BASEMAPS),
-        default=DEFAULT_BASEMAP,
-        help="background tiles of a written map; 'none' is fully offline",
+        choices=list(BASEMAP_KEYS),
+        default=None,
+        help="background tiles of a written map; 'none' is fully offline, 'eigen' is the tile "
+        "server of ASSET_MAP_TILES_URL (default: that one when it is set, else osm)",
     )
     add_db_args(p)
 

@@ -25,7 +25,7 @@ from asset_map.cli._common import (
 from asset_map.cli._outputs import check_out, input_paths, write_bytes_atomic
 from asset_map.i18n import Msg, explain, t
 from asset_map.render.report import page_count
-from asset_map.render.styles import BASEMAPS
+from asset_map.render.styles import BASEMAP_KEYS
 from asset_map.services.options import add_number
 from asset_map.services.report import wijk_report
 
@@ -63,7 +63,12 @@ def register(commands: Any) -> None:
     e.add_argument("--type", action="append", default=[], metavar="KEY", help="asset type key")
     e.add_argument("--tag", action="append", default=[], metavar="TAG", help="tag")
     e.add_argument("--search", default="", metavar="TEXT", help="text in name or description")
-    e.add_argument("--basemap", choices=list(BASEMAPS), default="none", help="tiles of an HTML map")
+    e.add_argument(
+        "--basemap",
+        choices=list(BASEMAP_KEYS),
+        default="none",
+        help="tiles of an HTML map ('eigen': the tile server of ASSET_MAP_TILES_URL)",
+    )
     _add_workspace_args(e)
     e.set_defaults(func=_cmd_export)
 

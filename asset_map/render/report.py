@@ -158,6 +158,10 @@ class ReportGaps:
     sites : list of (str, float)
         The suggested places that help the wijk, best first: name (a ``Msg`` for a grid
         cell) and the residents they newly bring within walking distance.
+    coverage : dict
+        The share within walking distance per buurt code, in percent (the map's colours).
+    beyond : GeoDataFrame or None
+        The areas of the wijk's buurten beyond walking distance (hatched on the map).
     """
 
     share: float
@@ -168,6 +172,8 @@ class ReportGaps:
     estimated: int
     sites_asked: bool
     sites: list[tuple[str, float]] = field(default_factory=list)
+    coverage: dict[str, float] = field(default_factory=dict)
+    beyond: gpd.GeoDataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -233,13 +239,21 @@ def draw_wijk_report(
     story.append(
         Paragraph(escape(t("report.generated", lang, date=format_date(made, lang))), styles["body"])
     )
+    coloured = report.gaps is not None and bool(report.gaps.coverage)
     png = map_png(
-        report.areas, report.assets, focus_code=report.wijk_code, lang=lang, width_px=1600
+        report.areas,
+        report.assets,
+        focus_code=report.wijk_code,
+        lang=lang,
+        width_px=1600,
+        coverage=report.gaps.coverage if report.gaps is not None and coloured else None,
+        beyond=report.gaps.beyond if report.gaps is not None else None,
     )
+    caption = "report.map.caption_coverage" if coloured else "report.map.caption"
     story += [
         Paragraph(escape(t("report.map.title", lang)), styles["h2"]),
         Image(io.BytesIO(png), width=TEXT_WIDTH, height=TEXT_WIDTH * 0.75),
-        Paragraph(escape(t("report.map.caption", lang)), styles["small"]),
+        Paragraph(escape(t(caption, lang)), styles["small"]),
     ]
     story += _figures_section(report.per_buurt, report.total, styles, lang=lang)
     story += _types_section(report.total, styles, lang=lang)

@@ -18,11 +18,10 @@ from asset_map.analysis.nearby import week_schedule
 from asset_map.i18n import explain, t
 from asset_map.model import ACTIVITY_COLUMNS, WEEKDAYS, catalogue
 from asset_map.render import vendor
-from asset_map.render.activities import activity_layer
 from asset_map.render.map import build_map
 from asset_map.rules.edits import MAX_ACTIVITY_TEXT, check_activity
 from asset_map.services.workspace import Workspace
-from asset_map.ui.explore import chosen_basemap
+from asset_map.ui.basemap import chosen_basemap
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
 from asset_map.ui.state import among, choice_key, current_lang, option_index, tr
@@ -127,13 +126,15 @@ def week_map(ws: Workspace, activities: pd.DataFrame) -> None:
         return
     lang = current_lang()
     places = ws.assets[ws.assets["id"].isin(set(activities["asset_id"]))]
+    # The places of these activities; each popup lists its activities of the week.
     fmap = build_map(
         ws.areas,
-        places.iloc[0:0],
+        places,
         lang=lang,
         basemap=chosen_basemap(),
+        cluster=False,
         vendor_base=vendor.APP_STATIC_BASE,
-        extra_layers=[activity_layer(activities, places, lang=lang)],
+        activities=activities,
     )
     st_folium(fmap, returned_objects=[], use_container_width=True, height=460, key="week_map")
 

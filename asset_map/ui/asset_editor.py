@@ -21,14 +21,14 @@ from asset_map._errors import AssetMapError
 from asset_map.i18n import explain, t
 from asset_map.model import ASSET_STATUSES, catalogue
 from asset_map.render import vendor
-from asset_map.render.styles import BASEMAPS
 from asset_map.rules.auth import User, can
 from asset_map.rules.edits import check_asset
 from asset_map.services.workspace import Workspace
 from asset_map.ui.auth import current_user
+from asset_map.ui.basemap import chosen_tiles
 from asset_map.ui.loaders import store
 from asset_map.ui.state import choice_key, current_lang, lang_key, option_index, tr
-from asset_map.ui.workbench import SELECTED_KEY, basemap, js_text, md
+from asset_map.ui.workbench import SELECTED_KEY, js_text, md
 
 MODE_KEY = "wb_edit_mode"
 #: Form field -> its widget key.
@@ -142,7 +142,7 @@ def _place_map(ws: Workspace, asset: pd.Series | None) -> None:
     fmap = folium.Map(tiles=None, location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=13)
     fmap.options.update(max_zoom=19, min_zoom=7)
     fmap.default_js, fmap.default_css = vendor.links(vendor.MAP_FILES, vendor.APP_STATIC_BASE)
-    base = BASEMAPS[basemap()]
+    base = chosen_tiles()
     if base.url:
         folium.TileLayer(base.url, attr=base.attribution, max_zoom=base.max_zoom).add_to(fmap)
     folium.GeoJson(

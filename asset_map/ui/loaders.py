@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from asset_map import settings
 from asset_map._errors import AssetMapError
+from asset_map.io.postcode import PostcodeError, read_postcodes
 from asset_map.render import vendor
 from asset_map.services.workspace import (
     DEMO_DIR,
@@ -20,6 +22,7 @@ from asset_map.services.workspace import (
     load_workspace,
     open_store,
     open_workspace,
+    postcode_table_path,
 )
 from asset_map.storage import Store
 from asset_map.storage.db import DatabaseUnreachable
@@ -93,3 +96,22 @@ def store() -> Store:
 def install_map_files(static_dir: str) -> Path:
     """Copy Leaflet's files from their Python packages into ``static/vendor`` (once)."""
     return vendor.install_static(Path(static_dir))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _postcodes(path: str, changed: float) -> pd.DataFrame:
+    return read_postcodes(path)
+
+
+def local_postcodes(ws: Workspace) -> pd.DataFrame | None:
+    """Return the local postcode table of the data shown (for the map's search box), if any.
+
+    A table that cannot be read gives None here: "Bij mij in de buurt" reports it.
+    """
+    path = postcode_table_path(ws)
+    if path is None:
+        return None
+    try:
+        return _postcodes(str(path), path.stat().st_mtime)
+    except (PostcodeError, OSError):
+        return None

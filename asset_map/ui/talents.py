@@ -19,7 +19,6 @@ from asset_map._errors import AssetMapError
 from asset_map.i18n import explain, t
 from asset_map.model import WISHES, catalogue
 from asset_map.render import vendor
-from asset_map.render.styles import BASEMAPS
 from asset_map.rules.talent_form import (
     MAX_AVAILABILITY,
     MAX_CONTACT,
@@ -32,7 +31,7 @@ from asset_map.rules.talent_form import (
 from asset_map.services.workspace import Workspace
 from asset_map.settings import retention_months
 from asset_map.storage.talents import EDITABLE, PERSONAL
-from asset_map.ui.explore import chosen_basemap
+from asset_map.ui.basemap import chosen_tiles
 from asset_map.ui.loaders import store
 from asset_map.ui.near_me import find_postcode
 from asset_map.ui.safe import md
@@ -163,7 +162,7 @@ def _pick_map(ws: Workspace) -> folium.Map:
     fmap = folium.Map(tiles=None, location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=13)
     fmap.options.update(max_zoom=19, min_zoom=7)
     fmap.default_js, fmap.default_css = vendor.links(vendor.MAP_FILES, vendor.APP_STATIC_BASE)
-    base = BASEMAPS[chosen_basemap()]
+    base = chosen_tiles()
     if base.url:
         folium.TileLayer(base.url, attr=base.attribution, max_zoom=base.max_zoom).add_to(fmap)
     folium.GeoJson(

@@ -23,21 +23,19 @@ from asset_map.analysis.query import AssetQuery, filter_assets, tag_options, unk
 from asset_map.analysis.summary import public_talent_total
 from asset_map.analysis.wijk_figures import selection_total
 from asset_map.crs import WORK_CRS
-from asset_map.i18n import t
 from asset_map.model import LANGS, Lang, catalogue
 from asset_map.render import vendor
 from asset_map.render.layers import esc
 from asset_map.render.map import build_map
-from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP, format_number
+from asset_map.render.styles import format_number
 from asset_map.services.workspace import Workspace
+from asset_map.ui.basemap import basemap_picker, chosen_basemap
 from asset_map.ui.safe import md
 from asset_map.ui.state import (
     among,
     choice_key,
-    chosen,
     current_lang,
     lang_key,
-    option_index,
     tab_key,
     tr,
 )
@@ -51,7 +49,6 @@ TEXT_KEY = "wb_q"
 #: The tabs of the workbench (texts) and their session key (per language, ``state.tab_key``).
 TABS = ("wb.tab.list", "wb.tab.figures", "wb.tab.export")
 TAB_KEY = "wb_tab"
-BASEMAP_KEY = "wb_basemap"
 TABLE_KEY = "wb_table"
 MAP_KEY = "wb_map"
 #: The id of the chosen asset (or None): the one truth the map and the table follow.
@@ -152,14 +149,7 @@ def filters(ws: Workspace) -> AssetQuery:
     text = sidebar.text_input(
         tr("wb.search"), max_chars=200, help=tr("wb.search_help"), key=TEXT_KEY
     )
-    basemap_key, basemap_now = choice_key(BASEMAP_KEY, DEFAULT_BASEMAP)
-    sidebar.selectbox(
-        tr("map.basemap"),
-        list(BASEMAPS),
-        index=option_index(list(BASEMAPS), basemap_now, list(BASEMAPS).index(DEFAULT_BASEMAP)),
-        format_func=lambda k: t(f"basemap.{k}", lang),
-        key=basemap_key,
-    )
+    basemap_picker(sidebar)  # the one choice of the app: the Kaart's too, and the downloads'
     query = AssetQuery(
         wijken=tuple(chosen_wijken),
         buurten=tuple(chosen_buurten),
@@ -200,8 +190,8 @@ def chosen_areas(ws: Workspace, query: AssetQuery) -> gpd.GeoDataFrame:
 
 
 def basemap() -> str:
-    """Return the base map chosen in the sidebar."""
-    return str(chosen(BASEMAP_KEY, DEFAULT_BASEMAP))
+    """Return the base map chosen in the sidebar (here or on the Kaart: one choice)."""
+    return chosen_basemap()
 
 
 def tabs() -> Sequence[Any]:
