@@ -26,6 +26,11 @@ themselves. All environment variables are optional:
                                 (default 200, 1000)
 ``ASSET_MAP_MODERATION_QUEUE_MAX`` submissions waiting for moderation at most (default
                                 1000); a full queue takes no more
+``ASSET_MAP_MAX_FILE_MB``       the largest file an import reads, in MB (default 500)
+``ASSET_MAP_MAX_FEATURES``      the most features (rows) a file may hold (default 2,000,000)
+``ASSET_MAP_MAX_LAYERS``        the most layers a GeoPackage or zip may hold (default 50)
+``ASSET_MAP_MAX_NAME_CHARS``    names longer than this are cut on import (default 200)
+``ASSET_MAP_MAX_TEXT_CHARS``    other texts (description, ...) are cut there (default 10,000)
 =============================== =========================================================
 
 The instance folder follows one rule, wherever a command is started: the folder
@@ -69,6 +74,11 @@ SUBMISSIONS_ADDRESS_DAY_ENV = "ASSET_MAP_SUBMISSIONS_PER_ADDRESS_DAY"
 SUBMISSIONS_HOUR_ENV = "ASSET_MAP_SUBMISSIONS_PER_HOUR"
 SUBMISSIONS_DAY_ENV = "ASSET_MAP_SUBMISSIONS_PER_DAY"
 QUEUE_MAX_ENV = "ASSET_MAP_MODERATION_QUEUE_MAX"
+MAX_FILE_MB_ENV = "ASSET_MAP_MAX_FILE_MB"
+MAX_FEATURES_ENV = "ASSET_MAP_MAX_FEATURES"
+MAX_LAYERS_ENV = "ASSET_MAP_MAX_LAYERS"
+MAX_NAME_CHARS_ENV = "ASSET_MAP_MAX_NAME_CHARS"
+MAX_TEXT_CHARS_ENV = "ASSET_MAP_MAX_TEXT_CHARS"
 
 #: PDOK's OGC API Features of the CBS wijk- en buurtkaart; ``{year}`` is the vintage.
 DEFAULT_PDOK_URL = "https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1"
@@ -257,6 +267,27 @@ MAP_YEAR = NumberOption(
     "year", 2024, 1990, date.today().year + 1, "option.unit.year", "option.map_year",
     "--year", whole=True,
 )  # fmt: skip
+#: What an import reads at most: defaults that a gemeente never reaches.
+MAX_FILE_MB = NumberOption(
+    "max_file_mb", 500, 1, 100_000, "option.unit.mb", "option.max_file_mb", MAX_FILE_MB_ENV,
+    whole=True,
+)  # fmt: skip
+MAX_FEATURES = NumberOption(
+    "max_features", 2_000_000, 1, 100_000_000, "option.unit.features", "option.max_features",
+    MAX_FEATURES_ENV, whole=True,
+)  # fmt: skip
+MAX_LAYERS = NumberOption(
+    "max_layers", 50, 1, 100_000, "option.unit.layers", "option.max_layers", MAX_LAYERS_ENV,
+    whole=True,
+)  # fmt: skip
+MAX_NAME_CHARS = NumberOption(
+    "max_name_chars", 200, 20, 100_000, "option.unit.characters", "option.max_name_chars",
+    MAX_NAME_CHARS_ENV, whole=True,
+)  # fmt: skip
+MAX_TEXT_CHARS = NumberOption(
+    "max_text_chars", 10_000, 100, 10_000_000, "option.unit.characters",
+    "option.max_text_chars", MAX_TEXT_CHARS_ENV, whole=True,
+)  # fmt: skip
 
 #: Every numeric option of the analyses, by name (the gap analysis checks these).
 GAP_OPTIONS: dict[str, NumberOption] = {
@@ -419,6 +450,46 @@ def submission_limits(environ: Environ | None = None) -> SubmissionLimits:
 
 
 @dataclass(frozen=True)
+class ImportLimits:
+    """What an import reads at most (see :func:`import_limits`).
+
+    Attributes
+    ----------
+    file_bytes : int
+        The largest file, in bytes; a larger one is refused before it is read.
+    features : int
+        The most features (rows) a file may hold; counted before the file is read whole.
+    layers : int
+        The most layers a GeoPackage (or Shapefiles a zip) may hold.
+    name_chars, text_chars : int
+        Names, and other texts such as descriptions, longer than this are cut (with a note).
+    """
+
+    file_bytes: int
+    features: int
+    layers: int
+    name_chars: int
+    text_chars: int
+
+
+def import_limits(environ: Environ | None = None) -> ImportLimits:
+    """Return the import limits: the ``ASSET_MAP_MAX_*`` settings, or their defaults.
+
+    Raises
+    ------
+    AssetMapError
+        When a setting is not a whole number within its range, naming it.
+    """
+    return ImportLimits(
+        file_bytes=env_number(MAX_FILE_MB, environ) * 1_000_000,
+        features=env_number(MAX_FEATURES, environ),
+        layers=env_number(MAX_LAYERS, environ),
+        name_chars=env_number(MAX_NAME_CHARS, environ),
+        text_chars=env_number(MAX_TEXT_CHARS, environ),
+    )
+
+
+@dataclass(frozen=True)
 class TileServer:
     """An own tile server for the maps: URL template, attribution and highest zoom."""
 
@@ -465,6 +536,7 @@ class Settings:
     retention_months: int
     tiles: TileServer | None
     submissions: SubmissionLimits
+    limits: ImportLimits
 
 
 def read_settings(environ: Environ | None = None) -> Settings:
@@ -484,4 +556,5 @@ def read_settings(environ: Environ | None = None) -> Settings:
         retention_months=retention_months(environ),
         tiles=tile_server(environ),
         submissions=submission_limits(environ),
+        limits=import_limits(environ),
     )

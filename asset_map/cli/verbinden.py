@@ -31,8 +31,8 @@ from asset_map.cli._common import (
     add_lang_arg,
     open_store,
     print_note,
-    write_bytes_atomic,
 )
+from asset_map.cli._outputs import write_bytes_atomic
 from asset_map.i18n import DEFAULT_LANG, Msg, localise, t
 from asset_map.model import WEEKDAYS, Lang
 from asset_map.services.export import unknown_codes

@@ -42,6 +42,7 @@ from asset_map.analysis.summary import PublicTotal
 from asset_map.i18n import localise, t
 from asset_map.model import Lang, catalogue
 from asset_map.render.pdf_fonts import FONT, fonts
+from asset_map.render.pdf_text import NAME_CHARS, para, short
 from asset_map.render.static_map import map_png
 from asset_map.render.styles import format_number
 
@@ -218,11 +219,18 @@ def draw_wijk_report(
     """
     made = (generated_at or datetime.now(UTC)).date()
     styles = _styles()
-    title = t("report.title", lang, wijk=report.wijk_name)
+    title = t("report.title", lang, wijk=short(report.wijk_name))
     story: list[Flowable] = [
         Paragraph(escape(title), styles["title"]),
         Paragraph(
-            escape(t("report.subtitle", lang, gemeente=report.gemeente, code=report.wijk_code)),
+            escape(
+                t(
+                    "report.subtitle",
+                    lang,
+                    gemeente=short(report.gemeente),
+                    code=short(report.wijk_code, 20),
+                )
+            ),
             styles["subtitle"],
         ),
     ]
@@ -252,7 +260,9 @@ def draw_wijk_report(
     story += _gaps_section(report.gaps, styles, lang=lang)
     story += _sources_section(report.sources, styles, lang=lang)
 
-    footer = t("report.page", lang, title=title, date=format_date(made, lang), page="{page}")
+    footer = t(
+        "report.page", lang, title=short(title, 70), date=format_date(made, lang), page="{page}"
+    )
 
     def decorate(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.saveState()
@@ -279,7 +289,8 @@ def draw_wijk_report(
 
 
 def _cell(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text), style)
+    """Return a table cell: the text cut to a name's length, as a row cannot span pages."""
+    return Paragraph(para(text, NAME_CHARS), style)
 
 
 def _table(rows: list[list[Paragraph]], widths: Sequence[float], *, total_row: bool) -> Table:
@@ -407,7 +418,7 @@ def _gaps_section(
             "report.gaps.site_line",
             lang,
             rank=rank,
-            name=localise(name, lang),
+            name=short(localise(name, lang)),
             residents=format_count(residents, lang),
         )
         out.append(Paragraph(escape(line), styles["body"]))

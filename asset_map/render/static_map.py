@@ -30,6 +30,7 @@ from asset_map._errors import AssetMapError
 from asset_map.crs import WORK_CRS, require_crs
 from asset_map.i18n import t
 from asset_map.model import Lang, catalogue
+from asset_map.render.pdf_text import short
 from asset_map.render.styles import (
     BEYOND_HATCH,
     BEYOND_LINE_COLOR,
@@ -222,6 +223,10 @@ def _view(bounds: np.ndarray, *, aspect: float) -> tuple[float, float, float, fl
     return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
 
 
+#: The longest buurt name written on the map; longer ones are cut.
+MAP_LABEL_CHARS = 40
+
+
 def _label_buurten(
     ax: Axes, buurten: gpd.GeoDataFrame, view: tuple[float, float, float, float]
 ) -> None:
@@ -229,7 +234,7 @@ def _label_buurten(
     for name, point in zip(buurten["name"], points, strict=True):
         if view[0] <= point.x <= view[2] and view[1] <= point.y <= view[3]:
             ax.annotate(
-                str(name),
+                short(name, MAP_LABEL_CHARS),  # a label on the map, not a paragraph
                 (point.x, point.y),
                 ha="center",
                 va="center",

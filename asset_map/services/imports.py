@@ -58,13 +58,18 @@ def file_entry(
     year: int | None = None,
     areas_layer: str | None = None,
     crs: str | None = None,
+    facts: tuple[int | None, str | None] | None = None,
 ) -> dict[str, Any]:
     """Return the source entry of a file: its name, licence, year and layer.
 
     The year is ``year``, else the year the file holds (a CBS file's ``jaar`` or name),
-    else None (shown as unknown, never a guess).
+    else None (shown as unknown, never a guess). ``facts`` are what the reader found
+    already (:attr:`~asset_map.io.formats.ImportResult.facts`): then the file is not read
+    again.
     """
-    if year is None:
+    if year is None and facts is not None:
+        year = facts[0]
+    elif year is None:
         year = file_facts(path, layer=areas_layer if layer == "areas" else None, crs=crs)[0]
     return {"name": name or path.name, "licence": licence or "", "year": year, "layer": layer}
 
@@ -147,7 +152,16 @@ def read_files(
         osm = osm_kind(assets)
         entry = osm_source() if osm else None
         entries.append(
-            entry or file_entry(assets, "assets", name=source, licence=licence, year=year, crs=crs)
+            entry
+            or file_entry(
+                assets,
+                "assets",
+                name=source,
+                licence=licence,
+                year=year,
+                crs=crs,
+                facts=read_a.facts,
+            )
         )
     new.meta = {"is_demo": False, "sources": entries}
     return new
@@ -278,7 +292,11 @@ def with_figures(loaded: Loaded, path: Path) -> Loaded:
     """Return ``loaded`` with a Kerncijfers CSV joined onto its areas (before saving)."""
     joined = add_figures(loaded, path)
     joined.notes[:0] = loaded.notes
-    joined.decisions = loaded.decisions
+    joined.decisions, joined.groups, joined.grouped = (
+        loaded.decisions,
+        loaded.groups,
+        loaded.grouped,
+    )
     return joined
 
 

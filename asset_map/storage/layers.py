@@ -133,20 +133,53 @@ def _check(areas: Any, assets: Any) -> None:
 
 
 def _nullable(series: pd.Series, convert: type) -> list[Any]:
-    return [None if pd.isna(v) else convert(v) for v in series.tolist()]
+    values = series.astype(object).where(series.notna(), None).tolist()  # missing as None
+    return [v if v is None or type(v) is convert else convert(v) for v in values]
 
 
-def _rows(frame: gpd.GeoDataFrame, layer: _Layer) -> list[dict[str, Any]]:
-    """Return the table rows of a checked frame in EPSG:4326, in its order."""
-    columns: dict[str, list[Any]] = {}
-    for name in layer.texts:
-        columns[name] = _nullable(frame[name], str)
-    for name in layer.numbers:
-        columns[name] = _nullable(frame[name].astype("float64"), float)
-    columns["geometry"] = shapely.to_wkb(np.asarray(frame.geometry.values)).tolist()
-    columns["position"] = list(range(len(frame)))
-    names = list(columns)
-    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+#: Rows converted and inserted at a time when a layer is saved: bounds the memory a save
+#: needs beside the frame (a million places in dicts would take more than a gigabyte).
+LAYER_CHUNK_ROWS = 20_000
+
+
+def _row_chunks(frame: gpd.GeoDataFrame, layer: _Layer) -> Iterator[list[tuple[Any, ...]]]:
+    """Yield the table rows of a checked frame in EPSG:4326, in its order, a chunk at a time.
+
+    Each row is a tuple in the order of :func:`_layer_columns`.
+    """
+    for start in range(0, len(frame), LAYER_CHUNK_ROWS):
+        part = frame.iloc[start : start + LAYER_CHUNK_ROWS]
+        columns = [_nullable(part[name], str) for name in layer.texts]
+        columns += [_nullable(part[name].astype("float64"), float) for name in layer.numbers]
+        columns.append(shapely.to_wkb(np.asarray(part.geometry.values)).tolist())
+        columns.append(list(range(start, start + len(part))))
+        yield list(zip(*columns, strict=True))
+
+
+def _layer_columns(layer: _Layer) -> list[str]:
+    return [*layer.texts, *layer.numbers, "geometry", "position"]
+
+
+def _insert_layer(
+    conn: Connection, frame: gpd.GeoDataFrame, layer: _Layer, *, version: int | None = None
+) -> None:
+    """Insert a layer's rows with the driver's own ``executemany``, a chunk at a time.
+
+    Plain tuples of plain values (text, float, bytes, int) go straight to the driver: no
+    per-row work in SQLAlchemy, which took most of the time of saving many places.
+    ``version``, when given, is the save's stamp on every row (a staff form compares it).
+    """
+    preparer = conn.dialect.identifier_preparer
+    names = _layer_columns(layer) + (["version"] if version is not None else [])
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO {preparer.format_table(layer.table)} "
+        f"({', '.join(preparer.quote(n) for n in names)}) VALUES ({', '.join([mark] * len(names))})"
+    )
+    for rows in _row_chunks(frame, layer):
+        if version is not None:
+            rows = [(*row, version) for row in rows]
+        conn.exec_driver_sql(sql, rows)
 
 
 def _frame(rows: Sequence[Any], layer: _Layer) -> gpd.GeoDataFrame:
@@ -198,15 +231,15 @@ def save(
     require_crs(areas, "areas frame")
     require_crs(assets, "assets frame")
     meta_text = _meta_text(meta)
-    area_rows = _rows(to_storage_crs(areas, "areas frame"), AREAS)
-    asset_rows = _rows(to_storage_crs(assets, "assets frame"), ASSETS)
+    area_frame = to_storage_crs(areas, "areas frame")
+    asset_frame = to_storage_crs(assets, "assets frame")
     sources = meta.get("sources")
     source_names = (
         [str(s.get("name", "")) for s in sources if isinstance(s, dict)]
         if isinstance(sources, list)
         else []
     )
-    asset_ids = {row["id"] for row in asset_rows}
+    asset_ids = set(asset_frame["id"].dropna().astype(str))
     _check_linked(asset_ids, activity_rows, need_rows)
     with db.writing() as conn:
         _advisory_lock(conn)
@@ -219,8 +252,8 @@ def save(
         conn.execute(delete(footprints_table))
         conn.execute(delete(assets_table))
         conn.execute(delete(areas_table))
-        _insert(conn, areas_table, area_rows)
-        _insert(conn, assets_table, [{**row, "version": version} for row in asset_rows])
+        _insert_layer(conn, area_frame, AREAS)
+        _insert_layer(conn, asset_frame, ASSETS, version=version)
         _insert(conn, footprints_table, _footprint_rows(assets))
         linked = {
             "activities": _replace_linked(
@@ -242,8 +275,8 @@ def save(
             action="saved",
             entity="workspace",
             details={
-                "areas": len(area_rows),
-                "assets": len(asset_rows),
+                "areas": len(area_frame),
+                "assets": len(asset_frame),
                 "sources": source_names,
                 "version": version,
                 **{

@@ -14,7 +14,6 @@ import streamlit as st
 
 from asset_map import settings
 from asset_map._errors import AssetMapError
-from asset_map.i18n import explain
 from asset_map.io.postcode import PostcodeError, read_postcodes
 from asset_map.render import vendor
 from asset_map.services.workspace import (
@@ -27,6 +26,7 @@ from asset_map.services.workspace import (
 )
 from asset_map.storage import Store
 from asset_map.storage.db import DatabaseUnreachable
+from asset_map.ui.safe import explain_here
 from asset_map.ui.state import current_lang, tr
 
 
@@ -69,7 +69,7 @@ def workspace() -> Workspace:
         return _load_stored(db.url, db.workspace_version(), str(DEMO_DIR))
     except AssetMapError as exc:
         lead = tr("err.load.data_folder", folder=folder) if folder else tr("err.load.database")
-        st.error(f"{lead}\n\n{explain(exc, current_lang())}")
+        st.error(f"{lead}\n\n{explain_here(exc, current_lang())}")
         st.stop()
 
 
@@ -88,7 +88,7 @@ def store() -> Store:
     try:
         return _store(settings.database_url(), str(settings.instance_dir()))
     except (DatabaseUnreachable, AssetMapError) as exc:
-        st.error(explain(exc, current_lang()))
+        st.error(explain_here(exc, current_lang()))
         st.stop()
 
 

@@ -226,8 +226,22 @@ def counts(
 # --- the map and the table ---------------------------------------------------------------------
 
 
+#: Characters of a text (description, address, ...) the table sends; the rest is "meer".
+TABLE_TEXT_CHARS = 160
+
+
+def _cut(value: object, limit: int, more: str) -> object:
+    """Return ``value`` cut to ``limit`` characters with ``more`` after it, when it is longer."""
+    if isinstance(value, str) and len(value) > limit:
+        return value[: limit - 1].rstrip() + "… " + more
+    return value
+
+
 def asset_table(ws: Workspace, assets: gpd.GeoDataFrame) -> pd.DataFrame:
     """Return the table of the selection, one row per asset, sorted by wijk, buurt and name.
+
+    Texts longer than :data:`TABLE_TEXT_CHARS` are cut ("… meer"): the table goes to every
+    visitor, a whole description only with the place chosen (:func:`_details`).
 
     The index holds the asset ids; the columns are labelled in the user's language.
     """
@@ -255,6 +269,13 @@ def asset_table(ws: Workspace, assets: gpd.GeoDataFrame) -> pd.DataFrame:
     )
     text = ["address", "tags", "description", "source"]
     table[text] = table[text].astype("object").where(table[text].notna(), "")  # blank, not "None"
+    more = tr("wb.more")
+    for column in text:  # the table is sent to every visitor: long texts only in the details
+        table[column] = pd.Series(
+            [_cut(v, TABLE_TEXT_CHARS, more) for v in table[column].tolist()],
+            index=table.index,
+            dtype="object",
+        )
     table.index = pd.Index(assets["id"].astype("str"), name="id")
     table = table.sort_values(["wijk", "buurt", "name"], na_position="last", kind="stable")
     return table.rename(columns={c: tr(f"wb.col.{c}") for c in table.columns})
