@@ -2,7 +2,7 @@
 
 ``wheelchair`` (yes, limited, no; empty when unknown) and ``opening_hours`` (OpenStreetMap's
 syntax) are asset columns: read from a file (also under Dutch names), taken from the
-OpenStreetMap tags, kept in the database (migration 0006) and set by staff.
+OpenStreetMap tags, kept in the database (migration 0009) and set by staff.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Keep a place's step-free access and opening hours.
 
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-11-24 09:00:00
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-07 23:50:00
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | Sequence[str] | None = "0005"
+revision: str = "0009"
+down_revision: str | Sequence[str] | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
