@@ -29,7 +29,7 @@ from asset_map.analysis.duplicates import (
     name_similarity,
 )
 from asset_map.i18n import localise
-from asset_map.model import ASSET_COLUMNS
+from asset_map.model import ASSET_COLUMNS, OPTIONAL_ASSET_COLUMNS
 from asset_map.services.decisions import decision_lines
 from asset_map.services.workspace import DEMO_DIR, load_workspace
 from asset_map.storage import Store
@@ -54,7 +54,8 @@ def make_assets(rows: list[dict], crs: str = "EPSG:28992") -> gpd.GeoDataFrame:
     ).astype("str")
     frame["capacity"] = np.nan
     geometry = [Point(X0 + r.get("dx", 0.0), Y0 + r.get("dy", 0.0)) for r in rows]
-    return gpd.GeoDataFrame(frame[ASSET_COLUMNS[:-1]], geometry=geometry, crs=crs)
+    columns = [c for c in ASSET_COLUMNS[:-1] if c not in OPTIONAL_ASSET_COLUMNS]  # as before
+    return gpd.GeoDataFrame(frame[columns], geometry=geometry, crs=crs)
 
 
 def every_pair_groups(assets: gpd.GeoDataFrame, *, same_type: bool = True) -> set[frozenset]:

@@ -462,7 +462,7 @@ def merge_duplicates(
     ids = assets["id"].tolist()
     chosen = pairs[pairs["decision"] == "merge"]
     if chosen.empty:  # nothing to merge: the assets as they are
-        return assets[ASSET_COLUMNS].copy(), pd.DataFrame(columns=LOG_COLUMNS)
+        return with_asset_columns(assets)[ASSET_COLUMNS].copy(), pd.DataFrame(columns=LOG_COLUMNS)
     position = {value: k for k, value in enumerate(ids)}
     unknown = sorted(
         {str(v) for v in pd.concat([chosen["id_a"], chosen["id_b"]]) if v not in position}
