@@ -17,6 +17,7 @@ from asset_map.i18n import explain
 from asset_map.io import read_assets
 from asset_map.io.osm import parse_overpass_json
 from asset_map.model import ASSET_COLUMNS
+from asset_map.rules.concurrent_edits import StaleEdit
 
 DATA = Path(__file__).parent / "data" / "osm"
 #: Shaped on a real Overpass answer for Deventer (tests/data/osm/overpass_deventer.json).
@@ -82,6 +83,17 @@ def test_unreadable_opening_hours_are_noted_and_the_place_is_kept(tmp_path):
     assert "Ma-Vr 9-17" in note and note.fields["n"] == 1
 
 
+def test_opening_hours_beyond_the_text_limit_are_cut_and_noted(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASSET_MAP_MAX_TEXT_CHARS", "100")
+    path = csv_file(tmp_path, [row("De Hoven", openingstijden="Mo 10:00-12:00; " * 20)])
+    result = read_assets(path)
+    [hours] = result.frame["opening_hours"].tolist()
+    assert len(hours) == 100 and hours.endswith("…")
+    keys = [getattr(n, "key", "") for n in result.notes]
+    assert "note.limits.cut" in keys  # cut, and said so
+    assert "note.assets.opening_hours" in keys  # longer than OpenStreetMap allows: unreadable
+
+
 def test_openstreetmap_tags_give_access_and_hours():
     result = parse_overpass_json(OVERPASS_JSON.read_bytes())
     centre = result.frame.set_index("id").loc["osm:node/1001"]
@@ -142,3 +154,20 @@ def test_staff_set_and_change_access_and_hours(store, tiny_areas, tiny_assets):
     assert assets.loc["a3", "wheelchair"] == "yes"
     with pytest.raises(AssetMapError, match="opening_hours"):
         store.update_asset("a3", {"opening_hours": "Ma-Vr 9-17"}, actor="wim")
+
+
+def test_access_changed_meanwhile_is_named_when_a_second_save_is_refused(
+    store, tiny_areas, tiny_assets
+):
+    store.save_workspace(tiny_areas, tiny_assets, meta={"name": "T"}, actor="admin")
+    anna, bert = store.editable_asset("a3"), store.editable_asset("a3")
+    store.update_asset("a3", {**anna.values, "wheelchair": "yes"}, actor="anna", base=anna)
+    bert_form = {**bert.values, "opening_hours": "Sa 10:00-12:00"}
+    with pytest.raises(StaleEdit) as refused:
+        store.update_asset("a3", bert_form, actor="bert", base=bert)
+    assert [(c.field, c.theirs) for c in refused.value.changes] == [("wheelchair", "yes")]
+    assert "zonder drempel is nu 'yes'" in explain(refused.value, "nl")
+    assert "step-free access is now 'yes'" in explain(refused.value, "en")
+    loaded = store.load_workspace()
+    assert loaded is not None
+    assert pd.isna(loaded[1].set_index("id").loc["a3", "opening_hours"])  # nothing of Bert's
