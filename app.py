@@ -28,6 +28,7 @@ pages = [
     st.Page("app_pages/kansen.py", title=tr("page.gaps"), icon="🧭", url_path="kansen"),
     st.Page("app_pages/workbench.py", title=tr("page.workbench"), icon="📊", url_path="werkbank"),
     st.Page("app_pages/meedoen.py", title=tr("page.join"), icon="⭐", url_path="meedoen"),
+    st.Page("app_pages/suggest.py", title=tr("page.suggest"), icon="📌", url_path="plek-doorgeven"),
     st.Page("app_pages/about.py", title=tr("page.about"), icon="ℹ️", url_path="over"),
 ]
 # Staff pages are always registered, so their direct URL reaches the page's own role check

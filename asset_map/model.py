@@ -38,7 +38,9 @@ KEY_FIGURES: dict[str, tuple[str, str, str]] = {
 }
 
 AREA_COLUMNS = ["code", "name", "level", "parent_code", *KEY_FIGURES, "geometry"]
-ASSET_STATUSES = ("existing", "planned")
+#: ``closed``: the place is gone (a resident's correction, a staff decision); it stays in the
+#: workspace as history, but counts nowhere and is left off the public maps.
+ASSET_STATUSES = ("existing", "planned", "closed")
 #: The optional column of an asset frame holding its outline (WKT in EPSG:4326), e.g. of a
 #: park or a school ground from OpenStreetMap.
 FOOTPRINT = "footprint"
@@ -52,8 +54,16 @@ ASSET_COLUMNS = [
     "source",
     "status",
     "capacity",
+    "opening_hours",
     "geometry",
 ]
+#: Asset columns that a frame made by hand may lack: they are taken as empty. Readers and
+#: the database always give them.
+OPTIONAL_ASSET_COLUMNS = ("opening_hours",)
+REQUIRED_ASSET_COLUMNS = [c for c in ASSET_COLUMNS if c not in OPTIONAL_ASSET_COLUMNS]
+#: How a place was last checked (``place_checks.method``): a visit, a phone call, its
+#: organiser (through their link), an import from a source, a resident's accepted suggestion.
+CHECK_METHODS = ("visit", "phone", "organiser", "import", "resident")
 #: Talents never hold contact data or a home location in the public layers; ``buurt_code``
 #: is their finest location.
 TALENT_COLUMNS = [
@@ -142,6 +152,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "source": ("bron",),
     "status": (),
     "capacity": ("capaciteit", "plaatsen"),
+    "opening_hours": ("opening_ho", "openingstijden", "openingsuren"),
     "code": ("statcode", "regiocode"),
     "level": ("niveau", "soort_regio"),
     "parent_code": ("parent_cod", "ouder_code"),

@@ -69,6 +69,7 @@ def tiny_assets() -> gpd.GeoDataFrame:
             "source": _text(["test", "test", "test"]),
             "status": _text(["existing", "planned", "existing"]),
             "capacity": pd.Series([40.0, np.nan, 25.0]),
+            "opening_hours": _text(["Mo-Fr 09:00-17:00; PH off", None, None]),
         },
         geometry=rd,
         crs="EPSG:28992",

@@ -40,6 +40,7 @@ def make_assets(rows: list[dict], crs: str | None = "EPSG:28992") -> gpd.GeoData
         "source": [r.get("source", "gemeente") for r in rows],
         "status": ["existing"] * len(rows),
         "capacity": [r.get("capacity", np.nan) for r in rows],
+        "opening_hours": [r.get("opening_hours") for r in rows],
     }
     frame = pd.DataFrame({k: pd.Series(v, dtype="str") for k, v in data.items() if k != "capacity"})
     frame["capacity"] = pd.Series(data["capacity"], dtype="float64")

@@ -56,6 +56,7 @@ def test_a_good_asset_is_cleaned_with_defaults() -> None:
         "tags": "koffie;ontmoeting",
         "status": "existing",
         "capacity": 40.0,
+        "opening_hours": None,
     }
 
 

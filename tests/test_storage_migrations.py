@@ -32,6 +32,8 @@ TABLES = {
     "activities",
     "place_needs",
     "connections",
+    "suggestions",
+    "place_checks",
 }
 
 

@@ -32,14 +32,14 @@ from scipy.spatial import cKDTree
 from asset_map._errors import SchemaError
 from asset_map.crs import WORK_CRS, require_crs
 from asset_map.i18n import Msg
-from asset_map.model import ASSET_COLUMNS
+from asset_map.model import ASSET_COLUMNS, REQUIRED_ASSET_COLUMNS
 
 #: Words that carry no identity in a Dutch name: articles and legal forms. Words that say what
 #: a place is ('buurthuis', 'vereniging', 'koor') are kept: they tell a choir from a club.
 NAME_STOPWORDS = frozenset({"de", "het", "t", "een", "stichting"})
 
 #: Columns filled from the other members of a group when the kept row leaves them empty.
-FILL_COLUMNS = ("description", "address", "tags", "capacity")
+FILL_COLUMNS = ("description", "address", "tags", "capacity", "opening_hours")
 
 PAIR_COLUMNS = [
     "id_a",
@@ -141,7 +141,7 @@ def _validate_assets(assets: gpd.GeoDataFrame) -> None:
     if not isinstance(assets, gpd.GeoDataFrame):
         raise SchemaError(f"The assets must be a GeoDataFrame, got {type(assets).__name__}.")
     require_crs(assets, "assets")
-    missing = [c for c in ASSET_COLUMNS if c not in assets.columns]
+    missing = [c for c in REQUIRED_ASSET_COLUMNS if c not in assets.columns]
     if missing:
         raise SchemaError(
             f"The assets lack the canonical column(s) {', '.join(missing)}. Import them with "
@@ -412,7 +412,7 @@ def merge_duplicates(
     order = list(dict.fromkeys([*(source_priority or ()), *sources]))
     rank = {s: k for k, s in enumerate(order)}
 
-    merged = assets[ASSET_COLUMNS].copy()
+    merged = assets.reindex(columns=ASSET_COLUMNS).copy()
     drop: list[int] = []
     log = []
     for group in merge_groups(len(ids), edges):
@@ -423,7 +423,7 @@ def merge_duplicates(
             if not _is_empty(merged[column].iloc[keep]):
                 continue
             for k in others:
-                value = assets[column].iloc[k]
+                value = merged[column].iloc[k]
                 if not _is_empty(value):
                     merged.iloc[keep, merged.columns.get_loc(column)] = value
                     filled.append(column)

@@ -25,7 +25,7 @@ from asset_map.io.mapping import (
 from asset_map.model import ASSET_COLUMNS, COLUMN_ALIASES, catalogue
 
 OURS = [c for c in ASSET_COLUMNS if c != "geometry"]
-#: Accepted spellings of the two statuses.
+#: Accepted spellings of the statuses.
 STATUS_WORDS = {
     "existing": "existing",
     "bestaand": "existing",
@@ -33,6 +33,8 @@ STATUS_WORDS = {
     "planned": "planned",
     "gepland": "planned",
     "plan": "planned",
+    "closed": "closed",
+    "gesloten": "closed",
 }
 FALLBACK_TYPE = "overig"
 
@@ -118,7 +120,7 @@ def read_assets(
         "status": _statuses(raw, found.get("status"), problems),
         "capacity": _capacities(raw, found.get("capacity"), problems),
     }
-    for column in ("description", "address", "tags", "source"):
+    for column in ("description", "address", "tags", "source", "opening_hours"):
         their = found.get(column)
         columns[column] = raw.frame[their].tolist() if their else [None] * len(raw.frame)
     columns["source"] = _sources(

@@ -139,6 +139,7 @@ def _record(
         "tags": ";".join(useful) or None,
         "status": "existing",
         "capacity": np.nan,
+        "opening_hours": tags.get("opening_hours"),
         "geometry": point,
         POLYGON_COLUMN: outline,
     }

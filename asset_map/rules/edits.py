@@ -24,7 +24,14 @@ from asset_map.i18n import t
 from asset_map.model import ACTIVITY_COLUMNS, ASSET_STATUSES, WEEKDAYS, Lang, catalogue
 
 #: Most characters (Unicode code points) per field of an asset entered by hand.
-MAX_ASSET_TEXT = {"name": 120, "description": 2000, "address": 200, "tags": 500, "source": 120}
+MAX_ASSET_TEXT = {
+    "name": 120,
+    "description": 2000,
+    "address": 200,
+    "tags": 500,
+    "source": 120,
+    "opening_hours": 200,
+}
 #: Most characters per text field of an activity.
 MAX_ACTIVITY_TEXT = {"title": 120, "organiser": 120, "contact": 120, "description": 1000}
 #: Most characters of an id given by hand, and of a note (place needs, connections).
@@ -48,6 +55,7 @@ ASSET_FIELDS = (
     "source",
     "status",
     "capacity",
+    "opening_hours",
 )
 ACTIVITY_FIELDS = tuple(ACTIVITY_COLUMNS)
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
@@ -270,7 +278,9 @@ def asset_problems(
     ----------
     values : mapping
         ``name``, ``type``, ``lon``, ``lat`` (WGS84), ``description``, ``address``, ``tags``
-        (``;``-joined text or a list), ``source``, ``status``, ``capacity``, ``id``.
+        (``;``-joined text or a list), ``source``, ``status``, ``capacity``,
+        ``opening_hours`` (free text, e.g. ``ma-vr 9-17 uur`` or OpenStreetMap's
+        ``Mo-Fr 09:00-17:00``), ``id``.
     partial : bool
         For a change: only the given keys are checked and returned (``lon`` and ``lat``
         come together), and no defaults are filled in.
@@ -307,7 +317,7 @@ def asset_problems(
         )
     if not partial or "lon" in values or "lat" in values:
         out.update(_clean_place(values, problems))
-    for name in ("description", "address", "source"):
+    for name in ("description", "address", "source", "opening_hours"):
         if given(name):
             out[name] = clean_text(
                 name,

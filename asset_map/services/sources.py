@@ -208,7 +208,7 @@ def combine(
         [f.set_index("id")[FOOTPRINT] for f in frames if FOOTPRINT in f.columns]
         or [pd.Series(dtype="object")]
     )
-    both = pd.concat([f[ASSET_COLUMNS] for f in frames], ignore_index=True)
+    both = pd.concat([f.reindex(columns=ASSET_COLUMNS) for f in frames], ignore_index=True)
     assets = gpd.GeoDataFrame(both, geometry="geometry", crs="EPSG:4326")
     pairs = find_duplicates(assets)
     merged, _log = merge_duplicates(assets, pairs)

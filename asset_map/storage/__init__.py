@@ -21,15 +21,19 @@ import geopandas as gpd
 import pandas as pd
 
 from asset_map.rules.auth import User
+from asset_map.rules.suggestion_form import SuggestionSubmission
 from asset_map.storage import activities as _activities
 from asset_map.storage import audit as _audit
+from asset_map.storage import checks as _checks
 from asset_map.storage import edits as _edits
 from asset_map.storage import layers as _layers
+from asset_map.storage import suggestions as _suggestions
 from asset_map.storage import talents as _talents
 from asset_map.storage import users as _users
 from asset_map.storage.db import Database, default_url, resolve_url
 from asset_map.storage.edits import NotFound
 from asset_map.storage.layers import NoWorkspace
+from asset_map.storage.suggestions import AlreadyDecided, SuggestionNotFound
 from asset_map.storage.talents import (
     Receipt,
     StatusError,
@@ -38,11 +42,14 @@ from asset_map.storage.talents import (
 )
 
 __all__ = [
+    "AlreadyDecided",
     "NoWorkspace",
     "NotFound",
     "Receipt",
     "StatusError",
     "Store",
+    "SuggestionNotFound",
+    "SuggestionSubmission",
     "TalentNotFound",
     "TalentSubmission",
     "default_url",
@@ -358,6 +365,91 @@ class Store:
         ``made_at`` holds aware UTC datetimes; the rest is text.
         """
         return _activities.connections_frame(self._db)
+
+    # --- residents' suggestions -------------------------------------------------------------
+
+    def submit_suggestion(self, sub: SuggestionSubmission) -> Receipt:
+        """Store a resident's suggestion as ``pending``.
+
+        Returns
+        -------
+        Receipt
+            The new id and the code (``withdrawal_code``) the resident follows the status
+            with. Show it once: only its hash is stored.
+        """
+        return _suggestions.submit(self._db, sub, now=self._now())
+
+    def suggestions(self, *, status: str | None = None) -> pd.DataFrame:
+        """Return the suggestions (or those with ``status``), oldest first, with contact data.
+
+        Columns: ``storage.suggestions.COLUMNS`` (times in UTC).
+        """
+        return _suggestions.frame(self._db, status=status)
+
+    def suggestion(self, suggestion_id: str) -> dict[str, Any] | None:
+        """Return one suggestion as a dict, or None."""
+        return _suggestions.one(self._db, suggestion_id)
+
+    def suggestion_status(self, code: str) -> dict[str, Any] | None:
+        """Return ``kind``, ``correction``, ``name``, ``status`` and dates for a code, or None."""
+        return _suggestions.by_code(self._db, code)
+
+    def edit_suggestion(self, suggestion_id: str, changes: dict[str, Any], *, actor: str) -> None:
+        """Change ``type``, ``name``, ``description``, ``schedule`` or ``address`` of a pending one.
+
+        Check the values first with ``rules.suggestion_form.check_edit``.
+        """
+        _suggestions.edit(self._db, suggestion_id, changes, actor=actor, now=self._now())
+
+    def accept_suggestion(self, suggestion_id: str, *, actor: str) -> str:
+        """Accept a pending suggestion; return the id of the place added or changed.
+
+        The place appears (source ``bewoners``) or changes, and counts as checked, in one
+        transaction with the audit entries.
+
+        Raises
+        ------
+        SuggestionNotFound, AlreadyDecided
+            For an unknown suggestion, or one decided already.
+        NotFound
+            For a correction of a place deleted meanwhile.
+        """
+        return _suggestions.accept(self._db, suggestion_id, actor=actor, now=self._now())
+
+    def reject_suggestion(self, suggestion_id: str, *, actor: str) -> None:
+        """Reject a pending suggestion (nothing on the map changes)."""
+        _suggestions.reject(self._db, suggestion_id, actor=actor, now=self._now())
+
+    def purge_suggestion_contacts(self, *, older_than_days: int, actor: str) -> int:
+        """Erase the contact of every suggestion sent over N days ago; return how many."""
+        return _suggestions.purge_contacts(
+            self._db, older_than_days=older_than_days, actor=actor, now=self._now()
+        )
+
+    # --- freshness ---------------------------------------------------------------------------
+
+    def record_check(self, asset_id: str, *, method: str, actor: str) -> None:
+        """Record that ``actor`` checked a place now, and how (``model.CHECK_METHODS``).
+
+        Raises
+        ------
+        NotFound
+            For an unknown asset.
+        SchemaError
+            For an unknown method.
+        """
+        _checks.record(self._db, asset_id, method=method, actor=actor, now=self._now())
+
+    def checks(self) -> pd.DataFrame:
+        """Return the last check of every place.
+
+        Columns ``asset_id``, ``checked_at`` (UTC), ``checked_by`` and ``method``.
+        """
+        return _checks.frame(self._db)
+
+    def now(self) -> datetime:
+        """Return the store's clock now (aware, UTC): a fixed moment in tests."""
+        return self._now()
 
     # --- talents ---------------------------------------------------------------------------
 

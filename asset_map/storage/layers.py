@@ -22,13 +22,20 @@ from sqlalchemy import Connection, Table, delete, insert, select, text, update
 
 from asset_map._errors import AssetMapError, SchemaError
 from asset_map.crs import STORAGE_CRS, require_crs, to_storage_crs
-from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS, FOOTPRINT, KEY_FIGURES
+from asset_map.model import (
+    AREA_COLUMNS,
+    ASSET_COLUMNS,
+    FOOTPRINT,
+    KEY_FIGURES,
+    OPTIONAL_ASSET_COLUMNS,
+)
 from asset_map.storage import audit
 from asset_map.storage.db import Database
 from asset_map.storage.schema import activities as activities_table
 from asset_map.storage.schema import areas as areas_table
 from asset_map.storage.schema import asset_footprints as footprints_table
 from asset_map.storage.schema import assets as assets_table
+from asset_map.storage.schema import place_checks as checks_table
 from asset_map.storage.schema import place_needs as needs_table
 from asset_map.storage.schema import workspace as workspace_table
 
@@ -71,7 +78,11 @@ def _layer_problems(frame: Any, layer: _Layer) -> list[str]:
     what = layer.what
     if not isinstance(frame, gpd.GeoDataFrame):
         return [f"{what} must be a GeoDataFrame, not {type(frame).__name__}"]
-    missing = [c for c in layer.columns if c != "geometry" and c not in frame.columns]
+    missing = [
+        c
+        for c in layer.columns
+        if c != "geometry" and c not in frame.columns and c not in OPTIONAL_ASSET_COLUMNS
+    ]
     if missing:
         return [
             f"{what} lacks the column(s) {', '.join(missing)}; the canonical columns are "
@@ -91,7 +102,7 @@ def _layer_problems(frame: Any, layer: _Layer) -> list[str]:
             frame[name].astype("float64")
         except (TypeError, ValueError):
             problems.append(f"{what}: column '{name}' holds values that are not numbers")
-    for name in layer.texts:
+    for name in [c for c in layer.texts if c in frame.columns]:
         values = frame[name].dropna().astype(str)
         if values.str.contains("\x00", regex=False).any():
             problems.append(
@@ -135,7 +146,8 @@ def _rows(frame: gpd.GeoDataFrame, layer: _Layer) -> list[dict[str, Any]]:
     """Return the table rows of a checked frame in EPSG:4326, in its order."""
     columns: dict[str, list[Any]] = {}
     for name in layer.texts:
-        columns[name] = _nullable(frame[name], str)
+        given = frame[name] if name in frame.columns else pd.Series([None] * len(frame))
+        columns[name] = _nullable(given, str)
     for name in layer.numbers:
         columns[name] = _nullable(frame[name].astype("float64"), float)
     columns["geometry"] = shapely.to_wkb(np.asarray(frame.geometry.values)).tolist()
@@ -204,6 +216,7 @@ def save(
             select(workspace_table.c.version).where(workspace_table.c.id == 1)
         ).scalar()
         version = (previous or 0) + 1
+        imported = _new_or_changed(conn, asset_rows)
         conn.execute(delete(footprints_table))
         conn.execute(delete(assets_table))
         conn.execute(delete(areas_table))
@@ -214,6 +227,7 @@ def save(
             "activities": _replace_linked(conn, activities_table, activity_rows, asset_ids),
             "place_needs": _replace_linked(conn, needs_table, need_rows, asset_ids),
         }
+        checked = _import_checks(conn, imported, asset_ids, actor=actor, now=now)
         values = {"meta": meta_text, "saved_at": now, "saved_by": actor[:64], "version": version}
         if previous is None:
             conn.execute(insert(workspace_table).values(id=1, **values))
@@ -230,6 +244,7 @@ def save(
                 "assets": len(asset_rows),
                 "sources": source_names,
                 "version": version,
+                "checked_by_import": checked,
                 **{
                     f"{name}_{how}": n
                     for name, counts in linked.items()
@@ -250,6 +265,44 @@ def save(
                         "reason": "asset not in the new workspace",
                     },
                 )
+
+
+def _new_or_changed(conn: Connection, asset_rows: list[dict[str, Any]]) -> list[str]:
+    """Return the ids of ``asset_rows`` that are not stored yet, or stored with other values."""
+    names = [c for c in ASSETS.columns if c != "id"]
+    stored = {
+        row[0]: tuple(row[1:])
+        for row in conn.execute(select(assets_table.c.id, *(assets_table.c[n] for n in names)))
+    }
+    return [
+        row["id"] for row in asset_rows if stored.get(row["id"]) != tuple(row[n] for n in names)
+    ]
+
+
+def _import_checks(
+    conn: Connection, imported: list[str], asset_ids: set[str], *, actor: str, now: datetime
+) -> int:
+    """Count a save as a check (how: ``import``) of the places it brought new or changed.
+
+    A place the source gives unchanged keeps its last check: a source that says nothing new
+    tells nothing new. The checks of places that are gone are removed.
+    """
+    present = set(conn.execute(select(checks_table.c.asset_id)).scalars().all())
+    gone = sorted(present - asset_ids)
+    for start in range(0, len(gone), 500):
+        conn.execute(
+            delete(checks_table).where(checks_table.c.asset_id.in_(gone[start : start + 500]))
+        )
+    values = {"checked_at": now, "checked_by": actor[:64], "method": "import"}
+    fresh = [asset_id for asset_id in imported if asset_id not in present]
+    again = [asset_id for asset_id in imported if asset_id in present]
+    for start in range(0, len(again), 500):
+        chunk = again[start : start + 500]
+        conn.execute(
+            update(checks_table).where(checks_table.c.asset_id.in_(chunk)).values(**values)
+        )
+    _insert(conn, checks_table, [{"asset_id": asset_id, **values} for asset_id in fresh])
+    return len(imported)
 
 
 def _advisory_lock(conn: Connection) -> None:

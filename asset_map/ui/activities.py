@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from asset_map._errors import AssetMapError
+from asset_map.analysis.areas import open_assets
 from asset_map.analysis.nearby import week_schedule
 from asset_map.i18n import explain, t
 from asset_map.model import ACTIVITY_COLUMNS, WEEKDAYS, catalogue
@@ -32,8 +33,12 @@ FORM_FIELDS = tuple(c for c in ACTIVITY_COLUMNS if c not in ("id", "asset_id"))
 
 
 def activities_of(ws: Workspace) -> pd.DataFrame:
-    """Return the activities of the workspace (saving one gives a new workspace version)."""
-    return ws.activities
+    """Return the activities of the workspace at places that are not closed.
+
+    Saving one gives a new workspace version.
+    """
+    open_ids = set(open_assets(ws.assets)["id"].astype(str))
+    return ws.activities[ws.activities["asset_id"].astype(str).isin(open_ids)]
 
 
 def week_filters(ws: Workspace) -> tuple[tuple[str, ...], tuple[int, ...]]:

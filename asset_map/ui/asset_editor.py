@@ -42,6 +42,7 @@ FIELDS = {
         "tags",
         "status",
         "capacity",
+        "opening_hours",
         "source",
         "lat",
         "lon",
@@ -216,6 +217,13 @@ def _form(user: User, asset: pd.Series | None) -> None:
         slots["status"] = right.empty()
         right.text_input(tr("wb.f.capacity"), help=tr("wb.f.capacity_help"), key=FIELDS["capacity"])
         slots["capacity"] = right.empty()
+        right.text_input(
+            tr("wb.f.opening_hours"),
+            help=tr("wb.f.opening_hours_help"),
+            max_chars=200,
+            key=FIELDS["opening_hours"],
+        )
+        slots["opening_hours"] = right.empty()
         right.text_input(tr("wb.f.source"), max_chars=120, key=FIELDS["source"])
         slots["source"] = right.empty()
         lat_col, lon_col = right.columns(2)
