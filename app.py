@@ -52,6 +52,13 @@ staff = [
         visibility="visible" if editor else "hidden",
     ),
     st.Page(
+        "app_pages/upkeep.py",
+        title=tr("page.upkeep"),
+        icon="🔄",
+        url_path="bijhouden",
+        visibility="visible" if editor else "hidden",
+    ),
+    st.Page(
         "app_pages/moderation.py",
         title=tr("page.moderate"),
         icon="✅",

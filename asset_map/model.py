@@ -64,6 +64,9 @@ REQUIRED_ASSET_COLUMNS = [c for c in ASSET_COLUMNS if c not in OPTIONAL_ASSET_CO
 #: How a place was last checked (``place_checks.method``): a visit, a phone call, its
 #: organiser (through their link), an import from a source, a resident's accepted suggestion.
 CHECK_METHODS = ("visit", "phone", "organiser", "import", "resident")
+#: The columns an export of places gets when checks are kept: the date of the last check
+#: (text, ``2025-03-01``), how, and whether the place is overdue.
+CHECK_EXPORT_COLUMNS = ("last_checked", "checked_how", "check_overdue")
 #: Talents never hold contact data or a home location in the public layers; ``buurt_code``
 #: is their finest location.
 TALENT_COLUMNS = [

@@ -34,6 +34,7 @@ TABLES = {
     "connections",
     "suggestions",
     "place_checks",
+    "staff_areas",
 }
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from asset_map._errors import ImportFormatError, SchemaError
 from asset_map.crs import require_crs, to_storage_crs
 from asset_map.io.writers import CSV_EOL, csv_safe_frame, write_layer
-from asset_map.model import ASSET_COLUMNS, OPTIONAL_ASSET_COLUMNS
+from asset_map.model import ASSET_COLUMNS, CHECK_EXPORT_COLUMNS, OPTIONAL_ASSET_COLUMNS
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
@@ -119,6 +119,7 @@ def selection_frame(assets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         if c != "geometry" and (c in assets.columns or c not in OPTIONAL_ASSET_COLUMNS)
     ]
     columns += [c for c in ("buurt_code", "wijk_code") if c in assets.columns]
+    columns += [c for c in CHECK_EXPORT_COLUMNS if c in assets.columns]
     missing = [c for c in columns if c not in assets.columns]
     if missing:
         raise SchemaError(

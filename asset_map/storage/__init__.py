@@ -447,6 +447,20 @@ class Store:
         """
         return _checks.frame(self._db)
 
+    def set_staff_areas(self, username: str, codes: Sequence[str], *, actor: str) -> None:
+        """Set the wijken a staff member looks after (their to-check list starts with them).
+
+        Raises
+        ------
+        SchemaError
+            For a code that is no CBS wijk code.
+        """
+        _checks.set_areas(self._db, username, list(codes), actor=actor, now=self._now())
+
+    def staff_areas(self, username: str) -> list[str]:
+        """Return the wijken a staff member looks after (empty when none were chosen)."""
+        return _checks.areas_of(self._db, username)
+
     def now(self) -> datetime:
         """Return the store's clock now (aware, UTC): a fixed moment in tests."""
         return self._now()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from asset_map._errors import SchemaError
 from asset_map.model import CHECK_METHODS
@@ -18,7 +18,7 @@ from asset_map.storage import audit
 from asset_map.storage.db import Database
 from asset_map.storage.edits import require_asset
 from asset_map.storage.layers import bump_version
-from asset_map.storage.schema import place_checks
+from asset_map.storage.schema import place_checks, staff_areas
 
 CHECK_COLUMNS = ["asset_id", "checked_at", "checked_by", "method"]
 
@@ -87,3 +87,37 @@ def frame(db: Database) -> pd.DataFrame:
     for name in ("asset_id", "checked_by", "method"):
         out[name] = out[name].astype("str")
     return out
+
+
+def set_areas(db: Database, username: str, codes: list[str], *, actor: str, now: datetime) -> None:
+    """Set the wijken ``username`` looks after (replacing the ones set before)."""
+    wanted = sorted(dict.fromkeys(str(c) for c in codes))
+    bad = [c for c in wanted if not (c.startswith("WK") and len(c) == 8)]
+    if bad:
+        raise SchemaError(f"Not a CBS wijk code (WK and 6 digits): {', '.join(bad)}.")
+    with db.writing() as conn:
+        conn.execute(delete(staff_areas).where(staff_areas.c.username == username))
+        if wanted:
+            conn.execute(
+                insert(staff_areas), [{"username": username, "area_code": c} for c in wanted]
+            )
+        audit.record(
+            conn,
+            at=now,
+            actor=actor,
+            action="areas_set",
+            entity="user",
+            entity_id=username,
+            details={"wijken": wanted},
+        )
+
+
+def areas_of(db: Database, username: str) -> list[str]:
+    """Return the wijken ``username`` looks after, sorted (empty: none chosen)."""
+    with db.reading() as conn:
+        rows = conn.execute(
+            select(staff_areas.c.area_code)
+            .where(staff_areas.c.username == username)
+            .order_by(staff_areas.c.area_code)
+        )
+        return [str(code) for code in rows.scalars().all()]

@@ -313,3 +313,11 @@ place_checks = Table(
     Column("method", String(12), nullable=False),
     CheckConstraint(_in("method", CHECK_METHODS), name="method"),
 )
+
+#: The wijken a staff member looks after: their "to check" list starts with these.
+staff_areas = Table(
+    "staff_areas",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("area_code", String(10), primary_key=True),
+)

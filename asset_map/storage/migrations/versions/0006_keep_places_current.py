@@ -21,7 +21,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Add ``assets.opening_hours``; create ``suggestions`` and ``place_checks``.
+    """Add ``assets.opening_hours``; create ``suggestions``, ``place_checks``, ``staff_areas``.
 
     Places stored already count as checked by the import that brought them (when the
     workspace was saved last): without it, every place would be overdue at once.
@@ -73,6 +73,12 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("asset_id", name="pk_place_checks"),
     )
+    op.create_table(
+        "staff_areas",
+        sa.Column("username", sa.String(64), nullable=False),
+        sa.Column("area_code", sa.String(10), nullable=False),
+        sa.PrimaryKeyConstraint("username", "area_code", name="pk_staff_areas"),
+    )
     op.execute(
         "INSERT INTO place_checks (asset_id, checked_at, checked_by, method) "
         "SELECT assets.id, workspace.saved_at, workspace.saved_by, 'import' "
@@ -82,6 +88,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop what the upgrade added."""
+    op.drop_table("staff_areas")
     op.drop_table("place_checks")
     op.drop_table("suggestions")
     with op.batch_alter_table("assets") as batch:
