@@ -43,7 +43,7 @@ def app() -> AppTest:
 
 
 def test_the_page_list_is_complete():
-    assert len(PAGES) == 13 and "app_pages/explore.py" in PAGES
+    assert len(PAGES) == 14 and "app_pages/explore.py" in PAGES
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -35,6 +35,7 @@ TABLES = {
     "suggestions",
     "place_checks",
     "staff_areas",
+    "organiser_links",
 }
 
 

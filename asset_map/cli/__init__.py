@@ -6,7 +6,7 @@
 - ``export``: ``asset-map export`` and ``asset-map report``, a selection and a wijk report;
 - ``verbinden``: ``asset-map activities``, ``flyer`` and ``connections``;
 - ``accounts``: ``asset-map user`` and ``asset-map purge``;
-- ``upkeep``: ``asset-map checks``, keeping the map true;
+- ``upkeep``: ``asset-map checks`` and ``links``, keeping the map true;
 - ``_common``: what they share (input options, reading, the database, safe writes).
 
 The work itself is done by :mod:`asset_map.services`, which the app calls too. Without

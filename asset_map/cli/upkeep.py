@@ -2,7 +2,8 @@
 
 - ``checks due``: the places nobody checked in the period of ``ASSET_MAP_CHECK_MONTHS``
   (default 12), the longest unchecked first, and the share checked in time per wijk;
-- ``checks record ID --how visit|phone``: record that a place was checked.
+- ``checks record ID --how visit|phone``: record that a place was checked;
+- ``links create ID``, ``links list``, ``links revoke LINK``: organisers' personal links.
 """
 
 from __future__ import annotations
@@ -48,6 +49,37 @@ def register(commands: Any) -> None:
     add_lang_arg(rec)
     add_db_args(rec)
     rec.set_defaults(func=_cmd_record)
+
+    links = commands.add_parser(
+        "links", help="personal links for the organiser of a place (make, list, withdraw)"
+    )
+    sub_links = links.add_subparsers(dest="links_command", required=True, metavar="ACTION")
+    make = sub_links.add_parser("create", help="make a link for the organiser of a place")
+    make.add_argument("asset_id", metavar="ID", help="the id of the place")
+    make.add_argument(
+        "--days", type=int, default=180, help="how long the link works (1 to 730, default 180)"
+    )
+    make.add_argument("--label", default=None, help="for whom (seen by staff only)")
+    make.add_argument("--actor", required=True, help="who makes it (in the audit log)")
+    make.add_argument(
+        "--base-url",
+        default="",
+        help="the app's address, e.g. https://kaart.example.nl (the link is printed after it)",
+    )
+    add_lang_arg(make)
+    add_db_args(make)
+    make.set_defaults(func=_cmd_link_create)
+    listing = sub_links.add_parser("list", help="list the links (never their tokens)")
+    listing.add_argument("--place", default=None, help="only the links of this place (its id)")
+    add_lang_arg(listing)
+    add_db_args(listing)
+    listing.set_defaults(func=_cmd_link_list)
+    revoke = sub_links.add_parser("revoke", help="withdraw a link at once")
+    revoke.add_argument("link_id", metavar="LINK", help="the id of the link (links list)")
+    revoke.add_argument("--actor", required=True, help="who withdraws it (in the audit log)")
+    add_lang_arg(revoke)
+    add_db_args(revoke)
+    revoke.set_defaults(func=_cmd_link_revoke)
 
 
 def _workspace(args: argparse.Namespace) -> tuple[Workspace, list[str]]:
@@ -128,4 +160,58 @@ def _cmd_record(args: argparse.Namespace) -> int:
         store.close()
     how = t(f"check.method.{args.how}", args.lang)
     print(t("cli.checks.recorded", args.lang, id=args.asset_id, how=how))
+    return 0
+
+
+def _cmd_link_create(args: argparse.Namespace) -> int:
+    store = open_store(args, must_exist=True)
+    try:
+        link_id, token = store.create_organiser_link(
+            args.asset_id, days=args.days, actor=args.actor, label=args.label
+        )
+    finally:
+        store.close()
+    url = f"{args.base_url.rstrip('/')}/organisator?sleutel={token}"
+    print(t("cli.links.created", args.lang, id=link_id, days=args.days))
+    print(url)
+    return 0
+
+
+def _cmd_link_list(args: argparse.Namespace) -> int:
+    store = open_store(args, must_exist=True)
+    try:
+        made = store.organiser_links(asset_id=args.place)
+    finally:
+        store.close()
+    if made.empty:
+        print(t("links.none", args.lang))
+        return 0
+    now = pd.Timestamp.now(tz="UTC")
+    for _, row in made.iterrows():
+        if pd.notna(row["revoked_at"]):
+            state = "revoked"
+        else:
+            state = "expired" if row["expires_at"] <= now else "active"
+        print(
+            t(
+                "cli.links.row",
+                args.lang,
+                id=row["id"],
+                place=row["asset_id"],
+                label="" if pd.isna(row["label"]) else str(row["label"]),
+                status=t(f"links.status.{state}", args.lang),
+                until=row["expires_at"].strftime("%Y-%m-%d"),
+                uses=int(row["uses"]),
+            )
+        )
+    return 0
+
+
+def _cmd_link_revoke(args: argparse.Namespace) -> int:
+    store = open_store(args, must_exist=True)
+    try:
+        store.revoke_organiser_link(args.link_id, actor=args.actor)
+    finally:
+        store.close()
+    print(t("cli.links.revoked", args.lang, id=args.link_id))
     return 0

@@ -27,12 +27,14 @@ from asset_map.storage import audit as _audit
 from asset_map.storage import checks as _checks
 from asset_map.storage import edits as _edits
 from asset_map.storage import layers as _layers
+from asset_map.storage import organiser_links as _links
 from asset_map.storage import suggestions as _suggestions
 from asset_map.storage import talents as _talents
 from asset_map.storage import users as _users
 from asset_map.storage.db import Database, default_url, resolve_url
 from asset_map.storage.edits import NotFound
 from asset_map.storage.layers import NoWorkspace
+from asset_map.storage.organiser_links import Link, LinkRefused
 from asset_map.storage.suggestions import AlreadyDecided, SuggestionNotFound
 from asset_map.storage.talents import (
     Receipt,
@@ -43,6 +45,8 @@ from asset_map.storage.talents import (
 
 __all__ = [
     "AlreadyDecided",
+    "Link",
+    "LinkRefused",
     "NoWorkspace",
     "NotFound",
     "Receipt",
@@ -460,6 +464,67 @@ class Store:
     def staff_areas(self, username: str) -> list[str]:
         """Return the wijken a staff member looks after (empty when none were chosen)."""
         return _checks.areas_of(self._db, username)
+
+    # --- organisers' personal links ---------------------------------------------------------
+
+    def create_organiser_link(
+        self, asset_id: str, *, days: int, actor: str, label: str | None = None
+    ) -> tuple[str, str]:
+        """Make a personal link for the organiser of a place, valid for ``days`` days.
+
+        Returns
+        -------
+        (str, str)
+            The link's id and its token. Show the token once (in the link's URL): only its
+            SHA-256 is stored, nobody can look it up later.
+        """
+        return _links.create(
+            self._db, asset_id, days=days, actor=actor, now=self._now(), label=label
+        )
+
+    def organiser_links(self, *, asset_id: str | None = None) -> pd.DataFrame:
+        """Return the links (of one place), newest first; never a token or its hash."""
+        return _links.frame(self._db, asset_id=asset_id)
+
+    def revoke_organiser_link(self, link_id: str, *, actor: str) -> None:
+        """Revoke a link at once (the organiser's page then refuses it)."""
+        _links.revoke(self._db, link_id, actor=actor, now=self._now())
+
+    def organiser_place(self, token: str) -> Link:
+        """Return the link of a token that works now (its id and its place).
+
+        Raises
+        ------
+        LinkRefused
+            For an unknown, revoked or expired link; the refusal is in the audit log.
+        """
+        return _links.place_of(self._db, token, now=self._now())
+
+    def organiser_opened(self, token: str) -> Link:
+        """Return the link of a token that works now; its opening goes into the audit log.
+
+        Raises
+        ------
+        LinkRefused
+            For an unknown, revoked or expired link; the refusal is in the audit log.
+        """
+        return _links.opened(self._db, token, now=self._now())
+
+    def organiser_confirm(self, token: str) -> str:
+        """Record the organiser's word that the place is still right: it counts as checked."""
+        return _links.confirm(self._db, token, now=self._now())
+
+    def organiser_update(self, token: str, changes: Mapping[str, Any]) -> list[str]:
+        """Change only the description and opening times of the link's place."""
+        return _links.update_place(self._db, token, changes, now=self._now())
+
+    def organiser_save_activity(self, token: str, activity: Mapping[str, Any]) -> str:
+        """Add or change an activity at the link's place (never at another)."""
+        return _links.save_activity(self._db, token, activity, now=self._now())
+
+    def organiser_delete_activity(self, token: str, activity_id: str) -> None:
+        """Delete an activity at the link's place (never at another)."""
+        _links.delete_activity(self._db, token, activity_id, now=self._now())
 
     def now(self) -> datetime:
         """Return the store's clock now (aware, UTC): a fixed moment in tests."""

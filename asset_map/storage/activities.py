@@ -149,6 +149,15 @@ def need_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def save_activity(db: Database, activity: Mapping[str, Any], *, actor: str, now: datetime) -> str:
     """Insert an activity, or update the one with its id; return the id."""
+    activity_id, cleaned = checked_activity(activity)
+    with db.writing() as conn:
+        lock_workspace(conn)
+        save_activity_in(conn, activity_id, cleaned, actor=actor, now=now)
+    return activity_id
+
+
+def checked_activity(activity: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Return the id (made when missing) and the cleaned fields, or raise one SchemaError."""
     cleaned, problems = activity_problems(activity, asset_ids=None)
     problems = [
         *(
@@ -161,56 +170,92 @@ def save_activity(db: Database, activity: Mapping[str, Any], *, actor: str, now:
     if problems:
         raise SchemaError(problem_text("Cannot save the activity", problems))
     activity_id = cleaned.pop("id") or new_id("activity")
-    with db.writing() as conn:
-        lock_workspace(conn)
-        require_asset(conn, cleaned["asset_id"])
-        old = conn.execute(
-            select(*(activities_table.c[n] for n in cleaned)).where(
-                activities_table.c.id == activity_id
-            )
-        ).first()
-        if old is None:
-            conn.execute(insert(activities_table).values(id=activity_id, **cleaned))
-            action, fields = "added", sorted(k for k, v in cleaned.items() if v is not None)
-        else:
-            fields = sorted(k for k, v in cleaned.items() if old._mapping[k] != v)
-            if not fields:
-                return activity_id
-            conn.execute(
-                update(activities_table)
-                .where(activities_table.c.id == activity_id)
-                .values(**{k: cleaned[k] for k in fields})
-            )
-            action = "edited"
-        bump_version(conn)
-        audit.record(
-            conn,
-            at=now,
-            actor=actor,
-            action=action,
-            entity="activity",
-            entity_id=activity_id,
-            details={"fields": fields, "asset_id": cleaned["asset_id"]},
+    return activity_id, cleaned
+
+
+def activity_place(conn: Connection, activity_id: str) -> str | None:
+    """Return the asset id of a stored activity, or None when there is no such activity."""
+    return conn.execute(
+        select(activities_table.c.asset_id).where(activities_table.c.id == activity_id)
+    ).scalar()
+
+
+def save_activity_in(
+    conn: Connection,
+    activity_id: str,
+    cleaned: Mapping[str, Any],
+    *,
+    actor: str,
+    now: datetime,
+    details: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """Save a checked activity inside the caller's locked transaction; return changed fields."""
+    require_asset(conn, cleaned["asset_id"])
+    old = conn.execute(
+        select(*(activities_table.c[n] for n in cleaned)).where(
+            activities_table.c.id == activity_id
         )
-    return activity_id
+    ).first()
+    if old is None:
+        conn.execute(insert(activities_table).values(id=activity_id, **cleaned))
+        action, fields = "added", sorted(k for k, v in cleaned.items() if v is not None)
+    else:
+        fields = sorted(k for k, v in cleaned.items() if old._mapping[k] != v)
+        if not fields:
+            return []
+        conn.execute(
+            update(activities_table)
+            .where(activities_table.c.id == activity_id)
+            .values(**{k: cleaned[k] for k in fields})
+        )
+        action = "edited"
+    bump_version(conn)
+    audit.record(
+        conn,
+        at=now,
+        actor=actor,
+        action=action,
+        entity="activity",
+        entity_id=activity_id,
+        details={"fields": fields, "asset_id": cleaned["asset_id"], **(details or {})},
+    )
+    return fields
 
 
 def delete_activity(db: Database, activity_id: str, *, actor: str, now: datetime) -> None:
     """Delete one activity."""
     with db.writing() as conn:
         lock_workspace(conn)
-        gone = conn.execute(
-            delete(activities_table).where(activities_table.c.id == activity_id)
-        ).rowcount
-        if not gone:
-            raise NotFound(
-                f"No activity with id {activity_id!r}. It may have been deleted already; "
-                "reload the page."
-            )
-        bump_version(conn)
-        audit.record(
-            conn, at=now, actor=actor, action="deleted", entity="activity", entity_id=activity_id
+        delete_activity_in(conn, activity_id, actor=actor, now=now)
+
+
+def delete_activity_in(
+    conn: Connection,
+    activity_id: str,
+    *,
+    actor: str,
+    now: datetime,
+    details: Mapping[str, Any] | None = None,
+) -> None:
+    """Delete one activity inside the caller's locked transaction."""
+    gone = conn.execute(
+        delete(activities_table).where(activities_table.c.id == activity_id)
+    ).rowcount
+    if not gone:
+        raise NotFound(
+            f"No activity with id {activity_id!r}. It may have been deleted already; "
+            "reload the page."
         )
+    bump_version(conn)
+    audit.record(
+        conn,
+        at=now,
+        actor=actor,
+        action="deleted",
+        entity="activity",
+        entity_id=activity_id,
+        details=dict(details or {}),
+    )
 
 
 # --- place needs -----------------------------------------------------------------------------

@@ -321,3 +321,25 @@ staff_areas = Table(
     Column("username", String(64), primary_key=True),
     Column("area_code", String(10), primary_key=True),
 )
+
+# --- organisers' personal links -----------------------------------------------------------
+
+#: A personal link for the organiser of one place: the token itself is shown once and never
+#: stored, only its SHA-256. A link works until ``expires_at``, unless revoked before.
+organiser_links = Table(
+    "organiser_links",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("asset_id", Text, nullable=False),
+    Column("token_hash", String(64), nullable=False),
+    Column("label", Text),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("revoked_by", String(64)),
+    Column("revoked_at", UTCDateTime()),
+    Column("last_used_at", UTCDateTime()),
+    Column("uses", Integer, nullable=False, server_default="0"),
+    Index(None, "token_hash", unique=True),
+    Index(None, "asset_id"),
+)

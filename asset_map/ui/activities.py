@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, time
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -178,12 +179,28 @@ def editor(ws: Workspace, activities: pd.DataFrame, *, actor: str) -> None:
         key=which_key,
     )
     current = own[own["id"].astype(str) == chosen].iloc[0].to_dict() if chosen else {}
-    _activity_form(ws, place, current, actor=actor)
+    activity_form(
+        place,
+        current,
+        asset_ids=set(ws.assets["id"].astype(str)),
+        save=lambda clean: store().save_activity(clean, actor=actor),
+    )
     if chosen:
-        _delete(chosen, labels[chosen], actor=actor)
+        delete_box(chosen, labels[chosen], delete=lambda i: store().delete_activity(i, actor=actor))
 
 
-def _activity_form(ws: Workspace, place: str, current: dict[str, object], *, actor: str) -> None:
+def activity_form(
+    place: str,
+    current: dict[str, object],
+    *,
+    asset_ids: set[str],
+    save: Callable[[dict[str, Any]], object],
+) -> None:
+    """Show the form of one activity at ``place`` (``current``: its values, or empty).
+
+    Each wrong field says under it what to fix; a good activity goes to ``save`` (the store
+    with the user's name, or an organiser's link), and the page runs again.
+    """
     lang = current_lang()
     cat = catalogue()
     suffix = f"{place}_{current.get('id', 'new')}"
@@ -282,22 +299,23 @@ def _activity_form(ws: Workspace, place: str, current: dict[str, object], *, act
     }
     if current.get("id"):
         values["id"] = current["id"]
-    clean, errors = check_activity(values, asset_ids=set(ws.assets["id"].astype(str)), lang=lang)
+    clean, errors = check_activity(values, asset_ids=asset_ids, lang=lang)
     if errors or clean is None:
         st.error(tr("week.fix"))
         for field, text in errors.items():
             slots.get(field, st).error(text, icon="⚠️")
         return
-    if write_or_explain(store().save_activity, clean, actor=actor):
+    if write_or_explain(save, clean):
         st.session_state["week_saved"] = True
         st.rerun()
 
 
-def _delete(activity_id: str, label: str, *, actor: str) -> None:
+def delete_box(activity_id: str, label: str, *, delete: Callable[[str], object]) -> None:
+    """Offer to delete one activity, after a tick that names it."""
     with st.expander(tr("week.delete_title")):
         sure = st.checkbox(tr("week.delete_sure", activity=label), key=f"week_del_ok_{activity_id}")
         pressed = st.button(tr("week.delete"), disabled=not sure, key=f"week_del_{activity_id}")
-        if pressed and write_or_explain(store().delete_activity, activity_id, actor=actor):
+        if pressed and write_or_explain(delete, activity_id):
             st.session_state["week_deleted"] = True
             st.rerun()
 

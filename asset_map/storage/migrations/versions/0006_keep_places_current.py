@@ -1,4 +1,4 @@
-"""Keep the map current: residents' suggestions, opening times and last checks of places.
+"""Keep the map current: residents' suggestions, last checks, organisers' links, opening times.
 
 Revision ID: 0006
 Revises: 0005
@@ -21,7 +21,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Add ``assets.opening_hours``; create ``suggestions``, ``place_checks``, ``staff_areas``.
+    """Add ``assets.opening_hours``; create the tables of suggestions, checks and links.
 
     Places stored already count as checked by the import that brought them (when the
     workspace was saved last): without it, every place would be overdue at once.
@@ -79,6 +79,23 @@ def upgrade() -> None:
         sa.Column("area_code", sa.String(10), nullable=False),
         sa.PrimaryKeyConstraint("username", "area_code", name="pk_staff_areas"),
     )
+    op.create_table(
+        "organiser_links",
+        sa.Column("id", sa.String(36), nullable=False),
+        sa.Column("asset_id", sa.Text(), nullable=False),
+        sa.Column("token_hash", sa.String(64), nullable=False),
+        sa.Column("label", sa.Text()),
+        sa.Column("created_by", sa.String(64), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("expires_at", UTCDateTime(), nullable=False),
+        sa.Column("revoked_by", sa.String(64)),
+        sa.Column("revoked_at", UTCDateTime()),
+        sa.Column("last_used_at", UTCDateTime()),
+        sa.Column("uses", sa.Integer(), nullable=False, server_default="0"),
+        sa.PrimaryKeyConstraint("id", name="pk_organiser_links"),
+    )
+    op.create_index("ix_organiser_links_token_hash", "organiser_links", ["token_hash"], unique=True)
+    op.create_index("ix_organiser_links_asset_id", "organiser_links", ["asset_id"])
     op.execute(
         "INSERT INTO place_checks (asset_id, checked_at, checked_by, method) "
         "SELECT assets.id, workspace.saved_at, workspace.saved_by, 'import' "
@@ -88,6 +105,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop what the upgrade added."""
+    op.drop_table("organiser_links")
     op.drop_table("staff_areas")
     op.drop_table("place_checks")
     op.drop_table("suggestions")
