@@ -15,6 +15,7 @@ from storage_helpers import Clock
 from asset_map.analysis.freshness import months_before
 from asset_map.services.workspace import DEMO_DIR, load_workspace
 from asset_map.storage import Store
+from asset_map.ui.auth import LOCAL_TIME
 
 VISITED = "demo-0138"
 
@@ -39,7 +40,9 @@ def test_the_werkbank_marks_every_place_unchecked_for_13_months(old_import):
     marks = table.set_index(table.index)["Controleren?"]
     assert marks.loc[VISITED] == ""
     assert (marks.drop(index=VISITED) == "⚠️ te lang geleden").all()
-    assert table.loc[VISITED, "Gecontroleerd"] == datetime.now(UTC).strftime("%d-%m-%Y")
+    # Dates are shown as in the Netherlands (after 23:00 UTC it is the next day there).
+    today = datetime.now(LOCAL_TIME).strftime("%d-%m-%Y")
+    assert table.loc[VISITED, "Gecontroleerd"] == today
     n = len(table) - 1
     assert any(f"{n} van deze plekken zijn langer dan 12 maanden" in c.value for c in at.caption)
 

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from asset_map._errors import SchemaError
+from asset_map.rules.concurrent_edits import StaleEdit
 from asset_map.storage import LinkRefused, NotFound, Store
 from asset_map.storage.db import resolve_url
 
@@ -153,3 +154,35 @@ def test_a_link_is_made_only_for_a_stored_place_and_a_sensible_time(saved) -> No
         with pytest.raises(SchemaError, match="1 to 730 days"):
             saved.create_organiser_link("a1", days=days, actor="wim")  # type: ignore[arg-type]
     assert saved.organiser_links().empty
+
+
+def test_a_stale_save_through_a_link_is_refused_and_writes_nothing(saved, token) -> None:
+    place = saved.organiser_editable(token)
+    saved.update_asset("a1", {"description": "Nieuwe tekst van de wijkmanager"}, actor="wim")
+    with pytest.raises(StaleEdit) as stale:
+        saved.organiser_update(token, {"description": "Koffie en soep"}, base=place)
+    assert [c.field for c in stale.value.changes] == ["description"]
+    assert _place(saved, "a1")["description"] == "Nieuwe tekst van de wijkmanager"
+    # From the stored version, the organiser's change goes through.
+    fresh = saved.organiser_editable(token)
+    assert saved.organiser_update(token, {"opening_hours": "ma 9-12"}, base=fresh) == [
+        "opening_hours"
+    ]
+
+    activity_id = saved.organiser_save_activity(token, COFFEE)
+    read = saved.organiser_editable_activity(token, activity_id)
+    saved.save_activity({**COFFEE, "id": activity_id, "end": "12:30"}, actor="wim")
+    with pytest.raises(StaleEdit):
+        saved.organiser_save_activity(token, {**COFFEE, "id": activity_id}, base=read)
+    with pytest.raises(StaleEdit):
+        saved.organiser_delete_activity(token, activity_id, base=read)
+    assert saved.activities().set_index("id").loc[activity_id, "end"] == "12:30"
+    assert saved.organiser_links()["uses"].iloc[0] == 2  # refused saves are no use
+
+
+def test_a_link_reads_no_activity_of_another_place(saved, token) -> None:
+    staff = saved.save_activity({**COFFEE, "asset_id": "a2"}, actor="wim")
+    with pytest.raises(LinkRefused) as refused:
+        saved.organiser_editable_activity(token, staff)
+    assert refused.value.reason == "other_place"
+    assert _refusals(saved) == ["other_place"]

@@ -7,6 +7,11 @@ refuses an unknown, revoked or expired one; what the organiser may change is che
 not on the page: the place of the link, and only its ``description`` and ``opening_hours``,
 and activities at that place. Every use writes the audit log (actor ``organiser`` and the
 link's id, never the token) and counts as a check of the place (how: ``organiser``).
+
+Like staff forms, the organiser's forms say which version of the row they started from
+(an :class:`~asset_map.rules.concurrent_edits.Editable`, read with :func:`editable_place`
+or :func:`editable_link_activity`): a save on a row someone changed meanwhile raises
+``StaleEdit`` and writes nothing.
 """
 
 from __future__ import annotations
@@ -24,15 +29,17 @@ from sqlalchemy import Connection, insert, select, update
 from asset_map._errors import AssetMapError, SchemaError
 from asset_map.i18n import Msg
 from asset_map.rules import auth
+from asset_map.rules.concurrent_edits import Editable
 from asset_map.storage import audit, checks
 from asset_map.storage.activities import (
     activity_place,
     checked_activity,
     delete_activity_in,
+    editable_activity,
     save_activity_in,
 )
 from asset_map.storage.db import Database
-from asset_map.storage.edits import checked_changes, require_asset, update_in
+from asset_map.storage.edits import checked_changes, editable, require_asset, update_in
 from asset_map.storage.layers import lock_workspace
 from asset_map.storage.schema import organiser_links
 
@@ -307,15 +314,55 @@ def confirm(db: Database, token: str, *, now: datetime) -> str:
         return link.asset_id
 
 
+def editable_place(db: Database, token: str, *, now: datetime) -> Editable:
+    """Return the version and values of the link's place, as the organiser's form starts.
+
+    Raises
+    ------
+    LinkRefused
+        For an unknown, revoked or expired link (the refusal is written to the audit log).
+    """
+    return editable(db, place_of(db, token, now=now).asset_id)
+
+
+def editable_link_activity(
+    db: Database, token: str, activity_id: str, *, now: datetime
+) -> Editable:
+    """Return the version and values of an activity at the link's place.
+
+    Raises
+    ------
+    LinkRefused
+        For a link that does not work, or ``other_place`` for an activity elsewhere (both
+        written to the audit log).
+    """
+    link = place_of(db, token, now=now)
+    found = editable_activity(db, activity_id)
+    if found.values.get("asset_id") != link.asset_id:
+        _refused(db, token, "other_place", now=now)
+        raise LinkRefused("other_place")
+    return found
+
+
 def update_place(
-    db: Database, token: str, changes: Mapping[str, Any], *, now: datetime
+    db: Database,
+    token: str,
+    changes: Mapping[str, Any],
+    *,
+    now: datetime,
+    base: Editable | None = None,
 ) -> list[str]:
     """Change the description and opening times of the link's place; return changed fields.
+
+    With ``base`` (:func:`editable_place` when the form was drawn), only what the organiser
+    changed is written, and a place changed meanwhile raises ``StaleEdit``.
 
     Raises
     ------
     SchemaError
         For any other field, or a value that breaks the rules of the edit form.
+    StaleEdit
+        When the place changed since ``base`` was read (nothing is written).
     """
     other = sorted(set(changes) - set(ORGANISER_FIELDS))
     if other:
@@ -325,11 +372,22 @@ def update_place(
     with use(db, token, now=now, action="link_edited") as (conn, link):
         cleaned = checked_changes(link.asset_id, changes)
         details = {"via": "organiser_link", "link": link.id}
-        return update_in(conn, link.asset_id, cleaned, actor=link.actor, now=now, details=details)
+        return update_in(
+            conn, link.asset_id, cleaned, actor=link.actor, now=now, base=base, details=details
+        )
 
 
-def save_activity(db: Database, token: str, activity: Mapping[str, Any], *, now: datetime) -> str:
+def save_activity(
+    db: Database,
+    token: str,
+    activity: Mapping[str, Any],
+    *,
+    now: datetime,
+    base: Editable | None = None,
+) -> str:
     """Add or change an activity at the link's place; return its id.
+
+    ``base`` as for :func:`update_place` (:func:`editable_link_activity`).
 
     Raises
     ------
@@ -337,6 +395,8 @@ def save_activity(db: Database, token: str, activity: Mapping[str, Any], *, now:
         ``other_place`` when the activity is (or would move) at another place.
     SchemaError
         For a value that breaks the rules of the activity form.
+    StaleEdit
+        When the activity changed since ``base`` was read (nothing is written).
     """
     activity_id, cleaned = checked_activity(activity)
     with use(db, token, now=now, action="link_activity") as (conn, link):
@@ -344,20 +404,26 @@ def save_activity(db: Database, token: str, activity: Mapping[str, Any], *, now:
         if cleaned["asset_id"] != link.asset_id or stored_at not in (None, link.asset_id):
             raise LinkRefused("other_place")
         details = {"via": "organiser_link", "link": link.id}
-        save_activity_in(conn, activity_id, cleaned, actor=link.actor, now=now, details=details)
+        save_activity_in(
+            conn, activity_id, cleaned, actor=link.actor, now=now, base=base, details=details
+        )
     return activity_id
 
 
-def delete_activity(db: Database, token: str, activity_id: str, *, now: datetime) -> None:
-    """Delete an activity at the link's place.
+def delete_activity(
+    db: Database, token: str, activity_id: str, *, now: datetime, base: Editable | None = None
+) -> None:
+    """Delete an activity at the link's place; with ``base``, not one changed meanwhile.
 
     Raises
     ------
     LinkRefused
         ``other_place`` when the activity is at another place (or does not exist).
+    StaleEdit
+        When the activity changed since ``base`` was read (nothing is written).
     """
     with use(db, token, now=now, action="link_activity") as (conn, link):
         if activity_place(conn, activity_id) != link.asset_id:
             raise LinkRefused("other_place")
         details = {"via": "organiser_link", "link": link.id}
-        delete_activity_in(conn, activity_id, actor=link.actor, now=now, details=details)
+        delete_activity_in(conn, activity_id, actor=link.actor, now=now, base=base, details=details)

@@ -4,7 +4,8 @@ A suggestion starts ``pending``. A wijkmanager may edit it, then accepts it (the
 added, or the stored place changed, in the same transaction, with source
 :data:`~asset_map.rules.suggestion_form.RESIDENTS_SOURCE` and an audit entry) or rejects it.
 The resident follows the status with the code they got; only its hash is stored. The
-contact is for the wijkmanager only and is erased after the retention period.
+contact is for the wijkmanager only and is erased after the retention period. The public
+form's submissions count against the same limits as talents (``rules.submissions``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from asset_map._errors import AssetMapError, SchemaError
 from asset_map.i18n import Msg
@@ -26,7 +27,8 @@ from asset_map.rules.suggestion_form import (
     RESIDENTS_SOURCE,
     SuggestionSubmission,
 )
-from asset_map.storage import audit, checks
+from asset_map.settings import SubmissionLimits
+from asset_map.storage import audit, checks, submissions
 from asset_map.storage.db import Database
 from asset_map.storage.edits import add_in, checked_changes, checked_new, update_in
 from asset_map.storage.layers import lock_workspace
@@ -84,13 +86,42 @@ def _problems(sub: SuggestionSubmission) -> list[str]:
     return problems
 
 
-def submit(db: Database, sub: SuggestionSubmission, *, now: datetime) -> Receipt:
-    """Store a new ``pending`` suggestion; return its id and the code to follow it with."""
+def submit(
+    db: Database,
+    sub: SuggestionSubmission,
+    *,
+    now: datetime,
+    address: str | None = None,
+    limits: SubmissionLimits | None = None,
+) -> Receipt:
+    """Store a new ``pending`` suggestion; return its id and the code to follow it with.
+
+    With ``limits`` (the public form), the submission is counted against them for its
+    client ``address`` and in all, as the talent form's are (``rules.submissions``), and
+    refused when one is reached or too many suggestions wait for Beoordelen.
+
+    Raises
+    ------
+    SubmissionRefused
+        When a limit is reached; nothing is stored or counted then.
+    """
     problems = _problems(sub)
     if problems:
         raise SchemaError(f"Suggestion: {'; '.join(problems)}.")
     receipt = Receipt(id=str(uuid.uuid4()), withdrawal_code=auth.new_withdrawal_code())
     with db.writing() as conn:
+        if limits is not None:
+            waiting = conn.execute(
+                select(func.count()).where(suggestions.c.status == "pending")
+            ).scalar_one()
+            submissions.admit(
+                conn,
+                kind="suggestion",
+                address=address,
+                now=now,
+                limits=limits,
+                queue=int(waiting),
+            )
         conn.execute(
             insert(suggestions).values(
                 id=receipt.id,

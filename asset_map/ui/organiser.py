@@ -5,7 +5,9 @@ then. The organiser confirms that the place is still right, changes its descript
 opening times, and adds, changes or removes its weekly activities. The page asks the store
 for everything with the token (:meth:`asset_map.storage.Store.organiser_update` and friends),
 and the store refuses anything about another place, or a revoked or expired link; every use
-is in the audit log and counts as a check of the place.
+is in the audit log and counts as a check of the place. Its forms start from the stored row
+and its version (:mod:`asset_map.ui.edit_base`), as staff forms do: a save on a row someone
+changed meanwhile is refused with what changed, and the organiser's input stays.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ import streamlit as st
 from asset_map._errors import AssetMapError
 from asset_map.i18n import explain, t
 from asset_map.model import WEEKDAYS, catalogue
+from asset_map.rules.concurrent_edits import StaleEdit
 from asset_map.rules.edits import MAX_ASSET_TEXT
 from asset_map.services.workspace import Workspace
 from asset_map.storage import Link, LinkRefused
+from asset_map.ui import edit_base
 from asset_map.ui.activities import activity_form, delete_box, saved_messages
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
@@ -30,6 +34,8 @@ from asset_map.ui.state import choice_key, current_lang, option_index, tr
 TOKEN_PARAM = "sleutel"
 FLASH_KEY = "org_flash"
 _OPENED = "org_opened"
+#: The widget of each field of the place the organiser edits.
+_PLACE_WIDGETS = {"description": "org_description", "opening_hours": "org_hours"}
 
 
 def token() -> str | None:
@@ -107,29 +113,40 @@ def _write(action: Callable[[], object], done: str) -> None:
 def _details(place: pd.Series, key: str) -> None:
     """Edit the description and the opening times of the place."""
     st.subheader(tr("org.edit_title"))
+    slot = f"organiser_place:{place['id']}"
+    base = edit_base.held(
+        slot, lambda: store().organiser_editable(key), alive=_PLACE_WIDGETS["description"]
+    )
+    stored = base.values if base is not None else place.to_dict()
+    edit_base.show_refusal(slot)
     with st.form("org_details"):
         description = st.text_area(
             tr("wb.f.description"),
-            value=_plain(place["description"]),
+            value=_plain(stored.get("description")),
             max_chars=MAX_ASSET_TEXT["description"],
-            key="org_description",
+            key=_PLACE_WIDGETS["description"],
         )
         hours = st.text_input(
             tr("wb.f.opening_hours"),
-            value=_plain(place.get("opening_hours")),
+            value=_plain(stored.get("opening_hours")),
             help=tr("wb.f.opening_hours_help"),
             max_chars=MAX_ASSET_TEXT["opening_hours"],
-            key="org_hours",
+            key=_PLACE_WIDGETS["opening_hours"],
         )
         submitted = st.form_submit_button(tr("org.save"), type="primary")
     if not submitted:
         return
     changes = {"description": description, "opening_hours": hours}
     try:
-        changed = store().organiser_update(key, changes)
+        changed = store().organiser_update(key, changes, base=base)
+    except StaleEdit as exc:  # someone changed the place meanwhile: say what, keep the input
+        for name in edit_base.refused(slot, exc, changes) & _PLACE_WIDGETS.keys():
+            st.session_state.pop(_PLACE_WIDGETS[name], None)
+        st.rerun()
     except AssetMapError as exc:
         st.error(f"{tr('review.not_saved')} {explain(exc, current_lang())}")
         return
+    edit_base.forget(slot)
     st.session_state[FLASH_KEY] = tr("org.saved") if changed else tr("org.nothing_changed")
     st.rerun()
 
@@ -156,15 +173,25 @@ def _activities(ws: Workspace, link: Link, key: str) -> None:
         format_func=lambda i: t("org.activity_new", lang) if i is None else labels[i],
         key=which_key,
     )
-    row = own[own["id"].astype(str) == chosen]
-    current: dict[str, object] = {str(k): v for k, v in row.iloc[0].items()} if chosen else {}
+    base = None
+    if chosen:
+        base = edit_base.held(
+            f"activity:{chosen}",
+            lambda: store().organiser_editable_activity(key, str(chosen)),
+            alive=f"wf_t_{link.asset_id}_{chosen}",
+        )
+    current: dict[str, object] = {"id": chosen, **base.values} if base is not None else {}
     activity_form(
         link.asset_id,
         current,
         asset_ids={link.asset_id},
-        save=lambda clean: store().organiser_save_activity(key, clean),
+        save=lambda clean, base: store().organiser_save_activity(key, clean, base=base),
+        base=base,
     )
     if chosen:
         delete_box(
-            chosen, labels[chosen], delete=lambda i: store().organiser_delete_activity(key, i)
+            chosen,
+            labels[chosen],
+            load=lambda i: store().organiser_editable_activity(key, i),
+            delete=lambda i, base: store().organiser_delete_activity(key, i, base=base),
         )

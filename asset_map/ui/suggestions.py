@@ -3,9 +3,11 @@
 No account; made for a phone (one column, large targets, the map only as tall as needed).
 The choices that change which fields are asked (what kind, which correction, where) are
 drawn outside the form, so the page follows them at once; the texts are one form, sent with
-one button. Spam protection is the talent form's: a hidden field bots fill in, and at most
-:data:`asset_map.ui.talents.RATE_LIMIT` submissions per :data:`RATE_WINDOW_S` seconds per
-session. The rules are :mod:`asset_map.rules.suggestion_form`; the Beoordelen side is
+one button. Spam protection is the talent form's: a hidden field bots fill in, a courtesy
+limit per browser session (:data:`asset_map.ui.talents.RATE_LIMIT` in ``RATE_WINDOW_S``
+seconds), and the limits per client address and in all that the database counts
+(``asset_map.rules.submissions``, set in ``asset_map.settings``). The rules are
+:mod:`asset_map.rules.suggestion_form`; the Beoordelen side is
 :mod:`asset_map.ui.suggestion_review`.
 """
 
@@ -23,7 +25,7 @@ from asset_map._errors import AssetMapError
 from asset_map.i18n import explain, t
 from asset_map.model import catalogue
 from asset_map.render import vendor
-from asset_map.render.styles import BASEMAPS
+from asset_map.rules.submissions import SubmissionRefused
 from asset_map.rules.suggestion_form import (
     CORRECTIONS,
     KINDS,
@@ -37,9 +39,10 @@ from asset_map.rules.suggestion_form import (
 from asset_map.rules.talent_form import MAX_CONTACT
 from asset_map.services import suggestions as service
 from asset_map.services.workspace import Workspace
-from asset_map.settings import retention_months
+from asset_map.settings import retention_months, submission_limits
 from asset_map.ui.auth import LOCAL_TIME
-from asset_map.ui.explore import chosen_basemap
+from asset_map.ui.basemap import chosen_tiles
+from asset_map.ui.client import client_address
 from asset_map.ui.loaders import store
 from asset_map.ui.near_me import find_postcode
 from asset_map.ui.safe import md
@@ -197,8 +200,13 @@ def suggestion_form(ws: Workspace) -> None:
             slots.get(field, st).error(text, icon="⚠️")
         return
     try:
-        receipt = store().submit_suggestion(checked)
-    except AssetMapError as exc:
+        receipt = store().submit_suggestion(
+            checked, address=client_address(), limits=submission_limits()
+        )
+    except SubmissionRefused as exc:  # the input stays: it can be sent later
+        st.warning(explain(exc, lang))
+        return
+    except AssetMapError as exc:  # the store's own checks (or a wrong limit setting)
         st.error(explain(exc, lang))
         return
     st.session_state.setdefault(TIMES_KEY, []).append(time.monotonic())
@@ -261,7 +269,7 @@ def _pick_map(ws: Workspace, point: tuple[float, float] | None, *, private: bool
     fmap = folium.Map(tiles=None, location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=13)
     fmap.options.update(max_zoom=19, min_zoom=7)
     fmap.default_js, fmap.default_css = vendor.links(vendor.MAP_FILES, vendor.APP_STATIC_BASE)
-    base = BASEMAPS[chosen_basemap()]
+    base = chosen_tiles()
     if base.url:
         folium.TileLayer(base.url, attr=base.attribution, max_zoom=base.max_zoom).add_to(fmap)
     folium.GeoJson(
