@@ -103,3 +103,24 @@ def test_the_organisers_page_without_a_link_says_it_needs_one(db):
     assert any("persoonlijke link" in i.value for i in at.info)
     at = _organiser("made-up-token")
     assert any("kennen wij niet" in e.value for e in at.error)
+
+
+def test_an_organisers_save_on_a_place_changed_meanwhile_is_refused(db):
+    token = _make_link(_staff_page())
+    at = _organiser(token)
+    at.text_area(key="org_description").input("Koffie, soep en een krant")
+    with Store(db) as store:  # staff change the description while the organiser types
+        store.update_asset(PLACE, {"description": "Nieuwe tekst van de wijkmanager"}, actor="wim")
+    button(at, "Bewaar").click().run()
+    assert not at.exception, at.exception
+    assert any("veranderd door iemand anders" in w.value for w in at.warning)
+    assert not any("Bewaard" in s.value for s in at.success)
+    assert at.text_area(key="org_description").value == "Koffie, soep en een krant"
+    with Store(db) as store:
+        loaded = store.load_workspace()
+        assert loaded is not None
+        assert loaded[1].set_index("id").loc[PLACE, "description"] == (
+            "Nieuwe tekst van de wijkmanager"
+        )
+    button(at, "Bewaar").click().run()  # now from the stored version: the organiser's text
+    assert any("Bewaard" in s.value for s in at.success)

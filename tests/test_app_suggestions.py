@@ -200,3 +200,20 @@ def test_the_form_speaks_english_when_chosen(db, lang):
     at = open_page("app_pages/suggest.py")
     at.selectbox(key="lang").select(lang).run()
     assert any(r.label == "What would you like to tell us?" for r in at.radio)
+
+
+def test_fresh_sessions_share_the_limits_of_every_public_form(db, monkeypatch):
+    # The database counts suggestions like talents: a new browser session starts no count.
+    monkeypatch.setenv("ASSET_MAP_SUBMISSIONS_PER_ADDRESS_HOUR", "1")
+    _suggest_place("Huiskamer De Linde")
+    at = open_page("app_pages/suggest.py")
+    at.radio(key="suggest_kind@nl").set_value("place").run()
+    _where_by_postcode(at, "0101AB")
+    at.selectbox(key="suggest_type@nl").select("wijkhuiskamer")
+    at.text_input(key="suggest_name").input("Tweede huiskamer")
+    at.text_area(key="suggest_description").input("Koffie")
+    at.checkbox(key="suggest_consent").check()
+    button(at, "Verstuur").click().run()
+    assert any("afgelopen uur al veel aanmeldingen" in w.value for w in at.warning)
+    assert at.text_input(key="suggest_name").value == "Tweede huiskamer"  # the input stays
+    assert len(Store(db).suggestions()) == 1
