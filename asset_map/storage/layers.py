@@ -9,7 +9,7 @@ PostgreSQL (without PostGIS) hold alike, and that give back the very same coordi
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -179,13 +179,20 @@ def _layer_columns(layer: _Layer) -> list[str]:
 
 
 def _insert_layer(
-    conn: Connection, frame: gpd.GeoDataFrame, layer: _Layer, *, version: int | None = None
+    conn: Connection,
+    frame: gpd.GeoDataFrame,
+    layer: _Layer,
+    *,
+    version: int | None = None,
+    seen: Callable[[list[tuple[Any, ...]]], None] | None = None,
 ) -> None:
     """Insert a layer's rows with the driver's own ``executemany``, a chunk at a time.
 
     Plain tuples of plain values (text, float, bytes, int) go straight to the driver: no
     per-row work in SQLAlchemy, which took most of the time of saving many places.
     ``version``, when given, is the save's stamp on every row (a staff form compares it).
+    ``seen``, when given, gets each chunk of rows (in :func:`_layer_columns` order) before
+    it is inserted: the rows are made once.
     """
     preparer = conn.dialect.identifier_preparer
     names = _layer_columns(layer) + (["version"] if version is not None else [])
@@ -195,6 +202,8 @@ def _insert_layer(
         f"({', '.join(preparer.quote(n) for n in names)}) VALUES ({', '.join([mark] * len(names))})"
     )
     for rows in _row_chunks(frame, layer):
+        if seen is not None:
+            seen(rows)
         if version is not None:
             rows = [(*row, version) for row in rows]
         conn.exec_driver_sql(sql, rows)
@@ -267,12 +276,19 @@ def save(
             select(workspace_table.c.version).where(workspace_table.c.id == 1)
         ).scalar()
         version = (previous or 0) + 1
-        imported = _new_or_changed(conn, asset_frame)
+        before = _stored_places(conn)
+        imported: list[str] = []
         conn.execute(delete(footprints_table))
         conn.execute(delete(assets_table))
         conn.execute(delete(areas_table))
         _insert_layer(conn, area_frame, AREAS)
-        _insert_layer(conn, asset_frame, ASSETS, version=version)
+        _insert_layer(
+            conn,
+            asset_frame,
+            ASSETS,
+            version=version,
+            seen=lambda rows: imported.extend(_new_or_changed(rows, before)),
+        )
         _insert(conn, footprints_table, _footprint_rows(assets))
         linked = {
             "activities": _replace_linked(
@@ -322,19 +338,26 @@ def save(
                 )
 
 
-def _new_or_changed(conn: Connection, assets: gpd.GeoDataFrame) -> list[str]:
-    """Return the ids of ``assets`` (checked, EPSG:4326) not stored yet, or stored otherwise."""
-    names = [n for n in _layer_columns(ASSETS) if n != "position"]
-    key = names.index("id")
-    stored = {
-        row[key]: tuple(row) for row in conn.execute(select(*(assets_table.c[n] for n in names)))
-    }
-    return [
-        str(row[key])
-        for rows in _row_chunks(assets, ASSETS)
-        for row in rows
-        if stored.get(row[key]) != tuple(row[: len(names)])
-    ]
+#: The columns that make a place what it is, in :func:`_layer_columns` order (no position).
+_PLACE_COLUMNS = [n for n in _layer_columns(ASSETS) if n != "position"]
+_ID = _PLACE_COLUMNS.index("id")
+
+
+def _fingerprint(values: Sequence[Any]) -> int:
+    """Return a hash of a place's stored values (a driver's memoryview counts as its bytes)."""
+    return hash(tuple(bytes(v) if isinstance(v, memoryview) else v for v in values))
+
+
+def _stored_places(conn: Connection) -> dict[str, int]:
+    """Return a fingerprint of every stored place by id: small beside the rows themselves."""
+    query = select(*(assets_table.c[n] for n in _PLACE_COLUMNS))
+    return {str(row[_ID]): _fingerprint(row) for row in conn.execute(query)}
+
+
+def _new_or_changed(rows: list[tuple[Any, ...]], before: Mapping[str, int]) -> list[str]:
+    """Return the ids of ``rows`` (of :func:`_insert_layer`) not stored before, or otherwise."""
+    width = len(_PLACE_COLUMNS)
+    return [str(row[_ID]) for row in rows if before.get(str(row[_ID])) != _fingerprint(row[:width])]
 
 
 def _import_checks(
