@@ -1,4 +1,4 @@
-"""Beoordelen: the wijkmanager approves, edits or rejects residents' talents."""
+"""Beoordelen: the wijkmanager approves residents' talents and their suggested places."""
 
 import streamlit as st
 
@@ -6,7 +6,13 @@ from asset_map.ui.auth import require
 from asset_map.ui.loaders import workspace
 from asset_map.ui.moderation import moderation
 from asset_map.ui.state import tr
+from asset_map.ui.suggestion_review import review
 
 user = require("moderate")  # also refuses the page's direct URL without the right role
 st.title(tr("moderate.title"))
-moderation(workspace(), actor=user.username)
+ws = workspace()
+talents_tab, places_tab = st.tabs([tr("review.tab_talents"), tr("review.tab_suggestions")])
+with talents_tab:
+    moderation(ws, actor=user.username)
+with places_tab:
+    review(ws, actor=user.username)

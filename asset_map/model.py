@@ -38,7 +38,9 @@ KEY_FIGURES: dict[str, tuple[str, str, str]] = {
 }
 
 AREA_COLUMNS = ["code", "name", "level", "parent_code", *KEY_FIGURES, "geometry"]
-ASSET_STATUSES = ("existing", "planned")
+#: ``closed``: the place is gone (a resident's correction, a staff decision); it stays in the
+#: workspace as history, but counts nowhere and is left off the public maps.
+ASSET_STATUSES = ("existing", "planned", "closed")
 #: The optional column of an asset frame holding its outline (WKT in EPSG:4326), e.g. of a
 #: park or a school ground from OpenStreetMap.
 FOOTPRINT = "footprint"
@@ -58,6 +60,13 @@ ASSET_COLUMNS = [
 ]
 #: Asset columns a frame made before they existed may lack: they are empty (unknown) then.
 OPTIONAL_ASSET_COLUMNS = ("wheelchair", "opening_hours")
+REQUIRED_ASSET_COLUMNS = [c for c in ASSET_COLUMNS if c not in OPTIONAL_ASSET_COLUMNS]
+#: How a place was last checked (``place_checks.method``): a visit, a phone call, its
+#: organiser (through their link), an import from a source, a resident's accepted suggestion.
+CHECK_METHODS = ("visit", "phone", "organiser", "import", "resident")
+#: The columns an export of places gets when checks are kept: the date of the last check
+#: (text, ``2025-03-01``), how, and whether the place is overdue.
+CHECK_EXPORT_COLUMNS = ("last_checked", "checked_how", "check_overdue")
 
 
 def with_asset_columns(frame: Any) -> Any:

@@ -14,6 +14,8 @@ themselves. All environment variables are optional:
 ``ASSET_MAP_PDOK_URL``          another PDOK base URL (a mirror), ``{year}`` in it
 ``ASSET_MAP_OVERPASS_URL``      another Overpass API URL
 ``ASSET_MAP_RETENTION_MONTHS``  months personal data is kept (default 12)
+``ASSET_MAP_CHECK_MONTHS``      months after which a place that nobody checked counts as
+                                overdue (default 12)
 ``ASSET_MAP_TILES_URL``         an own tile server: a URL template with ``{z}``, ``{x}``
                                 and ``{y}``
 ``ASSET_MAP_TILES_ATTRIBUTION`` the attribution its licence asks for (needed with the URL)
@@ -66,6 +68,7 @@ DATA_DIR_ENV = "ASSET_MAP_DATA_DIR"
 PDOK_URL_ENV = "ASSET_MAP_PDOK_URL"
 OVERPASS_URL_ENV = "ASSET_MAP_OVERPASS_URL"
 RETENTION_ENV = "ASSET_MAP_RETENTION_MONTHS"
+CHECK_MONTHS_ENV = "ASSET_MAP_CHECK_MONTHS"
 TILES_URL_ENV = "ASSET_MAP_TILES_URL"
 TILES_ATTRIBUTION_ENV = "ASSET_MAP_TILES_ATTRIBUTION"
 TILES_MAX_ZOOM_ENV = "ASSET_MAP_TILES_MAX_ZOOM"
@@ -224,6 +227,11 @@ TIME_LIMIT_S = NumberOption(
 RETENTION_MONTHS = NumberOption(
     "retention_months", 12, 1, 120, "option.unit.months", "option.retention_months",
     RETENTION_ENV, whole=True,
+)  # fmt: skip
+#: A place not checked for this many months is overdue: marked, left off flyers, counted.
+CHECK_MONTHS = NumberOption(
+    "check_months", 12, 1, 120, "option.unit.months", "option.check_months",
+    CHECK_MONTHS_ENV, whole=True,
 )  # fmt: skip
 TILES_MAX_ZOOM = NumberOption(
     "tiles_max_zoom", 19, 1, 22, "option.unit.zoom", "option.tiles_max_zoom",
@@ -519,6 +527,17 @@ def retention_months(environ: Environ | None = None) -> int:
     return env_number(RETENTION_MONTHS, environ)
 
 
+def check_months(environ: Environ | None = None) -> int:
+    """Return after how many months an unchecked place is overdue: the setting, or 12.
+
+    Raises
+    ------
+    AssetMapError
+        When ``ASSET_MAP_CHECK_MONTHS`` is not a whole number of months from 1 to 120.
+    """
+    return env_number(CHECK_MONTHS, environ)
+
+
 @dataclass(frozen=True)
 class SubmissionLimits:
     """How many residents' submissions are taken (see :mod:`asset_map.rules.submissions`).
@@ -642,6 +661,7 @@ class Settings:
     pdok_url: str
     overpass_url: str
     retention_months: int
+    check_months: int
     tiles: TileServer | None
     submissions: SubmissionLimits
     limits: ImportLimits
@@ -662,6 +682,7 @@ def read_settings(environ: Environ | None = None) -> Settings:
         pdok_url=pdok_url(environ),
         overpass_url=overpass_url(environ),
         retention_months=retention_months(environ),
+        check_months=check_months(environ),
         tiles=tile_server(environ),
         submissions=submission_limits(environ),
         limits=import_limits(environ),

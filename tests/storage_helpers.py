@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import geopandas as gpd
 
-from asset_map.storage import Store, TalentSubmission
+from asset_map.storage import Store, SuggestionSubmission, TalentSubmission
 
 
 class Clock:
@@ -59,3 +59,24 @@ HENK = submission(
     buurt_code="BU99990101",
     contact="henk@example.nl",
 )
+
+
+def suggestion(**changes: object) -> SuggestionSubmission:
+    """Return a checked suggestion of a new group in Deventer, with ``changes`` applied."""
+    values: dict[str, object] = {
+        "kind": "group",
+        "correction": None,
+        "asset_id": None,
+        "type": "vereniging",
+        "name": "Breiclub De Steek",
+        "description": "Samen breien en koffie",
+        "schedule": "woensdag 14-16 uur",
+        "lon": 6.16,
+        "lat": 52.255,
+        "private_home": False,
+        "buurt_code": "BU01500401",
+        "address": "Hovenweg 12",
+        "contact": "steek@example.nl",
+    }
+    values.update(changes)
+    return SuggestionSubmission(**values)  # type: ignore[arg-type]

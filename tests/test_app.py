@@ -19,7 +19,12 @@ APP = str(ROOT / "app.py")
 DEMO = ROOT / "data" / "demo"
 PAGES = sorted(f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py"))
 #: Pages that need a role: they refuse an anonymous session with a warning.
-ROLE_PAGES = {"app_pages/data.py", "app_pages/moderation.py", "app_pages/connect.py"}
+ROLE_PAGES = {
+    "app_pages/data.py",
+    "app_pages/moderation.py",
+    "app_pages/connect.py",
+    "app_pages/upkeep.py",
+}
 ADMIN = ("ada", "beheerder-wachtwoord-1")
 
 
@@ -38,7 +43,7 @@ def app() -> AppTest:
 
 
 def test_the_page_list_is_complete():
-    assert len(PAGES) == 11 and "app_pages/explore.py" in PAGES
+    assert len(PAGES) == 14 and "app_pages/explore.py" in PAGES
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import create_engine, update
-from storage_helpers import HENK
+from storage_helpers import HENK, suggestion
 
 from asset_map.cli import main
 from asset_map.i18n import explain
@@ -71,6 +71,22 @@ def test_purge_defaults_to_the_retention_setting(url, monkeypatch, capsys):
         erased = frame.loc[old, name] != frame.loc[old, name]  # NaN: blank
         assert erased == (name in PERSONAL), name
     assert log["actor"].tolist()[-1] == "asset-map purge"
+
+
+def test_purge_erases_the_contact_left_with_an_old_suggested_place(url, capsys):
+    NEW = suggestion()
+    with Store(url, clock=lambda: datetime.now(UTC) - timedelta(days=400)) as store:
+        old = store.submit_suggestion(NEW).id
+    with Store(url) as store:
+        new = store.submit_suggestion(NEW).id
+    assert main(["purge", "--lang", "en", "--database", url]) == 0
+    assert "erased the contact of 1 suggested places older than" in capsys.readouterr().out
+    with Store(url) as store:
+        assert store.suggestion(old)["contact"] is None
+        assert store.suggestion(new)["contact"] == NEW.contact
+        assert (
+            store.audit(entity="suggestion", entity_id=old)["actor"].iloc[-1] == "asset-map purge"
+        )
 
 
 def test_purge_help_names_the_setting(capsys):

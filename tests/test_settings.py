@@ -78,6 +78,8 @@ def test_addresses_and_folders_from_the_environment(tmp_path):
     assert empty.pdok_url == "https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1"
     assert empty.overpass_url == "https://overpass-api.de/api/interpreter"
     assert empty.retention_months == 12
+    assert empty.check_months == 12
+    assert settings.read_settings({"ASSET_MAP_CHECK_MONTHS": " 6 "}).check_months == 6
 
 
 def test_a_tile_server_needs_a_template_and_its_attribution():
@@ -109,6 +111,8 @@ def test_a_tile_server_needs_a_template_and_its_attribution():
         ("ASSET_MAP_TILES_MAX_ZOOM", "hoog", "van 1 tot en met 22 (zoomniveau), zoals 19"),
         ("ASSET_MAP_RETENTION_MONTHS", "0", "van 1 tot en met 120 maanden, zoals 12"),
         ("ASSET_MAP_RETENTION_MONTHS", "6m", "van 1 tot en met 120 maanden, zoals 12"),
+        ("ASSET_MAP_CHECK_MONTHS", "0", "van 1 tot en met 120 maanden, zoals 12"),
+        ("ASSET_MAP_CHECK_MONTHS", "een jaar", "van 1 tot en met 120 maanden, zoals 12"),
         ("ASSET_MAP_RETENTION_MONTHS", "99999999999", "van 1 tot en met 120 maanden"),
         ("ASSET_MAP_SUBMISSIONS_PER_ADDRESS_HOUR", "0", "van 1 tot en met 10000 aanmeldingen"),
         ("ASSET_MAP_SUBMISSIONS_PER_DAY", "-5", "van 1 tot en met 1000000 aanmeldingen"),

@@ -35,6 +35,10 @@ TABLES = {
     "connections",
     "known_devices",
     "submission_log",
+    "suggestions",
+    "place_checks",
+    "staff_areas",
+    "organiser_links",
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from storage_helpers import Clock, submission
+from storage_helpers import Clock, submission, suggestion
 
 from asset_map.i18n import explain
 from asset_map.rules.submissions import Counts, SubmissionRefused, refusal
@@ -109,6 +109,24 @@ def test_parallel_submissions_cannot_slip_past_a_limit(store: Store) -> None:
         thread.join()
     assert sorted(outcomes) == ["address_hour"] * 7 + ["taken"] * 5
     assert len(store.talents()) == 5
+
+
+def test_suggestions_count_against_the_same_limits_apart_from_talents(store: Store) -> None:
+    limits = SubmissionLimits(per_address_hour=2, queue_max=3)
+
+    def suggest(address: str) -> str:
+        try:
+            store.submit_suggestion(suggestion(), address=address, limits=limits)
+        except SubmissionRefused as refused:
+            return refused.reason
+        return "taken"
+
+    assert [suggest(HOME) for _ in range(3)] == ["taken", "taken", "address_hour"]
+    assert _send(store, HOME, limits) == "taken"  # talents are counted apart
+    assert suggest(NEIGHBOUR) == "taken"
+    assert suggest("192.0.2.1") == "queue"  # three suggestions wait on Beoordelen
+    assert len(store.suggestions()) == 3  # refused ones store nothing
+    store.submit_suggestion(suggestion())  # a staff path without limits is not counted
 
 
 @pytest.mark.parametrize(

@@ -68,6 +68,15 @@ def select_assets(
     return assets[mask]
 
 
+def open_assets(assets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return the assets that are not closed: what public maps and lists show.
+
+    A closed place (``status`` ``closed``) stays in the workspace as history and for staff;
+    it counts nowhere and is left off the public map, the activities and the flyer.
+    """
+    return assets[assets["status"].astype(str) != "closed"]
+
+
 def select_areas(
     areas: gpd.GeoDataFrame, *, wijken: Iterable[str] = (), buurten: Iterable[str] = ()
 ) -> gpd.GeoDataFrame:

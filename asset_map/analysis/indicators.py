@@ -42,6 +42,9 @@ FIGURES: dict[str, tuple[str, str, str]] = {
         "Within walking distance of a meeting place",
         "%",
     ),
+    # Not made by area_figures: the werkbank adds it from the checks of the places
+    # (asset_map.analysis.freshness.checked_share).
+    "checked_pct": ("Plekken op tijd gecontroleerd", "Places checked in time", "%"),
 }
 #: The columns every result has, before the ``n_<type>`` counts.
 COLUMNS = [

@@ -68,7 +68,8 @@ def register(commands: Any) -> None:
         description="Erase the name, text, availability and contact of residents' talents "
         f"older than the retention period: {RETENTION_ENV} months (default 12), the period "
         "the privacy statement of the form promises. Categories, wishes and buurt stay, "
-        "as anonymous counts. Run it daily, e.g. from cron.",
+        "as anonymous counts. The contact left with a suggested place is erased too. Run it "
+        "daily, e.g. from cron.",
     )
     pg.add_argument(
         "--older-than-days",
@@ -181,7 +182,10 @@ def _cmd_purge(args: argparse.Namespace) -> int:
     store = _existing_store(args)
     try:
         n = store.purge_personal_data(older_than_days=days, actor=args.actor)
+        contacts = store.purge_suggestion_contacts(older_than_days=days, actor=args.actor)
     finally:
         store.close()
     print(t("cli.purge.done", args.lang, n=n, days=days))
+    if contacts:
+        print(t("cli.purge.suggestions", args.lang, n=contacts, days=days))
     return 0

@@ -316,6 +316,7 @@ def _refuse_unknown_buurten(ws: Workspace, codes: list[str]) -> None:
 
 
 def _cmd_flyer(args: argparse.Namespace) -> int:
+    from asset_map.services.freshness import for_flyer
     from asset_map.services.near_me import buurt_point, find_nearby, flyer, postcode_point
 
     if args.out.suffix.lower() != ".pdf":
@@ -330,9 +331,13 @@ def _cmd_flyer(args: argparse.Namespace) -> int:
         origin, shown = postcode_point(ws, args.postcode, args.house_number, table=args.postcodes)
         label = t("near.from_postcode", args.lang, postcode=shown)
     found = find_nearby(ws, origin, args.walk_min, profile=args.profile)
-    pdf = flyer(found, place_label=label, lang=args.lang, made_by=args.made_by)
+    pdf = flyer(ws, found, place_label=label, lang=args.lang, made_by=args.made_by)
     write_bytes_atomic(args.out, pdf)
-    print(_flyer_text(found, args.out, args.lang))
+    on_flyer = for_flyer(ws, found)
+    print(_flyer_text(on_flyer, args.out, args.lang))
+    left_off = len(found.places) - len(on_flyer.places)
+    if left_off:
+        print(t("cli.flyer.left_off", args.lang, n=left_off))
     return 0
 
 

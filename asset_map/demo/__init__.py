@@ -339,6 +339,7 @@ def asset_row(
         "source": SOURCE,
         "status": status,
         "capacity": 5 * int(rng.integers(lo_hi[0], lo_hi[1] + 1) // 5) if lo_hi else None,
+        "opening_hours": None,
         "rd": point,
     }
 

@@ -28,7 +28,7 @@ from asset_map.io.mapping import (
 from asset_map.model import ASSET_COLUMNS, COLUMN_ALIASES, catalogue, wheelchair_value
 
 OURS = [c for c in ASSET_COLUMNS if c != "geometry"]
-#: Accepted spellings of the two statuses.
+#: Accepted spellings of the statuses.
 STATUS_WORDS = {
     "existing": "existing",
     "bestaand": "existing",
@@ -36,6 +36,8 @@ STATUS_WORDS = {
     "planned": "planned",
     "gepland": "planned",
     "plan": "planned",
+    "closed": "closed",
+    "gesloten": "closed",
 }
 FALLBACK_TYPE = "overig"
 

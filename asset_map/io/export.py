@@ -17,7 +17,7 @@ import pandas as pd
 from asset_map._errors import ImportFormatError, SchemaError
 from asset_map.crs import require_crs, to_storage_crs
 from asset_map.io.writers import CSV_EOL, csv_safe_frame, write_layer
-from asset_map.model import ASSET_COLUMNS, with_asset_columns
+from asset_map.model import ASSET_COLUMNS, CHECK_EXPORT_COLUMNS, with_asset_columns
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
@@ -116,6 +116,7 @@ def selection_frame(assets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     assets = with_asset_columns(assets)  # step-free access, opening hours: empty if unknown
     columns = [c for c in ASSET_COLUMNS if c != "geometry"]
     columns += [c for c in ("buurt_code", "wijk_code") if c in assets.columns]
+    columns += [c for c in CHECK_EXPORT_COLUMNS if c in assets.columns]
     missing = [c for c in columns if c not in assets.columns]
     if missing:
         raise SchemaError(

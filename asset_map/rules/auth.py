@@ -370,6 +370,26 @@ def hash_code(code: str) -> str:
     return hashlib.sha256(normalise_code(code).encode("ascii")).hexdigest()
 
 
+# --- organisers' personal links ----------------------------------------------------------
+
+#: Random bytes of an organiser's link token: 256 bits, far above the 128 a guess must beat.
+LINK_TOKEN_BYTES = 32
+
+
+def new_link_token() -> str:
+    """Return a new random token for an organiser's link (URL-safe text, 256 random bits)."""
+    return secrets.token_urlsafe(LINK_TOKEN_BYTES)
+
+
+def hash_link_token(token: str) -> str:
+    """Return the SHA-256 (hex) of a link token, as stored; the token is random, so no salt.
+
+    Text that cannot be a token (empty, too long, not URL-safe) hashes like any other: it
+    matches nothing.
+    """
+    return hashlib.sha256(str(token).strip().encode("utf-8", "replace")).hexdigest()
+
+
 def username_key(username: str) -> str:
     """Return the key of the ``name`` bucket of ``username`` (see :func:`bucket_keys`)."""
     return bucket_keys(username, None)[NAME]

@@ -32,7 +32,14 @@ from asset_map.model import (
 from asset_map.rules.open_times import MAX_TEXT, parse_opening_hours
 
 #: Most characters (Unicode code points) per field of an asset entered by hand.
-MAX_ASSET_TEXT = {"name": 120, "description": 2000, "address": 200, "tags": 500, "source": 120}
+MAX_ASSET_TEXT = {
+    "name": 120,
+    "description": 2000,
+    "address": 200,
+    "tags": 500,
+    "source": 120,
+    "opening_hours": 200,
+}
 #: Most characters per text field of an activity.
 MAX_ACTIVITY_TEXT = {"title": 120, "organiser": 120, "contact": 120, "description": 1000}
 #: Most characters of an id given by hand, and of a note (place needs, connections).
@@ -341,7 +348,7 @@ def asset_problems(
         )
     if not partial or "lon" in values or "lat" in values:
         out.update(_clean_place(values, problems))
-    for name in ("description", "address", "source"):
+    for name in ("description", "address", "source", "opening_hours"):
         if given(name):
             out[name] = clean_text(
                 name,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,6 +21,7 @@ from asset_map.i18n import Msg
 from asset_map.io.export import write_selection
 from asset_map.model import Lang, catalogue
 from asset_map.render.map import build_map, map_html
+from asset_map.services.freshness import with_freshness
 from asset_map.services.workspace import Workspace
 
 
@@ -47,8 +49,11 @@ def unknown_codes(level: str, codes: Sequence[str], known: Sequence[str]) -> Msg
     return Msg(key, codes=", ".join(codes), known=shown or Msg("note.io.none"))
 
 
-def select(ws: Workspace, query: AssetQuery) -> Selection:
+def select(ws: Workspace, query: AssetQuery, *, now: datetime | None = None) -> Selection:
     """Return the places of ``ws`` that ``query`` chooses, and the areas they lie in.
+
+    When the workspace keeps checks, the places get when they were last checked, how, and
+    whether that is too long ago (``model.CHECK_EXPORT_COLUMNS``, measured at ``now``).
 
     Raises
     ------
@@ -79,7 +84,8 @@ def select(ws: Workspace, query: AssetQuery) -> Selection:
         raise AssetMapError(message)
     absent = [k for k in unknown.get("type", []) if k not in bad_types] + unknown.get("tag", [])
     areas = select_areas(ws.areas, wijken=query.wijken, buurten=query.buurten)
-    return Selection(filter_assets(ws.assets, query), areas, absent)
+    chosen = with_freshness(ws, filter_assets(ws.assets, query), now=now)
+    return Selection(chosen, areas, absent)
 
 
 def map_bytes(

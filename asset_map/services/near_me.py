@@ -22,6 +22,7 @@ from asset_map.io import postcode
 from asset_map.io.postcode import PostcodeError
 from asset_map.model import Lang
 from asset_map.render.flyer import nearby_flyer
+from asset_map.services import freshness
 from asset_map.services.options import walk_profile
 from asset_map.services.workspace import Workspace, postcode_table_path
 
@@ -167,7 +168,19 @@ def nearest_place(ws: Workspace, found: Nearby) -> tuple[str, int] | None:
 
 
 def flyer(
-    found: Nearby, *, place_label: str, lang: Lang = "nl", made_by: str | None = None
+    ws: Workspace,
+    found: Nearby,
+    *,
+    place_label: str,
+    lang: Lang = "nl",
+    made_by: str | None = None,
+    now: datetime | None = None,
 ) -> bytes:
-    """Return the one-page A4 flyer (PDF) of what is near."""
-    return nearby_flyer(found, place_label=place_label, lang=lang, made_by=made_by)
+    """Return the one-page A4 flyer (PDF) of what is near.
+
+    Places that nobody checked in the period of ``ASSET_MAP_CHECK_MONTHS`` are left off,
+    with their activities (:func:`asset_map.services.freshness.for_flyer`): a flyer goes on
+    paper to people who cannot see online that a place has closed.
+    """
+    checked = freshness.for_flyer(ws, found, now=now)
+    return nearby_flyer(checked, place_label=place_label, lang=lang, made_by=made_by)

@@ -20,6 +20,8 @@ from asset_map.analysis.indicators import area_figures
 from asset_map.i18n import Msg, t
 from asset_map.model import Lang
 from asset_map.render.report import ReportGaps, WijkReport, draw_wijk_report
+from asset_map.render.report_upkeep import ReportUpkeep
+from asset_map.services import freshness
 from asset_map.services import gaps as gap_service
 from asset_map.services.workspace import Workspace
 
@@ -123,6 +125,19 @@ def report_gaps(
     )
 
 
+def report_upkeep(
+    ws: Workspace, wijk_code: str, *, now: datetime | None = None
+) -> ReportUpkeep | None:
+    """Return how many of the wijk's places were checked in time; None without checks."""
+    table = freshness.per_area(ws, level="wijk", now=now)
+    if table is None:
+        return None
+    row = table[table["code"] == wijk_code]
+    places = int(row["places"].sum())
+    checked = int(row["checked"].sum())
+    return ReportUpkeep(places=places, checked=checked, months=settings.check_months())
+
+
 def wijk_report(
     ws: Workspace,
     wijk_code: str,
@@ -184,6 +199,7 @@ def wijk_report(
         assets=ws.assets,
         gaps=None if gaps is None else report_gaps(gaps, total, buurt_codes.tolist(), names, reach),
         sources=[s for s in listed if isinstance(s, dict)] if isinstance(listed, list) else [],
+        upkeep=report_upkeep(ws, wijk_code, now=generated_at),
     )
     return draw_wijk_report(report, lang=lang, generated_at=generated_at)
 

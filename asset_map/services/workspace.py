@@ -66,6 +66,9 @@ class Workspace:
         place is in ``assets``).
     needs : DataFrame
         What places ask for (``model.PLACE_NEED_COLUMNS``, ``;``-joined category keys).
+    checks : DataFrame or None
+        The last check of each place (``asset_id``, ``checked_at``, ``checked_by``,
+        ``method``); None for a folder of files, which keeps no checks.
     meta : dict
         ``name``, ``is_demo``, ``label_nl``/``label_en`` and ``sources``.
     notes : list of str
@@ -79,6 +82,7 @@ class Workspace:
     notes: list[str] = field(default_factory=list)
     activities: pd.DataFrame = field(default_factory=empty_activities)
     needs: pd.DataFrame = field(default_factory=empty_needs)
+    checks: pd.DataFrame | None = None
 
     @property
     def is_demo(self) -> bool:
@@ -215,6 +219,7 @@ def open_workspace(store: Store, *, seed_dir: str | Path = DEMO_DIR) -> Workspac
     ids = set(assets["id"])
     activities = store.activities()
     needs = store.place_needs()
+    checks = store.checks()
     return Workspace(
         areas=areas,
         assets=assign_areas(assets, areas),
@@ -223,6 +228,7 @@ def open_workspace(store: Store, *, seed_dir: str | Path = DEMO_DIR) -> Workspac
         notes=notes,
         activities=activities[activities["asset_id"].isin(ids)].reset_index(drop=True),
         needs=needs[needs["asset_id"].isin(ids)].reset_index(drop=True),
+        checks=checks[checks["asset_id"].isin(ids)].reset_index(drop=True),
     )
 
 

@@ -23,16 +23,22 @@ import pandas as pd
 from asset_map.rules.auth import User
 from asset_map.rules.concurrent_edits import Editable, StaleEdit
 from asset_map.rules.submissions import SubmissionRefused
+from asset_map.rules.suggestion_form import SuggestionSubmission
 from asset_map.settings import SubmissionLimits
 from asset_map.storage import activities as _activities
 from asset_map.storage import audit as _audit
+from asset_map.storage import checks as _checks
 from asset_map.storage import edits as _edits
 from asset_map.storage import layers as _layers
+from asset_map.storage import organiser_links as _links
+from asset_map.storage import suggestions as _suggestions
 from asset_map.storage import talents as _talents
 from asset_map.storage import users as _users
 from asset_map.storage.db import Database, default_url, resolve_url
 from asset_map.storage.edits import NotFound
 from asset_map.storage.layers import NoWorkspace, WorkspaceChanged
+from asset_map.storage.organiser_links import Link, LinkRefused
+from asset_map.storage.suggestions import AlreadyDecided, SuggestionNotFound
 from asset_map.storage.talents import (
     Receipt,
     StatusError,
@@ -41,7 +47,10 @@ from asset_map.storage.talents import (
 )
 
 __all__ = [
+    "AlreadyDecided",
     "Editable",
+    "Link",
+    "LinkRefused",
     "NoWorkspace",
     "NotFound",
     "Receipt",
@@ -49,6 +58,8 @@ __all__ = [
     "StatusError",
     "Store",
     "SubmissionRefused",
+    "SuggestionNotFound",
+    "SuggestionSubmission",
     "TalentNotFound",
     "TalentSubmission",
     "WorkspaceChanged",
@@ -452,6 +463,217 @@ class Store:
         ``made_at`` holds aware UTC datetimes; the rest is text.
         """
         return _activities.connections_frame(self._db)
+
+    # --- residents' suggestions -------------------------------------------------------------
+
+    def submit_suggestion(
+        self,
+        sub: SuggestionSubmission,
+        *,
+        address: str | None = None,
+        limits: SubmissionLimits | None = None,
+    ) -> Receipt:
+        """Store a resident's suggestion as ``pending``.
+
+        ``address`` and ``limits`` as for :meth:`submit_talent`: the public form's limits
+        (``settings.submission_limits()``), counted for suggestions apart from talents;
+        the queue is the suggestions waiting on Beoordelen. None: no limits.
+
+        Returns
+        -------
+        Receipt
+            The new id and the code (``withdrawal_code``) the resident follows the status
+            with. Show it once: only its hash is stored.
+
+        Raises
+        ------
+        SubmissionRefused
+            When a limit is reached (nothing is stored).
+        """
+        return _suggestions.submit(self._db, sub, now=self._now(), address=address, limits=limits)
+
+    def suggestions(self, *, status: str | None = None) -> pd.DataFrame:
+        """Return the suggestions (or those with ``status``), oldest first, with contact data.
+
+        Columns: ``storage.suggestions.COLUMNS`` (times in UTC).
+        """
+        return _suggestions.frame(self._db, status=status)
+
+    def suggestion(self, suggestion_id: str) -> dict[str, Any] | None:
+        """Return one suggestion as a dict, or None."""
+        return _suggestions.one(self._db, suggestion_id)
+
+    def suggestion_status(self, code: str) -> dict[str, Any] | None:
+        """Return ``kind``, ``correction``, ``name``, ``status`` and dates for a code, or None."""
+        return _suggestions.by_code(self._db, code)
+
+    def edit_suggestion(self, suggestion_id: str, changes: dict[str, Any], *, actor: str) -> None:
+        """Change ``type``, ``name``, ``description``, ``schedule`` or ``address`` of a pending one.
+
+        Check the values first with ``rules.suggestion_form.check_edit``.
+        """
+        _suggestions.edit(self._db, suggestion_id, changes, actor=actor, now=self._now())
+
+    def accept_suggestion(self, suggestion_id: str, *, actor: str) -> str:
+        """Accept a pending suggestion; return the id of the place added or changed.
+
+        The place appears (source ``bewoners``) or changes, and counts as checked, in one
+        transaction with the audit entries.
+
+        Raises
+        ------
+        SuggestionNotFound, AlreadyDecided
+            For an unknown suggestion, or one decided already.
+        NotFound
+            For a correction of a place deleted meanwhile.
+        """
+        return _suggestions.accept(self._db, suggestion_id, actor=actor, now=self._now())
+
+    def reject_suggestion(self, suggestion_id: str, *, actor: str) -> None:
+        """Reject a pending suggestion (nothing on the map changes)."""
+        _suggestions.reject(self._db, suggestion_id, actor=actor, now=self._now())
+
+    def purge_suggestion_contacts(self, *, older_than_days: int, actor: str) -> int:
+        """Erase the contact of every suggestion sent over N days ago; return how many."""
+        return _suggestions.purge_contacts(
+            self._db, older_than_days=older_than_days, actor=actor, now=self._now()
+        )
+
+    # --- freshness ---------------------------------------------------------------------------
+
+    def record_check(self, asset_id: str, *, method: str, actor: str) -> None:
+        """Record that ``actor`` checked a place now, and how (``model.CHECK_METHODS``).
+
+        Raises
+        ------
+        NotFound
+            For an unknown asset.
+        SchemaError
+            For an unknown method.
+        """
+        _checks.record(self._db, asset_id, method=method, actor=actor, now=self._now())
+
+    def checks(self) -> pd.DataFrame:
+        """Return the last check of every place.
+
+        Columns ``asset_id``, ``checked_at`` (UTC), ``checked_by`` and ``method``.
+        """
+        return _checks.frame(self._db)
+
+    def set_staff_areas(self, username: str, codes: Sequence[str], *, actor: str) -> None:
+        """Set the wijken a staff member looks after (their to-check list starts with them).
+
+        Raises
+        ------
+        SchemaError
+            For a code that is no CBS wijk code.
+        """
+        _checks.set_areas(self._db, username, list(codes), actor=actor, now=self._now())
+
+    def staff_areas(self, username: str) -> list[str]:
+        """Return the wijken a staff member looks after (empty when none were chosen)."""
+        return _checks.areas_of(self._db, username)
+
+    # --- organisers' personal links ---------------------------------------------------------
+
+    def create_organiser_link(
+        self, asset_id: str, *, days: int, actor: str, label: str | None = None
+    ) -> tuple[str, str]:
+        """Make a personal link for the organiser of a place, valid for ``days`` days.
+
+        Returns
+        -------
+        (str, str)
+            The link's id and its token. Show the token once (in the link's URL): only its
+            SHA-256 is stored, nobody can look it up later.
+        """
+        return _links.create(
+            self._db, asset_id, days=days, actor=actor, now=self._now(), label=label
+        )
+
+    def organiser_links(self, *, asset_id: str | None = None) -> pd.DataFrame:
+        """Return the links (of one place), newest first; never a token or its hash."""
+        return _links.frame(self._db, asset_id=asset_id)
+
+    def revoke_organiser_link(self, link_id: str, *, actor: str) -> None:
+        """Revoke a link at once (the organiser's page then refuses it)."""
+        _links.revoke(self._db, link_id, actor=actor, now=self._now())
+
+    def organiser_place(self, token: str) -> Link:
+        """Return the link of a token that works now (its id and its place).
+
+        Raises
+        ------
+        LinkRefused
+            For an unknown, revoked or expired link; the refusal is in the audit log.
+        """
+        return _links.place_of(self._db, token, now=self._now())
+
+    def organiser_opened(self, token: str) -> Link:
+        """Return the link of a token that works now; its opening goes into the audit log.
+
+        Raises
+        ------
+        LinkRefused
+            For an unknown, revoked or expired link; the refusal is in the audit log.
+        """
+        return _links.opened(self._db, token, now=self._now())
+
+    def organiser_confirm(self, token: str) -> str:
+        """Record the organiser's word that the place is still right: it counts as checked."""
+        return _links.confirm(self._db, token, now=self._now())
+
+    def organiser_editable(self, token: str) -> Editable:
+        """Return the version and values of the link's place, as the organiser's form starts.
+
+        Raises
+        ------
+        LinkRefused
+            For an unknown, revoked or expired link; the refusal is in the audit log.
+        """
+        return _links.editable_place(self._db, token, now=self._now())
+
+    def organiser_editable_activity(self, token: str, activity_id: str) -> Editable:
+        """Return the version and values of an activity at the link's place.
+
+        Raises
+        ------
+        LinkRefused
+            For a link that does not work, or an activity at another place.
+        NotFound
+            For an unknown activity id.
+        """
+        return _links.editable_link_activity(self._db, token, activity_id, now=self._now())
+
+    def organiser_update(
+        self, token: str, changes: Mapping[str, Any], *, base: Editable | None = None
+    ) -> list[str]:
+        """Change only the description and opening times of the link's place.
+
+        With ``base`` (:meth:`organiser_editable`), a place changed meanwhile raises
+        :class:`StaleEdit` and nothing is written.
+        """
+        return _links.update_place(self._db, token, changes, now=self._now(), base=base)
+
+    def organiser_save_activity(
+        self, token: str, activity: Mapping[str, Any], *, base: Editable | None = None
+    ) -> str:
+        """Add or change an activity at the link's place (never at another).
+
+        With ``base`` (:meth:`organiser_editable_activity`), an activity changed meanwhile
+        raises :class:`StaleEdit` and nothing is written.
+        """
+        return _links.save_activity(self._db, token, activity, now=self._now(), base=base)
+
+    def organiser_delete_activity(
+        self, token: str, activity_id: str, *, base: Editable | None = None
+    ) -> None:
+        """Delete an activity at the link's place (never at another; ``base`` as above)."""
+        _links.delete_activity(self._db, token, activity_id, now=self._now(), base=base)
+
+    def now(self) -> datetime:
+        """Return the store's clock now (aware, UTC): a fixed moment in tests."""
+        return self._now()
 
     # --- talents ---------------------------------------------------------------------------
 

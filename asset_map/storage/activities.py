@@ -190,6 +190,15 @@ def save_activity(
     With ``base`` (what the form of a stored activity started from), only the fields that
     differ from it are written, and an activity changed meanwhile raises ``StaleEdit``.
     """
+    activity_id, cleaned = checked_activity(activity)
+    with db.writing() as conn:
+        lock_workspace(conn)
+        save_activity_in(conn, activity_id, cleaned, actor=actor, now=now, base=base)
+    return activity_id
+
+
+def checked_activity(activity: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Return the id (made when missing) and the cleaned fields, or raise one SchemaError."""
     cleaned, problems = activity_problems(activity, asset_ids=None)
     problems = [
         *(
@@ -202,43 +211,65 @@ def save_activity(
     if problems:
         raise SchemaError(problem_text("Cannot save the activity", problems))
     activity_id = cleaned.pop("id") or new_id("activity")
-    yours = cleaned if base is None else changed_fields(base.values, cleaned)
-    with db.writing() as conn:
-        lock_workspace(conn)
-        require_asset(conn, cleaned["asset_id"])
-        old = _activity_now(conn, activity_id)
-        if old is None and base is not None and base.version:
-            raise NotFound(
-                f"Activity {activity_id!r} was deleted by someone else while you were "
-                "editing it. Reload the page; add it again if it is still needed."
-            )
-        if old is None:
-            stamp = bump_version(conn)
-            conn.execute(insert(activities_table).values(id=activity_id, **cleaned, version=stamp))
-            action, fields = "added", sorted(k for k, v in cleaned.items() if v is not None)
-        else:
-            check_base("edits.what.activity", activity_id, base, old, yours)
-            new = changed_fields(old.values, yours)
-            fields = sorted(new)
-            if not fields:
-                return activity_id
-            stamp = bump_version(conn)
-            conn.execute(
-                update(activities_table)
-                .where(activities_table.c.id == activity_id)
-                .values(**new, version=stamp)
-            )
-            action = "edited"
-        audit.record(
-            conn,
-            at=now,
-            actor=actor,
-            action=action,
-            entity="activity",
-            entity_id=activity_id,
-            details={"fields": fields, "asset_id": cleaned["asset_id"]},
+    return activity_id, cleaned
+
+
+def activity_place(conn: Connection, activity_id: str) -> str | None:
+    """Return the asset id of a stored activity, or None when there is no such activity."""
+    return conn.execute(
+        select(activities_table.c.asset_id).where(activities_table.c.id == activity_id)
+    ).scalar()
+
+
+def save_activity_in(
+    conn: Connection,
+    activity_id: str,
+    cleaned: Mapping[str, Any],
+    *,
+    actor: str,
+    now: datetime,
+    base: Editable | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """Save a checked activity inside the caller's locked transaction; return changed fields.
+
+    ``base`` as for :func:`save_activity`; ``details`` are added to the audit entry.
+    """
+    yours = dict(cleaned) if base is None else changed_fields(base.values, cleaned)
+    require_asset(conn, cleaned["asset_id"])
+    old = _activity_now(conn, activity_id)
+    if old is None and base is not None and base.version:
+        raise NotFound(
+            f"Activity {activity_id!r} was deleted by someone else while you were "
+            "editing it. Reload the page; add it again if it is still needed."
         )
-    return activity_id
+    if old is None:
+        stamp = bump_version(conn)
+        conn.execute(insert(activities_table).values(id=activity_id, **cleaned, version=stamp))
+        action, fields = "added", sorted(k for k, v in cleaned.items() if v is not None)
+    else:
+        check_base("edits.what.activity", activity_id, base, old, yours)
+        new = changed_fields(old.values, yours)
+        fields = sorted(new)
+        if not fields:
+            return []
+        stamp = bump_version(conn)
+        conn.execute(
+            update(activities_table)
+            .where(activities_table.c.id == activity_id)
+            .values(**new, version=stamp)
+        )
+        action = "edited"
+    audit.record(
+        conn,
+        at=now,
+        actor=actor,
+        action=action,
+        entity="activity",
+        entity_id=activity_id,
+        details={"fields": fields, "asset_id": cleaned["asset_id"], **(details or {})},
+    )
+    return fields
 
 
 def delete_activity(
@@ -247,21 +278,40 @@ def delete_activity(
     """Delete one activity; with ``base``, one changed meanwhile raises ``StaleEdit``."""
     with db.writing() as conn:
         lock_workspace(conn)
-        old = _activity_now(conn, activity_id)
-        if old is not None:
-            check_base("edits.what.activity", activity_id, base, old, {})
-        gone = conn.execute(
-            delete(activities_table).where(activities_table.c.id == activity_id)
-        ).rowcount
-        if not gone:
-            raise NotFound(
-                f"No activity with id {activity_id!r}. It may have been deleted already; "
-                "reload the page."
-            )
-        bump_version(conn)
-        audit.record(
-            conn, at=now, actor=actor, action="deleted", entity="activity", entity_id=activity_id
+        delete_activity_in(conn, activity_id, actor=actor, now=now, base=base)
+
+
+def delete_activity_in(
+    conn: Connection,
+    activity_id: str,
+    *,
+    actor: str,
+    now: datetime,
+    base: Editable | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> None:
+    """Delete one activity inside the caller's locked transaction (``base`` as above)."""
+    old = _activity_now(conn, activity_id)
+    if old is not None:
+        check_base("edits.what.activity", activity_id, base, old, {})
+    gone = conn.execute(
+        delete(activities_table).where(activities_table.c.id == activity_id)
+    ).rowcount
+    if not gone:
+        raise NotFound(
+            f"No activity with id {activity_id!r}. It may have been deleted already; "
+            "reload the page."
         )
+    bump_version(conn)
+    audit.record(
+        conn,
+        at=now,
+        actor=actor,
+        action="deleted",
+        entity="activity",
+        entity_id=activity_id,
+        details=dict(details or {}),
+    )
 
 
 # --- place needs -----------------------------------------------------------------------------

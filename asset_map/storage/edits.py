@@ -135,29 +135,53 @@ def require_asset(conn: Connection, asset_id: Any) -> None:
 
 def add(db: Database, asset: Mapping[str, Any], *, actor: str, now: datetime) -> str:
     """Add an asset; return its id (given, or ``asset-`` and 12 hex characters)."""
+    cleaned = checked_new(asset)
+    with db.writing() as conn:
+        lock_workspace(conn)
+        return add_in(conn, cleaned, actor=actor, now=now)
+
+
+def checked_new(asset: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the cleaned fields of a new asset, or raise one SchemaError naming every problem."""
     cleaned, problems = asset_problems(asset)
     problems = [*_unknown_fields(asset, ASSET_FIELDS), *problems]
     if problems:
         raise SchemaError(problem_text("Cannot add the asset", problems))
+    return cleaned
+
+
+def add_in(
+    conn: Connection,
+    cleaned: Mapping[str, Any],
+    *,
+    actor: str,
+    now: datetime,
+    details: Mapping[str, Any] | None = None,
+) -> str:
+    """Add a checked asset (:func:`checked_new`) inside the caller's locked transaction.
+
+    ``details`` are added to the audit entry (e.g. the suggestion it came from).
+    """
     asset_id = cleaned["id"] or new_id("asset")
     row = _row({**cleaned, "id": asset_id})
-    with db.writing() as conn:
-        lock_workspace(conn)
-        if asset_exists(conn, asset_id):
-            taken = Problem("id", "edits.id.taken", asset_id)
-            raise SchemaError(problem_text("Cannot add the asset", [taken]))
-        last = conn.execute(select(func.max(assets_table.c.position))).scalar()
-        stamp = bump_version(conn)
-        conn.execute(insert(assets_table).values(**row, position=(last or 0) + 1, version=stamp))
-        audit.record(
-            conn,
-            at=now,
-            actor=actor,
-            action="added",
-            entity="asset",
-            entity_id=asset_id,
-            details={"fields": sorted(k for k, v in cleaned.items() if v is not None)},
-        )
+    if asset_exists(conn, asset_id):
+        taken = Problem("id", "edits.id.taken", asset_id)
+        raise SchemaError(problem_text("Cannot add the asset", [taken]))
+    last = conn.execute(select(func.max(assets_table.c.position))).scalar()
+    stamp = bump_version(conn)
+    conn.execute(insert(assets_table).values(**row, position=(last or 0) + 1, version=stamp))
+    audit.record(
+        conn,
+        at=now,
+        actor=actor,
+        action="added",
+        entity="asset",
+        entity_id=asset_id,
+        details={
+            "fields": sorted(k for k, v in cleaned.items() if v is not None),
+            **(details or {}),
+        },
+    )
     return asset_id
 
 
@@ -175,6 +199,14 @@ def update_fields(
     With ``base`` (what the form started from), only the fields that differ from it are
     written, and a row changed meanwhile raises :class:`StaleEdit`.
     """
+    cleaned = checked_changes(asset_id, changes)
+    with db.writing() as conn:
+        lock_workspace(conn)
+        update_in(conn, asset_id, cleaned, actor=actor, now=now, base=base)
+
+
+def checked_changes(asset_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the cleaned fields of a change, or raise one SchemaError naming every problem."""
     what = f"Cannot change asset {asset_id!r}"
     cleaned, problems = asset_problems(changes, partial=True)
     problems = [*_unknown_fields(changes, ASSET_FIELDS), *problems]
@@ -183,33 +215,51 @@ def update_fields(
     if problems:
         raise SchemaError(problem_text(what, problems))
     cleaned.pop("id", None)
+    return cleaned
+
+
+def update_in(
+    conn: Connection,
+    asset_id: str,
+    cleaned: Mapping[str, Any],
+    *,
+    actor: str,
+    now: datetime,
+    base: Editable | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """Change checked fields (:func:`checked_changes`) inside the caller's locked transaction.
+
+    With ``base`` (what the form started from), only the fields that differ from it are
+    written, and a row changed meanwhile raises :class:`StaleEdit`. ``details`` are added to
+    the audit entry. Returns the names of the fields that changed (``lon`` and ``lat`` for a
+    move); an empty list writes nothing.
+    """
     if base is not None:  # only what the user changed in the form
-        cleaned = changed_fields(base.values, cleaned)
-    with db.writing() as conn:
-        lock_workspace(conn)
-        require_asset(conn, asset_id)
-        now_row = _current(conn, asset_id)
-        check_base("edits.what.asset", asset_id, base, now_row, cleaned)
-        new = _row(changed_fields(now_row.values, cleaned))
-        if not new:
-            return
-        changed = sorted(new)
-        stamp = bump_version(conn)
-        conn.execute(
-            update(assets_table).where(assets_table.c.id == asset_id).values(**new, version=stamp)
-        )
-        fields = {
-            f for name in changed for f in (("lon", "lat") if name == "geometry" else (name,))
-        }
-        audit.record(
-            conn,
-            at=now,
-            actor=actor,
-            action="edited",
-            entity="asset",
-            entity_id=asset_id,
-            details={"fields": sorted(fields)},
-        )
+        cleaned = changed_fields(base.values, dict(cleaned))
+    require_asset(conn, asset_id)
+    now_row = _current(conn, asset_id)
+    check_base("edits.what.asset", asset_id, base, now_row, cleaned)
+    new = _row(changed_fields(now_row.values, dict(cleaned)))
+    if not new:
+        return []
+    stamp = bump_version(conn)
+    conn.execute(
+        update(assets_table).where(assets_table.c.id == asset_id).values(**new, version=stamp)
+    )
+    fields = sorted(
+        {f for name in new for f in (("lon", "lat") if name == "geometry" else (name,))}
+    )
+    audit.record(
+        conn,
+        at=now,
+        actor=actor,
+        action="edited",
+        entity="asset",
+        entity_id=asset_id,
+        details={"fields": fields, **(details or {})},
+    )
+    return fields
 
 
 def remove(

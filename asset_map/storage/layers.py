@@ -9,7 +9,7 @@ PostgreSQL (without PostGIS) hold alike, and that give back the very same coordi
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -36,6 +36,7 @@ from asset_map.storage.schema import activities as activities_table
 from asset_map.storage.schema import areas as areas_table
 from asset_map.storage.schema import asset_footprints as footprints_table
 from asset_map.storage.schema import assets as assets_table
+from asset_map.storage.schema import place_checks as checks_table
 from asset_map.storage.schema import place_needs as needs_table
 from asset_map.storage.schema import workspace as workspace_table
 
@@ -179,18 +180,32 @@ def _row_chunks(frame: gpd.GeoDataFrame, layer: _Layer) -> Iterator[list[tuple[A
         yield list(zip(*columns, strict=True))
 
 
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """Return a column of ``frame``; an optional one it lacks (opening_hours) is all missing."""
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+
+
 def _layer_columns(layer: _Layer) -> list[str]:
     return [*layer.texts, *layer.numbers, "geometry", "position"]
 
 
 def _insert_layer(
-    conn: Connection, frame: gpd.GeoDataFrame, layer: _Layer, *, version: int | None = None
+    conn: Connection,
+    frame: gpd.GeoDataFrame,
+    layer: _Layer,
+    *,
+    version: int | None = None,
+    seen: Callable[[list[tuple[Any, ...]]], None] | None = None,
 ) -> None:
     """Insert a layer's rows with the driver's own ``executemany``, a chunk at a time.
 
     Plain tuples of plain values (text, float, bytes, int) go straight to the driver: no
     per-row work in SQLAlchemy, which took most of the time of saving many places.
     ``version``, when given, is the save's stamp on every row (a staff form compares it).
+    ``seen``, when given, gets each chunk of rows (in :func:`_layer_columns` order) before
+    it is inserted: the rows are made once.
     """
     preparer = conn.dialect.identifier_preparer
     names = _layer_columns(layer) + (["version"] if version is not None else [])
@@ -200,6 +215,8 @@ def _insert_layer(
         f"({', '.join(preparer.quote(n) for n in names)}) VALUES ({', '.join([mark] * len(names))})"
     )
     for rows in _row_chunks(frame, layer):
+        if seen is not None:
+            seen(rows)
         if version is not None:
             rows = [(*row, version) for row in rows]
         conn.exec_driver_sql(sql, rows)
@@ -272,11 +289,19 @@ def save(
             select(workspace_table.c.version).where(workspace_table.c.id == 1)
         ).scalar()
         version = (previous or 0) + 1
+        before = _stored_places(conn)
+        imported: list[str] = []
         conn.execute(delete(footprints_table))
         conn.execute(delete(assets_table))
         conn.execute(delete(areas_table))
         _insert_layer(conn, area_frame, AREAS)
-        _insert_layer(conn, asset_frame, ASSETS, version=version)
+        _insert_layer(
+            conn,
+            asset_frame,
+            ASSETS,
+            version=version,
+            seen=lambda rows: imported.extend(_new_or_changed(rows, before)),
+        )
         _insert(conn, footprints_table, _footprint_rows(assets))
         linked = {
             "activities": _replace_linked(
@@ -286,6 +311,7 @@ def save(
                 conn, needs_table, _stamped(need_rows, version), asset_ids
             ),
         }
+        checked = _import_checks(conn, imported, asset_ids, actor=actor, now=now)
         values = {"meta": meta_text, "saved_at": now, "saved_by": actor[:64], "version": version}
         if previous is None:
             conn.execute(insert(workspace_table).values(id=1, **values))
@@ -302,6 +328,7 @@ def save(
                 "assets": len(asset_frame),
                 "sources": source_names,
                 "version": version,
+                "checked_by_import": checked,
                 **{
                     f"{name}_{how}": n
                     for name, counts in linked.items()
@@ -322,6 +349,54 @@ def save(
                         "reason": "asset not in the new workspace",
                     },
                 )
+
+
+#: The columns that make a place what it is, in :func:`_layer_columns` order (no position).
+_PLACE_COLUMNS = [n for n in _layer_columns(ASSETS) if n != "position"]
+_ID = _PLACE_COLUMNS.index("id")
+
+
+def _fingerprint(values: Sequence[Any]) -> int:
+    """Return a hash of a place's stored values (a driver's memoryview counts as its bytes)."""
+    return hash(tuple(bytes(v) if isinstance(v, memoryview) else v for v in values))
+
+
+def _stored_places(conn: Connection) -> dict[str, int]:
+    """Return a fingerprint of every stored place by id: small beside the rows themselves."""
+    query = select(*(assets_table.c[n] for n in _PLACE_COLUMNS))
+    return {str(row[_ID]): _fingerprint(row) for row in conn.execute(query)}
+
+
+def _new_or_changed(rows: list[tuple[Any, ...]], before: Mapping[str, int]) -> list[str]:
+    """Return the ids of ``rows`` (of :func:`_insert_layer`) not stored before, or otherwise."""
+    width = len(_PLACE_COLUMNS)
+    return [str(row[_ID]) for row in rows if before.get(str(row[_ID])) != _fingerprint(row[:width])]
+
+
+def _import_checks(
+    conn: Connection, imported: list[str], asset_ids: set[str], *, actor: str, now: datetime
+) -> int:
+    """Count a save as a check (how: ``import``) of the places it brought new or changed.
+
+    A place the source gives unchanged keeps its last check: a source that says nothing new
+    tells nothing new. The checks of places that are gone are removed.
+    """
+    present = set(conn.execute(select(checks_table.c.asset_id)).scalars().all())
+    gone = sorted(present - asset_ids)
+    for start in range(0, len(gone), 500):
+        conn.execute(
+            delete(checks_table).where(checks_table.c.asset_id.in_(gone[start : start + 500]))
+        )
+    values = {"checked_at": now, "checked_by": actor[:64], "method": "import"}
+    fresh = [asset_id for asset_id in imported if asset_id not in present]
+    again = [asset_id for asset_id in imported if asset_id in present]
+    for start in range(0, len(again), 500):
+        chunk = again[start : start + 500]
+        conn.execute(
+            update(checks_table).where(checks_table.c.asset_id.in_(chunk)).values(**values)
+        )
+    _insert(conn, checks_table, [{"asset_id": asset_id, **values} for asset_id in fresh])
+    return len(imported)
 
 
 def _stamped(rows: list[dict[str, Any]] | None, version: int) -> list[dict[str, Any]] | None:

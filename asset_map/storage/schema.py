@@ -29,7 +29,7 @@ from sqlalchemy import (
     text,
 )
 
-from asset_map.model import KEY_FIGURES
+from asset_map.model import CHECK_METHODS, KEY_FIGURES
 from asset_map.rules.auth import ROLES
 
 #: Statuses of a talent. Only ``approved`` ones reach a public layer; ``withdrawn`` ones hold
@@ -289,4 +289,95 @@ connections = Table(
     Column("note", Text),
     Index(None, "asset_id"),
     Index(None, "talent_id"),
+)
+
+
+# --- residents' suggestions ---------------------------------------------------------------
+
+#: What a resident may suggest: a new place, an association or informal group, or a
+#: correction of a stored place (``correction`` then says which).
+SUGGESTION_KINDS = ("place", "group", "correction")
+CORRECTIONS = ("closed", "moved", "hours", "name")
+SUGGESTION_STATUSES = ("pending", "accepted", "rejected")
+MAX_SCHEDULE = 200
+
+#: Residents' suggestions, waiting on Beoordelen until a wijkmanager accepts or rejects them.
+#: ``lon``/``lat`` are where the place is shown: for a private home the middle of its buurt
+#: (or wijk), never the home itself, which is not stored. ``contact`` is for the wijkmanager
+#: only; ``code_hash`` is the SHA-256 of the code the resident follows the status with.
+suggestions = Table(
+    "suggestions",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("kind", String(12), nullable=False),
+    Column("correction", String(12)),
+    Column("asset_id", Text),
+    Column("type", Text),
+    Column("name", Text),
+    Column("description", Text),
+    Column("schedule", String(MAX_SCHEDULE)),
+    Column("address", Text),
+    Column("lon", Double),
+    Column("lat", Double),
+    Column("private_home", Boolean, nullable=False, server_default=false()),
+    Column("buurt_code", String(10)),
+    Column("contact", String(MAX_CONTACT)),
+    Column("status", String(10), nullable=False),
+    Column("code_hash", String(64), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("decided_by", String(64)),
+    Column("decided_at", UTCDateTime()),
+    Column("result_asset_id", Text),
+    Column("erased_at", UTCDateTime()),
+    CheckConstraint(_in("kind", SUGGESTION_KINDS), name="kind"),
+    CheckConstraint(_in("status", SUGGESTION_STATUSES), name="status"),
+    Index(None, "code_hash", unique=True),
+    Index(None, "status"),
+    Index(None, "created_at"),
+)
+
+# --- freshness ---------------------------------------------------------------------------
+
+#: When each place was last checked, by whom and how (``model.CHECK_METHODS``). One row per
+#: asset id: a new check replaces the old one (the audit log keeps every check). No foreign
+#: key: a workspace save replaces the assets, and removes the checks of assets that are gone.
+place_checks = Table(
+    "place_checks",
+    metadata,
+    Column("asset_id", Text, primary_key=True),
+    Column("checked_at", UTCDateTime(), nullable=False),
+    Column("checked_by", String(64), nullable=False),
+    Column("method", String(12), nullable=False),
+    CheckConstraint(_in("method", CHECK_METHODS), name="method"),
+)
+
+#: The wijken a staff member looks after: their "to check" list starts with these.
+staff_areas = Table(
+    "staff_areas",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("area_code", String(10), primary_key=True),
+)
+
+# --- organisers' personal links -----------------------------------------------------------
+
+#: A personal link for the organiser of one place: the token itself is shown once and never
+#: stored, only its SHA-256. A link works until ``expires_at``, unless revoked before.
+organiser_links = Table(
+    "organiser_links",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("asset_id", Text, nullable=False),
+    Column("token_hash", String(64), nullable=False),
+    Column("label", Text),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("revoked_by", String(64)),
+    Column("revoked_at", UTCDateTime()),
+    Column("last_used_at", UTCDateTime()),
+    Column("uses", Integer, nullable=False, server_default="0"),
+    Index(None, "token_hash", unique=True),
+    Index(None, "asset_id"),
 )

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, time
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from asset_map._errors import AssetMapError
+from asset_map.analysis.areas import open_assets
 from asset_map.analysis.nearby import week_schedule
 from asset_map.i18n import explain, t
 from asset_map.model import ACTIVITY_COLUMNS, WEEKDAYS, catalogue
@@ -36,8 +38,12 @@ FORM_FIELDS = tuple(c for c in ACTIVITY_COLUMNS if c not in ("id", "asset_id"))
 
 
 def activities_of(ws: Workspace) -> pd.DataFrame:
-    """Return the activities of the workspace (saving one gives a new workspace version)."""
-    return ws.activities
+    """Return the activities of the workspace at places that are not closed.
+
+    Saving one gives a new workspace version.
+    """
+    open_ids = set(open_assets(ws.assets)["id"].astype(str))
+    return ws.activities[ws.activities["asset_id"].astype(str).isin(open_ids)]
 
 
 def week_filters(ws: Workspace) -> tuple[tuple[str, ...], tuple[int, ...]]:
@@ -186,9 +192,20 @@ def editor(ws: Workspace, activities: pd.DataFrame, *, actor: str) -> None:
             alive=f"wf_t_{place}_{chosen}",
         )
     current = {"id": chosen, **base.values} if base is not None else {}
-    _activity_form(ws, place, current, actor=actor, base=base)
+    activity_form(
+        place,
+        current,
+        asset_ids=set(ws.assets["id"].astype(str)),
+        save=lambda clean, base: store().save_activity(clean, actor=actor, base=base),
+        base=base,
+    )
     if chosen:
-        _delete(chosen, labels[chosen], actor=actor)
+        delete_box(
+            chosen,
+            labels[chosen],
+            load=store().editable_activity,
+            delete=lambda i, base: store().delete_activity(i, actor=actor, base=base),
+        )
 
 
 #: The widget of each field of the activity form: its key prefix, and whether it is a choice
@@ -216,14 +233,21 @@ def _show_stored(suffix: str, fields: set[str]) -> None:
             st.session_state.pop(f"{prefix}_{suffix}", None)
 
 
-def _activity_form(
-    ws: Workspace,
+def activity_form(
     place: str,
     current: dict[str, object],
     *,
-    actor: str,
+    asset_ids: set[str],
+    save: Callable[[dict[str, Any], Editable | None], object],
     base: Editable | None = None,
 ) -> None:
+    """Show the form of one activity at ``place`` (``current``: its values, or empty).
+
+    Each wrong field says under it what to fix; a good activity goes to ``save`` with
+    ``base`` (the version the form started from): the store with the user's name, or an
+    organiser's link. A save on an activity changed meanwhile is refused with what changed,
+    keeping the user's input; otherwise the page runs again.
+    """
     lang = current_lang()
     cat = catalogue()
     suffix = f"{place}_{current.get('id') or 'new'}"
@@ -325,14 +349,14 @@ def _activity_form(
     }
     if current.get("id"):
         values["id"] = current["id"]
-    clean, errors = check_activity(values, asset_ids=set(ws.assets["id"].astype(str)), lang=lang)
+    clean, errors = check_activity(values, asset_ids=asset_ids, lang=lang)
     if errors or clean is None:
         st.error(tr("week.fix"))
         for field, text in errors.items():
             slots.get(field, st).error(text, icon="⚠️")
         return
     try:
-        saved = write_or_explain(store().save_activity, clean, actor=actor, base=base)
+        saved = write_or_explain(save, clean, base)
     except StaleEdit as exc:
         _show_stored(suffix, edit_base.refused(slot, exc, clean))
         st.rerun()
@@ -342,16 +366,27 @@ def _activity_form(
         st.rerun()
 
 
-def _delete(activity_id: str, label: str, *, actor: str) -> None:
+def delete_box(
+    activity_id: str,
+    label: str,
+    *,
+    load: Callable[[str], Editable],
+    delete: Callable[[str, Editable | None], object],
+) -> None:
+    """Offer to delete one activity, after a tick that names it.
+
+    ``load`` reads the activity and its version (unless the form holds it already);
+    ``delete`` refuses when it changed since this screen showed it.
+    """
     slot = f"activity:{activity_id}"
     with st.expander(tr("week.delete_title")):
         sure = st.checkbox(tr("week.delete_sure", activity=label), key=f"week_del_ok_{activity_id}")
         pressed = st.button(tr("week.delete"), disabled=not sure, key=f"week_del_{activity_id}")
         if not pressed:
             return
-        base = edit_base.held(slot, lambda: store().editable_activity(activity_id))
+        base = edit_base.held(slot, lambda: load(activity_id))
         try:
-            deleted = write_or_explain(store().delete_activity, activity_id, actor=actor, base=base)
+            deleted = write_or_explain(delete, activity_id, base)
         except StaleEdit as exc:  # changed since this screen showed it: say what first
             edit_base.refused(slot, exc, {})
             st.rerun()

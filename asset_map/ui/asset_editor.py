@@ -270,7 +270,7 @@ def _form(user: User, asset: pd.Series | None) -> None:
         slots["wheelchair"] = right.empty()
         right.text_input(
             tr("wb.f.opening_hours"),
-            max_chars=255,
+            max_chars=200,
             help=tr("wb.f.opening_hours_help"),
             placeholder="Tu,Th 10:00-12:00; PH off",
             key=FIELDS["opening_hours"],

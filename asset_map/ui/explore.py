@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from asset_map.analysis.areas import select_areas, select_assets
+from asset_map.analysis.areas import open_assets, select_areas, select_assets
 from asset_map.analysis.summary import count_table, public_talent_total
 from asset_map.analysis.wijk_figures import levels_with, selection_total
 from asset_map.i18n import t
@@ -137,7 +137,7 @@ def counts(ws: Workspace, filters: Filters, talents: pd.DataFrame) -> None:
     """Show the figures of the current selection: places, meeting places, inhabitants."""
     lang = current_lang()
     assets = select_assets(
-        ws.assets, wijken=filters.wijken, buurten=filters.buurten, types=filters.types
+        open_assets(ws.assets), wijken=filters.wijken, buurten=filters.buurten, types=filters.types
     )
     areas = select_areas(ws.areas, wijken=filters.wijken, buurten=filters.buurten)
     buurten = areas[areas["level"] == "buurt"]
@@ -180,7 +180,7 @@ def asset_map(ws: Workspace, filters: Filters, everyone: pd.DataFrame) -> None:
     """Draw the map of the current selection (no rerun on pan or zoom)."""
     lang = current_lang()
     assets = select_assets(
-        ws.assets, wijken=filters.wijken, buurten=filters.buurten, types=filters.types
+        open_assets(ws.assets), wijken=filters.wijken, buurten=filters.buurten, types=filters.types
     )
     areas = select_areas(ws.areas, wijken=filters.wijken, buurten=filters.buurten)
     talents = everyone if filters.show_talents and not everyone.empty else None

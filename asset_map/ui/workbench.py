@@ -18,16 +18,20 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from asset_map import settings
+from asset_map._errors import AssetMapError
 from asset_map.analysis.areas import select_areas
 from asset_map.analysis.query import AssetQuery, filter_assets, tag_options, unknown_values
 from asset_map.analysis.summary import public_talent_total
 from asset_map.analysis.wijk_figures import selection_total
 from asset_map.crs import WORK_CRS
+from asset_map.i18n import explain
 from asset_map.model import LANGS, Lang, catalogue
 from asset_map.render import vendor
 from asset_map.render.layers import esc
 from asset_map.render.map import build_map
 from asset_map.render.styles import format_number
+from asset_map.services import freshness
 from asset_map.services.workspace import Workspace
 from asset_map.ui.basemap import basemap_picker, chosen_basemap
 from asset_map.ui.safe import md
@@ -39,6 +43,7 @@ from asset_map.ui.state import (
     tab_key,
     tr,
 )
+from asset_map.ui.upkeep import checked_text
 
 #: URL query parameter -> the session key of its filter widget.
 FILTER_KEYS = {"wijk": "wb_wijk", "buurt": "wb_buurt", "type": "wb_type", "tag": "wb_tag"}
@@ -267,6 +272,10 @@ def asset_table(ws: Workspace, assets: gpd.GeoDataFrame) -> pd.DataFrame:
             "source": assets["source"],
         }
     )
+    fresh = _freshness(ws, assets)
+    if fresh is not None:  # the werkbank marks the places nobody checked in time
+        table["checked"] = fresh["last_checked"].map(checked_text).to_numpy()
+        table["to_check"] = np.where(fresh["overdue"].astype(bool), tr("wb.to_check_mark"), "")
     text = ["address", "tags", "description", "source"]
     table[text] = table[text].astype("object").where(table[text].notna(), "")  # blank, not "None"
     more = tr("wb.more")
@@ -279,6 +288,25 @@ def asset_table(ws: Workspace, assets: gpd.GeoDataFrame) -> pd.DataFrame:
     table.index = pd.Index(assets["id"].astype("str"), name="id")
     table = table.sort_values(["wijk", "buurt", "name"], na_position="last", kind="stable")
     return table.rename(columns={c: tr(f"wb.col.{c}") for c in table.columns})
+
+
+def _freshness(ws: Workspace, assets: gpd.GeoDataFrame) -> pd.DataFrame | None:
+    """Return when the places were checked; None without checks or with a wrong setting."""
+    try:
+        return freshness.of_assets(ws, assets)
+    except AssetMapError as exc:  # ASSET_MAP_CHECK_MONTHS is wrong: say so, mark nothing
+        st.warning(explain(exc, current_lang()))
+        return None
+
+
+def overdue_note(ws: Workspace, assets: gpd.GeoDataFrame) -> None:
+    """Say how many places of the selection nobody checked in time (marked ⚠️ in the table)."""
+    fresh = _freshness(ws, assets)
+    if fresh is None:
+        return
+    n = int(fresh["overdue"].sum())
+    if n:
+        st.caption(tr("wb.overdue", n=n, months=settings.check_months()))
 
 
 def nearest_asset(
@@ -440,6 +468,7 @@ def map_and_table(ws: Workspace, query: AssetQuery, assets: gpd.GeoDataFrame) ->
         height=520,
     )
     st.caption(tr("wb.table_help"))
+    overdue_note(ws, assets)
     st.dataframe(
         table,
         key=TABLE_KEY,

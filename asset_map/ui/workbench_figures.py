@@ -16,6 +16,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from asset_map import settings
+from asset_map._errors import AssetMapError
 from asset_map.analysis.gaps import GapResult
 from asset_map.analysis.indicators import (
     COLUMNS,
@@ -32,8 +34,10 @@ from asset_map.model import KEY_FIGURES, Lang, catalogue
 from asset_map.render import vendor
 from asset_map.render.map import build_map
 from asset_map.render.styles import format_number
+from asset_map.services import freshness
 from asset_map.services import gaps as gap_service
 from asset_map.services.export import map_bytes
+from asset_map.services.freshness import with_freshness
 from asset_map.services.report import wijk_report_with_gaps
 from asset_map.services.workspace import Workspace
 from asset_map.ui.explore import choropleth_level_choice
@@ -49,7 +53,10 @@ MIME = {
     "gpkg": "application/geopackage+sqlite3",
 }
 #: Figures shown in the table, in the order of ``area_figures`` (then the counts per type).
-TABLE_FIGURES = tuple(c for c in COLUMNS[2:] if c not in ("talents_small", "coverage"))
+TABLE_FIGURES = (
+    *(c for c in COLUMNS[2:] if c not in ("talents_small", "coverage")),
+    "checked_pct",
+)
 
 
 def coverage(ws: Workspace, folder: str) -> GapResult | None:
@@ -83,7 +90,14 @@ def chart_talents(figures: pd.DataFrame) -> pd.Series:
 def _figures(
     ws: Workspace, level: str, talents: pd.DataFrame, gaps: GapResult | None
 ) -> pd.DataFrame:
-    return area_figures(ws.areas, ws.assets, level=level, talents=talents, gaps=gaps)
+    out = area_figures(ws.areas, ws.assets, level=level, talents=talents, gaps=gaps)
+    try:
+        checked = freshness.per_area(ws, level=level)
+    except AssetMapError:  # a wrong ASSET_MAP_CHECK_MONTHS: the list says so
+        checked = None
+    if checked is not None:
+        out["checked_pct"] = out["code"].map(checked.set_index("code")["checked_pct"])
+    return out
 
 
 def figures(
@@ -106,12 +120,21 @@ def figures(
     table = table[table["code"].isin(query_areas["code"])]
     st.dataframe(_shown(table, lang), hide_index=True, width="stretch")
     st.caption(tr("privacy.total_help"))
+    if "checked_pct" in table.columns:
+        st.caption(tr("wb.checked_help", months=_check_months()))
     if gaps is None:
         st.caption(tr("wb.no_coverage"))
     elif gaps.summary.get("buurten_estimated"):
         st.caption(tr("wb.coverage_estimated", n=gaps.summary["buurten_estimated"]))
     _compare_wijken(ws, query_areas, talents, gaps, lang)
     _choropleth(ws, query_areas, talents, gaps, lang)
+
+
+def _check_months() -> int | str:
+    try:
+        return settings.check_months()
+    except AssetMapError:
+        return "?"
 
 
 def _shown(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
@@ -300,6 +323,11 @@ def _talents_key(talents: pd.DataFrame) -> str:
     return str(pd.util.hash_pandas_object(talents[["buurt_code", "status"]], index=False).sum())
 
 
+def _selection_bytes(ws: Workspace, assets: gpd.GeoDataFrame, *, fmt: str, crs: str) -> bytes:
+    """Return the selection as a file, with when each place was last checked (if kept)."""
+    return selection_bytes(with_freshness(ws, assets), fmt=fmt, crs=crs)
+
+
 def exports(
     ws: Workspace,
     query_areas: gpd.GeoDataFrame,
@@ -329,7 +357,7 @@ def exports(
     for column, fmt in zip(columns, EXPORT_FORMATS, strict=False):
         column.download_button(
             tr(f"wb.download.{fmt}"),
-            data=partial(selection_bytes, assets, fmt=fmt, crs=crs),
+            data=partial(_selection_bytes, ws, assets, fmt=fmt, crs=crs),
             file_name=f"plekken_{suffix}.{fmt}",
             mime=MIME[fmt],
             on_click="ignore",
