@@ -79,7 +79,7 @@ def test_a_link_edits_its_own_place_and_counts_as_a_check(saved, token, clock) -
     )
     assert changed == ["description", "opening_hours"]
     place = _place(saved, "a1")
-    assert (place["description"], place["opening_hours"]) == ("Koffie en soep", "ma-vr 9-17 uur")
+    assert (place["description"], place["opening_hours"]) == ("Koffie en soep", "Mo-Fr 09:00-17:00")
     check = saved.checks().set_index("asset_id").loc["a1"]
     assert check["method"] == "organiser" and check["checked_at"] == clock.now
     [link] = saved.organiser_links(asset_id="a1").itertuples()

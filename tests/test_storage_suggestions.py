@@ -61,7 +61,7 @@ def test_a_suggestion_is_hidden_until_a_wijkmanager_accepts_it(saved: Store) -> 
         "bewoners",
         "existing",
     )
-    assert place["opening_hours"] == "woensdag 14-16 uur"
+    assert place["opening_hours"] == "We 14:00-16:00"  # "woensdag 14-16 uur", as OSM writes it
     assert place["address"] == "Hovenweg 12"
     assert (place.geometry.x, place.geometry.y) == (6.16, 52.255)
     assert saved.workspace_version() != version
@@ -75,6 +75,14 @@ def test_a_suggestion_is_hidden_until_a_wijkmanager_accepts_it(saved: Store) -> 
     assert actions == [("resident", "submitted"), ("wim", "accepted")]
     check = saved.checks().set_index("asset_id").loc[asset_id]
     assert (check["method"], check["checked_by"]) == ("resident", "wim")
+
+
+def test_a_when_that_is_no_opening_hours_is_kept_in_the_description(saved: Store) -> None:
+    receipt = saved.submit_suggestion(suggestion(schedule="elke woensdagmiddag"))
+    asset_id = saved.accept_suggestion(receipt.id, actor="wim")
+    place = _assets(saved).loc[asset_id]
+    assert place["opening_hours"] is None or pd.isna(place["opening_hours"])
+    assert place["description"] == "Samen breien en koffie\nWanneer: elke woensdagmiddag"
 
 
 def test_a_correction_closed_marks_the_place_closed_after_acceptance(saved: Store) -> None:
@@ -93,7 +101,7 @@ def test_a_correction_closed_marks_the_place_closed_after_acceptance(saved: Stor
 @pytest.mark.parametrize(
     ("submission", "field", "value"),
     [
-        (correction("hours", schedule="za 10-14 uur"), "opening_hours", "za 10-14 uur"),
+        (correction("hours", schedule="za 10-14 uur"), "opening_hours", "Sa 10:00-14:00"),
         (correction("name", name="Buurthuis De Hoek"), "name", "Buurthuis De Hoek"),
         (
             correction("moved", lon=6.17, lat=52.26, address="Nieuwstraat 3"),

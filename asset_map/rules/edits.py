@@ -29,6 +29,7 @@ from asset_map.model import (
     catalogue,
     wheelchair_value,
 )
+from asset_map.rules.dutch_hours import dutch_to_osm
 from asset_map.rules.open_times import MAX_TEXT, parse_opening_hours
 
 #: Most characters (Unicode code points) per field of an asset entered by hand.
@@ -277,11 +278,17 @@ def _clean_wheelchair(value: Any, problems: list[Problem]) -> str | None:
 
 
 def _clean_opening_hours(value: Any, problems: list[Problem]) -> str | None:
-    """Return the opening hours (OpenStreetMap's syntax); a text the parser refuses is a problem."""
+    """Return the opening hours in OpenStreetMap's syntax; an unreadable text is a problem.
+
+    Hours written the Dutch way (``ma-vr 9-17 uur``) are turned into that syntax first.
+    """
     text = clean_text("opening_hours", value, max_len=MAX_TEXT, required=False, problems=problems)
     if text is None:
         return None
     problem = parse_opening_hours(text).problem
+    osm = dutch_to_osm(text) if problem is not None else None
+    if osm is not None and parse_opening_hours(osm).problem is None:
+        return osm
     if problem is not None:
         problems.append(
             Problem("opening_hours", "edits.opening_hours.bad", value, {"reason": problem})

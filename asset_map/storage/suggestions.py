@@ -22,6 +22,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from asset_map._errors import AssetMapError, SchemaError
 from asset_map.i18n import Msg
 from asset_map.rules import auth
+from asset_map.rules.dutch_hours import readable_hours
 from asset_map.rules.suggestion_form import (
     EDIT_FIELDS,
     RESIDENTS_SOURCE,
@@ -236,14 +237,24 @@ def edit(
 
 
 def _new_place(row: dict[str, Any]) -> dict[str, Any]:
+    """Return the place a suggestion makes, its "when" as opening hours when they read.
+
+    A "when" that reads as no opening hours ("elke woensdagmiddag") goes into the
+    description, so nothing the resident wrote is lost; the hours stay unknown.
+    """
+    schedule = (row["schedule"] or "").strip()
+    hours = readable_hours(schedule)
+    description = row["description"]
+    if schedule and hours is None:
+        description = "\n".join(p for p in (description, f"Wanneer: {schedule}") if p)
     return {
         "name": row["name"],
         "type": row["type"],
         "lon": row["lon"],
         "lat": row["lat"],
-        "description": row["description"],
+        "description": description,
         "address": None if row["private_home"] else row["address"],
-        "opening_hours": row["schedule"],
+        "opening_hours": hours,
         "tags": PRIVATE_TAG if row["private_home"] else None,
         "source": RESIDENTS_SOURCE,
         "status": "existing",
