@@ -1,6 +1,6 @@
 """Combining sources in the workspace: ids need be unique only within their source, a new
-download replaces only OpenStreetMap, another gemeente replaces everything only when asked,
-and each duplicate decision is shown.
+download touches only OpenStreetMap (its changes listed for review), another gemeente
+replaces everything only when asked, and each duplicate decision is shown.
 
 PDOK and Overpass are the local servers of tests/fake_servers.py (the ``servers`` fixture);
 real files come from ``../shared/data/real`` through the ``real_file`` fixture.
@@ -211,7 +211,11 @@ def test_fetch_again_keeps_own_files(servers, tmp_path, capsys):
     )
     again = run_json(capsys, fetch)
     assert again["assets_total"] == first["assets_total"] + 2
-    assert any("places of the source 'OpenStreetMap' by the new list" in n for n in again["notes"])
+    # OpenStreetMap again: compared with what it said before, not replaced (nothing changed)
+    assert any(
+        "source 'OpenStreetMap' already had places" in n and "0 new, 0 gone, 0 changed" in n
+        for n in again["notes"]
+    )
     _areas, assets, meta = stored_workspace(url)
     assert (assets["source"] == "Wijkteam").sum() == 2
     assert meta["gemeentecode"] == "GM9999"

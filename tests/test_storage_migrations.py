@@ -35,6 +35,9 @@ TABLES = {
     "suggestions",
     "place_checks",
     "staff_areas",
+    "source_records",
+    "refresh_changes",
+    "snapshots",
 }
 
 

@@ -27,12 +27,15 @@ from asset_map.storage import audit as _audit
 from asset_map.storage import checks as _checks
 from asset_map.storage import edits as _edits
 from asset_map.storage import layers as _layers
+from asset_map.storage import refresh as _refresh
+from asset_map.storage import snapshots as _snapshots
 from asset_map.storage import suggestions as _suggestions
 from asset_map.storage import talents as _talents
 from asset_map.storage import users as _users
 from asset_map.storage.db import Database, default_url, resolve_url
 from asset_map.storage.edits import NotFound
 from asset_map.storage.layers import NoWorkspace
+from asset_map.storage.refresh import ChangeNotFound
 from asset_map.storage.suggestions import AlreadyDecided, SuggestionNotFound
 from asset_map.storage.talents import (
     Receipt,
@@ -43,6 +46,7 @@ from asset_map.storage.talents import (
 
 __all__ = [
     "AlreadyDecided",
+    "ChangeNotFound",
     "NoWorkspace",
     "NotFound",
     "Receipt",
@@ -460,6 +464,62 @@ class Store:
     def staff_areas(self, username: str) -> list[str]:
         """Return the wijken a staff member looks after (empty when none were chosen)."""
         return _checks.areas_of(self._db, username)
+
+    # --- refresh from the sources ------------------------------------------------------------
+
+    def source_records(self, source: str) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Return what ``source`` said last: ``{source id: (asset id, record)}``."""
+        return _refresh.records(self._db, source)
+
+    def set_source_records(
+        self, source: str, rows: Sequence[tuple[str, str, dict[str, Any]]]
+    ) -> None:
+        """Replace what ``source`` said last by ``rows`` of (source id, asset id, record)."""
+        _refresh.set_records(self._db, source, rows, now=self._now())
+
+    def local_fields(self) -> dict[str, set[str]]:
+        """Return ``{asset id: fields edited here}`` (a refresh keeps them)."""
+        return _refresh.local_fields(self._db)
+
+    def put_refresh_changes(
+        self, source: str, found: Sequence[tuple[Any, str | None, str | None, list[str]]]
+    ) -> int:
+        """List the changes a refresh found in ``source`` for review; return how many."""
+        return _refresh.put_changes(self._db, source, found, now=self._now())
+
+    def refresh_changes(self, *, status: str | None = "pending") -> pd.DataFrame:
+        """Return the changes of refreshes (by default the open ones), oldest first."""
+        return _refresh.frame(self._db, status=status)
+
+    def decide_refresh_change(self, change_id: str, *, accept: bool, actor: str) -> str | None:
+        """Accept or reject one change of a refresh; return the id of its place.
+
+        Raises
+        ------
+        ChangeNotFound
+            When the change is not open.
+        """
+        return _refresh.decide(self._db, change_id, accept=accept, actor=actor, now=self._now())
+
+    # --- snapshots ------------------------------------------------------------------------------
+
+    def take_snapshot(self, data: dict[str, Any], *, actor: str, label: str | None = None) -> str:
+        """Store a dated snapshot of the workspace (JSON ``data``); return its id."""
+        return _snapshots.take(self._db, data, actor=actor, label=label, now=self._now())
+
+    def snapshots(self) -> pd.DataFrame:
+        """Return the snapshots, oldest first: ``id``, ``taken_at``, ``taken_by``, ``label``."""
+        return _snapshots.frame(self._db)
+
+    def snapshot(self, snapshot_id: str) -> dict[str, Any]:
+        """Return one snapshot with its ``data``.
+
+        Raises
+        ------
+        SnapshotNotFound
+            For an unknown id.
+        """
+        return _snapshots.one(self._db, snapshot_id)
 
     def now(self) -> datetime:
         """Return the store's clock now (aware, UTC): a fixed moment in tests."""
