@@ -1,7 +1,7 @@
 """Keep the map current: residents' suggestions, opening times and last checks of places.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-23 09:00:00
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 from asset_map.storage.schema import UTCDateTime
 
-revision: str = "0006"
-down_revision: str | Sequence[str] | None = "0005"
+revision: str = "0009"
+down_revision: str | Sequence[str] | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

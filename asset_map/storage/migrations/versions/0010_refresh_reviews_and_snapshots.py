@@ -1,7 +1,7 @@
 """Refresh from the sources with a review, and dated snapshots of the workspace.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-07 23:40:00
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 from asset_map.storage.schema import UTCDateTime
 
-revision: str = "0007"
-down_revision: str | Sequence[str] | None = "0006"
+revision: str = "0010"
+down_revision: str | Sequence[str] | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
