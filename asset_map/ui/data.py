@@ -1,9 +1,10 @@
 """Widgets of the data screen: load a gemeente, upload own files, see what is loaded.
 
 Every load and import ends the same way (:func:`_finish`): the new layers are combined with
-the stored workspace and saved in one go (:func:`asset_map.services.imports.import_into`,
-as ``asset-map import`` does), and the page runs again so everything on it shows the new
-workspace; the result message waits in the session until
+the stored workspace and saved in one go (:func:`asset_map.services.refresh.refresh_into`,
+as ``asset-map import`` does: a source held already is compared and its changes wait for
+review), and the page runs again so everything on it shows the new workspace; the result
+message waits in the session until
 :func:`~asset_map.ui.data_upload.show_result` shows it. The areas upload is
 :mod:`asset_map.ui.data_areas`; what both uploads share is :mod:`asset_map.ui.data_upload`.
 """
@@ -24,7 +25,8 @@ from asset_map.io.cbs import YEARS
 from asset_map.io.formats import read_raw
 from asset_map.model import catalogue
 from asset_map.services.fetch import fetch_gemeente
-from asset_map.services.imports import assets_loaded, import_figures, import_into, replacement
+from asset_map.services.imports import assets_loaded, import_figures, replacement
+from asset_map.services.refresh import refresh_into
 from asset_map.services.sources import Loaded, current, osm_source
 from asset_map.services.workspace import Workspace
 from asset_map.ui.data_areas import upload_areas
@@ -54,7 +56,7 @@ def _finish(new: Loaded, actor: str, *, message: str | None = None, uploaded: bo
     Without ``message`` the result says how many rows were added or replaced, and how many
     duplicates merged. ``uploaded``: the uploaded file is deleted once saved.
     """
-    combined = import_into(store(), new, actor=actor)
+    combined = refresh_into(store(), new, actor=actor).loaded  # a source again: for review
     if uploaded:
         forget_upload(clear=True)
     if message is None:
