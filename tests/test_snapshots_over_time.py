@@ -123,3 +123,35 @@ def test_snapshot_commands_take_list_and_compare(store, clock, capsys):
     assert "Hele gemeente" in out and "+0.0 %-punt" in out
     code, _out, err = run_cli(capsys, ["snapshot", "compare", "zzz", "latest", "--database", url])
     assert code == 2 and "Geen momentopname past bij 'zzz'" in err
+
+
+def _pdf_text(path) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(path).pages)
+
+
+def test_the_wijk_report_says_what_changed_between_two_snapshots(store, clock, capsys, tmp_path):
+    ws = open_workspace(store)
+    gone = _a_covering_buurthuis(ws)
+    place = ws.assets.set_index("id").loc[gone]
+    wijk = str(place["wijk_code"])
+    snapshots.take(store, ws, actor="test")
+    store.delete_asset(gone, actor="wijkmanager")
+    clock.now += timedelta(days=30)
+    snapshots.take(store, open_workspace(store), actor="test")
+    first = str(store.snapshots()["id"].iloc[0])
+    comparison = snapshots.compare_snapshots(store, first, "latest")
+    row = comparison.of_wijk(wijk)
+    out = tmp_path / "wijk.pdf"
+    args = ["report", "--wijk", wijk, "--out", str(out), "--no-gaps", "--database", store.url]
+    code, _out, err = run_cli(capsys, [*args, "--history", first[:8], "latest"])
+    assert code == 0, err
+    text = _pdf_text(out)
+    assert "Wat is er veranderd?" in text
+    assert "Van 01-03-2026 tot 31-03-2026" in text
+    assert f"van {row['places_before']} naar {row['places_after']}: 0 geopend, 1 gesloten" in text
+    assert f"Gesloten: {place['name']} (Buurthuis)" in text
+    before = f"{100 * row['share_before']:.1f}%".replace(".", ",")
+    after = f"{100 * row['share_after']:.1f}%".replace(".", ",")
+    assert f"{before} toen, {after} nu" in text

@@ -94,7 +94,7 @@ def review(actor: str) -> None:
         for c in changes.to_dict("records")
     }
     chosen = st.multiselect(
-        tr("refresh.choose"), list(labels), format_func=labels.get, key="refresh_chosen"
+        tr("refresh.choose"), list(labels), format_func=labels.__getitem__, key="refresh_chosen"
     )
     accept, reject, everything = st.columns(3)
     decision: tuple[list[str], bool] | None = None
