@@ -8,6 +8,7 @@ walking distance of a meeting place, from the gap analysis with its default sett
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -36,9 +37,12 @@ class Comparison:
         return None if found.empty else found.iloc[0]
 
 
-def workspace_data(ws: Workspace) -> dict[str, Any]:
-    """Return the snapshot data of a workspace now (runs the default gap analysis)."""
-    gaps = coverage(ws.areas, ws.assets)
+def workspace_data(ws: Workspace, *, key: Hashable | None = None) -> dict[str, Any]:
+    """Return the snapshot data of a workspace now (runs the default gap analysis).
+
+    ``key`` (the workspace's version) lets the analysis come from the shared cache.
+    """
+    gaps = coverage(ws.areas, ws.assets, key=key)
     return snapshot_data(ws.areas, ws.assets, gaps)
 
 
@@ -79,10 +83,8 @@ def compare_snapshots(store: Store, first: str, second: str) -> Comparison:
     return Comparison(a["taken_at"], b["taken_at"], compare(a["data"], b["data"]))
 
 
-def since_latest(store: Store, ws: Workspace) -> Comparison | None:
-    """Compare the newest snapshot with the workspace now; None without snapshots."""
-    frame = store.snapshots()
-    if frame.empty:
-        return None
-    last = store.snapshot(str(frame["id"].iloc[-1]))
-    return Comparison(last["taken_at"], store.now(), compare(last["data"], workspace_data(ws)))
+def with_now(store: Store, ref: str, ws: Workspace, *, key: Hashable | None = None) -> Comparison:
+    """Compare a stored snapshot (see :func:`resolve`) with the workspace now."""
+    then = store.snapshot(resolve(store, ref))
+    now = workspace_data(ws, key=key)
+    return Comparison(then["taken_at"], store.now(), compare(then["data"], now))
