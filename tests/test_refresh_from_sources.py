@@ -9,6 +9,7 @@ renamed (see tests/data/osm/README.md).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import geopandas as gpd
@@ -145,3 +146,45 @@ def test_an_own_file_imported_again_is_listed_for_review(servers, tmp_path, caps
     listing = run_json(capsys, ["refresh", "list", "--database", url])
     assert _kinds(listing) == {("new", "w3", ()), ("gone", "w2", ())}
     assert {"w1", "w2"} <= set(stored_workspace(url)[1]["id"])
+
+
+def test_replacing_the_places_forgets_the_changes_waiting_for_them(servers, tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
+    first = _own_file(tmp_path / "wijkteam.geojson", {"w1": "De Kroon", "w2": "Het Anker"})
+    later = _own_file(tmp_path / "wijkteam2.geojson", {"w1": "De Kroon", "w3": "De Brug"})
+    run_json(capsys, _fetch(servers, url))
+    imp = ["import", "--source", "Wijkteam", "--database", url, "--assets"]
+    run_json(capsys, [*imp, str(first)])
+    run_json(capsys, [*imp, str(later)])
+    assert len(run_json(capsys, ["refresh", "list", "--database", url])["changes"]) == 2
+    run_json(capsys, [*imp, str(later), "--replace-assets"])  # the user replaces all places
+    assert run_json(capsys, ["refresh", "list", "--database", url])["changes"] == []
+    assert set(stored_workspace(url)[1]["id"]) == {"w1", "w3"}
+
+
+def test_a_merged_place_that_one_source_drops_keeps_the_other_source(servers, tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
+    run_json(capsys, _fetch(servers, url))
+    centre = stored_workspace(url)[1].set_index("id").loc["osm:node/1001", "geometry"]
+    near = Point(centre.x + 0.00005, centre.y)  # about 3 m east: the same buurthuis
+    own = gpd.GeoDataFrame(
+        [{"id": "h1", "name": "Buurthuis De Hoven", "type": "buurthuis", "geometry": near}],
+        geometry="geometry",
+        crs="EPSG:4326",
+    )
+    own.to_file(tmp_path / "wijkteam.geojson")
+    imp = ["import", "--source", "Wijkteam", "--database", url, "--assets"]
+    run_json(capsys, [*imp, str(tmp_path / "wijkteam.geojson")])
+    merged = stored_workspace(url)[1].set_index("id").loc["osm:node/1001", "source"]
+    assert merged == "OpenStreetMap + Wijkteam"
+    data = json.loads((LATER.parent / "overpass_deventer.json").read_text())
+    data["elements"] = [e for e in data["elements"] if e.get("id") != 1001]
+    answer = tmp_path / "overpass_without_the_buurthuis.json"
+    answer.write_text(json.dumps(data))
+    servers[1].answer = answer
+    run_json(capsys, _fetch(servers, url))
+    listing = run_json(capsys, ["refresh", "list", "--database", url])
+    assert _kinds(listing) == {("gone", "osm:node/1001", ())}
+    assert run_cli(capsys, ["refresh", "accept", "--all", "--database", url])[0] == 0
+    place = stored_workspace(url)[1].set_index("id").loc["osm:node/1001"]
+    assert place["source"] == "Wijkteam"  # the wijkteam still lists it: it stays

@@ -137,6 +137,23 @@ def remember(store: Store, saved: Loaded, new: Loaded) -> None:
         store.set_source_records(str(source), kept)
 
 
+def _drop_stale(store: Store, saved: Loaded, new: Loaded) -> None:
+    """Forget the undecided changes that no longer apply after a plain save.
+
+    Those of a source whose places were just replaced (``replace_assets``, or a workspace
+    replaced whole), and of a source that no longer has places in the workspace.
+    """
+    pending = store.refresh_changes()
+    if pending.empty:
+        return
+    present: set[str] = set()
+    for source in saved.assets["source"].dropna():
+        present |= _parts(source)
+    brought = {str(s) for s in new.assets["source"].dropna()} if len(new.assets) else set()
+    stale = {s for s in pending["source"].astype(str) if s not in present or s in brought}
+    store.drop_refresh_changes(sorted(stale))
+
+
 def refresh_into(
     store: Store,
     new: Loaded,
@@ -164,6 +181,7 @@ def refresh_into(
             figures=figures,
         )
         remember(store, saved, new)
+        _drop_stale(store, saved, new)
         return Refreshed(saved)
     assert now is not None  # held sources come from a stored workspace
     source_col = new.assets["source"].fillna("").astype(str)

@@ -581,6 +581,10 @@ class Store:
         """List the changes a refresh found in ``source`` for review; return how many."""
         return _refresh.put_changes(self._db, source, found, now=self._now())
 
+    def drop_refresh_changes(self, sources: Sequence[str]) -> int:
+        """Remove the undecided changes of these sources; return how many."""
+        return _refresh.drop_pending(self._db, sources)
+
     def refresh_changes(self, *, status: str | None = "pending") -> pd.DataFrame:
         """Return the changes of refreshes (by default the open ones), oldest first."""
         return _refresh.frame(self._db, status=status)

@@ -22,7 +22,7 @@ from asset_map._errors import AssetMapError
 from asset_map.storage import audit, edits
 from asset_map.storage import checks as _checks
 from asset_map.storage.db import Database
-from asset_map.storage.layers import lock_workspace
+from asset_map.storage.layers import bump_version, lock_workspace
 from asset_map.storage.schema import assets as assets_table
 from asset_map.storage.schema import refresh_changes, source_records
 
@@ -178,6 +178,21 @@ def put_changes(
         return len(rows)
 
 
+def drop_pending(db: Database, sources: Iterable[str]) -> int:
+    """Remove the undecided changes of ``sources`` (their places were replaced whole)."""
+    names = sorted(set(sources))
+    if not names:
+        return 0
+    with db.writing() as conn:
+        return int(
+            conn.execute(
+                delete(refresh_changes).where(
+                    refresh_changes.c.source.in_(names) & (refresh_changes.c.status == "pending")
+                )
+            ).rowcount
+        )
+
+
 def frame(db: Database, *, status: str | None = "pending") -> pd.DataFrame:
     """Return the changes (``status`` None: all), oldest first, JSON columns decoded."""
     query = select(*(refresh_changes.c[n] for n in CHANGE_COLUMNS)).order_by(
@@ -243,10 +258,11 @@ def _accept_gone(conn: Connection, change: Mapping[str, Any], actor: str, now: d
     parts = [p.strip() for p in str(stored).split(" + ") if p.strip() != source]
     details = {"refresh": source, "source_id": change["source_id"]}
     if parts:  # merged with another source, which still lists it: only this source goes
+        stamp = bump_version(conn)
         conn.execute(
             update(assets_table)
             .where(assets_table.c.id == asset_id)
-            .values(source=" + ".join(parts))
+            .values(source=" + ".join(parts), version=stamp)
         )
         audit.record(
             conn,
