@@ -89,8 +89,9 @@ def review(actor: str) -> None:
     st.write(tr("refresh.review_intro", n=len(changes)))
     st.dataframe(_table(changes), hide_index=True, width="stretch")
     labels = {
-        str(c["id"]): f"{str(c['id'])[:SHORT]} · {tr('refresh.kind.' + c['kind'])} · "
-        f"{c['name'] or c['source_id']}"
+        str(c["id"]): " · ".join(
+            (str(c["id"])[:SHORT], tr(f"refresh.kind.{c['kind']}"), c["name"] or c["source_id"])
+        )
         for c in changes.to_dict("records")
     }
     chosen = st.multiselect(
