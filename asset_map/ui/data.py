@@ -54,13 +54,20 @@ def _finish(new: Loaded, actor: str, *, message: str | None = None, uploaded: bo
     """Combine ``new`` with the stored workspace, save it, and run the page again.
 
     Without ``message`` the result says how many rows were added or replaced, and how many
-    duplicates merged. ``uploaded``: the uploaded file is deleted once saved.
+    duplicates merged; a source on the map already is not replaced, and the result says how
+    many of its changes wait for review. ``uploaded``: the uploaded file is deleted once saved.
     """
-    combined = refresh_into(store(), new, actor=actor).loaded  # a source again: for review
+    done = refresh_into(store(), new, actor=actor)  # a source held already: for review
+    combined = done.loaded
     if uploaded:
         forget_upload(clear=True)
-    if message is None:
-        message = result_message(combined, rows=len(new.areas) + len(new.assets))
+    rows = len(new.areas) + len(new.assets)
+    if done.listed:  # nothing of it replaced: say what waits for review
+        counts = {k: sum(c[k] for c in done.listed.values()) for k in ("new", "gone", "changed")}
+        first = message or tr("data.result.read", n=rows)
+        message = f"{first} {tr('refresh.compared', **counts)}"
+    elif message is None:
+        message = result_message(combined, rows=rows)
     remember(message, combined)
 
 
