@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from asset_map.ui import gaps
+from asset_map.ui import gaps, snapshots
 from asset_map.ui.basemap import chosen_basemap
 from asset_map.ui.loaders import data_folder, workspace
 from asset_map.ui.messages import demo_banner
@@ -20,3 +20,5 @@ if outcome is not None:
     gaps.windows_table(result)
     gaps.gap_map(ws, result, basemap=chosen_basemap())
     gaps.tables(result)
+st.divider()
+snapshots.history(ws)

@@ -74,9 +74,14 @@ OSM = DATA / "osm" / "overpass_deventer.json"
 
 
 class FakeOverpass(ThreadingHTTPServer):
-    """Answers every query with the recorded answer; remembers the queries; can fail (504)."""
+    """Answers every query with the recorded answer; remembers the queries; can fail (504).
+
+    ``answer`` is the file it answers with: a test sets another (a later answer) to play a
+    source that changed.
+    """
 
     fail = False
+    answer: Path = OSM
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), OverpassHandler)
@@ -97,7 +102,7 @@ class OverpassHandler(BaseHTTPRequestHandler):
             self.send_response(504)
             self.end_headers()
             return
-        body = OSM.read_bytes()
+        body = self.server.answer.read_bytes()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))

@@ -76,13 +76,16 @@ def test_key_figures_of_another_gemeente_are_explained_in_dutch(db, tmp_path):
 # --- what the screen says after an upload --------------------------------------------------------
 
 
-def test_the_same_file_again_says_replaced(db, tmp_path):
+def test_the_same_file_again_is_compared_not_replaced(db, tmp_path):
     at = with_lindeveen(tmp_path)
     path = places(tmp_path / "lijst.geojson", {"naam": ["A", "B", "C"], "soort": ["park"] * 3}, 3)
     click(upload(at, "assets", path), IMPORT)
     assert at.success[0].value == "3 rijen toegevoegd."
     click(upload(at, "assets", path), IMPORT)
-    assert at.success[0].value == "3 rijen ingelezen. Ze vervangen 3 rijen uit dezelfde bron."
+    assert at.success[0].value == (
+        "3 rijen ingelezen. Deze bron stond al op de kaart: er is niets vervangen. Te bekijken "
+        "onder 'Wijzigingen uit de bronnen bekijken': 0 nieuw, 0 weg, 0 veranderd."
+    )
     assert len(stored_workspace(db)[1]) == 3
 
 

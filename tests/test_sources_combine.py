@@ -1,6 +1,6 @@
 """Combining sources in the workspace: ids need be unique only within their source, a new
-download replaces only OpenStreetMap, another gemeente replaces everything only when asked,
-and each duplicate decision is shown.
+download touches only OpenStreetMap (its changes listed for review), another gemeente
+replaces everything only when asked, and each duplicate decision is shown.
 
 PDOK and Overpass are the local servers of tests/fake_servers.py (the ``servers`` fixture);
 real files come from ``../shared/data/real`` through the ``real_file`` fixture.
@@ -116,7 +116,7 @@ def test_two_files_without_ids_keep_all_their_rows(real_file, tmp_path, capsys):
     ]
     parks = set(assets.loc[assets["source"] == "Parken", "id"])
     assert parks == {f"parken-{i}" for i in range(1, 154)}
-    # The same source again is an updated list: its rows are replaced, not added.
+    # The same source again is compared with what it said before: nothing new, nothing added.
     third = run_json(
         capsys,
         [
@@ -134,7 +134,19 @@ def test_two_files_without_ids_keep_all_their_rows(real_file, tmp_path, capsys):
         ],
     )
     assert third["assets_total"] == 193
-    assert "Replaced 40 places of the source 'Bieb' by the new list." in third["notes"]
+    unchanged = "Changes to review: 0 new, 0 gone, 0 changed."
+    assert any("source 'Bieb' already had places" in n and unchanged in n for n in third["notes"])
+    # The parks again: their renamed ids ("parken-1") are known as the file's own ("1").
+    fourth = run_json(
+        capsys,
+        [
+            *["import", "--lang", "en", "--assets", str(real_file(PARKS))],
+            *["--source", "Parken", "--type", "park", "--database", url],
+        ],
+    )
+    assert any(
+        "source 'Parken' already had places" in n and unchanged in n for n in fourth["notes"]
+    )
     _areas, assets, _meta = stored_workspace(url)
     assert assets["source"].value_counts().to_dict() == {"Bieb": 40, "Parken": 153}
     assert set(assets.loc[assets["source"] == "Parken", "id"]) == parks  # stable ids
@@ -211,7 +223,11 @@ def test_fetch_again_keeps_own_files(servers, tmp_path, capsys):
     )
     again = run_json(capsys, fetch)
     assert again["assets_total"] == first["assets_total"] + 2
-    assert any("places of the source 'OpenStreetMap' by the new list" in n for n in again["notes"])
+    # OpenStreetMap again: compared with what it said before, not replaced (nothing changed)
+    assert any(
+        "source 'OpenStreetMap' already had places" in n and "0 new, 0 gone, 0 changed" in n
+        for n in again["notes"]
+    )
     _areas, assets, meta = stored_workspace(url)
     assert (assets["source"] == "Wijkteam").sum() == 2
     assert meta["gemeentecode"] == "GM9999"

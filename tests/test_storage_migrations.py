@@ -39,6 +39,9 @@ TABLES = {
     "place_checks",
     "staff_areas",
     "organiser_links",
+    "source_records",
+    "refresh_changes",
+    "snapshots",
 }
 
 

@@ -7,6 +7,7 @@
 - ``verbinden``: ``asset-map activities``, ``flyer`` and ``connections``;
 - ``accounts``: ``asset-map user`` and ``asset-map purge``;
 - ``upkeep``: ``asset-map checks`` and ``links``, keeping the map true;
+- ``history``: ``asset-map refresh`` (review the sources' changes) and ``snapshot``;
 - ``_common``: what they share (input options, reading, the database, safe writes).
 
 The work itself is done by :mod:`asset_map.services`, which the app calls too. Without
@@ -34,7 +35,7 @@ from collections.abc import Sequence
 
 from asset_map import __version__
 from asset_map._errors import AssetMapError
-from asset_map.cli import accounts, data, export, gaps, maps, upkeep, verbinden
+from asset_map.cli import accounts, data, export, gaps, history, maps, upkeep, verbinden
 from asset_map.cli._common import EXIT_BAD_INPUT
 from asset_map.cli._outputs import check_outputs
 from asset_map.i18n import DEFAULT_LANG, explain
@@ -47,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (maps, gaps, data, export, verbinden, accounts, upkeep):
+    for module in (maps, gaps, data, export, verbinden, accounts, upkeep, history):
         module.register(commands)
     return parser
 

@@ -24,12 +24,12 @@ from asset_map.services.decisions import decision_lines, decisions_csv
 from asset_map.services.imports import (
     Replacement,
     import_figures,
-    import_into,
     level_summary,
     name_workspace,
     read_files,
     replacement,
 )
+from asset_map.services.refresh import refresh_into
 from asset_map.services.sources import current
 
 ACTOR = "asset-map import"
@@ -40,7 +40,8 @@ def register(commands: Any) -> None:
     f = commands.add_parser(
         "fetch",
         help="download a gemeente's wijken, buurten and key figures (CBS/PDOK) and its "
-        "assets (OpenStreetMap) into the workspace (needs internet)",
+        "assets (OpenStreetMap) into the workspace (needs internet); fetched again, the "
+        "places' changes are listed for review (asset-map refresh list)",
     )
     f.add_argument("--gemeente", required=True, help="name (Deventer) or CBS code (GM0150)")
     f.add_argument("--year", type=int, default=2024, help="year of the wijk- en buurtkaart")
@@ -103,7 +104,8 @@ def register(commands: Any) -> None:
     im.add_argument(
         "--replace-assets",
         action="store_true",
-        help="replace the current assets instead of adding to them",
+        help="replace the current assets instead of adding to them (a source imported "
+        "again is otherwise compared, its changes listed for review: asset-map refresh list)",
     )
     im.add_argument("--json", action="store_true", help="print a JSON summary")
     _add_decisions_out(im)
@@ -144,7 +146,8 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     store = open_store(args)
     try:
         _ask_replace(args, replacement(current(store), loaded), command="fetch")
-        loaded = import_into(store, loaded, actor="asset-map fetch", replace_levels=args.replace)
+        actor = "asset-map fetch"
+        loaded = refresh_into(store, loaded, actor=actor, replace_levels=args.replace).loaded
     finally:
         store.close()
     _summary(args, loaded)
@@ -208,14 +211,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
                     new, now, args.areas, layer=args.layer, crs=args.areas_crs, fallback=fallback
                 )
             _ask_replace(args, replacement(now, new), command="import")
-            loaded = import_into(
+            loaded = refresh_into(
                 store,
                 new,
                 actor=ACTOR,
                 replace_assets=args.replace_assets,
                 replace_levels=args.replace,
                 figures=args.figures,
-            )
+            ).loaded
     finally:
         store.close()
     _summary(args, loaded)

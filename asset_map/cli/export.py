@@ -20,6 +20,7 @@ from asset_map.cli._common import (
     add_lang_arg,
     load,
     message_of,
+    open_store,
     print_note,
 )
 from asset_map.cli._outputs import check_out, input_paths, write_bytes_atomic
@@ -79,6 +80,14 @@ def register(commands: Any) -> None:
     r.add_argument("--wijk", required=True, metavar="CODE", help="the wijk code, e.g. WK015004")
     r.add_argument("--out", required=True, type=Path, help="the PDF file to write")
     r.add_argument("--no-gaps", action="store_true", help="leave out the walking-distance part")
+    r.add_argument(
+        "--history",
+        nargs=2,
+        metavar=("FIRST", "SECOND"),
+        default=None,
+        help="say what changed in the wijk between two snapshots (asset-map snapshot list: "
+        "ids, a unique start of one, or 'latest')",
+    )
     add_number(
         r,
         settings.SUGGESTED_SITES,
@@ -167,6 +176,21 @@ def _format_of(out: Path, fmt: str | None) -> str:
     return str(fmt or by_suffix)
 
 
+def _history(args: argparse.Namespace) -> Any:
+    """Return the comparison of the two snapshots of ``--history``, or None."""
+    if not args.history:
+        return None
+    if input_paths(args):
+        raise AssetMapError(Msg("err.cli.report.history_needs_database"))
+    from asset_map.services.snapshots import compare_snapshots
+
+    store = open_store(args)
+    try:
+        return compare_snapshots(store, *args.history)
+    finally:
+        store.close()
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from asset_map.services.report import wijk_report_with_gaps
 
@@ -182,8 +206,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
         codes = ", ".join(f"{c} ({n})" for c, n in zip(wijken["code"], wijken["name"], strict=True))
         known = codes or Msg("note.io.none")
         raise AssetMapError(Msg("err.cli.report.unknown_wijk", wijk=wijk, known=known))
+    history = _history(args)
     if args.no_gaps:
-        pdf = wijk_report(ws, wijk, lang=args.lang, talents=talents)
+        pdf = wijk_report(ws, wijk, lang=args.lang, talents=talents, history=history)
     else:
         try:
             settings.SUGGESTED_SITES.check(args.new_sites)  # a bad option is an error
@@ -193,7 +218,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
                 Msg("err.cli.in_command", command="report", problem=problem)
             ) from None
         pdf, skipped = wijk_report_with_gaps(
-            ws, wijk, lang=args.lang, talents=talents, new_sites=args.new_sites
+            ws, wijk, lang=args.lang, talents=talents, new_sites=args.new_sites, history=history
         )
         if skipped is not None:
             note = t("note.export.walking_left_out", args.lang, reason=explain(skipped, args.lang))

@@ -43,6 +43,7 @@ from asset_map.i18n import localise, t
 from asset_map.model import Lang, catalogue
 from asset_map.render.pdf_fonts import FONT, fonts
 from asset_map.render.pdf_text import NAME_CHARS, para, short
+from asset_map.render.report_history import ReportHistory, history_section
 from asset_map.render.report_upkeep import ReportUpkeep, upkeep_section
 from asset_map.render.static_map import map_png
 from asset_map.render.styles import format_number
@@ -204,6 +205,8 @@ class WijkReport:
         The workspace's sources (name, licence, year).
     upkeep : ReportUpkeep or None
         How many of the wijk's places were checked in time; None when no checks are kept.
+    history : ReportHistory or None
+        What changed between two snapshots; None when none were compared.
     """
 
     wijk_code: str
@@ -217,6 +220,7 @@ class WijkReport:
     gaps: ReportGaps | None
     sources: list[dict[str, Any]] = field(default_factory=list)
     upkeep: ReportUpkeep | None = None
+    history: ReportHistory | None = None
 
 
 def draw_wijk_report(
@@ -268,6 +272,7 @@ def draw_wijk_report(
     story += _types_section(report.total, styles, lang=lang)
     story += _gaps_section(report.gaps, styles, lang=lang)
     story += upkeep_section(report.upkeep, styles, lang=lang)
+    story += history_section(report.history, styles, lang=lang)
     story += _sources_section(report.sources, styles, lang=lang)
 
     footer = t(

@@ -18,11 +18,13 @@ from asset_map._errors import AssetMapError
 from asset_map.analysis.gaps import GapResult
 from asset_map.analysis.indicators import area_figures
 from asset_map.i18n import Msg, t
-from asset_map.model import Lang
+from asset_map.model import Lang, catalogue
 from asset_map.render.report import ReportGaps, WijkReport, draw_wijk_report
+from asset_map.render.report_history import ReportHistory
 from asset_map.render.report_upkeep import ReportUpkeep
 from asset_map.services import freshness
 from asset_map.services import gaps as gap_service
+from asset_map.services.snapshots import Comparison
 from asset_map.services.workspace import Workspace
 
 #: How many suggested sites the gap summary names (and the report asks for by default).
@@ -138,6 +140,30 @@ def report_upkeep(
     return ReportUpkeep(places=places, checked=checked, months=settings.check_months())
 
 
+def _type_label(key: str, lang: Lang) -> str:
+    known = catalogue().types.get(key)
+    return known.label(lang) if known is not None else key
+
+
+def report_history(
+    comparison: Comparison | None, wijk_code: str, *, lang: Lang = "nl"
+) -> ReportHistory | None:
+    """Return what changed in the wijk between two snapshots; None without a comparison."""
+    row = None if comparison is None else comparison.of_wijk(wijk_code)
+    if comparison is None or row is None:
+        return None
+    return ReportHistory(
+        first=comparison.first_at.date(),
+        second=comparison.second_at.date(),
+        places_before=int(row["places_before"]),
+        places_after=int(row["places_after"]),
+        opened=[(p["name"], _type_label(p["type"], lang)) for p in row["opened"]],
+        closed=[(p["name"], _type_label(p["type"], lang)) for p in row["closed"]],
+        share_before=float(row["share_before"]),
+        share_after=float(row["share_after"]),
+    )
+
+
 def wijk_report(
     ws: Workspace,
     wijk_code: str,
@@ -146,6 +172,7 @@ def wijk_report(
     talents: pd.DataFrame | None = None,
     gaps: GapResult | None = None,
     generated_at: datetime | None = None,
+    history: Comparison | None = None,
 ) -> bytes:
     """Return the PDF report of one wijk.
 
@@ -165,6 +192,9 @@ def wijk_report(
         report says the walking distance was not calculated.
     generated_at : datetime, optional
         The date printed as the date of generation (now when None).
+    history : Comparison, optional
+        Two snapshots compared (:func:`asset_map.services.snapshots.compare_snapshots`):
+        the report says what changed in the wijk between them.
 
     Raises
     ------
@@ -200,6 +230,7 @@ def wijk_report(
         gaps=None if gaps is None else report_gaps(gaps, total, buurt_codes.tolist(), names, reach),
         sources=[s for s in listed if isinstance(s, dict)] if isinstance(listed, list) else [],
         upkeep=report_upkeep(ws, wijk_code, now=generated_at),
+        history=report_history(history, wijk_code, lang=lang),
     )
     return draw_wijk_report(report, lang=lang, generated_at=generated_at)
 
@@ -212,6 +243,7 @@ def wijk_report_with_gaps(
     talents: pd.DataFrame | None = None,
     new_sites: int = TOP_SITES,
     generated_at: datetime | None = None,
+    history: Comparison | None = None,
 ) -> tuple[bytes, AssetMapError | None]:
     """Return the wijk report with its gap analysis, as the CLI and the werkbank make it.
 
@@ -231,6 +263,12 @@ def wijk_report_with_gaps(
     except AssetMapError as exc:
         gaps, skipped = None, exc
     pdf = wijk_report(
-        ws, wijk_code, lang=lang, talents=talents, gaps=gaps, generated_at=generated_at
+        ws,
+        wijk_code,
+        lang=lang,
+        talents=talents,
+        gaps=gaps,
+        generated_at=generated_at,
+        history=history,
     )
     return pdf, skipped

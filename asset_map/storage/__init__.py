@@ -31,6 +31,8 @@ from asset_map.storage import checks as _checks
 from asset_map.storage import edits as _edits
 from asset_map.storage import layers as _layers
 from asset_map.storage import organiser_links as _links
+from asset_map.storage import refresh as _refresh
+from asset_map.storage import snapshots as _snapshots
 from asset_map.storage import suggestions as _suggestions
 from asset_map.storage import talents as _talents
 from asset_map.storage import users as _users
@@ -38,6 +40,7 @@ from asset_map.storage.db import Database, default_url, resolve_url
 from asset_map.storage.edits import NotFound
 from asset_map.storage.layers import NoWorkspace, WorkspaceChanged
 from asset_map.storage.organiser_links import Link, LinkRefused
+from asset_map.storage.refresh import ChangeNotFound
 from asset_map.storage.suggestions import AlreadyDecided, SuggestionNotFound
 from asset_map.storage.talents import (
     Receipt,
@@ -48,6 +51,7 @@ from asset_map.storage.talents import (
 
 __all__ = [
     "AlreadyDecided",
+    "ChangeNotFound",
     "Editable",
     "Link",
     "LinkRefused",
@@ -670,6 +674,66 @@ class Store:
     ) -> None:
         """Delete an activity at the link's place (never at another; ``base`` as above)."""
         _links.delete_activity(self._db, token, activity_id, now=self._now(), base=base)
+
+    # --- refresh from the sources ------------------------------------------------------------
+
+    def source_records(self, source: str) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Return what ``source`` said last: ``{source id: (asset id, record)}``."""
+        return _refresh.records(self._db, source)
+
+    def set_source_records(
+        self, source: str, rows: Sequence[tuple[str, str, dict[str, Any]]]
+    ) -> None:
+        """Replace what ``source`` said last by ``rows`` of (source id, asset id, record)."""
+        _refresh.set_records(self._db, source, rows, now=self._now())
+
+    def local_fields(self) -> dict[str, set[str]]:
+        """Return ``{asset id: fields edited here}`` (a refresh keeps them)."""
+        return _refresh.local_fields(self._db)
+
+    def put_refresh_changes(
+        self, source: str, found: Sequence[tuple[Any, str | None, str | None, list[str]]]
+    ) -> int:
+        """List the changes a refresh found in ``source`` for review; return how many."""
+        return _refresh.put_changes(self._db, source, found, now=self._now())
+
+    def drop_refresh_changes(self, sources: Sequence[str]) -> int:
+        """Remove the undecided changes of these sources; return how many."""
+        return _refresh.drop_pending(self._db, sources)
+
+    def refresh_changes(self, *, status: str | None = "pending") -> pd.DataFrame:
+        """Return the changes of refreshes (by default the open ones), oldest first."""
+        return _refresh.frame(self._db, status=status)
+
+    def decide_refresh_change(self, change_id: str, *, accept: bool, actor: str) -> str | None:
+        """Accept or reject one change of a refresh; return the id of its place.
+
+        Raises
+        ------
+        ChangeNotFound
+            When the change is not open.
+        """
+        return _refresh.decide(self._db, change_id, accept=accept, actor=actor, now=self._now())
+
+    # --- snapshots ------------------------------------------------------------------------------
+
+    def take_snapshot(self, data: dict[str, Any], *, actor: str, label: str | None = None) -> str:
+        """Store a dated snapshot of the workspace (JSON ``data``); return its id."""
+        return _snapshots.take(self._db, data, actor=actor, label=label, now=self._now())
+
+    def snapshots(self) -> pd.DataFrame:
+        """Return the snapshots, oldest first: ``id``, ``taken_at``, ``taken_by``, ``label``."""
+        return _snapshots.frame(self._db)
+
+    def snapshot(self, snapshot_id: str) -> dict[str, Any]:
+        """Return one snapshot with its ``data``.
+
+        Raises
+        ------
+        SnapshotNotFound
+            For an unknown id.
+        """
+        return _snapshots.one(self._db, snapshot_id)
 
     def now(self) -> datetime:
         """Return the store's clock now (aware, UTC): a fixed moment in tests."""

@@ -274,25 +274,38 @@ def remove(
         lock_workspace(conn)
         require_asset(conn, asset_id)
         check_base("edits.what.asset", asset_id, base, _current(conn, asset_id), {})
-        counts = {
-            "activities": conn.execute(
-                delete(activities_table).where(activities_table.c.asset_id == asset_id)
-            ).rowcount,
-            "place_needs": conn.execute(
-                delete(needs_table).where(needs_table.c.asset_id == asset_id)
-            ).rowcount,
-            "footprints": conn.execute(
-                delete(footprints_table).where(footprints_table.c.asset_id == asset_id)
-            ).rowcount,
-        }
-        conn.execute(delete(assets_table).where(assets_table.c.id == asset_id))
-        bump_version(conn)
-        audit.record(
-            conn,
-            at=now,
-            actor=actor,
-            action="deleted",
-            entity="asset",
-            entity_id=asset_id,
-            details=counts,
-        )
+        remove_in(conn, asset_id, actor=actor, now=now)
+
+
+def remove_in(
+    conn: Connection,
+    asset_id: str,
+    *,
+    actor: str,
+    now: datetime,
+    details: Mapping[str, Any] | None = None,
+) -> None:
+    """Delete an asset (see :func:`remove`) inside the caller's locked transaction."""
+    require_asset(conn, asset_id)
+    counts = {
+        "activities": conn.execute(
+            delete(activities_table).where(activities_table.c.asset_id == asset_id)
+        ).rowcount,
+        "place_needs": conn.execute(
+            delete(needs_table).where(needs_table.c.asset_id == asset_id)
+        ).rowcount,
+        "footprints": conn.execute(
+            delete(footprints_table).where(footprints_table.c.asset_id == asset_id)
+        ).rowcount,
+    }
+    conn.execute(delete(assets_table).where(assets_table.c.id == asset_id))
+    bump_version(conn)
+    audit.record(
+        conn,
+        at=now,
+        actor=actor,
+        action="deleted",
+        entity="asset",
+        entity_id=asset_id,
+        details={**counts, **(details or {})},
+    )

@@ -180,13 +180,6 @@ def _row_chunks(frame: gpd.GeoDataFrame, layer: _Layer) -> Iterator[list[tuple[A
         yield list(zip(*columns, strict=True))
 
 
-def _column(frame: pd.DataFrame, name: str) -> pd.Series:
-    """Return a column of ``frame``; an optional one it lacks (opening_hours) is all missing."""
-    if name in frame.columns:
-        return frame[name]
-    return pd.Series([None] * len(frame), index=frame.index, dtype=object)
-
-
 def _layer_columns(layer: _Layer) -> list[str]:
     return [*layer.texts, *layer.numbers, "geometry", "position"]
 

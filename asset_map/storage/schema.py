@@ -381,3 +381,60 @@ organiser_links = Table(
     Index(None, "token_hash", unique=True),
     Index(None, "asset_id"),
 )
+
+# --- refresh from the sources, and snapshots over time -----------------------------------
+
+#: What a source said of each of its places when its list was last taken in (the values of
+#: ``model.ASSET_COLUMNS`` as JSON, the point as ``lon``/``lat``). A refresh compares the new
+#: answer with these, not with the stored places, so local edits are never taken for changes
+#: of the source. ``asset_id`` is the place it became (another id after a merge).
+source_records = Table(
+    "source_records",
+    metadata,
+    Column("source", Text, primary_key=True),
+    Column("source_id", Text, primary_key=True),
+    Column("asset_id", Text, nullable=False),
+    Column("fields", Text, nullable=False),
+    Column("seen_at", UTCDateTime(), nullable=False),
+)
+
+REFRESH_KINDS = ("new", "gone", "changed")
+REFRESH_STATUSES = ("pending", "accepted", "rejected")
+
+#: Changes a refresh found, waiting for a decision: a place the source lists anew, one it
+#: no longer lists, one whose fields changed (``fields``: their names; ``old`` and ``new``:
+#: JSON values; ``local``: the fields edited here, which a refresh keeps).
+refresh_changes = Table(
+    "refresh_changes",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("source_id", Text, nullable=False),
+    Column("asset_id", Text),
+    Column("name", Text),
+    Column("fields", Text, nullable=False),
+    Column("old", Text, nullable=False),
+    Column("new", Text, nullable=False),
+    Column("local", Text, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("found_at", UTCDateTime(), nullable=False),
+    Column("decided_by", String(64)),
+    Column("decided_at", UTCDateTime()),
+    CheckConstraint(_in("kind", REFRESH_KINDS), name="kind"),
+    CheckConstraint(_in("status", REFRESH_STATUSES), name="status"),
+    Index(None, "status"),
+)
+
+#: Dated snapshots of the workspace: places per type and wijk, the share of residents
+#: within walking distance per wijk (``data``: JSON, see :mod:`asset_map.analysis.snapshots`).
+snapshots = Table(
+    "snapshots",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("taken_at", UTCDateTime(), nullable=False),
+    Column("taken_by", String(64), nullable=False),
+    Column("label", String(120)),
+    Column("data", Text, nullable=False),
+    Index(None, "taken_at"),
+)

@@ -1,9 +1,10 @@
 """Widgets of the data screen: load a gemeente, upload own files, see what is loaded.
 
 Every load and import ends the same way (:func:`_finish`): the new layers are combined with
-the stored workspace and saved in one go (:func:`asset_map.services.imports.import_into`,
-as ``asset-map import`` does), and the page runs again so everything on it shows the new
-workspace; the result message waits in the session until
+the stored workspace and saved in one go (:func:`asset_map.services.refresh.refresh_into`,
+as ``asset-map import`` does: a source held already is compared and its changes wait for
+review), and the page runs again so everything on it shows the new workspace; the result
+message waits in the session until
 :func:`~asset_map.ui.data_upload.show_result` shows it. The areas upload is
 :mod:`asset_map.ui.data_areas`; what both uploads share is :mod:`asset_map.ui.data_upload`.
 """
@@ -24,7 +25,8 @@ from asset_map.io.cbs import YEARS
 from asset_map.io.formats import read_raw
 from asset_map.model import catalogue
 from asset_map.services.fetch import fetch_gemeente
-from asset_map.services.imports import assets_loaded, import_figures, import_into, replacement
+from asset_map.services.imports import assets_loaded, import_figures, replacement
+from asset_map.services.refresh import refresh_into
 from asset_map.services.sources import Loaded, current, osm_source
 from asset_map.services.workspace import Workspace
 from asset_map.ui.data_areas import upload_areas
@@ -52,13 +54,20 @@ def _finish(new: Loaded, actor: str, *, message: str | None = None, uploaded: bo
     """Combine ``new`` with the stored workspace, save it, and run the page again.
 
     Without ``message`` the result says how many rows were added or replaced, and how many
-    duplicates merged. ``uploaded``: the uploaded file is deleted once saved.
+    duplicates merged; a source on the map already is not replaced, and the result says how
+    many of its changes wait for review. ``uploaded``: the uploaded file is deleted once saved.
     """
-    combined = import_into(store(), new, actor=actor)
+    done = refresh_into(store(), new, actor=actor)  # a source held already: for review
+    combined = done.loaded
     if uploaded:
         forget_upload(clear=True)
-    if message is None:
-        message = result_message(combined, rows=len(new.areas) + len(new.assets))
+    rows = len(new.areas) + len(new.assets)
+    if done.listed:  # nothing of it replaced: say what waits for review
+        counts = {k: sum(c[k] for c in done.listed.values()) for k in ("new", "gone", "changed")}
+        first = message or tr("data.result.read", n=rows)
+        message = f"{first} {tr('refresh.compared', **counts)}"
+    elif message is None:
+        message = result_message(combined, rows=rows)
     remember(message, combined)
 
 

@@ -39,8 +39,10 @@ from asset_map.services import gaps as gap_service
 from asset_map.services.export import map_bytes
 from asset_map.services.freshness import with_freshness
 from asset_map.services.report import wijk_report_with_gaps
+from asset_map.services.snapshots import Comparison, compare_snapshots
 from asset_map.services.workspace import Workspace
 from asset_map.ui.explore import choropleth_level_choice
+from asset_map.ui.loaders import store
 from asset_map.ui.state import choice_key, current_lang, option_index, tr
 from asset_map.ui.workbench import basemap as chosen_basemap
 
@@ -298,6 +300,7 @@ def _report(
     *,
     lang: Lang,
     talents: pd.DataFrame | None,
+    history: Comparison | None = None,
 ) -> bytes:
     """Return the wijk report (PDF), made once per ``key``.
 
@@ -309,12 +312,21 @@ def _report(
     with _REPORTS_LOCK:
         if key in _REPORTS:
             return _REPORTS[key]
-    pdf, _skipped = wijk_report_with_gaps(ws, wijk, lang=lang, talents=talents)
+    pdf, _skipped = wijk_report_with_gaps(ws, wijk, lang=lang, talents=talents, history=history)
     with _REPORTS_LOCK:
         while len(_REPORTS) >= MAX_REPORTS:
             _REPORTS.pop(next(iter(_REPORTS)))
         _REPORTS[key] = pdf
     return pdf
+
+
+def _newest_two() -> tuple[Comparison | None, tuple[str, ...]]:
+    """Return the two newest snapshots compared (the report's "What has changed?"), and ids."""
+    frame = store().snapshots()
+    if len(frame) < 2:
+        return None, ()
+    first, second = (str(i) for i in frame["id"].iloc[-2:])
+    return compare_snapshots(store(), first, second), (first, second)
 
 
 def _talents_key(talents: pd.DataFrame) -> str:
@@ -384,8 +396,14 @@ def exports(
     wijk = st.selectbox(
         t("filter.wijk", lang), list(names), format_func=lambda c: names[c], key="wb_report_wijk"
     )
-    key = (folder, wijk, lang, _talents_key(talents))
-    make: Callable[[], bytes] = partial(_report, key, ws, wijk, lang=lang, talents=talents)
+    history, compared = _newest_two()
+    key = (folder, wijk, lang, _talents_key(talents), *compared)
+    make: Callable[[], bytes] = partial(
+        _report, key, ws, wijk, lang=lang, talents=talents, history=history
+    )
+    if history is not None:
+        first, second = (d.strftime("%d-%m-%Y") for d in (history.first_at, history.second_at))
+        st.caption(tr("wb.report_history", first=first, second=second))
     st.download_button(
         tr("wb.download.report", wijk=names[wijk]),
         data=make,
