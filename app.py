@@ -10,6 +10,7 @@ import streamlit as st
 from asset_map.rules.auth import can
 from asset_map.ui.auth import current_user
 from asset_map.ui.loaders import install_map_files
+from asset_map.ui.staff_session import hand_over
 from asset_map.ui.state import language_picker, tr
 
 st.set_page_config(page_title="Kaart van de buurt", page_icon="🗺️", layout="wide")
@@ -17,6 +18,7 @@ install_map_files(str(Path(__file__).parent / "static"))
 language_picker()
 
 user = current_user()
+hand_over()  # after a log-in or log-out: the server sets or clears the session cookie
 pages = [
     st.Page(
         "app_pages/explore.py", title=tr("page.explore"), icon="🗺️", default=True, url_path="kaart"

@@ -1,4 +1,4 @@
-"""Real-browser test support: a `streamlit run` server and Debian's chromium via Playwright.
+"""Real-browser test support: a `streamlit run serve.py` server and Debian's chromium (Playwright).
 
 ``conftest.py`` loads this plugin; test modules import its helpers. The ``app_url`` and
 ``browser`` fixtures are module-scoped: every test module gets its own server and database
@@ -42,8 +42,8 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory) -> Iterator[str]:
-    port = _free_port()
+def app_database(tmp_path_factory) -> str:
+    """The URL of the database of this module's server, with ``MANAGER`` and ``PLANNER``."""
     folder = tmp_path_factory.mktemp("streamlit")
     database = f"sqlite:///{folder / 'browser.sqlite'}"
     from asset_map.storage import Store
@@ -52,6 +52,15 @@ def app_url(tmp_path_factory) -> Iterator[str]:
     store.add_user(*MANAGER, "wijkmanager", actor="test")
     store.add_user(*PLANNER, "planner", actor="test")
     store.close()
+    return database
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, app_database) -> Iterator[str]:
+    """A server started as the README says (``streamlit run serve.py``), on a free port."""
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("streamlit-log")
+    database = app_database
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "ASSET_MAP_DATABASE_URL": database}
     log_path = folder / "streamlit.log"
     log = log_path.open("w")
@@ -61,7 +70,7 @@ def app_url(tmp_path_factory) -> Iterator[str]:
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app.py"),
+            str(ROOT / "serve.py"),
             "--server.port",
             str(port),
             "--server.address",

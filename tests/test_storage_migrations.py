@@ -32,6 +32,8 @@ TABLES = {
     "activities",
     "place_needs",
     "connections",
+    "staff_sessions",
+    "app_keys",
 }
 
 

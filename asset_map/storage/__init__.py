@@ -21,10 +21,12 @@ import geopandas as gpd
 import pandas as pd
 
 from asset_map.rules.auth import User
+from asset_map.settings import session_secret
 from asset_map.storage import activities as _activities
 from asset_map.storage import audit as _audit
 from asset_map.storage import edits as _edits
 from asset_map.storage import layers as _layers
+from asset_map.storage import sessions as _sessions
 from asset_map.storage import talents as _talents
 from asset_map.storage import users as _users
 from asset_map.storage.db import Database, default_url, resolve_url
@@ -84,10 +86,13 @@ class Store:
         clock: Callable[[], datetime] | None = None,
         must_exist: bool = False,
     ):
+        secret = session_secret()  # a wrong setting is refused before anything opens
         self._db = Database(resolve_url(url, instance_dir), must_exist=must_exist)
         self._now = clock or _utcnow
         self.url = self._db.url
         self.dialect = self._db.dialect
+        #: Staff sessions that survive a reload (log-in, cookie, log-out everywhere).
+        self.sessions = _sessions.StaffSessions(self._db, self._now, secret)
         try:
             self._db.migrate()
         except BaseException:
