@@ -18,6 +18,7 @@ from asset_map.render import vendor
 from asset_map.render.activities import activity_layer
 from asset_map.render.map import build_map
 from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP, format_number
+from asset_map.render.view_url import MapView, add_view_in_url
 from asset_map.services.workspace import Workspace
 from asset_map.ui.state import among, choice_key, chosen, current_lang, option_index, tr
 
@@ -190,8 +191,19 @@ def counts(ws: Workspace, filters: Filters, talents: pd.DataFrame) -> None:
     )
 
 
-def asset_map(ws: Workspace, filters: Filters, everyone: pd.DataFrame) -> None:
-    """Draw the map of the current selection (no rerun on pan or zoom)."""
+def asset_map(
+    ws: Workspace,
+    filters: Filters,
+    everyone: pd.DataFrame,
+    *,
+    view: MapView | None = None,
+    height: int = 680,
+) -> None:
+    """Draw the map of the current selection (no rerun on pan or zoom).
+
+    The map opens at ``view`` when a shared link gave one, and keeps its centre and zoom in
+    the page's address (:mod:`asset_map.render.view_url`).
+    """
     lang = current_lang()
     assets = select_assets(
         ws.assets, wijken=filters.wijken, buurten=filters.buurten, types=filters.types
@@ -214,4 +226,5 @@ def asset_map(ws: Workspace, filters: Filters, everyone: pd.DataFrame) -> None:
         attribution=label,
         extra_layers=extra,
     )
-    st_folium(fmap, returned_objects=[], use_container_width=True, height=680, key="explore_map")
+    add_view_in_url(fmap, view)
+    st_folium(fmap, returned_objects=[], use_container_width=True, height=height, key="explore_map")
