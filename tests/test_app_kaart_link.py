@@ -71,6 +71,7 @@ def test_values_this_map_lacks_are_left_out_with_a_warning(db):
     warned = " ".join(w.value for w in at.warning)
     for value in ("WK000000", "ruimteschip", "nonsense"):
         assert value in warned
+    at.sidebar.toggle(key="map_talents").set_value(False).run()  # the first change
     assert _values(at.query_params["wijk"]) == ["WK999901"]
     assert "type" not in at.query_params and "kleur" not in at.query_params
 

@@ -20,7 +20,7 @@ from asset_map.services.workspace import Workspace
 from asset_map.ui.activities import write_or_explain
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
-from asset_map.ui.state import among, choice_key, current_lang, option_index, tr
+from asset_map.ui.state import among, choice_key, current_lang, option_index, select_all, tr
 
 #: The walking times the wijkmanager can choose for a match, in minutes.
 WALK_CHOICES = (5, 10, 15, 20)
@@ -89,6 +89,7 @@ def needs_editor(ws: Workspace, place: pd.Series, *, actor: str) -> tuple[str, .
             format_func=lambda k: cat.talent_label(k, lang),
             placeholder=tr("filter.placeholder"),
             key=needs_key,
+            select_all=select_all(),
         )
         new_note = st.text_area(
             tr("connect.note"), value=note, max_chars=MAX_NOTE, key=f"connect_needs_note_{place_id}"

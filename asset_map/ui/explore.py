@@ -20,7 +20,7 @@ from asset_map.render.map import build_map
 from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP, format_number
 from asset_map.render.view_url import MapView, add_view_in_url
 from asset_map.services.workspace import Workspace
-from asset_map.ui.state import among, choice_key, chosen, current_lang, option_index, tr
+from asset_map.ui.state import among, choice_key, chosen, current_lang, option_index, select_all, tr
 
 #: The session key (per language, ``state.choice_key``) of the base map chosen on this screen;
 #: other public screens draw their maps on it too (:func:`chosen_basemap`).
@@ -58,6 +58,7 @@ def sidebar_filters(ws: Workspace) -> Filters:
         format_func=lambda code: str(names.get(code, code)),
         placeholder=tr("filter.all"),
         key="filter_wijk",
+        select_all=select_all(),
     )
     buurten = areas[areas["level"] == "buurt"]
     if chosen_wijken:
@@ -68,6 +69,7 @@ def sidebar_filters(ws: Workspace) -> Filters:
         format_func=lambda code: str(names.get(code, code)),
         placeholder=tr("filter.all"),
         key="filter_buurt",
+        select_all=select_all(),
     )
     cat = catalogue()
     present = [k for k in cat.types if k in set(ws.assets["type"])]
@@ -79,6 +81,7 @@ def sidebar_filters(ws: Workspace) -> Filters:
         format_func=lambda k: f"{cat.types[k].icon} {cat.types[k].label(lang)}",
         placeholder=tr("filter.all"),
         key=types_key,
+        select_all=select_all(),
     )
     st.sidebar.header(tr("map.settings"))
     # Any figure some buurt or wijk has: a figure CBS gives per wijk only colours the wijken.
@@ -105,7 +108,9 @@ def sidebar_filters(ws: Workspace) -> Filters:
         format_func=lambda k: t(f"basemap.{k}", lang),
         key=basemap_key,
     )
-    show_talents = st.sidebar.toggle(tr("map.talents"), value=True, key="map_talents")
+    # On by default; a shared link may have set it already (then no second default).
+    st.session_state.setdefault("map_talents", True)
+    show_talents = st.sidebar.toggle(tr("map.talents"), key="map_talents")
     return Filters(
         wijken=tuple(chosen_wijken),
         buurten=tuple(b for b in chosen_buurten if b in set(buurten["code"])),

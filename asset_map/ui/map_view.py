@@ -188,19 +188,21 @@ def to_params(filters: Filters, lang: str) -> dict[str, list[str]]:
 def keep_in_url(filters: Filters) -> None:
     """Put the filters in the address when they changed; warn once about values left out.
 
-    The map writes its centre and zoom itself; they are kept while the filters stay.
+    The map writes its centre and zoom itself; they are kept while the filters stay. While
+    the filters are still those of the link the page opened with, the address is left as
+    it came (values left out are named in the warning, and go at the first change).
     """
     unknown = st.session_state.pop(_WARNING_KEY, None)
     if unknown:
         st.warning(tr("kaart.url_unknown", values=", ".join(unknown)), icon="🔗")
+    kept = st.session_state.get(_VIEW_KEY)
+    if kept is not None and kept[1] == filters:
+        return  # as the link opened it: its address stands (other pages' values too)
     wanted = to_params(filters, current_lang())
     current = {key: st.query_params.get_all(key) for key in st.query_params}
-    view = {k: v for k, v in current.items() if k in VIEW_PARAMS}
     if {k: v for k, v in current.items() if k not in VIEW_PARAMS} != wanted:
         # New filters: the map fits them again, so the old centre and zoom go too.
         st.query_params.from_dict(wanted)
-    elif not view and (shared := shared_view(filters)) is not None:
-        st.query_params.update(shared.to_params())
 
 
 def share_box() -> None:

@@ -27,7 +27,7 @@ from asset_map.services.workspace import Workspace
 from asset_map.storage.talents import PERSONAL
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
-from asset_map.ui.state import among, choice_key, current_lang, option_index, tr
+from asset_map.ui.state import among, choice_key, current_lang, option_index, select_all, tr
 from asset_map.ui.talents import field_list
 
 FLASH_KEY = "moderate_flash"
@@ -76,6 +76,7 @@ def _decided(
         default=among(wanted_now, statuses),
         format_func=lambda s: _status_label(s, lang),
         key=wanted_key,
+        select_all=select_all(),
     )
     in_use = sorted({str(c) for c in decided["buurt_code"]}, key=lambda c: names.get(c, c))
     buurt = right.selectbox(
@@ -182,6 +183,7 @@ def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str) -> None:
             default=among(categories_now, categories),
             format_func=lambda k: cat.talent_label(k, lang),
             key=categories_key,
+            select_all=select_all(),
         )
         slots["categories"] = st.empty()
         values["description"] = st.text_area(
@@ -198,6 +200,7 @@ def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str) -> None:
             default=among(wishes_now, list(WISHES)),
             format_func=lambda k: t(f"wish.{k}", lang),
             key=wishes_key,
+            select_all=select_all(),
         )
         slots["wishes"] = st.empty()
         values["availability"] = st.text_input(

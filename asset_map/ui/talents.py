@@ -36,7 +36,7 @@ from asset_map.ui.explore import chosen_basemap
 from asset_map.ui.loaders import store
 from asset_map.ui.near_me import find_postcode
 from asset_map.ui.safe import md
-from asset_map.ui.state import among, choice_key, current_lang, forget_choice, tr
+from asset_map.ui.state import among, choice_key, current_lang, forget_choice, select_all, tr
 
 #: At most this many submissions per browser session in ``RATE_WINDOW_S`` seconds.
 RATE_LIMIT = 3
@@ -237,6 +237,7 @@ def talent_form(ws: Workspace) -> None:
             format_func=lambda k: cat.talent_label(k, lang),
             placeholder=tr("filter.placeholder"),
             key=categories_key,
+            select_all=select_all(),
         )
         slots["categories"] = st.empty()
         # One box with one limit; Streamlit shows its counter ("12/500") as one types.
@@ -252,6 +253,7 @@ def talent_form(ws: Workspace) -> None:
             format_func=lambda k: t(f"wish.{k}", lang),
             placeholder=tr("filter.placeholder"),
             key=wishes_key,
+            select_all=select_all(),
         )
         slots["wishes"] = st.empty()
         availability = st.text_input(
