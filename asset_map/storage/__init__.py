@@ -346,6 +346,9 @@ class Store:
             When the talent is not approved.
         SchemaError
             For a category that is not one of the talent's, or a note that is too long.
+        AlreadyConnected
+            When this talent was connected to this place before (it would count twice);
+            the error says when and by whom.
         """
         return _activities.record_connection(
             self._db,

@@ -170,7 +170,7 @@ def results(ws: Workspace, origin: Origin, found: Nearby) -> None:
     st.download_button(
         tr("near.flyer"),
         # Made only when clicked: a PDF on every rerun would be wasted work.
-        data=partial(near_me.flyer, found, place_label=origin.label, lang=lang),
+        data=partial(near_me.flyer, ws, found, place_label=origin.label, lang=lang),
         file_name="bij-mij-in-de-buurt.pdf",
         mime="application/pdf",
         icon="🖨️",
