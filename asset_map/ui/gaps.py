@@ -85,6 +85,7 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
             CANDIDATES,
             default=among(candidates_now, CANDIDATES),
             format_func=lambda k: t(f"gaps.candidates.{k}", lang),
+            placeholder=tr("filter.placeholder"),
             key=candidates_key,
             select_all=select_all(),
         )
@@ -114,6 +115,7 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
                 present,
                 default=among(meeting_now, present),
                 format_func=lambda k: f"{cat.types[k].icon} {cat.types[k].label(lang)}",
+                placeholder=tr("filter.placeholder"),
                 key=meeting_key,
                 select_all=select_all(),
             )

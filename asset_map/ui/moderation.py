@@ -75,6 +75,7 @@ def _decided(
         statuses,
         default=among(wanted_now, statuses),
         format_func=lambda s: _status_label(s, lang),
+        placeholder=tr("filter.placeholder"),
         key=wanted_key,
         select_all=select_all(),
     )
@@ -84,6 +85,7 @@ def _decided(
         in_use,
         index=None,
         format_func=lambda c: names.get(c, c),
+        placeholder=tr("filter.all"),
         key="moderate_filter_buurt",
     )
     shown = decided[decided["status"].isin(wanted)]
@@ -101,6 +103,7 @@ def _decided(
         list(rows),
         index=option_index(list(rows), choice_now, None),
         format_func=lambda i: _choice_label(rows[i], names, lang),
+        placeholder=tr("filter.choose_one"),
         key=chosen_key,
     )
     if chosen is None:
@@ -182,6 +185,7 @@ def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str) -> None:
             categories,
             default=among(categories_now, categories),
             format_func=lambda k: cat.talent_label(k, lang),
+            placeholder=tr("filter.placeholder"),
             key=categories_key,
             select_all=select_all(),
         )
@@ -199,6 +203,7 @@ def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str) -> None:
             list(WISHES),
             default=among(wishes_now, list(WISHES)),
             format_func=lambda k: t(f"wish.{k}", lang),
+            placeholder=tr("filter.placeholder"),
             key=wishes_key,
             select_all=select_all(),
         )
@@ -217,6 +222,7 @@ def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str) -> None:
             options,
             index=options.index(current) if current in options else None,
             format_func=lambda c: buurt_names[c],
+            placeholder=tr("join.where_list"),
             key=f"edit_buurt_{talent_id}",
         )
         slots["buurt"] = st.empty()
