@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import choose
+from browser_support import choose, click_button, idle
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +48,7 @@ def test_doe_mee_fits_a_phone_and_the_code_stays_whole_and_copies(phone, app_url
     choose(page, "Wat kunt u?", "Koken")
     choose(page, "Wat wilt u ermee doen?", "Een buur helpen")
     page.get_by_text("Ik vind het goed dat u mijn gegevens zo bewaart.").click()
-    page.get_by_role("button", name="Verstuur mijn talent").click()
+    click_button(page, "Verstuur mijn talent")
     page.get_by_text("Dank u wel!").wait_for(timeout=30_000)
 
     code = page.locator(".am-withdrawal-code")
@@ -61,6 +61,7 @@ def test_doe_mee_fits_a_phone_and_the_code_stays_whole_and_copies(phone, app_url
     box = code.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     assert line == 0 or box["height"] < 2 * line
+    idle(page)
     page.get_by_role("button", name="Kopieer de code").tap()
     page.get_by_text("Gekopieerd.").wait_for(timeout=10_000)
     assert page.evaluate("navigator.clipboard.readText()") == shown

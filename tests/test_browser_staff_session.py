@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from browser_support import MANAGER, log_in
+from browser_support import MANAGER, click_button, log_in
 from sqlalchemy import create_engine, update
 
 from asset_map.rules.sessions import COOKIE_NAME, IDLE_TIMEOUT
@@ -64,7 +64,7 @@ def test_logging_out_in_one_tab_ends_the_session_in_the_other(browser, app_url):
     second.goto(f"{app_url}/inloggen")
     second.get_by_text(WELCOME).wait_for(timeout=30_000)
 
-    first.get_by_role("button", name="Uitloggen").click()
+    click_button(first, "Uitloggen")
     first.get_by_role("button", name="Inloggen").wait_for(timeout=30_000)
 
     # The second tab's next step finds its session ended.
