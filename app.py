@@ -13,6 +13,7 @@ from asset_map.ui.loaders import install_map_files
 from asset_map.ui.map_view import embed_mode, embed_page_style, language_from_url
 from asset_map.ui.staff_session import hand_over
 from asset_map.ui.state import language_picker, tr
+from asset_map.ui.uploads import sweep_once
 
 # Embedded on another website (?embed=1): the Kaart's map only, no menu, no staff pages.
 embedded = embed_mode()
@@ -23,6 +24,7 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if embedded else "auto",
 )
 install_map_files(str(Path(__file__).parent / "static"))
+sweep_once()  # uploads left over from a server that stopped hard
 language_from_url()
 if embedded:
     embed_page_style()

@@ -41,10 +41,8 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def app_database(tmp_path_factory) -> str:
-    """The URL of the database of this module's server, with ``MANAGER`` and ``PLANNER``."""
-    folder = tmp_path_factory.mktemp("streamlit")
+def make_database(folder: Path) -> str:
+    """Make a database in ``folder`` with ``MANAGER`` and ``PLANNER``; return its URL."""
     database = f"sqlite:///{folder / 'browser.sqlite'}"
     from asset_map.storage import Store
 
@@ -55,13 +53,28 @@ def app_database(tmp_path_factory) -> str:
     return database
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory, app_database) -> Iterator[str]:
-    """A server started as the README says (``streamlit run serve.py``), on a free port."""
+def start_app(
+    folder: Path,
+    env: dict[str, str] | None = None,
+    *,
+    database: str | None = None,
+    script: str = "serve.py",
+) -> Iterator[str]:
+    """Run ``streamlit run serve.py`` (as the README says) on a free port; yield its URL.
+
+    The server gets a database of its own in ``folder`` holding ``MANAGER`` and ``PLANNER``
+    (or ``database``, made with :func:`make_database`); ``env`` adds to the environment (a
+    temporary folder of its own, a setting). ``script="app.py"`` starts the plain Streamlit
+    app instead (no session endpoints). Stops the server afterwards.
+    """
     port = _free_port()
-    folder = tmp_path_factory.mktemp("streamlit-log")
-    database = app_database
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "ASSET_MAP_DATABASE_URL": database}
+    database = database or make_database(folder)
+    env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "ASSET_MAP_DATABASE_URL": database,
+        **(env or {}),
+    }
     log_path = folder / "streamlit.log"
     log = log_path.open("w")
     proc = subprocess.Popen(
@@ -70,7 +83,7 @@ def app_url(tmp_path_factory, app_database) -> Iterator[str]:
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "serve.py"),
+            str(ROOT / script),
             "--server.port",
             str(port),
             "--server.address",
@@ -103,6 +116,18 @@ def app_url(tmp_path_factory, app_database) -> Iterator[str]:
     proc.terminate()
     proc.wait(timeout=20)
     log.close()
+
+
+@pytest.fixture(scope="module")
+def app_database(tmp_path_factory) -> str:
+    """The URL of the database of this module's server, with ``MANAGER`` and ``PLANNER``."""
+    return make_database(tmp_path_factory.mktemp("streamlit-db"))
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, app_database) -> Iterator[str]:
+    """This module's server, started as the README says (``streamlit run serve.py``)."""
+    yield from start_app(tmp_path_factory.mktemp("streamlit"), database=app_database)
 
 
 @pytest.fixture(scope="module")

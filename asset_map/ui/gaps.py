@@ -22,7 +22,7 @@ from asset_map._errors import AssetMapError
 from asset_map.analysis.gap_params import GapParams, NeedWeights
 from asset_map.analysis.gaps import GapResult
 from asset_map.analysis.wijk_figures import supported_need
-from asset_map.i18n import Msg, explain, localise, number, t
+from asset_map.i18n import Msg, localise, number, t
 from asset_map.io.export import cells_to_geojson, sites_to_geojson
 from asset_map.model import Lang, catalogue
 from asset_map.render import vendor
@@ -39,6 +39,7 @@ from asset_map.services.options import (
 )
 from asset_map.services.spreadsheets import buurten_table, sites_table
 from asset_map.services.workspace import Workspace
+from asset_map.ui.safe import explain_here
 from asset_map.ui.state import among, choice_key, current_lang, option_index, select_all, tr
 from asset_map.ui.tables import readable, spreadsheet_buttons
 
@@ -165,7 +166,7 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
             candidates=tuple(candidates),
         )
     except AssetMapError as exc:  # the same message as the CLI's for the same option
-        st.error(explain(exc, lang))
+        st.error(explain_here(exc, lang))
         st.stop()
     uploads = {
         kind: (f.getvalue(), f.name) for kind, f in (("network", network), ("grid", grid)) if f
@@ -217,7 +218,7 @@ def run(
             bar.progress(1.0)
             status.update(label=done_text(time.perf_counter() - start), state="complete")
     except AssetMapError as exc:
-        st.error(explain(exc, current_lang()))
+        st.error(explain_here(exc, current_lang()))
         return None
     return done.result, done.baseline
 

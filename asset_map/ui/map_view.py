@@ -5,7 +5,7 @@ Everything the Kaart shows is in its address, as the werkbank's filters are in i
     /kaart?wijk=WK999901&type=wijkhuiskamer&kleur=pct_65_plus&lat=52.1&lon=5.3&zoom=14&taal=en
 
 ``wijk``, ``buurt``, ``type`` (repeatable), ``kleur`` (the figure that colours the areas),
-``niveau`` (``buurt`` or ``wijk``), ``achtergrond`` (``osm``, ``pdok``, ``none``),
+``niveau`` (``buurt`` or ``wijk``), ``achtergrond`` (a base map: ``osm``, ``eigen``, ...),
 ``talenten=0`` (talents hidden), ``lat``/``lon``/``zoom`` (written by the map itself after
 every pan or zoom, :mod:`asset_map.render.view_url`) and ``taal`` (``en``; Dutch is the
 default). A link opened in a new browser opens the same view; values this map does not have
@@ -28,10 +28,10 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from asset_map.analysis.wijk_figures import levels_with
 from asset_map.model import KEY_FIGURES, LANGS, catalogue
-from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP
 from asset_map.render.view_url import VIEW_PARAMS, MapView
 from asset_map.services.workspace import Workspace
-from asset_map.ui.explore import BASEMAP_KEY, Filters, asset_map
+from asset_map.ui import basemap as base
+from asset_map.ui.explore import Filters, asset_map
 from asset_map.ui.state import LANG_KEY, current_lang, lang_key, tr
 
 #: The Kaart's query parameters (besides ``lat``, ``lon``, ``zoom``).
@@ -52,7 +52,7 @@ LOCALISED_KEYS = {
     TYPE: "filter_types",
     FIGURE: "map_choropleth",
     LEVEL: "map_choropleth_level",
-    BASEMAP: BASEMAP_KEY,
+    BASEMAP: base.PICKER_KEY,
 }
 #: The view a shared link opened with, and the filters it belongs to.
 _VIEW_KEY = "kaart_view"
@@ -116,7 +116,8 @@ def view_from_url(ws: Workspace) -> KaartView:
     levels = levels_with(areas, figure) if figure else ()
     level_asked = next(iter(keep(LEVEL, set(levels))), None) if figure else None
     level = level_asked or (levels[0] if levels else None)
-    basemap = next(iter(keep(BASEMAP, set(BASEMAPS))), DEFAULT_BASEMAP)
+    options, default, _problem = base.choices()
+    basemap = next(iter(keep(BASEMAP, set(options))), default)
     talents = (params.get(TALENTS) or ["1"])[-1] not in ("0", "nee", "no", "false")
     filters = Filters(
         wijken=wijken,
@@ -150,7 +151,7 @@ def restore(ws: Workspace) -> None:
     st.session_state[lang_key(LOCALISED_KEYS[FIGURE])] = f.choropleth
     if f.choropleth_level is not None:
         st.session_state[lang_key(LOCALISED_KEYS[LEVEL])] = f.choropleth_level
-    st.session_state[lang_key(LOCALISED_KEYS[BASEMAP])] = f.basemap
+    st.session_state[base.STORE_KEY] = f.basemap  # the picker shows the app's one choice
     st.session_state[_VIEW_KEY] = (shared.view, f)
     if shared.unknown:
         st.session_state[_WARNING_KEY] = list(shared.unknown)
@@ -178,7 +179,7 @@ def to_params(filters: Filters, lang: str) -> dict[str, list[str]]:
         LEVEL: [filters.choropleth_level]
         if filters.choropleth and filters.choropleth_level
         else [],
-        BASEMAP: [filters.basemap] if filters.basemap != DEFAULT_BASEMAP else [],
+        BASEMAP: [filters.basemap] if filters.basemap != base.choices()[1] else [],
         TALENTS: [] if filters.show_talents else ["0"],
         LANG: [lang] if lang != "nl" else [],
     }

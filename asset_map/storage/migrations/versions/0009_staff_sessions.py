@@ -1,8 +1,8 @@
 """Staff sessions that survive a reload, and the key that signs their cookies.
 
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-12-07 22:00:00
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-07 23:40:00
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from alembic import op
 
 from asset_map.storage.schema import UTCDateTime
 
-revision: str = "0006"
-down_revision: str | Sequence[str] | None = "0005"
+revision: str = "0009"
+down_revision: str | Sequence[str] | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
