@@ -114,7 +114,11 @@ def test_a_flyer_with_nothing_in_reach_names_the_nearest_place_and_whom_to_ask(m
     )
     assert "Bel uw gemeente: 14 en dan het netnummer" in text
     assert "Demodata" not in text
-    assert len(pdf_pages(near_me.flyer(ws, found, place_label="7411 AB"))) == 1
+    pdf = near_me.flyer(ws, found, place_label="7411 AB")
+    assert len(pdf_pages(pdf)) == 1
+    # The example number is never broken over two lines (a no-break space holds it).
+    lines = pdf_pages(pdf)[0].extract_text().splitlines()
+    assert any("14\u00a00570" in line or "14 0570" in line for line in lines), lines
 
 
 def test_the_flyer_gives_the_contact_of_the_settings_and_the_demo_label(monkeypatch):
