@@ -102,3 +102,19 @@ def test_embed_shows_the_map_only(db, embed):
     assert _map_args(at)  # the map, with its legend inside
     links = " ".join(m.value for m in at.markdown)
     assert "Open de hele kaart" in links and "wijk=WK999901" in links
+
+
+def test_the_link_names_the_base_map_only_when_it_is_not_the_default(db, monkeypatch):
+    # With an own tile server in the settings, that server is the default: a link leaves it
+    # out, and a link that asks for OpenStreetMap keeps asking for it.
+    monkeypatch.setenv("ASSET_MAP_TILES_URL", "https://tegels.gemeente.example/{z}/{x}/{y}.png")
+    monkeypatch.setenv("ASSET_MAP_TILES_ATTRIBUTION", "Gemeente Lindeveen")
+    at = _open({"wijk": "WK999901"})
+    assert at.sidebar.selectbox(key="map_basemap@nl").value == "eigen"
+    assert "achtergrond" not in at.query_params
+    at = _open({"wijk": "WK999901", "achtergrond": "osm"})
+    assert at.sidebar.selectbox(key="map_basemap@nl").value == "osm"
+    at.sidebar.toggle(key="map_talents").set_value(False).run()  # the first change
+    assert _values(at.query_params["achtergrond"]) == ["osm"]
+    at.sidebar.selectbox(key="map_basemap@nl").set_value("eigen").run()
+    assert "achtergrond" not in at.query_params
