@@ -6,15 +6,18 @@ sets an HTTP-only cookie after the log-in, and every new connection reads it bac
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from browser_support import MANAGER, click_button, log_in
+from browser_support import MANAGER, click_button, log_in, start_app
 from sqlalchemy import create_engine, update
 
 from asset_map.rules.sessions import COOKIE_NAME, IDLE_TIMEOUT
 from asset_map.storage.db import resolve_url
 from asset_map.storage.schema import staff_sessions
+from asset_map.ui.client import DEVICE_COOKIE
 
 pytestmark = pytest.mark.browser
 
@@ -33,6 +36,17 @@ def _session_cookie(context) -> dict:
     return cookies[0]
 
 
+def _wait_for_cookie(context, name: str) -> dict:
+    """Wait for a cookie the page sets after the log-in (its script runs after the rerun)."""
+    deadline = time.monotonic() + 30
+    while True:
+        found = [c for c in context.cookies() if c["name"] == name]
+        if found:
+            return found[0]
+        assert time.monotonic() < deadline, f"no cookie {name}: {context.cookies()}"
+        time.sleep(0.2)
+
+
 def _main(page):
     return page.locator('[data-testid="stMain"]')
 
@@ -45,9 +59,13 @@ def test_a_reload_and_a_new_tab_keep_the_log_in(browser, app_url):
     assert cookie["httpOnly"] is True
     assert cookie["sameSite"] == "Lax"
     assert COOKIE_NAME not in page.evaluate("document.cookie")  # no script can read it
+    # The known-device cookie (log-in delays) lives beside it; it logs no one in by itself.
+    device = _wait_for_cookie(context, DEVICE_COOKIE)
+    assert device["value"] != cookie["value"]
 
     page.reload()
     page.get_by_text(WELCOME).wait_for(timeout=30_000)
+    assert {c["name"] for c in context.cookies()} >= {COOKIE_NAME, DEVICE_COOKIE}
 
     other = context.new_page()
     other.goto(f"{app_url}/beoordelen")  # a staff page, opened by its link in a new tab
@@ -94,5 +112,25 @@ def test_after_the_idle_timeout_the_log_in_is_gone(browser, app_url, app_databas
     page.get_by_role("textbox", name="Gebruikersnaam").wait_for(timeout=30_000)
     assert WELCOME not in _main(page).inner_text()
     page.goto(f"{app_url}/beoordelen")
+    _main(page).get_by_text("Log eerst in").wait_for(timeout=30_000)
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def plain_app(tmp_path_factory) -> Iterator[str]:
+    """The app started without ``serve.py``: ``streamlit run app.py`` (no session endpoints)."""
+    yield from start_app(tmp_path_factory.mktemp("plain"), script="app.py")
+
+
+def test_plain_streamlit_run_logs_in_for_one_tab_only(browser, plain_app):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    log_in(page, plain_app)  # the log-in works, and staff pages open in this tab
+    page.get_by_role("link", name="Beoordelen").first.click()
+    _main(page).get_by_text("Talenten beoordelen").first.wait_for(timeout=30_000)
+    _wait_for_cookie(context, DEVICE_COOKIE)  # the log-in delays work here too
+    assert not [c for c in context.cookies() if c["name"] == COOKIE_NAME]
+    # Without the session endpoint no cookie holds the log-in: a reload asks for it again.
+    page.reload()
     _main(page).get_by_text("Log eerst in").wait_for(timeout=30_000)
     context.close()
