@@ -72,7 +72,10 @@ class ViewInUrl(MacroElement):
         (function () {
             var map = {{ this._parent.get_name() }};
             var start = {{ this.start_json }};
-            if (start) { map.setView([start[0], start[1]], start[2], {animate: false}); }
+            if (start) {
+                map._amKeepView = true;  // the fit that waits for the CSS leaves it be
+                map.setView([start[0], start[1]], start[2], {animate: false});
+            }
             function page() {
                 try {
                     var up = window.parent;
