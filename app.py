@@ -10,13 +10,28 @@ import streamlit as st
 from asset_map.rules.auth import can
 from asset_map.ui.auth import current_user
 from asset_map.ui.loaders import install_map_files
+from asset_map.ui.map_view import embed_mode, embed_page_style, language_from_url
 from asset_map.ui.organiser import TOKEN_PARAM as ORGANISER_TOKEN
+from asset_map.ui.staff_session import hand_over
 from asset_map.ui.state import language_picker, tr
 from asset_map.ui.uploads import sweep_once
 
-st.set_page_config(page_title="Kaart van de buurt", page_icon="🗺️", layout="wide")
+# Embedded on another website (?embed=1): the Kaart's map only, no menu, no staff pages.
+embedded = embed_mode()
+st.set_page_config(
+    page_title="Kaart van de buurt",
+    page_icon="🗺️",
+    layout="wide",
+    initial_sidebar_state="collapsed" if embedded else "auto",
+)
 install_map_files(str(Path(__file__).parent / "static"))
 sweep_once()  # uploads left over from a server that stopped hard
+language_from_url()
+if embedded:
+    embed_page_style()
+    kaart = st.Page("app_pages/explore.py", title=tr("page.explore"), url_path="kaart")
+    st.navigation([kaart], position="hidden").run()
+    st.stop()
 language_picker()
 
 ORGANISER = {"title": tr("page.organiser"), "icon": "🏠", "url_path": "organisator"}
@@ -30,6 +45,7 @@ if ORGANISER_TOKEN in st.query_params:
     st.stop()
 
 user = current_user()
+hand_over()  # after a log-in or log-out: the server sets or clears the session cookie
 pages = [
     st.Page(
         "app_pages/explore.py", title=tr("page.explore"), icon="🗺️", default=True, url_path="kaart"

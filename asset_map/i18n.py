@@ -18,13 +18,13 @@ from asset_map.model import LANGS, Lang
 DEFAULT_LANG: Lang = "nl"
 
 
-def _load() -> dict[str, dict[Lang, str]]:
+def _load() -> dict[str, dict[str, str]]:
     folder = resources.files("asset_map").joinpath("texts")
     files = sorted(
         (f for f in folder.iterdir() if f.name.endswith(".toml")),
         key=lambda f: f.name,
     )
-    table: dict[str, dict[Lang, str]] = {}
+    table: dict[str, dict[str, str]] = {}
     where: dict[str, str] = {}
     for file in files:
         for key, texts in tomllib.loads(file.read_text("utf-8")).items():
@@ -37,19 +37,77 @@ def _load() -> dict[str, dict[Lang, str]]:
     return table
 
 
-STRINGS: dict[str, dict[Lang, str]] = _load()
+#: Key -> ``nl``, ``en`` (and optionally ``nl_one``, ``en_one``, ``count``) -> text.
+STRINGS: dict[str, dict[str, str]] = _load()
 
 
 def t(key: str, lang: Lang = DEFAULT_LANG, **values: object) -> str:
     """Return the text for ``key`` in ``lang``, with ``{name}`` fields filled from ``values``.
+
+    A text may have a singular form beside its plural one: ``nl_one`` / ``en_one`` in its
+    TOML entry, used when the count is 1 ("1 talent wacht", "1 seconde"). The count is the
+    field ``n``, or the field the entry names in ``count = "..."``.
 
     Raises
     ------
     KeyError
         When ``key`` is not in ``STRINGS``: a missing text is a bug, not a blank label.
     """
-    text = STRINGS[key][lang]
+    entry = STRINGS[key]
+    text = entry[lang]
+    one = entry.get(f"{lang}_one")
+    if one is not None and _is_one(values.get(entry.get("count", "n"))):
+        text = one
     return text.format(**values) if values else text
+
+
+def _is_one(count: object) -> bool:
+    """Return whether a count (a number, or a number as text) is exactly 1."""
+    if isinstance(count, bool):
+        return False
+    if isinstance(count, int | float):
+        return count == 1
+    return isinstance(count, str) and count.strip() in ("1", "1,0", "1.0")
+
+
+# --- numbers as people read them ---------------------------------------------------------------
+
+
+def number(value: float | None, lang: Lang = DEFAULT_LANG, *, decimals: int = 0) -> str:
+    """Return a number the way readers of ``lang`` write it: ``1.410``, ``0,2`` (Dutch).
+
+    Parameters
+    ----------
+    value : float or None
+        The number; None or NaN gives ``–`` (unknown, never 0).
+    lang : {"nl", "en"}
+        Dutch: ``.`` between thousands and ``,`` before decimals; English the other way.
+    decimals : int
+        Digits after the decimal sign, always shown (``70,0``) so a column lines up.
+    """
+    if value is None or value != value or value in (float("inf"), float("-inf")):
+        return "–"
+    text = f"{float(value):,.{decimals}f}"
+    if text in ("-0", "-0.0", "-0.00"):
+        text = text[1:]
+    if lang == "nl":
+        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return text
+
+
+def metres(value: float | None, lang: Lang = DEFAULT_LANG) -> str:
+    """Return a distance in whole metres, without the unit: ``579``, ``1.629``."""
+    return number(value, lang)
+
+
+def percent(value: float | None, lang: Lang = DEFAULT_LANG, *, share: bool = False) -> str:
+    """Return a percentage with one decimal and its sign: ``46,4%``.
+
+    ``share=True`` takes a share from 0 to 1 (``0.464``) instead of a percentage.
+    """
+    if value is None or value != value:
+        return "–"
+    return number(100 * value if share else value, lang, decimals=1) + "%"
 
 
 class Msg(str):

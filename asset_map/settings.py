@@ -33,6 +33,10 @@ themselves. All environment variables are optional:
 ``ASSET_MAP_MAX_LAYERS``        the most layers a GeoPackage or zip may hold (default 50)
 ``ASSET_MAP_MAX_NAME_CHARS``    names longer than this are cut on import (default 200)
 ``ASSET_MAP_MAX_TEXT_CHARS``    other texts (description, ...) are cut there (default 10,000)
+``ASSET_MAP_SESSION_SECRET``    the key that signs staff session cookies (at least 32
+                                characters); default: a random key kept in the database
+``ASSET_MAP_CONTACT``           who residents can ask, printed on the near-me flyer
+                                (e.g. ``Wijkteam Lindeveen, 0570 123 456``)
 =============================== =========================================================
 
 The instance folder follows one rule, wherever a command is started: the folder
@@ -55,7 +59,7 @@ import math
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -82,6 +86,8 @@ MAX_FEATURES_ENV = "ASSET_MAP_MAX_FEATURES"
 MAX_LAYERS_ENV = "ASSET_MAP_MAX_LAYERS"
 MAX_NAME_CHARS_ENV = "ASSET_MAP_MAX_NAME_CHARS"
 MAX_TEXT_CHARS_ENV = "ASSET_MAP_MAX_TEXT_CHARS"
+SESSION_SECRET_ENV = "ASSET_MAP_SESSION_SECRET"
+CONTACT_ENV = "ASSET_MAP_CONTACT"
 
 #: PDOK's OGC API Features of the CBS wijk- en buurtkaart; ``{year}`` is the vintage.
 DEFAULT_PDOK_URL = "https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1"
@@ -651,6 +657,50 @@ def tile_server(environ: Environ | None = None) -> TileServer | None:
     return TileServer(url, attribution, max_zoom)
 
 
+#: The shortest session secret accepted, in characters.
+MIN_SESSION_SECRET = 32
+#: The longest contact text printed on a flyer, in characters.
+MAX_CONTACT = 200
+
+
+def session_secret(environ: Environ | None = None) -> str | None:
+    """Return ``ASSET_MAP_SESSION_SECRET``, or None (the database keeps a random key).
+
+    App servers that share one database share its stored key, so this is optional; set it
+    to choose the key yourself (changing it ends every staff session at once).
+
+    Raises
+    ------
+    AssetMapError
+        When it is shorter than ``MIN_SESSION_SECRET`` characters: a short key is easy to
+        guess, and a guessed key would let anyone sign a cookie.
+    """
+    secret = _value(environ, SESSION_SECRET_ENV)
+    if not secret:
+        return None
+    if len(secret) < MIN_SESSION_SECRET:
+        raise AssetMapError(
+            Msg("err.settings.session_secret", env=SESSION_SECRET_ENV, n=MIN_SESSION_SECRET)
+        )
+    return secret
+
+
+def contact(environ: Environ | None = None) -> str | None:
+    """Return ``ASSET_MAP_CONTACT``: whom residents can ask (the gemeente, the wijkteam).
+
+    Raises
+    ------
+    AssetMapError
+        When it is longer than ``MAX_CONTACT`` characters or spans several lines.
+    """
+    text = _value(environ, CONTACT_ENV)
+    if not text:
+        return None
+    if len(text) > MAX_CONTACT or "\n" in text or "\r" in text:
+        raise AssetMapError(Msg("err.settings.contact", env=CONTACT_ENV, n=MAX_CONTACT))
+    return text
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting of the environment at once, checked (see :func:`read_settings`)."""
@@ -665,6 +715,8 @@ class Settings:
     tiles: TileServer | None
     submissions: SubmissionLimits
     limits: ImportLimits
+    session_secret: str | None = field(default=None, repr=False)
+    contact: str | None = None
 
 
 def read_settings(environ: Environ | None = None) -> Settings:
@@ -686,4 +738,6 @@ def read_settings(environ: Environ | None = None) -> Settings:
         tiles=tile_server(environ),
         submissions=submission_limits(environ),
         limits=import_limits(environ),
+        session_secret=session_secret(environ),
+        contact=contact(environ),
     )

@@ -1,4 +1,4 @@
-"""Real-browser test support: a `streamlit run` server and Debian's chromium via Playwright.
+"""Real-browser test support: a `streamlit run serve.py` server and Debian's chromium (Playwright).
 
 ``conftest.py`` loads this plugin; test modules import its helpers. The ``app_url`` and
 ``browser`` fixtures are module-scoped: every test module gets its own server and database
@@ -41,13 +41,8 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_app(folder: Path, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run ``streamlit run app.py`` on a free port with a database of its own in ``folder``.
-
-    The database holds ``MANAGER`` and ``PLANNER``; ``env`` adds to the environment (a
-    temporary folder of its own, a setting). Yields the URL; stops the server afterwards.
-    """
-    port = _free_port()
+def make_database(folder: Path) -> str:
+    """Make a database in ``folder`` with ``MANAGER`` and ``PLANNER``; return its URL."""
     database = f"sqlite:///{folder / 'browser.sqlite'}"
     from asset_map.storage import Store
 
@@ -55,6 +50,25 @@ def start_app(folder: Path, env: dict[str, str] | None = None) -> Iterator[str]:
     store.add_user(*MANAGER, "wijkmanager", actor="test")
     store.add_user(*PLANNER, "planner", actor="test")
     store.close()
+    return database
+
+
+def start_app(
+    folder: Path,
+    env: dict[str, str] | None = None,
+    *,
+    database: str | None = None,
+    script: str = "serve.py",
+) -> Iterator[str]:
+    """Run ``streamlit run serve.py`` (as the README says) on a free port; yield its URL.
+
+    The server gets a database of its own in ``folder`` holding ``MANAGER`` and ``PLANNER``
+    (or ``database``, made with :func:`make_database`); ``env`` adds to the environment (a
+    temporary folder of its own, a setting). ``script="app.py"`` starts the plain Streamlit
+    app instead (no session endpoints). Stops the server afterwards.
+    """
+    port = _free_port()
+    database = database or make_database(folder)
     env = {
         **os.environ,
         "PYTHONUNBUFFERED": "1",
@@ -69,7 +83,7 @@ def start_app(folder: Path, env: dict[str, str] | None = None) -> Iterator[str]:
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app.py"),
+            str(ROOT / script),
             "--server.port",
             str(port),
             "--server.address",
@@ -105,8 +119,15 @@ def start_app(folder: Path, env: dict[str, str] | None = None) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory) -> Iterator[str]:
-    yield from start_app(tmp_path_factory.mktemp("streamlit"))
+def app_database(tmp_path_factory) -> str:
+    """The URL of the database of this module's server, with ``MANAGER`` and ``PLANNER``."""
+    return make_database(tmp_path_factory.mktemp("streamlit-db"))
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, app_database) -> Iterator[str]:
+    """This module's server, started as the README says (``streamlit run serve.py``)."""
+    yield from start_app(tmp_path_factory.mktemp("streamlit"), database=app_database)
 
 
 @pytest.fixture(scope="module")

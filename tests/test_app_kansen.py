@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +37,8 @@ def downloads(monkeypatch) -> dict[str, bytes]:
     original = DeltaGenerator.download_button
 
     def recording(self, label, data, file_name=None, *args, **kwargs):
-        got[file_name] = data if isinstance(data, bytes) else str(data).encode("utf-8")
+        made = data() if callable(data) else data  # files made on click: make them now
+        got[file_name] = made if isinstance(made, bytes) else str(made).encode("utf-8")
         return original(self, label, data, file_name, *args, **kwargs)
 
     monkeypatch.setattr(DeltaGenerator, "download_button", recording)
@@ -73,19 +75,38 @@ def _metric(at: AppTest, label: str) -> str:
 def test_downloads_hold_the_suggested_sites(app, downloads, demo):
     expected = analyse_gaps(*demo, DEFAULT).sites
     app.run()  # the buttons are drawn with the recorder in place
-    table = pd.read_csv(io.BytesIO(downloads["voorstellen.csv"]))
-    assert table["rank"].tolist() == [1, 2, 3]
-    assert table["name"].tolist() == expected["name"].tolist()
-    assert table["newly_covered"].tolist() == pytest.approx(expected["newly_covered"].tolist())
+    # Dutch Excel's CSV: ";" between cells, "," before decimals, Dutch headers.
+    table = pd.read_csv(
+        io.BytesIO(downloads["voorstellen.csv"]), sep=";", decimal=",", encoding="utf-8-sig"
+    )
+    workbook = pd.read_excel(io.BytesIO(downloads["voorstellen.xlsx"]))
+    for sheet in (table, workbook):
+        assert sheet["Nr."].tolist() == [1, 2, 3]
+        assert sheet["Plek"].tolist() == expected["name"].tolist()
+        assert sheet["Gewogen"].tolist() == pytest.approx(
+            expected["newly_covered"].tolist(), abs=0.05
+        )
+        assert sheet["Nieuw binnen loopafstand"].tolist() == [
+            round(v) for v in expected["newly_residents"]
+        ]
     features = json.loads(downloads["voorstellen.geojson"])["features"]
     assert [f["properties"]["rank"] for f in features] == [1, 2, 3]
     assert [f["geometry"]["type"] for f in features] == ["Point"] * 3
     lon, lat = features[0]["geometry"]["coordinates"]
-    assert (lon, lat) == pytest.approx((table["lon"][0], table["lat"][0]), abs=1e-6)
+    assert (lon, lat) == pytest.approx(
+        (table["Lengtegraad (lon)"][0], table["Breedtegraad (lat)"][0]), abs=1e-6
+    )
     cells = json.loads(downloads["vakjes_loopafstand.geojson"])
     assert len(cells["features"]) == len(analyse_gaps(*demo, DEFAULT).cells)
-    buurten = pd.read_csv(io.BytesIO(downloads["buurten_loopafstand.csv"]))
+    buurten = pd.read_csv(
+        io.BytesIO(downloads["buurten_loopafstand.csv"]), sep=";", decimal=",", encoding="utf-8-sig"
+    )
     assert len(buurten) == int((demo[0]["level"] == "buurt").sum())
+    shares = buurten["Nu binnen loopafstand (%)"]
+    assert shares.dropna().between(0, 100).all() and shares.notna().any()  # empty: no figures
+    walk = buurten["Gemiddeld lopen (m)"].dropna()
+    assert len(walk) and (walk == walk.round()).all()  # whole metres
+    assert len(pd.read_excel(io.BytesIO(downloads["buurten_loopafstand.xlsx"]))) == len(buurten)
 
 
 def test_results_are_cached_per_parameter_set(app, gap_calls):
@@ -325,3 +346,26 @@ def _demo_activities() -> pd.DataFrame:
     from asset_map.services.workspace import load_workspace
 
     return load_workspace(DEMO).activities
+
+
+def test_the_tables_show_numbers_the_dutch_way(app, demo):
+    expected = analyse_gaps(*demo, DEFAULT)
+    sites = _suggestions(app)
+    first = expected.sites.iloc[0]
+    assert sites["Nieuw binnen loopafstand"][0] == f"{round(first['newly_residents']):,}".replace(
+        ",", "."
+    )
+    assert sites["Nu lopen naar dichtstbijzijnde (m)"][
+        0
+    ] == f"{first['nearest_meeting_m']:,.0f}".replace(",", ".")
+    buurten = next(df.value for df in app.dataframe if "Gemiddeld lopen (m)" in df.value.columns)
+    row = expected.buurten.iloc[0]
+    shown = buurten.iloc[0]
+    assert shown["Gemiddeld lopen (m)"] == f"{row['mean_walk_m']:.0f}"  # whole metres
+    assert shown["Nu binnen loopafstand (%)"] == f"{100 * row['share_covered']:.1f}".replace(
+        ".", ","
+    )
+    assert shown["Bewoners"] == f"{row['residents']:,.0f}".replace(",", ".")
+    numbers = buurten.drop(columns=["Buurt"]).to_numpy().ravel()
+    dutch = re.compile(r"–|\d{1,3}(\.\d{3})*(,\d)?")  # dots between thousands, a comma
+    assert all(dutch.fullmatch(str(v)) for v in numbers), numbers

@@ -3,6 +3,7 @@ text), moderation, public counts and erasure."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -33,6 +34,16 @@ def _submit(at: AppTest, *, nickname: str, buurt: str, contact: str = "") -> App
     return at
 
 
+def withdrawal_code(at: AppTest) -> str:
+    """The withdrawal code the page shows once (in its box with the copy button)."""
+    shown = " ".join(h.proto.body for h in at.html)
+    found = re.findall(
+        r'class="am-withdrawal-code"[^>]*>([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})<', shown
+    )
+    assert len(found) == 1, shown
+    return found[0]
+
+
 def _talent_metric(at: AppTest) -> str:
     return str(next(m.value for m in at.metric if m.label == "Talenten"))
 
@@ -52,7 +63,7 @@ def test_submit_moderate_show_and_erase(db, manager, monkeypatch):
     at = open_page("app_pages/meedoen.py")
     _submit(at, nickname="Fatma", buurt="BU99990101", contact="fatma@example.nl")
     assert any("Dank u wel" in s.value for s in at.success)
-    code = next(i.value for i in at.info if "code" in i.value).split("**")[1]
+    code = withdrawal_code(at)
     for name in ("Kees", "Lotte"):  # two more cooks in Oude Kern: 3 together
         _submit(open_page("app_pages/meedoen.py"), nickname=name, buurt="BU99990101")
     store = Store(db)

@@ -163,6 +163,12 @@ def test_near_talent_matches_a_huiskamer_and_far_one_does_not(db, demo):
     assert "Tuinier Dichtbij" not in shown  # near, but not what the place asks for
     assert str(place["name"]) in at.selectbox(key="connect_place@nl").format_func(place_id)
 
+    # A second tab shows the same match, with its button, before the connection is made.
+    other = _open("app_pages/explore.py")
+    _login(other, *MANAGER)
+    _open("app_pages/connect.py", other)
+    other.selectbox(key="connect_place@nl").select(place_id).run()
+
     # Recording the connection: stored with who and when, and in the audit log.
     button = next(b for b in at.button if b.key == f"connect_made_{place_id}_{near_id}")
     button.click().run()
@@ -182,6 +188,18 @@ def test_near_talent_matches_a_huiskamer_and_far_one_does_not(db, demo):
     recent = " ".join(d.value.to_string() for d in at.dataframe)
     assert "Kok Dichtbij" in recent and str(place["name"]) in recent
     assert len(at.get("vega_lite_chart")) == 1
+    # The same connection cannot be recorded twice: the button is gone, and says when.
+    assert not [b for b in at.button if b.key == f"connect_made_{place_id}_{near_id}"]
+    assert any(
+        c.value.startswith("✅ Al verbonden met deze plek op") and "door wim" in c.value
+        for c in at.caption
+    )
+    # The other tab's button, drawn before: its click records nothing, and says since when.
+    next(b for b in other.button if b.key == f"connect_made_{place_id}_{near_id}").click().run()
+    assert not other.exception, other.exception
+    said = [c.value for c in other.caption if "verbonden met deze plek" in c.value.lower()]
+    assert said and "door wim" in said[0]
+    assert len(Store(db).connections()) == 1
 
 
 def test_needs_edited_on_the_page_change_the_matches(db, demo):

@@ -279,8 +279,10 @@ def test_choropleth_hides_small_talent_groups(db):
 def test_exports_offer_every_format_and_the_wijk_report(db):
     at = _tab(_open({"wijk": ["WK999902"]}), "Downloaden")
     labels = [b.label for b in at.get("download_button")]
-    assert labels[:4] == [
-        "CSV (voor Excel)",
+    assert labels[:6] == [
+        "Excel (.xlsx)",
+        "CSV voor Excel (met ;)",
+        "CSV (om weer in te lezen)",
         "GeoJSON",
         "GeoPackage (voor GIS)",
         "Kaart als HTML-bestand",

@@ -138,18 +138,29 @@ def test_downloads_are_made_on_click(offline_page, app_url, tmp_path):
     pdf.value.save_as(path)
     assert path.read_bytes().startswith(b"%PDF")
     with page.expect_download(timeout=60_000) as csv:
-        page.get_by_role("button", name="CSV (voor Excel)").click()
+        page.get_by_role("button", name="CSV (om weer in te lezen)").click()
     assert csv.value.suggested_filename == "plekken_wgs84.csv"
     csv.value.save_as(tmp_path / "plekken.csv")
     rows = (tmp_path / "plekken.csv").read_text("utf-8-sig").strip().splitlines()
     assert len(rows) == len(_wijk_assets()) + 1  # a header and one row per asset
+    # For people: Dutch Excel's CSV (";", Dutch headers) and an Excel workbook.
+    with page.expect_download(timeout=60_000) as dutch:
+        page.get_by_role("button", name="CSV voor Excel (met ;)").click()
+    dutch.value.save_as(tmp_path / "plekken_nl.csv")
+    lines = (tmp_path / "plekken_nl.csv").read_text("utf-8-sig").strip().splitlines()
+    assert lines[0].startswith("Naam;Soort plek;Status;") and len(lines) == len(rows)
+    with page.expect_download(timeout=60_000) as xlsx:
+        page.get_by_role("button", name="Excel (.xlsx)").click()
+    assert xlsx.value.suggested_filename == "plekken_wgs84.xlsx"
+    xlsx.value.save_as(tmp_path / "plekken.xlsx")
+    assert (tmp_path / "plekken.xlsx").read_bytes()[:2] == b"PK"  # a zipped workbook
 
 
 def test_planner_adds_a_place_by_clicking_the_map(browser, app_url):
     context = browser.new_context(viewport={"width": 1400, "height": 1400})
     page = context.new_page()
     log_in(page, app_url, PLANNER)
-    page.get_by_role("link", name="Cijfers en lijst").click()  # a reload would log out
+    page.get_by_role("link", name="Cijfers en lijst").click()
     big_map = page.frame_locator(MAP_FRAME).first
     big_map.locator(".leaflet-marker-icon").first.wait_for(timeout=60_000)
     page.get_by_text("Plekken toevoegen en wijzigen").wait_for(timeout=30_000)

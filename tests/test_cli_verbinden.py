@@ -253,6 +253,27 @@ def test_flyer_for_a_buurt_in_english(tmp_path, db, demo, capsys):
     assert " ".join(str(found.places.iloc[0]["name"]).split()) in text
 
 
+def test_flyer_with_nothing_in_reach_names_the_nearest_place_a_contact_and_the_demo(
+    tmp_path, db, demo
+):
+    table = read_postcodes(DEMO / "postcodes.csv")
+    for _, row in table.iterrows():  # a demo postcode with no place within 5 minutes
+        origin = (row["lon"], row["lat"])
+        if nearby(origin, demo.assets, demo.activities, walk_min=5).places.empty:
+            break
+    wider = nearby(origin, demo.assets, demo.activities, walk_min=60).places.iloc[0]
+    out = tmp_path / "ver.pdf"
+    args = ["flyer", "--postcode", row["postcode"], "--walk-min", "5", "--out", str(out)]
+    assert main([*args, "--contact", "Wijkteam Lindeveen, 0570 000 000", *db]) == 0
+    pages, text = pdf_text(out)
+    assert pages == 1
+    name = " ".join(str(wider["name"]).split())
+    assert f"De dichtstbijzijnde ontmoetingsplek is {name}" in text
+    assert f"ongeveer {int(wider['walk_min'])} minuten lopen" in text
+    assert "Wijkteam Lindeveen, 0570 000 000" in text
+    assert "Demodata: Lindeveen is een verzonnen gemeente" in text
+
+
 def test_flyer_with_an_own_postcode_table(tmp_path, db, demo):
     table = tmp_path / "pc.csv"
     lon, lat = buurt_origin(demo.areas, busiest_buurt(demo))

@@ -81,3 +81,67 @@ def test_the_flyer_is_the_same_for_the_same_input(lang):
     day = date(2026, 1, 2)
     first = nearby_flyer(found, place_label="x", lang=lang, generated_at=day)
     assert first == nearby_flyer(found, place_label="x", lang=lang, generated_at=day)
+
+
+def _workspace(meta: dict | None = None):
+    """The tiny places of ``verbinden_fixtures`` as a workspace (areas are not needed)."""
+    import geopandas as gpd
+
+    from asset_map.services.workspace import Workspace
+
+    areas = gpd.GeoDataFrame({"code": [], "level": []}, geometry=[], crs="EPSG:4326")
+    return Workspace(
+        areas=areas,
+        assets=assets(),
+        talents=pd.DataFrame(),
+        meta=meta or {},
+        activities=activities(),
+    )
+
+
+def test_a_flyer_with_nothing_in_reach_names_the_nearest_place_and_whom_to_ask(monkeypatch):
+    from asset_map.services import near_me
+
+    monkeypatch.delenv("ASSET_MAP_CONTACT", raising=False)
+    ws = _workspace()
+    found = near_me.find_nearby(ws, ORIGIN, 1)  # 1 minute: 75 m, nothing that close
+    assert found.places.empty
+    text = text_of(near_me.flyer(ws, found, place_label="7411 AB"))
+    # Plek p6 lies 200 m south: 260 m walking (x 1.3), 3.5 minutes at 4.5 km/h, rounded up.
+    assert (
+        "De dichtstbijzijnde ontmoetingsplek is Plek p6, Straat 6. "
+        "Dat is ongeveer 4 minuten lopen." in text
+    )
+    assert "Bel uw gemeente: 14 en dan het netnummer" in text
+    assert "Demodata" not in text
+    pdf = near_me.flyer(ws, found, place_label="7411 AB")
+    assert len(pdf_pages(pdf)) == 1
+    # The example number is never broken over two lines (a no-break space holds it).
+    lines = pdf_pages(pdf)[0].extract_text().splitlines()
+    assert any("14\u00a00570" in line or "14 0570" in line for line in lines), lines
+
+
+def test_the_flyer_gives_the_contact_of_the_settings_and_the_demo_label(monkeypatch):
+    from asset_map.services import near_me
+
+    monkeypatch.setenv("ASSET_MAP_CONTACT", "Wijkteam Voorstad, 0570 123 456")
+    ws = _workspace({"is_demo": True, "label_nl": "Demodata: een verzonnen gemeente"})
+    found = near_me.find_nearby(ws, ORIGIN, 10)
+    text = text_of(near_me.flyer(ws, found, place_label="7411 AB"))
+    assert "Wijkteam Voorstad, 0570 123 456" in text
+    assert "Bel uw gemeente" not in text
+    assert "Demodata: een verzonnen gemeente" in text
+    assert "Plek p6" in text and "4 min. lopen" in text
+
+
+def test_a_flyer_far_from_every_place_says_so():
+    found = nearby(ORIGIN, assets().iloc[0:0], activities().iloc[0:0], walk_min=5)
+    text = text_of(nearby_flyer(found, place_label="Rode Dorp", nearest=None))
+    assert "Binnen een uur lopen is er geen ontmoetingsplek." in text
+    assert "Bel uw gemeente" in text
+
+
+def test_a_walking_time_with_a_fraction_is_written_the_dutch_way():
+    found = nearby(ORIGIN, assets(), activities(), walk_min=7.5)
+    text = text_of(nearby_flyer(found, place_label="7411 AB"))
+    assert "binnen 7,5 minuten lopen" in text

@@ -54,3 +54,52 @@ def test_every_message_key_written_out_in_the_code_exists():
                 used.add(node.value)
     assert "note.gaps.no_meeting_places_now" in used
     assert sorted(used - set(STRINGS)) == []
+
+
+def test_a_count_of_one_takes_the_singular():
+    assert t("moderate.pending", "nl", n=1) == "1 talent wacht op beoordeling"
+    assert t("moderate.pending", "nl", n=2) == "2 talenten wachten op beoordeling"
+    assert t("moderate.pending", "en", n=1) == "1 talent waiting for review"
+    assert t("gaps.done", "nl", seconds="1") == "Klaar in 1 seconde"
+    assert t("gaps.done", "nl", seconds="1,5") == "Klaar in 1,5 seconden"
+    assert t("near.nearest", "nl", name="De Linde", minutes=1).endswith("1 minuut lopen.")
+    assert t("connect.walk_from", "en", n=1, buurt="Oud") == "1 minute's walk, lives in Oud"
+
+
+def test_every_singular_has_the_fields_of_its_plural_and_a_known_count():
+    singulars = {k: v for k, v in STRINGS.items() if "nl_one" in v or "en_one" in v}
+    assert len(singulars) > 20
+    for key, texts in singulars.items():
+        count = texts.get("count", "n")
+        plural = set(re.findall(r"\{(\w+)\}", texts["nl"]))
+        assert count in plural, key
+        for lang in ("nl", "en"):
+            one = set(re.findall(r"\{(\w+)\}", texts[f"{lang}_one"]))
+            assert one <= plural and plural - one <= {count}, key
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "nl", "en"),
+    [
+        (1410, 0, "1.410", "1,410"),
+        (579.3, 0, "579", "579"),
+        (0.23, 1, "0,2", "0.2"),
+        (1234567.891, 2, "1.234.567,89", "1,234,567.89"),
+        (-0.04, 1, "0,0", "0.0"),
+        (float("nan"), 0, "–", "–"),
+        (None, 1, "–", "–"),
+    ],
+)
+def test_numbers_are_written_as_their_readers_write_them(value, decimals, nl, en):
+    from asset_map.i18n import number
+
+    assert number(value, "nl", decimals=decimals) == nl
+    assert number(value, "en", decimals=decimals) == en
+
+
+def test_metres_are_whole_and_percentages_have_one_decimal():
+    from asset_map.i18n import metres, percent
+
+    assert metres(579.3, "nl") == "579" and metres(1628.6, "nl") == "1.629"
+    assert percent(0.4641, "nl", share=True) == "46,4%"
+    assert percent(70.0, "en") == "70.0%"

@@ -35,6 +35,7 @@ def _text(pdf: bytes) -> tuple[int, str]:
     [
         ("Buurthuis De Linde", 120, "Buurthuis De Linde"),
         ("een\n  twee\tdrie", 120, "een twee drie"),
+        ("  bel 14\u00a00570 \n", 120, "bel 14\u00a00570"),  # the no-break space stays
         ("x" * 10, 5, "xxxx…"),
         ("ab " * 5, 6, "ab ab…"),
         (None, 120, ""),

@@ -191,3 +191,25 @@ def test_the_limits_on_submissions_come_from_the_environment():
         per_address_hour=4, per_address_day=30, per_hour=200, per_day=1000, queue_max=50
     )
     assert settings.read_settings({}).submissions == settings.SubmissionLimits()
+
+
+def test_a_session_secret_must_be_long_and_never_shows_in_the_settings():
+    secret = "s" * 40
+    read = settings.read_settings({"ASSET_MAP_SESSION_SECRET": secret})
+    assert read.session_secret == secret
+    assert secret not in repr(read)
+    assert settings.read_settings({}).session_secret is None
+    with pytest.raises(AssetMapError) as short:
+        settings.read_settings({"ASSET_MAP_SESSION_SECRET": "kort"})
+    assert "minstens 32 tekens" in explain(short.value, "nl")
+    assert "at least 32 characters" in explain(short.value, "en")
+
+
+def test_the_contact_on_the_flyer_is_one_short_line():
+    env = {"ASSET_MAP_CONTACT": " Wijkteam Lindeveen, 0570 123 456 "}
+    assert settings.read_settings(env).contact == "Wijkteam Lindeveen, 0570 123 456"
+    assert settings.read_settings({}).contact is None
+    for bad in ("x" * 201, "regel een\nregel twee"):
+        with pytest.raises(AssetMapError) as caught:
+            settings.contact({"ASSET_MAP_CONTACT": bad})
+        assert "ASSET_MAP_CONTACT" in explain(caught.value, "nl")

@@ -265,6 +265,25 @@ def test_purge_blanks_the_notes_of_connections_too(saved: Store, clock: Clock) -
     assert pd.isna(row["note"]) and row["talent_id"] == talent
 
 
+def test_the_same_connection_is_not_recorded_twice(saved: Store, clock: Clock) -> None:
+    from asset_map.i18n import explain
+    from asset_map.storage.activities import AlreadyConnected
+
+    talent = _approved(saved)
+    first = clock.advance(hours=2)  # 14:00 UTC on 1 March 2025: 15:00 in Amsterdam
+    saved.record_connection("a1", talent, category="koken", actor="wim")
+    clock.advance(days=3)
+    for category in ("koken", "tuinieren"):  # another talent of the same resident: the same
+        with pytest.raises(AlreadyConnected) as caught:
+            saved.record_connection("a1", talent, category=category, actor="anna")
+        assert caught.value.made_at == first and caught.value.made_by == "wim"
+        assert "01-03-2025 15:00, door wim" in explain(caught.value, "nl")
+    assert len(saved.connections()) == 1
+    assert len(saved.audit(entity="connection")) == 1
+    saved.record_connection("a2", talent, category="koken", actor="wim")  # another place: fine
+    assert len(saved.connections()) == 2
+
+
 def test_connections_are_refused_with_a_reason(saved: Store) -> None:
     pending = saved.submit_talent(submission()).id
     approved = _approved(saved)

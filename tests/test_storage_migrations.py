@@ -42,6 +42,8 @@ TABLES = {
     "source_records",
     "refresh_changes",
     "snapshots",
+    "staff_sessions",
+    "app_keys",
 }
 
 

@@ -107,6 +107,11 @@ def register(commands: Any) -> None:
     add_profile_and_window(f, groups=False, window=False)
     add_lang_arg(f)
     f.add_argument("--made-by", help="who made the flyer, printed at the bottom")
+    f.add_argument(
+        "--contact",
+        help="whom residents can ask, printed on the flyer (default: ASSET_MAP_CONTACT, else "
+        "the gemeente's general number)",
+    )
     f.add_argument("--out", required=True, type=Path, help="the PDF file to write")
     add_db_args(f)
     f.set_defaults(func=_cmd_flyer)
@@ -331,7 +336,9 @@ def _cmd_flyer(args: argparse.Namespace) -> int:
         origin, shown = postcode_point(ws, args.postcode, args.house_number, table=args.postcodes)
         label = t("near.from_postcode", args.lang, postcode=shown)
     found = find_nearby(ws, origin, args.walk_min, profile=args.profile)
-    pdf = flyer(ws, found, place_label=label, lang=args.lang, made_by=args.made_by)
+    pdf = flyer(
+        ws, found, place_label=label, lang=args.lang, made_by=args.made_by, contact=args.contact
+    )
     write_bytes_atomic(args.out, pdf)
     on_flyer = for_flyer(ws, found)
     print(_flyer_text(on_flyer, args.out, args.lang))

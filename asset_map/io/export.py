@@ -16,6 +16,7 @@ import pandas as pd
 
 from asset_map._errors import ImportFormatError, SchemaError
 from asset_map.crs import require_crs, to_storage_crs
+from asset_map.io.spreadsheet import rounded
 from asset_map.io.writers import CSV_EOL, csv_safe_frame, write_layer
 from asset_map.model import ASSET_COLUMNS, CHECK_EXPORT_COLUMNS, with_asset_columns
 
@@ -37,12 +38,27 @@ def table_to_csv(table: pd.DataFrame) -> bytes:
     return text.encode("utf-8")
 
 
+#: Decimals of the suggested sites' numbers: people and metres whole, the weighted count
+#: with one, coordinates to 6 decimals (10 cm).
+SITE_DECIMALS = {
+    "rank": 0,
+    "lon": 6,
+    "lat": 6,
+    "newly_covered": 1,
+    "newly_residents": 0,
+    "newly_65": 0,
+    "nearest_meeting_m": 0,
+}
+
+
 def sites_to_csv(sites: gpd.GeoDataFrame) -> bytes:
     """Return the suggested sites as UTF-8 CSV (with ``lon``/``lat`` in WGS84, no geometry).
 
-    Text that a spreadsheet would run as a formula gets a ``'`` first (CSV injection).
+    Numbers are rounded (``SITE_DECIMALS``). Text that a spreadsheet would run as a formula
+    gets a ``'`` first (CSV injection).
     """
-    return table_to_csv(pd.DataFrame(sites.drop(columns=sites.geometry.name)))
+    table = pd.DataFrame(sites.drop(columns=sites.geometry.name))
+    return table_to_csv(rounded(table, SITE_DECIMALS))
 
 
 def sites_to_geojson(sites: gpd.GeoDataFrame) -> bytes:

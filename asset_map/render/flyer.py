@@ -1,10 +1,12 @@
 """A one-page A4 flyer of what is near a resident, for people who do not use the internet.
 
 Large type (body 12 pt, nothing under 11 pt), the meeting places with address, walking
-minutes, whether they are open now or when they open next, and whether they are step-free;
-the activities by day with time and place, the organisers' contacts, and who made the flyer
-and when. The flyer always fits on one page: when the lists are too long, the
-farthest places (beyond 8) and activities are left out and a line says how many more there are.
+minutes, whether they are open now or when they open next, and whether they are step-free
+(or, when none is that close, the nearest one and its walking time); the activities by day
+with time and place, the organisers' contacts, whom to ask, who made the flyer and when, and
+the demo label on made-up data. The flyer always fits on one page: when the lists are too
+long, the farthest places (beyond 8) and activities are left out and a line says how many
+more there are.
 
 Only public data goes in: :class:`~asset_map.analysis.nearby.Nearby` holds places,
 activities and organisations, never residents.
@@ -26,7 +28,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from asset_map.analysis.nearby import Nearby
-from asset_map.i18n import t
+from asset_map.i18n import number, t
 from asset_map.model import WEEKDAYS, Lang, catalogue
 from asset_map.render.pdf_fonts import fonts
 from asset_map.render.pdf_text import LINE_CHARS, NAME_CHARS, para, short
@@ -38,6 +40,15 @@ MIN_ACTIVITIES = 4
 MIN_PLACES = 2
 #: When everything does not fit, at most this many places, to leave room for activities.
 PLACES_WHEN_SHORT = 8
+
+
+@dataclass(frozen=True)
+class Nearest:
+    """The nearest meeting place, also when it lies beyond the walk the flyer is about."""
+
+    name: str
+    address: str
+    walk_min: int
 
 
 @dataclass(frozen=True)
@@ -113,11 +124,17 @@ def _story(
     generated_at: date,
     made_by: str | None,
     fonts: _Fonts,
+    nearest: Nearest | None = None,
+    contact: str | None = None,
+    demo_label: str | None = None,
 ) -> list[Flowable]:
     s = _styles(fonts)
-    minutes = f"{nearby.walk_min:g}"
-    story: list[Flowable] = [
-        Paragraph(_x(t("verbinden.flyer.title", lang)), s["title"]),
+    whole = float(nearby.walk_min).is_integer()
+    minutes = number(nearby.walk_min, lang, decimals=0 if whole else 1)
+    story: list[Flowable] = [Paragraph(_x(t("verbinden.flyer.title", lang)), s["title"])]
+    if demo_label:
+        story.append(Paragraph(f"<b>{_x(demo_label)}</b>", s["body"]))
+    story += [
         Paragraph(
             _x(t("verbinden.flyer.near", lang, place=short(place_label), minutes=minutes), 0),
             s["sub"],
@@ -131,6 +148,12 @@ def _story(
         )
     if places.empty:
         story.append(Paragraph(_x(t("verbinden.flyer.no_places", lang)), s["body"]))
+        if nearest is not None:
+            where = f"{nearest.name}, {nearest.address}" if nearest.address else nearest.name
+            text = t("verbinden.flyer.nearest", lang, place=where, minutes=nearest.walk_min)
+            story.append(Paragraph(f"<b>{_x(text)}</b>", s["body"]))
+        else:
+            story.append(Paragraph(_x(t("verbinden.flyer.nothing_in_an_hour", lang)), s["body"]))
     else:
         rows = [
             [
@@ -199,6 +222,10 @@ def _story(
             for _, c in contacts.sort_values("organiser").iterrows()
         )
         story.append(Paragraph(line, s["small"]))
+    # Always someone to ask: the gemeente's or wijkteam's contact, else the gemeente's 14 number.
+    story.append(Paragraph(_x(t("verbinden.flyer.ask", lang)), s["h"]))
+    asked = contact or t("verbinden.flyer.ask_gemeente", lang)
+    story.append(Paragraph(_x(asked), s["body"]))
     made = generated_at.strftime("%d-%m-%Y")
     footer = (
         t("verbinden.flyer.made_by", lang, by=short(made_by, LINE_CHARS), date=made)
@@ -241,6 +268,9 @@ def nearby_flyer(
     lang: Lang = "nl",
     generated_at: date | None = None,
     made_by: str | None = None,
+    nearest: Nearest | None = None,
+    contact: str | None = None,
+    demo_label: str | None = None,
 ) -> bytes:
     """Return a one-page A4 PDF of the places and activities in ``nearby``.
 
@@ -256,6 +286,14 @@ def nearby_flyer(
         The date printed on the flyer (today by default).
     made_by : str, optional
         Who made the flyer (e.g. the welzijnsorganisatie), printed at the bottom.
+    nearest : Nearest, optional
+        The nearest meeting place, named when none lies within the walk (so the flyer never
+        leaves a resident with nothing); without one, the flyer says none is within an hour.
+    contact : str, optional
+        Whom to ask (``ASSET_MAP_CONTACT``: the gemeente or the wijkteam); without one, the
+        gemeente's general number (14 and the area code).
+    demo_label : str, optional
+        Printed under the title on made-up data, so a demo flyer is never taken for real.
 
     Returns
     -------
@@ -278,6 +316,9 @@ def nearby_flyer(
                 generated_at=generated_at,
                 made_by=made_by,
                 fonts=fonts,
+                nearest=nearest,
+                contact=contact,
+                demo_label=demo_label,
             ),
             title=t("verbinden.flyer.title", lang),
         )

@@ -10,23 +10,27 @@ reportlab itself (``splitLongWords``).
 
 from __future__ import annotations
 
+import re
 from xml.sax.saxutils import escape
 
 #: The longest name a PDF shows (places, areas, activities, sites).
 NAME_CHARS = 120
 #: The longest other text of one cell or line.
 LINE_CHARS = 200
+#: White space that may break a line; no-break spaces (``14\u00a00570``) are kept as they are.
+_BREAKING_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 
 
 def short(value: object, limit: int = NAME_CHARS) -> str:
     """Return ``value`` as one line of text of at most ``limit`` characters (``…`` if cut).
 
     Missing values (None, NaN) give ``""``; runs of white space (new lines too) become one
-    space, as a paragraph shows them anyway.
+    space, as a paragraph shows them anyway; a no-break space stays, so what it holds
+    together stays on one line.
     """
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    text = " ".join(str(value).split())
+    text = _BREAKING_SPACE.sub(" ", str(value)).strip(" ")
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

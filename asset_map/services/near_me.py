@@ -21,7 +21,7 @@ from asset_map.i18n import Msg
 from asset_map.io import postcode
 from asset_map.io.postcode import PostcodeError
 from asset_map.model import Lang
-from asset_map.render.flyer import nearby_flyer
+from asset_map.render.flyer import Nearest, nearby_flyer
 from asset_map.services import freshness
 from asset_map.services.options import walk_profile
 from asset_map.services.workspace import Workspace, postcode_table_path
@@ -145,11 +145,12 @@ def find_nearby(
     )
 
 
-def nearest_place(ws: Workspace, found: Nearby) -> tuple[str, int] | None:
-    """Return the name and walking minutes of the nearest place beyond the walk, if any.
+def nearest(ws: Workspace, found: Nearby) -> Nearest | None:
+    """Return the nearest meeting place (name, address, walking minutes), if any.
 
     Looked for within the longest walking time there is (:data:`asset_map.settings.WALK_MIN`),
-    at the same walking profile.
+    at the same walking profile, so it names a place also when none lies within the
+    resident's own walk.
     """
     wider = nearby(
         found.origin,
@@ -164,7 +165,15 @@ def nearest_place(ws: Workspace, found: Nearby) -> tuple[str, int] | None:
     if wider.places.empty:
         return None
     first = wider.places.iloc[0]
-    return str(first["name"]), int(first["walk_min"])
+    address = first.get("address")
+    shown = "" if address is None or pd.isna(address) else str(address)
+    return Nearest(str(first["name"]), shown, int(first["walk_min"]))
+
+
+def nearest_place(ws: Workspace, found: Nearby) -> tuple[str, int] | None:
+    """Return the name and walking minutes of the nearest place, if any (see :func:`nearest`)."""
+    found_one = nearest(ws, found)
+    return None if found_one is None else (found_one.name, found_one.walk_min)
 
 
 def flyer(
@@ -174,13 +183,31 @@ def flyer(
     place_label: str,
     lang: Lang = "nl",
     made_by: str | None = None,
+    contact: str | None = None,
     now: datetime | None = None,
 ) -> bytes:
     """Return the one-page A4 flyer (PDF) of what is near.
 
     Places that nobody checked in the period of ``ASSET_MAP_CHECK_MONTHS`` are left off,
     with their activities (:func:`asset_map.services.freshness.for_flyer`): a flyer goes on
-    paper to people who cannot see online that a place has closed.
+    paper to people who cannot see online that a place has closed. The flyer names the
+    nearest meeting place when none is within the walk, gives whom to ask (``contact``, else
+    ``ASSET_MAP_CONTACT``, else the gemeente's general number) and carries the demo label
+    when the workspace is the made-up demo.
+
+    Raises
+    ------
+    AssetMapError
+        When ``ASSET_MAP_CONTACT`` is set wrong.
     """
     checked = freshness.for_flyer(ws, found, now=now)
-    return nearby_flyer(checked, place_label=place_label, lang=lang, made_by=made_by)
+    label = str(ws.meta.get(f"label_{lang}", "")) if ws.is_demo else ""
+    return nearby_flyer(
+        checked,
+        place_label=place_label,
+        lang=lang,
+        made_by=made_by,
+        nearest=nearest(ws, checked),
+        contact=contact or settings.contact(),
+        demo_label=label or None,
+    )

@@ -24,7 +24,7 @@ from asset_map.rules.auth import User
 from asset_map.rules.concurrent_edits import Editable, StaleEdit
 from asset_map.rules.submissions import SubmissionRefused
 from asset_map.rules.suggestion_form import SuggestionSubmission
-from asset_map.settings import SubmissionLimits
+from asset_map.settings import SubmissionLimits, session_secret
 from asset_map.storage import activities as _activities
 from asset_map.storage import audit as _audit
 from asset_map.storage import checks as _checks
@@ -32,6 +32,7 @@ from asset_map.storage import edits as _edits
 from asset_map.storage import layers as _layers
 from asset_map.storage import organiser_links as _links
 from asset_map.storage import refresh as _refresh
+from asset_map.storage import sessions as _sessions
 from asset_map.storage import snapshots as _snapshots
 from asset_map.storage import suggestions as _suggestions
 from asset_map.storage import talents as _talents
@@ -106,10 +107,13 @@ class Store:
         clock: Callable[[], datetime] | None = None,
         must_exist: bool = False,
     ):
+        secret = session_secret()  # a wrong setting is refused before anything opens
         self._db = Database(resolve_url(url, instance_dir), must_exist=must_exist)
         self._now = clock or _utcnow
         self.url = self._db.url
         self.dialect = self._db.dialect
+        #: Staff sessions that survive a reload (log-in, cookie, log-out everywhere).
+        self.sessions = _sessions.StaffSessions(self._db, self._now, secret)
         try:
             self._db.migrate()
         except BaseException:
@@ -450,6 +454,9 @@ class Store:
             When the talent is not approved.
         SchemaError
             For a category that is not one of the talent's, or a note that is too long.
+        AlreadyConnected
+            When this talent was connected to this place before (it would count twice);
+            the error says when and by whom.
         """
         return _activities.record_connection(
             self._db,

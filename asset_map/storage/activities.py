@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Connection, Row, Table, delete, insert, select, update
 
-from asset_map._errors import SchemaError
+from asset_map._errors import AssetMapError, SchemaError
+from asset_map.i18n import Msg
 from asset_map.model import ACTIVITY_COLUMNS, CONNECTION_COLUMNS, PLACE_NEED_COLUMNS, catalogue
 from asset_map.rules.concurrent_edits import Editable, changed_fields
 from asset_map.rules.edits import (
@@ -37,6 +39,9 @@ from asset_map.storage.schema import connections as connections_table
 from asset_map.storage.schema import place_needs as needs_table
 from asset_map.storage.schema import talents as talents_table
 from asset_map.storage.talents import StatusError
+
+#: Times in messages to staff are in the local time of the Netherlands.
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 # --- frames ----------------------------------------------------------------------------------
 
@@ -419,6 +424,23 @@ def _talent(conn: Connection, talent_id: str) -> Any:
     return row
 
 
+class AlreadyConnected(AssetMapError):
+    """The talent was connected to the place before: a second record would count twice.
+
+    Attributes
+    ----------
+    made_at : datetime
+        When the first connection was recorded (UTC).
+    made_by : str
+        Who recorded it.
+    """
+
+    def __init__(self, made_at: datetime, made_by: str):
+        self.made_at, self.made_by = made_at, made_by
+        when = made_at.astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M")
+        super().__init__(Msg("err.connect.already", when=when, by=made_by))
+
+
 def record_connection(
     db: Database,
     asset_id: str,
@@ -443,11 +465,21 @@ def record_connection(
         raise SchemaError(problem_text("Cannot record the connection", problems))
     connection_id = new_id("connection")
     with db.writing() as conn:
-        talent = _talent(conn, talent_id)
+        talent = _talent(conn, talent_id)  # locks the talent: two clicks cannot both pass
         if key not in str(talent.categories).split(";"):
             wrong = Problem("category", "edits.category.not_talent", category)
             raise SchemaError(problem_text("Cannot record the connection", [wrong]))
         require_asset(conn, asset_id)
+        earlier = conn.execute(
+            select(connections_table.c.made_at, connections_table.c.made_by)
+            .where(
+                connections_table.c.asset_id == asset_id,
+                connections_table.c.talent_id == talent_id,
+            )
+            .order_by(connections_table.c.made_at)
+        ).first()
+        if earlier is not None:
+            raise AlreadyConnected(earlier.made_at, str(earlier.made_by))
         conn.execute(
             insert(connections_table).values(
                 id=connection_id,

@@ -159,6 +159,37 @@ submission_log = Table(
     Index(None, "kind", "address_key", "at"),
 )
 
+#: Staff sessions (``asset_map.rules.sessions``): one row per log-in. The browser's cookie
+#: holds a token whose SHA-256 is ``token_hash``; the page's one-time ticket is kept as
+#: ``ticket_hash`` until the server exchanges it for the cookie. ``marker`` is the account's
+#: ``session_marker`` at log-in: when it changes, the session ends (migration 0012).
+staff_sessions = Table(
+    "staff_sessions",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("username", String(64), nullable=False),
+    Column("marker", String(100), nullable=False),
+    Column("token_hash", String(64)),
+    Column("ticket_hash", String(64)),
+    Column("ticket_until", UTCDateTime()),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("last_active", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("ended_at", UTCDateTime()),
+    Index(None, "token_hash", unique=True),
+    Index(None, "ticket_hash", unique=True),
+    Index(None, "username"),
+)
+
+#: Keys the app makes for itself once and keeps: ``session`` signs the staff cookies
+#: (unless ``ASSET_MAP_SESSION_SECRET`` is set).
+app_keys = Table(
+    "app_keys",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", String(128), nullable=False),
+)
+
 #: Who did what, when. ``details`` is JSON text and never holds personal values (names,
 #: contact data, descriptions): only which fields changed, statuses and counts.
 audit_log = Table(

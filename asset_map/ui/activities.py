@@ -31,7 +31,15 @@ from asset_map.ui import edit_base
 from asset_map.ui.basemap import chosen_basemap
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
-from asset_map.ui.state import among, choice_key, current_lang, forget_choice, option_index, tr
+from asset_map.ui.state import (
+    among,
+    choice_key,
+    current_lang,
+    forget_choice,
+    option_index,
+    select_all,
+    tr,
+)
 
 #: Fields of the activity form, in the order shown; each gets its own message slot.
 FORM_FIELDS = tuple(c for c in ACTIVITY_COLUMNS if c not in ("id", "asset_id"))
@@ -58,6 +66,7 @@ def week_filters(ws: Workspace) -> tuple[tuple[str, ...], tuple[int, ...]]:
         format_func=lambda c: str(names[c]),
         placeholder=tr("filter.all"),
         key="week_buurten",
+        select_all=select_all(),
     )
     days_key, days_now = choice_key("week_days", None)
     days = right.multiselect(
@@ -67,6 +76,7 @@ def week_filters(ws: Workspace) -> tuple[tuple[str, ...], tuple[int, ...]]:
         format_func=lambda d: WEEKDAYS[d][0 if lang == "nl" else 1],
         placeholder=tr("filter.all"),
         key=days_key,
+        select_all=select_all(),
     )
     return tuple(chosen), tuple(int(d) for d in days)
 

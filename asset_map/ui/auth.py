@@ -19,16 +19,15 @@ from asset_map.rules.auth import (
     LoginFailed,
     User,
     can,
-    session_expired,
 )
+from asset_map.rules.sessions import ACCOUNT_CHANGED, LOGGED_OUT
+from asset_map.ui import staff_session
 from asset_map.ui.client import client_address, device_token, keep_device_token
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
 from asset_map.ui.state import tr
 
 USER_KEY = "auth_user"
-ACTIVE_KEY = "auth_last_active"
-MARKER_KEY = "auth_marker"
 #: A known-device token to hand to the browser on the run after a log-in.
 DEVICE_KEY = "auth_new_device"
 #: Times shown to staff (a lock's end) are in the local time of the Netherlands.
@@ -40,28 +39,42 @@ def _now() -> datetime:
 
 
 def current_user() -> User | None:
-    """Return the logged-in user, or None; ends the session after ``SESSION_TIMEOUT``."""
+    """Return the logged-in user, or None; ends the session after ``SESSION_TIMEOUT``.
+
+    The log-in holds through a reload and in a new tab (the session cookie,
+    :mod:`asset_map.ui.staff_session`) until the session times out, ends in any tab, or
+    the account changes.
+    """
     user = st.session_state.get(USER_KEY)
     if user is None:
+        user = staff_session.restore()
+        if user is None:
+            user = staff_session.provider_user()  # logged in at the gemeente's provider
+            if user is None:
+                return None
+            staff_session.begin(user)
+        st.session_state[USER_KEY] = user
+    held = staff_session.still_holds()
+    if not isinstance(held, User):
+        _forget()
+        reason = {ACCOUNT_CHANGED: "auth_changed", LOGGED_OUT: "auth_logged_out"}
+        st.session_state[reason.get(held, "auth_expired")] = True
         return None
-    last = st.session_state.get(ACTIVE_KEY)
-    if last is None or session_expired(last, _now()):
-        logout()
-        st.session_state["auth_expired"] = True
-        return None
-    if store().session_marker(user.username) != st.session_state.get(MARKER_KEY):
-        logout()
-        st.session_state["auth_changed"] = True
-        return None
-    st.session_state[ACTIVE_KEY] = _now()
-    return user
+    st.session_state[USER_KEY] = held
+    return held
 
 
 def logout() -> None:
-    """Forget the user of this session."""
+    """Log out: the session ends in every tab, and the browser's cookie is cleared."""
+    user = st.session_state.get(USER_KEY)
+    staff_session.end(user.username if user is not None else None)
+    _forget()
+    staff_session.provider_logout()
+
+
+def _forget() -> None:
+    """Forget the user in this tab only."""
     st.session_state.pop(USER_KEY, None)
-    st.session_state.pop(ACTIVE_KEY, None)
-    st.session_state.pop(MARKER_KEY, None)
 
 
 def _explain_logout() -> None:
@@ -70,6 +83,8 @@ def _explain_logout() -> None:
         st.info(tr("login.expired"))
     if st.session_state.pop("auth_changed", False):
         st.warning(tr("login.account_changed"))
+    if st.session_state.pop("auth_logged_out", False):
+        st.info(tr("login.logged_out_elsewhere"))
 
 
 def require(action: str) -> User:
@@ -117,10 +132,14 @@ def login_form() -> None:
             logout()
             st.rerun()
         return
+    unknown = staff_session.provider_identity()
+    if unknown is not None:  # logged in at the provider, but no local account of that name
+        st.error(tr("login.provider_no_account", name=md(unknown)))
     with st.form("login"):
         username = st.text_input(tr("login.username"), key="login_username")
         password = st.text_input(tr("login.password"), type="password", key="login_password")
         submitted = st.form_submit_button(tr("login.submit"), type="primary")
+    staff_session.provider_login(tr("login.with_provider"))
     if not submitted:
         return
     try:
@@ -142,8 +161,7 @@ def login_form() -> None:
     if known != sent:  # this browser is known from now on
         st.session_state[DEVICE_KEY] = known
     st.session_state[USER_KEY] = user
-    st.session_state[ACTIVE_KEY] = _now()
-    st.session_state[MARKER_KEY] = store().session_marker(user.username)
+    staff_session.begin(user)
     st.rerun()
 
 

@@ -23,7 +23,15 @@ from asset_map.ui import edit_base
 from asset_map.ui.activities import write_or_explain
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
-from asset_map.ui.state import among, choice_key, current_lang, forget_choice, option_index, tr
+from asset_map.ui.state import (
+    among,
+    choice_key,
+    current_lang,
+    forget_choice,
+    option_index,
+    select_all,
+    tr,
+)
 
 #: The walking times the wijkmanager can choose for a match, in minutes.
 WALK_CHOICES = (5, 10, 15, 20)
@@ -105,6 +113,7 @@ def needs_editor(ws: Workspace, place: pd.Series, *, actor: str) -> tuple[str, .
             format_func=lambda k: cat.talent_label(k, lang),
             placeholder=tr("filter.placeholder"),
             key=needs_key,
+            select_all=select_all(),
         )
         new_note = st.text_area(tr("connect.note"), value=note, max_chars=MAX_NOTE, key=note_key)
         saved = st.form_submit_button(tr("connect.save_needs"), type="primary")
@@ -189,6 +198,7 @@ def matches(
         return
     extra = talents.drop_duplicates("id").set_index(talents["id"].astype(str).to_numpy())
     buurt_names = _area_names(ws)
+    earlier = _connected_to(str(place["id"]))
     for _, row in found.iterrows():
         talent_id = str(row["talent_id"])
         info = extra.loc[talent_id] if talent_id in extra.index else pd.Series(dtype=object)
@@ -220,6 +230,10 @@ def matches(
                 st.text(f"{tr('connect.contact')}: {info['contact']}")
             if not bool(info.get("recordable", False)):
                 st.caption(tr("connect.demo_talent"))
+                continue
+            if talent_id in earlier:  # recorded before: a second record would count twice
+                when, by = earlier[talent_id]
+                st.caption(f"✅ {tr('connect.already', when=when, by=md(by))}")
                 continue
             made = st.button(tr("connect.made"), key=f"connect_made_{place['id']}_{talent_id}")
             if made and write_or_explain(
@@ -283,6 +297,19 @@ def connections_chart(ws: Workspace, connections: pd.DataFrame) -> None:
     )
     wide.index = [f"{p:%Y-%m}" for p in wide.index]
     st.bar_chart(wide, x_label=tr("connect.chart_x"), y_label=tr("connect.chart_y"))
+
+
+def _connected_to(place_id: str) -> dict[str, tuple[str, str]]:
+    """Return the talents connected to a place before: talent id -> (when, by whom)."""
+    made = store().connections()
+    made = made[made["asset_id"].astype(str) == place_id].sort_values("made_at")
+    when = (
+        pd.to_datetime(made["made_at"], utc=True)
+        .dt.tz_convert("Europe/Amsterdam")
+        .dt.strftime("%d-%m-%Y %H:%M")
+    )
+    pairs = zip(made["talent_id"].astype(str), when, made["made_by"].astype(str), strict=True)
+    return {talent: (at, by) for talent, at, by in reversed(list(pairs))}
 
 
 def _area_names(ws: Workspace) -> dict[str, str]:

@@ -27,7 +27,7 @@ from asset_map.io.cells import text_cell
 from asset_map.io.mapping import Mapping, TypeRule
 from asset_map.io.mapping_edit import Suggestion, rule, type_suggestions
 from asset_map.model import catalogue
-from asset_map.ui.state import choice_key, current_lang, option_index, tr
+from asset_map.ui.state import choice_key, current_lang, option_index, select_all, tr
 
 NONE = ""
 #: Session keys: the numbers of the rules shown, and the number the next rule gets.
@@ -90,6 +90,7 @@ def rules_editor(frame: pd.DataFrame, columns: list[str]) -> list[TypeRule]:
                 _values(frame[column]),
                 placeholder=tr("filter.placeholder"),
                 key=f"data_rule_{n}_values_{k}_{column}",  # another column: a fresh choice
+                select_all=select_all(),
             )
             if chosen:
                 conditions[column] = [*conditions.get(column, []), *chosen]
@@ -184,6 +185,7 @@ def suggestion_rules(frame: pd.DataFrame, mapping: Mapping) -> list[TypeRule]:
             format_func=names.__getitem__,
             placeholder=tr("filter.placeholder"),
             key=f"data_suggest_rows_{key}_{digest}",
+            select_all=select_all(),
         )
         taken += [s for s in group if s.key in chosen]
     if taken:

@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from asset_map._errors import AssetMapError, DownloadError
-from asset_map.i18n import Msg, localise, t
+from asset_map.i18n import Msg, localise, metres, t
 from asset_map.io import read_areas
 from asset_map.io.file_facts import file_facts
 from asset_map.io.formats import list_layers, read_raw
@@ -87,7 +87,7 @@ def _decisions_table(pairs: pd.DataFrame) -> pd.DataFrame:
             tr("data.dup.name_a"): pairs["name_a"],
             tr("data.dup.name_b"): pairs["name_b"],
             tr("data.dup.sources"): pairs["source_a"].astype(str) + " / " + pairs["source_b"],
-            tr("data.dup.distance_m"): pairs["distance_m"].astype(float).round(1),
+            tr("data.dup.distance_m"): [metres(m, lang) for m in pairs["distance_m"].astype(float)],
             tr("data.dup.decision"): pairs["decision"].map(
                 lambda d: tr("data.dup.merge") if d == "merge" else tr("data.dup.keep")
             ),

@@ -17,11 +17,12 @@ from asset_map.model import KEY_FIGURES, catalogue
 from asset_map.render import vendor
 from asset_map.render.map import build_map
 from asset_map.render.styles import format_number
+from asset_map.render.view_url import MapView, add_view_in_url
 from asset_map.services.workspace import Workspace
 from asset_map.ui.basemap import basemap_picker
 from asset_map.ui.basemap import chosen_basemap as chosen_basemap  # the one choice of the app
 from asset_map.ui.loaders import local_postcodes
-from asset_map.ui.state import among, choice_key, current_lang, option_index, tr
+from asset_map.ui.state import among, choice_key, current_lang, option_index, select_all, tr
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ def sidebar_filters(ws: Workspace) -> Filters:
         format_func=lambda code: str(names.get(code, code)),
         placeholder=tr("filter.all"),
         key="filter_wijk",
+        select_all=select_all(),
     )
     buurten = areas[areas["level"] == "buurt"]
     if chosen_wijken:
@@ -60,6 +62,7 @@ def sidebar_filters(ws: Workspace) -> Filters:
         format_func=lambda code: str(names.get(code, code)),
         placeholder=tr("filter.all"),
         key="filter_buurt",
+        select_all=select_all(),
     )
     cat = catalogue()
     present = [k for k in cat.types if k in set(ws.assets["type"])]
@@ -71,6 +74,7 @@ def sidebar_filters(ws: Workspace) -> Filters:
         format_func=lambda k: f"{cat.types[k].icon} {cat.types[k].label(lang)}",
         placeholder=tr("filter.all"),
         key=types_key,
+        select_all=select_all(),
     )
     st.sidebar.header(tr("map.settings"))
     # Any figure some buurt or wijk has: a figure CBS gives per wijk only colours the wijken.
@@ -90,7 +94,9 @@ def sidebar_filters(ws: Workspace) -> Filters:
     )
     level = choropleth_level_choice(areas, choropleth, key="map_choropleth_level")
     basemap = basemap_picker()
-    show_talents = st.sidebar.toggle(tr("map.talents"), value=True, key="map_talents")
+    # On by default; a shared link may have set it already (then no second default).
+    st.session_state.setdefault("map_talents", True)
+    show_talents = st.sidebar.toggle(tr("map.talents"), key="map_talents")
     return Filters(
         wijken=tuple(chosen_wijken),
         buurten=tuple(b for b in chosen_buurten if b in set(buurten["code"])),
@@ -176,8 +182,19 @@ def counts(ws: Workspace, filters: Filters, talents: pd.DataFrame) -> None:
     )
 
 
-def asset_map(ws: Workspace, filters: Filters, everyone: pd.DataFrame) -> None:
-    """Draw the map of the current selection (no rerun on pan or zoom)."""
+def asset_map(
+    ws: Workspace,
+    filters: Filters,
+    everyone: pd.DataFrame,
+    *,
+    view: MapView | None = None,
+    height: int = 680,
+) -> None:
+    """Draw the map of the current selection (no rerun on pan or zoom).
+
+    The map opens at ``view`` when a shared link gave one, and keeps its centre and zoom in
+    the page's address (:mod:`asset_map.render.view_url`).
+    """
     lang = current_lang()
     assets = select_assets(
         open_assets(ws.assets), wijken=filters.wijken, buurten=filters.buurten, types=filters.types
@@ -199,4 +216,5 @@ def asset_map(ws: Workspace, filters: Filters, everyone: pd.DataFrame) -> None:
         activities=ws.activities,
         postcodes=local_postcodes(ws),
     )
-    st_folium(fmap, returned_objects=[], use_container_width=True, height=680, key="explore_map")
+    add_view_in_url(fmap, view)
+    st_folium(fmap, returned_objects=[], use_container_width=True, height=height, key="explore_map")

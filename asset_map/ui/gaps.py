@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -21,8 +22,8 @@ from asset_map._errors import AssetMapError
 from asset_map.analysis.gap_params import GapParams, NeedWeights
 from asset_map.analysis.gaps import GapResult
 from asset_map.analysis.wijk_figures import supported_need
-from asset_map.i18n import Msg, localise, t
-from asset_map.io.export import cells_to_geojson, sites_to_csv, sites_to_geojson, table_to_csv
+from asset_map.i18n import Msg, localise, number, t
+from asset_map.io.export import cells_to_geojson, sites_to_geojson
 from asset_map.model import Lang, catalogue
 from asset_map.render import vendor
 from asset_map.render.gaps import build_gap_map
@@ -36,9 +37,11 @@ from asset_map.services.options import (
     gap_params,
     widget_range,
 )
+from asset_map.services.spreadsheets import buurten_table, sites_table
 from asset_map.services.workspace import Workspace
 from asset_map.ui.safe import explain_here
-from asset_map.ui.state import among, choice_key, current_lang, option_index, tr
+from asset_map.ui.state import among, choice_key, current_lang, option_index, select_all, tr
+from asset_map.ui.tables import readable, spreadsheet_buttons
 
 NEEDS = NEED_CHOICES
 CANDIDATES = CANDIDATE_CHOICES
@@ -102,7 +105,9 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
             CANDIDATES,
             default=among(candidates_now, CANDIDATES),
             format_func=lambda k: t(f"gaps.candidates.{k}", lang),
+            placeholder=tr("filter.placeholder"),
             key=candidates_key,
+            select_all=select_all(),
         )
         solver_key, solver_now = choice_key("gap_solver", SOLVERS[0])
         solver = right.radio(
@@ -132,7 +137,9 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
                 present,
                 default=among(meeting_now, present),
                 format_func=lambda k: f"{cat.types[k].icon} {cat.types[k].label(lang)}",
+                placeholder=tr("filter.placeholder"),
                 key=meeting_key,
+                select_all=select_all(),
             )
             st.caption(tr("gaps.custom_weights"))
             w_cols = st.columns(3)
@@ -235,12 +242,23 @@ def run(
                 key=(folder, tuple(digests)),
             )
             bar.progress(1.0)
-            seconds = format_number(round(time.perf_counter() - start, 1), lang=current_lang())
-            status.update(label=tr("gaps.done", seconds=seconds), state="complete")
+            status.update(label=done_text(time.perf_counter() - start), state="complete")
     except AssetMapError as exc:
         st.error(explain_here(exc, current_lang()))
         return None
     return done.result, done.baseline
+
+
+def done_text(seconds: float) -> str:
+    """Say how long the analysis took: "Klaar in 1 seconde", "Klaar in 2,5 seconden".
+
+    Whole seconds from 10 on, one decimal below; under half a second it says so.
+    """
+    if seconds < 0.5:
+        return tr("gaps.done_fast")
+    lang = current_lang()
+    shown = number(seconds, lang, decimals=0 if seconds >= 10 else 1)
+    return tr("gaps.done", seconds=shown.removesuffix(",0").removesuffix(".0"))
 
 
 #: Notes about the input that change the figures a lot: shown as a warning, not folded away.
@@ -400,9 +418,6 @@ def tables(result: GapResult) -> None:
         lang = current_lang()
         named = gap_service.named_sites(result.sites, lang)
         sites = pd.DataFrame(named.drop(columns="geometry"))
-        sites["newly_65"] = sites["newly_65"].map(
-            lambda v: tr("gaps.unknown") if pd.isna(v) else format_number(round(v), lang=lang)
-        )
         sites["buurten"] = sites["buurten"].map(
             lambda b: ", ".join(map(str, b)) if isinstance(b, list | tuple) else ""
         )
@@ -420,18 +435,23 @@ def tables(result: GapResult) -> None:
         columns = {c: tr(f"col.{c}") for c in shown}
         if result.params.include_planned:  # 'now' would be wrong: the planned places count
             columns["nearest_meeting_m"] = tr("col.nearest_with_planned")
+        counts = dict.fromkeys(["newly_residents", "newly_65", "newly_covered"], 0)
+        table, config = readable(
+            sites[shown], {**counts, "nearest_meeting_m": 0}, lang, unknown=tr("gaps.unknown")
+        )
         st.dataframe(
-            sites[shown].round(0).rename(columns=columns),
+            table.rename(columns=columns),
             hide_index=True,
             width="stretch",
+            column_config={columns[c]: v for c, v in config.items()},
         )
-        left, right = st.columns(2)
-        left.download_button(
-            f"{tr('gaps.download')} CSV",
-            sites_to_csv(named),
-            "voorstellen.csv",
-            "text/csv",
-            key="dl_sites_csv",
+        *sheets, right = st.columns(3)
+        spreadsheet_buttons(
+            sheets,
+            partial(sites_table, named, lang=lang),
+            stem="voorstellen",
+            sheet=tr("sheet.name.sites"),
+            key="dl_sites",
         )
         right.download_button(
             f"{tr('gaps.download')} GeoJSON",
@@ -442,11 +462,9 @@ def tables(result: GapResult) -> None:
         )
     st.subheader(tr("gaps.buurten_header"))
     buurten = result.buurten.copy()
-    buurten["share_covered"] = (100 * buurten["share_covered"]).round(0)
-    buurten["share_covered_after"] = (100 * buurten["share_covered_after"]).round(0)
     shown = ["name", "residents", "share_covered", "share_covered_after", "mean_walk_m"]
     if buurten["access"].notna().any():  # capacities known: the 2SFCA score per buurt
-        buurten["access"] = (1000 * buurten["access"]).round(1)
+        buurten["access"] = 1000 * buurten["access"]
         shown.append("access")
     if buurten["estimated"].any():  # figures per wijk only: say which buurten are estimates
         buurten["estimated"] = [tr("gaps.estimated_yes") if e else "" for e in buurten["estimated"]]
@@ -454,18 +472,30 @@ def tables(result: GapResult) -> None:
     names = {"name": tr("col.buurt"), **{c: tr(f"col.{c}") for c in shown[1:]}}
     if result.params.include_planned:  # 'now' would be wrong: the planned places count
         names["share_covered"] = tr("col.share_with_planned")
+    table, config = readable(
+        buurten[shown],
+        {
+            "residents": 0,
+            "share_covered": "share",
+            "share_covered_after": "share",
+            "mean_walk_m": 0,
+            "access": 1,
+        },
+        current_lang(),
+    )
     st.dataframe(
-        buurten[shown].round(1).rename(columns=names),
+        table.rename(columns=names),
         hide_index=True,
         width="stretch",
+        column_config={names[c]: v for c, v in config.items()},
     )
-    left, right = st.columns(2)
-    left.download_button(
-        f"{tr('gaps.download')} CSV",
-        table_to_csv(result.buurten),
-        "buurten_loopafstand.csv",
-        "text/csv",
-        key="dl_buurten_csv",
+    *sheets, right = st.columns(3)
+    spreadsheet_buttons(
+        sheets,
+        partial(buurten_table, result.buurten, lang=current_lang()),
+        stem="buurten_loopafstand",
+        sheet=tr("sheet.name.buurten"),
+        key="dl_buurten",
     )
     right.download_button(
         f"{tr('gaps.download_cells')} GeoJSON",

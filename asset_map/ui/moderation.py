@@ -35,7 +35,15 @@ from asset_map.storage.talents import PERSONAL
 from asset_map.ui import edit_base
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
-from asset_map.ui.state import among, choice_key, current_lang, forget_choice, option_index, tr
+from asset_map.ui.state import (
+    among,
+    choice_key,
+    current_lang,
+    forget_choice,
+    option_index,
+    select_all,
+    tr,
+)
 from asset_map.ui.talents import field_list
 
 FLASH_KEY = "moderate_flash"
@@ -96,7 +104,9 @@ def _decided(
         statuses,
         default=among(wanted_now, statuses),
         format_func=lambda s: _status_label(s, lang),
+        placeholder=tr("filter.placeholder"),
         key=wanted_key,
+        select_all=select_all(),
     )
     in_use = sorted({str(c) for c in decided["buurt_code"]}, key=lambda c: names.get(c, c))
     buurt = right.selectbox(
@@ -104,6 +114,7 @@ def _decided(
         in_use,
         index=None,
         format_func=lambda c: names.get(c, c),
+        placeholder=tr("filter.all"),
         key="moderate_filter_buurt",
     )
     shown = decided[decided["status"].isin(wanted)]
@@ -121,6 +132,7 @@ def _decided(
         list(rows),
         index=option_index(list(rows), choice_now, None),
         format_func=lambda i: _choice_label(rows[i], names, lang),
+        placeholder=tr("filter.choose_one"),
         key=chosen_key,
     )
     if chosen is None:
@@ -247,7 +259,9 @@ def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str, base: Edita
             categories,
             default=among(categories_now, categories),
             format_func=lambda k: cat.talent_label(k, lang),
+            placeholder=tr("filter.placeholder"),
             key=categories_key,
+            select_all=select_all(),
         )
         slots["categories"] = st.empty()
         values["description"] = st.text_area(
@@ -263,7 +277,9 @@ def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str, base: Edita
             list(WISHES),
             default=among(wishes_now, list(WISHES)),
             format_func=lambda k: t(f"wish.{k}", lang),
+            placeholder=tr("filter.placeholder"),
             key=wishes_key,
+            select_all=select_all(),
         )
         slots["wishes"] = st.empty()
         values["availability"] = st.text_input(
@@ -280,6 +296,7 @@ def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str, base: Edita
             options,
             index=options.index(current) if current in options else None,
             format_func=lambda c: buurt_names[c],
+            placeholder=tr("join.where_list"),
             key=f"edit_buurt_{talent_id}",
         )
         slots["buurt"] = st.empty()

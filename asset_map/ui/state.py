@@ -36,6 +36,15 @@ def tr(key: str, **values: object) -> str:
     return t(key, current_lang(), **values)
 
 
+def select_all() -> int | bool:
+    """Return the ``select_all`` of a multiselect: Streamlit's "Select all", in English only.
+
+    Streamlit (1.67) offers "Select all" in English whatever the language, and its text
+    cannot be changed; a Dutch screen leaves it out rather than mix languages.
+    """
+    return 1000 if current_lang() == "en" else False
+
+
 def language_picker() -> None:
     """Offer a choice of language in the sidebar; the choice holds for all pages of this session."""
     st.sidebar.selectbox(

@@ -40,8 +40,9 @@ from asset_map.ui.basemap import chosen_tiles
 from asset_map.ui.client import client_address
 from asset_map.ui.loaders import store
 from asset_map.ui.near_me import find_postcode
+from asset_map.ui.receipt import show_withdrawal_code
 from asset_map.ui.safe import md
-from asset_map.ui.state import among, choice_key, current_lang, forget_choice, tr
+from asset_map.ui.state import among, choice_key, current_lang, forget_choice, select_all, tr
 
 #: At most this many submissions per browser session in ``RATE_WINDOW_S`` seconds (a guard
 #: against double sends; the limits per client address are the database's).
@@ -108,10 +109,12 @@ def location_picker(ws: Workspace) -> str | None:
     names = {str(c): str(n) for c, n in zip(buurten["code"], buurten["name"], strict=True)}
     shapes = dict(zip(buurten["code"], buurten.geometry, strict=True))
     st.markdown(f"**{tr('join.where')}** {tr('join.where_help')}")
+    # Short tab names: all three fit side by side on a 390 px phone.
     tab_list, tab_map, tab_postcode = st.tabs(
-        [tr("join.where_list"), tr("join.where_map"), tr("join.where_postcode")]
+        [tr("join.tab_list"), tr("join.tab_map"), tr("join.tab_postcode")]
     )
     with tab_map:
+        st.caption(tr("join.where_map"))
         clicked = st_folium(
             _pick_map(ws),
             returned_objects=["last_clicked"],
@@ -124,6 +127,7 @@ def location_picker(ws: Workspace) -> str | None:
             st.session_state[MAP_CLICK_KEY] = point
             _place_found(buurt_for_point(point["lng"], point["lat"], shapes), names)
     with tab_postcode:
+        st.caption(tr("join.where_postcode"))
         _postcode_search(ws, names, shapes)
     with tab_list:
         chosen = st.selectbox(
@@ -203,7 +207,7 @@ def privacy_text() -> str:
     return "\n".join(line for line in text.split("\n") if _NO_PERIOD not in line)
 
 
-def _start_form() -> None:
+def _start_form(ws: Workspace) -> None:
     """Empty the form after a submission and show the thanks and the code, once."""
     if RECEIPT_KEY not in st.session_state:
         return
@@ -214,14 +218,14 @@ def _start_form() -> None:
         forget_choice(key)
     st.success(tr("join.thanks"))
     if code:
-        st.info(tr("join.code", code=code))
+        show_withdrawal_code(ws, code)
 
 
 def talent_form(ws: Workspace) -> None:
     """Show the public form: no account; each wrong field says under it what to fix."""
     lang = current_lang()
     cat = catalogue()
-    _start_form()
+    _start_form(ws)
     # The honeypot: people never see it (hidden with CSS), simple bots fill it in.
     st.markdown(f"<style>.st-key-{HONEYPOT_KEY}{{display:none}}</style>", unsafe_allow_html=True)
     slots = {}  # one empty spot under each field, filled with its message after a check
@@ -243,6 +247,7 @@ def talent_form(ws: Workspace) -> None:
             format_func=lambda k: cat.talent_label(k, lang),
             placeholder=tr("filter.placeholder"),
             key=categories_key,
+            select_all=select_all(),
         )
         slots["categories"] = st.empty()
         # One box with one limit; Streamlit shows its counter ("12/500") as one types.
@@ -258,6 +263,7 @@ def talent_form(ws: Workspace) -> None:
             format_func=lambda k: t(f"wish.{k}", lang),
             placeholder=tr("filter.placeholder"),
             key=wishes_key,
+            select_all=select_all(),
         )
         slots["wishes"] = st.empty()
         availability = st.text_input(

@@ -40,6 +40,7 @@ from asset_map.ui.state import (
     choice_key,
     current_lang,
     lang_key,
+    select_all,
     tab_key,
     tr,
 )
@@ -121,6 +122,7 @@ def filters(ws: Workspace) -> AssetQuery:
         format_func=lambda code: str(names.get(code, code)),
         placeholder=tr("filter.all"),
         key=FILTER_KEYS["wijk"],
+        select_all=select_all(),
     )
     buurten = areas[areas["level"] == "buurt"]
     if chosen_wijken:
@@ -133,6 +135,7 @@ def filters(ws: Workspace) -> AssetQuery:
         format_func=lambda code: str(names.get(code, code)),
         placeholder=tr("filter.all"),
         key=FILTER_KEYS["buurt"],
+        select_all=select_all(),
     )
     cat = catalogue()
     present = set(ws.assets["type"])
@@ -145,11 +148,16 @@ def filters(ws: Workspace) -> AssetQuery:
         format_func=lambda k: f"{cat.types[k].icon} {cat.types[k].label(lang)}",
         placeholder=tr("filter.all"),
         key=type_key,
+        select_all=select_all(),
     )
     tags = tag_options(ws.assets)
     _keep_only(FILTER_KEYS["tag"], tags)
     chosen_tags = sidebar.multiselect(
-        tr("wb.tags"), tags, placeholder=tr("filter.all"), key=FILTER_KEYS["tag"]
+        tr("wb.tags"),
+        tags,
+        placeholder=tr("filter.all"),
+        key=FILTER_KEYS["tag"],
+        select_all=select_all(),
     )
     text = sidebar.text_input(
         tr("wb.search"), max_chars=200, help=tr("wb.search_help"), key=TEXT_KEY

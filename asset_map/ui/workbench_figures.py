@@ -40,10 +40,12 @@ from asset_map.services.export import map_bytes
 from asset_map.services.freshness import with_freshness
 from asset_map.services.report import wijk_report_with_gaps
 from asset_map.services.snapshots import Comparison, compare_snapshots
+from asset_map.services.spreadsheets import selection_table
 from asset_map.services.workspace import Workspace
 from asset_map.ui.explore import choropleth_level_choice
 from asset_map.ui.loaders import store
 from asset_map.ui.state import choice_key, current_lang, option_index, tr
+from asset_map.ui.tables import spreadsheet_buttons
 from asset_map.ui.workbench import basemap as chosen_basemap
 
 LEVEL_KEY = "wb_level"
@@ -365,6 +367,16 @@ def exports(
         key=crs_key,
     )
     suffix = "rd" if crs == "EPSG:28992" else "wgs84"
+    st.markdown(f"**{tr('wb.export_people')}**")
+    names = dict(zip(ws.areas["code"].astype(str), ws.areas["name"].astype(str), strict=False))
+    spreadsheet_buttons(
+        st.columns(len(EXPORT_FORMATS) + 1)[:2],
+        partial(selection_table, assets, lang=lang, crs=crs, names=names),
+        stem=f"plekken_{suffix}",
+        sheet=tr("sheet.name.selection"),
+        key="wb_dl_sheet",
+    )
+    st.markdown(f"**{tr('wb.export_machines')}**")
     columns = st.columns(len(EXPORT_FORMATS) + 1)
     for column, fmt in zip(columns, EXPORT_FORMATS, strict=False):
         column.download_button(

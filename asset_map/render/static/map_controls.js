@@ -127,7 +127,7 @@
       return;
     }
     // Fit now without room for the controls, and again with it once the CSS is in, unless
-    // the reader has moved the map by then.
+    // the reader has moved the map by then, or a view was given (a shared link: map._amKeepView).
     map.fitBounds(bounds, {animate: false});
     var touched = false, tries = 0, box = map.getContainer();
     function touch() { touched = true; }
@@ -135,7 +135,7 @@
       box.addEventListener(name, touch, {once: true, passive: true});
     });
     (function wait() {
-      if (touched) { return; }
+      if (touched || map._amKeepView) { return; }
       if (laidOut(map)) {
         apply();
         return;
