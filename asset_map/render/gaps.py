@@ -1,4 +1,8 @@
-"""The gap map: coverage per buurt, residents beyond walking distance, suggested sites."""
+"""The gap map: coverage per buurt, residents beyond walking distance, suggested sites.
+
+Every result can be drawn: a layer with nothing to show (nobody beyond walking distance,
+no suggested site) is left off the map, and the legend says so in a note.
+"""
 
 from __future__ import annotations
 
@@ -59,7 +63,9 @@ def build_gap_map(
     shown_areas = areas.assign(pct_covered=areas["code"].map(per_buurt))
     meeting_types = result.params.meeting_types or tuple(catalogue().meeting_place_types())
     meeting = assets[assets["type"].isin(meeting_types)]
-    layers: list[folium.MacroElement] = [_uncovered_layer(result.cells, after=after, lang=lang)]
+    layers: list[folium.MacroElement] = []
+    if not uncovered_cells(result.cells, after=after).empty:
+        layers.append(_uncovered_layer(result.cells, after=after, lang=lang))
     if len(result.sites):
         layers.append(_sites_layer(result.sites, lang=lang))
     fmap = build_map(
@@ -76,7 +82,7 @@ def build_gap_map(
         cluster=False,
         vendor_base=vendor_base,
         attribution=attribution,
-        legend_extra=_legend_extra(result, lang),
+        legend_extra=_legend_extra(result, lang, after=after),
         extra_layers=layers,
     )
     return fmap
@@ -90,10 +96,21 @@ def uncovered_classes(weights: pd.Series) -> np.ndarray:
     return np.unique(np.quantile(data, np.linspace(0, 1, len(UNCOVERED_COLORS) + 1)))
 
 
-def _uncovered_layer(cells: gpd.GeoDataFrame, *, after: bool, lang: Lang) -> folium.GeoJson:
-    """Cells beyond walking distance, dissolved per class (few shapes, also for 10,000 cells)."""
+def uncovered_cells(cells: gpd.GeoDataFrame, *, after: bool) -> gpd.GeoDataFrame:
+    """Return the cells with (weighted) residents beyond walking distance of a meeting place.
+
+    ``after``: with the suggested sites open (True) or as it is now (False).
+    """
     covered = cells["covered_after" if after else "covered"].astype(bool)
-    open_cells = cells[~covered & (cells["weight"] > 0)]
+    return cells[~covered & (cells["weight"] > 0)]
+
+
+def _uncovered_layer(cells: gpd.GeoDataFrame, *, after: bool, lang: Lang) -> folium.GeoJson:
+    """Cells beyond walking distance, dissolved per class (few shapes, also for 10,000 cells).
+
+    There must be at least one such cell (:func:`uncovered_cells`).
+    """
+    open_cells = uncovered_cells(cells, after=after)
     edges = uncovered_classes(open_cells["weight"])
     k = max(len(edges) - 1, 1)
     klass = np.clip(np.searchsorted(edges[1:-1], open_cells["weight"], side="right"), 0, k - 1)
@@ -183,14 +200,21 @@ def _gains_text(site: pd.Series, lang: Lang) -> str:
     return t("gaps.site_popup", lang, **values, m=format_number(round(far), lang=lang))
 
 
-def _legend_extra(result: GapResult, lang: Lang) -> str:
-    parts = [
-        f"<div><span class='am-box' style='background:{UNCOVERED_COLORS[2]}'></span>"
-        f"{esc(t('gaps.layer_uncovered', lang))}</div>"
-    ]
+def _legend_extra(result: GapResult, lang: Lang, *, after: bool = True) -> str:
+    """Return the legend's lines of the gap layers; a note for a layer with nothing to show."""
+    if uncovered_cells(result.cells, after=after).empty:
+        note = esc(t("gaps.legend.everyone_covered", lang))
+        parts = [f"<div class='am-note'><i>{note}</i></div>"]
+    else:
+        parts = [
+            f"<div><span class='am-box' style='background:{UNCOVERED_COLORS[2]}'></span>"
+            f"{esc(t('gaps.layer_uncovered', lang))}</div>"
+        ]
     if len(result.sites):
         parts.append(
             f"<div><span class='am-sw' style='background:{SITE_COLOR}'>📍</span>"
             f"{esc(t('gaps.layer_sites', lang))}</div>"
         )
+    elif result.params.new_sites:
+        parts.append(f"<div class='am-note'><i>{esc(t('gaps.legend.no_sites', lang))}</i></div>")
     return "".join(parts)

@@ -146,6 +146,7 @@ def gap_params(
     new_sites: int = GapParams.new_sites,
     solver: str = GapParams.solver,
     candidates: str | Sequence[str] = DEFAULT_CANDIDATES,
+    time_limit_s: float = GapParams.time_limit_s,
 ) -> GapParams:
     """Return the checked parameters of a gap analysis from plain options.
 
@@ -173,6 +174,7 @@ def gap_params(
             new_sites=new_sites,
             solver=solver,
             candidates=tuple(kinds),
+            time_limit_s=time_limit_s,
         )
     except AssetMapError as exc:  # name the option the problem is in, when we know it
         problem = exc.args[0] if exc.args else str(exc)

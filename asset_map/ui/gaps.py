@@ -25,7 +25,7 @@ from asset_map.i18n import Msg, explain, localise, t
 from asset_map.io.export import cells_to_geojson, sites_to_csv, sites_to_geojson, table_to_csv
 from asset_map.model import Lang, catalogue
 from asset_map.render import vendor
-from asset_map.render.gaps import build_gap_map
+from asset_map.render.gaps import build_gap_map, uncovered_cells
 from asset_map.render.styles import format_number
 from asset_map.services import gaps as gap_service
 from asset_map.services.options import (
@@ -93,6 +93,12 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
             horizontal=True,
             key=solver_key,
         )
+        time_limit = right.number_input(
+            tr("gaps.time_limit"),
+            **widget_range(settings.TIME_LIMIT_S),
+            help=tr("gaps.time_limit_help"),
+            key="gap_time_limit",
+        )
         with st.expander(tr("gaps.more_settings")):
             speed = st.slider(tr("gaps.speed"), **widget_range(settings.SPEED_KMH), key="gap_speed")
             detour = st.slider(tr("gaps.detour"), **widget_range(settings.DETOUR), key="gap_detour")
@@ -156,6 +162,7 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
             new_sites=k,
             solver=solver,
             candidates=tuple(candidates),
+            time_limit_s=float(time_limit),
         )
     except AssetMapError as exc:  # the same message as the CLI's for the same option
         st.error(explain(exc, lang))
@@ -190,6 +197,9 @@ def run(
             def progress(stage: str, share: float) -> None:
                 if stage in STAGES:
                     text = tr(f"gaps.stage.{stage}")
+                    if stage == "solver" and params.solver == "exact" and params.new_sites:
+                        limit = format_number(params.time_limit_s, lang=current_lang())
+                        text = tr("gaps.stage.solver_exact", seconds=limit)
                     bar.progress(share, text=text)
                     status.update(label=text)
 
@@ -318,6 +328,8 @@ def gap_map(ws: Workspace, result: GapResult, *, basemap: str) -> None:
     """Draw the map: coverage per buurt, residents beyond walking distance, new sites."""
     lang = current_lang()
     after = st.toggle(tr("gaps.show_after"), value=True, key="gap_show_after")
+    if uncovered_cells(result.cells, after=after).empty:
+        st.info(tr("gaps.legend.everyone_covered"))
     label = str(ws.meta.get(f"label_{lang}", "")) if ws.is_demo else ""
     fmap = build_gap_map(
         result,
