@@ -9,7 +9,15 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from browser_support import choose, log_in, map_frame, shown_per_type, type_shown, upload
+from browser_support import (
+    MAP_FRAME,
+    choose,
+    log_in,
+    map_frame,
+    shown_per_type,
+    type_shown,
+    upload,
+)
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -259,4 +267,23 @@ def test_a_wijk_filter_changes_what_the_same_map_shows(offline_page, app_url):
     shown = shown_per_type(frame)
     shown.pop("activities", None)
     assert shown == {k: n for k, n in wanted.items() if k != "speelplek"}
+    assert not page.errors, page.errors
+
+
+def test_kansen_shows_the_new_sites_in_the_same_map(offline_page, app_url):
+    page = offline_page
+    page.goto(f"{app_url}/kansen")
+    page.wait_for_selector(MAP_FRAME, timeout=60_000)
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator(".am-site")).to_have_count(3, timeout=60_000)  # the screen's default
+    window = page.frame(url=lambda url: "streamlit_folium" in url)
+    window.evaluate("window.__sameMap = true")
+    slider = page.get_by_role("slider", name="Hoeveel nieuwe plekken zoeken?")
+    slider.focus()
+    slider.press("ArrowRight")
+    slider.press("ArrowRight")
+    page.get_by_role("button", name="Bereken").click()
+    expect(frame.locator(".am-site")).to_have_count(5, timeout=60_000)
+    assert window.evaluate("window.__sameMap") is True
+    assert frame.locator(".am-legend").count() == 1
     assert not page.errors, page.errors
