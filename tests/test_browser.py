@@ -12,6 +12,8 @@ import pytest
 from browser_support import (
     MAP_FRAME,
     choose,
+    click_button,
+    idle,
     log_in,
     map_frame,
     shown_per_type,
@@ -137,6 +139,7 @@ def test_a_wijk_filter_changes_what_the_same_map_shows(offline_page, app_url):
     window = page.frame(url=lambda url: "streamlit_folium" in url)
     window.wait_for_function(SHOWS, arg=everything, timeout=30_000)
     window.evaluate("window.__sameMap = true")
+    idle(page)
     box = page.get_by_role("combobox", name="Wijk")
     box.click()
     box.press_sequentially(PICKED_WIJK[1])
@@ -170,7 +173,7 @@ def test_kansen_shows_the_new_sites_in_the_same_map(offline_page, app_url):
     slider.focus()
     slider.press("ArrowRight")
     slider.press("ArrowRight")
-    page.get_by_role("button", name="Bereken").click()
+    click_button(page, "Bereken")
     expect(frame.locator(".am-site")).to_have_count(5, timeout=60_000)
     assert window.evaluate("window.__sameMap") is True
     assert frame.locator(".am-legend").count() == 1
@@ -260,9 +263,9 @@ def test_upload_with_foreign_columns_map_preview_import(browser, app_url, tmp_pa
     # 1. Own areas replace the demo.
     page.get_by_text("Wijken en buurten", exact=True).click()
     upload(page, "Bestand met wijken en buurten", areas_file)
-    page.get_by_text("Voorbeeld: 25 rijen worden geladen").wait_for(timeout=30_000)
-    page.get_by_role("button", name="Toevoegen aan de kaart").click()
-    page.get_by_text("25 rijen toegevoegd").wait_for(timeout=30_000)
+    page.get_by_text("Voorbeeld: 25 rijen worden geladen").first.wait_for(timeout=30_000)
+    click_button(page, "Toevoegen aan de kaart")
+    page.get_by_text("25 rijen toegevoegd").first.wait_for(timeout=30_000)
 
     # 2. Places with foreign columns: map them, check the preview, import.
     page.get_by_text("Plekken", exact=True).click()
@@ -275,11 +278,11 @@ def test_upload_with_foreign_columns_map_preview_import(browser, app_url, tmp_pa
     choose(page, "Soort plek", "soort")
     choose(page, "Omschrijving", "info")
     choose(page, "buurtcentrum", "Buurthuis", exact=False)  # shown as "🏠 Buurthuis"
-    page.get_by_text("Voorbeeld: 2 rijen worden geladen").wait_for(timeout=30_000)
+    page.get_by_text("Voorbeeld: 2 rijen worden geladen").first.wait_for(timeout=30_000)
     preview = page.locator('[data-testid="stDataFrame"]').first
     preview.wait_for()
-    page.get_by_role("button", name="Toevoegen aan de kaart").click()
-    page.get_by_text("2 rijen toegevoegd").wait_for(timeout=30_000)
+    click_button(page, "Toevoegen aan de kaart")
+    page.get_by_text("2 rijen toegevoegd").first.wait_for(timeout=30_000)
 
     page.get_by_role("link", name="Kaart", exact=True).click()
     frame = map_frame(page)
