@@ -63,9 +63,10 @@ def test_every_frame_loads_every_script_a_contents_may_need(demo):
     areas, _assets = demo
     fmap = build_map(areas, _assets.iloc[:0], vendor_base=vendor.APP_STATIC_BASE)  # no places
     parts = map_parts(fmap, center=middle(areas), vendor_base=vendor.APP_STATIC_BASE)
-    for file in (vendor.CLUSTER_JS, vendor.ASSET_POINTS_JS, vendor.MAP_CONTENTS_JS):
+    for file in (vendor.CLUSTER_JS, vendor.ASSET_POINTS_JS):
         assert vendor.vendor_url(file, vendor.APP_STATIC_BASE) in parts.js_links
     assert parts.js_links[0] == vendor.vendor_url(vendor.LEAFLET_JS, vendor.APP_STATIC_BASE)
+    assert "L.amContents = function" in parts.frame  # written into the frame, no file
 
 
 def test_the_component_gets_what_st_folium_would_give_it(demo, monkeypatch):

@@ -4,12 +4,13 @@ A filter on the Kaart changes what the map shows, not the map. :func:`map_parts`
 folium map once and splits the page into
 
 - the **frame**: the map itself (as the variable ``map_div``, at a view that does not depend
-  on the selection), its base layer, zoom and scale, with the head (CSS) and the script and
-  style files every contents may need. It changes only with the base map;
+  on the selection), its base layer, zoom and scale, ``L.amContents``
+  (``static/map_contents.js``), the head (CSS) and the script and style files every
+  contents may need. It changes only with the base map;
 - the **contents**: everything else, in the order folium wrote it (areas, places, talents,
   activities, legend, layer control, attribution, the view of the selection), as one
-  script that hands it to ``L.amContents`` (``static/map_contents.js``), which first takes
-  off what the previous contents added.
+  script that hands it to ``L.amContents``, which first takes off what the previous
+  contents added.
 
 The app shows the frame once and sends new contents on every change (``streamlit_folium``
 runs them in the map that is there: its ``feature_group`` argument), so a filter does not
@@ -19,6 +20,7 @@ they can be cached and handed to every visitor. Nothing here imports streamlit.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
@@ -34,9 +36,9 @@ from asset_map.render.layers import compact_json
 
 #: The name the frame gives the map: ``streamlit_folium``'s page puts it in ``<div id=map_div>``.
 MAP_NAME = "map_div"
-#: The files every frame loads: Leaflet, clustering, our places and the contents' helper.
-FRAME_FILES = (*vendor.MAP_FILES, *vendor.CLUSTER_FILES, vendor.ASSET_POINTS_JS,
-               vendor.MAP_CONTENTS_JS)  # fmt: skip
+#: The files every frame loads: Leaflet, clustering and our places (``L.amContents`` is
+#: written into the frame itself: one request less before the map shows).
+FRAME_FILES = (*vendor.MAP_FILES, *vendor.CLUSTER_FILES, vendor.ASSET_POINTS_JS)
 
 _SCRIPT_SRC = re.compile(
     r"<script\b[^>]*\bsrc=[\"'][^\"']*[\"'][^>]*>.*?</script\b[^>]*>", re.S | re.I
@@ -131,13 +133,19 @@ def map_parts(fmap: folium.Map, *, center: Sequence[float], vendor_base: str) ->
         f"L.amContents({MAP_NAME}, {compact_json(styles)}, function ({name}) {{\n{inside}\n}});\n"
     )
     return MapParts(
-        frame=frame.replace(name, MAP_NAME) + "\nvar drawnItems = [];\n",
+        frame=_contents_helper() + frame.replace(name, MAP_NAME) + "\nvar drawnItems = [];\n",
         header=own_head.replace(name, MAP_NAME),
         html=html.replace(name, MAP_NAME),
         js_links=js_links,
         css_links=css_links,
         contents=contents,
     )
+
+
+@functools.cache
+def _contents_helper() -> str:
+    """Return ``map_contents.js`` (``L.amContents``), to run before the frame's own script."""
+    return vendor.MAP_CONTENTS_JS.path.read_text("utf-8") + "\n"
 
 
 def _names(element: Element) -> Iterator[str]:

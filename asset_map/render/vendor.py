@@ -2,7 +2,7 @@
 
 Leaflet and Leaflet.markercluster come from the XStatic packages on PyPI; ``asset_points.js``
 (the assets' markers in one clustering) and ``map_contents.js`` (new contents for a map that
-stays in the page) are ours, in ``static/`` beside this module. The app
+stays in the page, written into its frame) are ours, in ``static/`` beside this module. The app
 serves them through Streamlit's static file serving; a standalone HTML export inlines them,
 so the file works offline and tells no third party who opened it.
 """
@@ -61,13 +61,14 @@ CLUSTER_DEFAULT_CSS = VendorFile(
     "markercluster_default_css", "leaflet.markercluster", CLUSTER_DIR, "MarkerCluster.Default.css"
 )
 ASSET_POINTS_JS = VendorFile("asset_points_js", "asset_map", OWN_DIR, "asset_points.js")
-#: Replaces what a map that stays in the page shows (:mod:`asset_map.render.map_parts`).
+#: Replaces what a map that stays in the page shows: written into the frame of such a map
+#: (:mod:`asset_map.render.map_parts`), so a page loads no file for it.
 MAP_CONTENTS_JS = VendorFile("map_contents_js", "asset_map", OWN_DIR, "map_contents.js")
 
 MAP_FILES = (LEAFLET_JS, LEAFLET_CSS)
 CLUSTER_FILES = (CLUSTER_JS, CLUSTER_CSS, CLUSTER_DEFAULT_CSS)
 #: Every file a map may load, in the order a page loads them.
-ALL_FILES = (*MAP_FILES, *CLUSTER_FILES, ASSET_POINTS_JS, MAP_CONTENTS_JS)
+ALL_FILES = (*MAP_FILES, *CLUSTER_FILES, ASSET_POINTS_JS)
 #: Placeholder base URL for standalone HTML; ``inline_vendor_files`` replaces the tags.
 INLINE_BASE = "asset-map-inline:"
 #: Where the app serves the files: Streamlit serves ``static/`` beside ``app.py`` at this URL.
