@@ -12,6 +12,7 @@ import hashlib
 import time
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -361,6 +362,7 @@ def _digest(result: GapResult) -> str:
     cells = result.cells
     parts = [
         repr(result.params).encode("utf-8"),
+        np.asarray([len(cells), *cells.total_bounds], dtype="float64").tobytes(),
         cells["covered"].to_numpy(dtype=bool).tobytes(),
         cells["covered_after"].to_numpy(dtype=bool).tobytes(),
         cells["weight"].to_numpy(dtype="float64").tobytes(),
