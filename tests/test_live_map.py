@@ -50,7 +50,16 @@ def test_the_contents_hold_the_selection(demo):
     contents = _parts(demo, wijken=[WIJK]).contents
     assert sorted(p["name"] for p in map_page.places(contents)) == sorted(in_wijk["name"])
     assert contents.startswith(f"L.amContents({MAP_NAME}, ")
-    assert ".fitBounds(" in contents and "L.control.layers(" in contents
+    assert "L.amControls.fit(" in contents and "L.control.layers(" in contents
+    # The map's controls come with every contents (they show its places and areas).
+    assert "L.amControls.search(" in contents and "L.amControls.locate(" in contents
+
+
+def test_the_tiles_notice_is_in_the_frame_once(demo):
+    parts = _parts(demo)
+    assert parts.frame.count("L.amControls.tiles(") == 1
+    assert f"{MAP_NAME}_tiles_0" in parts.frame.split("L.amControls.tiles(", 1)[1]
+    assert "L.amControls.tiles(" not in parts.contents
 
 
 def test_another_base_map_is_another_frame(demo):

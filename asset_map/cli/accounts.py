@@ -11,7 +11,7 @@ from asset_map._errors import AssetMapError
 from asset_map.cli._common import add_db_args, add_lang_arg, message_of, open_store
 from asset_map.i18n import Msg, t
 from asset_map.rules.auth import ROLES, normalise_username
-from asset_map.settings import RETENTION_ENV, retention_months
+from asset_map.settings import OLDER_THAN_DAYS, RETENTION_ENV, retention_months
 from asset_map.storage import Store
 from asset_map.storage.talents import retention_days
 
@@ -43,7 +43,9 @@ def register(commands: Any) -> None:
     add_db_args(ur)
     ur.set_defaults(func=_cmd_user_remove)
     uu = user_commands.add_parser(
-        "unlock", help="lift the lock after too many wrong passwords; written to the audit log"
+        "unlock",
+        help="lift the log-in delays on a name (from every address and device); written to the "
+        "audit log",
     )
     uu.add_argument("name", metavar="NAME")
     add_lang_arg(uu)
@@ -51,7 +53,8 @@ def register(commands: Any) -> None:
     uu.set_defaults(func=_cmd_user_unlock)
     up = user_commands.add_parser(
         "set-password",
-        help="give an account a new password (also lifts a lock); written to the audit log",
+        help="give an account a new password (also lifts its delays and forgets its known "
+        "devices); written to the audit log",
     )
     up.add_argument("name", metavar="NAME")
     up.add_argument("--password-stdin", action="store_true", help=_PASSWORD_HELP)
@@ -71,8 +74,8 @@ def register(commands: Any) -> None:
         "--older-than-days",
         type=int,
         default=None,
-        help="erase submissions older than this many days instead of the retention period "
-        f"({RETENTION_ENV}, default 12 months)",
+        help="erase submissions older than this many days (0 to 36500) instead of the "
+        f"retention period ({RETENTION_ENV}, default 12 months)",
     )
     pg.add_argument("--actor", default="asset-map purge", help="name in the audit log")
     add_lang_arg(pg)
@@ -174,8 +177,7 @@ def _cmd_purge(args: argparse.Namespace) -> int:
     days = args.older_than_days
     if days is None:
         days = retention_days(retention_months(), now=datetime.now(UTC))
-    if days < 0:
-        raise AssetMapError(Msg("err.cli.purge.negative"))
+    OLDER_THAN_DAYS.check(days)  # a century at most: an older date does not exist
     store = _existing_store(args)
     try:
         n = store.purge_personal_data(older_than_days=days, actor=args.actor)

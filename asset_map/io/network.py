@@ -37,6 +37,7 @@ from asset_map.crs import (
     parse_crs,
 )
 from asset_map.i18n import Msg
+from asset_map.io.limits import check_size
 
 #: OSM ``highway`` values people may walk along (unless ``foot`` or ``access`` forbids it).
 #: Motorways and trunk roads (and their links) are left out whatever their other tags say.
@@ -113,6 +114,7 @@ def read_walk_network(path: str | Path) -> nx.MultiGraph:
         raise ImportFormatError(Msg("err.network.unknown_kind", name=path.name, suffix=path.suffix))
     if not path.is_file():
         raise ImportFormatError(Msg("err.network.not_found", name=path.name, path=str(path)))
+    check_size(path)
     with path.open("rb") as handle:
         head = handle.read(4096)
     if not head.strip() and path.stat().st_size <= len(head):

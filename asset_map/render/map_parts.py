@@ -4,9 +4,9 @@ A filter on the Kaart changes what the map shows, not the map. :func:`map_parts`
 folium map once and splits the page into
 
 - the **frame**: the map itself (as the variable ``map_div``, at a view that does not depend
-  on the selection), its base layer, zoom and scale, ``L.amContents``
-  (``static/map_contents.js``), the head (CSS) and the script and style files every
-  contents may need. It changes only with the base map;
+  on the selection), its base layer and the notice when its tiles do not load, zoom and
+  scale, ``L.amContents`` (``static/map_contents.js``), the head (CSS) and the script and
+  style files every contents may need. It changes only with the base map;
 - the **contents**: everything else, in the order folium wrote it (areas, places, talents,
   activities, legend, layer control, attribution, the view of the selection), as one
   script that hands it to ``L.amContents``, which first takes off what the previous
@@ -32,6 +32,7 @@ import numpy as np
 from branca.element import Element, Figure
 
 from asset_map.render import vendor
+from asset_map.render.controls import TileNotice
 from asset_map.render.layers import compact_json
 
 #: The name the frame gives the map: ``streamlit_folium``'s page puts it in ``<div id=map_div>``.
@@ -105,7 +106,9 @@ def map_parts(fmap: folium.Map, *, center: Sequence[float], vendor_base: str) ->
     figure.render()
     name = fmap.get_name()
     tiles = [child for child in fmap._children.values() if isinstance(child, folium.TileLayer)]
-    frame_names = {name, *(n for tile in tiles for n in _names(tile))}
+    # The tiles' notice watches the frame's tiles: in the frame, so it watches them once.
+    notices = [child for child in fmap._children.values() if isinstance(child, TileNotice)]
+    frame_names = {name, *(n for part in (*tiles, *notices) for n in _names(part))}
 
     scripts = figure.script._children
     frame = "".join(scripts[n].render() for n in scripts if n in frame_names)

@@ -9,6 +9,7 @@ so a writer waits for the lock at its start instead of failing half-way.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -82,6 +83,29 @@ def resolve_url(url: str | None, instance_dir: Path | None = None) -> URL:
     return parsed
 
 
+def create_private_file(path: Path) -> None:
+    """Create an empty SQLite file only its owner may read (0600) when it does not exist.
+
+    It holds contact data and password hashes. Folders created on the way are 0700 (the
+    instance folder among them); folders that exist already are left as they are. SQLite
+    gives its ``-wal`` and ``-shm`` files the permissions of the database file, so they are
+    private too. An existing file keeps its permissions.
+    """
+    missing = []
+    folder = path.parent
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for new in reversed(missing):
+        new.mkdir(mode=0o700, exist_ok=True)
+        new.chmod(0o700)  # mkdir's mode is cut by the umask; 0700 is what we want
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
 class Database:
     """An engine with read and write transactions that behave alike on SQLite and PostgreSQL.
 
@@ -102,7 +126,7 @@ class Database:
                 raise DatabaseUnreachable(
                     Msg("err.storage.no_file", path=url.database, env=DATABASE_URL_ENV)
                 )
-            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            create_private_file(Path(url.database).expanduser())
             self.engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
             event.listen(self.engine, "connect", _sqlite_on_connect)
             event.listen(self.engine, "begin", _sqlite_on_begin)

@@ -1,6 +1,10 @@
 """Widgets for residents' talents: the public form and erasure by code.
 
-The wijkmanager's screen is in :mod:`asset_map.ui.moderation`.
+Spam is kept out by a honeypot field, a courtesy limit per browser session, and the limits
+per client address and in all that the database counts (``asset_map.rules.submissions``,
+set in ``asset_map.settings``): a new browser session starts no new count, and a full
+moderation queue says so instead of taking more. The wijkmanager's screen is in
+:mod:`asset_map.ui.moderation`.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from asset_map._errors import AssetMapError
 from asset_map.i18n import explain, t
 from asset_map.model import WISHES, catalogue
 from asset_map.render import vendor
-from asset_map.render.styles import BASEMAPS
+from asset_map.rules.submissions import SubmissionRefused
 from asset_map.rules.talent_form import (
     MAX_AVAILABILITY,
     MAX_CONTACT,
@@ -30,15 +34,17 @@ from asset_map.rules.talent_form import (
     check_talent,
 )
 from asset_map.services.workspace import Workspace
-from asset_map.settings import retention_months
+from asset_map.settings import retention_months, submission_limits
 from asset_map.storage.talents import EDITABLE, PERSONAL
-from asset_map.ui.explore import chosen_basemap
+from asset_map.ui.basemap import chosen_tiles
+from asset_map.ui.client import client_address
 from asset_map.ui.loaders import store
 from asset_map.ui.near_me import find_postcode
 from asset_map.ui.safe import md
 from asset_map.ui.state import among, choice_key, current_lang, forget_choice, tr
 
-#: At most this many submissions per browser session in ``RATE_WINDOW_S`` seconds.
+#: At most this many submissions per browser session in ``RATE_WINDOW_S`` seconds (a guard
+#: against double sends; the limits per client address are the database's).
 RATE_LIMIT = 3
 RATE_WINDOW_S = 600
 HONEYPOT_KEY = "join_website"
@@ -163,7 +169,7 @@ def _pick_map(ws: Workspace) -> folium.Map:
     fmap = folium.Map(tiles=None, location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=13)
     fmap.options.update(max_zoom=19, min_zoom=7)
     fmap.default_js, fmap.default_css = vendor.links(vendor.MAP_FILES, vendor.APP_STATIC_BASE)
-    base = BASEMAPS[chosen_basemap()]
+    base = chosen_tiles()
     if base.url:
         folium.TileLayer(base.url, attr=base.attribution, max_zoom=base.max_zoom).add_to(fmap)
     folium.GeoJson(
@@ -298,8 +304,13 @@ def talent_form(ws: Workspace) -> None:
             slots.get(field, st).error(text, icon="⚠️")
         return
     try:
-        receipt = store().submit_talent(checked)
-    except AssetMapError as exc:  # the store's own checks; the form's should catch all
+        receipt = store().submit_talent(
+            checked, address=client_address(), limits=submission_limits()
+        )
+    except SubmissionRefused as exc:  # the input stays: it can be sent later
+        st.warning(explain(exc, lang))
+        return
+    except AssetMapError as exc:  # the store's own checks (or a wrong limit setting)
         st.error(explain(exc, lang))
         return
     st.session_state.setdefault("join_times", []).append(time.monotonic())

@@ -9,14 +9,15 @@
  * new contents on it.
  *
  * What comes off: every layer that is not the frame's (also those a reader switched on in
- * the layer control later), the controls and attribution texts the contents added. A
- * clustering that is still loading its markers in chunks is stopped first.
+ * the layer control later), the controls, attribution texts and map events the contents
+ * added (e.g. the "my location" button's). A clustering that is still loading its markers
+ * in chunks is stopped first.
  */
 (function () {
   'use strict';
 
   var frameLayers = null;   // the layers of the frame: on the map before any contents
-  var added = null;         // what the current contents added: {controls, texts}
+  var added = null;         // what the current contents added: {controls, texts, events}
   var styles = {};          // the style sheets already in the page, by their text
 
   function addStyles(texts) {
@@ -44,6 +45,8 @@
     for (i = 0; attribution && i < added.texts.length; i++) {
       attribution.removeAttribution(added.texts[i]);
     }
+    // Events of layers already taken off are gone already: off() then does nothing.
+    for (i = 0; i < added.events.length; i++) { map.off.apply(map, added.events[i]); }
     added = null;
   }
 
@@ -54,12 +57,16 @@
     }
     clear(map);
     addStyles(styleTexts);
-    var controls = [], texts = [];
+    var controls = [], texts = [], events = [];
     var control = L.Control.prototype, addTo = control.addTo;
     var attribution = map.attributionControl;
     control.addTo = function (target) {
       if (target === map) { controls.push(this); }
       return addTo.call(this, target);
+    };
+    map.on = function () {
+      if (arguments.length && arguments[0]) { events.push(Array.prototype.slice.call(arguments)); }
+      return L.Map.prototype.on.apply(this, arguments);
     };
     if (attribution) {
       attribution.addAttribution = function (text) {
@@ -71,8 +78,9 @@
       add(map);
     } finally {
       control.addTo = addTo;
+      delete map.on;
       if (attribution) { delete attribution.addAttribution; }
-      added = {controls: controls, texts: texts};
+      added = {controls: controls, texts: texts, events: events};
     }
   };
 }());
