@@ -142,6 +142,8 @@ def app_server(checkout: Path, database: Path) -> Iterator[str]:
     env = {
         **os.environ,
         "ASSET_MAP_DATABASE_URL": f"sqlite:///{database}",
+        # Upload folders and the like beside the database: nothing written into the checkout.
+        "ASSET_MAP_INSTANCE_DIR": str(database.with_suffix(".instance")),
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("ASSET_MAP_DATA_DIR", None)

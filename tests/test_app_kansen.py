@@ -308,6 +308,10 @@ def test_no_candidate_ends_with_a_note_on_the_map(app):
 
 def test_exact_solver_has_a_time_limit_on_the_screen(app, gap_calls):
     assert app.number_input(key="gap_time_limit").value == settings.TIME_LIMIT_S.default
+    solver = app.radio(key="gap_solver@nl")
+    assert solver.value == "greedy"  # the fast method is the default
+    assert "Snel is de standaard" in solver.help
+    assert f"(standaard {settings.TIME_LIMIT_S.default:g})" in solver.help
     app.radio(key="gap_solver@nl").set_value("exact")
     app.number_input(key="gap_time_limit").set_value(5)
     _calculate(app)

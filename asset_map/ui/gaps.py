@@ -95,6 +95,10 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
             index=option_index(SOLVERS, solver_now),
             format_func=lambda k: t(f"gaps.solver.{k}", lang),
             horizontal=True,
+            help=tr(
+                "gaps.solver_help",
+                seconds=format_number(settings.TIME_LIMIT_S.default, lang=lang),
+            ),
             key=solver_key,
         )
         time_limit = right.number_input(
