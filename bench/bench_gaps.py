@@ -38,6 +38,9 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+# Measure the checkout this file is in, not another copy of the package that is installed
+# (``python bench/...`` puts bench/ first on the path, not the checkout).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from asset_map.analysis.coverage import cover_matrix, is_covered, nearest_m, sites_in_reach
 from asset_map.analysis.siting import exact_mclp, greedy_mclp
 from asset_map.crs import NL_BOUNDS_RD

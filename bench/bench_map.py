@@ -31,6 +31,7 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable
+from pathlib import Path
 
 import folium
 import geopandas as gpd
@@ -38,6 +39,9 @@ import numpy as np
 from folium.plugins import FastMarkerCluster, MarkerCluster
 from shapely.geometry import box
 
+# Measure the checkout this file is in, not another copy of the package that is installed
+# (``python bench/...`` puts bench/ first on the path, not the checkout).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from asset_map.model import catalogue
 from asset_map.render.map import build_map, map_html
 
