@@ -39,6 +39,12 @@ def _map_args(at: AppTest) -> dict:
     return maps[0]
 
 
+def _map_code(at: AppTest) -> str:
+    """Return the map's code: its frame and the contents the frame runs (ui/live_map.py)."""
+    args = _map_args(at)
+    return args["script"] + (args.get("feature_group") or "")
+
+
 def test_a_link_fills_the_filters_and_opens_the_map_at_its_view(db):
     at = _open(
         {
@@ -57,7 +63,7 @@ def test_a_link_fills_the_filters_and_opens_the_map_at_its_view(db):
     assert at.sidebar.selectbox(key="map_choropleth@nl").value == "inhabitants"
     assert at.sidebar.selectbox(key="map_basemap@nl").value == "none"
     assert at.sidebar.toggle(key="map_talents").value is False
-    script = _map_args(at)["script"]
+    script = _map_code(at)
     assert "setView([start[0], start[1]], start[2]" in script
     assert "[52.495, 5.62, 16.0]" in script  # the link's view wins over the fit
     assert _values(at.query_params["wijk"]) == ["WK999901"]
@@ -84,8 +90,8 @@ def test_choosing_filters_writes_them_into_the_link(db):
     assert not at.exception, at.exception
     assert _values(at.query_params["wijk"]) == ["WK999902"]
     assert _values(at.query_params["talenten"]) == ["0"]
-    assert "setView([start[0]" in _map_args(at)["script"]
-    assert "var start = null;" in _map_args(at)["script"]  # new filters: fit them
+    assert "setView([start[0]" in _map_code(at)
+    assert "var start = null;" in _map_code(at)  # new filters: fit them
 
 
 def test_a_link_in_english_opens_in_english(db):

@@ -16,6 +16,7 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
 import asset_map.ui.gaps as gap_ui
+from asset_map import settings
 from asset_map.analysis.gap_params import GapParams, NeedWeights
 from asset_map.analysis.gaps import analyse_gaps
 from asset_map.render.styles import format_number
@@ -369,3 +370,39 @@ def test_the_tables_show_numbers_the_dutch_way(app, demo):
     numbers = buurten.drop(columns=["Buurt"]).to_numpy().ravel()
     dutch = re.compile(r"–|\d{1,3}(\.\d{3})*(,\d)?")  # dots between thousands, a comma
     assert all(dutch.fullmatch(str(v)) for v in numbers), numbers
+
+
+def test_walking_time_that_covers_everyone_ends_with_a_note(app, demo):
+    # Known answer: within an hour's walk, every resident of the demo reaches a meeting place.
+    assert analyse_gaps(*demo, GapParams(walk_min=60, new_sites=3)).summary["share_before"] == 1.0
+    app.slider(key="gap_walk_min").set_value(60)
+    _calculate(app)  # no error where the map should be
+    assert "Iedereen woont op loopafstand van een ontmoetingsplek." in [i.value for i in app.info]
+    assert any(s.startswith("We vonden geen nieuwe plek die meer mensen") for s in _texts(app))
+    assert "Geen nieuwe plek gevonden die meer mensen op loopafstand brengt." in _map_text(app)
+
+
+def test_no_candidate_ends_with_a_note_on_the_map(app):
+    app.toggle(key="gap_what_if").set_value(True)
+    app.multiselect(key="gap_candidates@nl").set_value(["planned"])
+    _calculate(app)
+    assert "Geen nieuwe plek gevonden die meer mensen op loopafstand brengt." in _map_text(app)
+    assert "Bewoners verder dan loopafstand" in _map_text(app)
+
+
+def test_exact_solver_has_a_time_limit_on_the_screen(app, gap_calls):
+    assert app.number_input(key="gap_time_limit").value == settings.TIME_LIMIT_S.default
+    solver = app.radio(key="gap_solver@nl")
+    assert solver.value == "greedy"  # the fast method is the default
+    assert "Snel is de standaard" in solver.help
+    assert f"(standaard {settings.TIME_LIMIT_S.default:g})" in solver.help
+    app.radio(key="gap_solver@nl").set_value("exact")
+    app.number_input(key="gap_time_limit").set_value(5)
+    _calculate(app)
+    assert gap_calls[-1].solver == "exact" and gap_calls[-1].time_limit_s == 5.0
+
+
+def _map_text(at: AppTest) -> str:
+    """The scripts of the maps on the page (frame and contents), as sent to the browser."""
+    args = [json.loads(c.proto.json_args) for c in at.get("component_instance")]
+    return " ".join(str(a.get("script", "")) + str(a.get("feature_group") or "") for a in args)

@@ -10,8 +10,10 @@ from urllib.parse import urlparse
 
 import pytest
 from browser_support import (
+    MAP_FRAME,
     choose,
     click_button,
+    idle,
     log_in,
     map_frame,
     shown_per_type,
@@ -102,6 +104,80 @@ def test_popup_shows_special_characters_as_text(offline_page, app_url):
     assert '"koffie & appeltaart" <sinds 1923>' in text
     assert popup.locator("oud, sinds").count() == 0  # shown as text, never parsed as tags
     assert "Winkel of bedrijf" in text
+
+
+PICKED_WIJK = ("WK999902", "Oosterhof")
+#: Whether the map shows ``wanted`` places per type (counted as ``shown_per_type`` does; the
+#: activities' markers, which sit on the places, left out), run in the map's frame.
+SHOWS = """(wanted) => {
+    const shown = {};
+    const add = (key, n) => { shown[key] = (shown[key] || 0) + n; };
+    document.querySelectorAll('.am-cluster [data-types]').forEach((cluster) => {
+        cluster.dataset.types.split(' ').forEach((pair) => {
+            const [key, n] = pair.split(':');
+            add(key, Number(n));
+        });
+    });
+    document.querySelectorAll('.am-pin [data-layer]').forEach((pin) => add(pin.dataset.layer, 1));
+    delete shown.activities;
+    const keys = Object.keys(wanted);
+    return keys.length === Object.keys(shown).length && keys.every((k) => shown[k] === wanted[k]);
+}"""
+
+
+def test_a_wijk_filter_changes_what_the_same_map_shows(offline_page, app_url):
+    from asset_map.analysis.areas import select_assets
+    from asset_map.services.workspace import DEMO_DIR, load_workspace
+
+    demo = load_workspace(DEMO_DIR).assets
+    everything = {str(k): int(n) for k, n in demo["type"].value_counts().items()}
+    in_wijk = select_assets(demo, wijken=[PICKED_WIJK[0]])
+    wanted = {str(k): int(n) for k, n in in_wijk["type"].value_counts().items()}
+    page = offline_page
+    page.goto(app_url)
+    frame = map_frame(page)
+    window = page.frame(url=lambda url: "streamlit_folium" in url)
+    window.wait_for_function(SHOWS, arg=everything, timeout=30_000)
+    window.evaluate("window.__sameMap = true")
+    idle(page)
+    box = page.get_by_role("combobox", name="Wijk")
+    box.click()
+    box.press_sequentially(PICKED_WIJK[1])
+    page.get_by_role("option", name=PICKED_WIJK[1], exact=True).first.wait_for()
+    box.press("Enter")
+    window.wait_for_function(SHOWS, arg=wanted, timeout=30_000)
+    # New contents in the map that was there: one legend, one layer control, no errors.
+    assert window.evaluate("window.__sameMap") is True
+    assert frame.locator(".am-legend").count() == 1
+    assert frame.locator(".leaflet-control-layers").count() == 1
+    # The new layer control switches the new places.
+    frame.locator(".leaflet-control-layers").hover()
+    label = frame.locator(".leaflet-control-layers-overlays label", has_text="Speelplek")
+    label.locator("input").uncheck()
+    expect(type_shown(frame, "speelplek")).to_have_count(0)
+    shown = shown_per_type(frame)
+    shown.pop("activities", None)
+    assert shown == {k: n for k, n in wanted.items() if k != "speelplek"}
+    assert not page.errors, page.errors
+
+
+def test_kansen_shows_the_new_sites_in_the_same_map(offline_page, app_url):
+    page = offline_page
+    page.goto(f"{app_url}/kansen")
+    page.wait_for_selector(MAP_FRAME, timeout=60_000)
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator(".am-site")).to_have_count(3, timeout=60_000)  # the screen's default
+    window = page.frame(url=lambda url: "streamlit_folium" in url)
+    window.evaluate("window.__sameMap = true")
+    slider = page.get_by_role("slider", name="Hoeveel nieuwe plekken zoeken?")
+    slider.focus()
+    slider.press("ArrowRight")
+    slider.press("ArrowRight")
+    click_button(page, "Bereken")
+    expect(frame.locator(".am-site")).to_have_count(5, timeout=60_000)
+    assert window.evaluate("window.__sameMap") is True
+    assert frame.locator(".am-legend").count() == 1
+    assert not page.errors, page.errors
 
 
 def _talent_labels(page) -> list[str]:

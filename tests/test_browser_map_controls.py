@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 import pytest
-from browser_support import MAP_FRAME, ROOT, shown_per_type
+from browser_support import MAP_FRAME, ROOT, idle, shown_per_type, type_shown
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -240,6 +240,46 @@ def test_my_location_centres_the_map_when_the_browser_allows_it(open_page, app_u
     )
     dx, dy = _offset_from_centre(frame, here)
     assert abs(dx) <= 2 and abs(dy) <= 2, (dx, dy)
+
+
+def test_after_filters_the_same_map_has_each_control_once_and_they_still_work(open_page):
+    # A filter replaces what the map shows, not the map: the controls come with the new
+    # contents, and the old ones (and what they listen to) go.
+    place = _demo_places("wijkhuiskamer")[0]
+    page = open_page(
+        permissions=["geolocation"],
+        geolocation={"latitude": place["lat"], "longitude": place["lon"], "accuracy": 30},
+    )
+    _map(page)
+    window = page.frame(url=lambda url: "streamlit_folium" in url)
+    window.evaluate("window.__sameMap = true")
+    frame = page.frame_locator(MAP_FRAME).last
+    not_chosen = ".am-pin [data-layer]"
+    for option, key in (("Wijkhuiskamer", "wijkhuiskamer"), ("Speelplek", "speelplek")):
+        idle(page)
+        types = page.get_by_role("combobox", name="Soort plek")
+        types.click()
+        types.press_sequentially(option)
+        page.get_by_role("option", name=option).first.wait_for()
+        types.press("Enter")
+        page.keyboard.press("Escape")
+        not_chosen += f":not([data-layer='{key}'])"
+        expect(type_shown(frame, key).first).to_be_attached()
+        expect(frame.locator(not_chosen)).to_have_count(0)
+    assert window.evaluate("window.__sameMap") is True
+    for control in (".am-legend", ".am-search", ".am-locate", ".leaflet-control-layers"):
+        expect(frame.locator(control)).to_have_count(1)
+    # The weekly activities' rings are on (their switch in the new layer control).
+    expect(frame.locator(".leaflet-container.am-act-on")).to_have_count(1)
+    expect(frame.locator(".am-act-badge").first).to_be_visible()
+    # "My location" answers once: one mark, not one per contents the map had.
+    frame.get_by_role("button", name="Toon waar ik nu ben").click()
+    expect(frame.locator("path.am-located")).to_have_count(1)
+    expect(frame.locator("path.am-located-area")).to_have_count(1)
+    search = frame.get_by_role("searchbox", name="Zoek plek, adres, buurt of postcode")
+    search.fill(place["name"][:12])
+    expect(frame.locator(".am-search-hit").first).to_be_attached()
+    assert not page.errors, page.errors
 
 
 def test_my_location_says_so_plainly_when_the_browser_refuses(open_page):

@@ -8,6 +8,9 @@ layouts of tests/gap_layouts.py.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import geopandas as gpd
 import pytest
@@ -23,6 +26,7 @@ from asset_map.model import catalogue
 from asset_map.render.styles import format_number
 
 X0, Y0 = SQUARES_X0, SQUARES_Y0  # the corner of ``two_buurten``
+ROOT = Path(__file__).resolve().parents[1]
 DEMO_ARGS = [
     "gaps",
     "--areas",
@@ -217,3 +221,53 @@ def test_the_text_output_gives_the_coverage_per_time_window(capsys):
     assert "Binnen loopafstand per tijdvak:" in printed
     assert "In het weekend (8-23 uur):" in printed
     assert "Doordeweeks 's avonds (18-23 uur):" in printed
+
+
+# --- every result ends in a map and a note, and --json prints JSON only --------------------------
+
+
+def test_map_when_everyone_lives_within_walking_distance_says_so(tmp_path, capsys, demo):
+    # Known answer: within an hour's walk, every resident of the demo reaches a meeting place.
+    result = analyse_gaps(*demo, GapParams(walk_min=60, new_sites=2))
+    assert result.summary["share_before"] == 1.0 and len(result.sites) == 0
+    out = tmp_path / "kansen.html"
+    args = [*DEMO_ARGS, "--walk-min", "60", "--new-sites", "2", "--out-map", str(out)]
+    assert main(args) == 0
+    assert "100,0%" in capsys.readouterr().out
+    page = out.read_text("utf-8")
+    assert "Iedereen woont op loopafstand van een ontmoetingsplek." in page
+    assert "Geen nieuwe plek gevonden die meer mensen op loopafstand brengt." in page
+    assert "Bewoners verder dan loopafstand" not in page  # no empty layer to switch on
+
+
+def test_map_without_any_candidate_says_no_site_was_found(tmp_path, capsys, demo):
+    # What-if counts the planned huiskamers as open, so as the only candidates there are none.
+    params = GapParams(include_planned=True, new_sites=2, candidates=("planned",))
+    result = analyse_gaps(*demo, params)
+    assert result.summary["n_candidates"] == 0 and len(result.sites) == 0
+    assert result.summary["share_before"] < 1.0
+    out = tmp_path / "kansen.html"
+    args = [*DEMO_ARGS, "--what-if", "--new-sites", "2", "--candidates", "planned"]
+    assert main([*args, "--out-map", str(out)]) == 0
+    capsys.readouterr()
+    page = out.read_text("utf-8")
+    assert "Geen nieuwe plek gevonden die meer mensen op loopafstand brengt." in page
+    assert "Bewoners verder dan loopafstand" in page  # some live beyond it: that layer is there
+
+
+def test_exact_solver_prints_json_only():
+    # HiGHS prints a banner when it starts, in native code: a separate process shows what a
+    # shell or a pipe would get on stdout.
+    args = [*DEMO_ARGS, "--solver", "exact", "--new-sites", "2", "--candidates", "cells"]
+    run = subprocess.run(
+        [sys.executable, "-m", "asset_map.cli", *args, "--time-limit", "20", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout, parse_constant=_refuse)
+    assert out["solver"] == "exact" and len(out["sites"]) == 2
+    assert out["params"]["solver"] == "exact" and out["params"]["time_limit_s"] == 20

@@ -44,6 +44,7 @@ def _refusal(make) -> AssetMapError:
         ("--detour", "0.5", "detour", 0.5),
         ("--cell-m", "10", "cell_m", 10.0),
         ("--new-sites", "11", "new_sites", 11),
+        ("--time-limit", "0", "time_limit_s", 0.0),
     ],
 )
 def test_the_cli_and_the_screen_refuse_a_value_out_of_range_with_the_same_text(

@@ -17,7 +17,13 @@ The candidates and the table of chosen sites are in :mod:`sites`.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import heapq
+import os
+import sys
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -237,8 +243,7 @@ def exact_mclp(
     lp.a_matrix_.index_ = a.indices.astype(np.int32)
     lp.a_matrix_.value_ = a.data
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n_x + n_y, n_y + 1
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = _quiet_highs()
     h.setOptionValue("time_limit", float(time_limit_s))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     for option, value in HIGHS_OPTIONS.items():
@@ -260,6 +265,45 @@ def exact_mclp(
     chosen = rank_sites(csc, free, picked)
     gap = float(h.getInfo().mip_gap)
     return chosen, _objective(csc, free, chosen), max(gap, 0.0) if np.isfinite(gap) else gap
+
+
+def _quiet_highs() -> Any:
+    """Return a HiGHS instance that prints nothing on stdout.
+
+    HiGHS prints its banner when the instance is made, before any option can switch its
+    output off (highspy 1.16): that line goes to stderr, so that stdout carries only what
+    the program itself prints (``asset-map gaps --json`` prints JSON only).
+    """
+    import highspy
+
+    with _stdout_to_stderr():
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+    return h
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr() -> Iterator[None]:
+    """Send what native code writes to file descriptor 1 (stdout) to stderr meanwhile."""
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no stdout at all (a service without one): nothing to protect
+        yield
+        return
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        _flush_c_stdout()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _flush_c_stdout() -> None:
+    """Flush the C library's stdout buffer (text native code wrote but did not flush yet)."""
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        ctypes.CDLL(None).fflush(None)
 
 
 def _objective(csc: sp.csc_matrix, free: np.ndarray, chosen: list[int]) -> float:

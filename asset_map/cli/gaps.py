@@ -79,7 +79,14 @@ def register(commands: Any) -> None:
         "--what-if", action="store_true", help="count the planned meeting places as open"
     )
     add_number(g, settings.NEW_SITES, "how many new sites to suggest")
-    g.add_argument("--solver", choices=list(SOLVER_CHOICES), default=SOLVER_CHOICES[0])
+    g.add_argument(
+        "--solver",
+        choices=list(SOLVER_CHOICES),
+        default=SOLVER_CHOICES[0],
+        help="greedy (default: fast, nearly the best choice) or exact (HiGHS, starting from "
+        "the greedy choice; stops after --time-limit)",
+    )
+    add_number(g, settings.TIME_LIMIT_S, "the exact solver's time limit")
     g.add_argument(
         "--candidates",
         default=",".join(DEFAULT_CANDIDATES),
@@ -124,6 +131,7 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
         profile_single=args.profile_single,
         window=args.window,
         unknown=args.unknown,
+        time_limit_s=args.time_limit_s,
     )
     if args.out_sites:
         gap_service.check_sites_file(args.out_sites)
@@ -187,6 +195,7 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
                         ],
                         "new_sites": params.new_sites,
                         "solver": params.solver,
+                        "time_limit_s": params.time_limit_s,
                         "network": bool(network is not None),
                         "profile": params.profile,
                         "profile_65plus": params.group_profiles()[1].key,

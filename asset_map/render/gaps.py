@@ -4,6 +4,9 @@ Coverage is drawn on THE scale of the share within walking distance
 (:data:`~asset_map.render.styles.COVERAGE_SCALE`, as on every map and in the report); the
 cells beyond walking distance are hatched on top (:class:`~asset_map.render.controls.HatchFill`),
 so they never mix with the buurten's colours.
+
+Every result can be drawn: a layer with nothing to show (nobody beyond walking distance,
+no suggested site) is left off the map, and the legend says so in a note.
 """
 
 from __future__ import annotations
@@ -80,7 +83,7 @@ def build_gap_map(
         cluster=False,
         vendor_base=vendor_base,
         attribution=attribution,
-        legend_extra=_legend_extra(result, lang),
+        legend_extra=_legend_extra(result, lang, after=after),
         scale_extra=beyond_swatch(lang) if beyond is not None else "",
         extra_layers=layers,
     )
@@ -92,14 +95,22 @@ def beyond_swatch(lang: Lang) -> str:
     return f"<div><span class='am-box am-hatch'></span>{esc(t('legend.beyond', lang))}</div>"
 
 
+def uncovered_cells(cells: gpd.GeoDataFrame, *, after: bool) -> gpd.GeoDataFrame:
+    """Return the cells with (weighted) residents beyond walking distance of a meeting place.
+
+    ``after``: with the suggested sites open (True) or as it is now (False).
+    """
+    covered = cells["covered_after" if after else "covered"].astype(bool)
+    return cells[~covered & (cells["weight"] > 0)]
+
+
 def _uncovered_layer(cells: gpd.GeoDataFrame, *, after: bool, lang: Lang) -> folium.GeoJson | None:
     """Return the cells beyond walking distance as one shape (few vertices, for 10,000 cells too).
 
     Its tooltip gives the residents there; it is hatched by :class:`HatchFill`. None when
     every resident is within walking distance.
     """
-    covered = cells["covered_after" if after else "covered"].astype(bool)
-    open_cells = cells[~covered & (cells["weight"] > 0)]
+    open_cells = uncovered_cells(cells, after=after)
     if open_cells.empty:
         return None
     shape = open_cells.dissolve(aggfunc={"residents": "sum"}).reset_index(drop=True)
@@ -169,10 +180,17 @@ def _gains_text(site: pd.Series, lang: Lang) -> str:
     return t("gaps.site_popup", lang, **values, m=format_number(round(far), lang=lang))
 
 
-def _legend_extra(result: GapResult, lang: Lang) -> str:
-    if not len(result.sites):
-        return ""
-    return (
-        f"<div><span class='am-sw' style='background:{SITE_COLOR}'>📍</span>"
-        f"{esc(t('gaps.layer_sites', lang))}</div>"
-    )
+def _legend_extra(result: GapResult, lang: Lang, *, after: bool = True) -> str:
+    """Return the legend's lines of the gap layers; a note for a layer with nothing to show."""
+    parts = []
+    if uncovered_cells(result.cells, after=after).empty:
+        note = esc(t("gaps.legend.everyone_covered", lang))
+        parts.append(f"<div class='am-note'><i>{note}</i></div>")
+    if len(result.sites):
+        parts.append(
+            f"<div><span class='am-sw' style='background:{SITE_COLOR}'>📍</span>"
+            f"{esc(t('gaps.layer_sites', lang))}</div>"
+        )
+    elif result.params.new_sites:
+        parts.append(f"<div class='am-note'><i>{esc(t('gaps.legend.no_sites', lang))}</i></div>")
+    return "".join(parts)

@@ -1,8 +1,9 @@
 """The JavaScript and CSS the map needs, taken from installed Python packages, never a CDN.
 
 Leaflet and Leaflet.markercluster come from the XStatic packages on PyPI; ``asset_points.js``
-(the assets' markers in one clustering) and ``map_controls.js`` (legend, search, my location,
-tile notice) are ours, in ``static/`` beside this module. The app
+(the assets' markers in one clustering), ``map_controls.js`` (legend, search, my location,
+tile notice) and ``map_contents.js`` (new contents for a map that stays in the page, written
+into its frame) are ours, in ``static/`` beside this module. The app
 serves them through Streamlit's static file serving; a standalone HTML export inlines them,
 so the file works offline and tells no third party who opened it.
 """
@@ -62,6 +63,9 @@ CLUSTER_DEFAULT_CSS = VendorFile(
 )
 ASSET_POINTS_JS = VendorFile("asset_points_js", "asset_map", OWN_DIR, "asset_points.js")
 MAP_CONTROLS_JS = VendorFile("map_controls_js", "asset_map", OWN_DIR, "map_controls.js")
+#: Replaces what a map that stays in the page shows: written into the frame of such a map
+#: (:mod:`asset_map.render.map_parts`), so a page loads no file for it.
+MAP_CONTENTS_JS = VendorFile("map_contents_js", "asset_map", OWN_DIR, "map_contents.js")
 
 #: Leaflet and our controls (legend, search, my location, tile notice): every map loads them.
 MAP_FILES = (LEAFLET_JS, LEAFLET_CSS, MAP_CONTROLS_JS)

@@ -232,6 +232,7 @@ def gap_params(
     profile_single: str | None = None,
     window: str = ANY_TIME,
     unknown: str = "count",
+    time_limit_s: float = GapParams.time_limit_s,
 ) -> GapParams:
     """Return the checked parameters of a gap analysis from plain options.
 
@@ -266,6 +267,7 @@ def gap_params(
             profile_single=profile_single,
             window=window,
             unknown_counts=unknown != "skip",
+            time_limit_s=time_limit_s,
         )
     except AssetMapError as exc:  # name the option the problem is in, when we know it
         problem = exc.args[0] if exc.args else str(exc)

@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import astuple, dataclass
 from typing import Any
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from asset_map.analysis.areas import open_assets, select_areas, select_assets
 from asset_map.analysis.summary import count_table, public_talent_total
 from asset_map.analysis.wijk_figures import levels_with, selection_total
 from asset_map.i18n import t
-from asset_map.model import KEY_FIGURES, catalogue
+from asset_map.model import KEY_FIGURES, Lang, catalogue
 from asset_map.render import vendor
 from asset_map.render.map import build_map
+from asset_map.render.map_parts import MapParts, map_parts, middle
 from asset_map.render.styles import format_number
 from asset_map.render.view_url import MapView, add_view_in_url
 from asset_map.services.workspace import Workspace
+from asset_map.ui import live_map
 from asset_map.ui.basemap import basemap_picker
 from asset_map.ui.basemap import chosen_basemap as chosen_basemap  # the one choice of the app
-from asset_map.ui.loaders import local_postcodes
+from asset_map.ui.loaders import data_folder, local_postcodes
 from asset_map.ui.state import among, choice_key, current_lang, option_index, select_all, tr
 
 
@@ -65,7 +67,8 @@ def sidebar_filters(ws: Workspace) -> Filters:
         select_all=select_all(),
     )
     cat = catalogue()
-    present = [k for k in cat.types if k in set(ws.assets["type"])]
+    in_workspace = set(ws.assets["type"].unique())
+    present = [k for k in cat.types if k in in_workspace]
     types_key, types_now = choice_key("filter_types", None)
     chosen_types = st.sidebar.multiselect(
         tr("filter.types"),
@@ -192,15 +195,37 @@ def asset_map(
 ) -> None:
     """Draw the map of the current selection (no rerun on pan or zoom).
 
-    The map opens at ``view`` when a shared link gave one, and keeps its centre and zoom in
-    the page's address (:mod:`asset_map.render.view_url`).
+    The map of a selection is built once for every visitor (per workspace version, language,
+    talents shown and shared view), and a new selection replaces what the map shows, not the
+    map (:mod:`asset_map.ui.live_map`). The map opens at ``view`` when a shared link gave
+    one, and keeps its centre and zoom in the page's address (:mod:`asset_map.render.view_url`).
     """
     lang = current_lang()
+    talents = everyone if filters.show_talents and not everyone.empty else None
+    key = ("kaart", data_folder(), astuple(filters), lang, _digest(talents), view)
+    parts = live_map.cached_parts(key, lambda: _map_parts(ws, filters, talents, lang, view))
+    live_map.show(parts, key="explore_map", height=height)
+
+
+def _digest(frame: pd.DataFrame | None) -> str:
+    """Return a short digest of a (small) table, e.g. the talents: part of a cache key."""
+    if frame is None:
+        return ""
+    return hashlib.sha256(frame.to_csv(index=False).encode("utf-8")).hexdigest()[:16]
+
+
+def _map_parts(
+    ws: Workspace,
+    filters: Filters,
+    talents: pd.DataFrame | None,
+    lang: Lang,
+    view: MapView | None = None,
+) -> MapParts:
+    """Build the map of the selection and render it into its frame and contents."""
     assets = select_assets(
         open_assets(ws.assets), wijken=filters.wijken, buurten=filters.buurten, types=filters.types
     )
     areas = select_areas(ws.areas, wijken=filters.wijken, buurten=filters.buurten)
-    talents = everyone if filters.show_talents and not everyone.empty else None
     label = str(ws.meta.get(f"label_{lang}", "")) if ws.is_demo else ""
     # The weekly activities of the places shown: in their popups, a ring on their marker.
     fmap = build_map(
@@ -217,4 +242,4 @@ def asset_map(
         postcodes=local_postcodes(ws),
     )
     add_view_in_url(fmap, view)
-    st_folium(fmap, returned_objects=[], use_container_width=True, height=height, key="explore_map")
+    return map_parts(fmap, center=middle(ws.areas), vendor_base=vendor.APP_STATIC_BASE)

@@ -13,9 +13,9 @@ import time
 from functools import partial
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from asset_map import settings
 from asset_map._errors import AssetMapError
@@ -26,7 +26,8 @@ from asset_map.i18n import Msg, localise, number, t
 from asset_map.io.export import cells_to_geojson, sites_to_geojson
 from asset_map.model import Lang, catalogue
 from asset_map.render import vendor
-from asset_map.render.gaps import build_gap_map
+from asset_map.render.gaps import build_gap_map, uncovered_cells
+from asset_map.render.map_parts import MapParts, map_parts, middle
 from asset_map.render.styles import format_number
 from asset_map.services import gaps as gap_service
 from asset_map.services.options import (
@@ -39,6 +40,8 @@ from asset_map.services.options import (
 )
 from asset_map.services.spreadsheets import buurten_table, sites_table
 from asset_map.services.workspace import Workspace
+from asset_map.ui import live_map
+from asset_map.ui.loaders import data_folder
 from asset_map.ui.safe import explain_here
 from asset_map.ui.state import among, choice_key, current_lang, option_index, select_all, tr
 from asset_map.ui.tables import readable, spreadsheet_buttons
@@ -116,7 +119,17 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
             index=option_index(SOLVERS, solver_now),
             format_func=lambda k: t(f"gaps.solver.{k}", lang),
             horizontal=True,
+            help=tr(
+                "gaps.solver_help",
+                seconds=format_number(settings.TIME_LIMIT_S.default, lang=lang),
+            ),
             key=solver_key,
+        )
+        time_limit = right.number_input(
+            tr("gaps.time_limit"),
+            **widget_range(settings.TIME_LIMIT_S),
+            help=tr("gaps.time_limit_help"),
+            key="gap_time_limit",
         )
         with st.expander(tr("gaps.more_settings")):
             own_pace = st.toggle(tr("gaps.own_pace"), value=False, key="gap_own_pace")
@@ -129,7 +142,8 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
                 value=int(settings.CELL_M.default),
                 key="gap_cell_m",
             )
-            present = [k for k in cat.types if k in set(ws.assets["type"])]
+            in_workspace = set(ws.assets["type"].unique())
+            present = [k for k in cat.types if k in in_workspace]
             present_default = [k for k in cat.meeting_place_types() if k in present]
             meeting_key, meeting_now = choice_key("gap_meeting_types", present_default)
             meeting = st.multiselect(
@@ -189,6 +203,7 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
             profile_65="ouderen" if older_slower and profile != "rolstoel" else None,
             window=window,
             unknown="skip" if skip_unknown else "count",
+            time_limit_s=float(time_limit),
         )
     except AssetMapError as exc:  # the same message as the CLI's for the same option
         st.error(explain_here(exc, lang))
@@ -223,6 +238,9 @@ def run(
             def progress(stage: str, share: float) -> None:
                 if stage in STAGES:
                     text = tr(f"gaps.stage.{stage}")
+                    if stage == "solver" and params.solver == "exact" and params.new_sites:
+                        limit = format_number(params.time_limit_s, lang=current_lang())
+                        text = tr("gaps.stage.solver_exact", seconds=limit)
                     bar.progress(share, text=text)
                     status.update(label=text)
 
@@ -392,21 +410,47 @@ def buurt_windows_table(result: GapResult) -> None:
 
 
 def gap_map(ws: Workspace, result: GapResult, *, basemap: str) -> None:
-    """Draw the map: coverage per buurt, residents beyond walking distance, new sites."""
+    """Draw the map: coverage per buurt, residents beyond walking distance, new sites.
+
+    Built once per result and view (cached for every visitor); another result or view
+    replaces what the map shows, not the map (:mod:`asset_map.ui.live_map`).
+    """
     lang = current_lang()
     after = st.toggle(tr("gaps.show_after"), value=True, key="gap_show_after")
-    label = str(ws.meta.get(f"label_{lang}", "")) if ws.is_demo else ""
-    fmap = build_gap_map(
-        result,
-        ws.areas,
-        ws.assets,
-        after=after,
-        lang=lang,
-        basemap=basemap,
-        vendor_base=vendor.APP_STATIC_BASE,
-        attribution=label,
-    )
-    st_folium(fmap, returned_objects=[], use_container_width=True, height=620, key="gap_map")
+    if uncovered_cells(result.cells, after=after).empty:
+        st.info(tr("gaps.legend.everyone_covered"))
+    key = ("kansen", data_folder(), _digest(result), after, lang, basemap)
+
+    def build() -> MapParts:
+        label = str(ws.meta.get(f"label_{lang}", "")) if ws.is_demo else ""
+        fmap = build_gap_map(
+            result,
+            ws.areas,
+            ws.assets,
+            after=after,
+            lang=lang,
+            basemap=basemap,
+            vendor_base=vendor.APP_STATIC_BASE,
+            attribution=label,
+        )
+        return map_parts(fmap, center=middle(ws.areas), vendor_base=vendor.APP_STATIC_BASE)
+
+    live_map.show(live_map.cached_parts(key, build), key="gap_map", height=620)
+
+
+def _digest(result: GapResult) -> str:
+    """Return a digest of what the gap map of ``result`` shows: part of its cache key."""
+    cells = result.cells
+    parts = [
+        repr(result.params).encode("utf-8"),
+        np.asarray([len(cells), *cells.total_bounds], dtype="float64").tobytes(),
+        cells["covered"].to_numpy(dtype=bool).tobytes(),
+        cells["covered_after"].to_numpy(dtype=bool).tobytes(),
+        cells["weight"].to_numpy(dtype="float64").tobytes(),
+        result.buurten.to_csv(index=False).encode("utf-8"),
+        result.sites.drop(columns="geometry", errors="ignore").to_csv(index=False).encode("utf-8"),
+    ]
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()[:16]
 
 
 def tables(result: GapResult) -> None:

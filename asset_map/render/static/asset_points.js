@@ -312,6 +312,17 @@
           },
           iconCreateFunction: function (c) { return self.clusterIcon(c); }
         });
+        // Taken off the map while an addLayers is still loading chunks (the page sent new
+        // contents, map_contents.js): the remaining chunks run dry instead of clustering
+        // for a map the group has left.
+        group._amStop = function () {
+          if (!self._loading) { return; }
+          var idle = function () {};
+          group._addLayer = idle;
+          group._refreshClustersIcons = idle;
+          group._topClusterLevel._recursivelyAddChildrenToMap = idle;
+          group._topClusterLevel._recalculateBounds = idle;
+        };
       } else {
         group = L.featureGroup();
       }
