@@ -19,7 +19,13 @@ map_view.restore(ws)  # a shared link: its filters, before they are drawn
 filters = explore.sidebar_filters(ws)
 map_view.keep_in_url(filters)
 talents = public_talents(ws)  # the demo's and the approved ones: read once per run
-explore.asset_map(ws, filters, talents, view=map_view.shared_view(filters))
+explore.asset_map(
+    ws,
+    filters,
+    talents,
+    view=map_view.shared_view(filters),
+    layers_off=map_view.shared_layers_off(filters),
+)
 map_view.share_box()
 explore.counts(ws, filters, talents)
 load_notes(ws)

@@ -4,6 +4,7 @@ map only, ``taal`` chooses the language."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from app_helpers import APP
@@ -80,6 +81,25 @@ def test_values_this_map_lacks_are_left_out_with_a_warning(db):
     at.sidebar.toggle(key="map_talents").set_value(False).run()  # the first change
     assert _values(at.query_params["wijk"]) == ["WK999901"]
     assert "type" not in at.query_params and "kleur" not in at.query_params
+
+
+def test_layers_a_link_switches_off_start_off_and_unknown_ones_are_named(db):
+    at = _open({"wijk": "WK999901", "uit": ["buurthuis", "activiteiten", "ruimteschip"]})
+    code = _map_code(at)
+    assert "LayersInUrl" not in code  # the element's own name is not in the page's script
+    assert "searchParams.getAll" not in code
+    assert 'params.append("uit", key)' in code  # the map keeps its switches in the link
+    warned = " ".join(w.value for w in at.warning)
+    assert "ruimteschip" in warned and "buurthuis" not in warned
+    # The map starts with the buurthuis switch and the activities' rings off: their layers
+    # are made for the layer control, but not added to the map.
+    made = len(re.findall(r"\.typeLayer\(\d+\)", code))
+    added = len(re.findall(r"asset_type_layer_\w+\.addTo\(", code))
+    assert made - added == 1
+    assert re.search(r"var activity_marks_\w+ =", code)
+    assert not re.search(r"activity_marks_\w+\.addTo\(", code)
+    at.sidebar.toggle(key="map_talents").set_value(False).run()  # other filters: all on again
+    assert "uit" not in at.query_params
 
 
 def test_choosing_filters_writes_them_into_the_link(db):

@@ -90,3 +90,40 @@ def test_the_share_box_gives_a_link_and_an_iframe_of_the_current_view(browser, a
     link = page.locator("input.am-share-link").input_value()
     assert "embed" not in link and "zoom=15" in link
     context.close()
+
+
+def _switch_in(frame, label: str, *, on: bool) -> None:
+    frame.locator(".leaflet-control-layers").hover()  # the layers button opens on hover
+    box = frame.locator(".leaflet-control-layers-overlays label", has_text=label).locator("input")
+    box.check() if on else box.uncheck()
+
+
+def _layers_off(page) -> list[str]:
+    return page.evaluate("new URL(location.href).searchParams.getAll('uit')")
+
+
+def test_layers_switched_off_live_in_the_link_and_reopen_switched_off(browser, app_url):
+    first = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = first.new_page()
+    page.goto(app_url + "/?wijk=WK999901")
+    frame = _map_frame(page)
+    assert _layers_off(page) == []  # everything is on: the link says nothing
+    _switch_in(frame, "Buurthuis", on=False)
+    _switch_in(frame, "Wekelijkse activiteiten", on=False)
+    page.wait_for_function("new URL(location.href).searchParams.getAll('uit').length === 2")
+    assert sorted(_layers_off(page)) == ["activiteiten", "buurthuis"]
+    shared = page.url
+    first.close()
+
+    second = browser.new_context(viewport={"width": 1400, "height": 1000})
+    other = second.new_page()  # another browser session: nothing but the link
+    other.goto(shared)
+    reopened = _map_frame(other)
+    reopened.locator(".leaflet-control-layers").hover()
+    overlays = reopened.locator(".leaflet-control-layers-overlays label")
+    assert not overlays.filter(has_text="Buurthuis").locator("input").is_checked()
+    assert not overlays.filter(has_text="Wekelijkse activiteiten").locator("input").is_checked()
+    assert overlays.filter(has_text="Wijkhuiskamer").locator("input").is_checked()
+    assert reopened.locator(".am-pin.am-has-act").count() == 0  # no rings
+    assert sorted(_layers_off(other)) == ["activiteiten", "buurthuis"]
+    second.close()

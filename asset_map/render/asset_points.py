@@ -14,7 +14,7 @@ Weekly activities travel with their places (a place's popup lists them); an
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import folium
@@ -176,12 +176,14 @@ def add_asset_layers(
     cluster: bool,
     vendor_base: str,
     activities: Mapping[str, tuple[int, str]] | None = None,
+    hidden: Collection[str] = (),
 ) -> AssetLayers:
     """Add the places of ``assets`` (EPSG:4326) to ``fmap``: one clustering, a layer per type.
 
     ``activities`` (place id -> number and popup HTML, see
     :func:`asset_map.render.activities.weekly_activities`) go into the places' popups, and a
-    layer "Wekelijkse activiteiten" rings the places that have them.
+    layer "Wekelijkse activiteiten" rings the places that have them. The layers named in
+    ``hidden`` (type keys, or ``"activiteiten"``) start switched off in the layer control.
     """
     data, present = asset_data(assets, lang=lang, activities=activities)
     if not present:
@@ -196,12 +198,13 @@ def add_asset_layers(
         fmap.options["prefer_canvas"] = True
     points.add_to(fmap)
     for index, (kind, n) in enumerate(present):
-        AssetTypeLayer(points, index, name=f"{swatch(kind)} {esc(kind.label(lang))} ({n})").add_to(
-            fmap
-        )
+        name = f"{swatch(kind)} {esc(kind.label(lang))} ({n})"
+        AssetTypeLayer(points, index, name=name, show=kind.key not in hidden).add_to(fmap)
     act = data["act"]
     n_activities = sum(int(v[0]) for v in act.values()) if isinstance(act, dict) else 0
     if n_activities:
         label = t("layer.weekly", lang, n=n_activities)
-        ActivityMarks(points, name=f"{activity_swatch()} {esc(label)}").add_to(fmap)
+        ActivityMarks(
+            points, name=f"{activity_swatch()} {esc(label)}", show="activiteiten" not in hidden
+        ).add_to(fmap)
     return AssetLayers(present, points, n_activities)

@@ -8,7 +8,7 @@ background does not load. Nothing here imports streamlit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 import folium
@@ -75,6 +75,7 @@ def build_map(
     activities: pd.DataFrame | None = None,
     postcodes: pd.DataFrame | None = None,
     view: Sequence[Sequence[float]] | None = None,
+    hidden_layers: Collection[str] = (),
 ) -> folium.Map:
     """Return a folium map of ``areas`` and ``assets``.
 
@@ -130,6 +131,9 @@ def build_map(
         The local postcode table (``postcode``, ``lon``, ``lat``): the search box finds them.
     view : sequence, optional
         ``[[south, west], [north, east]]`` to show first; by default everything.
+    hidden_layers : collection of str, optional
+        Layers that start switched off in the layer control: place type keys, and
+        ``"activiteiten"`` for the rings of the weekly activities (a shared link's ``uit``).
 
     Returns
     -------
@@ -181,7 +185,13 @@ def build_map(
 
     weekly = weekly_activities(activities, lang=lang) if activities is not None else None
     placed = add_asset_layers(
-        fmap, assets, lang=lang, cluster=cluster, vendor_base=vendor_base, activities=weekly
+        fmap,
+        assets,
+        lang=lang,
+        cluster=cluster,
+        vendor_base=vendor_base,
+        activities=weekly,
+        hidden=hidden_layers,
     )
     for layer in extra_layers:
         layer.add_to(fmap)

@@ -18,7 +18,7 @@ from asset_map.render import vendor
 from asset_map.render.map import build_map
 from asset_map.render.map_parts import MapParts, map_parts, middle
 from asset_map.render.styles import format_number
-from asset_map.render.view_url import MapView, add_view_in_url
+from asset_map.render.view_url import MapView, add_layers_in_url, add_view_in_url
 from asset_map.services.workspace import Workspace
 from asset_map.ui import live_map
 from asset_map.ui.basemap import basemap_picker
@@ -191,6 +191,7 @@ def asset_map(
     everyone: pd.DataFrame,
     *,
     view: MapView | None = None,
+    layers_off: tuple[str, ...] = (),
     height: int = 680,
 ) -> None:
     """Draw the map of the current selection (no rerun on pan or zoom).
@@ -198,12 +199,15 @@ def asset_map(
     The map of a selection is built once for every visitor (per workspace version, language,
     talents shown and shared view), and a new selection replaces what the map shows, not the
     map (:mod:`asset_map.ui.live_map`). The map opens at ``view`` when a shared link gave
-    one, and keeps its centre and zoom in the page's address (:mod:`asset_map.render.view_url`).
+    one, with the layers it switched off (``layers_off``), and keeps its centre, zoom and
+    layers switched off in the page's address (:mod:`asset_map.render.view_url`).
     """
     lang = current_lang()
     talents = everyone if filters.show_talents and not everyone.empty else None
-    key = ("kaart", data_folder(), astuple(filters), lang, _digest(talents), view)
-    parts = live_map.cached_parts(key, lambda: _map_parts(ws, filters, talents, lang, view))
+    key = ("kaart", data_folder(), astuple(filters), lang, _digest(talents), view, layers_off)
+    parts = live_map.cached_parts(
+        key, lambda: _map_parts(ws, filters, talents, lang, view, layers_off)
+    )
     live_map.show(parts, key="explore_map", height=height)
 
 
@@ -220,6 +224,7 @@ def _map_parts(
     talents: pd.DataFrame | None,
     lang: Lang,
     view: MapView | None = None,
+    layers_off: tuple[str, ...] = (),
 ) -> MapParts:
     """Build the map of the selection and render it into its frame and contents."""
     assets = select_assets(
@@ -240,6 +245,8 @@ def _map_parts(
         attribution=label,
         activities=ws.activities,
         postcodes=local_postcodes(ws),
+        hidden_layers=layers_off,
     )
     add_view_in_url(fmap, view)
+    add_layers_in_url(fmap)
     return map_parts(fmap, center=middle(ws.areas), vendor_base=vendor.APP_STATIC_BASE)

@@ -28,7 +28,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from asset_map.analysis.wijk_figures import levels_with
 from asset_map.model import KEY_FIGURES, LANGS, catalogue
-from asset_map.render.view_url import VIEW_PARAMS, MapView
+from asset_map.render.view_url import ACTIVITIES_LAYER, LAYERS_OFF_PARAM, VIEW_PARAMS, MapView
 from asset_map.services.workspace import Workspace
 from asset_map.ui import basemap as base
 from asset_map.ui.explore import Filters, asset_map
@@ -86,11 +86,12 @@ def language_from_url() -> None:
 
 @dataclass(frozen=True)
 class KaartView:
-    """What a Kaart link asks for: the filters, the map's view, and values left out."""
+    """What a Kaart link asks for: the filters, the map's view, values left out, layers off."""
 
     filters: Filters
     view: MapView | None
     unknown: tuple[str, ...]
+    layers_off: tuple[str, ...] = ()
 
 
 def view_from_url(ws: Workspace) -> KaartView:
@@ -128,7 +129,9 @@ def view_from_url(ws: Workspace) -> KaartView:
         basemap=basemap,
         show_talents=talents,
     )
-    return KaartView(filters, MapView.from_params(params), tuple(unknown))
+    layer_keys = {*present, ACTIVITIES_LAYER}
+    layers_off = keep(LAYERS_OFF_PARAM, layer_keys)
+    return KaartView(filters, MapView.from_params(params), tuple(unknown), layers_off)
 
 
 def restore(ws: Workspace) -> None:
@@ -139,7 +142,7 @@ def restore(ws: Workspace) -> None:
     """
     params = _params()
     keys = [*WIDGET_KEYS.values(), *(lang_key(k) for k in LOCALISED_KEYS.values())]
-    ours = {WIJK, BUURT, TYPE, FIGURE, LEVEL, BASEMAP, TALENTS, *VIEW_PARAMS}
+    ours = {WIJK, BUURT, TYPE, FIGURE, LEVEL, BASEMAP, TALENTS, LAYERS_OFF_PARAM, *VIEW_PARAMS}
     if not ours & set(params) or any(key in st.session_state for key in keys):
         return
     shared = view_from_url(ws)
@@ -152,7 +155,7 @@ def restore(ws: Workspace) -> None:
     if f.choropleth_level is not None:
         st.session_state[lang_key(LOCALISED_KEYS[LEVEL])] = f.choropleth_level
     st.session_state[base.STORE_KEY] = f.basemap  # the picker shows the app's one choice
-    st.session_state[_VIEW_KEY] = (shared.view, f)
+    st.session_state[_VIEW_KEY] = (shared.view, f, shared.layers_off)
     if shared.unknown:
         st.session_state[_WARNING_KEY] = list(shared.unknown)
 
@@ -162,11 +165,19 @@ def shared_view(filters: Filters) -> MapView | None:
     kept = st.session_state.get(_VIEW_KEY)
     if kept is None:
         return None
-    view, for_filters = kept
+    view, for_filters, _off = kept
     if for_filters != filters:
         st.session_state.pop(_VIEW_KEY, None)  # the user chose other filters: fit those
         return None
     return view if isinstance(view, MapView) else None
+
+
+def shared_layers_off(filters: Filters) -> tuple[str, ...]:
+    """Return the layers a shared link switched off, while the filters are still the link's."""
+    kept = st.session_state.get(_VIEW_KEY)
+    if kept is None or kept[1] != filters:
+        return ()
+    return tuple(kept[2])
 
 
 def to_params(filters: Filters, lang: str) -> dict[str, list[str]]:
@@ -201,7 +212,8 @@ def keep_in_url(filters: Filters) -> None:
         return  # as the link opened it: its address stands (other pages' values too)
     wanted = to_params(filters, current_lang())
     current = {key: st.query_params.get_all(key) for key in st.query_params}
-    if {k: v for k, v in current.items() if k not in VIEW_PARAMS} != wanted:
+    written_by_the_map = {*VIEW_PARAMS, LAYERS_OFF_PARAM}
+    if {k: v for k, v in current.items() if k not in written_by_the_map} != wanted:
         # New filters: the map fits them again, so the old centre and zoom go too.
         st.query_params.from_dict(wanted)
 
@@ -287,10 +299,19 @@ def embedded(ws: Workspace, talents: pd.DataFrame) -> None:
     (in a new tab, away from the website around it).
     """
     shared = view_from_url(ws)
-    asset_map(ws, shared.filters, talents, view=shared.view, height=EMBED_HEIGHT)
+    asset_map(
+        ws,
+        shared.filters,
+        talents,
+        view=shared.view,
+        layers_off=shared.layers_off,
+        height=EMBED_HEIGHT,
+    )
     params = to_params(shared.filters, current_lang())
     if shared.view is not None:
         params.update({k: [v] for k, v in shared.view.to_params().items()})
+    if shared.layers_off:
+        params[LAYERS_OFF_PARAM] = list(shared.layers_off)
     query = urlencode(params, doseq=True)
     page = st.context.url or ""
     st.markdown(f"[{tr('kaart.open_full')}]({page}{'?' + query if query else ''})")
