@@ -246,8 +246,18 @@ def test_opening_hours_in_openstreetmap_syntax_are_kept(hours) -> None:
     assert cleaned is not None and cleaned["opening_hours"] == hours
 
 
-@pytest.mark.parametrize("hours", ["Ma-Vr 9-17", "Mo-Fr 09.00-17.00", "Mo-Fr: 09:00-17:00"])
+@pytest.mark.parametrize(
+    "hours",
+    ["woensdagmiddag", "Ma-Vr 9-17 behalve in juli", "Mo-Fr 09.00-17.00", "Mo-Fr: 09:00-17:00"],
+)
 def test_opening_hours_the_parser_cannot_read_are_refused_with_an_example(hours) -> None:
     cleaned, errors = check_asset({**GOOD_ASSET, "opening_hours": hours}, lang="en")
     assert cleaned is None
-    assert "Mo-Fr 09:00-17:00; Sa 10:00-12:00; PH off" in errors["opening_hours"]
+    assert "ma-vr 9-17 uur; za 10-12 uur" in errors["opening_hours"]  # the Dutch way
+    assert "Mo-Fr 09:00-17:00; PH off" in errors["opening_hours"]  # and OpenStreetMap's
+
+
+def test_opening_hours_written_the_dutch_way_are_kept_in_osm_syntax() -> None:
+    cleaned, errors = check_asset({**GOOD_ASSET, "opening_hours": "Ma-Vr 9-17"}, lang="en")
+    assert not errors and cleaned is not None
+    assert cleaned["opening_hours"] == "Mo-Fr 09:00-17:00"

@@ -58,7 +58,9 @@ def freshness(
     """
     latest = checks.drop_duplicates("asset_id", keep="last").set_index("asset_id")
     ids = assets["id"].astype(str)
-    when = pd.to_datetime(ids.map(latest["checked_at"]), utc=True)
+    # reindex, not map: a map of datetimes casts them to floats when no id has a check
+    stamps = latest["checked_at"].reindex(ids.to_numpy()).to_numpy()
+    when = pd.Series(pd.to_datetime(stamps, utc=True), index=ids.index)
     age = (pd.Timestamp(now) - when).dt.total_seconds() / 86400.0
     cutoff = pd.Timestamp(months_before(now, months))
     closed = assets["status"].astype(str) == "closed"
