@@ -69,7 +69,7 @@ def test_a_reload_and_a_new_tab_keep_the_log_in(browser, app_url):
 
     other = context.new_page()
     other.goto(f"{app_url}/beoordelen")  # a staff page, opened by its link in a new tab
-    _main(other).get_by_text("Talenten beoordelen").first.wait_for(timeout=30_000)
+    _main(other).get_by_role("heading", name="Beoordelen").first.wait_for(timeout=30_000)
     assert "Log eerst in" not in _main(other).inner_text()
     context.close()
 
@@ -127,7 +127,7 @@ def test_plain_streamlit_run_logs_in_for_one_tab_only(browser, plain_app):
     page = context.new_page()
     log_in(page, plain_app)  # the log-in works, and staff pages open in this tab
     page.get_by_role("link", name="Beoordelen").first.click()
-    _main(page).get_by_text("Talenten beoordelen").first.wait_for(timeout=30_000)
+    _main(page).get_by_role("heading", name="Beoordelen").first.wait_for(timeout=30_000)
     _wait_for_cookie(context, DEVICE_COOKIE)  # the log-in delays work here too
     assert not [c for c in context.cookies() if c["name"] == COOKIE_NAME]
     # Without the session endpoint no cookie holds the log-in: a reload asks for it again.
