@@ -1,8 +1,8 @@
 """Residents' suggestions in the app (AppTest): Plek doorgeven, then Beoordelen, then the map.
 
 The demo gemeente Lindeveen; its made-up postcodes (``data/demo/postcodes.csv``) are looked
-up without internet. The map of the Kaart screen is read from the folium map the page hands
-to ``st_folium``.
+up without internet. The map of the Kaart screen is read from what the page sends to the
+map component (its frame and its contents, ``ui/live_map.py``).
 """
 
 from __future__ import annotations
@@ -55,10 +55,11 @@ def _suggest_place(name: str, *, postcode: str = "0101AB", private: bool = False
 
 
 def _public_map(monkeypatch) -> str:
-    maps = []
-    monkeypatch.setattr("asset_map.ui.explore.st_folium", lambda fmap, **_: maps.append(fmap))
-    open_page("app_pages/explore.py")
-    return maps[-1].get_root().render()
+    """Return the code of the Kaart's map as sent to the page: its frame and its contents."""
+    at = open_page("app_pages/explore.py")
+    maps = [json.loads(c.proto.json_args) for c in at.get("component_instance")]
+    assert maps, "no map on the page"
+    return maps[-1]["script"] + (maps[-1].get("feature_group") or "")
 
 
 def _review(manager, monkeypatch) -> AppTest:
