@@ -37,53 +37,120 @@ KEY_FIGURES: dict[str, tuple[str, str, str]] = {
     "land_area_ha": ("Oppervlakte land", "Land area", "ha"),
 }
 
-AREA_COLUMNS = ["code", "name", "level", "parent_code", *KEY_FIGURES, "geometry"]
+FieldKind = Literal["text", "key", "keys", "number", "time", "geometry"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a layer: what it holds, its limit, and whether it may be left empty.
+
+    The field lists below are the only ones: the forms (:mod:`asset_map.rules`) check
+    against them and the database (:mod:`asset_map.storage.schema`) builds its columns from
+    them, so a column or a limit is written once.
+
+    Attributes
+    ----------
+    name : str
+        The column.
+    kind : {"text", "key", "keys", "number", "time", "geometry"}
+        Text a person types; one key or code (a type, a status, an id); several keys
+        (``;``-joined); a number; a time of day (``"HH:MM"``); the geometry.
+    max_len : int, optional
+        The most characters (Unicode code points) a person may give it; None: no limit of
+        its own. Imported layers are stored whole.
+    required : bool
+        It must have a value once checked (a form may fill in a default, e.g. a target group).
+    most : int, optional
+        ``keys`` only: the most keys a person may choose.
+    personal : bool
+        Talents only: personal data, erased when a resident withdraws or the retention ends.
+    private : bool
+        Talents only: for the wijkmanager's eyes; never in a layer.
+    """
+
+    name: str
+    kind: FieldKind
+    max_len: int | None = None
+    required: bool = False
+    most: int | None = None
+    personal: bool = False
+    private: bool = False
+
+
+def _by_name(*fields: Field) -> dict[str, Field]:
+    return {f.name: f for f in fields}
+
+
+def text_limits(fields: dict[str, Field]) -> dict[str, int]:
+    """Return the most characters of each text field of ``fields``, in their order."""
+    return {n: f.max_len for n, f in fields.items() if f.kind == "text" and f.max_len is not None}
+
+
+#: The most characters of an id given by hand (an asset's or an activity's).
+ID_MAX_LEN = 64
+
+#: The area layer: wijken and buurten (and the gemeente) with their key figures.
+AREA_FIELDS = _by_name(
+    Field("code", "key", required=True),
+    Field("name", "text"),
+    Field("level", "key"),
+    Field("parent_code", "key"),
+    *(Field(name, "number") for name in KEY_FIGURES),
+    Field("geometry", "geometry"),
+)
+AREA_COLUMNS = list(AREA_FIELDS)
 ASSET_STATUSES = ("existing", "planned")
 #: The optional column of an asset frame holding its outline (WKT in EPSG:4326), e.g. of a
 #: park or a school ground from OpenStreetMap.
 FOOTPRINT = "footprint"
-ASSET_COLUMNS = [
-    "id",
-    "name",
-    "type",
-    "description",
-    "address",
-    "tags",
-    "source",
-    "status",
-    "capacity",
-    "geometry",
-]
-#: Talents never hold contact data or a home location in the public layers; ``buurt_code``
-#: is their finest location.
-TALENT_COLUMNS = [
-    "id",
-    "nickname",
-    "categories",
-    "description",
-    "wishes",
-    "availability",
-    "buurt_code",
-    "status",
-]
+#: The asset layer; ``max_len`` holds for a place entered or changed by hand.
+ASSET_FIELDS = _by_name(
+    Field("id", "key", max_len=ID_MAX_LEN, required=True),
+    Field("name", "text", max_len=120, required=True),
+    Field("type", "key", required=True),
+    Field("description", "text", max_len=2000),
+    Field("address", "text", max_len=200),
+    Field("tags", "text", max_len=500),
+    Field("source", "text", max_len=120),
+    Field("status", "key"),
+    Field("capacity", "number"),
+    Field("geometry", "geometry"),
+)
+ASSET_COLUMNS = list(ASSET_FIELDS)
 WISHES = ("teach", "help_neighbour", "join_activity", "start_something")
+#: What a resident submits about a talent. Talents never hold a home location: ``buurt_code``
+#: is their finest location.
+TALENT_FIELDS = _by_name(
+    Field("nickname", "text", max_len=40, required=True, personal=True),
+    Field("categories", "keys", required=True, most=5),
+    Field("description", "text", max_len=500, personal=True),
+    Field("wishes", "keys", most=len(WISHES)),
+    Field("availability", "text", max_len=100, personal=True),
+    Field("buurt_code", "key", max_len=10, required=True),
+    Field("contact", "text", max_len=120, personal=True, private=True),
+)
+#: The talent layer: never contact data (nor a home location).
+TALENT_COLUMNS = ["id", *(n for n, f in TALENT_FIELDS.items() if not f.private), "status"]
+#: The fields a withdrawal or the retention erases.
+PERSONAL_TALENT_FIELDS = tuple(n for n, f in TALENT_FIELDS.items() if f.personal)
 
 #: A recurring activity at a place (an asset): every week on ``weekday`` (ISO: 1 = Monday) from
 #: ``start`` to ``end`` ("HH:MM"). ``kind`` and ``target_group`` are keys of the catalogue.
 #: ``contact`` is the organisation's (public); never a resident's.
-ACTIVITY_COLUMNS = [
-    "id",
-    "asset_id",
-    "title",
-    "kind",
-    "weekday",
-    "start",
-    "end",
-    "target_group",
-    "organiser",
-    "contact",
-    "description",
-]
+ACTIVITY_FIELDS = _by_name(
+    Field("id", "key", max_len=ID_MAX_LEN, required=True),
+    Field("asset_id", "key", required=True),
+    Field("title", "text", max_len=120, required=True),
+    Field("kind", "key", required=True),
+    Field("weekday", "number", required=True),
+    Field("start", "time", required=True),
+    Field("end", "time", required=True),
+    Field("target_group", "key", required=True),
+    Field("organiser", "text", max_len=120),
+    Field("contact", "text", max_len=120),
+    Field("description", "text", max_len=1000),
+)
+ACTIVITY_COLUMNS = list(ACTIVITY_FIELDS)
 #: Weekday number (ISO) -> (Dutch, English).
 WEEKDAYS: dict[int, tuple[str, str]] = {
     1: ("maandag", "Monday"),

@@ -16,9 +16,14 @@ import pandas as pd
 from sqlalchemy import Connection, Row, Table, delete, insert, select, update
 
 from asset_map._errors import SchemaError
-from asset_map.model import ACTIVITY_COLUMNS, CONNECTION_COLUMNS, PLACE_NEED_COLUMNS, catalogue
-from asset_map.rules.edits import (
+from asset_map.model import (
+    ACTIVITY_COLUMNS,
     ACTIVITY_FIELDS,
+    CONNECTION_COLUMNS,
+    PLACE_NEED_COLUMNS,
+    catalogue,
+)
+from asset_map.rules.edits import (
     MAX_NOTE,
     Problem,
     activity_problems,
@@ -152,7 +157,7 @@ def save_activity(db: Database, activity: Mapping[str, Any], *, actor: str, now:
     cleaned, problems = activity_problems(activity, asset_ids=None)
     problems = [
         *(
-            Problem(str(k), "edits.field.unknown", v, allowed=ACTIVITY_FIELDS)
+            Problem(str(k), "edits.field.unknown", v, allowed=tuple(ACTIVITY_FIELDS))
             for k, v in activity.items()
             if k not in ACTIVITY_FIELDS
         ),

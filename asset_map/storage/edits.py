@@ -17,7 +17,13 @@ from shapely.geometry import Point
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from asset_map._errors import AssetMapError, SchemaError
-from asset_map.rules.edits import ASSET_FIELDS, DERIVED, Problem, asset_problems, problem_text
+from asset_map.rules.edits import (
+    ASSET_FORM_FIELDS,
+    DERIVED,
+    Problem,
+    asset_problems,
+    problem_text,
+)
 from asset_map.storage import audit
 from asset_map.storage.db import Database
 from asset_map.storage.layers import bump_version, lock_workspace
@@ -70,7 +76,7 @@ def require_asset(conn: Connection, asset_id: Any) -> None:
 def add(db: Database, asset: Mapping[str, Any], *, actor: str, now: datetime) -> str:
     """Add an asset; return its id (given, or ``asset-`` and 12 hex characters)."""
     cleaned, problems = asset_problems(asset)
-    problems = [*_unknown_fields(asset, ASSET_FIELDS), *problems]
+    problems = [*_unknown_fields(asset, ASSET_FORM_FIELDS), *problems]
     if problems:
         raise SchemaError(problem_text("Cannot add the asset", problems))
     asset_id = cleaned["id"] or new_id("asset")
@@ -101,7 +107,7 @@ def update_fields(
     """Change the given fields of an asset; a change to nothing new writes nothing."""
     what = f"Cannot change asset {asset_id!r}"
     cleaned, problems = asset_problems(changes, partial=True)
-    problems = [*_unknown_fields(changes, ASSET_FIELDS), *problems]
+    problems = [*_unknown_fields(changes, ASSET_FORM_FIELDS), *problems]
     if cleaned.get("id") not in (None, asset_id):  # None: the form's "no id given"
         problems.append(Problem("id", "edits.id.fixed", changes.get("id")))
     if problems:

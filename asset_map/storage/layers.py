@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Table, delete, insert, select, text, update
 
 from asset_map._errors import AssetMapError, SchemaError
 from asset_map.crs import STORAGE_CRS, require_crs, to_storage_crs
-from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS, FOOTPRINT, KEY_FIGURES
+from asset_map.model import AREA_FIELDS, ASSET_FIELDS, FOOTPRINT, Field
 from asset_map.storage import audit
 from asset_map.storage.db import Database
 from asset_map.storage.schema import activities as activities_table
@@ -45,17 +45,17 @@ class NoWorkspace(AssetMapError):
 class _Layer:
     """How one layer maps to its table: the key, the text and the number columns."""
 
-    def __init__(self, what: str, table: Table, columns: Sequence[str], numbers: Sequence[str]):
+    def __init__(self, what: str, table: Table, fields: dict[str, Field]):
         self.what = what
         self.table = table
-        self.columns = list(columns)
+        self.columns = list(fields)
         self.key = self.columns[0]
-        self.numbers = list(numbers)
-        self.texts = [c for c in self.columns if c not in (*self.numbers, "geometry")]
+        self.numbers = [n for n, f in fields.items() if f.kind == "number"]
+        self.texts = [n for n, f in fields.items() if f.kind not in ("number", "geometry")]
 
 
-AREAS = _Layer("areas", areas_table, AREA_COLUMNS, list(KEY_FIGURES))
-ASSETS = _Layer("assets", assets_table, ASSET_COLUMNS, ["capacity"])
+AREAS = _Layer("areas", areas_table, AREA_FIELDS)
+ASSETS = _Layer("assets", assets_table, ASSET_FIELDS)
 
 
 # --- checks ----------------------------------------------------------------------------------

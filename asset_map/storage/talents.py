@@ -22,21 +22,18 @@ from sqlalchemy import Connection, Row, insert, or_, select, update
 
 from asset_map._errors import AssetMapError, SchemaError
 from asset_map.i18n import Msg
-from asset_map.model import TALENT_COLUMNS, WISHES, catalogue
+from asset_map.model import (
+    PERSONAL_TALENT_FIELDS,
+    TALENT_COLUMNS,
+    TALENT_FIELDS,
+    WISHES,
+    catalogue,
+)
 from asset_map.rules import auth
 from asset_map.rules.talent_form import TalentSubmission
 from asset_map.storage import audit
 from asset_map.storage.db import Database
-from asset_map.storage.schema import (
-    MAX_AVAILABILITY,
-    MAX_CATEGORIES,
-    MAX_CONTACT,
-    MAX_DESCRIPTION,
-    MAX_NICKNAME,
-    TALENT_STATUSES,
-    connections,
-    talents,
-)
+from asset_map.storage.schema import TALENT_STATUSES, connections, talents
 
 BUURT_CODE = re.compile(r"^BU\d{8}$")
 #: Columns moderators see besides ``model.TALENT_COLUMNS``.
@@ -48,20 +45,9 @@ MODERATION_COLUMNS = [
     "decided_by",
     "decided_at",
 ]
-EDITABLE = (
-    "nickname",
-    "categories",
-    "description",
-    "wishes",
-    "availability",
-    "buurt_code",
-    "contact",
-)
 #: The only columns of a public talent table (:func:`public_frame`): enough to count talents
 #: per buurt and category, nothing that tells who someone is, what they wrote or when.
 PUBLIC_TALENT_COLUMNS = ["categories", "buurt_code", "status"]
-#: Fields blanked by an erasure.
-PERSONAL = ("nickname", "description", "availability", "contact")
 #: What a moderator may set: a decision, or ``pending`` to undo one.
 DECISIONS = ("approved", "rejected", "pending")
 _TIMESTAMPS = ("created_at", "updated_at", "decided_at")
@@ -147,26 +133,17 @@ def _keys_problems(
     return problems
 
 
-#: Text fields: (most characters, required).
-_TEXT_LIMITS = {
-    "nickname": (MAX_NICKNAME, True),
-    "description": (MAX_DESCRIPTION, False),
-    "availability": (MAX_AVAILABILITY, False),
-    "contact": (MAX_CONTACT, False),
-}
-
-
 def _problems(name: str, value: Any) -> list[str]:
     """Return what is wrong with ``value`` as field ``name`` (empty when it is fine)."""
-    if name in _TEXT_LIMITS:
-        max_len, required = _TEXT_LIMITS[name]
-        problem = _text_problem(name, value, max_len=max_len, required=required)
+    field = TALENT_FIELDS[name]
+    if field.kind == "text":
+        max_len = field.max_len or 0
+        problem = _text_problem(name, value, max_len=max_len, required=field.required)
         return [problem] if problem else []
-    if name == "categories":
-        allowed = catalogue().talent_categories
-        return _keys_problems(name, value, allowed, low=1, high=MAX_CATEGORIES)
-    if name == "wishes":
-        return _keys_problems(name, value, WISHES, low=0, high=len(WISHES))
+    if field.kind == "keys":
+        allowed = catalogue().talent_categories if name == "categories" else WISHES
+        low, high = int(field.required), field.most or len(allowed)
+        return _keys_problems(name, value, allowed, low=low, high=high)
     if isinstance(value, str) and BUURT_CODE.match(value):
         return []
     return [f"buurt_code '{value}' is not a CBS buurt code (BU and 8 digits, e.g. BU01500401)"]
@@ -191,7 +168,7 @@ def _stored(name: str, value: Any) -> Any:
 
 def submit(db: Database, sub: TalentSubmission, *, now: datetime) -> Receipt:
     """Store a new ``pending`` talent; return its id and the withdrawal code."""
-    values = {name: getattr(sub, name) for name in EDITABLE}
+    values = {name: getattr(sub, name) for name in TALENT_FIELDS}
     _check(values, "Talent submission")
     receipt = Receipt(id=str(uuid.uuid4()), withdrawal_code=auth.new_withdrawal_code())
     with db.writing() as conn:
@@ -317,10 +294,10 @@ def edit(
     db: Database, talent_id: str, changes: dict[str, Any], *, actor: str, now: datetime
 ) -> None:
     """Change fields of a talent; the audit log names the fields, never their values."""
-    unknown = sorted(set(changes) - set(EDITABLE))
+    unknown = sorted(set(changes) - set(TALENT_FIELDS))
     if unknown:
         raise SchemaError(
-            f"Cannot edit {', '.join(unknown)}. Editable fields: {', '.join(EDITABLE)}."
+            f"Cannot edit {', '.join(unknown)}. Editable fields: {', '.join(TALENT_FIELDS)}."
         )
     _check(changes, f"Edit of talent '{talent_id}'")
     new = {name: _stored(name, value) for name, value in changes.items()}
@@ -359,7 +336,7 @@ def _erased(now: datetime) -> dict[str, Any]:
     with the code hears that the data are gone already.
     """
     return {
-        **dict.fromkeys(PERSONAL),
+        **dict.fromkeys(PERSONAL_TALENT_FIELDS),
         "counted": talents.c.status == "approved",
         "status": "withdrawn",
         "erased_at": now,

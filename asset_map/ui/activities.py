@@ -16,11 +16,11 @@ from streamlit_folium import st_folium
 from asset_map._errors import AssetMapError
 from asset_map.analysis.nearby import week_schedule
 from asset_map.i18n import explain, t
-from asset_map.model import ACTIVITY_COLUMNS, WEEKDAYS, catalogue
+from asset_map.model import ACTIVITY_COLUMNS, ACTIVITY_FIELDS, WEEKDAYS, catalogue
 from asset_map.render import vendor
 from asset_map.render.activities import activity_layer
 from asset_map.render.map import build_map
-from asset_map.rules.edits import MAX_ACTIVITY_TEXT, check_activity
+from asset_map.rules.edits import check_activity
 from asset_map.services.workspace import Workspace
 from asset_map.ui.explore import chosen_basemap
 from asset_map.ui.loaders import store
@@ -187,7 +187,7 @@ def _activity_form(ws: Workspace, place: str, current: dict[str, object], *, act
         title = st.text_input(
             tr("week.f_title"),
             value=_plain(current.get("title")),
-            max_chars=MAX_ACTIVITY_TEXT["title"],
+            max_chars=ACTIVITY_FIELDS["title"].max_len,
             key=f"wf_t_{suffix}",
         )
         slots["title"] = st.empty()
@@ -241,7 +241,7 @@ def _activity_form(ws: Workspace, place: str, current: dict[str, object], *, act
         organiser = st.text_input(
             tr("week.f_organiser"),
             value=_plain(current.get("organiser")),
-            max_chars=MAX_ACTIVITY_TEXT["organiser"],
+            max_chars=ACTIVITY_FIELDS["organiser"].max_len,
             key=f"wf_o_{suffix}",
         )
         slots["organiser"] = st.empty()
@@ -249,14 +249,14 @@ def _activity_form(ws: Workspace, place: str, current: dict[str, object], *, act
             tr("week.f_contact"),
             value=_plain(current.get("contact")),
             help=tr("week.f_contact_help"),
-            max_chars=MAX_ACTIVITY_TEXT["contact"],
+            max_chars=ACTIVITY_FIELDS["contact"].max_len,
             key=f"wf_c_{suffix}",
         )
         slots["contact"] = st.empty()
         description = st.text_area(
             tr("week.f_description"),
             value=_plain(current.get("description")),
-            max_chars=MAX_ACTIVITY_TEXT["description"],
+            max_chars=ACTIVITY_FIELDS["description"].max_len,
             key=f"wf_x_{suffix}",
         )
         slots["description"] = st.empty()

@@ -15,16 +15,11 @@ import streamlit as st
 
 from asset_map._errors import AssetMapError
 from asset_map.i18n import explain, t
-from asset_map.model import WISHES, Lang, catalogue
+from asset_map.model import PERSONAL_TALENT_FIELDS, TALENT_FIELDS, WISHES, Lang, catalogue
 from asset_map.rules.talent_form import (
-    MAX_AVAILABILITY,
-    MAX_CONTACT,
-    MAX_DESCRIPTION,
-    MAX_NICKNAME,
     check_edit,
 )
 from asset_map.services.workspace import Workspace
-from asset_map.storage.talents import PERSONAL
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
 from asset_map.ui.state import among, choice_key, current_lang, option_index, tr
@@ -168,7 +163,7 @@ def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str) -> None:
         values["nickname"] = st.text_input(
             tr("join.nickname"),
             value=_plain(row["nickname"]),
-            max_chars=MAX_NICKNAME,
+            max_chars=TALENT_FIELDS["nickname"].max_len,
             key=f"edit_nick_{talent_id}",
         )
         slots["nickname"] = st.empty()
@@ -187,7 +182,7 @@ def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str) -> None:
         values["description"] = st.text_area(
             tr("join.description"),
             value=_plain(row["description"]),
-            max_chars=MAX_DESCRIPTION,
+            max_chars=TALENT_FIELDS["description"].max_len,
             key=f"edit_desc_{talent_id}",
         )
         slots["description"] = st.empty()
@@ -203,7 +198,7 @@ def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str) -> None:
         values["availability"] = st.text_input(
             tr("join.availability"),
             value=_plain(row["availability"]),
-            max_chars=MAX_AVAILABILITY,
+            max_chars=TALENT_FIELDS["availability"].max_len,
             key=f"edit_avail_{talent_id}",
         )
         slots["availability"] = st.empty()
@@ -220,7 +215,7 @@ def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str) -> None:
         values["contact"] = st.text_input(
             tr("join.contact"),
             value=_plain(row["contact"]),
-            max_chars=MAX_CONTACT,
+            max_chars=TALENT_FIELDS["contact"].max_len,
             key=f"edit_contact_{talent_id}",
         )
         slots["contact"] = st.empty()
@@ -253,7 +248,7 @@ def _buttons(talent_id: str, actions: tuple[str, ...], actor: str) -> None:
     """Show one button per action; each change is written with the moderator's name."""
     sure = False
     if "erase" in actions:
-        st.caption(tr("moderate.erase_help", erased=field_list(PERSONAL)))
+        st.caption(tr("moderate.erase_help", erased=field_list(PERSONAL_TALENT_FIELDS)))
         sure = st.checkbox(tr("moderate.erase_sure"), key=f"erase_sure_{talent_id}")
     columns = st.columns(len(actions))
     for column, action in zip(columns, actions, strict=True):

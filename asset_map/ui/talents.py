@@ -17,21 +17,16 @@ from streamlit_folium import st_folium
 
 from asset_map._errors import AssetMapError
 from asset_map.i18n import explain, t
-from asset_map.model import WISHES, catalogue
+from asset_map.model import PERSONAL_TALENT_FIELDS, TALENT_FIELDS, WISHES, catalogue
 from asset_map.render import vendor
 from asset_map.render.styles import BASEMAPS
 from asset_map.rules.talent_form import (
-    MAX_AVAILABILITY,
-    MAX_CONTACT,
-    MAX_DESCRIPTION,
-    MAX_NICKNAME,
     TalentForm,
     buurt_for_point,
     check_talent,
 )
 from asset_map.services.workspace import Workspace
 from asset_map.settings import retention_months
-from asset_map.storage.talents import EDITABLE, PERSONAL
 from asset_map.ui.explore import chosen_basemap
 from asset_map.ui.loaders import store
 from asset_map.ui.near_me import find_postcode
@@ -187,13 +182,18 @@ _NO_PERIOD = "\x00"
 
 def privacy_text() -> str:
     """Return the privacy statement: retention from the setting, erased fields from the store."""
-    kept = [name for name in EDITABLE if name not in PERSONAL]
+    kept = [name for name in TALENT_FIELDS if name not in PERSONAL_TALENT_FIELDS]
     try:
         months: int | str = retention_months()
     except AssetMapError as exc:  # a wrong setting: warn, and claim no period at all
         st.warning(explain(exc, current_lang()))
         months = _NO_PERIOD
-    text = tr("join.privacy", months=months, erased=field_list(PERSONAL), kept=field_list(kept))
+    text = tr(
+        "join.privacy",
+        months=months,
+        erased=field_list(PERSONAL_TALENT_FIELDS),
+        kept=field_list(kept),
+    )
     return "\n".join(line for line in text.split("\n") if _NO_PERIOD not in line)
 
 
@@ -225,7 +225,7 @@ def talent_form(ws: Workspace) -> None:
         nickname = st.text_input(
             tr("join.nickname"),
             help=tr("join.nickname_help"),
-            max_chars=MAX_NICKNAME,
+            max_chars=TALENT_FIELDS["nickname"].max_len,
             key="join_nickname",
         )
         slots["nickname"] = st.empty()
@@ -241,7 +241,9 @@ def talent_form(ws: Workspace) -> None:
         slots["categories"] = st.empty()
         # One box with one limit; Streamlit shows its counter ("12/500") as one types.
         description = st.text_area(
-            tr("join.description"), max_chars=MAX_DESCRIPTION, key="join_description"
+            tr("join.description"),
+            max_chars=TALENT_FIELDS["description"].max_len,
+            key="join_description",
         )
         slots["description"] = st.empty()
         wishes_key, wishes_now = choice_key("join_wishes", None)
@@ -255,13 +257,15 @@ def talent_form(ws: Workspace) -> None:
         )
         slots["wishes"] = st.empty()
         availability = st.text_input(
-            tr("join.availability"), max_chars=MAX_AVAILABILITY, key="join_availability"
+            tr("join.availability"),
+            max_chars=TALENT_FIELDS["availability"].max_len,
+            key="join_availability",
         )
         slots["availability"] = st.empty()
         contact = st.text_input(
             tr("join.contact"),
             help=tr("join.contact_help"),
-            max_chars=MAX_CONTACT,
+            max_chars=TALENT_FIELDS["contact"].max_len,
             key="join_contact",
         )
         slots["contact"] = st.empty()
