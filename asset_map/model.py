@@ -14,6 +14,7 @@ A CBS population grid (100 m squares, in RD New) has the columns of :data:`GRID_
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -129,6 +130,11 @@ TALENT_FIELDS = _by_name(
     Field("buurt_code", "key", max_len=10, required=True),
     Field("contact", "text", max_len=120, personal=True, private=True),
 )
+#: Statuses of a talent. Only ``approved`` ones reach a public layer; ``withdrawn`` ones hold
+#: no personal data any more (categories, wishes, buurt and date stay for anonymous counts).
+TALENT_STATUSES = ("pending", "approved", "rejected", "withdrawn")
+#: A CBS buurt code: ``BU`` and 8 digits (gemeente, wijk, buurt), e.g. ``BU01500401``.
+BUURT_CODE = re.compile(r"^BU\d{8}$")
 #: The talent layer: never contact data (nor a home location).
 TALENT_COLUMNS = ["id", *(n for n, f in TALENT_FIELDS.items() if not f.private), "status"]
 #: The fields a withdrawal or the retention erases.

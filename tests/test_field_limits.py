@@ -1,4 +1,4 @@
-"""Each field's limit is written once (``model.*_FIELDS``): the forms, the store and the tables hold it.
+"""Each field's limit is written once (``model.*_FIELDS``): forms, store and tables hold it.
 
 A text of exactly the limit is taken and comes back whole (on PostgreSQL too, whose columns
 have a length); one character more is refused by the form and by the store alike.
@@ -51,16 +51,14 @@ def test_the_field_lists_give_the_layers_and_the_tables_their_columns() -> None:
     assert list(ACTIVITY_FIELDS) == [c.name for c in activities.columns]
     stored = [c.name for c in talents.columns]
     assert stored[: len(TALENT_FIELDS) + 1] == ["id", *TALENT_FIELDS]
-    assert TALENT_COLUMNS == [*stored[:7], "status"]  # everything but the contact
+    assert [*stored[:7], "status"] == TALENT_COLUMNS  # everything but the contact
     assert "contact" in TALENT_FIELDS and "contact" not in TALENT_COLUMNS
     lengths = {c.name: getattr(c.type, "length", None) for c in talents.columns}
     assert {name: lengths[name] for name, _ in TALENT_TEXTS} == dict(TALENT_TEXTS)
 
 
 @pytest.mark.parametrize(("name", "limit"), TALENT_TEXTS)
-def test_a_talent_text_of_the_limit_is_taken_and_one_more_is_refused(
-    name: str, limit: int
-) -> None:
+def test_a_talent_text_of_the_limit_is_taken_and_one_more_is_refused(name: str, limit: int) -> None:
     # a contact is an e-mail address: at most 64 characters before the @
     value = "x" * limit if name != "contact" else "a" * 64 + "@" + "b" * (limit - 68) + ".nl"
     assert len(value) == limit
@@ -87,9 +85,7 @@ def test_the_store_keeps_a_talent_text_of_the_limit_and_refuses_one_more(
 
 
 @pytest.mark.parametrize(("name", "limit"), ASSET_TEXTS)
-def test_an_asset_text_of_the_limit_is_taken_and_one_more_is_refused(
-    name: str, limit: int
-) -> None:
+def test_an_asset_text_of_the_limit_is_taken_and_one_more_is_refused(name: str, limit: int) -> None:
     cleaned, errors = check_asset({**GOOD_ASSET, name: "x" * limit})
     assert errors == {} and cleaned is not None and cleaned[name] == "x" * limit
     _, errors = check_asset({**GOOD_ASSET, name: "x" * (limit + 1)})

@@ -17,7 +17,7 @@ from asset_map._errors import AssetMapError, SchemaError, raise_problems
 from asset_map._errors import where as _where
 from asset_map.io.cells import text_cell, unique_ids
 from asset_map.io.formats import ImportResult, read_table
-from asset_map.model import TALENT_COLUMNS, WISHES, catalogue
+from asset_map.model import BUURT_CODE, TALENT_COLUMNS, TALENT_STATUSES, WISHES, catalogue
 
 #: Other spellings of the talent columns (lower case).
 TALENT_ALIASES: dict[str, tuple[str, ...]] = {
@@ -59,8 +59,6 @@ PRIVATE_COLUMNS = frozenset(
         "geboortedatum",
     }
 )
-TALENT_STATUSES = ("pending", "approved", "rejected", "withdrawn")
-BUURT_CODE = re.compile(r"^BU\d{8}$")
 SEPARATORS = re.compile(r"[;,|]")
 Locate = Callable[[int, str], str]
 

@@ -29,12 +29,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeEngine
 
-from asset_map.model import ACTIVITY_FIELDS, AREA_FIELDS, ASSET_FIELDS, TALENT_FIELDS, Field
+from asset_map.model import (
+    ACTIVITY_FIELDS,
+    AREA_FIELDS,
+    ASSET_FIELDS,
+    TALENT_FIELDS,
+    TALENT_STATUSES,
+    Field,
+)
 from asset_map.rules.auth import ROLES
 
-#: Statuses of a talent. Only ``approved`` ones reach a public layer; ``withdrawn`` ones hold
-#: no personal data any more (categories, wishes, buurt and date stay for anonymous counts).
-TALENT_STATUSES = ("pending", "approved", "rejected", "withdrawn")
 #: Characters of a talent's ``;``-joined category or wish keys.
 KEY_LIST_CHARS = 200
 

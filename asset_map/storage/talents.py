@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import calendar
 import hmac
-import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,9 +22,11 @@ from sqlalchemy import Connection, Row, insert, or_, select, update
 from asset_map._errors import AssetMapError, SchemaError
 from asset_map.i18n import Msg
 from asset_map.model import (
+    BUURT_CODE,
     PERSONAL_TALENT_FIELDS,
     TALENT_COLUMNS,
     TALENT_FIELDS,
+    TALENT_STATUSES,
     WISHES,
     catalogue,
 )
@@ -33,9 +34,8 @@ from asset_map.rules import auth
 from asset_map.rules.talent_form import TalentSubmission
 from asset_map.storage import audit
 from asset_map.storage.db import Database
-from asset_map.storage.schema import TALENT_STATUSES, connections, talents
+from asset_map.storage.schema import connections, talents
 
-BUURT_CODE = re.compile(r"^BU\d{8}$")
 #: Columns moderators see besides ``model.TALENT_COLUMNS``.
 MODERATION_COLUMNS = [
     *TALENT_COLUMNS,
