@@ -95,6 +95,20 @@ class RawLayer:
         return _where(self.path, row=int(self.rows[i]), column=column, row_label=self.row_label)
 
 
+def require_file(path: str | Path) -> Path:
+    """Return ``path`` as a Path; refuse a file that is not there, naming it and its folder.
+
+    Raises
+    ------
+    ImportFormatError
+        When there is no file at ``path``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ImportFormatError(Msg("err.io.not_found", path=path.name, full=str(path)))
+    return path
+
+
 def same_crs(a: CRS, b: CRS) -> bool:
     """Return whether two CRSs are the same, axis order aside (OGC:CRS84 equals EPSG:4326)."""
     return a == b or a.equals(b, ignore_axis_order=True)
@@ -140,9 +154,7 @@ def list_layers(path: str | Path) -> list[str]:
     ImportFormatError
         When the file is missing or cannot be read as geodata.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise ImportFormatError(Msg("err.io.not_found", path=path.name, full=str(path)))
+    path = require_file(path)
     suffix = path.suffix.lower()
     if suffix == ".zip":
         try:
@@ -190,8 +202,7 @@ def read_raw(path: str | Path, *, crs: str | None = None, layer: str | None = No
                 suffixes=", ".join(SUFFIXES),
             )
         )
-    if not path.is_file():
-        raise ImportFormatError(Msg("err.io.not_found", path=path.name, full=str(path)))
+    require_file(path)
     if path.stat().st_size == 0:
         raise ImportFormatError(Msg("err.formats.empty", path=path.name))
     if suffix in GEOJSON_SUFFIXES:
@@ -395,9 +406,7 @@ def read_table(path: str | Path) -> Table:
         When the file is missing, empty, has no data rows, or a row has more cells than
         the header has columns.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise ImportFormatError(Msg("err.io.not_found", path=path.name, full=str(path)))
+    path = require_file(path)
     text, notes = decode_text(path)
     if not text.strip():
         raise ImportFormatError(Msg("err.formats.empty", path=path.name))

@@ -20,7 +20,7 @@ from datetime import time
 from typing import Any
 
 from asset_map.crs import NL_BOUNDS_WGS84
-from asset_map.i18n import t
+from asset_map.i18n import Joined, Msg, t
 from asset_map.model import (
     ACTIVITY_FIELDS,
     ASSET_FIELDS,
@@ -63,17 +63,32 @@ class Problem:
         """Return the message for a form, in ``lang``."""
         return t(self.key, lang, **self.fields)
 
-    def technical(self) -> str:
-        """Return the message for a developer: field, value, problem, fix, allowed keys."""
+    def technical(self) -> Msg:
+        """Return the message for the store's error: field, value, problem, fix, allowed keys."""
         shown = repr(self.value)
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        allowed = f" Allowed: {', '.join(self.allowed)}." if self.allowed else ""
-        return f"{self.field} = {shown}: {self.message('en')}{allowed}"
+        allowed = Msg("err.edits.allowed", keys=", ".join(self.allowed)) if self.allowed else ""
+        return Msg(
+            "err.edits.field",
+            field=self.field,
+            value=shown,
+            problem=Msg(self.key, **self.fields),
+            allowed=allowed,
+        )
 
 
-def problem_text(what: str, problems: Iterable[Problem]) -> str:
-    """Return one message naming every problem, for a ``SchemaError``."""
-    return f"{what}: " + " ".join(p.technical() for p in problems)
+def problem_text(what: object, problems: Iterable[Problem]) -> Msg:
+    """Return one message naming every problem, for a ``SchemaError``.
+
+    Parameters
+    ----------
+    what : Msg or str
+        What could not be done (``Msg("err.edits.add_asset")``), or where (a row).
+    problems : iterable of Problem
+        The problems, each with its field, value and fix.
+    """
+    found = Joined((p.technical() for p in problems), " ")
+    return Msg("err.edits.problems", what=what, problems=found)
 
 
 def messages(problems: Iterable[Problem], lang: Lang = "nl") -> dict[str, str]:

@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import Connection, Row, Table, delete, insert, select, update
 
 from asset_map._errors import SchemaError
+from asset_map.i18n import Joined, Msg
 from asset_map.model import (
     ACTIVITY_COLUMNS,
     ACTIVITY_FIELDS,
@@ -97,22 +98,25 @@ def activity_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     missing = [c for c in ACTIVITY_COLUMNS if c != "id" and c not in frame.columns]
     if missing:
         raise SchemaError(
-            f"Activities lack the column(s) {', '.join(missing)}; the columns are "
-            f"{', '.join(ACTIVITY_COLUMNS)} (asset_map.io.read_activities gives them)."
+            Msg(
+                "err.storage.activities_columns",
+                missing=", ".join(missing),
+                columns=", ".join(ACTIVITY_COLUMNS),
+            )
         )
     rows, problems = [], []
     for n, record in enumerate(frame.to_dict("records"), start=1):
         values = {k: _cell(v) for k, v in record.items() if k in ACTIVITY_FIELDS}
         cleaned, found = activity_problems(values, asset_ids=None)
         if found:
-            problems.append(problem_text(f"activity {n}", found))
+            problems.append(problem_text(Msg("err.edits.activity_row", n=n), found))
         rows.append({**cleaned, "id": cleaned["id"] or new_id("activity")})
     ids = [r["id"] for r in rows]
     twice = sorted({i for i in ids if ids.count(i) > 1})
     if twice:
-        problems.append(f"the id(s) {', '.join(twice)} occur more than once")
+        problems.append(Msg("err.storage.ids_twice", ids=", ".join(twice)))
     if problems:
-        raise SchemaError(f"Cannot save the activities: {'; '.join(problems)}")
+        raise SchemaError(Msg("err.storage.activities_refused", problems=Joined(problems)))
     return rows
 
 
@@ -127,8 +131,11 @@ def need_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     missing = [c for c in PLACE_NEED_COLUMNS if c not in frame.columns]
     if missing:
         raise SchemaError(
-            f"Place needs lack the column(s) {', '.join(missing)}; the columns are "
-            f"{', '.join(PLACE_NEED_COLUMNS)}."
+            Msg(
+                "err.storage.needs_columns",
+                missing=", ".join(missing),
+                columns=", ".join(PLACE_NEED_COLUMNS),
+            )
         )
     rows, problems = [], []
     for n, record in enumerate(frame.to_dict("records"), start=1):
@@ -137,15 +144,15 @@ def need_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
         if not isinstance(asset_id, str) or not asset_id:
             found.append(Problem("asset_id", "edits.asset.unknown", asset_id))
         if found:
-            problems.append(problem_text(f"place needs {n}", found))
+            problems.append(problem_text(Msg("err.edits.needs_row", n=n), found))
         elif keys or note:
             rows.append({"asset_id": asset_id, "categories": ";".join(keys), "note": note})
     ids = [r["asset_id"] for r in rows]
     twice = sorted({i for i in ids if ids.count(i) > 1})
     if twice:
-        problems.append(f"the asset(s) {', '.join(twice)} occur more than once; use one row each")
+        problems.append(Msg("err.storage.needs_twice", ids=", ".join(twice)))
     if problems:
-        raise SchemaError(f"Cannot save the place needs: {'; '.join(problems)}")
+        raise SchemaError(Msg("err.storage.needs_refused", problems=Joined(problems)))
     return rows
 
 
@@ -164,7 +171,7 @@ def save_activity(db: Database, activity: Mapping[str, Any], *, actor: str, now:
         *problems,
     ]
     if problems:
-        raise SchemaError(problem_text("Cannot save the activity", problems))
+        raise SchemaError(problem_text(Msg("err.edits.save_activity"), problems))
     activity_id = cleaned.pop("id") or new_id("activity")
     with db.writing() as conn:
         lock_workspace(conn)
@@ -208,10 +215,7 @@ def delete_activity(db: Database, activity_id: str, *, actor: str, now: datetime
             delete(activities_table).where(activities_table.c.id == activity_id)
         ).rowcount
         if not gone:
-            raise NotFound(
-                f"No activity with id {activity_id!r}. It may have been deleted already; "
-                "reload the page."
-            )
+            raise NotFound(Msg("err.storage.no_activity", id=repr(activity_id)))
         bump_version(conn)
         audit.record(
             conn, at=now, actor=actor, action="deleted", entity="activity", entity_id=activity_id
@@ -233,7 +237,7 @@ def set_needs(
     """Set what a place asks for; no categories and no note remove its row."""
     keys, text, problems = needs_problems(categories, note)
     if problems:
-        raise SchemaError(problem_text(f"Cannot set the needs of asset {asset_id!r}", problems))
+        raise SchemaError(problem_text(Msg("err.edits.set_needs", id=repr(asset_id)), problems))
     new = {"categories": ";".join(keys), "note": text}
     with db.writing() as conn:
         lock_workspace(conn)
@@ -278,12 +282,10 @@ def _talent(conn: Connection, talent_id: str) -> Any:
         .with_for_update()
     ).first()
     if row is None:
-        raise NotFound(f"No talent with id {talent_id!r}. Reload the page and choose again.")
+        raise NotFound(Msg("err.talent.not_found", id=talent_id))
     if row.status != "approved":
-        raise StatusError(
-            f"Talent {talent_id!r} is {row.status}, not approved: only approved talents can "
-            "be connected to a place. Approve it first (Beoordelen)."
-        )
+        status = Msg(f"status.{row.status}")
+        raise StatusError(Msg("err.storage.talent_not_approved", id=repr(talent_id), status=status))
     return row
 
 
@@ -308,13 +310,13 @@ def record_connection(
     )
     text = clean_text("note", note, max_len=MAX_NOTE, required=False, problems=problems)
     if problems:
-        raise SchemaError(problem_text("Cannot record the connection", problems))
+        raise SchemaError(problem_text(Msg("err.edits.record_connection"), problems))
     connection_id = new_id("connection")
     with db.writing() as conn:
         talent = _talent(conn, talent_id)
         if key not in str(talent.categories).split(";"):
             wrong = Problem("category", "edits.category.not_talent", category)
-            raise SchemaError(problem_text("Cannot record the connection", [wrong]))
+            raise SchemaError(problem_text(Msg("err.edits.record_connection"), [wrong]))
         require_asset(conn, asset_id)
         conn.execute(
             insert(connections_table).values(

@@ -17,6 +17,7 @@ from shapely.geometry import Point
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from asset_map._errors import AssetMapError, SchemaError
+from asset_map.i18n import Msg
 from asset_map.rules.edits import (
     ASSET_FORM_FIELDS,
     DERIVED,
@@ -67,10 +68,7 @@ def asset_exists(conn: Connection, asset_id: str) -> bool:
 def require_asset(conn: Connection, asset_id: Any) -> None:
     """Raise :class:`NotFound` unless the asset exists."""
     if not isinstance(asset_id, str) or not asset_exists(conn, asset_id):
-        raise NotFound(
-            f"No asset with id {asset_id!r} in the workspace. It may have been deleted; "
-            "reload the page and choose a place from the list."
-        )
+        raise NotFound(Msg("err.storage.no_asset", id=repr(asset_id)))
 
 
 def add(db: Database, asset: Mapping[str, Any], *, actor: str, now: datetime) -> str:
@@ -78,14 +76,14 @@ def add(db: Database, asset: Mapping[str, Any], *, actor: str, now: datetime) ->
     cleaned, problems = asset_problems(asset)
     problems = [*_unknown_fields(asset, ASSET_FORM_FIELDS), *problems]
     if problems:
-        raise SchemaError(problem_text("Cannot add the asset", problems))
+        raise SchemaError(problem_text(Msg("err.edits.add_asset"), problems))
     asset_id = cleaned["id"] or new_id("asset")
     row = _row({**cleaned, "id": asset_id})
     with db.writing() as conn:
         lock_workspace(conn)
         if asset_exists(conn, asset_id):
             taken = Problem("id", "edits.id.taken", asset_id)
-            raise SchemaError(problem_text("Cannot add the asset", [taken]))
+            raise SchemaError(problem_text(Msg("err.edits.add_asset"), [taken]))
         last = conn.execute(select(func.max(assets_table.c.position))).scalar()
         conn.execute(insert(assets_table).values(**row, position=(last or 0) + 1))
         bump_version(conn)
@@ -105,7 +103,7 @@ def update_fields(
     db: Database, asset_id: str, changes: Mapping[str, Any], *, actor: str, now: datetime
 ) -> None:
     """Change the given fields of an asset; a change to nothing new writes nothing."""
-    what = f"Cannot change asset {asset_id!r}"
+    what = Msg("err.edits.change_asset", id=repr(asset_id))
     cleaned, problems = asset_problems(changes, partial=True)
     problems = [*_unknown_fields(changes, ASSET_FORM_FIELDS), *problems]
     if cleaned.get("id") not in (None, asset_id):  # None: the form's "no id given"

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, Row, insert, or_, select, update
 
 from asset_map._errors import AssetMapError, SchemaError
-from asset_map.i18n import Msg
+from asset_map.i18n import Joined, Msg
 from asset_map.model import (
     BUURT_CODE,
     PERSONAL_TALENT_FIELDS,
@@ -84,21 +84,21 @@ class Receipt:
 # --- validation ------------------------------------------------------------------------------
 
 
-def _text_problem(name: str, value: Any, *, max_len: int, required: bool) -> str | None:
+def _text_problem(name: str, value: Any, *, max_len: int, required: bool) -> Msg | None:
     if value is None:
-        return None if not required else f"{name} is missing"
+        return None if not required else Msg("err.talent.field_missing", field=name)
     if not isinstance(value, str):
-        return f"{name} must be text, not {type(value).__name__}"
+        return Msg("err.talent.field_not_text", field=name, kind=type(value).__name__)
     if required and not value.strip():
-        return f"{name} is empty"
+        return Msg("err.talent.field_empty", field=name)
     if len(value) > max_len:
-        return f"{name} has {len(value)} characters; at most {max_len} are allowed"
+        return Msg("err.talent.field_long", field=name, n=len(value), most=max_len)
     if "\x00" in value:
-        return f"{name} holds a NUL character (\\x00), which no database stores"
+        return Msg("err.talent.field_nul", field=name)
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        return f"{name} holds a broken character (a lone surrogate); type the text again"
+        return Msg("err.talent.field_surrogate", field=name)
     return None
 
 
@@ -115,25 +115,25 @@ def _keys(value: Any) -> tuple[str, ...]:
 
 def _keys_problems(
     name: str, value: Any, allowed: Iterable[str], *, low: int, high: int
-) -> list[str]:
+) -> list[Msg]:
     try:
         keys = _keys(value)
     except TypeError as error:
-        return [f"{name} must be a tuple of keys, not {error}"]
+        return [Msg("err.talent.keys_not_tuple", field=name, kind=str(error))]
     allowed = list(allowed)
     problems = [
-        f"{name}: unknown key '{k}'; use one of {', '.join(allowed)}"
+        Msg("err.talent.key_unknown", field=name, value=k, allowed=", ".join(allowed))
         for k in keys
         if k not in allowed
     ]
     if len(set(keys)) != len(keys):
-        problems.append(f"{name}: a key is given twice")
+        problems.append(Msg("err.talent.key_twice", field=name))
     if not low <= len(keys) <= high:
-        problems.append(f"{name}: give {low} to {high}, not {len(keys)}")
+        problems.append(Msg("err.talent.keys_count", field=name, low=low, high=high, n=len(keys)))
     return problems
 
 
-def _problems(name: str, value: Any) -> list[str]:
+def _problems(name: str, value: Any) -> list[Msg]:
     """Return what is wrong with ``value`` as field ``name`` (empty when it is fine)."""
     field = TALENT_FIELDS[name]
     if field.kind == "text":
@@ -146,14 +146,14 @@ def _problems(name: str, value: Any) -> list[str]:
         return _keys_problems(name, value, allowed, low=low, high=high)
     if isinstance(value, str) and BUURT_CODE.match(value):
         return []
-    return [f"buurt_code '{value}' is not a CBS buurt code (BU and 8 digits, e.g. BU01500401)"]
+    return [Msg("err.talent.not_buurt_code", value=value)]
 
 
-def _check(values: dict[str, Any], what: str) -> None:
+def _check(values: dict[str, Any], what: Msg) -> None:
     """Raise one SchemaError listing every problem of ``values``."""
     problems = [p for name, value in values.items() for p in _problems(name, value)]
     if problems:
-        raise SchemaError(f"{what}: {'; '.join(problems)}.")
+        raise SchemaError(Msg("err.talent.refused", what=what, problems=Joined(problems)))
 
 
 def _stored(name: str, value: Any) -> Any:
@@ -169,7 +169,7 @@ def _stored(name: str, value: Any) -> Any:
 def submit(db: Database, sub: TalentSubmission, *, now: datetime) -> Receipt:
     """Store a new ``pending`` talent; return its id and the withdrawal code."""
     values = {name: getattr(sub, name) for name in TALENT_FIELDS}
-    _check(values, "Talent submission")
+    _check(values, Msg("err.talent.submission"))
     receipt = Receipt(id=str(uuid.uuid4()), withdrawal_code=auth.new_withdrawal_code())
     with db.writing() as conn:
         conn.execute(
@@ -206,7 +206,9 @@ def _frame(rows: Sequence[Row[Any]], columns: list[str]) -> pd.DataFrame:
 def moderation_frame(db: Database, *, status: str | None = None) -> pd.DataFrame:
     """Return all talents (or those with ``status``) with contact data and timestamps."""
     if status is not None and status not in TALENT_STATUSES:
-        raise SchemaError(f"Unknown status '{status}'. Use one of: {', '.join(TALENT_STATUSES)}.")
+        raise SchemaError(
+            Msg("err.talent.status_unknown", status=status, allowed=", ".join(TALENT_STATUSES))
+        )
     query = select(*(talents.c[n] for n in MODERATION_COLUMNS))
     if status is not None:
         query = query.where(talents.c.status == status)
@@ -267,7 +269,7 @@ def decide(db: Database, talent_id: str, *, status: str, actor: str, now: dateti
     status before.
     """
     if status not in DECISIONS:
-        raise SchemaError(f"A decision is 'approved', 'rejected' or 'pending', not '{status}'.")
+        raise SchemaError(Msg("err.talent.decision_unknown", status=status))
     with db.writing() as conn:
         current = _locked_status(conn, talent_id)
         if current == status:
@@ -297,9 +299,13 @@ def edit(
     unknown = sorted(set(changes) - set(TALENT_FIELDS))
     if unknown:
         raise SchemaError(
-            f"Cannot edit {', '.join(unknown)}. Editable fields: {', '.join(TALENT_FIELDS)}."
+            Msg(
+                "err.talent.not_editable",
+                fields=", ".join(unknown),
+                editable=", ".join(TALENT_FIELDS),
+            )
         )
-    _check(changes, f"Edit of talent '{talent_id}'")
+    _check(changes, Msg("err.talent.edit", id=talent_id))
     new = {name: _stored(name, value) for name, value in changes.items()}
     with db.writing() as conn:
         if _locked_status(conn, talent_id) == "withdrawn":
