@@ -229,21 +229,33 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 # --- asset types -----------------------------------------------------------------------------
 
 
+def in_lang(nl: str, en: str, lang: Lang) -> str:
+    """Return the Dutch or the English text, as ``lang`` asks."""
+    return nl if lang == "nl" else en
+
+
+class _Labelled:
+    """A thing of the catalogue with a Dutch and an English label."""
+
+    label_nl: str
+    label_en: str
+
+    def label(self, lang: Lang = "nl") -> str:
+        """Return the label in ``lang``."""
+        return in_lang(self.label_nl, self.label_en, lang)
+
+
 @dataclass(frozen=True)
-class AssetGroup:
+class AssetGroup(_Labelled):
     """A group of asset types (an ABCD asset category)."""
 
     key: str
     label_nl: str
     label_en: str
 
-    def label(self, lang: Lang = "nl") -> str:
-        """Return the label in ``lang``."""
-        return self.label_nl if lang == "nl" else self.label_en
-
 
 @dataclass(frozen=True)
-class AssetType:
+class AssetType(_Labelled):
     """One asset type: its key, labels, style, and its role in the gap analysis."""
 
     key: str
@@ -256,13 +268,9 @@ class AssetType:
     can_host: bool = False
     aliases: tuple[str, ...] = ()
 
-    def label(self, lang: Lang = "nl") -> str:
-        """Return the label in ``lang``."""
-        return self.label_nl if lang == "nl" else self.label_en
-
 
 @dataclass(frozen=True)
-class ActivityKind:
+class ActivityKind(_Labelled):
     """A kind of recurring activity, and the talent categories that fit it."""
 
     key: str
@@ -270,10 +278,6 @@ class ActivityKind:
     label_en: str
     icon: str
     talents: tuple[str, ...] = ()
-
-    def label(self, lang: Lang = "nl") -> str:
-        """Return the label in ``lang``."""
-        return self.label_nl if lang == "nl" else self.label_en
 
 
 @dataclass(frozen=True, eq=False)
@@ -316,13 +320,11 @@ class Catalogue:
 
     def talent_label(self, key: str, lang: Lang = "nl") -> str:
         """Return the label of talent category ``key`` in ``lang``."""
-        nl, en = self.talent_categories[key]
-        return nl if lang == "nl" else en
+        return in_lang(*self.talent_categories[key], lang)
 
     def target_group_label(self, key: str, lang: Lang = "nl") -> str:
         """Return the label of target group ``key`` in ``lang``."""
-        nl, en = self.target_groups[key]
-        return nl if lang == "nl" else en
+        return in_lang(*self.target_groups[key], lang)
 
 
 def _norm(text: str) -> str:

@@ -203,6 +203,27 @@ def walk_metres(walk_min: float, speed_kmh: float) -> float:
     return walk_min / 60.0 * speed_kmh * 1000.0
 
 
+class WalkReach:
+    """How far one walks: ``walk_min`` minutes at ``speed_kmh``, ``detour`` x the straight line.
+
+    A base of the option objects that hold the three (the gap analysis's, a near-me search's).
+    """
+
+    walk_min: float
+    speed_kmh: float
+    detour: float
+
+    @property
+    def max_walk_m(self) -> float:
+        """The walking distance in reach: minutes x speed, in metres."""
+        return walk_metres(self.walk_min, self.speed_kmh)
+
+    @property
+    def radius_m(self) -> float:
+        """The straight-line distance in reach: walking distance / detour, in metres."""
+        return self.max_walk_m / self.detour
+
+
 # --- the environment ------------------------------------------------------------------------------
 
 

@@ -28,27 +28,10 @@ from asset_map.crs import STORAGE_CRS, WORK_CRS, require_crs
 from asset_map.i18n import Msg
 from asset_map.model import ACTIVITY_COLUMNS, WEEKDAYS, catalogue
 
-PLACE_COLUMNS = [
-    "id",
-    "name",
-    "type",
-    "address",
-    "buurt_code",
-    "lon",
-    "lat",
-    "walk_m",
-    "walk_min",
-]
-NEARBY_ACTIVITY_COLUMNS = [
-    *ACTIVITY_COLUMNS,
-    "place_name",
-    "address",
-    "buurt_code",
-    "lon",
-    "lat",
-    "walk_m",
-    "walk_min",
-]
+#: Where a place is and how far: the columns a place and an activity near a point share.
+_WHERE_COLUMNS = ["address", "buurt_code", "lon", "lat", "walk_m", "walk_min"]
+PLACE_COLUMNS = ["id", "name", "type", *_WHERE_COLUMNS]
+NEARBY_ACTIVITY_COLUMNS = [*ACTIVITY_COLUMNS, "place_name", *_WHERE_COLUMNS]
 SCHEDULE_COLUMNS = [
     "date",
     "weekday",
@@ -70,7 +53,7 @@ _TO_RD = Transformer.from_crs(STORAGE_CRS, WORK_CRS, always_xy=True)
 
 
 @dataclass(frozen=True)
-class Nearby:
+class Nearby(settings.WalkReach):
     """Meeting places and activities within walking distance of a point.
 
     Attributes
@@ -94,16 +77,6 @@ class Nearby:
     activities: pd.DataFrame
     speed_kmh: float = settings.SPEED_KMH.default
     detour: float = settings.DETOUR.default
-
-    @property
-    def max_walk_m(self) -> float:
-        """The walking distance in reach, in metres."""
-        return settings.walk_metres(self.walk_min, self.speed_kmh)
-
-    @property
-    def radius_m(self) -> float:
-        """The straight-line distance in reach (walking distance / detour), in metres."""
-        return self.max_walk_m / self.detour
 
 
 # --- walking ------------------------------------------------------------------------------------

@@ -142,24 +142,15 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
                 "kind": str(site["kind"]),
                 "lon": round(float(site["lon"]), 6),
                 "lat": round(float(site["lat"]), 6),
-                "newly_covered": _num(site["newly_covered"], 1),
-                "newly_residents": _num(site["newly_residents"], 1),
-                "newly_65": _num(site["newly_65"], 1),
+                **_numbers(site, _SITE_NUMBERS),
                 "buurten": [str(b) for b in site["buurten"]],
-                "nearest_meeting_m": _num(site["nearest_meeting_m"], 0),
             }
             for _, site in named.iterrows()
         ]
         print(
             json.dumps(
                 {
-                    "residents_total": _num(s["residents_total"], 1),
-                    "weighted_total": _num(s["weighted_total"], 1),
-                    "covered_before": _num(s["covered_before"], 1),
-                    "covered_after": _num(s["covered_after"], 1),
-                    "share_before": _num(s["share_before"], 4),
-                    "share_after": _num(s["share_after"], 4),
-                    "residents_estimated": _num(s["residents_estimated"], 1),
+                    **_numbers(s, _SUMMARY_NUMBERS),
                     "buurten_estimated": int(s["buurten_estimated"]),
                     "params": {
                         "walk_min": params.walk_min,
@@ -236,16 +227,48 @@ def buurt_rows(buurten: pd.DataFrame) -> list[dict[str, Any]]:
             "code": str(row["code"]),
             "name": str(row["name"]),
             "wijk_code": None if pd.isna(row["wijk_code"]) else str(row["wijk_code"]),
-            "residents": _num(row["residents"], 1),
-            "weighted": _num(row["weight"], 1),
-            "share_covered": _num(row["share_covered"], 4),
-            "share_covered_after": _num(row["share_covered_after"], 4),
-            "mean_walk_m": _num(row["mean_walk_m"], 0),
+            **_numbers(row, _BUURT_NUMBERS),
             "figures_missing": bool(row["figures_missing"]),
             "estimated": bool(row["estimated"]),
         }
         for _, row in buurten.iterrows()
     ]
+
+
+#: The numbers of the JSON output: key -> (column, decimals).
+_SUMMARY_NUMBERS = {
+    key: (key, digits)
+    for key, digits in (
+        ("residents_total", 1),
+        ("weighted_total", 1),
+        ("covered_before", 1),
+        ("covered_after", 1),
+        ("share_before", 4),
+        ("share_after", 4),
+        ("residents_estimated", 1),
+    )
+}
+_SITE_NUMBERS = {
+    key: (key, digits)
+    for key, digits in (
+        ("newly_covered", 1),
+        ("newly_residents", 1),
+        ("newly_65", 1),
+        ("nearest_meeting_m", 0),
+    )
+}
+_BUURT_NUMBERS = {
+    "residents": ("residents", 1),
+    "weighted": ("weight", 1),
+    "share_covered": ("share_covered", 4),
+    "share_covered_after": ("share_covered_after", 4),
+    "mean_walk_m": ("mean_walk_m", 0),
+}
+
+
+def _numbers(row: Any, numbers: dict[str, tuple[str, int]]) -> dict[str, float | None]:
+    """Return the ``numbers`` of ``row`` (a summary, a site, a buurt), rounded, as JSON."""
+    return {key: _num(row[column], digits) for key, (column, digits) in numbers.items()}
 
 
 def _num(value: Any, digits: int) -> float | None:

@@ -54,13 +54,7 @@ def year_of(frame: pd.DataFrame, name: str = "") -> int | None:
     names (``bev_dichth_2014``), when they share one.
     """
     by_lower = {str(c).lower(): c for c in frame.columns}
-    for column in YEAR_COLUMNS:
-        if column in by_lower:
-            digits = frame[by_lower[column]].dropna().astype(str).str.extract(r"^(\d{4})")[0]
-            found = _one(int(y) for y in digits.dropna())
-            if found:
-                return found
-    for column in YEAR_CODE_COLUMNS:
+    for column in (*YEAR_COLUMNS, *YEAR_CODE_COLUMNS):
         if column in by_lower:
             digits = frame[by_lower[column]].dropna().astype(str).str.extract(r"^(\d{4})")[0]
             found = _one(int(y) for y in digits.dropna())

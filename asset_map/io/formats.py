@@ -15,7 +15,7 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -387,6 +387,23 @@ def _read_zipped_shapefile(path: Path, crs: str | None, layer: str | None) -> Ra
 # --- CSV -------------------------------------------------------------------------------------
 
 
+def cell_problems(table: Table, column: str, rows: Iterable[int], key: str) -> list[SchemaError]:
+    """Return an error per bad cell of ``column``: message ``key`` with where it is and its value.
+
+    ``rows`` are positions in ``table.frame``; the message names the row as the file numbers it.
+    """
+    return [
+        SchemaError(
+            Msg(
+                key,
+                where=_where(table.path, row=int(table.rows[i]), column=column),
+                value=table.frame[column].iloc[i],
+            )
+        )
+        for i in rows
+    ]
+
+
 def decode_text(path: Path) -> tuple[str, list[str]]:
     """Return a text file's content: UTF-8 (with or without BOM), else Windows-1252."""
     data = path.read_bytes()
@@ -448,8 +465,15 @@ def _pick(columns: dict[str, str], names: Sequence[str]) -> str | None:
     return next((columns[n] for n in names if n in columns), None)
 
 
-def _read_csv(path: Path, crs: str | None) -> RawLayer:
-    table = read_table(path)
+def _coordinate_columns(table: Table) -> tuple[str, str, CRS | None]:
+    """Return a CSV's x and y columns and the CRS their names imply (None: not known).
+
+    Raises
+    ------
+    ImportFormatError
+        When only one of latitude and longitude is there, or no pair of coordinate columns.
+    """
+    path = table.path
     columns = {str(c).lower(): str(c) for c in table.frame.columns}
     lat, lon = _pick(columns, LAT_NAMES), _pick(columns, LON_NAMES)
     if (lat is None) != (lon is None):
@@ -457,30 +481,28 @@ def _read_csv(path: Path, crs: str | None) -> RawLayer:
         raise ImportFormatError(
             Msg("err.io.coordinate_partner", path=path.name, have=have, need=", ".join(need))
         )
-    xcol: str | None = lon
-    ycol: str | None = lat
-    file_crs: CRS | None = WGS84
-    if lat is None or lon is None:
-        xcol = ycol = file_crs = None
-        for pairs, implied in ((RD_PAIRS, RD_NEW), (PLAIN_PAIRS, None)):
-            for xname, yname in pairs:
-                if xname in columns and yname in columns:
-                    xcol, ycol, file_crs = columns[xname], columns[yname], implied
-                    break
-            if xcol:
-                break
-        if xcol is None or ycol is None:
-            raise ImportFormatError(
-                Msg(
-                    "err.io.no_coordinates",
-                    path=path.name,
-                    columns=", ".join(map(str, table.frame.columns)),
-                    lat="/".join(LAT_NAMES),
-                    lon="/".join(LON_NAMES),
-                    rd_x="/".join(p[0] for p in RD_PAIRS),
-                    rd_y="/".join(p[1] for p in RD_PAIRS),
-                )
-            )
+    if lat is not None and lon is not None:
+        return lon, lat, WGS84
+    for pairs, implied in ((RD_PAIRS, RD_NEW), (PLAIN_PAIRS, None)):
+        for xname, yname in pairs:
+            if xname in columns and yname in columns:
+                return columns[xname], columns[yname], implied
+    raise ImportFormatError(
+        Msg(
+            "err.io.no_coordinates",
+            path=path.name,
+            columns=", ".join(map(str, table.frame.columns)),
+            lat="/".join(LAT_NAMES),
+            lon="/".join(LON_NAMES),
+            rd_x="/".join(p[0] for p in RD_PAIRS),
+            rd_y="/".join(p[1] for p in RD_PAIRS),
+        )
+    )
+
+
+def _read_csv(path: Path, crs: str | None) -> RawLayer:
+    table = read_table(path)
+    xcol, ycol, file_crs = _coordinate_columns(table)
     missing = Msg("err.io.why_plain_xy", x=xcol, y=ycol)
     resolved = resolve_crs(path, file_crs, crs, missing=missing)
     problems: list[AssetMapError] = []
@@ -488,16 +510,7 @@ def _read_csv(path: Path, crs: str | None) -> RawLayer:
     for column in (xcol, ycol):
         values, bad = parse_numbers(table.frame[column].tolist())
         coords[column] = values
-        problems.extend(
-            SchemaError(
-                Msg(
-                    "err.io.coordinate_number",
-                    where=_where(path, row=int(table.rows[i]), column=column),
-                    value=table.frame[column].iloc[i],
-                )
-            )
-            for i in bad
-        )
+        problems.extend(cell_problems(table, column, bad, "err.io.coordinate_number"))
     raise_problems(problems)
     x, y = coords[xcol], coords[ycol]
     points = shapely.points(x, y)

@@ -11,7 +11,6 @@ activities and organisations, never residents.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -19,15 +18,14 @@ from xml.sax.saxutils import escape
 
 import pandas as pd
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from asset_map.analysis.nearby import Nearby
 from asset_map.i18n import t
 from asset_map.model import WEEKDAYS, Lang, catalogue
-from asset_map.render.pdf_fonts import fonts
+from asset_map.render.pdf_fonts import a4_pdf, fonts
 
 MARGIN = 16 * mm
 #: Fewest activities kept before places are shortened too.
@@ -170,22 +168,6 @@ def _story(
     return story
 
 
-def _render(story: list[Flowable], *, title: str) -> tuple[bytes, int]:
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        title=title,
-        invariant=1,
-    )
-    doc.build(story)
-    return buffer.getvalue(), int(doc.page)
-
-
 def nearby_flyer(
     nearby: Nearby,
     *,
@@ -220,7 +202,7 @@ def nearby_flyer(
     places, activities = nearby.places, nearby.activities  # both sorted nearest first
 
     def build(n_places: int, n_activities: int) -> tuple[bytes, int]:
-        return _render(
+        return a4_pdf(
             _story(
                 nearby,
                 places.head(n_places),
@@ -231,7 +213,9 @@ def nearby_flyer(
                 made_by=made_by,
                 fonts=fonts,
             ),
+            margin=MARGIN,
             title=t("verbinden.flyer.title", lang),
+            invariant=1,
         )
 
     pdf, pages = build(len(places), len(activities))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import time
 from typing import Any
@@ -480,13 +480,21 @@ def check_activity(
 
 def needs_problems(categories: Any, note: Any) -> tuple[tuple[str, ...], str | None, list[Problem]]:
     """Return the cleaned talent category keys and note of a place's needs, and the problems."""
-    problems: list[Problem] = []
-    keys = clean_keys(
-        "categories",
-        categories,
-        catalogue().talent_categories,
-        key="edits.categories.unknown",
-        problems=problems,
-    )
-    text = clean_text("note", note, max_len=MAX_NOTE, required=False, problems=problems)
+    keys, text, problems = _talents_and_note(clean_keys, "categories", categories, note)
     return keys or (), text, problems
+
+
+def connection_problems(category: Any, note: Any) -> tuple[str | None, str | None, list[Problem]]:
+    """Return the cleaned talent category and note of a connection, and the problems."""
+    return _talents_and_note(clean_key, "category", category, note)
+
+
+def _talents_and_note(
+    clean: Callable[..., Any], name: str, value: Any, note: Any
+) -> tuple[Any, str | None, list[Problem]]:
+    """Check talent category key(s) with ``clean`` and a note: what places ask and are given."""
+    problems: list[Problem] = []
+    talents = catalogue().talent_categories
+    keys = clean(name, value, talents, key="edits.categories.unknown", problems=problems)
+    text = clean_text("note", note, max_len=MAX_NOTE, required=False, problems=problems)
+    return keys, text, problems

@@ -13,28 +13,25 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Row, Table, delete, insert, select, update
+from sqlalchemy import Connection, Row, Table, delete, insert, select
 
-from asset_map._errors import SchemaError
+from asset_map._errors import SchemaError, require_columns
 from asset_map.i18n import Joined, Msg
 from asset_map.model import (
     ACTIVITY_COLUMNS,
     ACTIVITY_FIELDS,
     CONNECTION_COLUMNS,
     PLACE_NEED_COLUMNS,
-    catalogue,
 )
 from asset_map.rules.edits import (
-    MAX_NOTE,
     Problem,
     activity_problems,
-    clean_key,
-    clean_text,
+    connection_problems,
     needs_problems,
     problem_text,
 )
 from asset_map.storage import audit
-from asset_map.storage.db import Database
+from asset_map.storage.db import Database, write_changes
 from asset_map.storage.edits import NotFound, new_id, require_asset
 from asset_map.storage.layers import bump_version, lock_workspace
 from asset_map.storage.schema import activities as activities_table
@@ -87,6 +84,24 @@ def _cell(value: Any) -> Any:
     return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
 
 
+def _require_columns(
+    frame: pd.DataFrame, needed: Sequence[str], columns: Sequence[str], what: str
+) -> None:
+    """Refuse a frame of activities or place needs that lacks a column it must have."""
+    columns_are = Msg("err.columns.fix.columns_are", columns=", ".join(columns))
+    require_columns(frame.columns, needed, Msg(f"err.what.{what}"), columns_are)
+
+
+def _refuse_rows(rows: list[dict[str, Any]], key: str, problems: list[Msg], what: str) -> None:
+    """Raise one SchemaError naming every problem of the rows and every ``key`` given twice."""
+    keys = [r[key] for r in rows]
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:
+        problems.append(Msg(f"err.storage.{what}_twice", ids=", ".join(twice)))
+    if problems:
+        raise SchemaError(Msg(f"err.storage.{what}_refused", problems=Joined(problems)))
+
+
 def activity_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Return checked table rows of a frame of activities (ids made where missing).
 
@@ -95,15 +110,8 @@ def activity_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     SchemaError
         Naming every bad row and field, or a column missing, or an id given twice.
     """
-    missing = [c for c in ACTIVITY_COLUMNS if c != "id" and c not in frame.columns]
-    if missing:
-        raise SchemaError(
-            Msg(
-                "err.storage.activities_columns",
-                missing=", ".join(missing),
-                columns=", ".join(ACTIVITY_COLUMNS),
-            )
-        )
+    needed = [c for c in ACTIVITY_COLUMNS if c != "id"]
+    _require_columns(frame, needed, ACTIVITY_COLUMNS, "activities")
     rows, problems = [], []
     for n, record in enumerate(frame.to_dict("records"), start=1):
         values = {k: _cell(v) for k, v in record.items() if k in ACTIVITY_FIELDS}
@@ -111,12 +119,7 @@ def activity_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
         if found:
             problems.append(problem_text(Msg("err.edits.activity_row", n=n), found))
         rows.append({**cleaned, "id": cleaned["id"] or new_id("activity")})
-    ids = [r["id"] for r in rows]
-    twice = sorted({i for i in ids if ids.count(i) > 1})
-    if twice:
-        problems.append(Msg("err.storage.ids_twice", ids=", ".join(twice)))
-    if problems:
-        raise SchemaError(Msg("err.storage.activities_refused", problems=Joined(problems)))
+    _refuse_rows(rows, "id", problems, "activities")
     return rows
 
 
@@ -128,15 +131,7 @@ def need_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     SchemaError
         Naming every bad row, or a column missing, or an asset given twice.
     """
-    missing = [c for c in PLACE_NEED_COLUMNS if c not in frame.columns]
-    if missing:
-        raise SchemaError(
-            Msg(
-                "err.storage.needs_columns",
-                missing=", ".join(missing),
-                columns=", ".join(PLACE_NEED_COLUMNS),
-            )
-        )
+    _require_columns(frame, PLACE_NEED_COLUMNS, PLACE_NEED_COLUMNS, "place_needs")
     rows, problems = [], []
     for n, record in enumerate(frame.to_dict("records"), start=1):
         keys, note, found = needs_problems(_cell(record["categories"]), _cell(record["note"]))
@@ -147,12 +142,7 @@ def need_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
             problems.append(problem_text(Msg("err.edits.needs_row", n=n), found))
         elif keys or note:
             rows.append({"asset_id": asset_id, "categories": ";".join(keys), "note": note})
-    ids = [r["asset_id"] for r in rows]
-    twice = sorted({i for i in ids if ids.count(i) > 1})
-    if twice:
-        problems.append(Msg("err.storage.needs_twice", ids=", ".join(twice)))
-    if problems:
-        raise SchemaError(Msg("err.storage.needs_refused", problems=Joined(problems)))
+    _refuse_rows(rows, "asset_id", problems, "place_needs")
     return rows
 
 
@@ -176,23 +166,14 @@ def save_activity(db: Database, activity: Mapping[str, Any], *, actor: str, now:
     with db.writing() as conn:
         lock_workspace(conn)
         require_asset(conn, cleaned["asset_id"])
-        old = conn.execute(
-            select(*(activities_table.c[n] for n in cleaned)).where(
-                activities_table.c.id == activity_id
-            )
-        ).first()
-        if old is None:
+        where = activities_table.c.id == activity_id
+        if conn.execute(select(activities_table.c.id).where(where)).first() is None:
             conn.execute(insert(activities_table).values(id=activity_id, **cleaned))
             action, fields = "added", sorted(k for k, v in cleaned.items() if v is not None)
         else:
-            fields = sorted(k for k, v in cleaned.items() if old._mapping[k] != v)
+            fields = write_changes(conn, activities_table, where, cleaned)
             if not fields:
                 return activity_id
-            conn.execute(
-                update(activities_table)
-                .where(activities_table.c.id == activity_id)
-                .values(**{k: cleaned[k] for k in fields})
-            )
             action = "edited"
         bump_version(conn)
         audit.record(
@@ -255,10 +236,9 @@ def set_needs(
             conn.execute(insert(needs_table).values(asset_id=asset_id, **new))
             action, fields = "set", sorted(k for k, v in new.items() if v)
         else:
-            fields = sorted(k for k, v in new.items() if old._mapping[k] != v)
+            fields = write_changes(conn, needs_table, where, new)
             if not fields:
                 return
-            conn.execute(update(needs_table).where(where).values(**new))
             action = "edited"
         bump_version(conn)
         audit.record(
@@ -300,15 +280,7 @@ def record_connection(
     now: datetime,
 ) -> str:
     """Record that ``actor`` connected an approved talent to a place; return the id."""
-    problems: list[Problem] = []
-    key = clean_key(
-        "category",
-        category,
-        catalogue().talent_categories,
-        key="edits.categories.unknown",
-        problems=problems,
-    )
-    text = clean_text("note", note, max_len=MAX_NOTE, required=False, problems=problems)
+    key, text, problems = connection_problems(category, note)
     if problems:
         raise SchemaError(problem_text(Msg("err.edits.record_connection"), problems))
     connection_id = new_id("connection")

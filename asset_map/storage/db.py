@@ -9,14 +9,14 @@ so a writer waits for the lock at its start instead of failing half-way.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, exc, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, exc, select, text, update
 from sqlalchemy.engine import URL, make_url
 
 from asset_map import settings
@@ -39,6 +39,32 @@ class DatabaseUnreachable(AssetMapError):
 
 def _unreachable(url: str) -> DatabaseUnreachable:
     return DatabaseUnreachable(Msg("err.storage.unreachable", url=url, env=DATABASE_URL_ENV))
+
+
+def write_changes(
+    conn: Connection, table: Table, where: Any, new: Mapping[str, Any], **also: Any
+) -> list[str]:
+    """Write the values of ``new`` that differ from the row's; return their names, sorted.
+
+    Parameters
+    ----------
+    conn : Connection
+        A connection in a write transaction.
+    table : Table
+        The table of the row.
+    where : SQL expression
+        Picks the one row (``table.c.id == row_id``).
+    new : mapping
+        Column -> new value.
+    **also
+        Written with the changed values, only when something changed (``updated_at``).
+    """
+    old = conn.execute(select(*(table.c[name] for name in new)).where(where)).one()._mapping
+    changed = sorted(name for name, value in new.items() if old[name] != value)
+    if changed:
+        values = {name: new[name] for name in changed}
+        conn.execute(update(table).where(where).values(**values, **also))
+    return changed
 
 
 def default_url(instance_dir: Path) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 import shapely
 from shapely.geometry import Point
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select
 
 from asset_map._errors import AssetMapError, SchemaError
 from asset_map.i18n import Msg
@@ -26,7 +26,7 @@ from asset_map.rules.edits import (
     problem_text,
 )
 from asset_map.storage import audit
-from asset_map.storage.db import Database
+from asset_map.storage.db import Database, write_changes
 from asset_map.storage.layers import bump_version, lock_workspace
 from asset_map.storage.schema import activities as activities_table
 from asset_map.storage.schema import asset_footprints as footprints_table
@@ -117,21 +117,9 @@ def update_fields(
         require_asset(conn, asset_id)
         if not new:
             return
-        old = (
-            conn.execute(
-                select(*(assets_table.c[n] for n in new)).where(assets_table.c.id == asset_id)
-            )
-            .one()
-            ._mapping
-        )
-        changed = sorted(name for name, value in new.items() if old[name] != value)
+        changed = write_changes(conn, assets_table, assets_table.c.id == asset_id, new)
         if not changed:
             return
-        conn.execute(
-            update(assets_table)
-            .where(assets_table.c.id == asset_id)
-            .values(**{name: new[name] for name in changed})
-        )
         bump_version(conn)
         fields = {
             f for name in changed for f in (("lon", "lat") if name == "geometry" else (name,))

@@ -33,7 +33,7 @@ from asset_map.model import (
 from asset_map.rules import auth
 from asset_map.rules.talent_form import TalentSubmission
 from asset_map.storage import audit
-from asset_map.storage.db import Database
+from asset_map.storage.db import Database, write_changes
 from asset_map.storage.schema import connections, talents
 
 #: Columns moderators see besides ``model.TALENT_COLUMNS``.
@@ -298,31 +298,16 @@ def edit(
     """Change fields of a talent; the audit log names the fields, never their values."""
     unknown = sorted(set(changes) - set(TALENT_FIELDS))
     if unknown:
-        raise SchemaError(
-            Msg(
-                "err.talent.not_editable",
-                fields=", ".join(unknown),
-                editable=", ".join(TALENT_FIELDS),
-            )
-        )
+        fields, editable = ", ".join(unknown), ", ".join(TALENT_FIELDS)
+        raise SchemaError(Msg("err.talent.not_editable", fields=fields, editable=editable))
     _check(changes, Msg("err.talent.edit", id=talent_id))
     new = {name: _stored(name, value) for name, value in changes.items()}
     with db.writing() as conn:
         if _locked_status(conn, talent_id) == "withdrawn":
             raise _withdrawn(talent_id, "edited")
-        old = (
-            conn.execute(select(*(talents.c[n] for n in new)).where(talents.c.id == talent_id))
-            .one()
-            ._mapping
-        )
-        changed = sorted(name for name, value in new.items() if old[name] != value)
+        changed = write_changes(conn, talents, talents.c.id == talent_id, new, updated_at=now)
         if not changed:
             return
-        conn.execute(
-            update(talents)
-            .where(talents.c.id == talent_id)
-            .values(**{name: new[name] for name in changed}, updated_at=now)
-        )
         audit.record(
             conn,
             at=now,
