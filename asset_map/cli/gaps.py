@@ -235,40 +235,26 @@ def buurt_rows(buurten: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-#: The numbers of the JSON output: key -> (column, decimals).
-_SUMMARY_NUMBERS = {
-    key: (key, digits)
-    for key, digits in (
-        ("residents_total", 1),
-        ("weighted_total", 1),
-        ("covered_before", 1),
-        ("covered_after", 1),
-        ("share_before", 4),
-        ("share_after", 4),
-        ("residents_estimated", 1),
-    )
-}
-_SITE_NUMBERS = {
-    key: (key, digits)
-    for key, digits in (
-        ("newly_covered", 1),
-        ("newly_residents", 1),
-        ("newly_65", 1),
-        ("nearest_meeting_m", 0),
-    )
-}
-_BUURT_NUMBERS = {
-    "residents": ("residents", 1),
-    "weighted": ("weight", 1),
-    "share_covered": ("share_covered", 4),
-    "share_covered_after": ("share_covered_after", 4),
-    "mean_walk_m": ("mean_walk_m", 0),
-}
+#: The numbers of the JSON output (see :func:`_numbers`).
+_SUMMARY_NUMBERS = [
+    *("residents_total", "weighted_total", "covered_before", "covered_after"),
+    *("share_before", "share_after", "residents_estimated"),
+]
+_SITE_NUMBERS = ["newly_covered", "newly_residents", "newly_65", "nearest_meeting_m"]
+_BUURT_NUMBERS = ["residents", "weight", "share_covered", "share_covered_after", "mean_walk_m"]
+#: Columns whose JSON key is another word.
+_JSON_NAMES = {"weight": "weighted"}
 
 
-def _numbers(row: Any, numbers: dict[str, tuple[str, int]]) -> dict[str, float | None]:
-    """Return the ``numbers`` of ``row`` (a summary, a site, a buurt), rounded, as JSON."""
-    return {key: _num(row[column], digits) for key, (column, digits) in numbers.items()}
+def _numbers(row: Any, columns: list[str]) -> dict[str, float | None]:
+    """Return ``columns`` of ``row`` as JSON numbers, rounded by what they hold.
+
+    Shares get 4 decimals, metres (``_m``) none, the rest (residents) 1.
+    """
+    return {
+        _JSON_NAMES.get(c, c): _num(row[c], 4 if "share" in c else 0 if c.endswith("_m") else 1)
+        for c in columns
+    }
 
 
 def _num(value: Any, digits: int) -> float | None:

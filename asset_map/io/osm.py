@@ -166,15 +166,8 @@ def _result(
             Msg("err.osm.element_at", id=frame["id"].iloc[i], x=f"{lon[i]:.5f}", y=f"{lat[i]:.5f}")
             for i in outside
         ]
-        raise CRSError(
-            Msg(
-                "err.osm.outside_nl",
-                what=what,
-                n=len(named),
-                total=len(frame),
-                examples=list_some(named),
-            )
-        )
+        n, total, shown = len(named), len(frame), list_some(named)
+        raise CRSError(Msg("err.osm.outside_nl", what=what, n=n, total=total, examples=shown))
     columns = list(model.ASSET_COLUMNS)
     if frame[POLYGON_COLUMN].notna().any():
         columns.append(POLYGON_COLUMN)

@@ -61,16 +61,8 @@ def a4_pdf(
         More of ``SimpleDocTemplate``'s options: ``author``, ``subject``, ``lang``, ...
     """
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=margin,
-        rightMargin=margin,
-        topMargin=margin,
-        bottomMargin=margin,
-        title=title,
-        **info,
-    )
+    margins = dict.fromkeys(("leftMargin", "rightMargin", "topMargin", "bottomMargin"), margin)
+    doc = SimpleDocTemplate(buffer, pagesize=A4, title=title, **margins, **info)
     if decorate is None:
         doc.build(story)
     else:

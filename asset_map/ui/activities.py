@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, time
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -23,9 +24,10 @@ from asset_map.render.map import build_map
 from asset_map.rules.edits import check_activity
 from asset_map.services.workspace import Workspace
 from asset_map.ui.explore import chosen_basemap
+from asset_map.ui.fields import FormSpots
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
-from asset_map.ui.state import among, choice_key, current_lang, option_index, tr
+from asset_map.ui.state import among, choice_key, current_lang, option_index, pick, tr
 
 #: Fields of the activity form, in the order shown; each gets its own message slot.
 FORM_FIELDS = tuple(c for c in ACTIVITY_COLUMNS if c not in ("id", "asset_id"))
@@ -182,37 +184,36 @@ def _activity_form(ws: Workspace, place: str, current: dict[str, object], *, act
     lang = current_lang()
     cat = catalogue()
     suffix = f"{place}_{current.get('id', 'new')}"
-    slots = {}
+    spots = FormSpots()
+
+    def text(name: str, label: str, key: str, **options: Any) -> Any:
+        value = _plain(current.get(name))
+        return spots.text(ACTIVITY_FIELDS[name], tr(label), value=value, key=key, **options)
+
+    def choose(name: str, label: str, options: list[Any], key: str, **kwargs: Any) -> Any:
+        kwargs.setdefault("default", current.get(name))
+        chosen = pick(st.selectbox, tr(label), options, key=key, **kwargs)
+        spots.mark(name)
+        return chosen
+
     with st.form(f"week_form_{suffix}"):
-        title = st.text_input(
-            tr("week.f_title"),
-            value=_plain(current.get("title")),
-            max_chars=ACTIVITY_FIELDS["title"].max_len,
-            key=f"wf_t_{suffix}",
+        title = text("title", "week.f_title", f"wf_t_{suffix}")
+        kinds = cat.activity_kinds
+        kind = choose(
+            "kind",
+            "week.f_kind",
+            list(kinds),
+            f"wf_k_{suffix}",
+            format_func=lambda k: f"{kinds[k].icon} {kinds[k].label(lang)}",
         )
-        slots["title"] = st.empty()
-        kinds = list(cat.activity_kinds)
-        kind_key, kind_now = choice_key(f"wf_k_{suffix}", current.get("kind"))
-        kind = st.selectbox(
-            tr("week.f_kind"),
-            kinds,
-            index=option_index(kinds, kind_now),
-            format_func=lambda k: (
-                f"{cat.activity_kinds[k].icon} {cat.activity_kinds[k].label(lang)}"
-            ),
-            key=kind_key,
-        )
-        slots["kind"] = st.empty()
-        days = list(WEEKDAYS)
-        day_key, day_now = choice_key(f"wf_d_{suffix}", _int(current.get("weekday")))
-        weekday = st.selectbox(
-            tr("week.f_weekday"),
-            days,
-            index=option_index(days, day_now),
+        weekday = choose(
+            "weekday",
+            "week.f_weekday",
+            list(WEEKDAYS),
+            f"wf_d_{suffix}",
+            default=_int(current.get("weekday")),
             format_func=lambda d: WEEKDAYS[d][0 if lang == "nl" else 1],
-            key=day_key,
         )
-        slots["weekday"] = st.empty()
         left, right = st.columns(2)
         start = left.time_input(
             tr("week.f_start"),
@@ -226,40 +227,20 @@ def _activity_form(ws: Workspace, place: str, current: dict[str, object], *, act
             step=900,
             key=f"wf_e_{suffix}",
         )
-        slots["start"] = left.empty()
-        slots["end"] = right.empty()
-        groups = list(cat.target_groups)
-        group_key, group_now = choice_key(f"wf_g_{suffix}", current.get("target_group"))
-        group = st.selectbox(
-            tr("week.f_group"),
-            groups,
-            index=option_index(groups, group_now),
+        spots.mark("start", left)
+        spots.mark("end", right)
+        group = choose(
+            "target_group",
+            "week.f_group",
+            list(cat.target_groups),
+            f"wf_g_{suffix}",
             format_func=lambda g: cat.target_group_label(g, lang),
-            key=group_key,
         )
-        slots["target_group"] = st.empty()
-        organiser = st.text_input(
-            tr("week.f_organiser"),
-            value=_plain(current.get("organiser")),
-            max_chars=ACTIVITY_FIELDS["organiser"].max_len,
-            key=f"wf_o_{suffix}",
+        organiser = text("organiser", "week.f_organiser", f"wf_o_{suffix}")
+        contact = text(
+            "contact", "week.f_contact", f"wf_c_{suffix}", help=tr("week.f_contact_help")
         )
-        slots["organiser"] = st.empty()
-        contact = st.text_input(
-            tr("week.f_contact"),
-            value=_plain(current.get("contact")),
-            help=tr("week.f_contact_help"),
-            max_chars=ACTIVITY_FIELDS["contact"].max_len,
-            key=f"wf_c_{suffix}",
-        )
-        slots["contact"] = st.empty()
-        description = st.text_area(
-            tr("week.f_description"),
-            value=_plain(current.get("description")),
-            max_chars=ACTIVITY_FIELDS["description"].max_len,
-            key=f"wf_x_{suffix}",
-        )
-        slots["description"] = st.empty()
+        description = text("description", "week.f_description", f"wf_x_{suffix}", area=True)
         submitted = st.form_submit_button(tr("week.save"), type="primary")
     if not submitted:
         return
@@ -280,8 +261,7 @@ def _activity_form(ws: Workspace, place: str, current: dict[str, object], *, act
     clean, errors = check_activity(values, asset_ids=set(ws.assets["id"].astype(str)), lang=lang)
     if errors or clean is None:
         st.error(tr("week.fix"))
-        for field, text in errors.items():
-            slots.get(field, st).error(text, icon="⚠️")
+        spots.show(errors)
         return
     if write_or_explain(store().save_activity, clean, actor=actor):
         st.session_state["week_saved"] = True

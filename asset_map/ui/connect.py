@@ -20,7 +20,7 @@ from asset_map.services.workspace import Workspace
 from asset_map.ui.activities import write_or_explain
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
-from asset_map.ui.state import among, choice_key, current_lang, option_index, tr
+from asset_map.ui.state import among, choice_key, current_lang, option_index, pick, tr
 
 #: The walking times the wijkmanager can choose for a match, in minutes.
 WALK_CHOICES = (5, 10, 15, 20)
@@ -119,15 +119,16 @@ def matches(
     """List the talents within walking distance that fit, best first, each with a button."""
     lang = current_lang()
     cat = catalogue()
-    walk_key, walk_now = choice_key("connect_walk_min", 15)
     walk_min = int(
-        st.radio(
+        pick(
+            st.radio,
             tr("connect.walk"),
             WALK_CHOICES,
-            index=option_index(WALK_CHOICES, walk_now, 2),
+            key="connect_walk_min",
+            default=15,
+            fallback=2,
             format_func=lambda m: t("connect.minutes", lang, n=m),
             horizontal=True,
-            key=walk_key,
         )
     )
     st.subheader(tr("connect.matches"))

@@ -26,7 +26,7 @@ from asset_map.io.file_facts import file_facts
 from asset_map.io.formats import list_layers, read_raw
 from asset_map.model import catalogue
 from asset_map.services.sources import Loaded
-from asset_map.ui.state import choice_key, current_lang, option_index, tr
+from asset_map.ui.state import choice_key, current_lang, option_index, pick, tr
 
 NONE = ""
 #: Session keys: the private folder of the uploaded file, and how often an upload was done
@@ -199,14 +199,14 @@ def crs_choice(path: Path, *, layer: str | None = None) -> str | None:
     if known:
         return None
     lang = current_lang()
-    crs_key, crs_now = choice_key("data_crs", CRS_CHOICES[0])
     return str(
-        st.selectbox(
+        pick(
+            st.selectbox,
             tr("data.crs"),
             CRS_CHOICES,
-            index=option_index(CRS_CHOICES, crs_now),
+            key="data_crs",
+            default=CRS_CHOICES[0],
             format_func=lambda c: t(f"data.crs.{c.split(':')[1]}", lang),
-            key=crs_key,
         )
     )
 

@@ -20,6 +20,7 @@ from asset_map.rules.talent_form import (
     check_edit,
 )
 from asset_map.services.workspace import Workspace
+from asset_map.ui.fields import FormSpots
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
 from asset_map.ui.state import among, choice_key, current_lang, option_index, tr
@@ -158,15 +159,16 @@ def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str) -> None:
     lang = current_lang()
     cat = catalogue()
     with st.expander(tr("moderate.edit")):
-        slots: dict[str, Any] = {}
+        spots = FormSpots()
         values: dict[str, Any] = {}
-        values["nickname"] = st.text_input(
-            tr("join.nickname"),
-            value=_plain(row["nickname"]),
-            max_chars=TALENT_FIELDS["nickname"].max_len,
-            key=f"edit_nick_{talent_id}",
-        )
-        slots["nickname"] = st.empty()
+
+        def text(name: str, label: str, key: str, **options: Any) -> None:
+            value = _plain(row[name])
+            values[name] = spots.text(
+                TALENT_FIELDS[name], tr(label), value=value, key=key, **options
+            )
+
+        text("nickname", "join.nickname", f"edit_nick_{talent_id}")
         categories = list(cat.talent_categories)
         categories_key, categories_now = choice_key(
             f"edit_cat_{talent_id}", _keys(row["categories"])
@@ -178,14 +180,8 @@ def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str) -> None:
             format_func=lambda k: cat.talent_label(k, lang),
             key=categories_key,
         )
-        slots["categories"] = st.empty()
-        values["description"] = st.text_area(
-            tr("join.description"),
-            value=_plain(row["description"]),
-            max_chars=TALENT_FIELDS["description"].max_len,
-            key=f"edit_desc_{talent_id}",
-        )
-        slots["description"] = st.empty()
+        spots.mark("categories")
+        text("description", "join.description", f"edit_desc_{talent_id}", area=True)
         wishes_key, wishes_now = choice_key(f"edit_wish_{talent_id}", _keys(row["wishes"]))
         values["wishes"] = st.multiselect(
             tr("join.wishes"),
@@ -194,14 +190,8 @@ def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str) -> None:
             format_func=lambda k: t(f"wish.{k}", lang),
             key=wishes_key,
         )
-        slots["wishes"] = st.empty()
-        values["availability"] = st.text_input(
-            tr("join.availability"),
-            value=_plain(row["availability"]),
-            max_chars=TALENT_FIELDS["availability"].max_len,
-            key=f"edit_avail_{talent_id}",
-        )
-        slots["availability"] = st.empty()
+        spots.mark("wishes")
+        text("availability", "join.availability", f"edit_avail_{talent_id}")
         options = list(buurt_names)
         current = str(row["buurt_code"])
         values["buurt_code"] = st.selectbox(
@@ -211,21 +201,14 @@ def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str) -> None:
             format_func=lambda c: buurt_names[c],
             key=f"edit_buurt_{talent_id}",
         )
-        slots["buurt"] = st.empty()
-        values["contact"] = st.text_input(
-            tr("join.contact"),
-            value=_plain(row["contact"]),
-            max_chars=TALENT_FIELDS["contact"].max_len,
-            key=f"edit_contact_{talent_id}",
-        )
-        slots["contact"] = st.empty()
+        spots.mark("buurt")
+        text("contact", "join.contact", f"edit_contact_{talent_id}")
         if not st.button(tr("moderate.save"), key=f"save_{talent_id}"):
             return
         checked, errors = check_edit(values, buurt_codes=buurt_names, lang=lang)
         if checked is None:
             st.error(tr("moderate.fix"))
-            for field, text in errors.items():
-                slots.get(field, st).error(text, icon="⚠️")
+            spots.show(errors)
             return
         try:
             store().edit_talent(talent_id, checked, actor=actor)

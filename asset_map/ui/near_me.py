@@ -28,7 +28,7 @@ from asset_map.services import near_me
 from asset_map.services.near_me import PostcodeNeedsNumber, PostcodeNotFound
 from asset_map.services.workspace import Workspace
 from asset_map.ui.explore import chosen_basemap
-from asset_map.ui.state import choice_key, current_lang, option_index, tr
+from asset_map.ui.state import current_lang, pick, tr
 
 #: The walking times a resident can choose, in minutes (within the range of the settings).
 WALK_CHOICES = tuple(int(m) for m in settings.WALK_MIN.presets)
@@ -116,15 +116,17 @@ def _buurt_changed() -> None:
 def walk_picker() -> int:
     """Ask how far the resident wants to walk (5, 10 or 15 minutes)."""
     lang = current_lang()
-    walk_key, walk_now = choice_key("near_walk_min", int(settings.WALK_MIN.default))
+    default = int(settings.WALK_MIN.default)
     return int(
-        st.radio(
+        pick(
+            st.radio,
             tr("near.walk"),
             WALK_CHOICES,
-            index=option_index(WALK_CHOICES, walk_now, 1),
+            key="near_walk_min",
+            default=default,
+            fallback=1,
             format_func=lambda m: t("near.minutes", lang, n=m),
             horizontal=True,
-            key=walk_key,
         )
     )
 

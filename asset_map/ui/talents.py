@@ -18,8 +18,6 @@ from streamlit_folium import st_folium
 from asset_map._errors import AssetMapError
 from asset_map.i18n import explain, t
 from asset_map.model import PERSONAL_TALENT_FIELDS, TALENT_FIELDS, WISHES, catalogue
-from asset_map.render import vendor
-from asset_map.render.styles import BASEMAPS
 from asset_map.rules.talent_form import (
     TalentForm,
     buurt_for_point,
@@ -28,6 +26,7 @@ from asset_map.rules.talent_form import (
 from asset_map.services.workspace import Workspace
 from asset_map.settings import retention_months
 from asset_map.ui.explore import chosen_basemap
+from asset_map.ui.fields import FormSpots, place_map
 from asset_map.ui.loaders import store
 from asset_map.ui.near_me import find_postcode
 from asset_map.ui.safe import md
@@ -153,20 +152,7 @@ def _postcode_search(ws: Workspace, names: dict[str, str], shapes: dict[str, obj
 
 def _pick_map(ws: Workspace) -> folium.Map:
     """Return a light map with only the buurt outlines, to click where you live."""
-    buurten = _buurten(ws)
-    minx, miny, maxx, maxy = buurten.total_bounds
-    fmap = folium.Map(tiles=None, location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=13)
-    fmap.options.update(max_zoom=19, min_zoom=7)
-    fmap.default_js, fmap.default_css = vendor.links(vendor.MAP_FILES, vendor.APP_STATIC_BASE)
-    base = BASEMAPS[chosen_basemap()]
-    if base.url:
-        folium.TileLayer(base.url, attr=base.attribution, max_zoom=base.max_zoom).add_to(fmap)
-    folium.GeoJson(
-        buurten[["code", "geometry"]].to_json(drop_id=True),
-        style_function=lambda _f: {"color": "#555", "weight": 1, "fillOpacity": 0.05},
-    ).add_to(fmap)
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
-    return fmap
+    return place_map(_buurten(ws), chosen_basemap(), fill_opacity=0.05)
 
 
 def field_list(fields: Iterable[str]) -> str:
@@ -218,17 +204,16 @@ def talent_form(ws: Workspace) -> None:
     _start_form()
     # The honeypot: people never see it (hidden with CSS), simple bots fill it in.
     st.markdown(f"<style>.st-key-{HONEYPOT_KEY}{{display:none}}</style>", unsafe_allow_html=True)
-    slots = {}  # one empty spot under each field, filled with its message after a check
+    spots = FormSpots()
     buurt = location_picker(ws)
-    slots["buurt"] = st.empty()
+    spots.mark("buurt")
     with st.form("join_form", clear_on_submit=False):
-        nickname = st.text_input(
+        nickname = spots.text(
+            TALENT_FIELDS["nickname"],
             tr("join.nickname"),
             help=tr("join.nickname_help"),
-            max_chars=TALENT_FIELDS["nickname"].max_len,
             key="join_nickname",
         )
-        slots["nickname"] = st.empty()
         categories_key, categories_now = choice_key("join_categories", None)
         categories = st.multiselect(
             tr("join.categories"),
@@ -238,14 +223,11 @@ def talent_form(ws: Workspace) -> None:
             placeholder=tr("filter.placeholder"),
             key=categories_key,
         )
-        slots["categories"] = st.empty()
+        spots.mark("categories")
         # One box with one limit; Streamlit shows its counter ("12/500") as one types.
-        description = st.text_area(
-            tr("join.description"),
-            max_chars=TALENT_FIELDS["description"].max_len,
-            key="join_description",
+        description = spots.text(
+            TALENT_FIELDS["description"], tr("join.description"), area=True, key="join_description"
         )
-        slots["description"] = st.empty()
         wishes_key, wishes_now = choice_key("join_wishes", None)
         wishes = st.multiselect(
             tr("join.wishes"),
@@ -255,25 +237,21 @@ def talent_form(ws: Workspace) -> None:
             placeholder=tr("filter.placeholder"),
             key=wishes_key,
         )
-        slots["wishes"] = st.empty()
-        availability = st.text_input(
-            tr("join.availability"),
-            max_chars=TALENT_FIELDS["availability"].max_len,
-            key="join_availability",
+        spots.mark("wishes")
+        availability = spots.text(
+            TALENT_FIELDS["availability"], tr("join.availability"), key="join_availability"
         )
-        slots["availability"] = st.empty()
-        contact = st.text_input(
+        contact = spots.text(
+            TALENT_FIELDS["contact"],
             tr("join.contact"),
             help=tr("join.contact_help"),
-            max_chars=TALENT_FIELDS["contact"].max_len,
             key="join_contact",
         )
-        slots["contact"] = st.empty()
         st.text_input(tr("join.website"), key=HONEYPOT_KEY)
         st.markdown(f"**{tr('join.privacy_title')}**")
         st.markdown(privacy_text())
         consent = st.checkbox(tr("join.consent"), key="join_consent")
-        slots["consent"] = st.empty()
+        spots.mark("consent")
         submitted = st.form_submit_button(tr("join.submit"), type="primary")
     if not submitted:
         return
@@ -298,8 +276,7 @@ def talent_form(ws: Workspace) -> None:
         errors["buurt"] = tr("talent.buurt_outside")
     if errors or checked is None:
         st.error(tr("join.fix"))
-        for field, text in errors.items():
-            slots.get(field, st).error(text, icon="⚠️")
+        spots.show(errors)
         return
     try:
         receipt = store().submit_talent(checked)
