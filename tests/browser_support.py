@@ -148,8 +148,30 @@ def map_frame(page):
     return frame
 
 
+def idle(page, timeout_ms: int = 60_000) -> None:
+    """Wait until the app has finished its run and shows no element left from the last one.
+
+    While Streamlit reruns a script, the elements of the previous run stay on the page
+    (``data-stale="true"``) beside the new ones, so a locator may find two copies of a
+    button or a message. Click and read only once the run is over.
+    """
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidgetRunningIcon\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')",
+        polling=100,
+        timeout=timeout_ms,
+    )
+
+
+def click_button(page, name: str) -> None:
+    """Click the button named ``name`` once the app is idle (one copy of it, not a stale one)."""
+    idle(page)
+    page.get_by_role("button", name=name).click()
+
+
 def upload(page, label: str, path: Path) -> None:
     """Put a file into the uploader with this label, once the page shows that uploader."""
+    idle(page)
     uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text=label)
     uploader.wait_for(timeout=30_000)
     uploader.locator('input[type="file"]').set_input_files(str(path))

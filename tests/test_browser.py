@@ -9,7 +9,15 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from browser_support import choose, log_in, map_frame, shown_per_type, type_shown, upload
+from browser_support import (
+    choose,
+    click_button,
+    log_in,
+    map_frame,
+    shown_per_type,
+    type_shown,
+    upload,
+)
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -179,9 +187,9 @@ def test_upload_with_foreign_columns_map_preview_import(browser, app_url, tmp_pa
     # 1. Own areas replace the demo.
     page.get_by_text("Wijken en buurten", exact=True).click()
     upload(page, "Bestand met wijken en buurten", areas_file)
-    page.get_by_text("Voorbeeld: 25 rijen worden geladen").wait_for(timeout=30_000)
-    page.get_by_role("button", name="Toevoegen aan de kaart").click()
-    page.get_by_text("25 rijen toegevoegd").wait_for(timeout=30_000)
+    page.get_by_text("Voorbeeld: 25 rijen worden geladen").first.wait_for(timeout=30_000)
+    click_button(page, "Toevoegen aan de kaart")
+    page.get_by_text("25 rijen toegevoegd").first.wait_for(timeout=30_000)
 
     # 2. Places with foreign columns: map them, check the preview, import.
     page.get_by_text("Plekken", exact=True).click()
@@ -194,11 +202,11 @@ def test_upload_with_foreign_columns_map_preview_import(browser, app_url, tmp_pa
     choose(page, "Soort plek", "soort")
     choose(page, "Omschrijving", "info")
     choose(page, "buurtcentrum", "Buurthuis", exact=False)  # shown as "🏠 Buurthuis"
-    page.get_by_text("Voorbeeld: 2 rijen worden geladen").wait_for(timeout=30_000)
+    page.get_by_text("Voorbeeld: 2 rijen worden geladen").first.wait_for(timeout=30_000)
     preview = page.locator('[data-testid="stDataFrame"]').first
     preview.wait_for()
-    page.get_by_role("button", name="Toevoegen aan de kaart").click()
-    page.get_by_text("2 rijen toegevoegd").wait_for(timeout=30_000)
+    click_button(page, "Toevoegen aan de kaart")
+    page.get_by_text("2 rijen toegevoegd").first.wait_for(timeout=30_000)
 
     page.get_by_role("link", name="Kaart", exact=True).click()
     frame = map_frame(page)

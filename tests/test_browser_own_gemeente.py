@@ -12,7 +12,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
-from browser_support import log_in, map_frame, upload
+from browser_support import click_button, idle, log_in, map_frame, upload
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -45,21 +45,23 @@ def test_deventer_files_one_after_the_other_then_kaart_and_kansen(
 
     page.get_by_text("Wijken en buurten", exact=True).click()
     upload(page, "Bestand met wijken en buurten", wijken)
-    page.get_by_role("button", name="Toevoegen aan de kaart").click()
-    page.get_by_text("15 rijen toegevoegd").wait_for(timeout=60_000)
+    click_button(page, "Toevoegen aan de kaart")
+    page.get_by_text("15 rijen toegevoegd").first.wait_for(timeout=60_000)
     upload(page, "Bestand met wijken en buurten", buurten)
-    page.get_by_role("button", name="Toevoegen aan de kaart").click()
-    page.get_by_text("68 rijen toegevoegd").wait_for(timeout=60_000)
+    click_button(page, "Toevoegen aan de kaart")
+    page.get_by_text("68 rijen toegevoegd").first.wait_for(timeout=60_000)
 
+    idle(page)
     page.get_by_text("Kerncijfers (CSV van CBS)", exact=True).click()
     upload(page, "Kerncijfers wijken en buurten", real_file(FIGURES))
-    page.get_by_role("button", name="Cijfers toevoegen").click()
+    click_button(page, "Cijfers toevoegen")
     page.get_by_text("De kerncijfers uit kwb2024_85984NED").first.wait_for(timeout=60_000)
 
+    idle(page)
     page.get_by_text("Plekken", exact=True).click()
     upload(page, "Bestand met plekken", real_file(PLACES))
-    page.get_by_text("Ontmoetingsplekken in dit bestand: 7.").wait_for(timeout=60_000)
-    page.get_by_role("button", name="Toevoegen aan de kaart").click()
+    page.get_by_text("Ontmoetingsplekken in dit bestand: 7.").first.wait_for(timeout=60_000)
+    click_button(page, "Toevoegen aan de kaart")
     page.get_by_text("240 rijen toegevoegd").first.wait_for(timeout=60_000)
 
     page.get_by_role("link", name="Kaart", exact=True).click()
