@@ -11,9 +11,11 @@ from asset_map.rules.auth import can
 from asset_map.ui.auth import current_user
 from asset_map.ui.loaders import install_map_files
 from asset_map.ui.state import language_picker, tr
+from asset_map.ui.uploads import sweep_once
 
 st.set_page_config(page_title="Kaart van de buurt", page_icon="🗺️", layout="wide")
 install_map_files(str(Path(__file__).parent / "static"))
+sweep_once()  # uploads left over from a server that stopped hard
 language_picker()
 
 user = current_user()

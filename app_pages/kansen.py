@@ -3,7 +3,7 @@
 import streamlit as st
 
 from asset_map.ui import gaps
-from asset_map.ui.explore import chosen_basemap
+from asset_map.ui.basemap import chosen_basemap
 from asset_map.ui.loaders import data_folder, workspace
 from asset_map.ui.messages import demo_banner
 from asset_map.ui.state import tr

@@ -18,6 +18,19 @@ themselves. All environment variables are optional:
                                 and ``{y}``
 ``ASSET_MAP_TILES_ATTRIBUTION`` the attribution its licence asks for (needed with the URL)
 ``ASSET_MAP_TILES_MAX_ZOOM``    its highest zoom level (default 19)
+``ASSET_MAP_SUBMISSIONS_PER_ADDRESS_HOUR``, ``..._PER_ADDRESS_DAY``
+                                residents' submissions (talents, suggestions) one client
+                                address may send per hour and per day (default 10, 30)
+``ASSET_MAP_SUBMISSIONS_PER_HOUR``, ``..._PER_DAY``
+                                submissions from everyone together per hour and per day
+                                (default 200, 1000)
+``ASSET_MAP_MODERATION_QUEUE_MAX`` submissions waiting for moderation at most (default
+                                1000); a full queue takes no more
+``ASSET_MAP_MAX_FILE_MB``       the largest file an import reads, in MB (default 500)
+``ASSET_MAP_MAX_FEATURES``      the most features (rows) a file may hold (default 2,000,000)
+``ASSET_MAP_MAX_LAYERS``        the most layers a GeoPackage or zip may hold (default 50)
+``ASSET_MAP_MAX_NAME_CHARS``    names longer than this are cut on import (default 200)
+``ASSET_MAP_MAX_TEXT_CHARS``    other texts (description, ...) are cut there (default 10,000)
 =============================== =========================================================
 
 The instance folder follows one rule, wherever a command is started: the folder
@@ -41,6 +54,7 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from asset_map._errors import AssetMapError
@@ -55,6 +69,16 @@ RETENTION_ENV = "ASSET_MAP_RETENTION_MONTHS"
 TILES_URL_ENV = "ASSET_MAP_TILES_URL"
 TILES_ATTRIBUTION_ENV = "ASSET_MAP_TILES_ATTRIBUTION"
 TILES_MAX_ZOOM_ENV = "ASSET_MAP_TILES_MAX_ZOOM"
+SUBMISSIONS_ADDRESS_HOUR_ENV = "ASSET_MAP_SUBMISSIONS_PER_ADDRESS_HOUR"
+SUBMISSIONS_ADDRESS_DAY_ENV = "ASSET_MAP_SUBMISSIONS_PER_ADDRESS_DAY"
+SUBMISSIONS_HOUR_ENV = "ASSET_MAP_SUBMISSIONS_PER_HOUR"
+SUBMISSIONS_DAY_ENV = "ASSET_MAP_SUBMISSIONS_PER_DAY"
+QUEUE_MAX_ENV = "ASSET_MAP_MODERATION_QUEUE_MAX"
+MAX_FILE_MB_ENV = "ASSET_MAP_MAX_FILE_MB"
+MAX_FEATURES_ENV = "ASSET_MAP_MAX_FEATURES"
+MAX_LAYERS_ENV = "ASSET_MAP_MAX_LAYERS"
+MAX_NAME_CHARS_ENV = "ASSET_MAP_MAX_NAME_CHARS"
+MAX_TEXT_CHARS_ENV = "ASSET_MAP_MAX_TEXT_CHARS"
 
 #: PDOK's OGC API Features of the CBS wijk- en buurtkaart; ``{year}`` is the vintage.
 DEFAULT_PDOK_URL = "https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1"
@@ -117,7 +141,7 @@ class NumberOption:
             same text wherever the value came from (the CLI, a screen, the code).
         """
         number = value if isinstance(value, int | float) else None
-        if isinstance(value, bool) or number is None or not math.isfinite(number):
+        if isinstance(value, bool) or number is None or not _finite(number):
             raise self.error(value)
         if not self.lo <= number <= self.hi:
             raise self.error(value)
@@ -144,13 +168,30 @@ class NumberOption:
         )
 
 
+def _finite(number: float) -> bool:
+    """Tell whether a number is finite and within a float's range (a huge int is not)."""
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # an int of hundreds of digits
+        return False
+
+
+#: The most characters of a number shown in a message: a number of thousands of digits
+#: is cut, not printed whole (Python refuses to turn an int of over 4300 digits into text).
+_SHOWN_MAX = 20
+
+
 def _shown(value: object) -> str:
     """Return a number as a user typed it: ``10``, ``4.5``; anything else as text."""
     if isinstance(value, float) and value.is_integer():
         return f"{value:.0f}"
     if isinstance(value, float):
         return f"{value:g}"
-    return str(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**_SHOWN_MAX:
+        sign = "-" if value < 0 else ""
+        return f"{sign}1e{int(abs(value).bit_length() * math.log10(2))}"  # about: a huge number
+    text = str(value)
+    return text if len(text) <= _SHOWN_MAX else text[: _SHOWN_MAX - 3] + "..."
 
 
 #: Walking: how far residents walk, how fast, and how much longer than a straight line.
@@ -187,6 +228,65 @@ RETENTION_MONTHS = NumberOption(
 TILES_MAX_ZOOM = NumberOption(
     "tiles_max_zoom", 19, 1, 22, "option.unit.zoom", "option.tiles_max_zoom",
     TILES_MAX_ZOOM_ENV, whole=True,
+)  # fmt: skip
+
+#: Residents' submissions (talents, suggestions): per client address and from everyone
+#: together, per hour and per day; and how many may wait for moderation.
+SUBMISSIONS_ADDRESS_HOUR = NumberOption(
+    "per_address_hour", 10, 1, 10_000, "option.unit.submissions",
+    "option.submissions_address_hour", SUBMISSIONS_ADDRESS_HOUR_ENV, whole=True,
+)  # fmt: skip
+SUBMISSIONS_ADDRESS_DAY = NumberOption(
+    "per_address_day", 30, 1, 100_000, "option.unit.submissions",
+    "option.submissions_address_day", SUBMISSIONS_ADDRESS_DAY_ENV, whole=True,
+)  # fmt: skip
+SUBMISSIONS_HOUR = NumberOption(
+    "per_hour", 200, 1, 100_000, "option.unit.submissions", "option.submissions_hour",
+    SUBMISSIONS_HOUR_ENV, whole=True,
+)  # fmt: skip
+SUBMISSIONS_DAY = NumberOption(
+    "per_day", 1000, 1, 1_000_000, "option.unit.submissions", "option.submissions_day",
+    SUBMISSIONS_DAY_ENV, whole=True,
+)  # fmt: skip
+QUEUE_MAX = NumberOption(
+    "queue_max", 1000, 1, 1_000_000, "option.unit.submissions", "option.queue_max",
+    QUEUE_MAX_ENV, whole=True,
+)  # fmt: skip
+#: Numbers of the command line that are no analysis option: they are checked with the same
+#: message. ``purge --older-than-days``: at most a century (an older date does not exist).
+OLDER_THAN_DAYS = NumberOption(
+    "older_than_days", 365, 0, 36_500, "option.unit.days", "option.older_than_days",
+    "--older-than-days", whole=True,
+)  # fmt: skip
+#: The year of a source (``import --year``) and of the CBS map to download (``fetch --year``).
+SOURCE_YEAR = NumberOption(
+    "year", date.today().year, 1900, date.today().year + 1, "option.unit.year",
+    "option.source_year", "--year", whole=True,
+)  # fmt: skip
+MAP_YEAR = NumberOption(
+    "year", 2024, 1990, date.today().year + 1, "option.unit.year", "option.map_year",
+    "--year", whole=True,
+)  # fmt: skip
+#: What an import reads at most: defaults that a gemeente never reaches.
+MAX_FILE_MB = NumberOption(
+    "max_file_mb", 500, 1, 100_000, "option.unit.mb", "option.max_file_mb", MAX_FILE_MB_ENV,
+    whole=True,
+)  # fmt: skip
+MAX_FEATURES = NumberOption(
+    "max_features", 2_000_000, 1, 100_000_000, "option.unit.features", "option.max_features",
+    MAX_FEATURES_ENV, whole=True,
+)  # fmt: skip
+MAX_LAYERS = NumberOption(
+    "max_layers", 50, 1, 100_000, "option.unit.layers", "option.max_layers", MAX_LAYERS_ENV,
+    whole=True,
+)  # fmt: skip
+MAX_NAME_CHARS = NumberOption(
+    "max_name_chars", 200, 20, 100_000, "option.unit.characters", "option.max_name_chars",
+    MAX_NAME_CHARS_ENV, whole=True,
+)  # fmt: skip
+MAX_TEXT_CHARS = NumberOption(
+    "max_text_chars", 10_000, 100, 10_000_000, "option.unit.characters",
+    "option.max_text_chars", MAX_TEXT_CHARS_ENV, whole=True,
 )  # fmt: skip
 
 #: Every numeric option of the analyses, by name (the gap analysis checks these).
@@ -246,12 +346,13 @@ def env_number(option: NumberOption, environ: Environ | None = None) -> int:
     text = _value(environ, option.flag)
     if not text:
         return int(option.default)
-    if not (text.isascii() and text.isdigit()) or not option.lo <= int(text) <= option.hi:
+    digits = text.isascii() and text.isdigit() and len(text) <= _SHOWN_MAX
+    if not digits or not option.lo <= int(text) <= option.hi:
         raise AssetMapError(
             Msg(
                 "err.settings.number",
                 env=option.flag,
-                value=text,
+                value=_shown(text),
                 lo=_shown(option.lo),
                 hi=_shown(option.hi),
                 unit=Msg(option.unit),
@@ -332,6 +433,84 @@ def retention_months(environ: Environ | None = None) -> int:
 
 
 @dataclass(frozen=True)
+class SubmissionLimits:
+    """How many residents' submissions are taken (see :mod:`asset_map.rules.submissions`).
+
+    Attributes
+    ----------
+    per_address_hour, per_address_day : int
+        From one client address, in the last hour and the last 24 hours.
+    per_hour, per_day : int
+        From everyone together, likewise.
+    queue_max : int
+        Submissions waiting for moderation at most; a full queue takes no more.
+    """
+
+    per_address_hour: int = int(SUBMISSIONS_ADDRESS_HOUR.default)
+    per_address_day: int = int(SUBMISSIONS_ADDRESS_DAY.default)
+    per_hour: int = int(SUBMISSIONS_HOUR.default)
+    per_day: int = int(SUBMISSIONS_DAY.default)
+    queue_max: int = int(QUEUE_MAX.default)
+
+
+def submission_limits(environ: Environ | None = None) -> SubmissionLimits:
+    """Return the limits on residents' submissions from the environment, or the defaults.
+
+    Raises
+    ------
+    AssetMapError
+        When a setting is not a whole number within its range, naming it.
+    """
+    return SubmissionLimits(
+        per_address_hour=env_number(SUBMISSIONS_ADDRESS_HOUR, environ),
+        per_address_day=env_number(SUBMISSIONS_ADDRESS_DAY, environ),
+        per_hour=env_number(SUBMISSIONS_HOUR, environ),
+        per_day=env_number(SUBMISSIONS_DAY, environ),
+        queue_max=env_number(QUEUE_MAX, environ),
+    )
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """What an import reads at most (see :func:`import_limits`).
+
+    Attributes
+    ----------
+    file_bytes : int
+        The largest file, in bytes; a larger one is refused before it is read.
+    features : int
+        The most features (rows) a file may hold; counted before the file is read whole.
+    layers : int
+        The most layers a GeoPackage (or Shapefiles a zip) may hold.
+    name_chars, text_chars : int
+        Names, and other texts such as descriptions, longer than this are cut (with a note).
+    """
+
+    file_bytes: int
+    features: int
+    layers: int
+    name_chars: int
+    text_chars: int
+
+
+def import_limits(environ: Environ | None = None) -> ImportLimits:
+    """Return the import limits: the ``ASSET_MAP_MAX_*`` settings, or their defaults.
+
+    Raises
+    ------
+    AssetMapError
+        When a setting is not a whole number within its range, naming it.
+    """
+    return ImportLimits(
+        file_bytes=env_number(MAX_FILE_MB, environ) * 1_000_000,
+        features=env_number(MAX_FEATURES, environ),
+        layers=env_number(MAX_LAYERS, environ),
+        name_chars=env_number(MAX_NAME_CHARS, environ),
+        text_chars=env_number(MAX_TEXT_CHARS, environ),
+    )
+
+
+@dataclass(frozen=True)
 class TileServer:
     """An own tile server for the maps: URL template, attribution and highest zoom."""
 
@@ -377,6 +556,8 @@ class Settings:
     overpass_url: str
     retention_months: int
     tiles: TileServer | None
+    submissions: SubmissionLimits
+    limits: ImportLimits
 
 
 def read_settings(environ: Environ | None = None) -> Settings:
@@ -395,4 +576,6 @@ def read_settings(environ: Environ | None = None) -> Settings:
         overpass_url=overpass_url(environ),
         retention_months=retention_months(environ),
         tiles=tile_server(environ),
+        submissions=submission_limits(environ),
+        limits=import_limits(environ),
     )

@@ -41,10 +41,13 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory) -> Iterator[str]:
+def start_app(folder: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on a free port with a database of its own in ``folder``.
+
+    The database holds ``MANAGER`` and ``PLANNER``; ``env`` adds to the environment (a
+    temporary folder of its own, a setting). Yields the URL; stops the server afterwards.
+    """
     port = _free_port()
-    folder = tmp_path_factory.mktemp("streamlit")
     database = f"sqlite:///{folder / 'browser.sqlite'}"
     from asset_map.storage import Store
 
@@ -52,7 +55,12 @@ def app_url(tmp_path_factory) -> Iterator[str]:
     store.add_user(*MANAGER, "wijkmanager", actor="test")
     store.add_user(*PLANNER, "planner", actor="test")
     store.close()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "ASSET_MAP_DATABASE_URL": database}
+    env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "ASSET_MAP_DATABASE_URL": database,
+        **(env or {}),
+    }
     log_path = folder / "streamlit.log"
     log = log_path.open("w")
     proc = subprocess.Popen(
@@ -94,6 +102,11 @@ def app_url(tmp_path_factory) -> Iterator[str]:
     proc.terminate()
     proc.wait(timeout=20)
     log.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory) -> Iterator[str]:
+    yield from start_app(tmp_path_factory.mktemp("streamlit"))
 
 
 @pytest.fixture(scope="module")

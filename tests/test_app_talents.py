@@ -147,6 +147,36 @@ def test_rate_limit_per_session(db):
     assert len(Store(db).talents()) == 3
 
 
+def test_fresh_sessions_from_one_address_share_one_count(db, monkeypatch):
+    # The count is the database's: a new browser session starts none of its own.
+    monkeypatch.setenv("ASSET_MAP_SUBMISSIONS_PER_ADDRESS_HOUR", "2")
+    for i in range(2):
+        at = _submit(open_page("app_pages/meedoen.py"), nickname=f"Bo {i}", buurt="BU99990102")
+        assert any("Dank u wel" in s.value for s in at.success)
+    at = _submit(open_page("app_pages/meedoen.py"), nickname="Bo 3", buurt="BU99990102")
+    assert any("afgelopen uur al veel aanmeldingen" in w.value for w in at.warning)
+    assert at.text_input(key="join_nickname").value == "Bo 3"  # the input stays
+    assert len(Store(db).talents()) == 2
+
+
+def test_a_full_queue_says_so_on_the_form_and_to_the_wijkmanager(db, manager, monkeypatch):
+    monkeypatch.setenv("ASSET_MAP_MODERATION_QUEUE_MAX", "1")
+    _submit(open_page("app_pages/meedoen.py"), nickname="Eerste", buurt="BU99990102")
+    at = _submit(open_page("app_pages/meedoen.py"), nickname="Tweede", buurt="BU99990102")
+    assert any("wachten al veel aanmeldingen" in w.value for w in at.warning)
+    at = open_page("app_pages/explore.py")
+    login(at, *manager)
+    at.switch_page("app_pages/moderation.py").run()
+    assert any("De wachtrij is vol" in w.value for w in at.warning)
+
+
+def test_a_wrong_limit_setting_is_named_on_the_form(db, monkeypatch):
+    monkeypatch.setenv("ASSET_MAP_SUBMISSIONS_PER_DAY", "veel")
+    at = _submit(open_page("app_pages/meedoen.py"), nickname="Bo", buurt="BU99990102")
+    assert "ASSET_MAP_SUBMISSIONS_PER_DAY='veel'" in error_text(at)
+    assert Store(db).talents().empty
+
+
 def test_moderation_refuses_anonymous_sessions(db):
     at = open_page("app_pages/moderation.py")
     assert any("Log eerst in" in w.value for w in at.warning)

@@ -1,4 +1,4 @@
-"""The pure account rules: roles, password hashing, lockout, session timeout, codes."""
+"""The pure account rules: roles, password hashing, log-in delays, session timeout, codes."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import pytest
 from asset_map.rules import auth
 from asset_map.rules.auth import (
     ACTIONS,
-    LOCKOUT,
-    MAX_FAILURES,
+    MAX_DELAY,
+    PAIR,
     ROLES,
     SESSION_TIMEOUT,
-    LockedOut,
+    LoginDelayed,
     LoginFailed,
     Throttle,
     WeakPassword,
@@ -102,46 +102,76 @@ def test_bad_accounts(username: str, password: str, role: str, error: type, mess
 
 
 def test_errors_are_asset_map_errors_with_one_login_message() -> None:
-    assert issubclass(LoginFailed, ValueError) and issubclass(LockedOut, ValueError)
+    assert issubclass(LoginFailed, ValueError) and issubclass(LoginDelayed, ValueError)
     assert str(LoginFailed()) == "The user name or the password is wrong."
-    locked = LockedOut(T0)
-    assert locked.until == T0
-    assert "2025-03-01T12:00" in str(locked)
+    delayed = LoginDelayed(T0)
+    assert delayed.until == T0
+    assert "2025-03-01T12:00" in str(delayed)
 
 
-# --- lockout ---------------------------------------------------------------------------------
+# --- log-in delays ----------------------------------------------------------------------------
 
 
-def fail(throttle: Throttle, *minutes: float) -> Throttle:
-    for minute in minutes:
-        throttle = throttle.after_failure(T0 + timedelta(minutes=minute))
+def fail(throttle: Throttle, *seconds: float) -> Throttle:
+    for second in seconds:
+        throttle = throttle.after_failure(T0 + timedelta(seconds=second), PAIR)
     return throttle
 
 
-def test_five_failures_within_fifteen_minutes_lock_for_fifteen() -> None:
-    four = fail(Throttle(), 0, 1, 2, 3)
-    assert (four.failures, four.window_start, four.locked_at(T0 + timedelta(minutes=3))) == (
-        4,
-        T0,
-        None,
-    )
-    locked = four.after_failure(T0 + timedelta(minutes=14))
-    assert MAX_FAILURES == 5
-    assert locked.locked_until == T0 + timedelta(minutes=14) + LOCKOUT
-    assert locked.locked_at(T0 + timedelta(minutes=28, seconds=59)) == locked.locked_until
-    assert locked.locked_at(T0 + timedelta(minutes=29)) is None  # unlocked after 15 minutes
-    assert locked.failures == 0  # counting starts afresh after the lock
-    again = locked.after_failure(T0 + timedelta(minutes=30))
-    assert (again.failures, again.locked_until) == (1, None)
+def test_the_first_failures_are_free_then_the_delay_doubles_up_to_fifteen_minutes() -> None:
+    three = fail(Throttle(), 0, 1, 2)
+    assert (three.failures, three.window_start, three.locked_until) == (3, T0, None)
+    waits = []
+    throttle = three
+    for n in range(4, 20):
+        moment = T0 + timedelta(hours=n)  # within a day of the first failure
+        throttle = throttle.after_failure(moment, PAIR)
+        assert throttle.locked_until is not None
+        waits.append((throttle.locked_until - moment).total_seconds())
+    assert waits[:6] == [1, 2, 4, 8, 16, 32]
+    assert max(waits) == MAX_DELAY.total_seconds() == 15 * 60  # never a lock, a wait
+    assert waits[-1] == 15 * 60
 
 
-def test_a_failure_after_the_window_starts_a_new_one() -> None:
-    throttle = fail(Throttle(), 0, 1, 2, 3, 15)
+def test_a_delay_holds_until_its_end() -> None:
+    throttle = fail(Throttle(), 0, 1, 2, 3, 4)  # the fifth: a wait of 2 s
+    assert throttle.locked_until == T0 + timedelta(seconds=6)
+    assert throttle.locked_at(T0 + timedelta(seconds=5)) == throttle.locked_until
+    assert throttle.locked_at(T0 + timedelta(seconds=6)) is None
+
+
+def test_the_count_starts_afresh_a_day_after_its_first_failure() -> None:
+    throttle = fail(Throttle(), 0, 1, 2, 3, 4, 24 * 3600)
     assert (throttle.failures, throttle.window_start, throttle.locked_until) == (
         1,
-        T0 + timedelta(minutes=15),
+        T0 + timedelta(days=1),
         None,
     )
+
+
+@pytest.mark.parametrize(
+    ("address", "counted"),
+    [
+        (None, "unknown"),
+        ("", "unknown"),
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:bbbb::9", "2001:db8:1:2::/64"),  # the same /64: one client
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+    ],
+)
+def test_client_addresses_count_as_the_address_or_its_ipv6_network(address, counted) -> None:
+    assert auth.address_key(address) == counted
+
+
+def test_bucket_keys_hide_names_and_addresses() -> None:
+    keys = auth.bucket_keys(" Anne ", "203.0.113.7")
+    assert keys == auth.bucket_keys("anne", "203.0.113.7")
+    assert keys[auth.PAIR].startswith(auth.name_prefix("ANNE"))
+    assert keys[auth.PAIR] != auth.bucket_keys("anne", "198.51.100.4")[auth.PAIR]
+    assert keys[auth.NAME] == auth.bucket_keys("anne", "198.51.100.4")[auth.NAME]
+    for key in keys.values():
+        assert "anne" not in key and "203" not in key and len(key) <= 64
 
 
 # --- sessions --------------------------------------------------------------------------------
@@ -185,4 +215,4 @@ def test_malformed_codes_are_refused(bad: str) -> None:
 
 def test_username_key_hides_the_name() -> None:
     key = auth.username_key(" Anne ")
-    assert key == auth.username_key("anne") and "anne" not in key and len(key) == 64
+    assert key == auth.username_key("anne") and "anne" not in key and len(key) <= 64

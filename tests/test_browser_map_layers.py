@@ -10,11 +10,13 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from browser_support import shown_per_type, type_shown
 from playwright.sync_api import expect
 from shapely.geometry import box
 
+from asset_map.model import ACTIVITY_COLUMNS
 from asset_map.render.map import build_map, map_html
 
 pytestmark = pytest.mark.browser
@@ -214,3 +216,41 @@ def test_many_places_without_clustering_are_drawn_on_a_canvas(open_map):
     expect(popup).to_be_visible()
     assert EVIL in popup.inner_text() and popup.locator("img").count() == 0
     assert page.dialogs == [] and page.errors == []
+
+
+def _weekly(place_ids: list[str]) -> pd.DataFrame:
+    """One weekly activity per id in ``place_ids`` (an id twice: two activities there)."""
+    rows = [
+        {
+            "id": f"w{j}",
+            "asset_id": place,
+            "title": f"Koffie {j}",
+            "kind": "koffieochtend",
+            "weekday": 1 + j % 7,
+            "start": "10:00",
+            "end": "12:00",
+            "target_group": "iedereen",
+            "organiser": "Buurtteam",
+            "contact": "",
+            "description": "",
+        }
+        for j, place in enumerate(place_ids)
+    ]
+    return pd.DataFrame(rows, columns=ACTIVITY_COLUMNS)
+
+
+def test_weekly_activities_ring_their_place_and_the_switch_takes_the_rings_off(open_map):
+    assets = _assets({"buurthuis": 3})
+    page = open_map(assets, cluster=False, activities=_weekly(["a0", "a1", "a1"]))
+    rings = page.locator(".am-pin.am-has-act")
+    expect(rings).to_have_count(2)  # a ring on the place itself: no second pin
+    assert shown_per_type(page) == {"buurthuis": 3}
+    badges = page.locator(".am-has-act .am-act-badge")
+    expect(badges.filter(has_text="2")).to_be_visible()
+    expect(badges.filter(has_text="1")).to_be_visible()
+    _switch(page, "Wekelijkse activiteiten (3)", on=False)
+    expect(badges.first).to_be_hidden()
+    expect(badges.last).to_be_hidden()
+    _switch(page, "Wekelijkse activiteiten (3)", on=True)
+    expect(badges.first).to_be_visible()
+    assert page.errors == [] and page.outside == []

@@ -18,7 +18,7 @@ from storage_helpers import HENK
 from asset_map.cli import main
 from asset_map.i18n import explain
 from asset_map.model import PERSONAL_TALENT_FIELDS, TALENT_FIELDS
-from asset_map.rules.auth import LockedOut, LoginFailed
+from asset_map.rules.auth import LoginDelayed, LoginFailed
 from asset_map.storage import Store
 from asset_map.storage.db import DatabaseUnreachable
 from asset_map.storage.schema import talents
@@ -115,9 +115,9 @@ def test_user_commands_print_what_is_stored_and_are_audited(url, monkeypatch, ca
     assert "added wijkmanager 'wim'" in capsys.readouterr().err
     with Store(url) as store:
         for _ in range(5):
-            with pytest.raises((LoginFailed, LockedOut)):
+            with pytest.raises((LoginFailed, LoginDelayed)):
                 store.authenticate("wim", "verkeerd-wachtwoord")
-        with pytest.raises(LockedOut):
+        with pytest.raises(LoginDelayed):
             store.authenticate("wim", "lang-genoeg-wachtwoord")
     assert _user(url, "unlock", "WIM") == 0
     assert "unlocked 'wim'" in capsys.readouterr().err

@@ -47,8 +47,9 @@ ACTIVITY_TEXTS = list(text_limits(ACTIVITY_FIELDS).items())
 
 
 def test_the_field_lists_give_the_layers_and_the_tables_their_columns() -> None:
-    assert list(ASSET_FIELDS) == [c.name for c in assets.columns if c.name != "position"]
-    assert list(ACTIVITY_FIELDS) == [c.name for c in activities.columns]
+    # every row a staff form edits also has its version (the concurrent-edit check)
+    assert [*ASSET_FIELDS, "version"] == [c.name for c in assets.columns if c.name != "position"]
+    assert [*ACTIVITY_FIELDS, "version"] == [c.name for c in activities.columns]
     stored = [c.name for c in talents.columns]
     assert stored[: len(TALENT_FIELDS) + 1] == ["id", *TALENT_FIELDS]
     assert [*stored[:7], "status"] == TALENT_COLUMNS  # everything but the contact

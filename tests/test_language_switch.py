@@ -191,7 +191,7 @@ def test_workbench_filters_tab_and_figures_survive_a_switch(db):
     clubs = int((assets["type"] == "vereniging").sum())
     at = _open("app_pages/workbench.py")
     at.sidebar.multiselect(key="wb_type@nl").select("vereniging")
-    at.sidebar.selectbox(key="wb_basemap@nl").select("none").run()
+    at.sidebar.selectbox(key="map_basemap@nl").select("none").run()
     at.session_state["wb_tab@nl"] = "Cijfers per wijk en buurt"
     at.run()
     at.radio(key="wb_level@nl").set_value("buurt").run()
@@ -201,7 +201,7 @@ def test_workbench_filters_tab_and_figures_survive_a_switch(db):
     types = at.sidebar.multiselect(key="wb_type@en")
     assert types.value == ["vereniging"]
     assert _type_label("vereniging", "en") in types.options
-    assert at.sidebar.selectbox(key="wb_basemap@en").value == "none"
+    assert at.sidebar.selectbox(key="map_basemap@en").value == "none"
     assert at.session_state["wb_tab@en"] == "Figures per district and neighbourhood"
     level = at.radio(key="wb_level@en")  # drawn only on the open figures tab
     assert level.value == "buurt"

@@ -14,6 +14,7 @@ from shapely.geometry import box
 
 from asset_map.model import catalogue
 from asset_map.render import vendor
+from asset_map.render.activities import ACTIVITY_COLOR
 from asset_map.render.asset_points import CANVAS_FROM
 from asset_map.render.map import build_map, map_html
 from asset_map.render.styles import NO_DATA_COLOR, format_number, quantile_classes
@@ -72,7 +73,7 @@ def test_one_clustering_and_a_layer_per_type_with_counts_in_the_layer_control():
     call = asset_call(html)
     assert call is not None
     data, options = call
-    assert options == {"cluster": True, "canvas": False}
+    assert options == {"cluster": True, "canvas": False, "actColor": ACTIVITY_COLOR}
     # The types in the catalogue's order, each a range of places.
     assert [(t["key"], t["n"]) for t in data["types"]] == [("buurthuis", 1), ("park", 2)]
     assert sorted(p["name"] for p in map_page.places(html) if p["type"] == "park") == ["A", "B"]
@@ -175,11 +176,11 @@ def test_many_places_without_clustering_go_on_a_canvas():
         html = map_html(build_map(_areas(), assets, basemap="none", cluster=cluster))
         call = asset_call(html)
         assert call is not None
-        assert call[1] == {"cluster": cluster, "canvas": canvas}
+        assert call[1] == {"cluster": cluster, "canvas": canvas, "actColor": ACTIVITY_COLOR}
         assert ('"preferCanvas": true' in html) is canvas  # the areas share the canvas
         assert ("e.Leaflet.markercluster" in html) is cluster  # its file only when clustering
     few = map_html(build_map(_areas(), assets.iloc[:10], basemap="none", cluster=False))
-    assert asset_call(few)[1] == {"cluster": False, "canvas": False}  # HTML icons
+    assert asset_call(few)[1] == {"cluster": False, "canvas": False, "actColor": ACTIVITY_COLOR}
 
 
 def test_inline_css_embeds_images():
@@ -283,7 +284,7 @@ def test_fifty_thousand_assets_make_a_small_page():
 
 
 def test_unknown_options_are_refused():
-    with pytest.raises(ValueError, match="Unknown basemap 'google'"):
+    with pytest.raises(ValueError, match=r"no base map 'google'\. Choose one of: osm, pdok, none"):
         build_map(_areas(), _assets(["A"], ["park"]), basemap="google")
     with pytest.raises(ValueError, match="Unknown key figure 'income'"):
         build_map(_areas(), _assets(["A"], ["park"]), choropleth="income")

@@ -1,19 +1,28 @@
-"""The activity layer and the resident's walk on the map: escaped, toggleable, offline."""
+"""Weekly activities on the map: in their place's popup, a ring instead of a second pin."""
 
 from __future__ import annotations
 
 import pandas as pd
+from map_page import asset_call, places
 from verbinden_fixtures import ORIGIN, activities, activity, assets
 
 from asset_map.analysis.nearby import nearby
 from asset_map.model import ACTIVITY_COLUMNS
-from asset_map.render.activities import activity_layer, nearby_layers
+from asset_map.render.activities import nearby_layers, weekly_activities
 from asset_map.render.map import build_map, map_html
 
 
-def html_of(layers, areas) -> str:
-    fmap = build_map(areas, assets(), basemap="none", extra_layers=layers)
+def html_of(layers, areas, **options) -> str:
+    fmap = build_map(areas, assets(), basemap="none", extra_layers=layers, **options)
     return map_html(fmap)
+
+
+def _act(page: str) -> dict[str, tuple[int, str]]:
+    """Return the weekly activities the page sends, by place name."""
+    call = asset_call(page)
+    assert call is not None
+    data, _options = call
+    return {data["name"][int(i)]: (n, html) for i, (n, html) in data["act"].items()}
 
 
 def test_titles_and_organisers_are_escaped(tiny_areas):
@@ -31,35 +40,45 @@ def test_titles_and_organisers_are_escaped(tiny_areas):
         ],
         columns=ACTIVITY_COLUMNS,
     )
-    layer = activity_layer(acts, assets())
-    popup = layer.rows[0][2]
+    n, popup = weekly_activities(acts)["p1"]
+    assert n == 1
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; Koffie &amp; zo" in popup
     assert "&#123;&#123; 7*7 &#125;&#125; club" in popup
     assert "&quot;mail&quot;@test.example" in popup
     assert "dinsdag" in popup and "10:00–12:00" in popup
-    page = html_of([layer], tiny_areas)
+    page = html_of([], tiny_areas, activities=acts)
     # In the page the JSON escapes < and > again; no tag can appear, raw or as \u003c.
     assert "<script>alert(" not in page and "\\u003cscript\\u003ealert" not in page
     assert "49 club" not in page  # Jinja did not run the braces
 
 
-def test_one_marker_per_place_listing_its_activities_in_day_order(tiny_areas):
-    layer = activity_layer(activities(), assets(), lang="en")
-    places = [row[3] for row in layer.rows]
-    assert sorted(places) == ["Plek p1", "Plek p2", "Plek p3", "Plek p6"]
-    popup = next(row[2] for row in layer.rows if row[3] == "Plek p1")
+def test_a_place_lists_its_activities_in_day_order_and_gets_no_second_pin(tiny_areas):
+    page = html_of([], tiny_areas, activities=activities(), lang="en")
+    sent = _act(page)
+    # Only the places on the map with activities; one marker per place, never a second pin.
+    assert sorted(sent) == ["Plek p1", "Plek p2", "Plek p3", "Plek p6"]
+    assert len(places(page)) == len(assets())
+    n, popup = sent["Plek p1"]
+    assert n == 3
     days = [popup.index(day) for day in ("Monday", "Wednesday", "Thursday")]
     assert days == sorted(days)
-    assert "Activities (6)" in layer.layer_name
-    assert layer.show and layer.control
-    page = html_of([layer], tiny_areas)
-    assert 'data-layer=\\"activities\\"' in page or 'data-layer="activities"' in page
+    assert "Every week here" in popup
+    # The layer control has one line for them, named apart from the place type "Activity".
+    assert "Weekly activities (6)" in page
     assert "cdn." not in page.lower()  # no CDN: the map works offline
 
 
-def test_the_layer_can_start_hidden_and_takes_a_name():
-    layer = activity_layer(activities(), assets(), name="Wat is er te doen", show=False)
-    assert layer.layer_name == "Wat is er te doen" and not layer.show
+def test_activities_at_places_not_on_the_map_are_left_out(tiny_areas):
+    shown = assets()[assets()["id"].isin(["p1", "p6"])]
+    page = map_html(build_map(tiny_areas, shown, basemap="none", activities=activities()))
+    assert sorted(_act(page)) == ["Plek p1", "Plek p6"]
+    assert "Wekelijkse activiteiten (4)" in page  # a1, a2, a6 at p1 and a3 at p6
+
+
+def test_a_map_without_activities_has_no_activity_layer(tiny_areas):
+    page = html_of([], tiny_areas)
+    assert "Wekelijkse activiteiten" not in page
+    assert _act(page) == {}
 
 
 def test_nearby_layers_draw_the_walking_circle_and_the_start(tiny_areas):

@@ -109,6 +109,10 @@ def test_a_tile_server_needs_a_template_and_its_attribution():
         ("ASSET_MAP_TILES_MAX_ZOOM", "hoog", "van 1 tot en met 22 (zoomniveau), zoals 19"),
         ("ASSET_MAP_RETENTION_MONTHS", "0", "van 1 tot en met 120 maanden, zoals 12"),
         ("ASSET_MAP_RETENTION_MONTHS", "6m", "van 1 tot en met 120 maanden, zoals 12"),
+        ("ASSET_MAP_RETENTION_MONTHS", "99999999999", "van 1 tot en met 120 maanden"),
+        ("ASSET_MAP_SUBMISSIONS_PER_ADDRESS_HOUR", "0", "van 1 tot en met 10000 aanmeldingen"),
+        ("ASSET_MAP_SUBMISSIONS_PER_DAY", "-5", "van 1 tot en met 1000000 aanmeldingen"),
+        ("ASSET_MAP_MODERATION_QUEUE_MAX", "veel", "van 1 tot en met 1000000 aanmeldingen"),
     ],
 )
 def test_a_number_setting_out_of_range_is_refused_in_both_languages(env, value, dutch):
@@ -155,3 +159,31 @@ def test_the_presets_a_screen_offers_lie_within_their_range():
     for option in (settings.WALK_MIN, settings.CELL_M):
         assert option.presets and all(option.lo <= p <= option.hi for p in option.presets)
     assert settings.WALK_MIN.default in settings.WALK_MIN.presets
+
+
+def test_a_number_setting_of_thousands_of_digits_is_refused_with_a_short_message():
+    # Python refuses to read an int of over 4300 digits: that must not become a traceback.
+    value = "9" * 5000
+    with pytest.raises(AssetMapError) as caught:
+        settings.retention_months({"ASSET_MAP_RETENTION_MONTHS": value})
+    shown = explain(caught.value, "en")
+    assert "ASSET_MAP_RETENTION_MONTHS='99999999999999999...'" in shown and len(shown) < 200
+
+
+@pytest.mark.parametrize("value", [10**400, -(10**30), 99_999_999_999])
+def test_a_huge_whole_number_is_refused_with_the_range_not_an_overflow(value):
+    with pytest.raises(AssetMapError) as caught:
+        settings.NEW_SITES.check(value)
+    shown = explain(caught.value, "en")
+    assert shown.startswith("The number of new places (--new-sites) must be between 0 and 10")
+    assert len(shown) < 120
+
+
+def test_the_limits_on_submissions_come_from_the_environment():
+    limits = settings.submission_limits(
+        {"ASSET_MAP_SUBMISSIONS_PER_ADDRESS_HOUR": "4", "ASSET_MAP_MODERATION_QUEUE_MAX": "50"}
+    )
+    assert limits == settings.SubmissionLimits(
+        per_address_hour=4, per_address_day=30, per_hour=200, per_day=1000, queue_max=50
+    )
+    assert settings.read_settings({}).submissions == settings.SubmissionLimits()

@@ -263,14 +263,14 @@ def _fail_on_assets(
     monkeypatch: pytest.MonkeyPatch, assets: gpd.GeoDataFrame
 ) -> tuple[gpd.GeoDataFrame, type[BaseException]]:
     """Let the areas be inserted, then fail while inserting the assets."""
-    real = layers._insert
+    real = layers._insert_layer
 
-    def insert(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
-        if table.name == "assets":
+    def insert(conn: Any, frame: gpd.GeoDataFrame, layer: Any, **kwargs: Any) -> None:
+        if layer.table.name == "assets":
             raise RuntimeError("disk full")
-        real(conn, table, rows)
+        real(conn, frame, layer, **kwargs)
 
-    monkeypatch.setattr(layers, "_insert", insert)
+    monkeypatch.setattr(layers, "_insert_layer", insert)
     return assets, RuntimeError
 
 

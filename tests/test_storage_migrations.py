@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,8 @@ TABLES = {
     "activities",
     "place_needs",
     "connections",
+    "known_devices",
+    "submission_log",
 }
 
 
@@ -151,6 +154,49 @@ def test_default_file_in_the_instance_folder(
     with Store(instance_dir=tmp_path / "a" / "b") as store:
         assert store.url.endswith("/a/b/asset_map.sqlite")
     assert (tmp_path / "a" / "b" / "asset_map.sqlite").is_file()
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_a_new_database_and_its_instance_folder_are_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Contact data and password hashes: no other local user may read them, whatever the umask.
+    monkeypatch.delenv(DATABASE_URL_ENV, raising=False)
+    monkeypatch.setenv(INSTANCE_DIR_ENV, str(tmp_path / "instance"))
+    previous = os.umask(0o022)
+    try:
+        with Store() as store:
+            store.add_user("wim", "geheim-wachtwoord-1", "admin", actor="test")
+            folder = tmp_path / "instance"
+            files = [folder / "asset_map.sqlite", folder / "asset_map.sqlite-wal"]
+            files.append(folder / "asset_map.sqlite-shm")
+            assert all(f.is_file() for f in files)
+            assert {f.name: _mode(f) for f in files} == {f.name: 0o600 for f in files}
+            assert _mode(folder) == 0o700
+    finally:
+        os.umask(previous)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_folders_and_files_that_exist_keep_their_permissions(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o755)
+    with Store(f"sqlite:///{shared / 'new.sqlite'}"):
+        pass
+    assert _mode(shared) == 0o755  # an existing folder (/srv, /tmp) is not changed
+    assert _mode(shared / "new.sqlite") == 0o600
+    old = shared / "old.sqlite"
+    with Store(f"sqlite:///{old}"):
+        pass
+    old.chmod(0o640)  # a group the administrator chose (a backup user, say)
+    with Store(f"sqlite:///{old}"):
+        pass
+    assert _mode(old) == 0o640
 
 
 def test_environment_variable_names_the_database(

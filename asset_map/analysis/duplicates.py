@@ -23,13 +23,17 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
+from pyproj import Transformer
 from scipy.spatial import cKDTree
 
 from asset_map._errors import SchemaError, require_columns
+from asset_map.analysis.duplicate_pairs import find_pairs
 from asset_map.crs import WORK_CRS, require_crs
 from asset_map.i18n import Msg
 from asset_map.model import ASSET_COLUMNS
@@ -80,8 +84,10 @@ def name_tokens(name: str) -> list[str]:
     """
     if not isinstance(name, str):
         return []
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = name.casefold()
+    if not plain.isascii():  # accents: decompose and drop the marks
+        decomposed = unicodedata.normalize("NFKD", plain)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     words = re.sub(r"[\W_]+", " ", plain).split()
     kept = [w for w in words if w not in NAME_STOPWORDS]
     return kept or words
@@ -116,7 +122,11 @@ def name_similarity(a: str, b: str) -> float:
     >>> name_similarity("Café 't Hoekje", "Cafe Hoekje")
     1.0
     """
-    ta, tb = name_tokens(a), name_tokens(b)
+    return tokens_similarity(name_tokens(a), name_tokens(b))
+
+
+def tokens_similarity(ta: Sequence[str], tb: Sequence[str]) -> float:
+    """Return :func:`name_similarity` of two names given as their :func:`name_tokens`."""
     if not ta or not tb:
         return 0.0
     shared = sorted(set(ta) & set(tb))
@@ -201,6 +211,7 @@ def find_duplicates(
     max_distance_m: float = 30.0,
     min_similarity: float = 0.6,
     same_type: bool = True,
+    notes: list[str] | None = None,
 ) -> pd.DataFrame:
     """Return pairs of assets that are likely one place, each with a decision and its reason.
 
@@ -210,6 +221,13 @@ def find_duplicates(
     ``same_type``, have the same type; otherwise it is listed as ``"keep both"`` with the
     reason, so each decision can be checked and changed before :func:`merge_duplicates`.
     Assets without geometry are left out.
+
+    Not every such pair is listed: the pairs are found in O(n log n) and listed in O(n)
+    (:mod:`asset_map.analysis.duplicate_pairs`). Places of one name and type at one spot are
+    settled at once (each paired with one other place); nearest pairs come first, and a pair
+    is listed only when it joins places not joined yet, so the groups that merge are the
+    same as if every pair were listed. Two entries of one source with different names are
+    not compared.
 
     Parameters
     ----------
@@ -221,6 +239,9 @@ def find_duplicates(
         The smallest name similarity of a pair, between 0 and 1.
     same_type : bool
         Merge only assets of the same type; when False, types may differ.
+    notes : list, optional
+        Gets a note when the comparisons had to be limited (a great many places within
+        reach of each other).
 
     Returns
     -------
@@ -245,58 +266,98 @@ def find_duplicates(
         raise ValueError(f"min_similarity must lie between 0 and 1, got {min_similarity}.")
 
     located = assets[assets.geometry.notna() & ~assets.geometry.is_empty]
-    points = located.geometry.to_crs(WORK_CRS).representative_point()
-    xy = np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
-    rows = []
-    for i, j in candidate_pairs(xy, max_distance_m):
-        a, b = located.iloc[i], located.iloc[j]
-        similarity = name_similarity(a["name"], b["name"])
-        if similarity < min_similarity:
-            continue
-        distance_m = float(np.hypot(*(xy[i] - xy[j])))
-        type_a, type_b = _text(a["type"]), _text(b["type"])
-        source_a, source_b = _text(a["source"]), _text(b["source"])
-        where = Msg("note.duplicates.where", m=f"{distance_m:.0f}", s=f"{similarity:.2f}")
-        reason: str
-        if same_type and type_a != type_b:
-            decision = "keep both"
-            reason = Msg(
-                "note.duplicates.other_types",
-                a=type_a or "none",
-                b=type_b or "none",
-                where=where,
-            )
-        elif source_a == source_b:
-            decision = "keep both"
-            reason = Msg("note.duplicates.same_source", source=source_a or "none", where=where)
-        else:
-            decision = "merge"
-            reason = (
-                Msg("note.duplicates.same_type", where=where)
-                if type_a == type_b
-                else Msg("note.duplicates.types", a=type_a, b=type_b, where=where)
-            )
-        rows.append(
-            {
-                "id_a": a["id"],
-                "id_b": b["id"],
-                "name_a": a["name"],
-                "name_b": b["name"],
-                "source_a": a["source"],
-                "source_b": b["source"],
-                "type": type_a if type_a == type_b else f"{type_a} / {type_b}",
-                "distance_m": distance_m,
-                "similarity": similarity,
-                "decision": decision,
-                "reason": reason,
-            }
+    xy = _work_xy(located.geometry)
+    if len(xy) > 1:  # a place with no other within reach is in no pair: leave it out at once
+        reach = max_distance_m * (1 + 1e-9) + 1e-9  # the bound is strict; pairs take <=
+        distance, _ = cKDTree(xy).query(xy, k=2, distance_upper_bound=reach)
+        near = np.isfinite(distance[:, 1])
+        located, xy = located[near], xy[near]
+    names = located["name"].tolist()
+    types = [v if isinstance(v, str) else "" for v in located["type"].tolist()]
+    sources = [v if isinstance(v, str) else "" for v in located["source"].tolist()]
+    tokens: dict[object, str] = {}
+    keys = [tokens.get(v) or tokens.setdefault(v, " ".join(name_tokens(v))) for v in names]
+    found = find_pairs(
+        xy,
+        keys,
+        types if same_type else [""] * len(types),
+        sources,
+        max_distance_m=max_distance_m,
+        min_similarity=min_similarity,
+        similarity=lambda a, b: tokens_similarity(a.split(), b.split()),
+    )
+    if notes is not None:
+        notes.extend(found.notes)
+    first, second = (
+        np.asarray(found.first, dtype=np.int64),
+        np.asarray(found.second, dtype=np.int64),
+    )
+    ids, given = located["id"].to_numpy(), located["source"].to_numpy()
+    decided = [
+        _decision(types[i], types[j], sources[i], sources[j], f"{d:.0f}", f"{s:.2f}", same_type)
+        for i, j, d, s in zip(
+            found.first, found.second, found.distance_m, found.similarity, strict=True
         )
-    pairs = pd.DataFrame(rows, columns=PAIR_COLUMNS)
+    ]
+    pairs = pd.DataFrame(
+        {
+            "id_a": ids[first],
+            "id_b": ids[second],
+            "name_a": np.asarray(names, dtype=object)[first],
+            "name_b": np.asarray(names, dtype=object)[second],
+            "source_a": given[first],
+            "source_b": given[second],
+            "type": [
+                types[i] if types[i] == types[j] else f"{types[i]} / {types[j]}"
+                for i, j in zip(found.first, found.second, strict=True)
+            ],
+            "distance_m": np.asarray(found.distance_m, dtype="float64"),
+            "similarity": np.asarray(found.similarity, dtype="float64"),
+            "decision": [d for d, _ in decided],
+        },
+        columns=PAIR_COLUMNS[:-1],
+    )
     # pandas would turn the translatable Msg reasons into plain str: keep the objects.
-    pairs["reason"] = pd.Series([row["reason"] for row in rows], dtype=object)
-    pairs["distance_m"] = pairs["distance_m"].astype("float64")
-    pairs["similarity"] = pairs["similarity"].astype("float64")
+    pairs["reason"] = pd.Series([r for _, r in decided], dtype=object)
     return pairs.sort_values(["distance_m", "id_a", "id_b"], kind="stable").reset_index(drop=True)
+
+
+def _work_xy(geometry: gpd.GeoSeries) -> np.ndarray:
+    """Return ``(n, 2)`` RD New coordinates: a point as it is, another shape by a point in it."""
+    shapes = geometry.to_numpy()
+    points = shapely.get_type_id(shapes) == shapely.GeometryType.POINT
+    if not points.all():
+        shapes = shapes.copy()
+        shapes[~points] = shapely.point_on_surface(shapes[~points])
+    xy = shapely.get_coordinates(shapes).reshape(-1, 2)
+    to_work = Transformer.from_crs(geometry.crs, WORK_CRS, always_xy=True)
+    return np.column_stack(to_work.transform(xy[:, 0], xy[:, 1]))
+
+
+@lru_cache(maxsize=4096)
+def _decision(
+    type_a: str,
+    type_b: str,
+    source_a: str,
+    source_b: str,
+    metres: str,
+    alike: str,
+    same_type: bool,
+) -> tuple[str, Msg]:
+    """Return the decision on a pair and its reason (one object for pairs alike)."""
+    where = Msg("note.duplicates.where", m=metres, s=alike)
+    if same_type and type_a != type_b:
+        reason = Msg(
+            "note.duplicates.other_types", a=type_a or "none", b=type_b or "none", where=where
+        )
+        return "keep both", reason
+    if source_a == source_b:
+        return "keep both", Msg(
+            "note.duplicates.same_source", source=source_a or "none", where=where
+        )
+    if type_a == type_b:
+        return "merge", Msg("note.duplicates.same_type", where=where)
+    return "merge", Msg("note.duplicates.types", a=type_a, b=type_b, where=where)
 
 
 # --- merging ---------------------------------------------------------------------------------
@@ -317,20 +378,23 @@ def merge_groups(n: int, edges: Sequence[tuple[int, int]]) -> list[list[int]]:
     list of list of int
         The components with more than one node, each sorted, in order of their first node.
     """
-    parent = list(range(n))
+    parent: dict[int, int] = {}
 
     def root(k: int) -> int:
+        parent.setdefault(k, k)
         while parent[k] != k:
             parent[k] = parent[parent[k]]
             k = parent[k]
         return k
 
     for i, j in edges:
+        if not (0 <= i < n and 0 <= j < n):
+            raise IndexError(f"edge ({i}, {j}) names a node outside 0..{n - 1}")
         ri, rj = root(i), root(j)
         if ri != rj:
             parent[max(ri, rj)] = min(ri, rj)
     groups: dict[int, list[int]] = {}
-    for k in range(n):
+    for k in sorted(parent):  # only the nodes of an edge: the others stand alone
         groups.setdefault(root(k), []).append(k)
     return [g for _, g in sorted(groups.items()) if len(g) > 1]
 
@@ -389,8 +453,10 @@ def merge_duplicates(
         raise TypeError("source_priority must be a sequence of source names, not one string.")
 
     ids = assets["id"].tolist()
-    position = {value: k for k, value in enumerate(ids)}
     chosen = pairs[pairs["decision"] == "merge"]
+    if chosen.empty:  # nothing to merge: the assets as they are
+        return assets[ASSET_COLUMNS].copy(), pd.DataFrame(columns=LOG_COLUMNS)
+    position = {value: k for k, value in enumerate(ids)}
     unknown = sorted(
         {str(v) for v in pd.concat([chosen["id_a"], chosen["id_b"]]) if v not in position}
     )
@@ -400,11 +466,13 @@ def merge_duplicates(
         (position[a], position[b]) for a, b in zip(chosen["id_a"], chosen["id_b"], strict=True)
     ]
 
-    sources = [_text(s) for s in assets["source"]]
+    sources = [v if isinstance(v, str) else "" for v in assets["source"].tolist()]
     order = list(dict.fromkeys([*(source_priority or ()), *sources]))
     rank = {s: k for k, s in enumerate(order)}
 
     merged = assets[ASSET_COLUMNS].copy()
+    values = {column: assets[column].tolist() for column in FILL_COLUMNS}
+    changes: dict[str, dict[int, object]] = {column: {} for column in (*FILL_COLUMNS, "source")}
     drop: list[int] = []
     log = []
     for group in merge_groups(len(ids), edges):
@@ -412,16 +480,16 @@ def merge_duplicates(
         keep, others = members[0], members[1:]
         filled = []
         for column in FILL_COLUMNS:
-            if not _is_empty(merged[column].iloc[keep]):
+            if not _is_empty(values[column][keep]):
                 continue
-            for k in others:
-                value = assets[column].iloc[k]
-                if not _is_empty(value):
-                    merged.iloc[keep, merged.columns.get_loc(column)] = value
-                    filled.append(column)
-                    break
+            value = next(
+                (values[column][k] for k in others if not _is_empty(values[column][k])), None
+            )
+            if value is not None:
+                changes[column][keep] = value
+                filled.append(column)
         joined = " + ".join(dict.fromkeys(sources[k] for k in members if sources[k]))
-        merged.iloc[keep, merged.columns.get_loc("source")] = joined
+        changes["source"][keep] = joined
         drop += others
         log.append(
             {
@@ -431,6 +499,12 @@ def merge_duplicates(
                 "fields_filled": tuple(filled),
             }
         )
+    for column, changed in changes.items():
+        if changed:
+            where = list(changed)
+            merged.iloc[where, merged.columns.get_loc(column)] = pd.Series(
+                list(changed.values()), dtype=merged[column].dtype
+            ).to_numpy()
     kept = np.ones(len(merged), dtype=bool)
     kept[drop] = False
     return merged[kept], pd.DataFrame(log, columns=LOG_COLUMNS)

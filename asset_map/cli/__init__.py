@@ -16,7 +16,8 @@ in the database, the same database the app uses (:mod:`asset_map.settings`).
 same map the app draws, with Leaflet inlined: it opens offline) and prints the number of
 assets per type. Bad input ends with a message on stderr that says what and where, and exit
 code 2; nothing is written then. An ``--out`` that names a folder or one of the inputs is
-refused before anything is read.
+refused before anything is read, as is one that names the app's database (or its ``-wal``
+and ``-shm`` files) or lies in its instance or data folder (:mod:`asset_map.cli._outputs`).
 
 Every command prints in the language of its ``--lang`` (Dutch by default): its lines, its
 notes ("let op:" / "note:") and its errors. The ``asset-map: error:`` prefix stays as it is,
@@ -34,6 +35,7 @@ from asset_map import __version__
 from asset_map._errors import AssetMapError
 from asset_map.cli import accounts, data, export, gaps, maps, verbinden
 from asset_map.cli._common import EXIT_BAD_INPUT
+from asset_map.cli._outputs import check_outputs
 from asset_map.i18n import DEFAULT_LANG, explain
 
 
@@ -54,6 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     lang = getattr(args, "lang", DEFAULT_LANG)
     try:
+        check_outputs(args)  # before anything is read: no output replaces what is kept
         return int(args.func(args))
     except AssetMapError as exc:
         print(f"asset-map: error: {explain(exc, lang)}", file=sys.stderr)

@@ -1,5 +1,7 @@
 """What the ``asset-map`` commands share: input options, loading, the database, safe writes.
 
+The checks and the safe writes of output files are in :mod:`asset_map.cli._outputs`.
+
 Reading files and the stored workspace is :mod:`asset_map.services.inputs`; here the options
 are turned into its :class:`~asset_map.services.inputs.InputFiles`.
 """
@@ -7,19 +9,17 @@ are turned into its :class:`~asset_map.services.inputs.InputFiles`.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from asset_map._errors import AssetMapError
+from asset_map.cli._outputs import check_outputs
 from asset_map.i18n import DEFAULT_LANG, Msg, localise, t
 from asset_map.model import LANGS, Lang
-from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP
+from asset_map.render.styles import BASEMAP_KEYS
 from asset_map.services.inputs import (
     InputFiles,
     Inputs,
@@ -81,9 +81,10 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
     add_lang_arg(p)
     p.add_argument(
         "--basemap",
-        choices=list(BASEMAPS),
-        default=DEFAULT_BASEMAP,
-        help="background tiles of a written map; 'none' is fully offline",
+        choices=list(BASEMAP_KEYS),
+        default=None,
+        help="background tiles of a written map; 'none' is fully offline, 'eigen' is the tile "
+        "server of ASSET_MAP_TILES_URL (default: that one when it is set, else osm)",
     )
     add_db_args(p)
 
@@ -250,113 +251,3 @@ def load_stored(args: argparse.Namespace) -> tuple[Workspace, pd.DataFrame]:
         return stored_workspace(store, gemeente=getattr(args, "gemeente", None))
     finally:
         store.close()
-
-
-#: The files an ``--out*`` option may overwrite, by option; others: any file that is no input.
-OUT_SUFFIXES: dict[str, tuple[str, ...]] = {"out_map": (".html", ".htm")}
-
-
-def input_paths(args: argparse.Namespace) -> list[Path]:
-    """Return every file a command's options name as input (all paths but ``--out*``)."""
-    found: list[Path] = []
-    for name, value in vars(args).items():
-        if name.startswith("out"):
-            continue
-        values = value if isinstance(value, list) else [value]
-        found += [v for v in values if isinstance(v, Path)]
-    return found
-
-
-def check_outputs(args: argparse.Namespace) -> None:
-    """Refuse every ``--out*`` option that names a folder or one of the command's inputs.
-
-    Raises
-    ------
-    AssetMapError
-        As :func:`check_out` does.
-    """
-    inputs = input_paths(args)
-    for name, value in vars(args).items():
-        if name.startswith("out") and isinstance(value, Path):
-            option = "--" + name.replace("_", "-")
-            check_out(value, inputs=inputs, suffixes=OUT_SUFFIXES.get(name, ()), option=option)
-
-
-def check_out(
-    out: Path,
-    *,
-    inputs: Sequence[Path] = (),
-    suffixes: Sequence[str] = (),
-    option: str = "--out",
-) -> None:
-    """Refuse an output file that would destroy something; call it before reading anything.
-
-    Parameters
-    ----------
-    out : Path
-        The file the command will write.
-    inputs : sequence of Path
-        The files the command reads; writing over one of them is refused.
-    suffixes : sequence of str
-        The suffixes (lower case, with the dot) of files it may overwrite; an existing file
-        with another suffix is refused. Empty: any existing file that is no input.
-    option : str
-        The option that named ``out``, as the message shows it.
-
-    Raises
-    ------
-    AssetMapError
-        When ``out`` is a folder, resolves to one of ``inputs``, or is an existing file
-        whose suffix is not one of ``suffixes``.
-    """
-    example = "kaart" + (suffixes[0] if suffixes else (out.suffix or ".html"))
-    if out.is_dir():
-        raise AssetMapError(Msg("err.output.is_dir", option=option, out=str(out), example=example))
-    target = out.resolve()
-    for path in inputs:
-        if path.resolve() == target or (path.exists() and out.exists() and out.samefile(path)):
-            raise AssetMapError(
-                Msg("err.output.is_input", option=option, out=str(out), example=example)
-            )
-    if suffixes and out.exists() and out.suffix.lower() not in suffixes:
-        raise AssetMapError(
-            Msg(
-                "err.output.other_kind",
-                option=option,
-                out=str(out),
-                suffixes=", ".join(suffixes),
-                example=example,
-            )
-        )
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file, so a failure leaves no half file."""
-    write_bytes_atomic(path, text.encode("utf-8"))
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file beside it; a failure leaves no file.
-
-    Raises
-    ------
-    AssetMapError
-        When ``path`` is a folder (the temporary file's name would be in the message).
-    """
-    check_out(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; give the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current

@@ -11,7 +11,7 @@ from asset_map._errors import AssetMapError
 from asset_map.cli._common import add_db_args, add_lang_arg, message_of, open_store
 from asset_map.i18n import Msg, t
 from asset_map.rules.auth import ROLES, normalise_username
-from asset_map.settings import RETENTION_ENV, retention_months
+from asset_map.settings import OLDER_THAN_DAYS, RETENTION_ENV, retention_months
 from asset_map.storage import Store
 from asset_map.storage.talents import retention_days
 
@@ -34,10 +34,15 @@ def register(commands: Any) -> None:
     _action(user_commands, "list", "list the accounts (never passwords)", _cmd_user_list)
     for name, help_text in (
         ("remove", "remove an account (not the last admin); written to the audit log"),
-        ("unlock", "lift the lock after too many wrong passwords; written to the audit log"),
+        (
+            "unlock",
+            "lift the log-in delays on a name (from every address and device); written to the "
+            "audit log",
+        ),
         (
             "set-password",
-            "give an account a new password (also lifts a lock); written to the audit log",
+            "give an account a new password (also lifts its delays and forgets its known "
+            "devices); written to the audit log",
         ),
     ):
         password = name == "set-password"
@@ -56,8 +61,8 @@ def register(commands: Any) -> None:
         "--older-than-days",
         type=int,
         default=None,
-        help="erase submissions older than this many days instead of the retention period "
-        f"({RETENTION_ENV}, default 12 months)",
+        help="erase submissions older than this many days (0 to 36500) instead of the "
+        f"retention period ({RETENTION_ENV}, default 12 months)",
     )
     pg.add_argument("--actor", default="asset-map purge", help="name in the audit log")
     add_lang_arg(pg)
@@ -158,8 +163,7 @@ def _cmd_purge(args: argparse.Namespace) -> int:
     days = args.older_than_days
     if days is None:
         days = retention_days(retention_months(), now=datetime.now(UTC))
-    if days < 0:
-        raise AssetMapError(Msg("err.cli.purge.negative"))
+    OLDER_THAN_DAYS.check(days)  # a century at most: an older date does not exist
     store = _existing_store(args)
     try:
         n = store.purge_personal_data(older_than_days=days, actor=args.actor)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from asset_map import settings
 from asset_map._errors import AssetMapError
 from asset_map.analysis.summary import count_by_type
 from asset_map.cli._common import (
@@ -17,7 +18,9 @@ from asset_map.cli._common import (
     open_store,
     print_note,
 )
+from asset_map.cli._outputs import write_bytes_atomic
 from asset_map.i18n import Msg, localise, t
+from asset_map.services.decisions import decision_lines, decisions_csv
 from asset_map.services.imports import (
     Replacement,
     import_figures,
@@ -45,6 +48,7 @@ def register(commands: Any) -> None:
     f.add_argument("--pdok-url", default=None, help="another PDOK base URL (a mirror)")
     f.add_argument("--overpass-url", default=None, help="another Overpass API URL")
     f.add_argument("--json", action="store_true", help="print a JSON summary")
+    _add_decisions_out(f)
     add_lang_arg(f)
     f.add_argument(
         "--replace",
@@ -102,6 +106,7 @@ def register(commands: Any) -> None:
         help="replace the current assets instead of adding to them",
     )
     im.add_argument("--json", action="store_true", help="print a JSON summary")
+    _add_decisions_out(im)
     add_lang_arg(im)
     im.add_argument(
         "--replace",
@@ -111,6 +116,16 @@ def register(commands: Any) -> None:
     )
     add_db_args(im)
     im.set_defaults(func=_cmd_import)
+
+
+def _add_decisions_out(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--decisions-out",
+        type=Path,
+        metavar="FILE.csv",
+        help="write every likely duplicate (one row per place: its group, what was done and "
+        "why) to this CSV file; the output shows at most 20 groups",
+    )
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
@@ -162,6 +177,8 @@ def _refuse_ignored(args: argparse.Namespace) -> None:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     _refuse_ignored(args)
+    if args.year is not None:
+        settings.SOURCE_YEAR.check(args.year)
     store = open_store(args)
     try:
         now = current(store)
@@ -231,19 +248,23 @@ def _summary(args: argparse.Namespace, loaded: Any) -> None:
     The JSON is the same in both languages but for the text of the notes.
     """
     counts = count_by_type(loaded.assets) if len(loaded.assets) else {}
-    decisions = _decisions(loaded.decisions)
-    notes = [localise(note, args.lang) for note in loaded.notes]
+    if args.decisions_out is not None:
+        write_bytes_atomic(args.decisions_out, decisions_csv(loaded.grouped, args.lang))
+    pairs = loaded.decisions
     summary = {
         "name": loaded.meta.get("name"),
         "areas": level_summary(loaded),
         "assets_total": len(loaded.assets),
         "counts": counts,
-        "merged_duplicates": sum(d["decision"] == "merge" for d in decisions),
-        "decisions": decisions,
-        "sources": loaded.meta.get("sources", []),
-        "notes": notes,
+        "merged_duplicates": int((pairs["decision"] == "merge").sum()) if len(pairs) else 0,
     }
     if args.json:
+        summary |= {
+            "decisions": _decisions(pairs),
+            "duplicate_groups": _decisions(loaded.groups),
+            "sources": loaded.meta.get("sources", []),
+            "notes": [localise(note, args.lang) for note in loaded.notes],
+        }
         print(json.dumps(summary, ensure_ascii=False, indent=2))
         return
     areas = summary["areas"]
@@ -257,31 +278,23 @@ def _summary(args: argparse.Namespace, loaded: Any) -> None:
             assets=summary["assets_total"],
         )
     )
-    reasons = list(loaded.decisions["reason"]) if len(loaded.decisions) else []
-    for d, reason in zip(decisions, reasons, strict=True):
-        what = "cli.data.merged" if d["decision"] == "merge" else "cli.data.kept_apart"
-        line = Msg(
-            "cli.data.duplicate",
-            name_a=d["name_a"],
-            source_a=d["source_a"],
-            name_b=d["name_b"],
-            source_b=d["source_b"],
-            distance=f"{d['distance_m']:.0f}",
-            similarity=f"{d['similarity']:.2f}",
-            what=Msg(what),
-            reason=reason,  # a Msg: in --lang, where the JSON holds it in English
-        )
+    out = args.decisions_out
+    hint = Msg("decisions.hint_file", path=out) if out else Msg("decisions.hint_cli")
+    for line in decision_lines(loaded.groups, loaded.decisions, hint=hint):
         print(localise(line, args.lang))
+    if out is not None:
+        print(t("cli.data.decisions_written", args.lang, n=len(loaded.grouped), path=out))
     for note in loaded.notes:
         print_note(note, args.lang)
 
 
 def _decisions(pairs: Any) -> list[dict[str, Any]]:
-    """Return the duplicate pairs as JSON-able rows."""
+    """Return the duplicate pairs (or groups) as JSON-able rows."""
     rows = []
     for row in pairs.to_dict("records") if len(pairs) else []:
         row = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
-        row["distance_m"] = round(float(row["distance_m"]), 1)
-        row["similarity"] = round(float(row["similarity"]), 2)
+        for column, digits in (("distance_m", 1), ("similarity", 2), ("within_m", 1)):
+            if column in row:
+                row[column] = round(float(row[column]), digits)
         rows.append({k: v if isinstance(v, int | float | None) else str(v) for k, v in row.items()})
     return rows

@@ -18,20 +18,25 @@ from asset_map.cli._common import (
     add_db_args,
     add_gemeente_arg,
     add_lang_arg,
-    check_out,
-    input_paths,
     load,
     message_of,
     print_note,
-    write_bytes_atomic,
 )
+from asset_map.cli._outputs import check_out, input_paths, write_bytes_atomic
 from asset_map.i18n import Msg, explain, t
 from asset_map.render.report import page_count
-from asset_map.render.styles import BASEMAPS
+from asset_map.render.styles import BASEMAP_KEYS
 from asset_map.services.options import add_number
 from asset_map.services.report import wijk_report
 
-FORMATS = ("csv", "geojson", "gpkg", "html")
+#: The export formats and the suffixes of their files (the first one is suggested).
+FORMAT_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "csv": (".csv",),
+    "geojson": (".geojson", ".json"),
+    "gpkg": (".gpkg",),
+    "html": (".html", ".htm"),
+}
+FORMATS = tuple(FORMAT_SUFFIXES)
 OUT_CRS = ("EPSG:4326", "EPSG:28992")
 
 
@@ -46,7 +51,9 @@ def register(commands: Any) -> None:
     )
     e.add_argument("--out", required=True, type=Path, help="the file to write")
     e.add_argument(
-        "--format", choices=FORMATS, help="the format (default: from the suffix of --out)"
+        "--format",
+        choices=FORMATS,
+        help="the format; it must agree with the suffix of --out (default: from the suffix)",
     )
     e.add_argument(
         "--crs", choices=OUT_CRS, default="EPSG:4326", help="CRS of the coordinates written"
@@ -56,7 +63,12 @@ def register(commands: Any) -> None:
     e.add_argument("--type", action="append", default=[], metavar="KEY", help="asset type key")
     e.add_argument("--tag", action="append", default=[], metavar="TAG", help="tag")
     e.add_argument("--search", default="", metavar="TEXT", help="text in name or description")
-    e.add_argument("--basemap", choices=list(BASEMAPS), default="none", help="tiles of an HTML map")
+    e.add_argument(
+        "--basemap",
+        choices=list(BASEMAP_KEYS),
+        default="none",
+        help="tiles of an HTML map ('eigen': the tile server of ASSET_MAP_TILES_URL)",
+    )
     _add_workspace_args(e)
     e.set_defaults(func=_cmd_export)
 
@@ -96,20 +108,10 @@ def _add_workspace_args(p: argparse.ArgumentParser) -> None:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from asset_map.analysis.query import AssetQuery
-    from asset_map.io.export import EXPORT_SUFFIXES, export_format
     from asset_map.services.export import select, write_export
 
-    fmt = args.format
-    suffix = args.out.suffix.lower()
-    if fmt is None and suffix in (".html", ".htm"):
-        fmt = "html"
-    elif fmt is None and suffix not in EXPORT_SUFFIXES:
-        raise AssetMapError(
-            Msg("err.cli.export.no_format", name=args.out.name, suffix=args.out.suffix)
-        )
-    if fmt != "html":
-        fmt = export_format(args.out, fmt)
-    check_out(args.out, inputs=input_paths(args))
+    fmt = _format_of(args.out, args.format)
+    check_out(args.out, inputs=input_paths(args), suffixes=FORMAT_SUFFIXES[fmt])
     query = AssetQuery(
         wijken=tuple(args.wijk),
         buurten=tuple(args.buurt),
@@ -134,6 +136,35 @@ def _cmd_export(args: argparse.Namespace) -> int:
         print_note(Msg("note.export.no_match"), args.lang)
     print(t("cli.export_written", args.lang, count=len(selection.assets), path=args.out))
     return 0
+
+
+def _format_of(out: Path, fmt: str | None) -> str:
+    """Return the format of an export: the suffix's, which ``--format`` must agree with.
+
+    Raises
+    ------
+    AssetMapError
+        When the suffix tells no format, or another one than ``--format``: a name such as
+        ``asset_map.sqlite`` with ``--format csv`` would make a CSV file that is no CSV file
+        by its name, or write over a file of another kind.
+    """
+    suffix = out.suffix.lower()
+    by_suffix = next((f for f, suffixes in FORMAT_SUFFIXES.items() if suffix in suffixes), None)
+    if fmt is None and by_suffix is None:
+        raise AssetMapError(Msg("err.cli.export.no_format", name=out.name, suffix=out.suffix))
+    if fmt is not None and fmt != by_suffix:
+        suffixes = FORMAT_SUFFIXES[fmt]
+        example = f"{out.stem or 'selectie'}{suffixes[0]}"
+        raise AssetMapError(
+            Msg(
+                "err.cli.export.suffix_mismatch",
+                fmt=fmt,
+                name=out.name,
+                suffixes=", ".join(suffixes),
+                example=example,
+            )
+        )
+    return str(fmt or by_suffix)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from asset_map import settings
-from asset_map.cli._common import add_input_args, print_note, read_inputs, write_atomic
+from asset_map.cli._common import add_input_args, print_note, read_inputs
+from asset_map.cli._outputs import write_atomic
 from asset_map.i18n import localise, t
 from asset_map.render.map import map_html
 from asset_map.render.styles import format_number

@@ -11,14 +11,8 @@ from typing import TYPE_CHECKING, Any
 from asset_map.analysis.areas import assign_areas
 from asset_map.analysis.summary import count_by_type
 from asset_map.analysis.wijk_figures import levels_with
-from asset_map.cli._common import (
-    add_input_args,
-    check_out,
-    input_paths,
-    print_note,
-    read_inputs,
-    write_atomic,
-)
+from asset_map.cli._common import add_input_args, print_note, read_inputs
+from asset_map.cli._outputs import check_out, input_paths, write_atomic
 from asset_map.i18n import Msg, localise, t
 from asset_map.model import KEY_FIGURES, catalogue
 from asset_map.render.map import build_map, map_html

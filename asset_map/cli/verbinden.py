@@ -32,12 +32,13 @@ from asset_map.cli._common import (
     add_lang_arg,
     open_store,
     print_note,
-    write_bytes_atomic,
 )
+from asset_map.cli._outputs import write_bytes_atomic
 from asset_map.i18n import DEFAULT_LANG, Msg, localise, t
 from asset_map.model import WEEKDAYS, Lang
 from asset_map.services.export import unknown_codes
 from asset_map.services.options import add_number
+from asset_map.storage import WorkspaceChanged
 
 if TYPE_CHECKING:
     from asset_map.analysis.nearby import Nearby
@@ -164,11 +165,18 @@ def _cmd_import(args: argparse.Namespace) -> int:
             needs, need_counts = _merged(
                 store.place_needs(), new_needs, key="asset_id", replace=args.replace
             )
-        if store.workspace_version() != version:  # an edit in the app would be lost
-            raise AssetMapError(Msg("err.cli.activities.changed"))
-        store.save_workspace(
-            areas, assets, meta=meta, actor=IMPORT_ACTOR, activities=activities, needs=needs
-        )
+        try:  # refused when an edit in the app came in meanwhile: it would be lost
+            store.save_workspace(
+                areas,
+                assets,
+                meta=meta,
+                actor=IMPORT_ACTOR,
+                activities=activities,
+                needs=needs,
+                expected_version=version,
+            )
+        except WorkspaceChanged:
+            raise AssetMapError(Msg("err.cli.activities.changed")) from None
     finally:
         store.close()
     if args.json:

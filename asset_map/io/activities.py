@@ -19,7 +19,8 @@ from asset_map._errors import AssetMapError, SchemaError, raise_problems
 from asset_map._errors import where as _where
 from asset_map.i18n import Joined, Msg
 from asset_map.io.cells import text_cell
-from asset_map.io.formats import ImportResult, Table, decode_text, read_table
+from asset_map.io.formats import ImportResult, Table, read_table
+from asset_map.io.text_files import decode_text
 from asset_map.model import ACTIVITY_COLUMNS, PLACE_NEED_COLUMNS, catalogue
 from asset_map.rules.edits import Problem, activity_problems, needs_problems
 

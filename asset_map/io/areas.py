@@ -18,6 +18,7 @@ from asset_map.io.figures import key_figures
 from asset_map.io.formats import ImportResult, RawLayer, list_layers, read_raw
 from asset_map.io.hygiene import clean_polygons, feature_labels, outside_nl_problem
 from asset_map.io.land_parts import land_parts, left_out_note
+from asset_map.io.limits import cut_texts
 from asset_map.io.mapping import Mapping, detect_areas_preset, load_mapping, resolve_columns
 from asset_map.model import AREA_COLUMNS, AREA_LEVELS, KEY_FIGURES, area_level_of, parent_code_of
 
@@ -189,8 +190,11 @@ def _read_layer(
         geometry=storage.geometry.to_numpy(),
         crs=STORAGE_CRS,
     )
+    frame, cut_notes = cut_texts(frame, raw.path.name, labels=labels, texts=())
     frame, geometry_notes = clean_polygons(frame, labels, raw.path.name)
-    result = ImportResult(frame.reset_index(drop=True)[AREA_COLUMNS], notes + geometry_notes)
+    result = ImportResult(
+        frame.reset_index(drop=True)[AREA_COLUMNS], notes + cut_notes + geometry_notes
+    )
     return result, left_out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -11,9 +12,11 @@ import pandas as pd
 from asset_map._errors import AssetMapError, SchemaError, raise_problems
 from asset_map.crs import STORAGE_CRS, to_storage_crs
 from asset_map.i18n import Msg
-from asset_map.io.cells import list_some, parse_numbers, text_cell, text_series, unique_ids
+from asset_map.io.cells import list_some, parse_numbers, text_series, text_values, unique_ids
+from asset_map.io.file_facts import gemeente_name_of, year_of
 from asset_map.io.formats import ImportResult, RawLayer, read_raw
 from asset_map.io.hygiene import clean_points, feature_labels, outside_nl_problem
+from asset_map.io.limits import cut_texts
 from asset_map.io.mapping import (
     Mapping,
     TypeSpec,
@@ -102,7 +105,7 @@ def read_assets(
                 aliases=", ".join(COLUMN_ALIASES["name"]),
             )
         )
-    names = [text_cell(v) for v in raw.frame[found["name"]]]
+    names = text_values(raw.frame[found["name"]])
     labels = feature_labels(raw, names)
     problems: list[AssetMapError] = []
     if type_key is not None:
@@ -111,7 +114,7 @@ def read_assets(
         types = _types(
             raw, found, spec.type if spec else None, labels, mapping_name, problems, notes
         )
-    columns: dict[str, list | np.ndarray] = {
+    columns: dict[str, list | np.ndarray | pd.Series] = {
         "id": _ids(raw, found, labels, notes),
         "name": names,
         "type": types,
@@ -120,10 +123,8 @@ def read_assets(
     }
     for column in ("description", "address", "tags", "source"):
         their = found.get(column)
-        columns[column] = raw.frame[their].tolist() if their else [None] * len(raw.frame)
-    columns["source"] = _sources(
-        list(columns["source"]), source, spec.source if spec else None, raw
-    )
+        columns[column] = raw.frame[their] if their else [None] * len(raw.frame)
+    columns["source"] = _sources(columns["source"], source, spec.source if spec else None, raw)
     unnamed = [i for i, name in enumerate(names) if name is None]
     for i in unnamed:
         key = types[i]
@@ -141,8 +142,13 @@ def read_assets(
         geometry=storage.geometry.to_numpy(),
         crs=STORAGE_CRS,
     )
+    frame, cut_notes = cut_texts(frame, raw.path.name, labels=labels)
     frame, geometry_notes = clean_points(frame, labels, path_name=raw.path.name)
-    return ImportResult(frame.reset_index(drop=True)[ASSET_COLUMNS], notes + geometry_notes)
+    result = ImportResult(
+        frame.reset_index(drop=True)[ASSET_COLUMNS], notes + cut_notes + geometry_notes
+    )
+    result.facts = (year_of(raw.frame, raw.path.name), gemeente_name_of(raw.frame))
+    return result
 
 
 def _detected_or_refused(raw: RawLayer) -> Mapping | None:
@@ -170,17 +176,20 @@ def _detected_or_refused(raw: RawLayer) -> Mapping | None:
     )
 
 
-def _canonical(column: str, values: list | np.ndarray) -> pd.Series:
+def _canonical(column: str, values: Sequence[object] | np.ndarray | pd.Series) -> pd.Series:
     if column == "capacity":
         return pd.Series(values, dtype="float64")
-    return text_series(list(values))
+    if isinstance(values, pd.Series):
+        return text_series(values.reset_index(drop=True))
+    # lists are made clean here (ids, names, types, statuses, sources; None for no column)
+    return pd.Series(list(values), dtype="str")
 
 
 def _types(
     raw: RawLayer,
     found: dict[str, str],
     spec: TypeSpec | None,
-    labels: list[str],
+    labels: Sequence[str],
     mapping_name: str,
     problems: list[AssetMapError],
     notes: list[str],
@@ -197,9 +206,10 @@ def _types(
         return [FALLBACK_TYPE] * len(raw.frame)
     types: list[str | None] = []
     blank = []
-    for i, value in enumerate(raw.frame[their]):
-        text = text_cell(value)
-        asset_type = catalogue().type_for(text) if text else None
+    texts = text_values(raw.frame[their])
+    known = {text: catalogue().type_for(text) for text in set(texts) if text}
+    for i, text in enumerate(texts):
+        asset_type = known[text] if text else None
         if text is None:
             blank.append(labels[i])
             types.append(FALLBACK_TYPE)
@@ -286,7 +296,9 @@ def _likely_type_column(raw: RawLayer) -> str | None:
     return None
 
 
-def _ids(raw: RawLayer, found: dict[str, str], labels: list[str], notes: list[str]) -> list[str]:
+def _ids(
+    raw: RawLayer, found: dict[str, str], labels: Sequence[str], notes: list[str]
+) -> list[str]:
     """Return unique ids: the file's, the row number where missing, duplicates renumbered."""
     if "id" not in found:
         notes.append(
@@ -298,7 +310,7 @@ def _ids(raw: RawLayer, found: dict[str, str], labels: list[str], notes: list[st
         )
         given: list[str | None] = [str(n) for n in raw.rows]
     else:
-        given = [text_cell(v) for v in raw.frame[found["id"]]]
+        given = text_values(raw.frame[found["id"]])
     ids, id_notes = unique_ids(given, raw.rows, labels, raw.row_label)
     notes += id_notes
     return ids
@@ -308,8 +320,8 @@ def _statuses(raw: RawLayer, their: str | None, problems: list[AssetMapError]) -
     if their is None:
         return ["existing"] * len(raw.frame)
     out = []
-    for i, value in enumerate(raw.frame[their]):
-        text = (text_cell(value) or "existing").lower()
+    for i, value in enumerate(text_values(raw.frame[their])):
+        text = (value or "existing").lower()
         if text not in STATUS_WORDS:
             problems.append(
                 SchemaError(Msg("err.assets.status", where=raw.where(i, their), value=text))
@@ -321,6 +333,10 @@ def _statuses(raw: RawLayer, their: str | None, problems: list[AssetMapError]) -
 def _capacities(raw: RawLayer, their: str | None, problems: list[AssetMapError]) -> np.ndarray:
     if their is None:
         return np.full(len(raw.frame), np.nan)
+    if pd.api.types.is_float_dtype(raw.frame[their]) or pd.api.types.is_integer_dtype(
+        raw.frame[their]
+    ):
+        return raw.frame[their].to_numpy(dtype="float64", na_value=np.nan)
     values, bad = parse_numbers(raw.frame[their].tolist())
     problems.extend(
         SchemaError(
@@ -336,9 +352,12 @@ def _capacities(raw: RawLayer, their: str | None, problems: list[AssetMapError])
 
 
 def _sources(
-    values: list, override: str | None, default: str | None, raw: RawLayer
+    values: Sequence[object] | np.ndarray | pd.Series,
+    override: str | None,
+    default: str | None,
+    raw: RawLayer,
 ) -> list[str | None]:
     if override is not None:
         return [override] * len(values)
     fallback = default or raw.path.name
-    return [text_cell(v) or fallback for v in values]
+    return [v or fallback for v in text_values(values)]

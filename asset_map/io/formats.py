@@ -38,11 +38,17 @@ from asset_map._errors import (
 from asset_map._errors import where as _where
 from asset_map.crs import RD_NEW, WGS84, parse_crs
 from asset_map.i18n import Msg
-from asset_map.io.cells import csv_plain_text, parse_numbers
+from asset_map.io.cells import csv_plain_text, list_some, parse_numbers
+from asset_map.io.gdal_read import gdal_reason, read_in_batches
+from asset_map.io.limits import check_features, check_layers, check_size, limits_now
+from asset_map.io.text_files import decode_text
 
 GEOJSON_SUFFIXES = (".geojson", ".json")
 CSV_SUFFIXES = (".csv", ".txt")
 SUFFIXES = (*GEOJSON_SUFFIXES, ".gpkg", ".zip", ".shp", *CSV_SUFFIXES)
+#: Files larger than this are read by GDAL in batches (GeoJSON too, instead of being parsed
+#: whole in Python, which takes about ten times the file's size in memory).
+STREAM_BYTES = 32_000_000
 
 #: CSV coordinate columns (lower case). Latitude/longitude imply WGS84; the RD names imply
 #: RD New; plain x/y need the CRS from the user.
@@ -64,10 +70,14 @@ class ImportResult:
     notes : list of str
         One line per thing repaired, dropped or assumed, naming the feature: an ``i18n.Msg``
         (English as a plain ``str``, Dutch through ``i18n.localise``).
+    facts : (int or None, str or None), optional
+        The year and the gemeente name the file holds
+        (:func:`asset_map.io.file_facts.file_facts`), when the reader found them on the way.
     """
 
     frame: gpd.GeoDataFrame | pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    facts: tuple[int | None, str | None] | None = None
 
 
 @dataclass
@@ -162,13 +172,12 @@ def list_layers(path: str | Path) -> list[str]:
                 names = [n for n in archive.namelist() if not n.startswith("__MACOSX")]
         except zipfile.BadZipFile:
             raise ImportFormatError(Msg("err.io.bad_zip", path=path.name)) from None
-        return [Path(n[:-4]).name for n in names if n.lower().endswith(".shp")]
+        shapefiles = [Path(n[:-4]).name for n in names if n.lower().endswith(".shp")]
+        check_layers(path, len(shapefiles))
+        return shapefiles
     if suffix != ".gpkg":
         return []
-    try:
-        return [str(name) for name in pyogrio.list_layers(str(path))[:, 0]]
-    except pyogrio.errors.DataSourceError as exc:
-        raise ImportFormatError(Msg("err.io.unreadable", path=path.name, reason=str(exc))) from None
+    return _layers(path, str(path))
 
 
 def read_raw(path: str | Path, *, crs: str | None = None, layer: str | None = None) -> RawLayer:
@@ -203,9 +212,13 @@ def read_raw(path: str | Path, *, crs: str | None = None, layer: str | None = No
             )
         )
     require_file(path)
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         raise ImportFormatError(Msg("err.formats.empty", path=path.name))
-    if suffix in GEOJSON_SUFFIXES:
+    check_size(path)
+    if suffix in GEOJSON_SUFFIXES and size > STREAM_BYTES:
+        raw = _read_ogr(path, crs, None, one_layer=True)  # streamed by GDAL, not parsed whole
+    elif suffix in GEOJSON_SUFFIXES:
         raw = _read_geojson(path, crs)
     elif suffix in CSV_SUFFIXES:
         raw = _read_csv(path, crs)
@@ -248,24 +261,24 @@ def _read_geojson(path: Path, crs: str | None) -> RawLayer:
     features = data.get("features")
     if not isinstance(features, list) or not features:
         raise ImportFormatError(Msg("err.formats.no_features", path=path.name))
+    check_features(path, len(features))
     props: list[dict] = []
     geoms: list[object] = []
     problems: list[AssetMapError] = []
     for n, feature in enumerate(features, start=1):
-        here = _where(path, row=n, row_label="feature")
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            problems.append(ImportFormatError(Msg("err.io.not_feature", where=here)))
+            problems.append(ImportFormatError(Msg("err.io.not_feature", where=_feature(path, n))))
             continue
         row = feature.get("properties") or {}
         if not isinstance(row, dict):
-            problems.append(ImportFormatError(Msg("err.io.properties", where=here)))
+            problems.append(ImportFormatError(Msg("err.io.properties", where=_feature(path, n))))
             continue
         if "id" in feature and "id" not in row:
             row = {"id": feature["id"], **row}
         props.append(row)
-        geoms.append(_shape(feature.get("geometry"), here, problems))
+        geoms.append(_shape(feature.get("geometry"), path, n, problems))
     raise_problems(problems)
-    frame = gpd.GeoDataFrame(pd.DataFrame.from_records(props), geometry=geoms)
+    frame = gpd.GeoDataFrame(pd.DataFrame.from_records(props), geometry=_geometries(geoms))
     file_crs = _geojson_crs(path, data.get("crs"))
     if file_crs is None and crs is None:
         file_crs = WGS84  # RFC 7946: a GeoJSON without a crs member is WGS84.
@@ -274,16 +287,43 @@ def _read_geojson(path: Path, crs: str | None) -> RawLayer:
     return RawLayer(frame, path, rows, "feature", notes)
 
 
-def _shape(geometry: object, here: str, problems: list[AssetMapError]) -> object:
+def _feature(path: Path, n: int) -> Msg:
+    return _where(path, row=n, row_label="feature")
+
+
+def _shape(geometry: object, path: Path, n: int, problems: list[AssetMapError]) -> object:
+    """Return a feature's geometry: a point as its ``(x, y)``, any other as a shapely object."""
     if geometry is None:
         return None
+    if isinstance(geometry, dict) and geometry.get("type") == "Point":
+        xy = geometry.get("coordinates")
+        if (
+            isinstance(xy, list)
+            and len(xy) in (2, 3)
+            and all(type(v) in (int, float) for v in xy)  # not bool, not text
+        ):
+            return (float(xy[0]), float(xy[1]))
     try:
         return shapely.force_2d(shapely.geometry.shape(geometry))
     except (TypeError, ValueError, AttributeError, KeyError, shapely.errors.ShapelyError) as exc:
         problems.append(
-            ImportFormatError(Msg("err.io.broken_geometry", where=here, reason=str(exc)))
+            ImportFormatError(
+                Msg("err.io.broken_geometry", where=_feature(path, n), reason=str(exc))
+            )
         )
         return None
+
+
+def _geometries(shapes: list[object]) -> np.ndarray:
+    """Return the geometries of :func:`_shape`, the points made at once (fast for many)."""
+    out = np.empty(len(shapes), dtype=object)
+    points = [i for i, g in enumerate(shapes) if isinstance(g, tuple)]
+    if points:
+        out[points] = shapely.points(np.array([shapes[i] for i in points], dtype="float64"))
+    for i, g in enumerate(shapes):
+        if not isinstance(g, tuple):
+            out[i] = g
+    return out
 
 
 def _geojson_crs(path: Path, member: object) -> CRS | None:
@@ -303,37 +343,58 @@ def _geojson_crs(path: Path, member: object) -> CRS | None:
 
 
 def _read_ogr(
-    path: Path, crs: str | None, layer: str | None, source: str | None = None
+    path: Path,
+    crs: str | None,
+    layer: str | None,
+    source: str | None = None,
+    *,
+    one_layer: bool = False,
 ) -> RawLayer:
+    """Read a layer through GDAL; ``one_layer`` for a format without layers (GeoJSON).
+
+    The layers and the features are counted before the features are read (a GeoJSON file
+    has no count in a header: its features are counted while they stream in, and reading
+    stops at the limit).
+    """
     source = source or str(path)
     notes: list[str] = []
-    try:
-        layers = [str(name) for name in pyogrio.list_layers(source)[:, 0]]
-    except pyogrio.errors.DataSourceError as exc:
-        raise ImportFormatError(Msg("err.io.unreadable", path=path.name, reason=str(exc))) from None
-    if not layers:
-        raise ImportFormatError(Msg("err.io.no_layers", path=path.name))
-    if layer is None:
-        layer = layers[0]
-        if len(layers) > 1:
-            notes.append(
-                Msg(
-                    "note.io.layers",
-                    path=path.name,
-                    n=len(layers),
-                    layers=", ".join(layers),
-                    layer=layer,
+    if not one_layer:
+        layers = _layers(path, source)
+        if not layers:
+            raise ImportFormatError(Msg("err.io.no_layers", path=path.name))
+        if layer is None:
+            layer = layers[0]
+            if len(layers) > 1:
+                notes.append(
+                    Msg(
+                        "note.io.layers",
+                        path=path.name,
+                        n=len(layers),
+                        layers=list_some(layers),
+                        layer=layer,
+                    )
                 )
+        elif layer not in layers:
+            raise ImportFormatError(
+                Msg("err.io.no_layer", path=path.name, layer=layer, layers=list_some(layers))
             )
-    elif layer not in layers:
-        raise ImportFormatError(
-            Msg("err.io.no_layer", path=path.name, layer=layer, layers=", ".join(layers))
-        )
+    limit = limits_now().features
     try:
-        frame = pyogrio.read_dataframe(source, layer=layer)
+        if not one_layer:
+            check_features(path, int(pyogrio.read_info(source, layer=layer)["features"]))
+        if one_layer or path.stat().st_size > STREAM_BYTES:
+            frame = read_in_batches(source, layer, max_features=limit)
+            check_features(path, len(frame), counted_to=True)
+        else:
+            frame = pyogrio.read_dataframe(source, layer=layer)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        reason = gdal_reason(exc, path)
+        if one_layer:
+            raise ImportFormatError(
+                Msg("err.io.unreadable", path=path.name, reason=reason)
+            ) from None
         raise ImportFormatError(
-            Msg("err.io.layer_unreadable", path=path.name, layer=layer, reason=str(exc))
+            Msg("err.io.layer_unreadable", path=path.name, layer=layer, reason=reason)
         ) from None
     if not isinstance(frame, gpd.GeoDataFrame):
         raise ImportFormatError(Msg("err.io.layer_no_geometry", path=path.name, layer=layer))
@@ -345,6 +406,17 @@ def _read_ogr(
     return RawLayer(frame, path, rows, "feature", notes)
 
 
+def _layers(path: Path, source: str) -> list[str]:
+    """Return the layers of a GDAL data source; refuse more than the limit allows."""
+    try:
+        names = pyogrio.list_layers(source)[:, 0]
+    except pyogrio.errors.DataSourceError as exc:
+        reason = gdal_reason(exc, path)
+        raise ImportFormatError(Msg("err.io.unreadable", path=path.name, reason=reason)) from None
+    check_layers(path, len(names))
+    return [str(name) for name in names]
+
+
 def _read_zipped_shapefile(path: Path, crs: str | None, layer: str | None) -> RawLayer:
     try:
         with zipfile.ZipFile(path) as archive:
@@ -352,6 +424,7 @@ def _read_zipped_shapefile(path: Path, crs: str | None, layer: str | None) -> Ra
     except zipfile.BadZipFile:
         raise ImportFormatError(Msg("err.io.bad_zip", path=path.name)) from None
     shapefiles = [n for n in names if n.lower().endswith(".shp")]
+    check_layers(path, len(shapefiles))
     if not shapefiles:
         found = ", ".join(names) or Msg("note.io.nothing")
         raise ImportFormatError(Msg("err.io.zip_no_shp", path=path.name, found=found))
@@ -404,16 +477,6 @@ def cell_problems(table: Table, column: str, rows: Iterable[int], key: str) -> l
     ]
 
 
-def decode_text(path: Path) -> tuple[str, list[str]]:
-    """Return a text file's content: UTF-8 (with or without BOM), else Windows-1252."""
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        note = Msg("note.io.cp1252", path=path.name)
-        return data.decode("cp1252", errors="replace"), [note]
-
-
 def read_table(path: str | Path) -> Table:
     """Read a CSV file (``,`` or ``;`` separated) into a frame of text cells.
 
@@ -424,18 +487,24 @@ def read_table(path: str | Path) -> Table:
         the header has columns.
     """
     path = require_file(path)
+    check_size(path)
     text, notes = decode_text(path)
     if not text.strip():
         raise ImportFormatError(Msg("err.formats.empty", path=path.name))
     first_line = text.lstrip("\r\n").splitlines()[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    start = next(i for i, rec in enumerate(records) if any(c.strip() for c in rec))
-    header = [c.strip() or f"column_{j + 1}" for j, c in enumerate(records[start])]
-    cells, rows, problems = [], [], []
-    for n, record in enumerate(records[start + 1 :], start=start + 2):
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start, first = next((i, rec) for i, rec in enumerate(records) if any(c.strip() for c in rec))
+    header = [c.strip() or f"column_{j + 1}" for j, c in enumerate(first)]
+    most = limits_now().features
+    cells: list[list[str]] = []
+    rows: list[int] = []
+    problems: list[AssetMapError] = []
+    for n, record in enumerate(records, start=start + 2):
         if not any(c.strip() for c in record):
             continue
+        if len(rows) >= most:
+            check_features(path, most + 1, counted_to=True)  # counted as read: stop here
         if len(record) > len(header):
             problems.append(
                 ImportFormatError(

@@ -8,6 +8,7 @@ refused, with a hint when the cause looks like a wrong CRS or swapped columns.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import overload
 
 import geopandas as gpd
 import numpy as np
@@ -28,20 +29,50 @@ from asset_map.io.formats import RawLayer
 POLYGONAL = ("Polygon", "MultiPolygon")
 
 
-def feature_labels(raw: RawLayer, names: Sequence[object]) -> list[str]:
+class FeatureLabels(Sequence[str]):
+    """``"feature 3 ('Albert Heijn')"`` for every row, made only for the rows a note names.
+
+    A file of a million rows needs a label for the few rows that are dropped or repaired,
+    not for every row: each label is made when it is asked for. Each is an ``i18n.Msg``.
+    """
+
+    def __init__(self, rows: Sequence[int] | np.ndarray, names: Sequence[object], row_label: str):
+        self._rows = np.asarray(rows)
+        self._names = list(names)
+        self._row_label = row_label
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        name = self._names[i]
+        text = "" if name is None or name != name else str(name).strip()
+        label = Msg(f"err.where.label.{self._row_label}")
+        n = int(self._rows[i])
+        if text:
+            return Msg("note.hygiene.label_named", label=label, n=n, name=text[:60])
+        return Msg("note.hygiene.label", label=label, n=n)
+
+    def subset(self, keep: np.ndarray) -> FeatureLabels:
+        """Return the labels of the rows where ``keep`` is true."""
+        names = [name for name, k in zip(self._names, keep, strict=True) if k]
+        return FeatureLabels(self._rows[keep], names, self._row_label)
+
+
+def feature_labels(raw: RawLayer, names: Sequence[object]) -> FeatureLabels:
     """Return ``"feature 3 ('Albert Heijn')"`` for every row, as notes and errors name them.
 
     Each label is an ``i18n.Msg``: English as a plain ``str``, Dutch through ``localise``.
     """
-    labels: list[str] = []
-    row_label = Msg(f"err.where.label.{raw.row_label}")
-    for n, name in zip(raw.rows, names, strict=True):
-        text = "" if name is None or name != name else str(name).strip()
-        if text:
-            labels.append(Msg("note.hygiene.label_named", label=row_label, n=n, name=text[:60]))
-        else:
-            labels.append(Msg("note.hygiene.label", label=row_label, n=n))
-    return labels
+    return FeatureLabels(raw.rows, names, raw.row_label)
 
 
 def outside_nl_problem(
@@ -107,8 +138,8 @@ def in_file(note: str, path_name: str | None) -> str:
 
 
 def drop_missing(
-    frame: gpd.GeoDataFrame, labels: list[str], *, path_name: str | None = None
-) -> tuple[gpd.GeoDataFrame, list[str], list[str]]:
+    frame: gpd.GeoDataFrame, labels: Sequence[str], *, path_name: str | None = None
+) -> tuple[gpd.GeoDataFrame, Sequence[str], list[str]]:
     """Drop rows whose geometry is null or empty; return the frame, the labels and notes.
 
     Each note starts with ``path_name`` when it is given.
@@ -123,14 +154,16 @@ def drop_missing(
             ),
             path_name,
         )
-        for i in np.flatnonzero(missing)
+        for i in np.flatnonzero(missing).tolist()
     ]
     keep = ~missing
+    if isinstance(labels, FeatureLabels):
+        return frame[keep], labels.subset(keep), notes
     return frame[keep], [lb for lb, k in zip(labels, keep, strict=True) if k], notes
 
 
 def clean_points(
-    frame: gpd.GeoDataFrame, labels: list[str], *, path_name: str | None = None
+    frame: gpd.GeoDataFrame, labels: Sequence[str], *, path_name: str | None = None
 ) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Return the frame with one valid point per row (assets are points) and the notes.
 
@@ -141,7 +174,7 @@ def clean_points(
     frame, labels, notes = drop_missing(frame, labels, path_name=path_name)
     geoms = frame.geometry.values.copy()
     kinds = shapely.get_type_id(geoms)
-    for i in np.flatnonzero(kinds != shapely.GeometryType.POINT):
+    for i in np.flatnonzero(kinds != shapely.GeometryType.POINT).tolist():
         geom = geoms[i]
         kind = geom.geom_type
         if not shapely.is_valid(geom):
@@ -157,7 +190,7 @@ THIN_AREA_M = 10.0
 
 
 def clean_polygons(
-    frame: gpd.GeoDataFrame, labels: list[str], path_name: str
+    frame: gpd.GeoDataFrame, labels: Sequence[str], path_name: str
 ) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Return the frame with valid (multi)polygons, and the notes.
 

@@ -38,6 +38,7 @@ from asset_map.crs import (
 )
 from asset_map.i18n import Msg
 from asset_map.io.formats import require_file
+from asset_map.io.limits import check_size
 
 #: OSM ``highway`` values people may walk along (unless ``foot`` or ``access`` forbids it).
 #: Motorways and trunk roads (and their links) are left out whatever their other tags say.
@@ -113,6 +114,7 @@ def read_walk_network(path: str | Path) -> nx.MultiGraph:
     if kind is None:
         raise ImportFormatError(Msg("err.network.unknown_kind", name=path.name, suffix=path.suffix))
     require_file(path)
+    check_size(path)
     with path.open("rb") as handle:
         head = handle.read(4096)
     if not head.strip() and path.stat().st_size <= len(head):

@@ -1,106 +1,83 @@
-"""Map layers of Verbinden: the weekly activities at their places, and a resident's walk.
+"""Weekly activities on the map, and a resident's walk.
 
-Every text from the data (titles, places, organisers, contacts) is escaped with
-:func:`asset_map.render.layers.esc` (HTML characters and the braces Jinja would read).
+Activities never get a pin of their own (it would hide the place they meet at): a place's
+popup lists its activities by day and time (:func:`weekly_activities`, sent with the places
+by :mod:`asset_map.render.asset_rows`), and the layer "Wekelijkse activiteiten" marks the
+places that have them with a ring and a count on their own marker.
+
+Every text from the data (titles, organisers, contacts) is escaped with
+:func:`asset_map.render.layers.esc_series` (HTML characters and the braces Jinja would read).
 """
 
 from __future__ import annotations
 
 import folium
-import geopandas as gpd
 import pandas as pd
 
 from asset_map.analysis.nearby import Nearby, clean_activities
-from asset_map.crs import STORAGE_CRS, require_crs
 from asset_map.i18n import t
 from asset_map.model import WEEKDAYS, Lang, catalogue
-from asset_map.render.layers import PointLayer, esc
+from asset_map.render.layers import esc, esc_series
 
-#: The marker colour and icon: those of the ``activiteit`` asset type.
-ACTIVITY_TYPE = "activiteit"
+#: The ring around a place with weekly activities, and its count (colour-blind safe beside
+#: the type colours: a dark orange that no type uses).
+ACTIVITY_COLOR = "#d95f02"
 ORIGIN_COLOR = "#0b6e4f"
 
 
-def activity_popup(place: pd.Series, rows: pd.DataFrame, *, lang: Lang = "nl") -> str:
-    """Return the (escaped) popup HTML of one place: its activities by day and time."""
-    cat = catalogue()
-    lines = []
-    for _, row in rows.sort_values(["weekday", "start", "title"]).iterrows():
-        day = WEEKDAYS[int(row["weekday"])][0 if lang == "nl" else 1]
-        group = row["target_group"]
-        group_label = cat.target_group_label(group, lang) if group in cat.target_groups else group
-        who = " · ".join(esc(v) for v in (row["organiser"], row["contact"]) if esc(v))
-        lines.append(
-            f"<tr><td style='vertical-align:top;white-space:nowrap'>{esc(day)}<br>"
-            f"{esc(row['start'])}–{esc(row['end'])}</td>"
-            f"<td><b>{esc(row['title'])}</b><br>{esc(t('verbinden.popup.for', lang))} "
-            f"{esc(group_label)}<br><span class='am-meta'>{who}</span></td></tr>"
-        )
-    icon = cat.types[ACTIVITY_TYPE].icon
-    return (
-        f"<div class='am-popup'><div class='am-type'>{icon} "
-        f"{esc(t('verbinden.layer.activities_short', lang))}</div>"
-        f"<div class='am-name'>{esc(place['name'])}</div>"
-        f"<div class='am-meta'>{esc(place['address'])}</div>"
-        f"<table>{''.join(lines)}</table></div>"
-    )
+def weekly_activities(activities: pd.DataFrame, *, lang: Lang = "nl") -> dict[str, tuple[int, str]]:
+    """Return per place id its number of weekly activities and their list as popup HTML.
 
-
-def activity_layer(
-    activities: pd.DataFrame,
-    assets: gpd.GeoDataFrame,
-    *,
-    lang: Lang = "nl",
-    name: str | None = None,
-    show: bool = True,
-) -> PointLayer:
-    """Return one toggleable layer: a marker per place, its popup listing its activities.
+    The list is in day and time order: day, time, title, for whom, organiser and contact,
+    all escaped. Rows whose weekday is not 1 to 7 are left out. Vectorised: 20,000
+    activities take a fraction of a second.
 
     Parameters
     ----------
     activities : DataFrame
-        ``model.ACTIVITY_COLUMNS``. Activities at places not in ``assets`` are left out.
-    assets : GeoDataFrame
-        The places (canonical columns, with a CRS).
+        ``model.ACTIVITY_COLUMNS``.
     lang : {"nl", "en"}
         Language of the day names and labels.
-    name : str, optional
-        The name in the layer control (trusted HTML); "📅 Activiteiten (n)" by default.
-    show : bool
-        Whether the layer is on when the map opens.
+
+    Returns
+    -------
+    dict
+        place id -> (number of activities, HTML of the popup section).
     """
-    require_crs(assets, "assets")
-    activities = clean_activities(activities)
-    places = assets.to_crs(STORAGE_CRS)
-    places = places.assign(id=places["id"].astype(str))
-    places = places[places["id"].isin(set(activities["asset_id"]))].drop_duplicates("id")
-    points = places.geometry.representative_point()
-    rows = []
-    for (_, place), point in zip(places.iterrows(), points, strict=True):
-        own = activities[activities["asset_id"] == place["id"]]
-        rows.append(
-            [
-                round(point.y, 5),
-                round(point.x, 5),
-                activity_popup(place, own, lang=lang),
-                esc(place["name"]),
-            ]
-        )
-    kind = catalogue().types[ACTIVITY_TYPE]
-    n = int(activities["asset_id"].isin(set(places["id"])).sum())
-    label = name or f"{kind.icon} {esc(t('verbinden.layer.activities', lang, n=n))}"
-    return PointLayer(
-        rows,
-        name=label,
-        popup_js="return r[2];",
-        icon_html=(
-            f'<span data-layer="activities" style="background:{kind.color}">{kind.icon}</span>'
-        ),
-        color=kind.color,
-        layer_key="activities",
-        tooltip_index=3,
-        show=show,
+    rows = clean_activities(activities)
+    if rows.empty:
+        return {}
+    rows = rows.sort_values(["asset_id", "weekday", "start", "title"], kind="stable")
+    cat = catalogue()
+    day = rows["weekday"].map(lambda d: WEEKDAYS[int(d)][0 if lang == "nl" else 1])
+    groups = rows["target_group"].astype("string").fillna("")
+    group_label = groups.map(
+        lambda g: cat.target_group_label(g, lang) if g in cat.target_groups else g
     )
+    organiser = pd.Series(esc_series(rows["organiser"]), index=rows.index)
+    contact = pd.Series(esc_series(rows["contact"]), index=rows.index)
+    who = (organiser + " · " + contact).str.strip(" ·")
+    for_label = esc(t("verbinden.popup.for", lang))
+    line = (
+        "<tr><td class='am-when'>"
+        + pd.Series(esc_series(day), index=rows.index)
+        + "<br>"
+        + pd.Series(esc_series(rows["start"]), index=rows.index)
+        + "–"
+        + pd.Series(esc_series(rows["end"]), index=rows.index)
+        + "</td><td><b>"
+        + pd.Series(esc_series(rows["title"]), index=rows.index)
+        + f"</b><br>{for_label} "
+        + pd.Series(esc_series(group_label), index=rows.index)
+        + "<br><span class='am-meta'>"
+        + who
+        + "</span></td></tr>"
+    )
+    head = f"<div class='am-act-head'>{esc(t('layer.weekly_popup', lang))}</div><table>"
+    out: dict[str, tuple[int, str]] = {}
+    for place, lines in line.groupby(rows["asset_id"].astype(str), sort=False):
+        out[str(place)] = (len(lines), head + "".join(lines.tolist()) + "</table>")
+    return out
 
 
 def nearby_layers(nearby: Nearby, *, lang: Lang = "nl") -> list[folium.FeatureGroup]:

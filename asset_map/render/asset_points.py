@@ -7,9 +7,15 @@ present gets an :class:`AssetTypeLayer`, its line in the layer control: switchin
 takes that type's markers out of the shared clustering, so a cluster counts only what is
 shown. Without clustering (the gap map) every place is drawn; from ``CANVAS_FROM`` places on,
 as circles on a canvas instead of HTML icons (the whole map then draws on a canvas).
+
+Weekly activities travel with their places (a place's popup lists them); an
+:class:`ActivityMarks` line in the layer control rings the places that have them.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
@@ -18,8 +24,10 @@ from folium.map import Layer
 from folium.template import Template
 from markupsafe import Markup
 
+from asset_map.i18n import t
 from asset_map.model import AssetType, Lang
 from asset_map.render import vendor
+from asset_map.render.activities import ACTIVITY_COLOR
 from asset_map.render.asset_rows import asset_data, swatch
 from asset_map.render.layers import VerbatimMacroElement, compact_json, esc
 
@@ -71,7 +79,9 @@ class AssetPoints(JSCSSMixin, VerbatimMacroElement):
 
     def options_json(self) -> Markup:
         """Return the drawing options as JSON."""
-        return compact_json({"cluster": self.cluster, "canvas": self.canvas})
+        return compact_json(
+            {"cluster": self.cluster, "canvas": self.canvas, "actColor": ACTIVITY_COLOR}
+        )
 
 
 class AssetTypeLayer(VerbatimMacroElement, Layer):
@@ -104,6 +114,60 @@ class AssetTypeLayer(VerbatimMacroElement, Layer):
         self.index = index
 
 
+class ActivityMarks(VerbatimMacroElement, Layer):
+    """The weekly activities' line in the layer control: rings the places that have them.
+
+    Parameters
+    ----------
+    points : AssetPoints
+        The map's places; it must be added to the map before this layer.
+    name : str
+        The name in the layer control (trusted HTML).
+    show : bool
+        Whether the places are ringed when the map opens.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = {{ this.points.get_name() }}.activityLayer();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, points: AssetPoints, *, name: str, show: bool = True):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "ActivityMarks"
+        self.points = points
+
+
+@dataclass(frozen=True)
+class AssetLayers:
+    """What :func:`add_asset_layers` put on a map.
+
+    Attributes
+    ----------
+    present : list of (AssetType, int)
+        The types on the map, in the catalogue's order, with their number of places.
+    points : AssetPoints or None
+        The element holding the places (None when there are none).
+    n_activities : int
+        The weekly activities at the places on the map.
+    """
+
+    present: list[tuple[AssetType, int]]
+    points: AssetPoints | None
+    n_activities: int
+
+
+def activity_swatch() -> str:
+    """Return the HTML of the ring that marks a place with weekly activities."""
+    return (
+        f'<span class="am-sw am-act-sw" style="box-shadow:0 0 0 2px #fff,0 0 0 4px '
+        f'{ACTIVITY_COLOR}"></span>'
+    )
+
+
 def add_asset_layers(
     fmap: folium.Map,
     assets: gpd.GeoDataFrame,
@@ -111,17 +175,17 @@ def add_asset_layers(
     lang: Lang,
     cluster: bool,
     vendor_base: str,
-) -> list[tuple[AssetType, int]]:
+    activities: Mapping[str, tuple[int, str]] | None = None,
+) -> AssetLayers:
     """Add the places of ``assets`` (EPSG:4326) to ``fmap``: one clustering, a layer per type.
 
-    Returns
-    -------
-    list of (AssetType, int)
-        The types on the map, in the catalogue's order, with their number of places.
+    ``activities`` (place id -> number and popup HTML, see
+    :func:`asset_map.render.activities.weekly_activities`) go into the places' popups, and a
+    layer "Wekelijkse activiteiten" rings the places that have them.
     """
-    data, present = asset_data(assets, lang=lang)
+    data, present = asset_data(assets, lang=lang, activities=activities)
     if not present:
-        return present
+        return AssetLayers(present, None, 0)
     total = sum(n for _, n in present)
     points = AssetPoints(
         data, cluster=cluster, canvas=total >= CANVAS_FROM, vendor_base=vendor_base
@@ -135,4 +199,9 @@ def add_asset_layers(
         AssetTypeLayer(points, index, name=f"{swatch(kind)} {esc(kind.label(lang))} ({n})").add_to(
             fmap
         )
-    return present
+    act = data["act"]
+    n_activities = sum(int(v[0]) for v in act.values()) if isinstance(act, dict) else 0
+    if n_activities:
+        label = t("layer.weekly", lang, n=n_activities)
+        ActivityMarks(points, name=f"{activity_swatch()} {esc(label)}").add_to(fmap)
+    return AssetLayers(present, points, n_activities)

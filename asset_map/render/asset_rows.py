@@ -11,12 +11,16 @@ places travel as a few columns, not as markers or HTML (``asset_points.js`` read
 - ``name``: every place's name (its tooltip; the workbench matches a click by it);
 - ``rec``: a short record per place for its popup (``RECORD_FIELDS``): texts that repeat as
   an index into a table ``T[j]`` of distinct texts, empty fields at a record's end left out;
-- ``planned``: the indices of planned places (drawn with a dashed rim).
+- ``planned``: the indices of planned places (drawn with a dashed rim);
+- ``act``: the places with weekly activities, by index: their number and the list for the
+  popup (:func:`asset_map.render.activities.weekly_activities`).
 
 Every text is HTML-escaped here (``esc_series``); the browser only concatenates them.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import geopandas as gpd
 import numpy as np
@@ -42,12 +46,16 @@ POPUP_LABELS = ("address", "tags", "source", "planned", "capacity")
 
 
 def asset_data(
-    assets: gpd.GeoDataFrame, *, lang: Lang
+    assets: gpd.GeoDataFrame,
+    *,
+    lang: Lang,
+    activities: Mapping[str, tuple[int, str]] | None = None,
 ) -> tuple[dict[str, object], list[tuple[AssetType, int]]]:
     """Return the page data of ``assets`` and the types present with their counts.
 
     Places whose type is not in the catalogue are left out. ``assets`` must be in
-    EPSG:4326.
+    EPSG:4326. ``activities`` maps a place id to its weekly activities (their number and
+    popup HTML, from :func:`asset_map.render.activities.weekly_activities`).
 
     Returns
     -------
@@ -92,9 +100,20 @@ def asset_data(
         "rec": records,
         "T": {str(j): table for j, table in tables.items()},
         "planned": np.flatnonzero((assets["status"] == "planned").to_numpy()[order]).tolist(),
+        "act": _activities_by_index(assets, order, activities or {}),
         "labels": {k: esc(t(f"popup.{k}", lang)) for k in POPUP_LABELS},
     }
     return data, present
+
+
+def _activities_by_index(
+    assets: gpd.GeoDataFrame, order: np.ndarray, activities: Mapping[str, tuple[int, str]]
+) -> dict[str, list[object]]:
+    """Return the weekly activities of the places in ``order``, keyed by their index there."""
+    if not activities:
+        return {}
+    ids = assets["id"].astype(str).to_numpy()[order]
+    return {str(j): list(activities[i]) for j, i in enumerate(ids) if i in activities}
 
 
 def _records(

@@ -26,6 +26,7 @@ from asset_map.analysis.nearby import Nearby
 from asset_map.i18n import t
 from asset_map.model import WEEKDAYS, Lang, catalogue
 from asset_map.render.pdf_fonts import a4_pdf, fonts
+from asset_map.render.pdf_text import LINE_CHARS, NAME_CHARS, para, short
 
 MARGIN = 16 * mm
 #: Fewest activities kept before places are shortened too.
@@ -61,11 +62,14 @@ def _styles(fonts: _Fonts) -> dict[str, ParagraphStyle]:
     }
 
 
-def _x(value: object) -> str:
-    """Return ``value`` as text safe inside a reportlab paragraph (XML-escaped)."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return escape(str(value))
+def _x(value: object, limit: int = LINE_CHARS) -> str:
+    """Return ``value`` as text safe inside a reportlab paragraph, cut to ``limit`` characters.
+
+    Texts made of our own words are not cut (``limit`` 0): they are short.
+    """
+    if not limit:
+        return escape(str(value))
+    return para(value, limit)
 
 
 def _story(
@@ -84,7 +88,8 @@ def _story(
     story: list[Flowable] = [
         Paragraph(_x(t("verbinden.flyer.title", lang)), s["title"]),
         Paragraph(
-            _x(t("verbinden.flyer.near", lang, place=place_label, minutes=minutes)), s["sub"]
+            _x(t("verbinden.flyer.near", lang, place=short(place_label), minutes=minutes), 0),
+            s["sub"],
         ),
         Paragraph(_x(t("verbinden.flyer.places", lang)), s["h"]),
     ]
@@ -93,8 +98,8 @@ def _story(
     else:
         rows = [
             [
-                Paragraph(f"<b>{_x(p['name'])}</b>", s["body"]),
-                Paragraph(_x(p["address"]), s["body"]),
+                Paragraph(f"<b>{_x(p['name'], NAME_CHARS)}</b>", s["body"]),
+                Paragraph(_x(p["address"], NAME_CHARS), s["body"]),
                 Paragraph(_x(t("verbinden.flyer.walk", lang, n=int(p["walk_min"]))), s["body"]),
             ]
             for _, p in places.iterrows()
@@ -132,17 +137,13 @@ def _story(
             text = t(
                 "verbinden.flyer.activity",
                 lang,
-                place=a["place_name"],
+                place=short(a["place_name"]),
                 n=int(a["walk_min"]),
-                group=who,
-                organiser=a["organiser"],
+                group=short(who),
+                organiser=short(a["organiser"]),
             )
-            story.append(
-                Paragraph(
-                    f"<b>{_x(a['start'])}–{_x(a['end'])} {_x(a['title'])}</b> {_x(text)}",
-                    s["body"],
-                )
-            )
+            title = f"{_x(a['start'], 5)}–{_x(a['end'], 5)} {_x(a['title'], NAME_CHARS)}"
+            story.append(Paragraph(f"<b>{title}</b> {_x(text, 0)}", s["body"]))
     hidden = len(nearby.activities) - len(activities)
     if hidden > 0:
         story.append(
@@ -154,17 +155,17 @@ def _story(
     if not contacts.empty:
         story.append(Paragraph(_x(t("verbinden.flyer.contacts", lang)), s["h"]))
         line = "; ".join(
-            f"{_x(c['organiser'])}: {_x(c['contact'])}"
+            f"{_x(c['organiser'], NAME_CHARS)}: {_x(c['contact'], NAME_CHARS)}"
             for _, c in contacts.sort_values("organiser").iterrows()
         )
         story.append(Paragraph(line, s["small"]))
     made = generated_at.strftime("%d-%m-%Y")
     footer = (
-        t("verbinden.flyer.made_by", lang, by=made_by, date=made)
+        t("verbinden.flyer.made_by", lang, by=short(made_by, LINE_CHARS), date=made)
         if made_by
         else t("verbinden.flyer.made", lang, date=made)
     )
-    story += [Spacer(1, 6), Paragraph(_x(footer), s["small"])]
+    story += [Spacer(1, 6), Paragraph(_x(footer, 0), s["small"])]
     return story
 
 
@@ -227,7 +228,7 @@ def nearby_flyer(
         n_places = _largest(lambda k: build(k, floor)[1] == 1, min(MIN_PLACES, n_places), n_places)
     n_acts = _largest(lambda k: build(n_places, k)[1] == 1, 0, len(activities))
     pdf, pages = build(n_places, n_acts)
-    if pages != 1:  # pragma: no cover - only with absurdly long names
+    if pages != 1:  # texts are cut (render.pdf_text), so the nearest place always fits
         pdf, pages = build(min(1, n_places), 0)
     return pdf
 

@@ -1,4 +1,10 @@
-"""The gap map: coverage per buurt, residents beyond walking distance, suggested sites."""
+"""The gap map: coverage per buurt, residents beyond walking distance, suggested sites.
+
+Coverage is drawn on THE scale of the share within walking distance
+(:data:`~asset_map.render.styles.COVERAGE_SCALE`, as on every map and in the report); the
+cells beyond walking distance are hatched on top (:class:`~asset_map.render.controls.HatchFill`),
+so they never mix with the buurten's colours.
+"""
 
 from __future__ import annotations
 
@@ -7,26 +13,22 @@ from typing import TYPE_CHECKING
 
 import folium
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
+from asset_map.analysis.indicators import FIGURES
 from asset_map.i18n import localise, t
 from asset_map.model import Lang, catalogue
 from asset_map.render import vendor
+from asset_map.render.controls import HatchFill
 from asset_map.render.layers import PointLayer, esc
 from asset_map.render.map import COORD_DECIMALS, build_map
-from asset_map.render.styles import DEFAULT_BASEMAP, Classes, format_number
+from asset_map.render.styles import COVERAGE_SCALE, format_number
 
 if TYPE_CHECKING:
     from asset_map.analysis.gaps import GapResult
 
-#: Share of weighted residents within walking distance, per buurt: red is low, green high.
-COVERAGE_CLASSES = Classes(
-    breaks=(0.0, 20.0, 40.0, 60.0, 80.0, 100.0),
-    colors=("#d7191c", "#fdae61", "#ffffbf", "#a6d96a", "#1a9641"),
-)
-#: Uncovered weighted residents per cell: light to dark purple.
-UNCOVERED_COLORS = ("#dadaeb", "#9e9ac8", "#6a51a3", "#3f007d")
+#: The column of the share within walking distance (percent), as the werkbank calls it.
+COVERAGE_COLUMN = "coverage_pct"
 SITE_COLOR = "#0b6e4f"
 
 
@@ -37,7 +39,7 @@ def build_gap_map(
     *,
     after: bool = True,
     lang: Lang = "nl",
-    basemap: str = DEFAULT_BASEMAP,
+    basemap: str | None = None,
     vendor_base: str = vendor.INLINE_BASE,
     attribution: str = "",
 ) -> folium.Map:
@@ -56,75 +58,59 @@ def build_gap_map(
     """
     share = "share_covered_after" if after else "share_covered"
     per_buurt = result.buurten.set_index("code")[share] * 100.0
-    shown_areas = areas.assign(pct_covered=areas["code"].map(per_buurt))
+    shown_areas = areas.assign(**{COVERAGE_COLUMN: areas["code"].map(per_buurt)})
     meeting_types = result.params.meeting_types or tuple(catalogue().meeting_place_types())
     meeting = assets[assets["type"].isin(meeting_types)]
-    layers: list[folium.MacroElement] = [_uncovered_layer(result.cells, after=after, lang=lang)]
+    layers: list[folium.MacroElement] = []
+    beyond = _uncovered_layer(result.cells, after=after, lang=lang)
+    if beyond is not None:
+        layers += [beyond, HatchFill(beyond)]
     if len(result.sites):
         layers.append(_sites_layer(result.sites, lang=lang))
+    label = FIGURES[COVERAGE_COLUMN]  # the werkbank's name of the figure
     fmap = build_map(
         shown_areas,
         meeting,
         lang=lang,
         basemap=basemap,
-        choropleth="pct_covered",
+        choropleth=COVERAGE_COLUMN,
         choropleth_level="buurt",
-        figures={
-            "pct_covered": (t("gaps.layer_coverage", "nl"), t("gaps.layer_coverage", "en"), "%")
-        },
-        classes=COVERAGE_CLASSES,
+        figures={COVERAGE_COLUMN: label},
+        classes=COVERAGE_SCALE,
         cluster=False,
         vendor_base=vendor_base,
         attribution=attribution,
         legend_extra=_legend_extra(result, lang),
+        scale_extra=beyond_swatch(lang) if beyond is not None else "",
         extra_layers=layers,
     )
     return fmap
 
 
-def uncovered_classes(weights: pd.Series) -> np.ndarray:
-    """Return class edges (quartiles) of the weighted residents of uncovered cells."""
-    data = weights[weights > 0].to_numpy(dtype=float)
-    if data.size == 0:
-        return np.array([0.0, 1.0])
-    return np.unique(np.quantile(data, np.linspace(0, 1, len(UNCOVERED_COLORS) + 1)))
+def beyond_swatch(lang: Lang) -> str:
+    """Return the legend line of the hatch of the areas beyond walking distance."""
+    return f"<div><span class='am-box am-hatch'></span>{esc(t('legend.beyond', lang))}</div>"
 
 
-def _uncovered_layer(cells: gpd.GeoDataFrame, *, after: bool, lang: Lang) -> folium.GeoJson:
-    """Cells beyond walking distance, dissolved per class (few shapes, also for 10,000 cells)."""
+def _uncovered_layer(cells: gpd.GeoDataFrame, *, after: bool, lang: Lang) -> folium.GeoJson | None:
+    """Return the cells beyond walking distance as one shape (few vertices, for 10,000 cells too).
+
+    Its tooltip gives the residents there; it is hatched by :class:`HatchFill`. None when
+    every resident is within walking distance.
+    """
     covered = cells["covered_after" if after else "covered"].astype(bool)
     open_cells = cells[~covered & (cells["weight"] > 0)]
-    edges = uncovered_classes(open_cells["weight"])
-    k = max(len(edges) - 1, 1)
-    klass = np.clip(np.searchsorted(edges[1:-1], open_cells["weight"], side="right"), 0, k - 1)
-    shapes = (
-        open_cells.assign(klass=klass)
-        .dissolve(by="klass", aggfunc={"residents": "sum", "weight": "sum"})
-        .reset_index()
-    )
-    palette = UNCOVERED_COLORS[-k:] if k < len(UNCOVERED_COLORS) else UNCOVERED_COLORS
-    shapes["_color"] = [palette[int(c)] for c in shapes["klass"]]
-    shapes["_tip"] = [
-        esc(
-            t(
-                "gaps.cells_tip",
-                lang,
-                residents=format_number(round(r), lang=lang),
-                lo=format_number(edges[int(c)], lang=lang),
-                hi=format_number(edges[int(c) + 1], lang=lang),
-            )
-        )
-        for r, c in zip(shapes["residents"], shapes["klass"], strict=True)
+    if open_cells.empty:
+        return None
+    shape = open_cells.dissolve(aggfunc={"residents": "sum"}).reset_index(drop=True)
+    residents = float(shape["residents"].iloc[0])
+    shape["_tip"] = [
+        esc(t("gaps.beyond_tip", lang, residents=format_number(round(residents), lang=lang)))
     ]
     return folium.GeoJson(
-        shapes[["_color", "_tip", "geometry"]].to_json(drop_id=True),
+        shape[["_tip", "geometry"]].to_json(drop_id=True),
         name=esc(t("gaps.layer_uncovered", lang)),
-        style_function=lambda f: {
-            "color": f["properties"]["_color"],
-            "weight": 0,
-            "fillColor": f["properties"]["_color"],
-            "fillOpacity": 0.6,
-        },
+        style_function=lambda _f: {"color": "#1a1a1a", "weight": 1, "fillOpacity": 0},
         tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
         control=True,
         overlay=True,
@@ -184,13 +170,9 @@ def _gains_text(site: pd.Series, lang: Lang) -> str:
 
 
 def _legend_extra(result: GapResult, lang: Lang) -> str:
-    parts = [
-        f"<div><span class='am-box' style='background:{UNCOVERED_COLORS[2]}'></span>"
-        f"{esc(t('gaps.layer_uncovered', lang))}</div>"
-    ]
-    if len(result.sites):
-        parts.append(
-            f"<div><span class='am-sw' style='background:{SITE_COLOR}'>📍</span>"
-            f"{esc(t('gaps.layer_sites', lang))}</div>"
-        )
-    return "".join(parts)
+    if not len(result.sites):
+        return ""
+    return (
+        f"<div><span class='am-sw' style='background:{SITE_COLOR}'>📍</span>"
+        f"{esc(t('gaps.layer_sites', lang))}</div>"
+    )

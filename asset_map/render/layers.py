@@ -1,4 +1,4 @@
-"""Folium elements that need no CDN: small point layers, an HTML legend, the map's CSS.
+"""Folium elements that need no CDN: small point layers and the map's CSS.
 
 A point layer holds its points as one JSON array that the browser turns into markers. Every
 text from the data is HTML-escaped in Python before it reaches the page (``html.escape``); the
@@ -19,7 +19,8 @@ from folium.map import Layer
 from folium.template import Template
 from markupsafe import Markup
 
-#: CSS for the markers, clusters, popups and legend; added once per map.
+#: CSS for the markers, clusters and popups; added once per map (the controls' CSS is in
+#: :mod:`asset_map.render.controls`).
 MAP_CSS = """
 .am-pin span{display:flex;align-items:center;justify-content:center;width:24px;height:24px;
  border-radius:50%;border:2px solid #fff;box-shadow:0 0 2px rgba(0,0,0,.6);font-size:13px;
@@ -32,7 +33,7 @@ MAP_CSS = """
  height:calc(100% - 10px);border-radius:50%;color:#fff;font:bold 12px/1 sans-serif;
  text-shadow:0 0 2px #000}
 .am-cluster{background:transparent}
-.am-popup{font:13px/1.35 sans-serif;max-width:260px}
+.am-popup{font:13px/1.35 sans-serif;max-width:260px;overflow-wrap:anywhere}
 .am-popup .am-type{color:#555;font-size:12px;margin-bottom:2px}
 .am-popup .am-name{font-weight:bold;font-size:14px}
 .am-popup .am-meta{color:#555;font-size:12px;margin-top:4px}
@@ -44,17 +45,6 @@ MAP_CSS = """
 .am-site span{display:flex;align-items:center;justify-content:center;min-width:30px;
  height:30px;padding:0 4px;border-radius:15px;background:#0b6e4f;color:#fff;
  border:2px solid #fff;box-shadow:0 0 4px rgba(0,0,0,.7);font:bold 13px/1 sans-serif}
-.am-legend{background:rgba(255,255,255,.93);padding:8px 10px;border-radius:6px;
- box-shadow:0 0 4px rgba(0,0,0,.35);font:12px/1.5 sans-serif;max-height:60vh;overflow:auto}
-.am-legend h4{margin:0 0 4px;font-size:13px}
-.am-legend summary{cursor:pointer;font-size:13px;margin-bottom:2px}
-.am-legend .am-sw{display:inline-flex;align-items:center;justify-content:center;width:18px;
- height:18px;border-radius:50%;margin-right:6px;font-size:10px;vertical-align:middle}
-.am-legend .am-sw-count{display:flex;align-items:center;justify-content:center;width:12px;
- height:12px;border-radius:50%;color:#fff;font:bold 8px/1 sans-serif}
-.am-legend .am-box{display:inline-block;width:14px;height:12px;margin-right:6px;
- vertical-align:middle;border:1px solid #999}
-.am-legend .am-line{display:inline-block;width:18px;margin-right:6px;vertical-align:middle}
 """
 
 
@@ -257,40 +247,6 @@ class PointLayer(VerbatimMacroElement, Layer):
         self.layer_key = layer_key
         self.tooltip_index = tooltip_index
         self.label_index = label_index
-
-
-class Legend(VerbatimMacroElement):
-    """A legend in a map corner, as plain HTML (no branca colormap, which loads d3 from a CDN).
-
-    Parameters
-    ----------
-    html_body : str
-        Trusted HTML inside the legend box.
-    position : str
-        A Leaflet control position, e.g. ``"bottomleft"``.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
-        {{ this.get_name() }}.onAdd = function() {
-            var div = L.DomUtil.create('div', 'am-legend');
-            div.innerHTML = {{ this.html_body|tojson }};
-            L.DomEvent.disableClickPropagation(div);
-            L.DomEvent.disableScrollPropagation(div);
-            return div;
-        };
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, html_body: str, *, position: str = "bottomleft"):
-        super().__init__()
-        self._name = "Legend"
-        self.html_body = html_body
-        self.position = position
 
 
 class MapStyle(VerbatimMacroElement):

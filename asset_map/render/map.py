@@ -1,7 +1,9 @@
 """Build the asset map: boundaries, the assets (one clustering, a layer per type), talents, legend.
 
 The same function serves the app (``st_folium``) and the CLI (standalone HTML), so both
-show the same map. Nothing here imports streamlit.
+show the same map, with the same controls (:mod:`asset_map.render.controls`): a search box,
+"my location", the legend and the colour scale out of the places' way, and a notice when the
+background does not load. Nothing here imports streamlit.
 """
 
 from __future__ import annotations
@@ -21,18 +23,30 @@ from asset_map.crs import WORK_CRS, to_storage_crs
 from asset_map.i18n import t
 from asset_map.model import KEY_FIGURES, AssetType, Lang, catalogue
 from asset_map.render import vendor
-from asset_map.render.asset_points import add_asset_layers
+from asset_map.render.activities import weekly_activities
+from asset_map.render.asset_points import activity_swatch, add_asset_layers
 from asset_map.render.asset_rows import COORD_DECIMALS, swatch
-from asset_map.render.layers import Legend, MapStyle, PointLayer, esc
+from asset_map.render.controls import (
+    ControlStyle,
+    FitView,
+    LocateControl,
+    Panel,
+    SearchControl,
+    TileNotice,
+    panel_html,
+    search_areas,
+    search_postcodes,
+)
+from asset_map.render.layers import MapStyle, PointLayer, esc
 from asset_map.render.styles import (
-    BASEMAPS,
     BUURT_STYLE,
-    DEFAULT_BASEMAP,
     NO_DATA_COLOR,
     WIJK_STYLE,
     Classes,
+    classes_for,
+    format_break,
     format_number,
-    quantile_classes,
+    resolve_basemap,
 )
 
 #: Shown on every map that holds OpenStreetMap data (ODbL).
@@ -47,7 +61,7 @@ def build_map(
     *,
     talents: pd.DataFrame | None = None,
     lang: Lang = "nl",
-    basemap: str = DEFAULT_BASEMAP,
+    basemap: str | None = None,
     choropleth: str | None = None,
     choropleth_level: str | None = None,
     figures: dict[str, tuple[str, str, str]] | None = None,
@@ -56,7 +70,11 @@ def build_map(
     vendor_base: str = vendor.INLINE_BASE,
     attribution: str = "",
     legend_extra: str = "",
+    scale_extra: str = "",
     extra_layers: Sequence[folium.MacroElement] = (),
+    activities: pd.DataFrame | None = None,
+    postcodes: pd.DataFrame | None = None,
+    view: Sequence[Sequence[float]] | None = None,
 ) -> folium.Map:
     """Return a folium map of ``areas`` and ``assets``.
 
@@ -72,8 +90,10 @@ def build_map(
         counts per buurt, never as individuals.
     lang : {"nl", "en"}
         Language of labels, legend and popups.
-    basemap : {"osm", "pdok", "none"}
-        The tile layer; ``"none"`` makes no request to any server.
+    basemap : {"eigen", "osm", "pdok", "none"}, optional
+        The tile layer; ``"none"`` makes no request to any server, ``"eigen"`` is the tile
+        server of the settings (``ASSET_MAP_TILES_URL``). By default that one when it is
+        set, else OpenStreetMap.
     choropleth : str, optional
         A key-figure column of ``areas`` to colour the buurten (or wijken) by, or a column
         named in ``figures``.
@@ -83,7 +103,9 @@ def build_map(
     figures : dict, optional
         More columns ``choropleth`` may name: column -> (Dutch label, English label, unit).
     classes : Classes, optional
-        Fixed classes for the choropleth; quantile classes of the coloured areas by default.
+        Fixed classes for the choropleth; by default :data:`~asset_map.render.styles.COVERAGE_SCALE`
+        for the share within walking distance, quantile classes of the coloured areas for
+        any other figure.
     cluster : bool
         Cluster the markers in the browser (needs Leaflet.markercluster); without, many
         places are drawn on a canvas.
@@ -94,16 +116,31 @@ def build_map(
         Extra attribution text for the data shown (plain text; escaped here).
     legend_extra : str
         Trusted HTML appended to the legend (for ``extra_layers``).
+    scale_extra : str
+        Trusted HTML appended to the colour scale (e.g. the hatch of "beyond walking
+        distance").
     extra_layers : sequence of folium elements
         More layers, added after the assets and before the layer control (which must come
         after every layer it lists).
+    activities : DataFrame, optional
+        Weekly activities (``model.ACTIVITY_COLUMNS``): listed in their place's popup, and
+        a layer "Wekelijkse activiteiten" rings the places on the map that have them.
+        Activities at places not on the map are left out.
+    postcodes : DataFrame, optional
+        The local postcode table (``postcode``, ``lon``, ``lat``): the search box finds them.
+    view : sequence, optional
+        ``[[south, west], [north, east]]`` to show first; by default everything.
 
     Returns
     -------
     folium.Map
+
+    Raises
+    ------
+    AssetMapError
+        For ``basemap="eigen"`` when no own tile server is set (or its settings are wrong).
     """
-    if basemap not in BASEMAPS:
-        raise ValueError(f"Unknown basemap '{basemap}'. Choose one of: {', '.join(BASEMAPS)}.")
+    base = resolve_basemap(basemap)
     known = {**KEY_FIGURES, **(figures or {})}
     if choropleth is not None and choropleth not in known:
         raise ValueError(f"Unknown key figure '{choropleth}'. Choose one of: {', '.join(known)}.")
@@ -111,7 +148,6 @@ def build_map(
         raise ValueError(f"Unknown choropleth level '{choropleth_level}'. Choose buurt or wijk.")
     areas = to_storage_crs(areas, "areas")
     assets = to_storage_crs(assets, "assets")
-    base = BASEMAPS[basemap]
     fmap = folium.Map(
         tiles=None,
         control_scale=True,
@@ -122,57 +158,77 @@ def build_map(
     fmap.options.update(max_zoom=base.max_zoom, min_zoom=7)
     fmap.default_js, fmap.default_css = vendor.links(vendor.MAP_FILES, vendor_base)
     if base.url:
-        folium.TileLayer(
+        tiles = folium.TileLayer(
             base.url,
             attr=base.attribution,
             name=t(f"basemap.{base.key}", lang),
             max_zoom=base.max_zoom,
             control=False,
-        ).add_to(fmap)
+        )
+        tiles.add_to(fmap)
+        TileNotice(tiles, lang=lang).add_to(fmap)
     MapStyle().add_to(fmap)
+    ControlStyle().add_to(fmap)
 
     level = None
     if choropleth is not None:
         level = choropleth_level or figure_level(areas, choropleth) or "buurt"
         if classes is None and choropleth in areas.columns:
-            classes = quantile_classes(areas.loc[areas["level"] == level, choropleth])
+            classes = classes_for(choropleth, areas.loc[areas["level"] == level, choropleth])
     _add_boundaries(
         fmap, areas, lang=lang, choropleth=choropleth, level=level, classes=classes, figures=known
     )
 
-    present = add_asset_layers(fmap, assets, lang=lang, cluster=cluster, vendor_base=vendor_base)
+    weekly = weekly_activities(activities, lang=lang) if activities is not None else None
+    placed = add_asset_layers(
+        fmap, assets, lang=lang, cluster=cluster, vendor_base=vendor_base, activities=weekly
+    )
     for layer in extra_layers:
         layer.add_to(fmap)
     n_talent_buurten = 0
     if talents is not None:
         n_talent_buurten = _add_talents(fmap, talents, areas, lang=lang)
 
-    Legend(
+    # Top left: the search box (first), the zoom buttons, "my location".
+    SearchControl(
+        placed.points,
+        areas=search_areas(areas, lang=lang),
+        postcodes=search_postcodes(postcodes),
+        lang=lang,
+    ).add_to(fmap)
+    LocateControl(lang=lang).add_to(fmap)
+    # Top right: the layers button, then the legend under it (closed on a phone).
+    folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
+    Panel(
         _legend_html(
-            present,
+            placed.present,
             lang=lang,
-            choropleth=known[choropleth] if choropleth else None,
-            choropleth_level=level,
-            classes=classes,
             talents=n_talent_buurten > 0,
             clustered=cluster,
+            activities=placed.n_activities > 0,
             extra=legend_extra,
         )
     ).add_to(fmap)
-    # Collapsed to the usual layers button: the legend already names every type.
-    folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
+    if choropleth and classes is not None:
+        # Bottom right, a box of its own: the colours of the choropleth.
+        Panel(
+            _scale_html(known[choropleth], classes, lang=lang, level=level, extra=scale_extra),
+            position="bottomright",
+            css_class="am-scale",
+            share=0.4,
+            classes=classes,
+        ).add_to(fmap)
     if len(assets) and assets["source"].astype(str).str.contains("OpenStreetMap").any():
         # ODbL: the map credits OpenStreetMap whenever it shows OSM data.
         _Attribution(esc(OSM_DATA_ATTRIBUTION)).add_to(fmap)
     if attribution:
         _Attribution(esc(attribution)).add_to(fmap)
-    bounds = _bounds(areas, assets)
+    bounds = view if view is not None else _bounds(areas, assets)
     if bounds is not None:
-        # Straight to the view that shows everything, without a zoom animation: the places
-        # are clustered once, for this view, not first for the starting zoom.
-        fit = folium.FitBounds(bounds)
-        fit.options["animate"] = False
-        fit.add_to(fmap)
+        # Straight to the view that shows everything, without a zoom animation (the places
+        # are clustered once, for this view), with room for the controls: added last, when
+        # they are all on the map.
+        FitView(bounds).add_to(fmap)
     return fmap
 
 
@@ -317,14 +373,13 @@ def _legend_html(
     present: list[tuple[AssetType, int]],
     *,
     lang: Lang,
-    choropleth: tuple[str, str, str] | None,
-    classes: Classes | None,
     talents: bool,
     clustered: bool = False,
+    activities: bool = False,
     extra: str = "",
-    choropleth_level: str | None = None,
 ) -> str:
-    parts = [f"<details open><summary><b>{esc(t('legend.title', lang))}</b></summary>"]
+    """Return the legend: the types on the map, clusters, planned places, activities, borders."""
+    parts = []
     for asset_type, n in present:
         parts.append(f"<div>{swatch(asset_type)}{esc(asset_type.label(lang))} ({n})</div>")
     if clustered and present:
@@ -344,6 +399,8 @@ def _legend_html(
             f"<div><span class='am-sw' style='border:2px dashed #222'></span>"
             f"{esc(t('legend.planned', lang))}</div>"
         )
+    if activities:
+        parts.append(f"<div>{activity_swatch()}{esc(t('legend.weekly', lang))}</div>")
     if talents:
         parts.append(
             f"<div>{swatch(catalogue().types['talent'])}{esc(t('layer.talents', lang))}</div>"
@@ -357,24 +414,33 @@ def _legend_html(
         f"{esc(t('legend.buurt', lang))}</div>"
     )
     parts.append(extra)
-    if choropleth and classes is not None:
-        nl, en, unit = choropleth
-        parts.append(f"<h4 style='margin-top:6px'>{esc(nl if lang == 'nl' else en)}</h4>")
-        if choropleth_level == "wijk":
-            parts.append(f"<div><i>{esc(t('legend.per_wijk', lang))}</i></div>")
-        for lo, hi, color in zip(
-            classes.breaks[:-1], classes.breaks[1:], classes.colors, strict=True
-        ):
-            parts.append(
-                f"<div><span class='am-box' style='background:{color}'></span>"
-                f"{esc(format_number(lo, unit, lang))} – {esc(format_number(hi, unit, lang))}</div>"
-            )
+    return panel_html(t("legend.title", lang), parts)
+
+
+def _scale_html(
+    figure: tuple[str, str, str],
+    classes: Classes,
+    *,
+    lang: Lang,
+    level: str | None,
+    extra: str = "",
+) -> str:
+    """Return the colour scale of a choropleth: its classes, "no data", and ``extra``."""
+    nl, en, unit = figure
+    parts = []
+    if level == "wijk":
+        parts.append(f"<div><i>{esc(t('legend.per_wijk', lang))}</i></div>")
+    for lo, hi, color in zip(classes.breaks[:-1], classes.breaks[1:], classes.colors, strict=True):
         parts.append(
-            f"<div><span class='am-box' style='background:{NO_DATA_COLOR}'></span>"
-            f"{esc(t('legend.no_data', lang))}</div>"
+            f"<div><span class='am-box' style='background:{color}'></span>"
+            f"{esc(format_break(lo, unit, lang))} – {esc(format_break(hi, unit, lang))}</div>"
         )
-    parts.append("</details>")
-    return "".join(parts)
+    parts.append(
+        f"<div><span class='am-box' style='background:{NO_DATA_COLOR}'></span>"
+        f"{esc(t('legend.no_data', lang))}</div>"
+    )
+    parts.append(extra)
+    return panel_html(nl if lang == "nl" else en, parts)
 
 
 def _center(areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame) -> list[float]:

@@ -42,6 +42,7 @@ from asset_map.analysis.summary import PublicTotal
 from asset_map.i18n import localise, t
 from asset_map.model import Lang, catalogue
 from asset_map.render.pdf_fonts import FONT, a4_pdf, fonts
+from asset_map.render.pdf_text import NAME_CHARS, para, short
 from asset_map.render.static_map import map_png
 from asset_map.render.styles import format_number
 
@@ -157,6 +158,10 @@ class ReportGaps:
     sites : list of (str, float)
         The suggested places that help the wijk, best first: name (a ``Msg`` for a grid
         cell) and the residents they newly bring within walking distance.
+    coverage : dict
+        The share within walking distance per buurt code, in percent (the map's colours).
+    beyond : GeoDataFrame or None
+        The areas of the wijk's buurten beyond walking distance (hatched on the map).
     """
 
     share: float
@@ -167,6 +172,8 @@ class ReportGaps:
     estimated: int
     sites_asked: bool
     sites: list[tuple[str, float]] = field(default_factory=list)
+    coverage: dict[str, float] = field(default_factory=dict)
+    beyond: gpd.GeoDataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -212,11 +219,18 @@ def draw_wijk_report(
     """
     made = (generated_at or datetime.now(UTC)).date()
     styles = _styles()
-    title = t("report.title", lang, wijk=report.wijk_name)
+    title = t("report.title", lang, wijk=short(report.wijk_name))
     story: list[Flowable] = [
         Paragraph(escape(title), styles["title"]),
         Paragraph(
-            escape(t("report.subtitle", lang, gemeente=report.gemeente, code=report.wijk_code)),
+            escape(
+                t(
+                    "report.subtitle",
+                    lang,
+                    gemeente=short(report.gemeente),
+                    code=short(report.wijk_code, 20),
+                )
+            ),
             styles["subtitle"],
         ),
     ]
@@ -225,20 +239,30 @@ def draw_wijk_report(
     story.append(
         Paragraph(escape(t("report.generated", lang, date=format_date(made, lang))), styles["body"])
     )
+    coloured = report.gaps is not None and bool(report.gaps.coverage)
     png = map_png(
-        report.areas, report.assets, focus_code=report.wijk_code, lang=lang, width_px=1600
+        report.areas,
+        report.assets,
+        focus_code=report.wijk_code,
+        lang=lang,
+        width_px=1600,
+        coverage=report.gaps.coverage if report.gaps is not None and coloured else None,
+        beyond=report.gaps.beyond if report.gaps is not None else None,
     )
+    caption = "report.map.caption_coverage" if coloured else "report.map.caption"
     story += [
         Paragraph(escape(t("report.map.title", lang)), styles["h2"]),
         Image(io.BytesIO(png), width=TEXT_WIDTH, height=TEXT_WIDTH * 0.75),
-        Paragraph(escape(t("report.map.caption", lang)), styles["small"]),
+        Paragraph(escape(t(caption, lang)), styles["small"]),
     ]
     story += _figures_section(report.per_buurt, report.total, styles, lang=lang)
     story += _types_section(report.total, styles, lang=lang)
     story += _gaps_section(report.gaps, styles, lang=lang)
     story += _sources_section(report.sources, styles, lang=lang)
 
-    footer = t("report.page", lang, title=title, date=format_date(made, lang), page="{page}")
+    footer = t(
+        "report.page", lang, title=short(title, 70), date=format_date(made, lang), page="{page}"
+    )
 
     def decorate(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.saveState()
@@ -260,7 +284,8 @@ def draw_wijk_report(
 
 
 def _cell(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text), style)
+    """Return a table cell: the text cut to a name's length, as a row cannot span pages."""
+    return Paragraph(para(text, NAME_CHARS), style)
 
 
 def _table(rows: list[list[Paragraph]], widths: Sequence[float], *, total_row: bool) -> Table:
@@ -388,7 +413,7 @@ def _gaps_section(
             "report.gaps.site_line",
             lang,
             rank=rank,
-            name=localise(name, lang),
+            name=short(localise(name, lang)),
             residents=format_count(residents, lang),
         )
         out.append(Paragraph(escape(line), styles["body"]))

@@ -3,27 +3,41 @@
 Drawn with matplotlib's Agg canvas in RD New (EPSG:28992), so the scale bar is true in
 metres and grid north is (nearly) true north: buurt outlines, the wijk outline, and the
 assets as dots in their type's colour (planned ones hollow), with a legend, a scale bar
-and a north arrow.
+and a north arrow. With a gap analysis, the buurten are coloured by their share of
+residents within walking distance on THE coverage scale of every map
+(:data:`~asset_map.render.styles.COVERAGE_SCALE`) and the areas beyond walking distance
+are hatched, as on the Kansen map.
 """
 
 from __future__ import annotations
 
 import io
 import math
+from collections.abc import Mapping
 
 import geopandas as gpd
 import numpy as np
 import shapely
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from shapely.geometry.base import BaseGeometry
 
 from asset_map._errors import AssetMapError
 from asset_map.crs import WORK_CRS, require_crs
 from asset_map.i18n import Msg, t
 from asset_map.model import Lang, catalogue
+from asset_map.render.pdf_text import short
+from asset_map.render.styles import (
+    BEYOND_HATCH,
+    BEYOND_LINE_COLOR,
+    COVERAGE_SCALE,
+    NO_DATA_COLOR,
+    format_break,
+)
 
 #: The share of the view added around the focus area on every side.
 MARGIN = 0.06
@@ -42,6 +56,8 @@ def map_png(
     focus_code: str | None = None,
     lang: Lang = "nl",
     width_px: int = 1600,
+    coverage: Mapping[str, float] | None = None,
+    beyond: gpd.GeoDataFrame | None = None,
 ) -> bytes:
     """Return a PNG map of ``focus_code`` (a wijk or buurt) or of all areas.
 
@@ -58,6 +74,11 @@ def map_png(
         Language of the legend.
     width_px : int
         Width of the image in pixels (the height is three quarters of it).
+    coverage : mapping, optional
+        The share of residents within walking distance per buurt code, in percent: the
+        buurten shown are coloured on :data:`~asset_map.render.styles.COVERAGE_SCALE`.
+    beyond : GeoDataFrame, optional
+        The areas beyond walking distance (with a CRS), hatched.
 
     Raises
     ------
@@ -90,6 +111,9 @@ def map_png(
     x0, y0, x1, y1 = _view(focus.total_bounds, aspect=(AXES_WIDTH * 10) / (0.98 * 7.5))
 
     others = shown[~shown["code"].isin(set(focus["code"]) | set(inner["code"]))]
+    scale: list[Artist] = []
+    if coverage is not None:
+        scale = _draw_coverage(ax, inner if len(inner) else focus, coverage, beyond, lang=lang)
     if len(others):
         others.boundary.plot(ax=ax, color=CONTEXT_COLOR, linewidth=0.6)
     if len(inner):
@@ -99,7 +123,10 @@ def map_png(
         outline.boundary.plot(ax=ax, color=LINE_COLOR, linewidth=2.2)
     _label_buurten(ax, inner if len(inner) else focus, (x0, y0, x1, y1))
     region = focus.geometry.union_all() if focus_code is not None else None
-    handles = _draw_assets(ax, assets, (x0, y0, x1, y1), region=region, lang=lang)
+    handles: list[Artist] = [
+        *_draw_assets(ax, assets, (x0, y0, x1, y1), region=region, lang=lang),
+        *scale,
+    ]
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     _scale_bar(ax, (x0, y0, x1, y1))
@@ -118,6 +145,55 @@ def map_png(
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", facecolor="white")
     return buffer.getvalue()
+
+
+def _draw_coverage(
+    ax: Axes,
+    buurten: gpd.GeoDataFrame,
+    coverage: Mapping[str, float],
+    beyond: gpd.GeoDataFrame | None,
+    *,
+    lang: Lang,
+) -> list[Artist]:
+    """Colour ``buurten`` by their share within walking distance; hatch what is beyond.
+
+    Returns the legend entries: the scale's classes, "no data", and the hatch.
+    """
+    colors = [COVERAGE_SCALE.color_of(coverage.get(str(code))) for code in buurten["code"]]
+    buurten.plot(ax=ax, color=colors, linewidth=0, zorder=1)
+    handles: list[Artist] = []
+    breaks = COVERAGE_SCALE.breaks
+    title = t("report.map.coverage", lang)
+    for j, color in enumerate(COVERAGE_SCALE.colors):
+        lo, hi = format_break(breaks[j], "%", lang), format_break(breaks[j + 1], "%", lang)
+        label = f"{title}: {lo} – {hi}" if j == 0 else f"{lo} – {hi}"
+        handles.append(Patch(facecolor=color, edgecolor="#999999", lw=0.5, label=label))
+    handles.append(
+        Patch(facecolor=NO_DATA_COLOR, edgecolor="#999999", lw=0.5, label=t("legend.no_data", lang))
+    )
+    if beyond is not None and not beyond.empty:
+        region = buurten.geometry.union_all()
+        clipped = beyond.to_crs(WORK_CRS).geometry.intersection(region)
+        clipped = clipped[~clipped.is_empty]
+        if len(clipped):
+            gpd.GeoSeries(clipped, crs=WORK_CRS).plot(
+                ax=ax,
+                facecolor="none",
+                edgecolor=BEYOND_LINE_COLOR,
+                hatch=BEYOND_HATCH,
+                linewidth=0.0,
+                zorder=1.5,
+            )
+            handles.append(
+                Patch(
+                    facecolor="white",
+                    edgecolor=BEYOND_LINE_COLOR,
+                    hatch=BEYOND_HATCH,
+                    lw=0.5,
+                    label=t("legend.beyond", lang),
+                )
+            )
+    return handles
 
 
 def _inner_buurten(
@@ -145,6 +221,10 @@ def _view(bounds: np.ndarray, *, aspect: float) -> tuple[float, float, float, fl
     return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
 
 
+#: The longest buurt name written on the map; longer ones are cut.
+MAP_LABEL_CHARS = 40
+
+
 def _label_buurten(
     ax: Axes, buurten: gpd.GeoDataFrame, view: tuple[float, float, float, float]
 ) -> None:
@@ -152,7 +232,7 @@ def _label_buurten(
     for name, point in zip(buurten["name"], points, strict=True):
         if view[0] <= point.x <= view[2] and view[1] <= point.y <= view[3]:
             ax.annotate(
-                str(name),
+                short(name, MAP_LABEL_CHARS),  # a label on the map, not a paragraph
                 (point.x, point.y),
                 ha="center",
                 va="center",

@@ -1,7 +1,8 @@
 """The JavaScript and CSS the map needs, taken from installed Python packages, never a CDN.
 
 Leaflet and Leaflet.markercluster come from the XStatic packages on PyPI; ``asset_points.js``
-(the assets' markers in one clustering) is ours, in ``static/`` beside this module. The app
+(the assets' markers in one clustering) and ``map_controls.js`` (legend, search, my location,
+tile notice) are ours, in ``static/`` beside this module. The app
 serves them through Streamlit's static file serving; a standalone HTML export inlines them,
 so the file works offline and tells no third party who opened it.
 """
@@ -60,8 +61,10 @@ CLUSTER_DEFAULT_CSS = VendorFile(
     "markercluster_default_css", "leaflet.markercluster", CLUSTER_DIR, "MarkerCluster.Default.css"
 )
 ASSET_POINTS_JS = VendorFile("asset_points_js", "asset_map", OWN_DIR, "asset_points.js")
+MAP_CONTROLS_JS = VendorFile("map_controls_js", "asset_map", OWN_DIR, "map_controls.js")
 
-MAP_FILES = (LEAFLET_JS, LEAFLET_CSS)
+#: Leaflet and our controls (legend, search, my location, tile notice): every map loads them.
+MAP_FILES = (LEAFLET_JS, LEAFLET_CSS, MAP_CONTROLS_JS)
 CLUSTER_FILES = (CLUSTER_JS, CLUSTER_CSS, CLUSTER_DEFAULT_CSS)
 #: Every file a map may load, in the order a page loads them.
 ALL_FILES = (*MAP_FILES, *CLUSTER_FILES, ASSET_POINTS_JS)

@@ -1,4 +1,4 @@
-"""Accounts without a web framework: roles, password hashing, lockout, session timeout.
+"""Accounts without a web framework: roles, password hashing, log-in throttling, sessions.
 
 Everything here is pure (no database, no streamlit), so the rules are tested on their own;
 ``asset_map.storage`` keeps the state (users, failed attempts) and calls these helpers.
@@ -15,11 +15,27 @@ admin         yes       yes                yes          yes
 
 A planner works on places and gaps and never needs residents' contact details, so the
 roles are not a ladder: ask :func:`can`, never compare roles.
+
+Log-in throttling cannot be turned against staff. There is no lock an outsider can set off:
+wrong passwords earn growing delays (1 s, 2 s, 4 s, ... at most 15 minutes), counted in
+:class:`Bucket` s:
+
+- per user name *and* client address (``pair``): a script that guesses from one address is
+  slowed down; the owner of the name, from another address, is not;
+- per client address (``address``): one address guessing many names;
+- per user name (``name``): counting the *addresses* that failed on it, so only many
+  addresses together (a botnet) slow the name down for everyone;
+- per known device (``device``): a browser that logged in to the account before keeps a
+  random token (a cookie); with it only its own failures count, so the owner can log in
+  from there whatever others do.
+
+An IPv6 address counts by its /64 network (one connection usually holds a whole /64).
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 import secrets
 from dataclasses import dataclass
@@ -42,10 +58,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(ACTIONS),
 }
 
-#: Failed log-ins that lock an account, counted within ``FAILURE_WINDOW`` of the first one.
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
-LOCKOUT = timedelta(minutes=15)
+#: The first delay after the free failures of a bucket; each next failure doubles it.
+FIRST_DELAY = timedelta(seconds=1)
+#: The longest delay: never a lock, at most a wait of this long.
+MAX_DELAY = timedelta(minutes=15)
+#: A bucket's count starts afresh this long after its first failure.
+FORGET_AFTER = timedelta(hours=24)
+#: How long a browser stays a known device without a log-in from it.
+DEVICE_LIFETIME = timedelta(days=90)
+#: The most known devices per account (the oldest go first).
+MAX_DEVICES = 20
 SESSION_TIMEOUT = timedelta(minutes=30)
 
 MIN_PASSWORD_LENGTH = 10
@@ -66,13 +88,14 @@ class LoginFailed(AssetMapError):
         super().__init__("The user name or the password is wrong.")
 
 
-class LockedOut(AssetMapError):
-    """Too many failed log-ins: the account is locked until ``until`` (UTC)."""
+class LoginDelayed(AssetMapError):
+    """Too many failed log-ins from here: the next try is taken from ``until`` (UTC) on."""
 
     def __init__(self, until: datetime):
         self.until = until
         super().__init__(
-            f"Too many failed log-ins: try again after {until.isoformat(timespec='minutes')}."
+            f"Too many failed log-ins from here: try again after "
+            f"{until.isoformat(timespec='seconds')}."
         )
 
 
@@ -185,21 +208,52 @@ def dummy_hash() -> str:
     return hash_password(secrets.token_urlsafe(16))
 
 
-# --- lockout ---------------------------------------------------------------------------------
+# --- log-in throttling -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """What failed log-ins are counted by: its kind, and the failures without a delay.
+
+    Attributes
+    ----------
+    kind : str
+        ``pair`` (user name and client address), ``address``, ``name`` (addresses that
+        failed on the name) or ``device`` (a known device of the account).
+    free : int
+        Failures before the delays start.
+    """
+
+    kind: str
+    free: int
+
+    def delay(self, failures: int) -> timedelta | None:
+        """Return the wait after ``failures`` failures: None while free, then doubling."""
+        over = failures - self.free
+        if over <= 0:
+            return None
+        seconds = FIRST_DELAY.total_seconds() * 2 ** min(over - 1, 30)
+        return min(timedelta(seconds=seconds), MAX_DELAY)
+
+
+PAIR = Bucket("pair", 3)
+ADDRESS = Bucket("address", 10)
+NAME = Bucket("name", 10)
+DEVICE = Bucket("device", 5)
 
 
 @dataclass(frozen=True)
 class Throttle:
-    """The failed log-ins of one user name.
+    """The failed log-ins of one bucket key.
 
     Attributes
     ----------
     failures : int
-        Failed attempts in the current window.
+        Failures counted since ``window_start``.
     window_start : datetime or None
-        When the first failure of the current window happened.
+        The first failure of the count; it starts afresh :data:`FORGET_AFTER` later.
     locked_until : datetime or None
-        When a lock ends (it may lie in the past).
+        The end of the current delay (it may lie in the past).
     """
 
     failures: int = 0
@@ -207,24 +261,77 @@ class Throttle:
     locked_until: datetime | None = None
 
     def locked_at(self, now: datetime) -> datetime | None:
-        """Return the end of the lock when it holds at ``now``, else None."""
+        """Return the end of the delay when it holds at ``now``, else None."""
         if self.locked_until is not None and now < self.locked_until:
             return self.locked_until
         return None
 
-    def after_failure(self, now: datetime) -> Throttle:
-        """Return the state after a failed attempt at ``now``.
-
-        The ``MAX_FAILURES``-th failure within ``FAILURE_WINDOW`` of the window's first
-        failure locks the account for ``LOCKOUT`` and starts counting afresh.
-        """
-        if self.window_start is None or now - self.window_start >= FAILURE_WINDOW:
+    def after_failure(self, now: datetime, bucket: Bucket) -> Throttle:
+        """Return the state after a failed attempt at ``now``: one more, maybe a delay."""
+        if self.window_start is None or now - self.window_start >= FORGET_AFTER:
             failures, start = 1, now
         else:
             failures, start = self.failures + 1, self.window_start
-        if failures >= MAX_FAILURES:
-            return Throttle(0, None, now + LOCKOUT)
-        return Throttle(failures, start, None)
+        wait = bucket.delay(failures)
+        return Throttle(failures, start, None if wait is None else now + wait)
+
+
+def address_key(address: str | None) -> str:
+    """Return what a client address counts as: the address, its /64 for IPv6, or ``unknown``.
+
+    ``None`` (Streamlit gives no address for ``localhost``, nor behind a proxy that does not
+    pass it on) counts as one address, ``unknown``: such clients share their counts.
+    """
+    if not address:
+        return "unknown"
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address.strip()[:100]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def _digest(text: str, n: int) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:n]
+
+
+def name_prefix(username: str) -> str:
+    """Return the start of every ``pair`` key of ``username`` (to lift its delays)."""
+    return f"pair:{_digest(normalise_username(username), 24)}:"
+
+
+def bucket_keys(username: str, address: str | None) -> dict[Bucket, str]:
+    """Return the keys of the ``pair``, ``address`` and ``name`` buckets of an attempt.
+
+    Hashes only: names typed at the log-in (possibly a password typed in the wrong field)
+    and client addresses are never stored in plain text.
+    """
+    name = normalise_username(username)
+    where = address_key(address)
+    return {
+        PAIR: f"{name_prefix(name)}{_digest(where, 24)}",
+        ADDRESS: f"address:{_digest(where, 32)}",
+        NAME: f"name:{_digest(name, 32)}",
+    }
+
+
+def device_key(token_hash: str) -> str:
+    """Return the key of the ``device`` bucket of a known device (by its token's hash)."""
+    return f"device:{token_hash[:32]}"
+
+
+def new_device_token() -> str:
+    """Return a new random token for a known device (256 bits, URL-safe)."""
+    return secrets.token_urlsafe(32)
+
+
+def device_hash(token: str) -> str:
+    """Return the SHA-256 (hex) of a device token: only the hash is stored."""
+    return hashlib.sha256(str(token).encode("utf-8")).hexdigest()
 
 
 def session_expired(last_active: datetime, now: datetime) -> bool:
@@ -264,9 +371,5 @@ def hash_code(code: str) -> str:
 
 
 def username_key(username: str) -> str:
-    """Return the key under which failed log-ins of ``username`` are counted.
-
-    A hash, so names typed at the log-in (possibly a password typed in the wrong field)
-    are never stored in plain text.
-    """
-    return hashlib.sha256(normalise_username(username).encode("utf-8")).hexdigest()
+    """Return the key of the ``name`` bucket of ``username`` (see :func:`bucket_keys`)."""
+    return bucket_keys(username, None)[NAME]

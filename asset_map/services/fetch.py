@@ -54,8 +54,10 @@ def fetch_gemeente(
     Raises
     ------
     AssetMapError
-        A subclass that names what failed (no internet, HTTP status, unknown gemeente).
+        A subclass that names what failed (no internet, HTTP status, unknown gemeente), or
+        a year out of range (``settings.MAP_YEAR``).
     """
+    year = int(settings.MAP_YEAR.check(year))
     say = progress or (lambda _message: None)
     say(Msg("note.download.pdok"))
     with tempfile.TemporaryDirectory() as tmp:

@@ -15,7 +15,8 @@ Key figures alone are joined onto the stored areas by :func:`import_figures`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import copy
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ from asset_map.services.sources import (
     replaces_other_gemeente,
     save,
 )
-from asset_map.storage import Store
+from asset_map.storage import Store, WorkspaceChanged
 
 
 def empty_layer(columns: Iterable[str]) -> gpd.GeoDataFrame:
@@ -57,13 +58,18 @@ def file_entry(
     year: int | None = None,
     areas_layer: str | None = None,
     crs: str | None = None,
+    facts: tuple[int | None, str | None] | None = None,
 ) -> dict[str, Any]:
     """Return the source entry of a file: its name, licence, year and layer.
 
     The year is ``year``, else the year the file holds (a CBS file's ``jaar`` or name),
-    else None (shown as unknown, never a guess).
+    else None (shown as unknown, never a guess). ``facts`` are what the reader found
+    already (:attr:`~asset_map.io.formats.ImportResult.facts`): then the file is not read
+    again.
     """
-    if year is None:
+    if year is None and facts is not None:
+        year = facts[0]
+    elif year is None:
         year = file_facts(path, layer=areas_layer if layer == "areas" else None, crs=crs)[0]
     return {"name": name or path.name, "licence": licence or "", "year": year, "layer": layer}
 
@@ -146,7 +152,16 @@ def read_files(
         osm = osm_kind(assets)
         entry = osm_source() if osm else None
         entries.append(
-            entry or file_entry(assets, "assets", name=source, licence=licence, year=year, crs=crs)
+            entry
+            or file_entry(
+                assets,
+                "assets",
+                name=source,
+                licence=licence,
+                year=year,
+                crs=crs,
+                facts=read_a.facts,
+            )
         )
     new.meta = {"is_demo": False, "sources": entries}
     return new
@@ -200,6 +215,37 @@ def replacement(now: Loaded | None, new: Loaded) -> Replacement:
     return Replacement(replaces_other_gemeente(now, new), area_levels(now, new))
 
 
+#: How often an import combines again with the stored workspace when an edit came in
+#: between reading and saving it, before it gives up and says so.
+COMBINE_ATTEMPTS = 3
+
+
+def _saved_on_fresh_data(
+    store: Store, make: Callable[[Loaded | None], Loaded], actor: str
+) -> Loaded:
+    """Make the workspace to save from the stored one, and save it unless that changed.
+
+    The rule for a save of the whole workspace while staff edit single places: the save
+    never writes back rows it read before an edit was made. When the workspace changed
+    between reading and saving (its version), the new layers are made again from the
+    workspace as it is now, up to :data:`COMBINE_ATTEMPTS` times; then
+    ``WorkspaceChanged`` is raised and nothing is saved. An edit whose form was read before
+    the import saved is refused in turn (its row has a newer version): see
+    :mod:`asset_map.rules.concurrent_edits`.
+    """
+    for attempt in range(1, COMBINE_ATTEMPTS + 1):
+        version = store.workspace_version()  # read first: an edit after it is caught
+        made = make(current(store))
+        try:
+            save(store, made, actor=actor, expected_version=version)
+        except WorkspaceChanged:
+            if attempt == COMBINE_ATTEMPTS:
+                raise
+            continue
+        return made
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def import_into(
     store: Store,
     new: Loaded,
@@ -213,29 +259,44 @@ def import_into(
 
     With ``figures``, a Kerncijfers CSV is joined onto the combined areas before saving.
     Returns the workspace saved, with ``notes`` (what was replaced, merged, removed) and the
-    duplicate ``decisions``. See :func:`asset_map.services.sources.combine`.
+    duplicate ``decisions``. See :func:`asset_map.services.sources.combine`. An edit saved
+    while the import ran is kept: the import combines again with the workspace as it is
+    then (:func:`_saved_on_fresh_data`).
+
+    Raises
+    ------
+    WorkspaceChanged
+        When the workspace kept changing while the import combined it (nothing saved).
     """
-    combined = combine(
-        current(store), new, replace_assets=replace_assets, replace_levels=replace_levels
-    )
-    if figures is not None:
-        combined = with_figures(combined, figures)
-    save(store, combined, actor=actor)
-    return combined
+
+    def make(now: Loaded | None) -> Loaded:
+        # combine may change what it is given: each attempt starts from the files as read
+        fresh = Loaded(
+            new.areas.copy(), new.assets.copy(), copy.deepcopy(new.meta), list(new.notes)
+        )
+        combined = combine(now, fresh, replace_assets=replace_assets, replace_levels=replace_levels)
+        return with_figures(combined, figures) if figures is not None else combined
+
+    return _saved_on_fresh_data(store, make, actor)
 
 
 def import_figures(store: Store, path: Path, *, actor: str, year: int | None = None) -> Loaded:
-    """Join a Kerncijfers CSV onto the stored areas, record it as a source, and save."""
-    loaded = add_figures(current(store), path, year=year)
-    save(store, loaded, actor=actor)
-    return loaded
+    """Join a Kerncijfers CSV onto the stored areas, record it as a source, and save.
+
+    Like :func:`import_into`, an edit saved meanwhile is kept (the figures are joined again).
+    """
+    return _saved_on_fresh_data(store, lambda now: add_figures(now, path, year=year), actor)
 
 
 def with_figures(loaded: Loaded, path: Path) -> Loaded:
     """Return ``loaded`` with a Kerncijfers CSV joined onto its areas (before saving)."""
     joined = add_figures(loaded, path)
     joined.notes[:0] = loaded.notes
-    joined.decisions = loaded.decisions
+    joined.decisions, joined.groups, joined.grouped = (
+        loaded.decisions,
+        loaded.groups,
+        loaded.grouped,
+    )
     return joined
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+import geopandas as gpd
 import pandas as pd
 
 from asset_map import settings
@@ -66,6 +67,19 @@ def residents_beyond(gaps: GapResult, buurt_codes: Sequence[str]) -> float:
     return float(pd.to_numeric(cells.loc[mask, "residents"]).sum())
 
 
+def beyond_area(gaps: GapResult, buurt_codes: Sequence[str]) -> gpd.GeoDataFrame | None:
+    """Return the cells of these buurten beyond walking distance as one shape, or None."""
+    cells = gaps.cells
+    mask = (
+        cells["buurt_code"].isin(list(buurt_codes))
+        & ~cells["covered"].astype(bool)
+        & (pd.to_numeric(cells["weight"]) > 0)
+    )
+    if not mask.any():
+        return None
+    return cells.loc[mask, ["geometry"]].dissolve()
+
+
 def report_gaps(
     gaps: GapResult, total: pd.Series, buurt_codes: Sequence[str], buurt_names: set[str]
 ) -> ReportGaps:
@@ -80,6 +94,12 @@ def report_gaps(
         if buurt_names & {str(b) for b in (site["buurten"] or [])}
     ][:TOP_SITES]
     weights = params.weights
+    shares = gaps.buurten.set_index("code")["share_covered"]
+    coverage = {
+        str(code): 100.0 * float(shares[code])
+        for code in buurt_codes
+        if code in shares.index and pd.notna(shares[code])
+    }
     return ReportGaps(
         share=float(total["coverage"]) if pd.notna(total["coverage"]) else float("nan"),
         everyone=not (weights.aged_65_plus or weights.single_households),
@@ -89,6 +109,8 @@ def report_gaps(
         estimated=len(estimated),
         sites_asked=bool(params.new_sites),
         sites=helpful,
+        coverage=coverage,
+        beyond=beyond_area(gaps, buurt_codes),
     )
 
 

@@ -28,6 +28,7 @@ from asset_map.analysis.area_levels import (
     merge_levels,
     with_levels,
 )
+from asset_map.analysis.duplicate_groups import duplicate_groups
 from asset_map.analysis.duplicates import find_duplicates, merge_duplicates
 from asset_map.crs import to_storage_crs
 from asset_map.i18n import Msg
@@ -41,13 +42,20 @@ if TYPE_CHECKING:
 
 @dataclass
 class Loaded:
-    """Layers ready to be saved, with their sources and what happened on the way."""
+    """Layers ready to be saved, with their sources and what happened on the way.
+
+    ``decisions`` are the pairs of likely duplicates found while combining; ``groups`` and
+    ``grouped`` the same per group and per place
+    (:func:`~asset_map.analysis.duplicate_groups.duplicate_groups`).
+    """
 
     areas: gpd.GeoDataFrame
     assets: gpd.GeoDataFrame
     meta: dict[str, Any]
     notes: list[str] = field(default_factory=list)
     decisions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    groups: pd.DataFrame = field(default_factory=pd.DataFrame)
+    grouped: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def cbs_source(year: int) -> dict[str, Any]:
@@ -194,7 +202,7 @@ def combine(
         notes.append(levels.note())
     kept = to_storage_crs(current.assets)
     incoming = to_storage_crs(new.assets)
-    again = {s for s in incoming["source"].dropna().astype(str) if s}
+    again = set(incoming["source"].dropna().astype(str).unique()) - {""}
     gone = kept["source"].map(lambda s: _parts(s) <= again) if len(kept) else pd.Series([])
     if replace_assets:
         gone = pd.Series(True, index=kept.index)
@@ -210,8 +218,10 @@ def combine(
     )
     both = pd.concat([f[ASSET_COLUMNS] for f in frames], ignore_index=True)
     assets = gpd.GeoDataFrame(both, geometry="geometry", crs="EPSG:4326")
-    pairs = find_duplicates(assets)
-    merged, _log = merge_duplicates(assets, pairs)
+    duplicate_notes: list[str] = []
+    pairs = find_duplicates(assets, notes=duplicate_notes)
+    merged, log = merge_duplicates(assets, pairs)
+    groups, grouped = duplicate_groups(assets, pairs, log)
     outlines = outlines[~outlines.index.duplicated(keep="last")].dropna()
     if len(outlines):
         merged[FOOTPRINT] = merged["id"].map(outlines)
@@ -237,8 +247,8 @@ def combine(
         **{k: v for k, v in new.meta.items() if k != "sources"},
         "sources": [*first, *merge_sources(before, after)],
     }
-    notes.append(duplicates_note(pairs))
-    return Loaded(areas, merged.reset_index(drop=True), meta, notes, pairs)
+    notes += [duplicates_note(pairs), *duplicate_notes]
+    return Loaded(areas, merged.reset_index(drop=True), meta, notes, pairs, groups, grouped)
 
 
 def merge_sources(current: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -322,18 +332,28 @@ def current(store: Store) -> Loaded | None:
     return Loaded(areas, assets, meta)
 
 
-def save(store: Store, loaded: Loaded, *, actor: str) -> list[str]:
+def save(
+    store: Store, loaded: Loaded, *, actor: str, expected_version: str | None = None
+) -> list[str]:
     """Save the layers as the workspace (all or nothing).
 
     Activities and place needs of places that are no longer in ``loaded.assets`` are deleted
-    by the store; a note saying how many is returned and added to ``loaded.notes``.
+    by the store; a note saying how many is returned and added to ``loaded.notes``. With
+    ``expected_version`` (the workspace version the layers were combined from), a workspace
+    changed meanwhile is not overwritten: ``WorkspaceChanged`` is raised.
     """
     ids = set(loaded.assets["id"].astype(str))
     activities = store.activities()
     needs = store.place_needs()
     lost_a = int((~activities["asset_id"].astype(str).isin(ids)).sum()) if len(activities) else 0
     lost_n = int((~needs["asset_id"].astype(str).isin(ids)).sum()) if len(needs) else 0
-    store.save_workspace(loaded.areas, loaded.assets, meta=loaded.meta, actor=actor)
+    store.save_workspace(
+        loaded.areas,
+        loaded.assets,
+        meta=loaded.meta,
+        actor=actor,
+        expected_version=expected_version,
+    )
     notes: list[str] = []
     if lost_a or lost_n:
         notes.append(Msg("note.sources.orphans", activities=lost_a, needs=lost_n))

@@ -19,6 +19,7 @@ import geopandas as gpd
 import pandas as pd
 
 from asset_map import settings
+from asset_map._errors import AssetMapError
 from asset_map.analysis.areas import assign_areas
 from asset_map.i18n import Msg
 from asset_map.io import (
@@ -96,6 +97,30 @@ def open_store(
     SQLite file that does not exist yet (a typo must not create an empty database).
     """
     return Store(url, instance_dir=instance_dir, must_exist=must_exist)
+
+
+#: What SQLite keeps beside its database file while it runs (write-ahead log, shared
+#: memory, rollback journal): overwriting one of them corrupts the database as well.
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def database_files(url: str | None = None, *, instance_dir: Path | None = None) -> list[Path]:
+    """Return the files of the SQLite database that ``url`` names (or the default one).
+
+    The database file and its companions (``-wal``, ``-shm``, ``-journal``), whether they
+    exist yet or not; an empty list for PostgreSQL or a URL that cannot be read (opening
+    the database will say what is wrong with it).
+    """
+    from asset_map.storage.db import resolve_url
+
+    try:
+        parsed = resolve_url(url, instance_dir)
+    except (ValueError, AssetMapError):
+        return []
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return []
+    database = Path(parsed.database).expanduser()
+    return [database, *(database.with_name(database.name + s) for s in SQLITE_COMPANIONS)]
 
 
 def default_data_dir() -> Path:

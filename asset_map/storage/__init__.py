@@ -21,6 +21,9 @@ import geopandas as gpd
 import pandas as pd
 
 from asset_map.rules.auth import User
+from asset_map.rules.concurrent_edits import Editable, StaleEdit
+from asset_map.rules.submissions import SubmissionRefused
+from asset_map.settings import SubmissionLimits
 from asset_map.storage import activities as _activities
 from asset_map.storage import audit as _audit
 from asset_map.storage import edits as _edits
@@ -29,7 +32,7 @@ from asset_map.storage import talents as _talents
 from asset_map.storage import users as _users
 from asset_map.storage.db import Database, default_url, resolve_url
 from asset_map.storage.edits import NotFound
-from asset_map.storage.layers import NoWorkspace
+from asset_map.storage.layers import NoWorkspace, WorkspaceChanged
 from asset_map.storage.talents import (
     Receipt,
     StatusError,
@@ -38,13 +41,17 @@ from asset_map.storage.talents import (
 )
 
 __all__ = [
+    "Editable",
     "NoWorkspace",
     "NotFound",
     "Receipt",
+    "StaleEdit",
     "StatusError",
     "Store",
+    "SubmissionRefused",
     "TalentNotFound",
     "TalentSubmission",
+    "WorkspaceChanged",
     "default_url",
 ]
 
@@ -118,6 +125,7 @@ class Store:
         actor: str,
         activities: pd.DataFrame | None = None,
         needs: pd.DataFrame | None = None,
+        expected_version: str | None = None,
     ) -> None:
         """Replace the stored workspace with these layers, in one transaction.
 
@@ -143,9 +151,15 @@ class Store:
             ``assets``: they are deleted (and so are such place needs), with audit counts.
         needs : DataFrame, optional
             ``model.PLACE_NEED_COLUMNS``: they replace the stored place needs.
+        expected_version : str, optional
+            :meth:`workspace_version` when the layers were read (``""``: none was saved).
+            When the workspace changed since (an edit, another save), the save is refused:
+            it would write the old rows back over that change.
 
         Raises
         ------
+        WorkspaceChanged
+            With ``expected_version``, when the workspace is at another version now.
         CRSError
             When a frame has no CRS.
         SchemaError
@@ -163,6 +177,7 @@ class Store:
             now=self._now(),
             activity_rows=None if activities is None else _activities.activity_rows(activities),
             need_rows=None if needs is None else _activities.need_rows(needs),
+            expected_version=expected_version,
         )
 
     def load_workspace(
@@ -216,15 +231,45 @@ class Store:
         """
         return _edits.add(self._db, asset, actor=actor, now=self._now())
 
-    def update_asset(self, asset_id: str, changes: Mapping[str, Any], *, actor: str) -> None:
+    def editable_asset(self, asset_id: str) -> Editable:
+        """Return an asset's version and fields, as an edit form starts from them.
+
+        ``values`` has the keys of :meth:`add_asset` but ``id`` (``lon``/``lat`` of its
+        point, ``tags`` ``;``-joined, ``capacity`` a float or None).
+
+        Raises
+        ------
+        NotFound
+            For an unknown asset id.
+        """
+        return _edits.editable(self._db, asset_id)
+
+    def update_asset(
+        self,
+        asset_id: str,
+        changes: Mapping[str, Any],
+        *,
+        actor: str,
+        base: Editable | None = None,
+    ) -> None:
         """Change the given fields of an asset (same keys as :meth:`add_asset`).
 
         ``lon`` and ``lat`` come together; the id cannot change (``id`` may be given as the
         same id or None, so the cleaned values of ``edits.check_asset`` can be passed whole).
         Changing nothing writes nothing (no audit entry, the version stays).
 
+        Parameters
+        ----------
+        base : Editable, optional
+            What the form started from (:meth:`editable_asset`). Then only the fields that
+            differ from it are written (a user who changed the description does not write
+            back an old name), and a save on a row that someone changed meanwhile is refused.
+
         Raises
         ------
+        StaleEdit
+            With ``base``: the asset changed since; ``changes`` lists each field (value
+            now, the user's value), ``current`` is the new starting point.
         NotFound
             For an unknown asset id.
         SchemaError
@@ -232,19 +277,22 @@ class Store:
         NoWorkspace
             When no workspace was saved yet.
         """
-        _edits.update_fields(self._db, asset_id, changes, actor=actor, now=self._now())
+        _edits.update_fields(self._db, asset_id, changes, actor=actor, now=self._now(), base=base)
 
-    def delete_asset(self, asset_id: str, *, actor: str) -> None:
+    def delete_asset(self, asset_id: str, *, actor: str, base: Editable | None = None) -> None:
         """Delete an asset, its activities, its place needs and its outline.
 
-        Connections made to it stay: they are history.
+        Connections made to it stay: they are history. With ``base``, a place someone
+        changed since it was read is not deleted (:class:`StaleEdit` says what changed).
 
         Raises
         ------
         NotFound
             For an unknown asset id.
+        StaleEdit
+            With ``base``, when the place changed since.
         """
-        _edits.remove(self._db, asset_id, actor=actor, now=self._now())
+        _edits.remove(self._db, asset_id, actor=actor, now=self._now(), base=base)
 
     # --- activities, place needs and connections -------------------------------------------
 
@@ -255,7 +303,19 @@ class Store:
         """
         return _activities.activities_frame(self._db)
 
-    def save_activity(self, activity: Mapping[str, Any], *, actor: str) -> str:
+    def editable_activity(self, activity_id: str) -> Editable:
+        """Return an activity's version and fields (all but ``id``), as a form starts from them.
+
+        Raises
+        ------
+        NotFound
+            For an unknown activity id.
+        """
+        return _activities.editable_activity(self._db, activity_id)
+
+    def save_activity(
+        self, activity: Mapping[str, Any], *, actor: str, base: Editable | None = None
+    ) -> str:
         """Add an activity, or change the one whose ``id`` is given and stored; return the id.
 
         Parameters
@@ -265,9 +325,15 @@ class Store:
             ``id`` optional: made as ``activity-`` and 12 hex characters).
         actor : str
             Who saves; the audit log names the fields.
+        base : Editable, optional
+            For a stored activity: what the form started from (:meth:`editable_activity`).
+            Only the fields that differ from it are written; one changed meanwhile is
+            refused with :class:`StaleEdit`, one deleted meanwhile with :class:`NotFound`.
 
         Raises
         ------
+        StaleEdit
+            With ``base``, when the activity changed since.
         SchemaError
             Naming every bad field.
         NotFound
@@ -275,38 +341,66 @@ class Store:
         NoWorkspace
             When no workspace was saved yet.
         """
-        return _activities.save_activity(self._db, activity, actor=actor, now=self._now())
+        return _activities.save_activity(
+            self._db, activity, actor=actor, now=self._now(), base=base
+        )
 
-    def delete_activity(self, activity_id: str, *, actor: str) -> None:
-        """Delete an activity.
+    def delete_activity(
+        self, activity_id: str, *, actor: str, base: Editable | None = None
+    ) -> None:
+        """Delete an activity; with ``base``, not one that changed since it was read.
 
         Raises
         ------
         NotFound
             For an unknown activity id.
+        StaleEdit
+            With ``base``, when the activity changed since.
         """
-        _activities.delete_activity(self._db, activity_id, actor=actor, now=self._now())
+        _activities.delete_activity(self._db, activity_id, actor=actor, now=self._now(), base=base)
 
     def place_needs(self) -> pd.DataFrame:
         """Return what places ask for: ``model.PLACE_NEED_COLUMNS``, ``;``-joined keys."""
         return _activities.needs_frame(self._db)
 
-    def set_place_needs(
-        self, asset_id: str, categories: Sequence[str], *, note: str = "", actor: str
-    ) -> None:
-        """Set the talent categories a place asks for, and a note.
+    def editable_needs(self, asset_id: str) -> Editable:
+        """Return what a place asks for (``categories`` ``;``-joined, ``note``) and its version.
 
-        No categories and an empty note remove the place's row.
+        Version 0 with empty values when the place asks for nothing yet.
 
         Raises
         ------
+        NotFound
+            For an unknown asset id.
+        """
+        return _activities.editable_needs(self._db, asset_id)
+
+    def set_place_needs(
+        self,
+        asset_id: str,
+        categories: Sequence[str],
+        *,
+        note: str = "",
+        actor: str,
+        base: Editable | None = None,
+    ) -> None:
+        """Set the talent categories a place asks for, and a note.
+
+        No categories and an empty note remove the place's row. With ``base``
+        (:meth:`editable_needs` when the form was drawn), only what differs from it is
+        written, and needs that someone changed meanwhile are refused.
+
+        Raises
+        ------
+        StaleEdit
+            With ``base``, when the needs changed since.
         SchemaError
             For an unknown category or a note over 500 characters.
         NotFound
             For an unknown asset id.
         """
         _activities.set_needs(
-            self._db, asset_id, categories, note=note, actor=actor, now=self._now()
+            self._db, asset_id, categories, note=note, actor=actor, now=self._now(), base=base
         )
 
     def record_connection(
@@ -361,8 +455,26 @@ class Store:
 
     # --- talents ---------------------------------------------------------------------------
 
-    def submit_talent(self, sub: TalentSubmission) -> Receipt:
+    def submit_talent(
+        self,
+        sub: TalentSubmission,
+        *,
+        address: str | None = None,
+        limits: SubmissionLimits | None = None,
+    ) -> Receipt:
         """Store a resident's talent as ``pending``.
+
+        Parameters
+        ----------
+        sub : TalentSubmission
+            The checked form.
+        address : str, optional
+            The client's address (None: not known; such clients count together).
+        limits : SubmissionLimits, optional
+            The public form's limits (``settings.submission_limits()``): per client
+            address and in all, per hour and per day, and the most talents waiting for
+            moderation. Counted in the database, in the same transaction. None: no limits
+            (a staff or bulk path).
 
         Returns
         -------
@@ -375,8 +487,14 @@ class Store:
         SchemaError
             Naming every field that breaks a limit (lengths, category and wish keys, buurt
             code).
+        SubmissionRefused
+            With ``limits``, when one is reached (``reason``); nothing is stored.
         """
-        return _talents.submit(self._db, sub, now=self._now())
+        return _talents.submit(self._db, sub, now=self._now(), address=address, limits=limits)
+
+    def pending_count(self) -> int:
+        """Return how many talents wait for moderation."""
+        return _talents.pending_count(self._db)
 
     def talents(self, *, status: str | None = None) -> pd.DataFrame:
         """Return talents for moderators, oldest first, with contact data and timestamps.
@@ -408,11 +526,29 @@ class Store:
         """
         return _talents.public_frame(self._db)
 
-    def decide(self, talent_id: str, *, status: str, actor: str) -> None:
-        """Approve or reject a talent, or set it back to ``pending`` to undo a decision.
+    def editable_talent(self, talent_id: str) -> Editable:
+        """Return a talent's version, its editable fields (as stored) and its ``status``.
 
         Raises
         ------
+        TalentNotFound
+            For an unknown id.
+        """
+        return _talents.editable(self._db, talent_id)
+
+    def decide(
+        self, talent_id: str, *, status: str, actor: str, base: Editable | None = None
+    ) -> None:
+        """Approve or reject a talent, or set it back to ``pending`` to undo a decision.
+
+        With ``base`` (:meth:`editable_talent` when the screen showed it), a talent changed
+        meanwhile (edited, or decided otherwise by someone else) is refused: nobody approves
+        a text they have not seen.
+
+        Raises
+        ------
+        StaleEdit
+            With ``base``, when the talent changed since.
         TalentNotFound
             For an unknown id.
         StatusError
@@ -420,9 +556,16 @@ class Store:
         SchemaError
             For a status other than ``approved``, ``rejected`` or ``pending``.
         """
-        _talents.decide(self._db, talent_id, status=status, actor=actor, now=self._now())
+        _talents.decide(self._db, talent_id, status=status, actor=actor, now=self._now(), base=base)
 
-    def edit_talent(self, talent_id: str, changes: dict[str, Any], *, actor: str) -> None:
+    def edit_talent(
+        self,
+        talent_id: str,
+        changes: dict[str, Any],
+        *,
+        actor: str,
+        base: Editable | None = None,
+    ) -> None:
         """Change fields of a talent (a moderator correcting a typo, say).
 
         Parameters
@@ -435,8 +578,12 @@ class Store:
             ``contact``. Checked like a submission.
         actor : str
             Who edits; the audit log names the changed fields, not their values.
+        base : Editable, optional
+            What the form started from (:meth:`editable_talent`): only the fields that
+            differ from it are written; a talent changed meanwhile raises
+            :class:`StaleEdit`.
         """
-        _talents.edit(self._db, talent_id, changes, actor=actor, now=self._now())
+        _talents.edit(self._db, talent_id, changes, actor=actor, now=self._now(), base=base)
 
     def withdraw(self, code: str) -> bool:
         """Erase a resident's personal data with their withdrawal code (right to erasure).
@@ -501,23 +648,59 @@ class Store:
         _users.remove(self._db, username, actor=actor, now=self._now())
 
     def unlock_user(self, username: str, *, actor: str) -> None:
-        """Lift the log-in lock of an account (after too many wrong passwords)."""
+        """Lift the log-in delays on an account: its failures from every address and device."""
         _users.unlock(self._db, username, actor=actor, now=self._now())
 
-    def authenticate(self, username: str, password: str, *, now: datetime | None = None) -> User:
+    def authenticate(
+        self,
+        username: str,
+        password: str,
+        *,
+        now: datetime | None = None,
+        address: str | None = None,
+        device: str | None = None,
+    ) -> User:
         """Check a log-in.
 
-        Five failures within 15 minutes lock the name for 15 minutes (unknown names too,
-        so a lock tells nothing); a success resets the count.
+        Wrong passwords earn growing delays, never a lock an outsider can set off (see
+        ``asset_map.rules.auth``): counted per user name and client address, per address,
+        per name over the addresses that failed on it, and per known device. A browser that
+        logged in to this account before (``device``, from :meth:`remember_device`) counts
+        only its own failures, so others cannot keep the owner out. Unknown names are
+        delayed alike, so a delay tells nothing. Every checked attempt is in the audit log
+        with the client address (``details``: ``address``, ``known_device``, ``delay_s``).
+
+        Parameters
+        ----------
+        address : str, optional
+            The client's address (IPv4 or IPv6); None counts as ``unknown`` (shared).
+        device : str, optional
+            The known-device token the browser sent.
 
         Raises
         ------
         auth.LoginFailed
             Wrong name or wrong password (one message for both).
-        auth.LockedOut
-            On the fifth failure and while locked; ``until`` says when the lock ends.
+        auth.LoginDelayed
+            While a delay holds (the password is not checked); ``until`` says when it ends.
         """
-        return _users.authenticate(self._db, username, password, now=now or self._now())
+        return _users.authenticate(
+            self._db,
+            username,
+            password,
+            now=now or self._now(),
+            address=address,
+            device=device,
+        )
+
+    def remember_device(self, username: str, *, current: str | None = None) -> str:
+        """Return the known-device token for a browser of ``username``, to keep in it.
+
+        Call it after a successful log-in: ``current`` (the token the browser sent) when it
+        is a known device of this account, else a new token. Only hashes are stored; a new
+        password or removing the account forgets every device of it.
+        """
+        return _users.remember_device(self._db, username, now=self._now(), current=current)
 
     def session_marker(self, username: str) -> str | None:
         """Return a marker of the account's role and password; None if it does not exist.

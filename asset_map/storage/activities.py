@@ -23,6 +23,7 @@ from asset_map.model import (
     CONNECTION_COLUMNS,
     PLACE_NEED_COLUMNS,
 )
+from asset_map.rules.concurrent_edits import Editable, changed_fields, check_base
 from asset_map.rules.edits import (
     Problem,
     activity_problems,
@@ -31,9 +32,9 @@ from asset_map.rules.edits import (
     problem_text,
 )
 from asset_map.storage import audit
-from asset_map.storage.db import Database, write_changes
+from asset_map.storage.db import Database
 from asset_map.storage.edits import NotFound, new_id, require_asset
-from asset_map.storage.layers import bump_version, lock_workspace
+from asset_map.storage.layers import bump_version, lock_workspace, write_stamped
 from asset_map.storage.schema import activities as activities_table
 from asset_map.storage.schema import connections as connections_table
 from asset_map.storage.schema import place_needs as needs_table
@@ -148,9 +149,49 @@ def need_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 # --- activities ------------------------------------------------------------------------------
 
+#: The fields of an activity a form edits (all but the id).
+ACTIVITY_EDIT_FIELDS = tuple(f for f in ACTIVITY_FIELDS if f != "id")
 
-def save_activity(db: Database, activity: Mapping[str, Any], *, actor: str, now: datetime) -> str:
-    """Insert an activity, or update the one with its id; return the id."""
+
+def _activity_now(conn: Connection, activity_id: str) -> Editable | None:
+    row = conn.execute(
+        select(
+            *(activities_table.c[n] for n in ACTIVITY_EDIT_FIELDS), activities_table.c.version
+        ).where(activities_table.c.id == activity_id)
+    ).first()
+    if row is None:
+        return None
+    return Editable(int(row.version), {n: row._mapping[n] for n in ACTIVITY_EDIT_FIELDS})
+
+
+def editable_activity(db: Database, activity_id: str) -> Editable:
+    """Return an activity's version and its fields as a form shows them.
+
+    Raises
+    ------
+    NotFound
+        For an unknown activity id.
+    """
+    with db.reading() as conn:
+        found = _activity_now(conn, activity_id)
+    if found is None:
+        raise NotFound(Msg("err.storage.no_activity", id=repr(activity_id)))
+    return found
+
+
+def save_activity(
+    db: Database,
+    activity: Mapping[str, Any],
+    *,
+    actor: str,
+    now: datetime,
+    base: Editable | None = None,
+) -> str:
+    """Insert an activity, or update the one with its id; return the id.
+
+    With ``base`` (what the form of a stored activity started from), only the fields that
+    differ from it are written, and an activity changed meanwhile raises ``StaleEdit``.
+    """
     cleaned, problems = activity_problems(activity, asset_ids=None)
     problems = [
         *(
@@ -163,19 +204,24 @@ def save_activity(db: Database, activity: Mapping[str, Any], *, actor: str, now:
     if problems:
         raise SchemaError(problem_text(Msg("err.edits.save_activity"), problems))
     activity_id = cleaned.pop("id") or new_id("activity")
+    yours = cleaned if base is None else changed_fields(base.values, cleaned)
     with db.writing() as conn:
         lock_workspace(conn)
         require_asset(conn, cleaned["asset_id"])
-        where = activities_table.c.id == activity_id
-        if conn.execute(select(activities_table.c.id).where(where)).first() is None:
-            conn.execute(insert(activities_table).values(id=activity_id, **cleaned))
+        old = _activity_now(conn, activity_id)
+        if old is None and base is not None and base.version:
+            raise NotFound(Msg("err.storage.activity_deleted_meanwhile", id=repr(activity_id)))
+        if old is None:
+            stamp = bump_version(conn)
+            conn.execute(insert(activities_table).values(id=activity_id, **cleaned, version=stamp))
             action, fields = "added", sorted(k for k, v in cleaned.items() if v is not None)
         else:
-            fields = write_changes(conn, activities_table, where, cleaned)
+            check_base("edits.what.activity", activity_id, base, old, yours)
+            where = activities_table.c.id == activity_id
+            fields = write_stamped(conn, activities_table, where, changed_fields(old.values, yours))
             if not fields:
                 return activity_id
             action = "edited"
-        bump_version(conn)
         audit.record(
             conn,
             at=now,
@@ -188,10 +234,15 @@ def save_activity(db: Database, activity: Mapping[str, Any], *, actor: str, now:
     return activity_id
 
 
-def delete_activity(db: Database, activity_id: str, *, actor: str, now: datetime) -> None:
-    """Delete one activity."""
+def delete_activity(
+    db: Database, activity_id: str, *, actor: str, now: datetime, base: Editable | None = None
+) -> None:
+    """Delete one activity; with ``base``, one changed meanwhile raises ``StaleEdit``."""
     with db.writing() as conn:
         lock_workspace(conn)
+        old = _activity_now(conn, activity_id)
+        if old is not None:
+            check_base("edits.what.activity", activity_id, base, old, {})
         gone = conn.execute(
             delete(activities_table).where(activities_table.c.id == activity_id)
         ).rowcount
@@ -206,6 +257,31 @@ def delete_activity(db: Database, activity_id: str, *, actor: str, now: datetime
 # --- place needs -----------------------------------------------------------------------------
 
 
+def _needs_now(conn: Connection, asset_id: str) -> Editable:
+    """Return a place's needs; version 0 and empty values when it asks for nothing."""
+    row = conn.execute(
+        select(needs_table.c.categories, needs_table.c.note, needs_table.c.version).where(
+            needs_table.c.asset_id == asset_id
+        )
+    ).first()
+    if row is None:
+        return Editable(0, {"categories": "", "note": None})
+    return Editable(int(row.version), {"categories": row.categories or "", "note": row.note})
+
+
+def editable_needs(db: Database, asset_id: str) -> Editable:
+    """Return a place's needs (``categories`` ``;``-joined, ``note``) and their version.
+
+    Raises
+    ------
+    NotFound
+        For an unknown asset id.
+    """
+    with db.reading() as conn:
+        require_asset(conn, asset_id)
+        return _needs_now(conn, asset_id)
+
+
 def set_needs(
     db: Database,
     asset_id: str,
@@ -214,33 +290,40 @@ def set_needs(
     note: str,
     actor: str,
     now: datetime,
+    base: Editable | None = None,
 ) -> None:
-    """Set what a place asks for; no categories and no note remove its row."""
+    """Set what a place asks for; no categories and no note remove its row.
+
+    With ``base``, only what differs from it is written, and needs changed meanwhile
+    raise ``StaleEdit``.
+    """
     keys, text, problems = needs_problems(categories, note)
     if problems:
         raise SchemaError(problem_text(Msg("err.edits.set_needs", id=repr(asset_id)), problems))
-    new = {"categories": ";".join(keys), "note": text}
+    wanted = {"categories": ";".join(keys), "note": text}
+    yours = wanted if base is None else changed_fields(base.values, wanted)
     with db.writing() as conn:
         lock_workspace(conn)
         require_asset(conn, asset_id)
         where = needs_table.c.asset_id == asset_id
-        old = conn.execute(
-            select(needs_table.c.categories, needs_table.c.note).where(where)
-        ).first()
-        if not keys and not text:
-            if old is None:
+        current = _needs_now(conn, asset_id)
+        check_base("edits.what.place_needs", asset_id, base, current, yours)
+        new = {**current.values, **yours}
+        if not new["categories"] and not new["note"]:
+            if not current.version:
                 return
             conn.execute(delete(needs_table).where(where))
             action, fields = "cleared", ["categories", "note"]
-        elif old is None:
-            conn.execute(insert(needs_table).values(asset_id=asset_id, **new))
+            bump_version(conn)
+        elif not current.version:
+            stamp = bump_version(conn)
+            conn.execute(insert(needs_table).values(asset_id=asset_id, **new, version=stamp))
             action, fields = "set", sorted(k for k, v in new.items() if v)
         else:
-            fields = write_changes(conn, needs_table, where, new)
+            fields = write_stamped(conn, needs_table, where, changed_fields(current.values, new))
             if not fields:
                 return
             action = "edited"
-        bump_version(conn)
         audit.record(
             conn,
             at=now,
@@ -248,7 +331,10 @@ def set_needs(
             action=action,
             entity="place_needs",
             entity_id=asset_id,
-            details={"fields": fields, "categories": len(keys)},
+            details={
+                "fields": fields,
+                "categories": len([k for k in new["categories"].split(";") if k]),
+            },
         )
 
 

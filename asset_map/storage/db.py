@@ -9,14 +9,15 @@ so a writer waits for the lock at its start instead of failing half-way.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, Table, create_engine, event, exc, select, text, update
+from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlalchemy.engine import URL, make_url
 
 from asset_map import settings
@@ -39,32 +40,6 @@ class DatabaseUnreachable(AssetMapError):
 
 def _unreachable(url: str) -> DatabaseUnreachable:
     return DatabaseUnreachable(Msg("err.storage.unreachable", url=url, env=DATABASE_URL_ENV))
-
-
-def write_changes(
-    conn: Connection, table: Table, where: Any, new: Mapping[str, Any], **also: Any
-) -> list[str]:
-    """Write the values of ``new`` that differ from the row's; return their names, sorted.
-
-    Parameters
-    ----------
-    conn : Connection
-        A connection in a write transaction.
-    table : Table
-        The table of the row.
-    where : SQL expression
-        Picks the one row (``table.c.id == row_id``).
-    new : mapping
-        Column -> new value.
-    **also
-        Written with the changed values, only when something changed (``updated_at``).
-    """
-    old = conn.execute(select(*(table.c[name] for name in new)).where(where)).one()._mapping
-    changed = sorted(name for name, value in new.items() if old[name] != value)
-    if changed:
-        values = {name: new[name] for name in changed}
-        conn.execute(update(table).where(where).values(**values, **also))
-    return changed
 
 
 def default_url(instance_dir: Path) -> str:
@@ -104,6 +79,29 @@ def resolve_url(url: str | None, instance_dir: Path | None = None) -> URL:
     return parsed
 
 
+def create_private_file(path: Path) -> None:
+    """Create an empty SQLite file only its owner may read (0600) when it does not exist.
+
+    It holds contact data and password hashes. Folders created on the way are 0700 (the
+    instance folder among them); folders that exist already are left as they are. SQLite
+    gives its ``-wal`` and ``-shm`` files the permissions of the database file, so they are
+    private too. An existing file keeps its permissions.
+    """
+    missing = []
+    folder = path.parent
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for new in reversed(missing):
+        new.mkdir(mode=0o700, exist_ok=True)
+        new.chmod(0o700)  # mkdir's mode is cut by the umask; 0700 is what we want
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
 class Database:
     """An engine with read and write transactions that behave alike on SQLite and PostgreSQL.
 
@@ -124,7 +122,7 @@ class Database:
                 raise DatabaseUnreachable(
                     Msg("err.storage.no_file", path=url.database, env=DATABASE_URL_ENV)
                 )
-            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            create_private_file(Path(url.database).expanduser())
             self.engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
             event.listen(self.engine, "connect", _sqlite_on_connect)
             event.listen(self.engine, "begin", _sqlite_on_begin)

@@ -3,6 +3,11 @@
 The rules are those of the forms (:mod:`asset_map.rules.edits`); a bad value raises one
 ``SchemaError`` naming every bad field. Every edit writes the audit log (field names, never
 values) and bumps the workspace version, so cached maps reload.
+
+A change or a deletion may say which version of the row its form started from (an
+:class:`~asset_map.rules.concurrent_edits.Editable`): only the fields the user changed are
+written, and a row that someone changed meanwhile is not overwritten
+(:class:`~asset_map.rules.concurrent_edits.StaleEdit`, naming what changed).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from sqlalchemy import Connection, delete, func, insert, select
 
 from asset_map._errors import AssetMapError, SchemaError
 from asset_map.i18n import Msg
+from asset_map.rules.concurrent_edits import Editable, changed_fields, check_base
 from asset_map.rules.edits import (
     ASSET_FORM_FIELDS,
     DERIVED,
@@ -26,8 +32,8 @@ from asset_map.rules.edits import (
     problem_text,
 )
 from asset_map.storage import audit
-from asset_map.storage.db import Database, write_changes
-from asset_map.storage.layers import bump_version, lock_workspace
+from asset_map.storage.db import Database
+from asset_map.storage.layers import bump_version, lock_workspace, write_stamped
 from asset_map.storage.schema import activities as activities_table
 from asset_map.storage.schema import asset_footprints as footprints_table
 from asset_map.storage.schema import assets as assets_table
@@ -59,6 +65,43 @@ def _row(cleaned: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+#: The fields of an asset a form edits, as :func:`asset_values` gives them.
+EDIT_FIELDS = tuple(f for f in ASSET_FORM_FIELDS if f != "id")
+_COLUMNS = tuple(f for f in EDIT_FIELDS if f not in ("lon", "lat"))
+
+
+def asset_values(row: Any) -> dict[str, Any]:
+    """Return a stored asset row as a form's cleaned values (``lon``/``lat`` of its point)."""
+    values = {name: row._mapping[name] for name in _COLUMNS}
+    point = shapely.from_wkb(row.geometry) if row.geometry is not None else None
+    valid = point is not None and not point.is_empty and point.geom_type == "Point"
+    values["lon"] = float(point.x) if valid else None  # type: ignore[union-attr]
+    values["lat"] = float(point.y) if valid else None  # type: ignore[union-attr]
+    return values
+
+
+def _current(conn: Connection, asset_id: str) -> Editable:
+    row = conn.execute(
+        select(*(assets_table.c[n] for n in _COLUMNS), assets_table.c.geometry)
+        .add_columns(assets_table.c.version)
+        .where(assets_table.c.id == asset_id)
+    ).one()
+    return Editable(int(row.version), asset_values(row))
+
+
+def editable(db: Database, asset_id: str) -> Editable:
+    """Return an asset's version and its values as a form shows them.
+
+    Raises
+    ------
+    NotFound
+        For an unknown asset id.
+    """
+    with db.reading() as conn:
+        require_asset(conn, asset_id)
+        return _current(conn, asset_id)
+
+
 def asset_exists(conn: Connection, asset_id: str) -> bool:
     """Return whether an asset with this id is stored."""
     found = conn.execute(select(assets_table.c.id).where(assets_table.c.id == asset_id)).first()
@@ -85,8 +128,8 @@ def add(db: Database, asset: Mapping[str, Any], *, actor: str, now: datetime) ->
             taken = Problem("id", "edits.id.taken", asset_id)
             raise SchemaError(problem_text(Msg("err.edits.add_asset"), [taken]))
         last = conn.execute(select(func.max(assets_table.c.position))).scalar()
-        conn.execute(insert(assets_table).values(**row, position=(last or 0) + 1))
-        bump_version(conn)
+        stamp = bump_version(conn)
+        conn.execute(insert(assets_table).values(**row, position=(last or 0) + 1, version=stamp))
         audit.record(
             conn,
             at=now,
@@ -100,9 +143,19 @@ def add(db: Database, asset: Mapping[str, Any], *, actor: str, now: datetime) ->
 
 
 def update_fields(
-    db: Database, asset_id: str, changes: Mapping[str, Any], *, actor: str, now: datetime
+    db: Database,
+    asset_id: str,
+    changes: Mapping[str, Any],
+    *,
+    actor: str,
+    now: datetime,
+    base: Editable | None = None,
 ) -> None:
-    """Change the given fields of an asset; a change to nothing new writes nothing."""
+    """Change the given fields of an asset; a change to nothing new writes nothing.
+
+    With ``base`` (what the form started from), only the fields that differ from it are
+    written, and a row changed meanwhile raises :class:`StaleEdit`.
+    """
     what = Msg("err.edits.change_asset", id=repr(asset_id))
     cleaned, problems = asset_problems(changes, partial=True)
     problems = [*_unknown_fields(changes, ASSET_FORM_FIELDS), *problems]
@@ -111,16 +164,17 @@ def update_fields(
     if problems:
         raise SchemaError(problem_text(what, problems))
     cleaned.pop("id", None)
-    new = _row(cleaned)
+    if base is not None:  # only what the user changed in the form
+        cleaned = changed_fields(base.values, cleaned)
     with db.writing() as conn:
         lock_workspace(conn)
         require_asset(conn, asset_id)
+        now_row = _current(conn, asset_id)
+        check_base("edits.what.asset", asset_id, base, now_row, cleaned)
+        new = _row(changed_fields(now_row.values, cleaned))
         if not new:
             return
-        changed = write_changes(conn, assets_table, assets_table.c.id == asset_id, new)
-        if not changed:
-            return
-        bump_version(conn)
+        changed = write_stamped(conn, assets_table, assets_table.c.id == asset_id, new)
         fields = {
             f for name in changed for f in (("lon", "lat") if name == "geometry" else (name,))
         }
@@ -135,11 +189,18 @@ def update_fields(
         )
 
 
-def remove(db: Database, asset_id: str, *, actor: str, now: datetime) -> None:
-    """Delete an asset with its activities, its needs and its outline (connections stay)."""
+def remove(
+    db: Database, asset_id: str, *, actor: str, now: datetime, base: Editable | None = None
+) -> None:
+    """Delete an asset with its activities, its needs and its outline (connections stay).
+
+    With ``base``, a place someone changed since it was read raises :class:`StaleEdit`: the
+    user sees what changed before deleting it.
+    """
     with db.writing() as conn:
         lock_workspace(conn)
         require_asset(conn, asset_id)
+        check_base("edits.what.asset", asset_id, base, _current(conn, asset_id), {})
         counts = {
             "activities": conn.execute(
                 delete(activities_table).where(activities_table.c.asset_id == asset_id)

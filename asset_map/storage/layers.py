@@ -9,7 +9,7 @@ PostgreSQL (without PostGIS) hold alike, and that give back the very same coordi
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -41,6 +41,10 @@ CHUNK_ROWS = 1000
 
 class NoWorkspace(AssetMapError):
     """A change to the workspace's layers when no workspace was ever saved."""
+
+
+class WorkspaceChanged(AssetMapError):
+    """A workspace save based on a workspace that was changed (edited, saved) since it was read."""
 
 
 class _Layer:
@@ -134,20 +138,53 @@ def _check(areas: Any, assets: Any) -> None:
 
 
 def _nullable(series: pd.Series, convert: type) -> list[Any]:
-    return [None if pd.isna(v) else convert(v) for v in series.tolist()]
+    values = series.astype(object).where(series.notna(), None).tolist()  # missing as None
+    return [v if v is None or type(v) is convert else convert(v) for v in values]
 
 
-def _rows(frame: gpd.GeoDataFrame, layer: _Layer) -> list[dict[str, Any]]:
-    """Return the table rows of a checked frame in EPSG:4326, in its order."""
-    columns: dict[str, list[Any]] = {}
-    for name in layer.texts:
-        columns[name] = _nullable(frame[name], str)
-    for name in layer.numbers:
-        columns[name] = _nullable(frame[name].astype("float64"), float)
-    columns["geometry"] = shapely.to_wkb(np.asarray(frame.geometry.values)).tolist()
-    columns["position"] = list(range(len(frame)))
-    names = list(columns)
-    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+#: Rows converted and inserted at a time when a layer is saved: bounds the memory a save
+#: needs beside the frame (a million places in dicts would take more than a gigabyte).
+LAYER_CHUNK_ROWS = 20_000
+
+
+def _row_chunks(frame: gpd.GeoDataFrame, layer: _Layer) -> Iterator[list[tuple[Any, ...]]]:
+    """Yield the table rows of a checked frame in EPSG:4326, in its order, a chunk at a time.
+
+    Each row is a tuple in the order of :func:`_layer_columns`.
+    """
+    for start in range(0, len(frame), LAYER_CHUNK_ROWS):
+        part = frame.iloc[start : start + LAYER_CHUNK_ROWS]
+        columns = [_nullable(part[name], str) for name in layer.texts]
+        columns += [_nullable(part[name].astype("float64"), float) for name in layer.numbers]
+        columns.append(shapely.to_wkb(np.asarray(part.geometry.values)).tolist())
+        columns.append(list(range(start, start + len(part))))
+        yield list(zip(*columns, strict=True))
+
+
+def _layer_columns(layer: _Layer) -> list[str]:
+    return [*layer.texts, *layer.numbers, "geometry", "position"]
+
+
+def _insert_layer(
+    conn: Connection, frame: gpd.GeoDataFrame, layer: _Layer, *, version: int | None = None
+) -> None:
+    """Insert a layer's rows with the driver's own ``executemany``, a chunk at a time.
+
+    Plain tuples of plain values (text, float, bytes, int) go straight to the driver: no
+    per-row work in SQLAlchemy, which took most of the time of saving many places.
+    ``version``, when given, is the save's stamp on every row (a staff form compares it).
+    """
+    preparer = conn.dialect.identifier_preparer
+    names = _layer_columns(layer) + (["version"] if version is not None else [])
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO {preparer.format_table(layer.table)} "
+        f"({', '.join(preparer.quote(n) for n in names)}) VALUES ({', '.join([mark] * len(names))})"
+    )
+    for rows in _row_chunks(frame, layer):
+        if version is not None:
+            rows = [(*row, version) for row in rows]
+        conn.exec_driver_sql(sql, rows)
 
 
 def _frame(rows: Sequence[Any], layer: _Layer) -> gpd.GeoDataFrame:
@@ -183,29 +220,36 @@ def save(
     now: datetime,
     activity_rows: list[dict[str, Any]] | None = None,
     need_rows: list[dict[str, Any]] | None = None,
+    expected_version: str | None = None,
 ) -> None:
     """Replace the stored workspace with these frames and ``meta``, all or nothing.
 
     ``activity_rows`` and ``need_rows`` (checked rows of the ``activities`` and
     ``place_needs`` tables), when given, replace the stored ones; otherwise the stored ones
     stay, except those whose asset is not in ``assets``: they are deleted.
+
+    ``expected_version`` (:func:`version` when the layers were read, ``""`` for none) makes
+    the save refuse with :class:`WorkspaceChanged` when an edit or another save came in
+    between: the layers would write that change back.
     """
     _check(areas, assets)
     require_crs(areas, "areas frame")
     require_crs(assets, "assets frame")
     meta_text = _meta_text(meta)
-    area_rows = _rows(to_storage_crs(areas, "areas frame"), AREAS)
-    asset_rows = _rows(to_storage_crs(assets, "assets frame"), ASSETS)
+    area_frame = to_storage_crs(areas, "areas frame")
+    asset_frame = to_storage_crs(assets, "assets frame")
     sources = meta.get("sources")
     source_names = (
         [str(s.get("name", "")) for s in sources if isinstance(s, dict)]
         if isinstance(sources, list)
         else []
     )
-    asset_ids = {row["id"] for row in asset_rows}
+    asset_ids = set(asset_frame["id"].dropna().astype(str))
     _check_linked(asset_ids, activity_rows, need_rows)
     with db.writing() as conn:
         _advisory_lock(conn)
+        if expected_version is not None and _version_text(conn) != expected_version:
+            raise WorkspaceChanged(Msg("err.storage.workspace_changed"))
         previous = conn.execute(
             select(workspace_table.c.version).where(workspace_table.c.id == 1)
         ).scalar()
@@ -213,12 +257,16 @@ def save(
         conn.execute(delete(footprints_table))
         conn.execute(delete(assets_table))
         conn.execute(delete(areas_table))
-        _insert(conn, areas_table, area_rows)
-        _insert(conn, assets_table, asset_rows)
+        _insert_layer(conn, area_frame, AREAS)
+        _insert_layer(conn, asset_frame, ASSETS, version=version)
         _insert(conn, footprints_table, _footprint_rows(assets))
         linked = {
-            "activities": _replace_linked(conn, activities_table, activity_rows, asset_ids),
-            "place_needs": _replace_linked(conn, needs_table, need_rows, asset_ids),
+            "activities": _replace_linked(
+                conn, activities_table, _stamped(activity_rows, version), asset_ids
+            ),
+            "place_needs": _replace_linked(
+                conn, needs_table, _stamped(need_rows, version), asset_ids
+            ),
         }
         values = {"meta": meta_text, "saved_at": now, "saved_by": actor[:64], "version": version}
         if previous is None:
@@ -232,8 +280,8 @@ def save(
             action="saved",
             entity="workspace",
             details={
-                "areas": len(area_rows),
-                "assets": len(asset_rows),
+                "areas": len(area_frame),
+                "assets": len(asset_frame),
                 "sources": source_names,
                 "version": version,
                 **{
@@ -256,6 +304,20 @@ def save(
                         "reason": "asset not in the new workspace",
                     },
                 )
+
+
+def _stamped(rows: list[dict[str, Any]] | None, version: int) -> list[dict[str, Any]] | None:
+    """Return the rows with ``version``: a save's stamp on every row it writes."""
+    return None if rows is None else [{**row, "version": version} for row in rows]
+
+
+def _version_text(conn: Connection) -> str:
+    row = conn.execute(
+        select(workspace_table.c.version, workspace_table.c.saved_at).where(
+            workspace_table.c.id == 1
+        )
+    ).first()
+    return "" if row is None else f"{row.version}@{row.saved_at.isoformat()}"
 
 
 def _advisory_lock(conn: Connection) -> None:
@@ -309,13 +371,32 @@ def lock_workspace(conn: Connection) -> None:
         raise NoWorkspace(Msg("err.storage.no_workspace"))
 
 
-def bump_version(conn: Connection) -> None:
-    """Count a change of the workspace: :func:`version` changes, so caches reload."""
+def bump_version(conn: Connection) -> int:
+    """Count a change of the workspace: :func:`version` changes, so caches reload.
+
+    Returns the new version: the stamp of the rows this change writes (``version``).
+    """
     conn.execute(
         update(workspace_table)
         .where(workspace_table.c.id == 1)
         .values(version=workspace_table.c.version + 1)
     )
+    return int(
+        conn.execute(
+            select(workspace_table.c.version).where(workspace_table.c.id == 1)
+        ).scalar_one()
+    )
+
+
+def write_stamped(conn: Connection, table: Table, where: Any, new: Mapping[str, Any]) -> list[str]:
+    """Write ``new`` to the row ``where`` picks, stamped with the next workspace version.
+
+    Returns the names of the fields written, sorted; with nothing new nothing is written and
+    the workspace version stays.
+    """
+    if new:
+        conn.execute(update(table).where(where).values(**new, version=bump_version(conn)))
+    return sorted(new)
 
 
 @contextmanager
@@ -374,11 +455,6 @@ def _footprint_rows(assets: gpd.GeoDataFrame) -> list[dict[str, Any]]:
 
 
 def version(db: Database) -> str:
-    """Return a text that changes on every save (``""`` when none was saved)."""
+    """Return a text that changes on every save and edit (``""`` when none was saved)."""
     with db.reading() as conn:
-        row = conn.execute(
-            select(workspace_table.c.version, workspace_table.c.saved_at).where(
-                workspace_table.c.id == 1
-            )
-        ).first()
-    return "" if row is None else f"{row.version}@{row.saved_at.isoformat()}"
+        return _version_text(conn)

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     false,
+    text,
 )
 from sqlalchemy.types import TypeEngine
 
@@ -80,6 +81,11 @@ metadata = MetaData(
 )
 
 
+def _version() -> Column[int]:
+    """Return a row's ``version`` column (1 for rows from before it): which change it is."""
+    return Column("version", Integer, nullable=False, server_default=text("1"))
+
+
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
@@ -111,6 +117,8 @@ talents = Table(
     # anonymous public counts after that (migration 0005).
     Column("erased_at", UTCDateTime()),
     Column("counted", Boolean, nullable=False, server_default=false()),
+    # Counts the changes of the talent: a moderator's save on an older version is refused.
+    _version(),
     CheckConstraint(_in("status", TALENT_STATUSES), name="status"),
     Index(None, "withdrawal_hash", unique=True),
     Index(None, "status"),
@@ -127,8 +135,10 @@ users = Table(
     CheckConstraint(_in("role", ROLES), name="role"),
 )
 
-#: Failed log-ins per user name, for known and unknown names alike (so a lock does not
-#: tell whether a name exists). ``key`` is ``auth.username_key``: a hash, never the name.
+#: Failed log-ins, counted per user name and client address, per client address, per user
+#: name and per known device (``rules.auth.Bucket``), for known and unknown names alike (so
+#: a delay does not tell whether a name exists). ``key`` is the bucket's kind and hashes,
+#: never a name or an address. ``locked_until`` is the end of the delay.
 login_throttle = Table(
     "login_throttle",
     metadata,
@@ -136,6 +146,31 @@ login_throttle = Table(
     Column("failures", Integer, nullable=False),
     Column("window_start", UTCDateTime()),
     Column("locked_until", UTCDateTime()),
+)
+
+#: Browsers that logged in before: the hash of the random token each holds (a cookie). Such
+#: a browser is not slowed down by failures of others; removed with a new password.
+known_devices = Table(
+    "known_devices",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("username", String(64), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("last_used_at", UTCDateTime(), nullable=False),
+    Index(None, "username"),
+)
+
+#: Residents' submissions taken, for the limits per client address and in all
+#: (``rules.submissions``): the kind (``talent``, ...), a hash of the address, when.
+submission_log = Table(
+    "submission_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("address_key", String(64), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Index(None, "kind", "at"),
+    Index(None, "kind", "address_key", "at"),
 )
 
 #: Who did what, when. ``details`` is JSON text and never holds personal values (names,
@@ -155,6 +190,9 @@ audit_log = Table(
 )
 
 # --- the workspace layers ------------------------------------------------------------------
+# A row staff edit (asset, activity, place needs) has a ``version``: the workspace version of
+# its latest change. A stamp never repeats (a save of the whole workspace stamps every row
+# anew), so a form that read version 7 knows for sure whether the row changed since.
 # Geometry is WKB in EPSG:4326 (a plain binary column: no PostGIS needed, the same on SQLite
 # and PostgreSQL). Text columns have no length limit: imported names and descriptions are
 # stored whole on both databases alike. ``position`` keeps the order the rows were saved in.
@@ -175,11 +213,11 @@ workspace = Table(
 _LAYER_TYPES: dict[str, type[TypeEngine[Any]]] = {"number": Double, "geometry": LargeBinary}
 
 
-def _layer(name: str, fields: dict[str, Field]) -> Table:
-    """Return a workspace layer's table: its key, then ``position``, then every other field.
+def _layer(name: str, fields: dict[str, Field], *extra: Column[Any]) -> Table:
+    """Return a workspace layer's table: its key, then ``position``, every other field, ``extra``.
 
-    Every column but the key may be NULL (files leave out what they do not know); text has
-    no length limit.
+    Every column of a field but the key may be NULL (files leave out what they do not know);
+    text has no length limit.
     """
     key, *others = fields.values()
     return Table(
@@ -188,13 +226,14 @@ def _layer(name: str, fields: dict[str, Field]) -> Table:
         Column(key.name, Text, primary_key=True),
         Column("position", Integer, nullable=False),
         *(Column(f.name, _LAYER_TYPES.get(f.kind, Text)) for f in others),
+        *extra,
     )
 
 
 #: The area layer: ``model.AREA_FIELDS``; key figures NULL where CBS keeps them secret.
 areas = _layer("areas", AREA_FIELDS)
-#: The asset layer: ``model.ASSET_FIELDS``.
-assets = _layer("assets", ASSET_FIELDS)
+#: The asset layer: ``model.ASSET_FIELDS``, and the row's version.
+assets = _layer("assets", ASSET_FIELDS, _version())
 
 #: Outlines of assets that are an area (an OpenStreetMap way or relation): the asset itself is
 #: the point inside it; the outline is kept here, by asset id.
@@ -225,6 +264,7 @@ activities = Table(
         )
         for f in ACTIVITY_FIELDS.values()
     ),
+    _version(),
     CheckConstraint("weekday BETWEEN 1 AND 7", name="weekday"),
     Index(None, "asset_id"),
 )
@@ -236,6 +276,7 @@ place_needs = Table(
     Column("asset_id", Text, primary_key=True),
     Column("categories", Text, nullable=False),
     Column("note", Text),
+    _version(),
 )
 
 #: Connections a wijkmanager made between a resident's talent and a place:

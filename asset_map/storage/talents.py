@@ -31,9 +31,11 @@ from asset_map.model import (
     catalogue,
 )
 from asset_map.rules import auth
+from asset_map.rules.concurrent_edits import Editable, changed_fields, check_base
 from asset_map.rules.talent_form import TalentSubmission
-from asset_map.storage import audit
-from asset_map.storage.db import Database, write_changes
+from asset_map.settings import OLDER_THAN_DAYS, SubmissionLimits
+from asset_map.storage import audit, submissions
+from asset_map.storage.db import Database
 from asset_map.storage.schema import connections, talents
 
 #: Columns moderators see besides ``model.TALENT_COLUMNS``.
@@ -166,12 +168,35 @@ def _stored(name: str, value: Any) -> Any:
 # --- repository ------------------------------------------------------------------------------
 
 
-def submit(db: Database, sub: TalentSubmission, *, now: datetime) -> Receipt:
-    """Store a new ``pending`` talent; return its id and the withdrawal code."""
+def submit(
+    db: Database,
+    sub: TalentSubmission,
+    *,
+    now: datetime,
+    address: str | None = None,
+    limits: SubmissionLimits | None = None,
+) -> Receipt:
+    """Store a new ``pending`` talent; return its id and the withdrawal code.
+
+    With ``limits`` (the public form), the submission is counted against them for its
+    client ``address`` and in all, and refused when one is reached or the queue is full.
+    """
     values = {name: getattr(sub, name) for name in TALENT_FIELDS}
     _check(values, Msg("err.talent.submission"))
     receipt = Receipt(id=str(uuid.uuid4()), withdrawal_code=auth.new_withdrawal_code())
     with db.writing() as conn:
+        if limits is not None:
+            waiting = conn.execute(
+                select(sa.func.count()).where(talents.c.status == "pending")
+            ).scalar_one()
+            submissions.admit(
+                conn,
+                kind="talent",
+                address=address,
+                now=now,
+                limits=limits,
+                queue=int(waiting),
+            )
         conn.execute(
             insert(talents).values(
                 id=receipt.id,
@@ -240,6 +265,13 @@ def public_frame(db: Database) -> pd.DataFrame:
     return _frame(rows, PUBLIC_TALENT_COLUMNS)
 
 
+def pending_count(db: Database) -> int:
+    """Return how many talents wait for moderation."""
+    with db.reading() as conn:
+        query = select(sa.func.count()).where(talents.c.status == "pending")
+        return int(conn.execute(query).scalar_one())
+
+
 def one(db: Database, talent_id: str) -> dict[str, Any] | None:
     """Return one talent as a dict of the moderation columns, or None."""
     query = select(*(talents.c[n] for n in MODERATION_COLUMNS)).where(talents.c.id == talent_id)
@@ -248,13 +280,40 @@ def one(db: Database, talent_id: str) -> dict[str, Any] | None:
     return None if row is None else dict(row._mapping)
 
 
-def _locked_status(conn: Connection, talent_id: str) -> str:
+#: What a moderator's form shows of a talent: the fields they edit and the status.
+VERSIONED = (*TALENT_FIELDS, "status")
+
+
+def _locked(conn: Connection, talent_id: str) -> Editable:
+    """Return the talent's version, fields and status, locked for this transaction."""
     row = conn.execute(
-        select(talents.c.status).where(talents.c.id == talent_id).with_for_update()
+        select(*(talents.c[n] for n in VERSIONED), talents.c.version)
+        .where(talents.c.id == talent_id)
+        .with_for_update()
     ).first()
     if row is None:
         raise TalentNotFound(Msg("err.talent.not_found", id=talent_id))
-    return str(row.status)
+    return Editable(int(row.version), {n: row._mapping[n] for n in VERSIONED})
+
+
+def _locked_status(conn: Connection, talent_id: str) -> str:
+    return str(_locked(conn, talent_id).values["status"])
+
+
+def editable(db: Database, talent_id: str) -> Editable:
+    """Return a talent's version, the fields a moderator edits (as stored) and its status.
+
+    Raises
+    ------
+    TalentNotFound
+        For an unknown id.
+    """
+    with db.reading() as conn:
+        return _locked(conn, talent_id)
+
+
+def _next_version() -> Any:
+    return talents.c.version + 1
 
 
 def _withdrawn(talent_id: str, action: str) -> StatusError:
@@ -262,24 +321,42 @@ def _withdrawn(talent_id: str, action: str) -> StatusError:
     return StatusError(Msg("err.talent.withdrawn", id=talent_id, action=what))
 
 
-def decide(db: Database, talent_id: str, *, status: str, actor: str, now: datetime) -> None:
+def decide(
+    db: Database,
+    talent_id: str,
+    *,
+    status: str,
+    actor: str,
+    now: datetime,
+    base: Editable | None = None,
+) -> None:
     """Approve or reject a talent, or set it back to ``pending`` (undo a decision).
 
     Deciding it again the same way changes nothing; the audit log names the actor and the
-    status before.
+    status before. With ``base`` (the talent as the moderator's screen showed it), a talent
+    changed meanwhile (edited, decided by someone else) raises ``StaleEdit``: nobody
+    approves a text they have not seen.
     """
     if status not in DECISIONS:
         raise SchemaError(Msg("err.talent.decision_unknown", status=status))
     with db.writing() as conn:
-        current = _locked_status(conn, talent_id)
+        found = _locked(conn, talent_id)
+        current = str(found.values["status"])
         if current == status:
             return
         if current == "withdrawn":
             raise _withdrawn(talent_id, status)
+        check_base("edits.what.talent", talent_id, base, found, {"status": status})
         conn.execute(
             update(talents)
             .where(talents.c.id == talent_id)
-            .values(status=status, decided_by=actor, decided_at=now, updated_at=now)
+            .values(
+                status=status,
+                decided_by=actor,
+                decided_at=now,
+                updated_at=now,
+                version=_next_version(),
+            )
         )
         audit.record(
             conn,
@@ -293,21 +370,40 @@ def decide(db: Database, talent_id: str, *, status: str, actor: str, now: dateti
 
 
 def edit(
-    db: Database, talent_id: str, changes: dict[str, Any], *, actor: str, now: datetime
+    db: Database,
+    talent_id: str,
+    changes: dict[str, Any],
+    *,
+    actor: str,
+    now: datetime,
+    base: Editable | None = None,
 ) -> None:
-    """Change fields of a talent; the audit log names the fields, never their values."""
+    """Change fields of a talent; the audit log names the fields, never their values.
+
+    With ``base`` (the talent as the moderator's form read it), only the fields that differ
+    from it are written, and a talent changed meanwhile raises ``StaleEdit``.
+    """
     unknown = sorted(set(changes) - set(TALENT_FIELDS))
     if unknown:
         fields, editable = ", ".join(unknown), ", ".join(TALENT_FIELDS)
         raise SchemaError(Msg("err.talent.not_editable", fields=fields, editable=editable))
     _check(changes, Msg("err.talent.edit", id=talent_id))
     new = {name: _stored(name, value) for name, value in changes.items()}
+    yours = new if base is None else changed_fields(base.values, new)
     with db.writing() as conn:
-        if _locked_status(conn, talent_id) == "withdrawn":
+        found = _locked(conn, talent_id)
+        if found.values["status"] == "withdrawn":
             raise _withdrawn(talent_id, "edited")
-        changed = write_changes(conn, talents, talents.c.id == talent_id, new, updated_at=now)
+        check_base("edits.what.talent", talent_id, base, found, yours)
+        written = changed_fields(found.values, yours)
+        changed = sorted(written)
         if not changed:
             return
+        conn.execute(
+            update(talents)
+            .where(talents.c.id == talent_id)
+            .values(**written, updated_at=now, version=_next_version())
+        )
         audit.record(
             conn,
             at=now,
@@ -332,6 +428,7 @@ def _erased(now: datetime) -> dict[str, Any]:
         "status": "withdrawn",
         "erased_at": now,
         "updated_at": now,
+        "version": _next_version(),
     }
 
 
@@ -403,12 +500,7 @@ def erase(db: Database, talent_id: str, *, actor: str, now: datetime) -> bool:
 
 def purge(db: Database, *, older_than_days: int, actor: str, now: datetime) -> int:
     """Erase the personal data of every talent submitted more than N days ago."""
-    if (
-        isinstance(older_than_days, bool)
-        or not isinstance(older_than_days, int)
-        or older_than_days < 0
-    ):
-        raise ValueError(f"older_than_days must be a whole number >= 0, not {older_than_days!r}.")
+    OLDER_THAN_DAYS.check(older_than_days)  # 0 to a century: an older date does not exist
     cutoff = now - timedelta(days=older_than_days)
     with db.writing() as conn:
         ids = (

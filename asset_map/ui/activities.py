@@ -2,6 +2,9 @@
 
 The week view is public: an activity carries the organisation's contact, never a resident's.
 Users who may edit assets (``edit_assets``) add, change and remove the activities of a place.
+The form of a stored activity starts from the stored row and its version
+(:mod:`asset_map.ui.edit_base`): a save writes only what the user changed, and one on an
+activity someone changed meanwhile is refused with what changed, keeping the user's input.
 """
 
 from __future__ import annotations
@@ -19,15 +22,24 @@ from asset_map.analysis.nearby import week_schedule
 from asset_map.i18n import explain, t
 from asset_map.model import ACTIVITY_COLUMNS, ACTIVITY_FIELDS, WEEKDAYS, catalogue
 from asset_map.render import vendor
-from asset_map.render.activities import activity_layer
 from asset_map.render.map import build_map
+from asset_map.rules.concurrent_edits import Editable, StaleEdit
 from asset_map.rules.edits import check_activity
 from asset_map.services.workspace import Workspace
-from asset_map.ui.explore import chosen_basemap
+from asset_map.ui import edit_base
+from asset_map.ui.basemap import chosen_basemap
 from asset_map.ui.fields import FormSpots
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
-from asset_map.ui.state import among, choice_key, current_lang, option_index, pick, tr
+from asset_map.ui.state import (
+    among,
+    choice_key,
+    current_lang,
+    forget_choice,
+    option_index,
+    pick,
+    tr,
+)
 
 #: Fields of the activity form, in the order shown; each gets its own message slot.
 FORM_FIELDS = tuple(c for c in ACTIVITY_COLUMNS if c not in ("id", "asset_id"))
@@ -129,13 +141,15 @@ def week_map(ws: Workspace, activities: pd.DataFrame) -> None:
         return
     lang = current_lang()
     places = ws.assets[ws.assets["id"].isin(set(activities["asset_id"]))]
+    # The places of these activities; each popup lists its activities of the week.
     fmap = build_map(
         ws.areas,
-        places.iloc[0:0],
+        places,
         lang=lang,
         basemap=chosen_basemap(),
+        cluster=False,
         vendor_base=vendor.APP_STATIC_BASE,
-        extra_layers=[activity_layer(activities, places, lang=lang)],
+        activities=activities,
     )
     st_folium(fmap, returned_objects=[], use_container_width=True, height=460, key="week_map")
 
@@ -174,16 +188,58 @@ def editor(ws: Workspace, activities: pd.DataFrame, *, actor: str) -> None:
         format_func=lambda i: t("week.new", lang) if i is None else labels[i],
         key=which_key,
     )
-    current = own[own["id"].astype(str) == chosen].iloc[0].to_dict() if chosen else {}
-    _activity_form(ws, place, current, actor=actor)
+    base = None
+    if chosen:
+        base = edit_base.held(
+            f"activity:{chosen}",
+            lambda: store().editable_activity(str(chosen)),
+            alive=f"wf_t_{place}_{chosen}",
+        )
+    current = {"id": chosen, **base.values} if base is not None else {}
+    _activity_form(ws, place, current, actor=actor, base=base)
     if chosen:
         _delete(chosen, labels[chosen], actor=actor)
 
 
-def _activity_form(ws: Workspace, place: str, current: dict[str, object], *, actor: str) -> None:
+#: The widget of each field of the activity form: its key prefix, and whether it is a choice
+#: whose key follows the language (``state.choice_key``).
+_WIDGETS = {
+    "title": ("wf_t", False),
+    "kind": ("wf_k", True),
+    "weekday": ("wf_d", True),
+    "start": ("wf_s", False),
+    "end": ("wf_e", False),
+    "target_group": ("wf_g", True),
+    "organiser": ("wf_o", False),
+    "contact": ("wf_c", False),
+    "description": ("wf_x", False),
+}
+
+
+def _show_stored(suffix: str, fields: set[str]) -> None:
+    """Let the widgets of ``fields`` start afresh: they show the stored value again."""
+    for name in fields & _WIDGETS.keys():
+        prefix, choice = _WIDGETS[name]
+        if choice:
+            forget_choice(f"{prefix}_{suffix}")
+        else:
+            st.session_state.pop(f"{prefix}_{suffix}", None)
+
+
+def _activity_form(
+    ws: Workspace,
+    place: str,
+    current: dict[str, object],
+    *,
+    actor: str,
+    base: Editable | None = None,
+) -> None:
     lang = current_lang()
     cat = catalogue()
-    suffix = f"{place}_{current.get('id', 'new')}"
+    suffix = f"{place}_{current.get('id') or 'new'}"
+    slot = f"activity:{current.get('id')}"
+    if base is not None:
+        edit_base.show_refusal(slot)
     spots = FormSpots()
 
     def text(name: str, label: str, key: str, **options: Any) -> Any:
@@ -263,24 +319,46 @@ def _activity_form(ws: Workspace, place: str, current: dict[str, object], *, act
         st.error(tr("week.fix"))
         spots.show(errors)
         return
-    if write_or_explain(store().save_activity, clean, actor=actor):
+    try:
+        saved = write_or_explain(store().save_activity, clean, actor=actor, base=base)
+    except StaleEdit as exc:
+        _show_stored(suffix, edit_base.refused(slot, exc, clean))
+        st.rerun()
+    if saved:
+        edit_base.forget(slot)
         st.session_state["week_saved"] = True
         st.rerun()
 
 
 def _delete(activity_id: str, label: str, *, actor: str) -> None:
+    slot = f"activity:{activity_id}"
     with st.expander(tr("week.delete_title")):
         sure = st.checkbox(tr("week.delete_sure", activity=label), key=f"week_del_ok_{activity_id}")
         pressed = st.button(tr("week.delete"), disabled=not sure, key=f"week_del_{activity_id}")
-        if pressed and write_or_explain(store().delete_activity, activity_id, actor=actor):
+        if not pressed:
+            return
+        base = edit_base.held(slot, lambda: store().editable_activity(activity_id))
+        try:
+            deleted = write_or_explain(store().delete_activity, activity_id, actor=actor, base=base)
+        except StaleEdit as exc:  # changed since this screen showed it: say what first
+            edit_base.refused(slot, exc, {})
+            st.rerun()
+        if deleted:
+            edit_base.forget(slot)
             st.session_state["week_deleted"] = True
             st.rerun()
 
 
 def write_or_explain(write: Callable[..., object], *args: object, **kwargs: object) -> bool:
-    """Run a database change; on a refusal say so in plain words (and the detail below)."""
+    """Run a database change; on a refusal say so in plain words (and the detail below).
+
+    A save refused because someone changed the row meanwhile (``StaleEdit``) is raised for
+    the form to handle: it keeps the user's input and names what changed.
+    """
     try:
         write(*args, **kwargs)
+    except StaleEdit:
+        raise
     except AssetMapError as exc:
         st.error(tr("week.write_failed"))
         st.caption(explain(exc, current_lang()))

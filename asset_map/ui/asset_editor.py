@@ -4,11 +4,17 @@ The place of an asset comes from a click on a small map (or typed in). Every fie
 checked by ``asset_map.rules.edits.check_asset``; a wrong field says under it what to fix. The
 store writes each change to the audit log with the user's name, and bumps the workspace
 version, so every screen shows the change at its next run.
+
+The form starts from the stored row and its version (:mod:`asset_map.ui.edit_base`): a save
+writes only the fields the user changed, and when someone else changed the place meanwhile
+the save is refused, the changes are named above the form, the user's input stays and the
+fields they did not touch show the new stored values.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, NoReturn
 
 import folium
 import geopandas as gpd
@@ -21,13 +27,16 @@ from asset_map._errors import AssetMapError
 from asset_map.i18n import explain, t
 from asset_map.model import ASSET_FIELDS, ASSET_STATUSES, catalogue
 from asset_map.rules.auth import User, can
+from asset_map.rules.concurrent_edits import Editable, StaleEdit
 from asset_map.rules.edits import ASSET_FORM_FIELDS, check_asset
 from asset_map.services.workspace import Workspace
+from asset_map.ui import edit_base
 from asset_map.ui.auth import current_user
+from asset_map.ui.basemap import chosen_tiles
 from asset_map.ui.fields import FormSpots, place_map
 from asset_map.ui.loaders import store
 from asset_map.ui.state import current_lang, lang_key, pick, tr
-from asset_map.ui.workbench import SELECTED_KEY, basemap, js_text, md
+from asset_map.ui.workbench import SELECTED_KEY, js_text, md
 
 MODE_KEY = "wb_edit_mode"
 #: Form field -> its widget key (the id is made by the store).
@@ -37,6 +46,8 @@ LOCALISED_FIELDS = frozenset({"type", "status"})
 _LOADED = "wb_e_loaded"
 _SEEN_CLICK = "wb_e_seen_click"
 _DONE = "wb_e_done"
+#: Stored values to show in fields the user did not change, after a refused save.
+_REFRESH = "wb_e_refresh"
 ACTIONS = ("added", "edited", "deleted")
 
 
@@ -69,10 +80,13 @@ def editor(ws: Workspace, selected: str | None) -> None:
     if not selected:
         st.caption(tr("wb.edit_choose"))
     asset = _asset(ws.assets, selected) if selected and mode != "add" else None
+    if mode != "delete" and selected:
+        edit_base.forget(f"delete:{selected}")  # a later deletion starts from what it shows
     if mode == "delete" and asset is not None:
         _delete(asset, user)
         return
     _load_form(asset)
+    edit_base.show_refusal(_slot(asset))
     _place_map(ws, asset)
     _form(user, asset)
     _history()
@@ -94,26 +108,52 @@ def _text(value: object) -> str:
     return str(value)
 
 
+def _slot(asset: pd.Series | None) -> str:
+    return f"asset:{asset['id']}" if asset is not None else "asset:new"
+
+
+def _shown(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """Return stored asset values (``Store.editable_asset``) as the form's fields show them."""
+    values: dict[str, Any] = {name: _text(stored.get(name)) for name in FIELDS}
+    values.update(type=stored.get("type"), status=stored.get("status") or "existing")
+    for name in ("lat", "lon"):
+        values[name] = None if stored.get(name) is None else round(float(stored[name]), 6)
+    values["tags"] = ", ".join(t.strip() for t in values["tags"].split(";") if t.strip())
+    capacity = stored.get("capacity")
+    values["capacity"] = "" if capacity is None or capacity != capacity else f"{capacity:g}"
+    return values
+
+
+def _row_values(asset: pd.Series) -> dict[str, Any]:
+    """Return an asset of the workspace frame as stored values (when the store has none)."""
+    values = {name: asset.get(name) for name in FIELDS if name not in ("lat", "lon")}
+    values.update(lat=float(asset.geometry.y), lon=float(asset.geometry.x))
+    return values
+
+
 def _load_form(asset: pd.Series | None) -> None:
-    """Fill the form with the asset (or empty it for a new one) when the choice changed."""
+    """Fill the form with the stored asset (or empty it for a new one) when the choice changed.
+
+    The stored row and its version are read here, together, as the form's starting point.
+    After a refused save, the fields the user did not change take the stored values.
+    """
+    refresh = st.session_state.pop(_REFRESH, None)
+    if refresh:
+        for name, value in refresh.items():
+            st.session_state[field_key(name)] = value
     wanted = str(asset["id"]) if asset is not None else "new"
     if st.session_state.get(_LOADED) == wanted and FIELDS["name"] in st.session_state:
         return
     st.session_state[_LOADED] = wanted
+    slot = _slot(asset)
+    edit_base.forget(slot)
     if asset is None:
         values: dict[str, Any] = dict.fromkeys(FIELDS, "")
         values.update(type=None, status="existing", lat=None, lon=None)
     else:
-        values = {name: _text(asset.get(name)) for name in FIELDS}
-        values.update(
-            type=str(asset["type"]),
-            status=str(asset["status"]),
-            lat=round(float(asset.geometry.y), 6),
-            lon=round(float(asset.geometry.x), 6),
-        )
-        values["tags"] = ", ".join(t.strip() for t in values["tags"].split(";") if t.strip())
-        capacity = pd.to_numeric(pd.Series([asset.get("capacity")]), errors="coerce").iloc[0]
-        values["capacity"] = "" if pd.isna(capacity) else f"{capacity:g}"
+        asset_id = str(asset["id"])
+        base = edit_base.held(slot, lambda: store().editable_asset(asset_id))
+        values = _shown(base.values) if base is not None else _shown(_row_values(asset))
     for name in FIELDS:
         st.session_state[field_key(name)] = values[name]
 
@@ -123,7 +163,7 @@ def _place_map(ws: Workspace, asset: pd.Series | None) -> None:
     st.markdown(f"**{tr('wb.edit_place')}**")
     areas = ws.areas[ws.areas["level"] == "buurt"]
     lat, lon = st.session_state.get(FIELDS["lat"]), st.session_state.get(FIELDS["lon"])
-    fmap = place_map(areas, basemap(), fill_opacity=0.03, fit=asset is None)
+    fmap = place_map(areas, chosen_tiles(), fill_opacity=0.03, fit=asset is None)
     if asset is not None:
         fmap.location = [float(asset.geometry.y), float(asset.geometry.x)]
         fmap.options["zoom"] = 17
@@ -216,14 +256,18 @@ def _form(user: User, asset: pd.Series | None) -> None:
         spots.show(errors)
         return
     cleaned.pop("id", None)
+    slot = _slot(asset)
     try:
         if asset is None:
             new_id = store().add_asset(cleaned, actor=user.username)
             st.session_state[SELECTED_KEY] = new_id
             st.session_state[_DONE] = tr("wb.added", name=md(cleaned["name"]))
         else:
-            store().update_asset(str(asset["id"]), cleaned, actor=user.username)
+            base = edit_base.held(slot, lambda: store().editable_asset(str(asset["id"])))
+            store().update_asset(str(asset["id"]), cleaned, actor=user.username, base=base)
             st.session_state[_DONE] = tr("wb.changed", name=md(cleaned["name"]))
+    except StaleEdit as exc:
+        _keep_input(slot, exc, cleaned)
     except AssetMapError as exc:
         st.error(explain(exc, current_lang()))
         return
@@ -231,16 +275,37 @@ def _form(user: User, asset: pd.Series | None) -> None:
     st.rerun()
 
 
+def _keep_input(slot: str, exc: StaleEdit, cleaned: Mapping[str, Any]) -> NoReturn:
+    """After a refused save: keep the user's input, show the stored values in the other fields."""
+    refresh = edit_base.refused(slot, exc, cleaned)
+    shown = _shown(exc.current.values)
+    if refresh & {"lon", "lat"}:
+        refresh |= {"lon", "lat"}
+    st.session_state[_REFRESH] = {name: shown[name] for name in refresh if name in FIELDS}
+    st.rerun()
+
+
 def _delete(asset: pd.Series, user: User) -> None:
-    """Delete the chosen asset after a tick that says which one."""
+    """Delete the chosen asset after a tick that says which one.
+
+    The place as this screen showed it is the starting point: one that someone changed
+    meanwhile is not deleted before the user has seen what changed.
+    """
     name = str(asset["name"])
+    slot = f"delete:{asset['id']}"
+    base: Editable | None = edit_base.held(slot, lambda: store().editable_asset(str(asset["id"])))
+    edit_base.show_refusal(slot)
     sure = st.checkbox(tr("wb.delete_sure", name=md(name)), key="wb_delete_sure")
     if st.button(tr("wb.delete"), disabled=not sure, type="primary", key="wb_delete"):
         try:
-            store().delete_asset(str(asset["id"]), actor=user.username)
+            store().delete_asset(str(asset["id"]), actor=user.username, base=base)
+        except StaleEdit as exc:
+            edit_base.refused(slot, exc, {})
+            st.rerun()
         except AssetMapError as exc:
             st.error(explain(exc, current_lang()))
             return
+        edit_base.forget(slot)
         st.session_state[SELECTED_KEY] = None  # the mode falls back to "add" by itself
         st.session_state[_DONE] = tr("wb.deleted", name=md(name))
         st.rerun()

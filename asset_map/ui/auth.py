@@ -6,19 +6,22 @@ refused too, not only hidden from the menu.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import math
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import streamlit as st
 
 from asset_map.rules.auth import (
+    DEVICE_LIFETIME,
     ROLES,
-    LockedOut,
+    LoginDelayed,
     LoginFailed,
     User,
     can,
     session_expired,
 )
+from asset_map.ui.client import client_address, device_token, keep_device_token
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
 from asset_map.ui.state import tr
@@ -26,6 +29,8 @@ from asset_map.ui.state import tr
 USER_KEY = "auth_user"
 ACTIVE_KEY = "auth_last_active"
 MARKER_KEY = "auth_marker"
+#: A known-device token to hand to the browser on the run after a log-in.
+DEVICE_KEY = "auth_new_device"
 #: Times shown to staff (a lock's end) are in the local time of the Netherlands.
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
@@ -89,8 +94,14 @@ def roles_for(action: str) -> str:
 
 
 def local_time(moment: datetime) -> str:
-    """Return the clock time of an aware ``moment`` in Europe/Amsterdam, like ``"14:05"``."""
-    return moment.astimezone(LOCAL_TIME).strftime("%H:%M")
+    """Return the clock time of an aware ``moment`` in Europe/Amsterdam, like ``"14:05"``.
+
+    Rounded up to the minute: "after 14:05" must not be too early.
+    """
+    local = moment.astimezone(LOCAL_TIME)
+    if local.second or local.microsecond:
+        local = local.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return local.strftime("%H:%M")
 
 
 def login_form() -> None:
@@ -98,6 +109,9 @@ def login_form() -> None:
     user = current_user()
     _explain_logout()
     if user is not None:
+        token = st.session_state.pop(DEVICE_KEY, None)
+        if token:
+            keep_device_token(token, days=DEVICE_LIFETIME.days)
         st.success(tr("login.welcome", user=md(user.username), role=tr(f"role.{user.role}")))
         if st.button(tr("page.logout"), key="logout"):
             logout()
@@ -110,13 +124,23 @@ def login_form() -> None:
     if not submitted:
         return
     try:
-        user = store().authenticate(username.strip(), password)
-    except LockedOut as exc:
-        st.error(tr("login.locked", time=local_time(exc.until)))
+        user = store().authenticate(
+            username.strip(), password, address=client_address(), device=device_token()
+        )
+    except LoginDelayed as exc:
+        wait = (exc.until - _now()).total_seconds()
+        if wait < 90:
+            st.error(tr("login.wait_seconds", n=max(1, math.ceil(wait))))
+        else:
+            st.error(tr("login.locked", time=local_time(exc.until)))
         return
     except LoginFailed:
         st.error(tr("login.failed"))
         return
+    sent = device_token()
+    known = store().remember_device(user.username, current=sent)
+    if known != sent:  # this browser is known from now on
+        st.session_state[DEVICE_KEY] = known
     st.session_state[USER_KEY] = user
     st.session_state[ACTIVE_KEY] = _now()
     st.session_state[MARKER_KEY] = store().session_marker(user.username)

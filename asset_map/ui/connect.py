@@ -14,13 +14,23 @@ from asset_map.analysis.connections import connections_per_buurt
 from asset_map.analysis.matching import needs_of
 from asset_map.i18n import t
 from asset_map.model import catalogue
+from asset_map.rules.concurrent_edits import Editable, StaleEdit
 from asset_map.rules.edits import MAX_NOTE
 from asset_map.services import connect as connect_service
 from asset_map.services.workspace import Workspace
+from asset_map.ui import edit_base
 from asset_map.ui.activities import write_or_explain
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
-from asset_map.ui.state import among, choice_key, current_lang, option_index, pick, tr
+from asset_map.ui.state import (
+    among,
+    choice_key,
+    current_lang,
+    forget_choice,
+    option_index,
+    pick,
+    tr,
+)
 
 #: The walking times the wijkmanager can choose for a match, in minutes.
 WALK_CHOICES = (5, 10, 15, 20)
@@ -79,9 +89,22 @@ def needs_editor(ws: Workspace, place: pd.Series, *, actor: str) -> tuple[str, .
         st.text(note)
     if own.empty and asked:
         st.caption(tr("connect.asks_from_activities"))
+    slot, note_key, cats_key = (
+        f"needs:{place_id}",
+        f"connect_needs_note_{place_id}",
+        f"connect_needs_cats_{place_id}",
+    )
+    # What the form starts from: the stored needs and their version (none yet: version 0).
+    base = edit_base.held(slot, lambda: store().editable_needs(place_id), alive=note_key)
+    if base is not None and base.version:
+        asked_now = [k for k in str(base.values["categories"]).split(";") if k]
+        note = str(base.values["note"] or "")
+    else:
+        asked_now = list(asked)
+    edit_base.show_refusal(slot)
     with st.expander(tr("connect.edit_needs")), st.form(f"connect_needs_{place_id}"):
         categories = list(cat.talent_categories)
-        needs_key, needs_now = choice_key(f"connect_needs_cats_{place_id}", list(asked))
+        needs_key, needs_now = choice_key(cats_key, asked_now)
         chosen = st.multiselect(
             tr("connect.needs"),
             categories,
@@ -90,18 +113,36 @@ def needs_editor(ws: Workspace, place: pd.Series, *, actor: str) -> tuple[str, .
             placeholder=tr("filter.placeholder"),
             key=needs_key,
         )
-        new_note = st.text_area(
-            tr("connect.note"), value=note, max_chars=MAX_NOTE, key=f"connect_needs_note_{place_id}"
-        )
+        new_note = st.text_area(tr("connect.note"), value=note, max_chars=MAX_NOTE, key=note_key)
         saved = st.form_submit_button(tr("connect.save_needs"), type="primary")
-        if saved and write_or_explain(
-            store().set_place_needs, place_id, tuple(chosen), note=new_note, actor=actor
-        ):
-            st.session_state["connect_needs_saved"] = True
-            st.rerun()
+        if saved:
+            _save_needs(place_id, tuple(chosen), new_note, actor=actor, base=base)
     if st.session_state.pop("connect_needs_saved", False):
         st.success(tr("connect.needs_saved"))
     return asked
+
+
+def _save_needs(
+    place_id: str, chosen: tuple[str, ...], note: str, *, actor: str, base: Editable | None
+) -> None:
+    """Save what the place asks for; refused when someone changed it since the form was drawn."""
+    slot = f"needs:{place_id}"
+    try:
+        done = write_or_explain(
+            store().set_place_needs, place_id, chosen, note=note, actor=actor, base=base
+        )
+    except StaleEdit as exc:
+        form = {"categories": ";".join(chosen), "note": note.strip() or None}
+        refresh = edit_base.refused(slot, exc, form)
+        if "categories" in refresh:
+            forget_choice(f"connect_needs_cats_{place_id}")
+        if "note" in refresh:
+            st.session_state.pop(f"connect_needs_note_{place_id}", None)
+        st.rerun()
+    if done:
+        edit_base.forget(slot)
+        st.session_state["connect_needs_saved"] = True
+        st.rerun()
 
 
 def candidate_talents(ws: Workspace) -> pd.DataFrame:

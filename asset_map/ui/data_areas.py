@@ -11,7 +11,6 @@ shows what is stored per level. The import itself is the CLI's
 from __future__ import annotations
 
 import hashlib
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +44,7 @@ from asset_map.ui.data_upload import (
 )
 from asset_map.ui.loaders import store
 from asset_map.ui.state import chosen, current_lang, tr
+from asset_map.ui.uploads import in_use, new_upload_folder
 
 #: Session key of the confirmation that stored areas that do not fit may go.
 LEVELS_OK_KEY = "data_levels_replace_ok"
@@ -149,9 +149,10 @@ def _saved_files(files: list[UploadedFile]) -> list[Path]:
     key = "areas:" + digest.hexdigest()
     kept = st.session_state.get(UPLOAD_KEY)
     if kept and kept["digest"] == key and all(Path(p).exists() for p in kept.get("paths", [])):
+        in_use(Path(kept["path"]))
         return [Path(p) for p in kept["paths"]]
     forget_upload()
-    folder = Path(tempfile.mkdtemp(prefix="asset_map_upload_"))  # only we may read it
+    folder = new_upload_folder()  # only we may read it; it goes with the session at the latest
     paths: list[Path] = []
     for i, file in enumerate(files):
         name = Path(file.name).name or "upload"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,13 +19,16 @@ import pandas as pd
 import streamlit as st
 
 from asset_map._errors import AssetMapError, DownloadError
-from asset_map.i18n import Msg, explain, localise, t
+from asset_map.i18n import Msg, localise, t
 from asset_map.io import read_areas
 from asset_map.io.file_facts import file_facts
 from asset_map.io.formats import list_layers, read_raw
 from asset_map.model import catalogue
+from asset_map.services.decisions import decision_lines, decisions_csv
 from asset_map.services.sources import Loaded
+from asset_map.ui.safe import explain_here
 from asset_map.ui.state import choice_key, current_lang, option_index, pick, tr
+from asset_map.ui.uploads import in_use, new_upload_folder
 
 NONE = ""
 #: Session keys: the private folder of the uploaded file, and how often an upload was done
@@ -35,6 +37,8 @@ UPLOAD_KEY = "data_upload"
 ROUND_KEY = "data_upload_round"
 #: Session key of the result of the last load or import, shown after the rerun.
 RESULT_KEY = "data_result"
+#: Pairs of likely duplicates shown in the table at most; all are in the download.
+TABLE_ROWS = 1000
 #: Session key (per language, ``state.choice_key``) of the chosen layer of an areas file.
 LAYER_KEY = "data_layer"
 #: CRSs offered for files that do not say theirs.
@@ -58,10 +62,22 @@ def show_result() -> None:
         with st.expander(tr("notes.header", n=len(notes))):
             for note in notes:
                 st.text(note)
-    decisions = result["decisions"]
-    if len(decisions):  # every pair found, with what was done and why
+    decisions, groups = result["decisions"], result["groups"]
+    if len(decisions):  # a line per group (a few), the pairs and the full list folded away
         st.markdown(f"**{tr('data.decisions')}**")
-        st.dataframe(_decisions_table(decisions), hide_index=True, width="stretch")
+        for line in decision_lines(groups, decisions, hint=Msg("decisions.hint_screen")):
+            st.text(localise(line, lang))  # names are data: plain text, never markdown
+        with st.expander(tr("data.decisions_all", n=len(result["grouped"]))):
+            shown = decisions.head(TABLE_ROWS)
+            st.dataframe(_decisions_table(shown), hide_index=True, width="stretch")
+            if len(decisions) > TABLE_ROWS:
+                st.caption(tr("data.decisions_cut", n=TABLE_ROWS, total=len(decisions)))
+            st.download_button(
+                tr("data.decisions_download"),
+                decisions_csv(result["grouped"], lang),
+                file_name="dubbele_plekken.csv" if lang == "nl" else "likely_duplicates.csv",
+                mime="text/csv",
+            )
 
 
 def _decisions_table(pairs: pd.DataFrame) -> pd.DataFrame:
@@ -107,13 +123,15 @@ def remember(message: str, loaded: Loaded) -> None:
         "message": message,
         "notes": list(loaded.notes),
         "decisions": loaded.decisions,
+        "groups": loaded.groups,
+        "grouped": loaded.grouped,
     }
     st.rerun()
 
 
 def show_error(exc: AssetMapError, *, prefix: bool = True) -> None:
     """Show an error in the reader's language; a download's technical detail folded away."""
-    text = explain(exc, current_lang())
+    text = explain_here(exc, current_lang())
     if isinstance(exc, DownloadError):  # OverpassError too
         plain, _, detail = text.partition("\n")
         st.error(f"{plain} {tr('data.nothing_changed')}")
@@ -128,14 +146,16 @@ def saved(name: str, content: bytes) -> Path:
     """Keep an uploaded file in a private folder (mode 0700) of this session, once per content.
 
     Every rerun of the page reuses it; another file, an empty uploader or a finished import
-    deletes it (:func:`forget_upload`).
+    deletes it (:func:`forget_upload`), and the end of the session at the latest
+    (:mod:`asset_map.ui.uploads`).
     """
     digest = hashlib.sha256(content).hexdigest()
     kept = st.session_state.get(UPLOAD_KEY)
     if kept and kept["digest"] == digest and Path(kept["path"]).exists():
+        in_use(Path(kept["path"]))
         return Path(kept["path"])
     forget_upload()
-    folder = Path(tempfile.mkdtemp(prefix="asset_map_upload_"))  # only we may read it
+    folder = new_upload_folder()  # only we may read it; it goes with the session at the latest
     path = folder / (Path(name).name or "upload")
     path.write_bytes(content)
     path.chmod(0o600)

@@ -15,20 +15,13 @@ from asset_map.analysis.wijk_figures import levels_with, selection_total
 from asset_map.i18n import t
 from asset_map.model import KEY_FIGURES, catalogue
 from asset_map.render import vendor
-from asset_map.render.activities import activity_layer
 from asset_map.render.map import build_map
-from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP, format_number
+from asset_map.render.styles import format_number
 from asset_map.services.workspace import Workspace
-from asset_map.ui.state import among, choice_key, chosen, current_lang, option_index, tr
-
-#: The session key (per language, ``state.choice_key``) of the base map chosen on this screen;
-#: other public screens draw their maps on it too (:func:`chosen_basemap`).
-BASEMAP_KEY = "map_basemap"
-
-
-def chosen_basemap() -> str:
-    """Return the base map chosen on the explore screen (OpenStreetMap until one is chosen)."""
-    return str(chosen(BASEMAP_KEY, DEFAULT_BASEMAP))
+from asset_map.ui.basemap import basemap_picker
+from asset_map.ui.basemap import chosen_basemap as chosen_basemap  # the one choice of the app
+from asset_map.ui.loaders import local_postcodes
+from asset_map.ui.state import among, choice_key, current_lang, option_index, tr
 
 
 @dataclass(frozen=True)
@@ -96,14 +89,7 @@ def sidebar_filters(ws: Workspace) -> Filters:
         key=choropleth_key,
     )
     level = choropleth_level_choice(areas, choropleth, key="map_choropleth_level")
-    basemap_key, basemap_now = choice_key(BASEMAP_KEY, DEFAULT_BASEMAP)
-    basemap = st.sidebar.selectbox(
-        tr("map.basemap"),
-        options=list(BASEMAPS),
-        index=option_index(list(BASEMAPS), basemap_now, list(BASEMAPS).index(DEFAULT_BASEMAP)),
-        format_func=lambda k: t(f"basemap.{k}", lang),
-        key=basemap_key,
-    )
+    basemap = basemap_picker()
     show_talents = st.sidebar.toggle(tr("map.talents"), value=True, key="map_talents")
     return Filters(
         wijken=tuple(chosen_wijken),
@@ -199,9 +185,7 @@ def asset_map(ws: Workspace, filters: Filters, everyone: pd.DataFrame) -> None:
     areas = select_areas(ws.areas, wijken=filters.wijken, buurten=filters.buurten)
     talents = everyone if filters.show_talents and not everyone.empty else None
     label = str(ws.meta.get(f"label_{lang}", "")) if ws.is_demo else ""
-    # The weekly activities at the selected wijken/buurten' places, whatever the type filter.
-    places = select_assets(ws.assets, wijken=filters.wijken, buurten=filters.buurten)
-    extra = [activity_layer(ws.activities, places, lang=lang)] if not ws.activities.empty else []
+    # The weekly activities of the places shown: in their popups, a ring on their marker.
     fmap = build_map(
         areas,
         assets,
@@ -212,6 +196,7 @@ def asset_map(ws: Workspace, filters: Filters, everyone: pd.DataFrame) -> None:
         choropleth_level=filters.choropleth_level,
         vendor_base=vendor.APP_STATIC_BASE,
         attribution=label,
-        extra_layers=extra,
+        activities=ws.activities,
+        postcodes=local_postcodes(ws),
     )
     st_folium(fmap, returned_objects=[], use_container_width=True, height=680, key="explore_map")

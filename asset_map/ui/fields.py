@@ -16,7 +16,7 @@ import streamlit as st
 
 from asset_map.model import Field
 from asset_map.render import vendor
-from asset_map.render.styles import BASEMAPS
+from asset_map.render.styles import Basemap
 
 
 class FormSpots:
@@ -56,7 +56,7 @@ class FormSpots:
 
 
 def place_map(
-    areas: gpd.GeoDataFrame, basemap: str, *, fill_opacity: float, fit: bool = True
+    areas: gpd.GeoDataFrame, base: Basemap, *, fill_opacity: float, fit: bool = True
 ) -> folium.Map:
     """Return a light map with only the outlines of ``areas``, to click a place on.
 
@@ -64,8 +64,8 @@ def place_map(
     ----------
     areas : GeoDataFrame
         The buurten (EPSG:4326) whose outlines are drawn; the map is centred on them.
-    basemap : str
-        A key of ``render.styles.BASEMAPS``.
+    base : Basemap
+        The base map under the outlines (``ui.basemap.chosen_tiles``).
     fill_opacity : float
         How much the buurten are filled (0: not at all).
     fit : bool
@@ -75,7 +75,6 @@ def place_map(
     fmap = folium.Map(tiles=None, location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=13)
     fmap.options.update(max_zoom=19, min_zoom=7)
     fmap.default_js, fmap.default_css = vendor.links(vendor.MAP_FILES, vendor.APP_STATIC_BASE)
-    base = BASEMAPS[basemap]
     if base.url:
         folium.TileLayer(base.url, attr=base.attribution, max_zoom=base.max_zoom).add_to(fmap)
     style = {"color": "#555", "weight": 1, "fillOpacity": fill_opacity}

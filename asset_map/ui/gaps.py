@@ -21,7 +21,7 @@ from asset_map._errors import AssetMapError
 from asset_map.analysis.gap_params import GapParams, NeedWeights
 from asset_map.analysis.gaps import GapResult
 from asset_map.analysis.wijk_figures import supported_need
-from asset_map.i18n import Msg, explain, localise, t
+from asset_map.i18n import Msg, localise, t
 from asset_map.io.export import cells_to_geojson, sites_to_csv, sites_to_geojson, table_to_csv
 from asset_map.model import Lang, catalogue
 from asset_map.render import vendor
@@ -37,6 +37,7 @@ from asset_map.services.options import (
     widget_range,
 )
 from asset_map.services.workspace import Workspace
+from asset_map.ui.safe import explain_here
 from asset_map.ui.state import among, choice_key, current_lang, option_index, tr
 
 NEEDS = NEED_CHOICES
@@ -158,7 +159,7 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
             candidates=tuple(candidates),
         )
     except AssetMapError as exc:  # the same message as the CLI's for the same option
-        st.error(explain(exc, lang))
+        st.error(explain_here(exc, lang))
         st.stop()
     uploads = {
         kind: (f.getvalue(), f.name) for kind, f in (("network", network), ("grid", grid)) if f
@@ -211,7 +212,7 @@ def run(
             seconds = format_number(round(time.perf_counter() - start, 1), lang=current_lang())
             status.update(label=tr("gaps.done", seconds=seconds), state="complete")
     except AssetMapError as exc:
-        st.error(explain(exc, current_lang()))
+        st.error(explain_here(exc, current_lang()))
         return None
     return done.result, done.baseline
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from asset_map import settings
 from asset_map._errors import AssetMapError
-from asset_map.i18n import explain
+from asset_map.io.postcode import PostcodeError, read_postcodes
 from asset_map.render import vendor
 from asset_map.services.workspace import (
     DEMO_DIR,
@@ -21,9 +22,11 @@ from asset_map.services.workspace import (
     load_workspace,
     open_store,
     open_workspace,
+    postcode_table_path,
 )
 from asset_map.storage import Store
 from asset_map.storage.db import DatabaseUnreachable
+from asset_map.ui.safe import explain_here
 from asset_map.ui.state import current_lang, tr
 
 
@@ -66,7 +69,7 @@ def workspace() -> Workspace:
         return _load_stored(db.url, db.workspace_version(), str(DEMO_DIR))
     except AssetMapError as exc:
         lead = tr("err.load.data_folder", folder=folder) if folder else tr("err.load.database")
-        st.error(f"{lead}\n\n{explain(exc, current_lang())}")
+        st.error(f"{lead}\n\n{explain_here(exc, current_lang())}")
         st.stop()
 
 
@@ -85,7 +88,7 @@ def store() -> Store:
     try:
         return _store(settings.database_url(), str(settings.instance_dir()))
     except (DatabaseUnreachable, AssetMapError) as exc:
-        st.error(explain(exc, current_lang()))
+        st.error(explain_here(exc, current_lang()))
         st.stop()
 
 
@@ -93,3 +96,22 @@ def store() -> Store:
 def install_map_files(static_dir: str) -> Path:
     """Copy Leaflet's files from their Python packages into ``static/vendor`` (once)."""
     return vendor.install_static(Path(static_dir))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _postcodes(path: str, changed: float) -> pd.DataFrame:
+    return read_postcodes(path)
+
+
+def local_postcodes(ws: Workspace) -> pd.DataFrame | None:
+    """Return the local postcode table of the data shown (for the map's search box), if any.
+
+    A table that cannot be read gives None here: "Bij mij in de buurt" reports it.
+    """
+    path = postcode_table_path(ws)
+    if path is None:
+        return None
+    try:
+        return _postcodes(str(path), path.stat().st_mtime)
+    except (PostcodeError, OSError):
+        return None

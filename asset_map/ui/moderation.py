@@ -4,6 +4,11 @@ Every change goes through the store, which writes the audit log with the moderat
 Edits are checked with the rules and messages of the public form
 (:func:`asset_map.rules.talent_form.check_edit`); a refusal of the store (a talent the resident
 withdrew a moment ago, say) is explained, never shown as a traceback.
+
+Each talent is shown as read once with its version (:mod:`asset_map.ui.edit_base`): an edit
+writes only the fields the moderator changed, and an edit or a decision on a talent that
+another moderator changed meanwhile is refused with what changed: nobody approves a text they
+have not seen, nor undoes another's change unseen.
 """
 
 from __future__ import annotations
@@ -16,14 +21,17 @@ import streamlit as st
 from asset_map._errors import AssetMapError
 from asset_map.i18n import explain, t
 from asset_map.model import PERSONAL_TALENT_FIELDS, TALENT_FIELDS, WISHES, Lang, catalogue
+from asset_map.rules.concurrent_edits import Editable, StaleEdit
 from asset_map.rules.talent_form import (
     check_edit,
 )
 from asset_map.services.workspace import Workspace
+from asset_map.settings import submission_limits
+from asset_map.ui import edit_base
 from asset_map.ui.fields import FormSpots
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
-from asset_map.ui.state import among, choice_key, current_lang, option_index, tr
+from asset_map.ui.state import among, choice_key, current_lang, forget_choice, option_index, tr
 from asset_map.ui.talents import field_list
 
 FLASH_KEY = "moderate_flash"
@@ -42,15 +50,28 @@ def moderation(ws: Workspace, actor: str) -> None:
         st.info(tr("moderate.none"))
     else:
         st.subheader(tr("moderate.pending", n=len(pending)))
-    for _, row in pending.iterrows():
+        _queue_notice(len(pending))
+    for _, stored in pending.iterrows():
         with st.container(border=True):
+            row, base = _as_read(stored)
             _details(row, names)
-            _editor(row, buurt_names, actor)
-            _buttons(str(row["id"]), ("approved", "rejected", "erase"), actor)
+            _editor(row, buurt_names, actor, base)
+            _buttons(str(row["id"]), ("approved", "rejected", "erase"), actor, base)
     decided = store().talents()
     decided = decided[decided["status"] != "pending"]
     if not decided.empty:
         _decided(decided, names, buurt_names, actor)
+
+
+def _queue_notice(waiting: int) -> None:
+    """Say when the queue is full: the public form takes no new talents until it shrinks."""
+    try:
+        most = submission_limits().queue_max
+    except AssetMapError as exc:  # a wrong setting: say which
+        st.error(explain(exc, current_lang()))
+        return
+    if waiting >= most:
+        st.warning(tr("moderate.queue_full", n=waiting, most=most))
 
 
 def _decided(
@@ -100,17 +121,62 @@ def _decided(
     )
     if chosen is None:
         return
-    row = rows[chosen]
     with st.container(border=True):
-        if row["status"] == "withdrawn":
+        if rows[chosen]["status"] == "withdrawn":
             st.info(tr("moderate.is_erased"))
             return
+        row, base = _as_read(rows[chosen])
         _details(row, names)
         if row["status"] == "approved":
-            _editor(row, buurt_names, actor)
-            _buttons(chosen, ("pending", "rejected", "erase"), actor)
+            _editor(row, buurt_names, actor, base)
+            _buttons(chosen, ("pending", "rejected", "erase"), actor, base)
         else:
-            _buttons(chosen, ("pending", "erase"), actor)
+            _buttons(chosen, ("pending", "erase"), actor, base)
+
+
+#: The editor's widget of each field a moderator edits: its key prefix, and whether it is a
+#: choice whose key follows the language (``state.choice_key``).
+_WIDGETS = {
+    "nickname": ("edit_nick", False),
+    "categories": ("edit_cat", True),
+    "description": ("edit_desc", False),
+    "wishes": ("edit_wish", True),
+    "availability": ("edit_avail", False),
+    "buurt_code": ("edit_buurt", False),
+    "contact": ("edit_contact", False),
+}
+
+
+def _as_read(stored: pd.Series) -> tuple[pd.Series, Editable | None]:
+    """Return the talent as this screen read it (with its version) and that starting point.
+
+    Read once while the talent stays on the screen (its erase tick is the sign), so a
+    decision is about the text the moderator saw.
+    """
+    talent_id = str(stored["id"])
+    base = edit_base.held(
+        f"talent:{talent_id}",
+        lambda: store().editable_talent(talent_id),
+        alive=f"erase_sure_{talent_id}",
+    )
+    edit_base.show_refusal(f"talent:{talent_id}")
+    if base is None:
+        return stored, None
+    row = stored.copy()
+    for name, value in base.values.items():
+        row[name] = value
+    return row, base
+
+
+def _refused(talent_id: str, exc: StaleEdit, form: dict[str, Any]) -> None:
+    """Keep the moderator's input; let the fields they did not change show the stored value."""
+    for name in edit_base.refused(f"talent:{talent_id}", exc, form) & _WIDGETS.keys():
+        prefix, choice = _WIDGETS[name]
+        if choice:
+            forget_choice(f"{prefix}_{talent_id}")
+        else:
+            st.session_state.pop(f"{prefix}_{talent_id}", None)
+    st.rerun()
 
 
 def _status_label(status: str, lang: Lang) -> str:
@@ -153,7 +219,7 @@ def _details(row: pd.Series, names: dict[str, str]) -> None:
             st.text(f"{tr(key)}: {text}")
 
 
-def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str) -> None:
+def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str, base: Editable | None) -> None:
     """Edit every field a resident filled in; checked like the form, field by field."""
     talent_id = str(row["id"])
     lang = current_lang()
@@ -211,12 +277,23 @@ def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str) -> None:
             spots.show(errors)
             return
         try:
-            store().edit_talent(talent_id, checked, actor=actor)
+            store().edit_talent(talent_id, checked, actor=actor, base=base)
+        except StaleEdit as exc:
+            _refused(talent_id, exc, _as_stored(checked))
         except AssetMapError as exc:
             st.error(f"{tr('moderate.not_saved')} {explain(exc, lang)}")
             return
+        edit_base.forget(f"talent:{talent_id}")
         st.session_state[FLASH_KEY] = tr("moderate.done")
         st.rerun()
+
+
+def _as_stored(checked: dict[str, Any]) -> dict[str, Any]:
+    """Return checked edit values as the store keeps them: key lists ``;``-joined."""
+    return {
+        name: (";".join(value) or None) if isinstance(value, tuple | list) else value
+        for name, value in checked.items()
+    }
 
 
 _BUTTON_LABELS = {
@@ -227,7 +304,7 @@ _BUTTON_LABELS = {
 }
 
 
-def _buttons(talent_id: str, actions: tuple[str, ...], actor: str) -> None:
+def _buttons(talent_id: str, actions: tuple[str, ...], actor: str, base: Editable | None) -> None:
     """Show one button per action; each change is written with the moderator's name."""
     sure = False
     if "erase" in actions:
@@ -239,18 +316,21 @@ def _buttons(talent_id: str, actions: tuple[str, ...], actor: str) -> None:
         kind: Literal["primary", "secondary"] = "primary" if action == "approved" else "secondary"
         disabled = action == "erase" and not sure
         if column.button(label, key=f"{action}_{talent_id}", type=kind, disabled=disabled):
-            _act(talent_id, action, actor)
+            _act(talent_id, action, actor, base)
 
 
-def _act(talent_id: str, action: str, actor: str) -> None:
+def _act(talent_id: str, action: str, actor: str, base: Editable | None) -> None:
     try:
-        if action == "erase":
+        if action == "erase":  # erasure is a right: it needs no look at the latest text
             store().erase_talent(talent_id, actor=actor)
         else:
-            store().decide(talent_id, status=action, actor=actor)
+            store().decide(talent_id, status=action, actor=actor, base=base)
+    except StaleEdit as exc:
+        _refused(talent_id, exc, {})
     except AssetMapError as exc:  # e.g. withdrawn by the resident a moment ago
         st.error(f"{tr('moderate.not_saved')} {explain(exc, current_lang())}")
         return
+    edit_base.forget(f"talent:{talent_id}")
     st.session_state[FLASH_KEY] = tr("moderate.erased" if action == "erase" else "moderate.done")
     st.rerun()
 

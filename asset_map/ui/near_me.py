@@ -22,12 +22,13 @@ from asset_map.i18n import t
 from asset_map.io.postcode import PostcodeError, read_postcodes
 from asset_map.model import WEEKDAYS, catalogue
 from asset_map.render import vendor
-from asset_map.render.activities import activity_layer, nearby_layers
+from asset_map.render.activities import nearby_layers
 from asset_map.render.map import build_map
 from asset_map.services import near_me
 from asset_map.services.near_me import PostcodeNeedsNumber, PostcodeNotFound
 from asset_map.services.workspace import Workspace
-from asset_map.ui.explore import chosen_basemap
+from asset_map.ui.basemap import chosen_basemap
+from asset_map.ui.loaders import local_postcodes
 from asset_map.ui.state import current_lang, pick, tr
 
 #: The walking times a resident can choose, in minutes (within the range of the settings).
@@ -145,7 +146,10 @@ def results(ws: Workspace, origin: Origin, found: Nearby) -> None:
         nearest = near_me.nearest_place(ws, found)
         if nearest is not None:
             st.info(tr("near.nearest", name=nearest[0], minutes=nearest[1]))
-    places = ws.assets[ws.assets["id"].astype(str).isin(set(found.places["id"]))]
+    # The places in reach and the places of the activities in reach: an activity is listed
+    # in its place's popup, and the place is ringed.
+    shown = set(found.places["id"].astype(str)) | set(found.activities["asset_id"].astype(str))
+    places = ws.assets[ws.assets["id"].astype(str).isin(shown)]
     fmap = build_map(
         ws.areas,
         places,
@@ -153,12 +157,11 @@ def results(ws: Workspace, origin: Origin, found: Nearby) -> None:
         basemap=chosen_basemap(),
         cluster=False,
         vendor_base=vendor.APP_STATIC_BASE,
-        extra_layers=[
-            activity_layer(found.activities, places, lang=lang),
-            *nearby_layers(found, lang=lang),
-        ],
+        extra_layers=nearby_layers(found, lang=lang),
+        activities=found.activities,
+        postcodes=local_postcodes(ws),
+        view=walk_bounds(found),  # the walk, not the whole gemeente
     )
-    fmap.fit_bounds(walk_bounds(found))  # the last fit wins: show the walk, not the gemeente
     st_folium(fmap, returned_objects=[], use_container_width=True, height=480, key="near_map")
     left, right = st.columns(2)
     with left:
@@ -183,7 +186,7 @@ def results(ws: Workspace, origin: Origin, found: Nearby) -> None:
 
 
 def walk_bounds(found: Nearby) -> list[list[float]]:
-    """Return [[south, west], [north, east]] around the walking circle, for ``fit_bounds``."""
+    """Return [[south, west], [north, east]] around the walking circle: the map's first view."""
     lon, lat = found.origin
     dlat = found.radius_m / 111_320.0
     dlon = dlat / max(math.cos(math.radians(lat)), 0.01)

@@ -1,6 +1,10 @@
 """Widgets for residents' talents: the public form and erasure by code.
 
-The wijkmanager's screen is in :mod:`asset_map.ui.moderation`.
+Spam is kept out by a honeypot field, a courtesy limit per browser session, and the limits
+per client address and in all that the database counts (``asset_map.rules.submissions``,
+set in ``asset_map.settings``): a new browser session starts no new count, and a full
+moderation queue says so instead of taking more. The wijkmanager's screen is in
+:mod:`asset_map.ui.moderation`.
 """
 
 from __future__ import annotations
@@ -18,21 +22,24 @@ from streamlit_folium import st_folium
 from asset_map._errors import AssetMapError
 from asset_map.i18n import explain, t
 from asset_map.model import PERSONAL_TALENT_FIELDS, TALENT_FIELDS, WISHES, catalogue
+from asset_map.rules.submissions import SubmissionRefused
 from asset_map.rules.talent_form import (
     TalentForm,
     buurt_for_point,
     check_talent,
 )
 from asset_map.services.workspace import Workspace
-from asset_map.settings import retention_months
-from asset_map.ui.explore import chosen_basemap
+from asset_map.settings import retention_months, submission_limits
+from asset_map.ui.basemap import chosen_tiles
+from asset_map.ui.client import client_address
 from asset_map.ui.fields import FormSpots, place_map
 from asset_map.ui.loaders import store
 from asset_map.ui.near_me import find_postcode
 from asset_map.ui.safe import md
 from asset_map.ui.state import among, choice_key, current_lang, forget_choice, tr
 
-#: At most this many submissions per browser session in ``RATE_WINDOW_S`` seconds.
+#: At most this many submissions per browser session in ``RATE_WINDOW_S`` seconds (a guard
+#: against double sends; the limits per client address are the database's).
 RATE_LIMIT = 3
 RATE_WINDOW_S = 600
 HONEYPOT_KEY = "join_website"
@@ -152,7 +159,7 @@ def _postcode_search(ws: Workspace, names: dict[str, str], shapes: dict[str, obj
 
 def _pick_map(ws: Workspace) -> folium.Map:
     """Return a light map with only the buurt outlines, to click where you live."""
-    return place_map(_buurten(ws), chosen_basemap(), fill_opacity=0.05)
+    return place_map(_buurten(ws), chosen_tiles(), fill_opacity=0.05)
 
 
 def field_list(fields: Iterable[str]) -> str:
@@ -279,8 +286,13 @@ def talent_form(ws: Workspace) -> None:
         spots.show(errors)
         return
     try:
-        receipt = store().submit_talent(checked)
-    except AssetMapError as exc:  # the store's own checks; the form's should catch all
+        receipt = store().submit_talent(
+            checked, address=client_address(), limits=submission_limits()
+        )
+    except SubmissionRefused as exc:  # the input stays: it can be sent later
+        st.warning(explain(exc, lang))
+        return
+    except AssetMapError as exc:  # the store's own checks (or a wrong limit setting)
         st.error(explain(exc, lang))
         return
     st.session_state.setdefault("join_times", []).append(time.monotonic())

@@ -23,21 +23,19 @@ from asset_map.analysis.query import AssetQuery, filter_assets, tag_options, unk
 from asset_map.analysis.summary import public_talent_total
 from asset_map.analysis.wijk_figures import selection_total
 from asset_map.crs import WORK_CRS
-from asset_map.i18n import t
 from asset_map.model import LANGS, Lang, catalogue
 from asset_map.render import vendor
 from asset_map.render.layers import esc
 from asset_map.render.map import build_map
-from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP, format_number
+from asset_map.render.styles import format_number
 from asset_map.services.workspace import Workspace
+from asset_map.ui.basemap import basemap_picker, chosen_basemap
 from asset_map.ui.safe import md
 from asset_map.ui.state import (
     among,
     choice_key,
-    chosen,
     current_lang,
     lang_key,
-    option_index,
     tab_key,
     tr,
 )
@@ -51,7 +49,6 @@ TEXT_KEY = "wb_q"
 #: The tabs of the workbench (texts) and their session key (per language, ``state.tab_key``).
 TABS = ("wb.tab.list", "wb.tab.figures", "wb.tab.export")
 TAB_KEY = "wb_tab"
-BASEMAP_KEY = "wb_basemap"
 TABLE_KEY = "wb_table"
 MAP_KEY = "wb_map"
 #: The id of the chosen asset (or None): the one truth the map and the table follow.
@@ -152,14 +149,7 @@ def filters(ws: Workspace) -> AssetQuery:
     text = sidebar.text_input(
         tr("wb.search"), max_chars=200, help=tr("wb.search_help"), key=TEXT_KEY
     )
-    basemap_key, basemap_now = choice_key(BASEMAP_KEY, DEFAULT_BASEMAP)
-    sidebar.selectbox(
-        tr("map.basemap"),
-        list(BASEMAPS),
-        index=option_index(list(BASEMAPS), basemap_now, list(BASEMAPS).index(DEFAULT_BASEMAP)),
-        format_func=lambda k: t(f"basemap.{k}", lang),
-        key=basemap_key,
-    )
+    basemap_picker(sidebar)  # the one choice of the app: the Kaart's too, and the downloads'
     query = AssetQuery(
         wijken=tuple(chosen_wijken),
         buurten=tuple(chosen_buurten),
@@ -200,8 +190,8 @@ def chosen_areas(ws: Workspace, query: AssetQuery) -> gpd.GeoDataFrame:
 
 
 def basemap() -> str:
-    """Return the base map chosen in the sidebar."""
-    return str(chosen(BASEMAP_KEY, DEFAULT_BASEMAP))
+    """Return the base map chosen in the sidebar (here or on the Kaart: one choice)."""
+    return chosen_basemap()
 
 
 def tabs() -> Sequence[Any]:
@@ -236,8 +226,22 @@ def counts(
 # --- the map and the table ---------------------------------------------------------------------
 
 
+#: Characters of a text (description, address, ...) the table sends; the rest is "meer".
+TABLE_TEXT_CHARS = 160
+
+
+def _cut(value: object, limit: int, more: str) -> object:
+    """Return ``value`` cut to ``limit`` characters with ``more`` after it, when it is longer."""
+    if isinstance(value, str) and len(value) > limit:
+        return value[: limit - 1].rstrip() + "… " + more
+    return value
+
+
 def asset_table(ws: Workspace, assets: gpd.GeoDataFrame) -> pd.DataFrame:
     """Return the table of the selection, one row per asset, sorted by wijk, buurt and name.
+
+    Texts longer than :data:`TABLE_TEXT_CHARS` are cut ("… meer"): the table goes to every
+    visitor, a whole description only with the place chosen (:func:`_details`).
 
     The index holds the asset ids; the columns are labelled in the user's language.
     """
@@ -265,6 +269,13 @@ def asset_table(ws: Workspace, assets: gpd.GeoDataFrame) -> pd.DataFrame:
     )
     text = ["address", "tags", "description", "source"]
     table[text] = table[text].astype("object").where(table[text].notna(), "")  # blank, not "None"
+    more = tr("wb.more")
+    for column in text:  # the table is sent to every visitor: long texts only in the details
+        table[column] = pd.Series(
+            [_cut(v, TABLE_TEXT_CHARS, more) for v in table[column].tolist()],
+            index=table.index,
+            dtype="object",
+        )
     table.index = pd.Index(assets["id"].astype("str"), name="id")
     table = table.sort_values(["wijk", "buurt", "name"], na_position="last", kind="stable")
     return table.rename(columns={c: tr(f"wb.col.{c}") for c in table.columns})

@@ -12,6 +12,10 @@
  * made when it is first drawn, hovered, clicked or asked for, and the popup's HTML is built
  * from the asset's record when it opens. Every text in `data` is HTML-escaped by asset_map
  * already; this file only concatenates those texts, and never inserts anything else.
+ *
+ * Weekly activities never get a pin of their own: a place's popup lists them (`data.act`),
+ * and the layer points.activityLayer() marks the places that have them with a ring and a
+ * count on their own marker (and a dot on a cluster that holds such places).
  */
 (function () {
   'use strict';
@@ -24,7 +28,7 @@
         var points = this._amPoints, i = this._amIndex;
         this.bindTooltip(points.names[i]);
         this.bindPopup(function (layer) { return points.popupHtml(layer._amIndex); },
-          {maxWidth: 280});
+          points.popupOptions());
       }
       return this;
     },
@@ -53,6 +57,19 @@
     }
   });
   var AssetCircle = L.CircleMarker.extend(lazy);
+
+  // The switch of the weekly activities: marks the places that have them.
+  var ActivityLayer = L.Layer.extend({
+    initialize: function (points) {
+      this._points = points;
+    },
+    onAdd: function (map) {
+      this._points._markActivities(map, true);
+    },
+    onRemove: function (map) {
+      this._points._markActivities(map, false);
+    }
+  });
 
   // One type's switch in the layer control: it holds no markers itself.
   var TypeLayer = L.Layer.extend({
@@ -102,6 +119,10 @@
     }
     this._loading = false;
     this._pending = false;
+    // Weekly activities per place: {index: [count, popup html]}.
+    this._act = data.act || {};
+    this._hasAct = Object.keys(this._act).length > 0;
+    this._actOn = false;
     this.group = this._makeGroup();
   }
 
@@ -118,14 +139,32 @@
       return k;
     },
 
+    // The switch of the weekly activities for the layer control.
+    activityLayer: function () {
+      if (!this._activityLayer) { this._activityLayer = new ActivityLayer(this); }
+      return this._activityLayer;
+    },
+
+    // A popup fits the map: it scrolls when it is taller, and opens clear of the search box
+    // and the buttons at the top left.
+    popupOptions: function () {
+      var size = this.map.getSize();
+      return {maxWidth: Math.max(160, Math.min(280, size.x - 100)),
+        maxHeight: Math.max(160, size.y - 150),
+        autoPanPaddingTopLeft: L.point(56, 56), autoPanPaddingBottomRight: L.point(12, 24)};
+    },
+
+    // Field j of asset i's record (see RECORD_FIELDS), as escaped text; '' when empty.
+    text: function (i, j) {
+      var d = this.data, r = d.rec[i] || [], v = r[j];
+      if (v === undefined) { return ''; }
+      return d.T[j] ? d.T[j][v] : v;
+    },
+
     // The popup's HTML of asset i: only pre-escaped texts, concatenated.
     popupHtml: function (i) {
-      var d = this.data, r = d.rec[i] || [], L_ = d.labels, t = this.types[this.typeOf(i)];
-      function field(j) {
-        var v = r[j];
-        if (v === undefined) { return ''; }
-        return d.T[j] ? d.T[j][v] : v;
-      }
+      var d = this.data, L_ = d.labels, t = this.types[this.typeOf(i)], self = this;
+      function field(j) { return self.text(i, j); }
       function meta(label, value) {
         return value ? '<div class="am-meta">' + label + ': ' + value + '</div>' : '';
       }
@@ -138,32 +177,84 @@
       h += meta(L_.tags, field(3));
       h += meta(L_.capacity, field(5));
       h += meta(L_.source, field(2));
+      if (this._act[i]) { h += this._act[i][1]; }
       return h + '</div>';
+    },
+
+    // Show asset i: zoom to it (out of its cluster) and open its popup.
+    reveal: function (i) {
+      var k = this.typeOf(i), map = this.map, m = null;
+      if (this._shown[k] && this._markers[k]) { m = this._markers[k][i - this.start[k]]; }
+      if (m && this.group.hasLayer(m)) {
+        if (this.options.cluster) {
+          this.group.zoomToShowLayer(m, function () { m.openPopup(); });
+        } else {
+          map.setView(m.getLatLng(), Math.max(map.getZoom(), 17), {animate: false});
+          m.openPopup();
+        }
+        return;
+      }
+      // Its type is switched off: show where it is, in a popup of its own.
+      var at = L.latLng(this._lat[i], (this.data.o[1] + this.data.lon[i]) / this.data.o[2]);
+      map.setView(at, Math.max(map.getZoom(), 17), {animate: false});
+      L.popup(this.popupOptions()).setLatLng(at).setContent(this.popupHtml(i)).openOn(map);
+    },
+
+    // Mark (or unmark) the places with weekly activities: a CSS class on the map for the
+    // HTML markers and clusters, a ring for the circles on a canvas.
+    _markActivities: function (map, on) {
+      this._actOn = on;
+      var box = map.getContainer();
+      if (on) { L.DomUtil.addClass(box, 'am-act-on'); } else {
+        L.DomUtil.removeClass(box, 'am-act-on');
+      }
+      if (!this.options.canvas) { return; }
+      for (var k = 0; k < this._markers.length; k++) {
+        var ms = this._markers[k] || [];
+        for (var j = 0; j < ms.length; j++) {
+          if (this._act[ms[j]._amIndex]) { ms[j].setStyle(this._circleStyle(ms[j]._amIndex)); }
+        }
+      }
+    },
+
+    _circleStyle: function (i) {
+      var t = this.types[this.typeOf(i)];
+      var style = {radius: 7, weight: 2, color: '#fff', opacity: 1, fillColor: t.color,
+        fillOpacity: 0.95, dashArray: null};
+      if (this._planned[i]) { style.color = '#222'; style.dashArray = '3 3'; }
+      if (this._actOn && this._act[i]) {
+        style.color = this.options.actColor; style.weight = 4; style.radius = 8;
+      }
+      return style;
     },
 
     // The markers of type k, made once, when the type is first shown.
     markersOf: function (k) {
       if (this._markers[k]) { return this._markers[k]; }
       var t = this.types[k], lon = this.data.lon, o = this.data.o, out = [], i, m;
-      var canvas = this.options.canvas, icon, plannedIcon, style, plannedStyle;
-      if (canvas) {
-        // The map's own renderer: a canvas (preferCanvas), shared with the areas, so that
-        // a click finds the topmost shape, be it a place or a buurt.
-        style = {radius: 7, weight: 2, color: '#fff', opacity: 1, fillColor: t.color,
-          fillOpacity: 0.95};
-        plannedStyle = L.extend({}, style, {color: '#222', dashArray: '3 3'});
-      } else {
-        icon = L.divIcon({className: 'am-pin', html: t.icon, iconSize: [24, 24],
-          iconAnchor: [12, 12], popupAnchor: [0, -10]});
-        plannedIcon = L.divIcon({className: 'am-pin am-planned', html: t.icon,
-          iconSize: [24, 24], iconAnchor: [12, 12], popupAnchor: [0, -10]});
+      var canvas = this.options.canvas, icons = {};
+      var self = this;
+      // The icon of a place: its type, planned or not, and its weekly activities (a count
+      // shown when the activity layer is on); made once per kind of icon.
+      function iconOf(i) {
+        var planned = !!self._planned[i], act = self._hasAct ? self._act[i] : undefined;
+        var key = (planned ? 'p' : '') + (act ? act[0] : '');
+        if (!icons[key]) {
+          icons[key] = L.divIcon({
+            className: 'am-pin' + (planned ? ' am-planned' : '') + (act ? ' am-has-act' : ''),
+            html: t.icon + (act ? '<b class="am-act-badge">' + act[0] + '</b>' : ''),
+            iconSize: [24, 24], iconAnchor: [12, 12], popupAnchor: [0, -10]});
+        }
+        return icons[key];
       }
       for (i = this.start[k]; i < this.start[k + 1]; i++) {
         var at = L.latLng(this._lat[i], (o[1] + lon[i]) / o[2]);
         if (canvas) {
-          m = new AssetCircle(at, this._planned[i] ? plannedStyle : style);
+          // The map's own renderer: a canvas (preferCanvas), shared with the areas, so that
+          // a click finds the topmost shape, be it a place or a buurt.
+          m = new AssetCircle(at, this._circleStyle(i));
         } else {
-          m = new AssetMarker(at, {icon: this._planned[i] ? plannedIcon : icon});
+          m = new AssetMarker(at, {icon: iconOf(i)});
         }
         m._amPoints = this;
         m._amIndex = i;
@@ -177,9 +268,10 @@
     // The icon of a cluster: its count on the colour of its most common type, in a ring that
     // shows the mix of types; data-types lists the count per type ("park:3 winkel:1").
     clusterIcon: function (cluster) {
-      var children = cluster.getAllChildMarkers(), counts = {}, order = [], i, k;
+      var children = cluster.getAllChildMarkers(), counts = {}, order = [], i, k, act = 0;
       for (i = 0; i < children.length; i++) {
         k = children[i]._amType;
+        if (this._hasAct && this._act[children[i]._amIndex]) { act++; }
         if (counts[k] === undefined) { counts[k] = 0; order.push(k); }
         counts[k]++;
       }
@@ -199,7 +291,7 @@
         iconSize: L.point(s, s),
         html: '<div data-types="' + listed.join(' ') + '" style="background:conic-gradient('
           + stops.join(',') + ')"><span style="background:' + this.types[top].color + '">'
-          + n + '</span></div>'
+          + n + '</span></div>' + (act ? '<b class="am-act-badge am-act-dot"></b>' : '')
       });
     },
 

@@ -1,0 +1,46 @@
+"""Log-in throttling per user name and client address, and devices that logged in before.
+
+``known_devices`` holds the hash of a random token a browser got after a successful log-in:
+with it, the account's owner is not slowed down by failures others cause. The keys of
+``login_throttle`` now name what they count (``pair:``, ``address:``, ``name:``,
+``device:``); the old per-name counts are dropped (a lock of the old kind ends with them).
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-07 21:05:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from asset_map.storage.schema import UTCDateTime
+
+revision: str = "0007"
+down_revision: str | Sequence[str] | None = "0006"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Create ``known_devices``; forget the old failure counts."""
+    op.create_table(
+        "known_devices",
+        sa.Column("token_hash", sa.String(64), nullable=False),
+        sa.Column("username", sa.String(64), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("last_used_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("token_hash", name="pk_known_devices"),
+    )
+    op.create_index("ix_known_devices_username", "known_devices", ["username"])
+    op.execute("DELETE FROM login_throttle")
+
+
+def downgrade() -> None:
+    """Drop ``known_devices``; the new-style counts go too."""
+    op.drop_index("ix_known_devices_username", table_name="known_devices")
+    op.drop_table("known_devices")
+    op.execute("DELETE FROM login_throttle")
