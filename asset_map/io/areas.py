@@ -12,9 +12,11 @@ import pandas as pd
 from asset_map._errors import AssetMapError, SchemaError, raise_problems
 from asset_map.crs import STORAGE_CRS, to_storage_crs
 from asset_map.i18n import Msg
-from asset_map.io.cells import list_some, text_cell
+from asset_map.io.cells import find_column, list_some, text_cell
 from asset_map.io.figure_names import figure_columns
 from asset_map.io.figures import key_figures
+from asset_map.io.file_facts import CODE_COLUMNS as GEMEENTE_CODE_COLUMNS
+from asset_map.io.file_facts import NAME_COLUMNS as GEMEENTE_NAME_COLUMNS
 from asset_map.io.formats import ImportResult, RawLayer, list_layers, read_raw
 from asset_map.io.hygiene import clean_polygons, feature_labels, outside_nl_problem
 from asset_map.io.land_parts import land_parts, left_out_note
@@ -199,15 +201,12 @@ def _read_layer(
 
 
 PLURALS = {"gemeente": "gemeenten", "wijk": "wijken", "buurt": "buurten"}
-GEMEENTE_CODE_COLUMNS = ("gemeentecode", "gm_code", "gwb_code_8")
-GEMEENTE_NAME_COLUMNS = ("gemeentenaam", "gm_naam")
 
 
 def _only_gemeente(raw: RawLayer, gemeente: str, code_column: str) -> tuple[RawLayer, Msg]:
     """Keep the rows of one gemeente (code or name); refuse when none match."""
-    by_lower = {str(c).lower(): str(c) for c in raw.frame.columns}
-    code_col = next((by_lower[c] for c in GEMEENTE_CODE_COLUMNS[:2] if c in by_lower), None)
-    name_col = next((by_lower[c] for c in GEMEENTE_NAME_COLUMNS if c in by_lower), None)
+    code_col = find_column(raw.frame.columns, GEMEENTE_CODE_COLUMNS)
+    name_col = find_column(raw.frame.columns, GEMEENTE_NAME_COLUMNS)
     text = gemeente.strip()
     number = re.fullmatch(r"(?:GM)?(\d{1,4})", text, flags=re.IGNORECASE)
     if number:

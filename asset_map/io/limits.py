@@ -19,11 +19,15 @@ from asset_map import settings
 from asset_map._errors import ImportFormatError
 from asset_map.i18n import Msg
 from asset_map.io.cells import list_some
+from asset_map.model import ASSET_FIELDS
 from asset_map.settings import ImportLimits
 
-#: Text columns of a place and the limit that applies to each.
+#: Text columns of a place (``model.ASSET_FIELDS``): the name, cut at the limit of names, and
+#: the others, cut at the limit of texts.
 NAME_COLUMNS = ("name",)
-TEXT_COLUMNS = ("description", "address", "tags", "source")
+TEXT_COLUMNS = tuple(
+    n for n, f in ASSET_FIELDS.items() if f.kind == "text" and n not in NAME_COLUMNS
+)
 
 
 def limits_now() -> ImportLimits:
@@ -61,17 +65,8 @@ def check_layers(path: Path, count: int, limits: ImportLimits | None = None) -> 
     ImportFormatError
         Naming the number of layers, the limit and the setting.
     """
-    limits = limits or limits_now()
-    if count > limits.layers:
-        raise ImportFormatError(
-            Msg(
-                "err.limits.layers",
-                path=path.name,
-                n=count,
-                limit=limits.layers,
-                env=settings.MAX_LAYERS_ENV,
-            )
-        )
+    limit = (limits or limits_now()).layers
+    _refuse_over(path, "err.limits.layers", count, limit, settings.MAX_LAYERS_ENV)
 
 
 def check_features(
@@ -87,17 +82,15 @@ def check_features(
     ImportFormatError
         Naming the number of features, the limit and the setting.
     """
-    limits = limits or limits_now()
-    if count > limits.features:
-        raise ImportFormatError(
-            Msg(
-                "err.limits.features_more" if counted_to else "err.limits.features",
-                path=path.name,
-                n=count,
-                limit=limits.features,
-                env=settings.MAX_FEATURES_ENV,
-            )
-        )
+    key = "err.limits.features_more" if counted_to else "err.limits.features"
+    limit = (limits or limits_now()).features
+    _refuse_over(path, key, count, limit, settings.MAX_FEATURES_ENV)
+
+
+def _refuse_over(path: Path, key: str, count: int, limit: int, env: str) -> None:
+    """Raise message ``key`` when ``count`` is over ``limit`` (the setting ``env`` raises it)."""
+    if count > limit:
+        raise ImportFormatError(Msg(key, path=path.name, n=count, limit=limit, env=env))
 
 
 def cut_texts(
