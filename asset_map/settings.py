@@ -425,21 +425,18 @@ class SubmissionLimits:
     queue_max: int = int(QUEUE_MAX.default)
 
 
+#: The settings of :class:`SubmissionLimits`, each named as its attribute.
+SUBMISSION_OPTIONS = (
+    SUBMISSIONS_ADDRESS_HOUR, SUBMISSIONS_ADDRESS_DAY, SUBMISSIONS_HOUR, SUBMISSIONS_DAY, QUEUE_MAX
+)  # fmt: skip
+
+
 def submission_limits(environ: Environ | None = None) -> SubmissionLimits:
     """Return the limits on residents' submissions from the environment, or the defaults.
 
-    Raises
-    ------
-    AssetMapError
-        When a setting is not a whole number within its range, naming it.
+    A setting out of its range raises the ``AssetMapError`` of :func:`env_number`.
     """
-    return SubmissionLimits(
-        per_address_hour=env_number(SUBMISSIONS_ADDRESS_HOUR, environ),
-        per_address_day=env_number(SUBMISSIONS_ADDRESS_DAY, environ),
-        per_hour=env_number(SUBMISSIONS_HOUR, environ),
-        per_day=env_number(SUBMISSIONS_DAY, environ),
-        queue_max=env_number(QUEUE_MAX, environ),
-    )
+    return SubmissionLimits(**{o.name: env_number(o, environ) for o in SUBMISSION_OPTIONS})
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from pyproj import Transformer
 from scipy.spatial import cKDTree
 
 from asset_map._errors import SchemaError, require_columns
-from asset_map.analysis.duplicate_pairs import find_pairs
+from asset_map.analysis.duplicate_pairs import Components, find_pairs
 from asset_map.crs import WORK_CRS, require_crs
 from asset_map.i18n import Msg
 from asset_map.model import ASSET_COLUMNS
@@ -378,24 +378,14 @@ def merge_groups(n: int, edges: Sequence[tuple[int, int]]) -> list[list[int]]:
     list of list of int
         The components with more than one node, each sorted, in order of their first node.
     """
-    parent: dict[int, int] = {}
-
-    def root(k: int) -> int:
-        parent.setdefault(k, k)
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
+    components: Components[int] = Components()
     for i, j in edges:
         if not (0 <= i < n and 0 <= j < n):
             raise IndexError(f"edge ({i}, {j}) names a node outside 0..{n - 1}")
-        ri, rj = root(i), root(j)
-        if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)
+        components.join(i, j)
     groups: dict[int, list[int]] = {}
-    for k in sorted(parent):  # only the nodes of an edge: the others stand alone
-        groups.setdefault(root(k), []).append(k)
+    for k in sorted(components.parent):  # only the nodes of an edge: the others stand alone
+        groups.setdefault(components.root(k), []).append(k)
     return [g for _, g in sorted(groups.items()) if len(g) > 1]
 
 

@@ -21,25 +21,15 @@ from asset_map._errors import AssetMapError
 from asset_map.analysis.nearby import week_schedule
 from asset_map.i18n import explain, t
 from asset_map.model import ACTIVITY_COLUMNS, ACTIVITY_FIELDS, WEEKDAYS, catalogue
-from asset_map.render import vendor
-from asset_map.render.map import build_map
 from asset_map.rules.concurrent_edits import Editable, StaleEdit
 from asset_map.rules.edits import check_activity
 from asset_map.services.workspace import Workspace
 from asset_map.ui import edit_base
-from asset_map.ui.basemap import chosen_basemap
+from asset_map.ui.basemap import places_map
 from asset_map.ui.fields import FormSpots
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
-from asset_map.ui.state import (
-    among,
-    choice_key,
-    current_lang,
-    forget_choice,
-    option_index,
-    pick,
-    tr,
-)
+from asset_map.ui.state import among, choice_key, current_lang, forget_choice, pick, tr
 
 #: Fields of the activity form, in the order shown; each gets its own message slot.
 FORM_FIELDS = tuple(c for c in ACTIVITY_COLUMNS if c not in ("id", "asset_id"))
@@ -139,18 +129,9 @@ def week_map(ws: Workspace, activities: pd.DataFrame) -> None:
     """Draw the places of the activities shown, as a layer of their own, when asked for."""
     if not st.toggle(tr("week.show_map"), value=False, key="week_map_on"):
         return
-    lang = current_lang()
     places = ws.assets[ws.assets["id"].isin(set(activities["asset_id"]))]
     # The places of these activities; each popup lists its activities of the week.
-    fmap = build_map(
-        ws.areas,
-        places,
-        lang=lang,
-        basemap=chosen_basemap(),
-        cluster=False,
-        vendor_base=vendor.APP_STATIC_BASE,
-        activities=activities,
-    )
+    fmap = places_map(ws.areas, places, activities=activities)
     st_folium(fmap, returned_objects=[], use_container_width=True, height=460, key="week_map")
 
 
@@ -180,13 +161,13 @@ def editor(ws: Workspace, activities: pd.DataFrame, *, actor: str) -> None:
         for _, r in own.iterrows()
     }
     which = [None, *labels]
-    which_key, which_now = choice_key(f"week_edit_which_{place}", None)
-    chosen = st.selectbox(
+    chosen = pick(
+        st.selectbox,
         tr("week.which"),
         which,
-        index=option_index(which, which_now),
+        key=f"week_edit_which_{place}",
+        default=None,
         format_func=lambda i: t("week.new", lang) if i is None else labels[i],
-        key=which_key,
     )
     base = None
     if chosen:

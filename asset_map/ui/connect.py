@@ -22,15 +22,7 @@ from asset_map.ui import edit_base
 from asset_map.ui.activities import write_or_explain
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
-from asset_map.ui.state import (
-    among,
-    choice_key,
-    current_lang,
-    forget_choice,
-    option_index,
-    pick,
-    tr,
-)
+from asset_map.ui.state import among, choice_key, current_lang, forget_choice, pick, tr
 
 #: The walking times the wijkmanager can choose for a match, in minutes.
 WALK_CHOICES = (5, 10, 15, 20)
@@ -50,14 +42,15 @@ def place_picker(ws: Workspace) -> pd.Series | None:
         + (f" · {tr('connect.planned')}" if r["status"] == "planned" else "")
         for _, r in places.iterrows()
     }
-    place_key, place_now = choice_key(PLACE_KEY, None)
-    chosen = st.selectbox(
+    chosen = pick(
+        st.selectbox,
         tr("connect.place"),
         list(labels),
-        index=option_index(list(labels), place_now, None),
+        key=PLACE_KEY,
+        default=None,
+        fallback=None,
         format_func=lambda i: labels[i],
         placeholder=tr("connect.place_placeholder"),
-        key=place_key,
     )
     if chosen is None:
         st.info(tr("connect.pick_first"))

@@ -362,25 +362,10 @@ def tables(result: GapResult) -> None:
         columns = {c: tr(f"col.{c}") for c in shown}
         if result.params.include_planned:  # 'now' would be wrong: the planned places count
             columns["nearest_meeting_m"] = tr("col.nearest_with_planned")
-        st.dataframe(
+        _table_and_downloads(
             sites[shown].round(0).rename(columns=columns),
-            hide_index=True,
-            width="stretch",
-        )
-        left, right = st.columns(2)
-        left.download_button(
-            f"{tr('gaps.download')} CSV",
-            sites_to_csv(named),
-            "voorstellen.csv",
-            "text/csv",
-            key="dl_sites_csv",
-        )
-        right.download_button(
-            f"{tr('gaps.download')} GeoJSON",
-            sites_to_geojson(named),
-            "voorstellen.geojson",
-            "application/geo+json",
-            key="dl_sites_geojson",
+            ("gaps.download", sites_to_csv(named), "voorstellen.csv", "dl_sites_csv"),
+            ("gaps.download", sites_to_geojson(named), "voorstellen.geojson", "dl_sites_geojson"),
         )
     st.subheader(tr("gaps.buurten_header"))
     buurten = result.buurten.copy()
@@ -396,23 +381,32 @@ def tables(result: GapResult) -> None:
     names = {"name": tr("col.buurt"), **{c: tr(f"col.{c}") for c in shown[1:]}}
     if result.params.include_planned:  # 'now' would be wrong: the planned places count
         names["share_covered"] = tr("col.share_with_planned")
-    st.dataframe(
+    _table_and_downloads(
         buurten[shown].round(1).rename(columns=names),
-        hide_index=True,
-        width="stretch",
+        (
+            "gaps.download",
+            table_to_csv(result.buurten),
+            "buurten_loopafstand.csv",
+            "dl_buurten_csv",
+        ),
+        (
+            "gaps.download_cells",
+            cells_to_geojson(result.cells),
+            "vakjes_loopafstand.geojson",
+            "dl_cells_geojson",
+        ),
     )
-    left, right = st.columns(2)
-    left.download_button(
-        f"{tr('gaps.download')} CSV",
-        table_to_csv(result.buurten),
-        "buurten_loopafstand.csv",
-        "text/csv",
-        key="dl_buurten_csv",
-    )
-    right.download_button(
-        f"{tr('gaps.download_cells')} GeoJSON",
-        cells_to_geojson(result.cells),
-        "vakjes_loopafstand.geojson",
-        "application/geo+json",
-        key="dl_cells_geojson",
-    )
+
+
+#: The kind of a download (its label's suffix) and its MIME type, by the file's ending.
+_DOWNLOAD_KINDS = {".csv": ("CSV", "text/csv"), ".geojson": ("GeoJSON", "application/geo+json")}
+
+
+def _table_and_downloads(table: pd.DataFrame, *downloads: tuple[str, Any, str, str]) -> None:
+    """Show ``table``, then a download button per (label key, data, file name, widget key)."""
+    st.dataframe(table, hide_index=True, width="stretch")
+    for column, (label, data, file_name, key) in zip(
+        st.columns(len(downloads)), downloads, strict=True
+    ):
+        kind, mime = _DOWNLOAD_KINDS[file_name[file_name.rindex(".") :]]
+        column.download_button(f"{tr(label)} {kind}", data, file_name, mime, key=key)

@@ -21,13 +21,11 @@ from asset_map.analysis.nearby import Nearby
 from asset_map.i18n import t
 from asset_map.io.postcode import PostcodeError, read_postcodes
 from asset_map.model import WEEKDAYS, catalogue
-from asset_map.render import vendor
 from asset_map.render.activities import nearby_layers
-from asset_map.render.map import build_map
 from asset_map.services import near_me
 from asset_map.services.near_me import PostcodeNeedsNumber, PostcodeNotFound
 from asset_map.services.workspace import Workspace
-from asset_map.ui.basemap import chosen_basemap
+from asset_map.ui.basemap import places_map
 from asset_map.ui.loaders import local_postcodes
 from asset_map.ui.state import current_lang, pick, tr
 
@@ -150,13 +148,9 @@ def results(ws: Workspace, origin: Origin, found: Nearby) -> None:
     # in its place's popup, and the place is ringed.
     shown = set(found.places["id"].astype(str)) | set(found.activities["asset_id"].astype(str))
     places = ws.assets[ws.assets["id"].astype(str).isin(shown)]
-    fmap = build_map(
+    fmap = places_map(
         ws.areas,
         places,
-        lang=lang,
-        basemap=chosen_basemap(),
-        cluster=False,
-        vendor_base=vendor.APP_STATIC_BASE,
         extra_layers=nearby_layers(found, lang=lang),
         activities=found.activities,
         postcodes=local_postcodes(ws),
