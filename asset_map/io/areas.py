@@ -253,18 +253,12 @@ def _codes(raw: RawLayer, their: str, problems: list[AssetMapError]) -> list[str
     first: dict[str, int] = {}
     for i, code in enumerate(codes):
         if code is None:
-            problems.append(SchemaError(Msg("err.io.area_no_code", where=raw.where(i, their))))
+            problems.append(raw.problem("err.io.area_no_code", i, their))
         elif code in first:
+            label = Msg(f"err.where.label.{raw.row_label}")
+            row = int(raw.rows[first[code]])
             problems.append(
-                SchemaError(
-                    Msg(
-                        "err.io.area_code_twice",
-                        where=raw.where(i, their),
-                        code=code,
-                        label=Msg(f"err.where.label.{raw.row_label}"),
-                        row=int(raw.rows[first[code]]),
-                    )
-                )
+                raw.problem("err.io.area_code_twice", i, their, code=code, label=label, row=row)
             )
         else:
             first[code] = i
@@ -279,20 +273,12 @@ def _levels(
     for i, (code, value) in enumerate(zip(codes, given, strict=True)):
         level = value.lower() if value else (area_level_of(code) if code else None)
         if value and level not in AREA_LEVELS:
+            levels_allowed = ", ".join(AREA_LEVELS)
             problems.append(
-                SchemaError(
-                    Msg(
-                        "err.io.area_level",
-                        where=raw.where(i, their),
-                        value=value,
-                        levels=", ".join(AREA_LEVELS),
-                    )
-                )
+                raw.problem("err.io.area_level", i, their, value=value, levels=levels_allowed)
             )
         elif code and level is None:
-            problems.append(
-                SchemaError(Msg("err.io.area_level_unknown", where=raw.where(i), code=code))
-            )
+            problems.append(raw.problem("err.io.area_level_unknown", i, code=code))
         levels.append(level)
     return levels
 

@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -103,6 +104,10 @@ class RawLayer:
     def where(self, i: int, column: str | None = None) -> str:
         """Return ``"file, row 12, column 'x'"`` for positional row ``i``."""
         return _where(self.path, row=int(self.rows[i]), column=column, row_label=self.row_label)
+
+    def problem(self, key: str, i: int, column: str | None = None, /, **fields: Any) -> SchemaError:
+        """Return the error of a bad row ``i`` (or its cell in ``column``): message ``key``."""
+        return SchemaError(Msg(key, where=self.where(i, column), **fields))
 
 
 def require_file(path: str | Path) -> Path:

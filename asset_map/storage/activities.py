@@ -33,7 +33,7 @@ from asset_map.rules.edits import (
 )
 from asset_map.storage import audit
 from asset_map.storage.db import Database
-from asset_map.storage.edits import NotFound, new_id, require_asset
+from asset_map.storage.edits import NotFound, new_id, of_place, require_asset
 from asset_map.storage.layers import bump_version, lock_workspace, write_stamped
 from asset_map.storage.schema import activities as activities_table
 from asset_map.storage.schema import connections as connections_table
@@ -272,14 +272,9 @@ def _needs_now(conn: Connection, asset_id: str) -> Editable:
 def editable_needs(db: Database, asset_id: str) -> Editable:
     """Return a place's needs (``categories`` ``;``-joined, ``note``) and their version.
 
-    Raises
-    ------
-    NotFound
-        For an unknown asset id.
+    An unknown asset id raises ``NotFound`` (:func:`asset_map.storage.edits.of_place`).
     """
-    with db.reading() as conn:
-        require_asset(conn, asset_id)
-        return _needs_now(conn, asset_id)
+    return of_place(db, asset_id, _needs_now)
 
 
 def set_needs(

@@ -13,7 +13,7 @@ written, and a row that someone changed meanwhile is not overwritten
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -90,7 +90,12 @@ def _current(conn: Connection, asset_id: str) -> Editable:
 
 
 def editable(db: Database, asset_id: str) -> Editable:
-    """Return an asset's version and its values as a form shows them.
+    """Return an asset's version and its values as a form shows them (see :func:`of_place`)."""
+    return of_place(db, asset_id, _current)
+
+
+def of_place(db: Database, asset_id: str, read: Callable[[Connection, str], Editable]) -> Editable:
+    """Return what ``read`` reads of a stored place, as a form starts from it.
 
     Raises
     ------
@@ -99,7 +104,7 @@ def editable(db: Database, asset_id: str) -> Editable:
     """
     with db.reading() as conn:
         require_asset(conn, asset_id)
-        return _current(conn, asset_id)
+        return read(conn, asset_id)
 
 
 def asset_exists(conn: Connection, asset_id: str) -> bool:

@@ -29,7 +29,7 @@ from asset_map.ui.basemap import places_map
 from asset_map.ui.fields import FormSpots
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
-from asset_map.ui.state import among, choice_key, current_lang, forget_choice, pick, tr
+from asset_map.ui.state import among, choice_key, current_lang, pick, tr
 
 #: Fields of the activity form, in the order shown; each gets its own message slot.
 FORM_FIELDS = tuple(c for c in ACTIVITY_COLUMNS if c not in ("id", "asset_id"))
@@ -197,16 +197,6 @@ _WIDGETS = {
 }
 
 
-def _show_stored(suffix: str, fields: set[str]) -> None:
-    """Let the widgets of ``fields`` start afresh: they show the stored value again."""
-    for name in fields & _WIDGETS.keys():
-        prefix, choice = _WIDGETS[name]
-        if choice:
-            forget_choice(f"{prefix}_{suffix}")
-        else:
-            st.session_state.pop(f"{prefix}_{suffix}", None)
-
-
 def _activity_form(
     ws: Workspace,
     place: str,
@@ -303,7 +293,7 @@ def _activity_form(
     try:
         saved = write_or_explain(store().save_activity, clean, actor=actor, base=base)
     except StaleEdit as exc:
-        _show_stored(suffix, edit_base.refused(slot, exc, clean))
+        edit_base.show_stored(edit_base.refused(slot, exc, clean), _WIDGETS, suffix)
         st.rerun()
     if saved:
         edit_base.forget(slot)

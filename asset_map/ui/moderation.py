@@ -31,7 +31,7 @@ from asset_map.ui import edit_base
 from asset_map.ui.fields import FormSpots
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
-from asset_map.ui.state import among, choice_key, current_lang, forget_choice, option_index, tr
+from asset_map.ui.state import among, choice_key, current_lang, option_index, tr
 from asset_map.ui.talents import field_list
 
 FLASH_KEY = "moderate_flash"
@@ -170,12 +170,7 @@ def _as_read(stored: pd.Series) -> tuple[pd.Series, Editable | None]:
 
 def _refused(talent_id: str, exc: StaleEdit, form: dict[str, Any]) -> None:
     """Keep the moderator's input; let the fields they did not change show the stored value."""
-    for name in edit_base.refused(f"talent:{talent_id}", exc, form) & _WIDGETS.keys():
-        prefix, choice = _WIDGETS[name]
-        if choice:
-            forget_choice(f"{prefix}_{talent_id}")
-        else:
-            st.session_state.pop(f"{prefix}_{talent_id}", None)
+    edit_base.show_stored(edit_base.refused(f"talent:{talent_id}", exc, form), _WIDGETS, talent_id)
     st.rerun()
 
 
