@@ -167,8 +167,15 @@ WEEKDAYS: dict[int, tuple[str, str]] = {
     6: ("zaterdag", "Saturday"),
     7: ("zondag", "Sunday"),
 }
+#: The most characters of a note: what a place asks for, a connection.
+NOTE_MAX_LEN = 500
 #: What a meeting place asks for: talent category keys (``;``-joined) and a note.
-PLACE_NEED_COLUMNS = ["asset_id", "categories", "note"]
+PLACE_NEED_FIELDS = _by_name(
+    Field("asset_id", "key", required=True),
+    Field("categories", "keys", required=True),
+    Field("note", "text", max_len=NOTE_MAX_LEN),
+)
+PLACE_NEED_COLUMNS = list(PLACE_NEED_FIELDS)
 #: A connection made between a resident's talent and a place. ``buurt_code`` is the talent's
 #: buurt when the connection was made, so counts per buurt survive a withdrawal.
 CONNECTION_COLUMNS = [

@@ -10,7 +10,7 @@ characters, a description over 10,000) is cut, and a note names the rows concern
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -43,18 +43,9 @@ def check_size(path: Path, limits: ImportLimits | None = None) -> None:
     ImportFormatError
         Naming the file's size, the limit and the setting that raises it.
     """
-    limits = limits or limits_now()
+    limit = (limits or limits_now()).file_bytes
     size = path.stat().st_size
-    if size > limits.file_bytes:
-        raise ImportFormatError(
-            Msg(
-                "err.limits.file_size",
-                path=path.name,
-                size=_mb(size),
-                limit=_mb(limits.file_bytes),
-                env=settings.MAX_FILE_MB_ENV,
-            )
-        )
+    _refuse_over(path, "err.limits.file_size", size, limit, settings.MAX_FILE_MB_ENV, shown=_mb)
 
 
 def check_layers(path: Path, count: int, limits: ImportLimits | None = None) -> None:
@@ -87,10 +78,17 @@ def check_features(
     _refuse_over(path, key, count, limit, settings.MAX_FEATURES_ENV)
 
 
-def _refuse_over(path: Path, key: str, count: int, limit: int, env: str) -> None:
-    """Raise message ``key`` when ``count`` is over ``limit`` (the setting ``env`` raises it)."""
+def _refuse_over(
+    path: Path, key: str, count: int, limit: int, env: str, *, shown: Callable[[int], object] = int
+) -> None:
+    """Raise message ``key`` when ``count`` is over ``limit`` (the setting ``env`` raises it).
+
+    The message shows both numbers as ``shown`` gives them (megabytes for a file's size).
+    """
     if count > limit:
-        raise ImportFormatError(Msg(key, path=path.name, n=count, limit=limit, env=env))
+        raise ImportFormatError(
+            Msg(key, path=path.name, n=shown(count), limit=shown(limit), env=env)
+        )
 
 
 def cut_texts(

@@ -26,6 +26,7 @@ from typing import Any
 
 from asset_map._errors import AssetMapError
 from asset_map.i18n import Msg
+from asset_map.model import ACTIVITY_FIELDS, ASSET_FIELDS, PLACE_NEED_COLUMNS, TALENT_FIELDS
 
 #: Coordinates closer than this (degrees, about 10 cm) are the same place: a form shows six
 #: decimals, so a place the user did not move may come back a hair's breadth off.
@@ -118,13 +119,17 @@ class StaleEdit(AssetMapError):
         super().__init__(Msg("err.edits.stale", what=Msg(what, id=row_id), changes=listed))
 
 
-#: Every field a staff form changes, with a label in the texts (``edits.field.<name>``).
-FIELDS = (
-    "name", "type", "lon", "lat", "description", "address", "tags", "source", "status",
-    "capacity", "asset_id", "title", "kind", "weekday", "start", "end", "target_group",
-    "organiser", "contact", "categories", "note", "nickname", "wishes", "availability",
-    "buurt_code",
-)  # fmt: skip
+#: Every field a staff form changes, with a label in the texts (``edits.field.<name>``): those
+#: of a place (its point as ``lon`` and ``lat``), an activity, a place's needs and a talent.
+FIELDS = tuple(
+    dict.fromkeys(
+        name
+        for fields in (ASSET_FIELDS, ACTIVITY_FIELDS, PLACE_NEED_COLUMNS, TALENT_FIELDS)
+        for field in fields
+        for name in (("lon", "lat") if field == "geometry" else (field,))
+        if name != "id"
+    )
+)
 
 
 def field_label(name: str) -> Msg | str:

@@ -26,14 +26,13 @@ from asset_map.model import (
     ASSET_FIELDS,
     ASSET_STATUSES,
     ID_MAX_LEN,
+    NOTE_MAX_LEN,
     WEEKDAYS,
     Field,
     Lang,
     catalogue,
 )
 
-#: Most characters of a note (place needs, connections).
-MAX_NOTE = 500
 #: The source of an asset entered by hand, when none is given.
 OWN_SOURCE = "Eigen invoer"
 #: The target group of an activity when none is given.
@@ -496,5 +495,5 @@ def _talents_and_note(
     problems: list[Problem] = []
     talents = catalogue().talent_categories
     keys = clean(name, value, talents, key="edits.categories.unknown", problems=problems)
-    text = clean_text("note", note, max_len=MAX_NOTE, required=False, problems=problems)
+    text = clean_text("note", note, max_len=NOTE_MAX_LEN, required=False, problems=problems)
     return keys, text, problems

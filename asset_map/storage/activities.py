@@ -34,7 +34,7 @@ from asset_map.rules.edits import (
 from asset_map.storage import audit
 from asset_map.storage.db import Database
 from asset_map.storage.edits import NotFound, new_id, of_place, require_asset
-from asset_map.storage.layers import bump_version, lock_workspace, write_stamped
+from asset_map.storage.layers import bump_version, insert_stamped, lock_workspace, write_stamped
 from asset_map.storage.schema import activities as activities_table
 from asset_map.storage.schema import connections as connections_table
 from asset_map.storage.schema import place_needs as needs_table
@@ -212,8 +212,7 @@ def save_activity(
         if old is None and base is not None and base.version:
             raise NotFound(Msg("err.storage.activity_deleted_meanwhile", id=repr(activity_id)))
         if old is None:
-            stamp = bump_version(conn)
-            conn.execute(insert(activities_table).values(id=activity_id, **cleaned, version=stamp))
+            insert_stamped(conn, activities_table, id=activity_id, **cleaned)
             action, fields = "added", sorted(k for k, v in cleaned.items() if v is not None)
         else:
             check_base("edits.what.activity", activity_id, base, old, yours)
@@ -311,8 +310,7 @@ def set_needs(
             action, fields = "cleared", ["categories", "note"]
             bump_version(conn)
         elif not current.version:
-            stamp = bump_version(conn)
-            conn.execute(insert(needs_table).values(asset_id=asset_id, **new, version=stamp))
+            insert_stamped(conn, needs_table, asset_id=asset_id, **new)
             action, fields = "set", sorted(k for k, v in new.items() if v)
         else:
             fields = write_stamped(conn, needs_table, where, changed_fields(current.values, new))

@@ -19,7 +19,7 @@ from typing import Any
 
 import shapely
 from shapely.geometry import Point
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, select
 
 from asset_map._errors import AssetMapError, SchemaError
 from asset_map.i18n import Msg
@@ -33,7 +33,7 @@ from asset_map.rules.edits import (
 )
 from asset_map.storage import audit
 from asset_map.storage.db import Database
-from asset_map.storage.layers import bump_version, lock_workspace, write_stamped
+from asset_map.storage.layers import bump_version, insert_stamped, lock_workspace, write_stamped
 from asset_map.storage.schema import activities as activities_table
 from asset_map.storage.schema import asset_footprints as footprints_table
 from asset_map.storage.schema import assets as assets_table
@@ -133,8 +133,7 @@ def add(db: Database, asset: Mapping[str, Any], *, actor: str, now: datetime) ->
             taken = Problem("id", "edits.id.taken", asset_id)
             raise SchemaError(problem_text(Msg("err.edits.add_asset"), [taken]))
         last = conn.execute(select(func.max(assets_table.c.position))).scalar()
-        stamp = bump_version(conn)
-        conn.execute(insert(assets_table).values(**row, position=(last or 0) + 1, version=stamp))
+        insert_stamped(conn, assets_table, **row, position=(last or 0) + 1)
         audit.record(
             conn,
             at=now,

@@ -388,6 +388,11 @@ def bump_version(conn: Connection) -> int:
     )
 
 
+def insert_stamped(conn: Connection, table: Table, **values: Any) -> None:
+    """Insert a row of ``values``, stamped with the next workspace version."""
+    conn.execute(insert(table).values(**values, version=bump_version(conn)))
+
+
 def write_stamped(conn: Connection, table: Table, where: Any, new: Mapping[str, Any]) -> list[str]:
     """Write ``new`` to the row ``where`` picks, stamped with the next workspace version.
 

@@ -34,6 +34,7 @@ from asset_map.model import (
     ACTIVITY_FIELDS,
     AREA_FIELDS,
     ASSET_FIELDS,
+    PLACE_NEED_FIELDS,
     TALENT_FIELDS,
     TALENT_STATUSES,
     Field,
@@ -269,13 +270,14 @@ activities = Table(
     Index(None, "asset_id"),
 )
 
-#: What a meeting place asks for: ``model.PLACE_NEED_COLUMNS``, one row per asset.
+#: What a meeting place asks for: ``model.PLACE_NEED_FIELDS``, one row per asset.
 place_needs = Table(
     "place_needs",
     metadata,
-    Column("asset_id", Text, primary_key=True),
-    Column("categories", Text, nullable=False),
-    Column("note", Text),
+    *(
+        Column(f.name, Text, primary_key=f.name == "asset_id", nullable=not f.required)
+        for f in PLACE_NEED_FIELDS.values()
+    ),
     _version(),
 )
 

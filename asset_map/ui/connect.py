@@ -13,9 +13,8 @@ import streamlit as st
 from asset_map.analysis.connections import connections_per_buurt
 from asset_map.analysis.matching import needs_of
 from asset_map.i18n import t
-from asset_map.model import catalogue
+from asset_map.model import NOTE_MAX_LEN, catalogue
 from asset_map.rules.concurrent_edits import Editable, StaleEdit
-from asset_map.rules.edits import MAX_NOTE
 from asset_map.services import connect as connect_service
 from asset_map.services.workspace import Workspace
 from asset_map.ui import edit_base
@@ -106,7 +105,9 @@ def needs_editor(ws: Workspace, place: pd.Series, *, actor: str) -> tuple[str, .
             placeholder=tr("filter.placeholder"),
             key=needs_key,
         )
-        new_note = st.text_area(tr("connect.note"), value=note, max_chars=MAX_NOTE, key=note_key)
+        new_note = st.text_area(
+            tr("connect.note"), value=note, max_chars=NOTE_MAX_LEN, key=note_key
+        )
         saved = st.form_submit_button(tr("connect.save_needs"), type="primary")
         if saved:
             _save_needs(place_id, tuple(chosen), new_note, actor=actor, base=base)
