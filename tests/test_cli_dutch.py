@@ -395,7 +395,11 @@ def test_user_and_purge_in_dutch(tmp_path, capsys, monkeypatch):
     )
     assert out == "erased the personal data of 0 submissions older than 3 days\n"
     code, _out, err = run(capsys, "purge", "--older-than-days", "-1", "--database", url)
-    assert (code, err) == (2, "asset-map: error: --older-than-days moet 0 of meer zijn.\n")
+    assert (code, err) == (
+        2,
+        "asset-map: error: Het aantal dagen (--older-than-days) moet tussen 0 en 36500 dagen "
+        "liggen. U gaf -1.\n",
+    )
     assert run(capsys, "user", "remove", "wim", "--database", url) == (
         0,
         "",
