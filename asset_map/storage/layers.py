@@ -66,9 +66,12 @@ ASSETS = _Layer("assets", assets_table, ASSET_FIELDS)
 # --- checks ----------------------------------------------------------------------------------
 
 
-def _some(values: Sequence[object], limit: int = 5) -> str:
+def _some(values: Sequence[object], limit: int = 5) -> Msg | str:
+    """Return the first ``limit`` values, and how many more there are."""
     shown = ", ".join(repr(v) for v in values[:limit])
-    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
+    if len(values) <= limit:
+        return shown
+    return Msg("err.storage.and_more", shown=shown, n=len(values) - limit)
 
 
 def _layer_problems(frame: Any, layer: _Layer) -> list[Msg]:
