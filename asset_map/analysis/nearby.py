@@ -216,7 +216,8 @@ def nearby(
     """
     check_walk(walk_min, speed_kmh, detour)
     if profile not in settings.PROFILES:
-        raise AssetMapError(f"Unknown walking profile {profile!r}: {', '.join(settings.PROFILES)}")
+        known = ", ".join(settings.PROFILES)
+        raise AssetMapError(Msg("err.gaps.profile", value=str(profile), profiles=known))
     moment = now or datetime.now()
     point = origin_in_rd(origin)
     activities = clean_activities(activities)

@@ -80,7 +80,7 @@ def page(ws: Workspace, key: str | None) -> None:
     lang = current_lang()
     rows = ws.assets[ws.assets["id"].astype(str) == link.asset_id]
     if rows.empty:  # the link works, but the cached workspace is older than the place
-        st.error(explain(LinkRefused("unknown"), lang))
+        st.error(explain(LinkRefused(reason="unknown"), lang))
         st.stop()
     place = rows.iloc[0]
     st.title(tr("org.title", name=_plain(place["name"])))
