@@ -245,8 +245,11 @@ def test_opening_hours_in_openstreetmap_syntax_are_kept(hours) -> None:
     assert cleaned is not None and cleaned["opening_hours"] == hours
 
 
-@pytest.mark.parametrize("hours", ["Ma-Vr 9-17", "Mo-Fr 09.00-17.00", "Mo-Fr: 09:00-17:00"])
+@pytest.mark.parametrize(
+    "hours", ["Mo-Fr 09.00-17.00", "Mo-Fr: 09:00-17:00", "open als de zon schijnt"]
+)
 def test_opening_hours_the_parser_cannot_read_are_refused_with_an_example(hours) -> None:
     cleaned, errors = check_asset({**GOOD_ASSET, "opening_hours": hours}, lang="en")
     assert cleaned is None
-    assert "Mo-Fr 09:00-17:00; Sa 10:00-12:00; PH off" in errors["opening_hours"]
+    assert "ma-vr 9-17 uur" in errors["opening_hours"]  # the Dutch way, then OpenStreetMap's
+    assert "Mo-Fr 09:00-17:00; PH off" in errors["opening_hours"]
