@@ -70,7 +70,7 @@ def test_a_folder_gives_activities_and_needs_of_its_places(tmp_path):
     assert ws.needs.to_dict("records") == [
         {"asset_id": ids[1], "categories": "koken;muziek", "note": "Wie helpt?"}
     ]
-    assert "Left out 1 activities at places that are not in the assets: nergens." in ws.notes
+    assert "Left out 1 activity at a place that is not in the assets: nergens." in ws.notes
 
 
 def test_the_first_start_seeds_activities_and_needs_then_reads_the_database(tmp_path):
