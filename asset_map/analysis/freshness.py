@@ -58,7 +58,8 @@ def freshness(
     """
     latest = checks.drop_duplicates("asset_id", keep="last").set_index("asset_id")
     ids = assets["id"].astype(str)
-    when = pd.to_datetime(ids.map(latest["checked_at"]), utc=True)
+    # A mapping, not a Series: pandas cannot map through an empty Series of aware times.
+    when = pd.to_datetime(ids.map(latest["checked_at"].to_dict()), utc=True)
     age = (pd.Timestamp(now) - when).dt.total_seconds() / 86400.0
     cutoff = pd.Timestamp(months_before(now, months))
     closed = assets["status"].astype(str) == "closed"
