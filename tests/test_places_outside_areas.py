@@ -68,4 +68,4 @@ def test_the_app_does_not_call_places_in_a_wijk_outside(tmp_path, monkeypatch):
     at = open_app()
     assert not at.exception, at.exception
     captions = [c.value for c in at.caption if "buiten elke wijk en buurt" in c.value]
-    assert captions == ["1 plekken liggen buiten elke wijk en buurt van deze kaart."]
+    assert captions == ["1 plek ligt buiten elke wijk en buurt van deze kaart."]
