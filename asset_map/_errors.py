@@ -7,7 +7,7 @@ message on stderr; the app shows it in a red box.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from asset_map.i18n import Msg
@@ -71,6 +71,35 @@ def raise_problems(problems: Sequence[AssetMapError]) -> None:
         raise problems[0]
     if problems:
         raise ProblemList(list(problems))
+
+
+def missing_columns(absent: Sequence[str], what: Msg, fix: object = "") -> Msg:
+    """Return ``The assets have no column 'x', 'y'.`` and the fix, in any language.
+
+    Parameters
+    ----------
+    absent : sequence of str
+        The columns that are not there.
+    what : Msg
+        The table, as a noun (``Msg("err.what.assets")``).
+    fix : Msg or str
+        What to do, a sentence after a space (``Msg("err.columns.fix.assign_areas")``).
+    """
+    shown = ", ".join(repr(c) for c in absent)
+    return Msg("err.columns.missing", what=what, columns=shown, fix=fix)
+
+
+def require_columns(
+    columns: Iterable[object], needed: Iterable[str], what: Msg, fix: object = ""
+) -> None:
+    """Raise a :class:`SchemaError` naming every column of ``needed`` not in ``columns``.
+
+    See :func:`missing_columns` for ``what`` and ``fix``.
+    """
+    have = set(columns)
+    absent = [c for c in needed if c not in have]
+    if absent:
+        raise SchemaError(missing_columns(absent, what, fix))
 
 
 def where(

@@ -11,6 +11,7 @@ happens); English is available. Asset-type and key-figure labels live with their
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from importlib import resources
 
 from asset_map.model import LANGS, Lang
@@ -150,8 +151,35 @@ def _rebuild(key: str, fields: dict[str, object]) -> Msg:
     return Msg(key, **fields)
 
 
+class Joined:
+    """Texts shown one after the other, each in the reader's language.
+
+    A field of a :class:`Msg` may be one: ``Msg("err.x", problems=Joined(found))`` lists
+    every problem found, in English as a ``str`` and in Dutch when localised.
+
+    Parameters
+    ----------
+    parts : iterable
+        The texts (:class:`Msg` or plain).
+    sep : str
+        What stands between two of them.
+    """
+
+    def __init__(self, parts: Iterable[object], sep: str = "; ") -> None:
+        self.parts = tuple(parts)
+        self.sep = sep
+
+    def __str__(self) -> str:
+        return self.sep.join(str(part) for part in self.parts)
+
+    def __repr__(self) -> str:
+        return f"Joined({self.parts!r}, {self.sep!r})"
+
+
 def localise(text: object, lang: Lang = DEFAULT_LANG) -> str:
-    """Return ``text`` in ``lang`` when it is a :class:`Msg`, else as it is."""
+    """Return ``text`` in ``lang`` when it is a :class:`Msg` (or :class:`Joined`), else as it is."""
+    if isinstance(text, Joined):
+        return text.sep.join(localise(part, lang) for part in text.parts)
     if not isinstance(text, Msg):
         return str(text)
     values = {name: localise(value, lang) for name, value in text.fields.items()}

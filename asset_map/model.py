@@ -14,6 +14,7 @@ A CBS population grid (100 m squares, in RD New) has the columns of :data:`GRID_
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,27 +38,90 @@ KEY_FIGURES: dict[str, tuple[str, str, str]] = {
     "land_area_ha": ("Oppervlakte land", "Land area", "ha"),
 }
 
-AREA_COLUMNS = ["code", "name", "level", "parent_code", *KEY_FIGURES, "geometry"]
+FieldKind = Literal["text", "key", "keys", "number", "time", "geometry"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a layer: what it holds, its limit, and whether it may be left empty.
+
+    The field lists below are the only ones: the forms (:mod:`asset_map.rules`) check
+    against them and the database (:mod:`asset_map.storage.schema`) builds its columns from
+    them, so a column or a limit is written once.
+
+    Attributes
+    ----------
+    name : str
+        The column.
+    kind : {"text", "key", "keys", "number", "time", "geometry"}
+        Text a person types; one key or code (a type, a status, an id); several keys
+        (``;``-joined); a number; a time of day (``"HH:MM"``); the geometry.
+    max_len : int, optional
+        The most characters (Unicode code points) a person may give it; None: no limit of
+        its own. Imported layers are stored whole.
+    required : bool
+        It must have a value once checked (a form may fill in a default, e.g. a target group).
+    most : int, optional
+        ``keys`` only: the most keys a person may choose.
+    personal : bool
+        Talents only: personal data, erased when a resident withdraws or the retention ends.
+    private : bool
+        Talents only: for the wijkmanager's eyes; never in a layer.
+    """
+
+    name: str
+    kind: FieldKind
+    max_len: int | None = None
+    required: bool = False
+    most: int | None = None
+    personal: bool = False
+    private: bool = False
+
+
+def _by_name(*fields: Field) -> dict[str, Field]:
+    return {f.name: f for f in fields}
+
+
+def text_limits(fields: dict[str, Field]) -> dict[str, int]:
+    """Return the most characters of each text field of ``fields``, in their order."""
+    return {n: f.max_len for n, f in fields.items() if f.kind == "text" and f.max_len is not None}
+
+
+#: The most characters of an id given by hand (an asset's or an activity's).
+ID_MAX_LEN = 64
+
+#: The area layer: wijken and buurten (and the gemeente) with their key figures.
+AREA_FIELDS = _by_name(
+    Field("code", "key", required=True),
+    Field("name", "text"),
+    Field("level", "key"),
+    Field("parent_code", "key"),
+    *(Field(name, "number") for name in KEY_FIGURES),
+    Field("geometry", "geometry"),
+)
+AREA_COLUMNS = list(AREA_FIELDS)
 #: ``closed``: the place is gone (a resident's correction, a staff decision); it stays in the
 #: workspace as history, but counts nowhere and is left off the public maps.
 ASSET_STATUSES = ("existing", "planned", "closed")
 #: The optional column of an asset frame holding its outline (WKT in EPSG:4326), e.g. of a
 #: park or a school ground from OpenStreetMap.
 FOOTPRINT = "footprint"
-ASSET_COLUMNS = [
-    "id",
-    "name",
-    "type",
-    "description",
-    "address",
-    "tags",
-    "source",
-    "status",
-    "capacity",
-    "wheelchair",
-    "opening_hours",
-    "geometry",
-]
+#: The asset layer; ``max_len`` holds for a place entered or changed by hand.
+ASSET_FIELDS = _by_name(
+    Field("id", "key", max_len=ID_MAX_LEN, required=True),
+    Field("name", "text", max_len=120, required=True),
+    Field("type", "key", required=True),
+    Field("description", "text", max_len=2000),
+    Field("address", "text", max_len=200),
+    Field("tags", "text", max_len=500),
+    Field("source", "text", max_len=120),
+    Field("status", "key"),
+    Field("capacity", "number"),
+    Field("wheelchair", "key"),
+    Field("opening_hours", "text", max_len=200),
+    Field("geometry", "geometry"),
+)
+ASSET_COLUMNS = list(ASSET_FIELDS)
 #: Asset columns a frame made before they existed may lack: they are empty (unknown) then.
 OPTIONAL_ASSET_COLUMNS = ("wheelchair", "opening_hours")
 REQUIRED_ASSET_COLUMNS = [c for c in ASSET_COLUMNS if c not in OPTIONAL_ASSET_COLUMNS]
@@ -129,36 +193,55 @@ def is_step_free(value: object) -> bool | None:
     return None if known is None else known != "no"
 
 
-#: Talents never hold contact data or a home location in the public layers; ``buurt_code``
-#: is their finest location.
-TALENT_COLUMNS = [
-    "id",
-    "nickname",
-    "categories",
-    "description",
-    "wishes",
-    "availability",
-    "buurt_code",
-    "status",
-]
 WISHES = ("teach", "help_neighbour", "join_activity", "start_something")
+#: What a resident submits about a talent. Talents never hold a home location: ``buurt_code``
+#: is their finest location.
+TALENT_FIELDS = _by_name(
+    Field("nickname", "text", max_len=40, required=True, personal=True),
+    Field("categories", "keys", required=True, most=5),
+    Field("description", "text", max_len=500, personal=True),
+    Field("wishes", "keys", most=len(WISHES)),
+    Field("availability", "text", max_len=100, personal=True),
+    Field("buurt_code", "key", max_len=10, required=True),
+    Field("contact", "text", max_len=120, personal=True, private=True),
+)
+#: Statuses of a talent. Only ``approved`` ones reach a public layer; ``withdrawn`` ones hold
+#: no personal data any more (categories, wishes, buurt and date stay for anonymous counts).
+TALENT_STATUSES = ("pending", "approved", "rejected", "withdrawn")
+#: A CBS buurt code: ``BU`` and 8 digits (gemeente, wijk, buurt), e.g. ``BU01500401``.
+BUURT_CODE = re.compile(r"^BU\d{8}$")
+#: The talent layer: never contact data (nor a home location).
+TALENT_COLUMNS = ["id", *(n for n, f in TALENT_FIELDS.items() if not f.private), "status"]
+#: The fields a withdrawal or the retention erases.
+PERSONAL_TALENT_FIELDS = tuple(n for n, f in TALENT_FIELDS.items() if f.personal)
+
+#: What a resident suggests (a new place, a group, a correction of a place), as text they type;
+#: ``contact`` is for the wijkmanager only and erased when the suggestion is decided on.
+SUGGESTION_FIELDS = _by_name(
+    Field("name", "text", max_len=120),
+    Field("description", "text", max_len=1000),
+    Field("schedule", "text", max_len=200),
+    Field("address", "text", max_len=200),
+    Field("contact", "text", max_len=120, personal=True, private=True),
+)
 
 #: A recurring activity at a place (an asset): every week on ``weekday`` (ISO: 1 = Monday) from
 #: ``start`` to ``end`` ("HH:MM"). ``kind`` and ``target_group`` are keys of the catalogue.
 #: ``contact`` is the organisation's (public); never a resident's.
-ACTIVITY_COLUMNS = [
-    "id",
-    "asset_id",
-    "title",
-    "kind",
-    "weekday",
-    "start",
-    "end",
-    "target_group",
-    "organiser",
-    "contact",
-    "description",
-]
+ACTIVITY_FIELDS = _by_name(
+    Field("id", "key", max_len=ID_MAX_LEN, required=True),
+    Field("asset_id", "key", required=True),
+    Field("title", "text", max_len=120, required=True),
+    Field("kind", "key", required=True),
+    Field("weekday", "number", required=True),
+    Field("start", "time", required=True),
+    Field("end", "time", required=True),
+    Field("target_group", "key", required=True),
+    Field("organiser", "text", max_len=120),
+    Field("contact", "text", max_len=120),
+    Field("description", "text", max_len=1000),
+)
+ACTIVITY_COLUMNS = list(ACTIVITY_FIELDS)
 #: Weekday number (ISO) -> (Dutch, English).
 WEEKDAYS: dict[int, tuple[str, str]] = {
     1: ("maandag", "Monday"),
@@ -169,8 +252,15 @@ WEEKDAYS: dict[int, tuple[str, str]] = {
     6: ("zaterdag", "Saturday"),
     7: ("zondag", "Sunday"),
 }
+#: The most characters of a note: what a place asks for, a connection.
+NOTE_MAX_LEN = 500
 #: What a meeting place asks for: talent category keys (``;``-joined) and a note.
-PLACE_NEED_COLUMNS = ["asset_id", "categories", "note"]
+PLACE_NEED_FIELDS = _by_name(
+    Field("asset_id", "key", required=True),
+    Field("categories", "keys", required=True),
+    Field("note", "text", max_len=NOTE_MAX_LEN),
+)
+PLACE_NEED_COLUMNS = list(PLACE_NEED_FIELDS)
 #: A connection made between a resident's talent and a place. ``buurt_code`` is the talent's
 #: buurt when the connection was made, so counts per buurt survive a withdrawal.
 CONNECTION_COLUMNS = [
@@ -233,21 +323,33 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 # --- asset types -----------------------------------------------------------------------------
 
 
+def in_lang(nl: str, en: str, lang: Lang) -> str:
+    """Return the Dutch or the English text, as ``lang`` asks."""
+    return nl if lang == "nl" else en
+
+
+class _Labelled:
+    """A thing of the catalogue with a Dutch and an English label."""
+
+    label_nl: str
+    label_en: str
+
+    def label(self, lang: Lang = "nl") -> str:
+        """Return the label in ``lang``."""
+        return in_lang(self.label_nl, self.label_en, lang)
+
+
 @dataclass(frozen=True)
-class AssetGroup:
+class AssetGroup(_Labelled):
     """A group of asset types (an ABCD asset category)."""
 
     key: str
     label_nl: str
     label_en: str
 
-    def label(self, lang: Lang = "nl") -> str:
-        """Return the label in ``lang``."""
-        return self.label_nl if lang == "nl" else self.label_en
-
 
 @dataclass(frozen=True)
-class AssetType:
+class AssetType(_Labelled):
     """One asset type: its key, labels, style, and its role in the gap analysis."""
 
     key: str
@@ -260,13 +362,9 @@ class AssetType:
     can_host: bool = False
     aliases: tuple[str, ...] = ()
 
-    def label(self, lang: Lang = "nl") -> str:
-        """Return the label in ``lang``."""
-        return self.label_nl if lang == "nl" else self.label_en
-
 
 @dataclass(frozen=True)
-class ActivityKind:
+class ActivityKind(_Labelled):
     """A kind of recurring activity, and the talent categories that fit it."""
 
     key: str
@@ -274,10 +372,6 @@ class ActivityKind:
     label_en: str
     icon: str
     talents: tuple[str, ...] = ()
-
-    def label(self, lang: Lang = "nl") -> str:
-        """Return the label in ``lang``."""
-        return self.label_nl if lang == "nl" else self.label_en
 
 
 @dataclass(frozen=True, eq=False)
@@ -320,13 +414,11 @@ class Catalogue:
 
     def talent_label(self, key: str, lang: Lang = "nl") -> str:
         """Return the label of talent category ``key`` in ``lang``."""
-        nl, en = self.talent_categories[key]
-        return nl if lang == "nl" else en
+        return in_lang(*self.talent_categories[key], lang)
 
     def target_group_label(self, key: str, lang: Lang = "nl") -> str:
         """Return the label of target group ``key`` in ``lang``."""
-        nl, en = self.target_groups[key]
-        return nl if lang == "nl" else en
+        return in_lang(*self.target_groups[key], lang)
 
 
 def _norm(text: str) -> str:

@@ -203,6 +203,15 @@ def _shown(value: object) -> str:
     return text if len(text) <= _SHOWN_MAX else text[: _SHOWN_MAX - 3] + "..."
 
 
+def _whole(
+    name: str, default: int, lo: int, hi: int, unit: str, flag: str, *, label: str = ""
+) -> NumberOption:
+    """Return a whole-number option: unit ``option.unit.<unit>``, label ``option.<label>``."""
+    return NumberOption(
+        name, default, lo, hi, f"option.unit.{unit}", f"option.{label or name}", flag, whole=True
+    )
+
+
 #: Walking: how far residents walk, how fast, and how much longer than a straight line.
 WALK_MIN = NumberOption(
     "walk_min", 10, 1, 60, "option.unit.minutes", "option.walk_min", "--walk-min",
@@ -219,13 +228,9 @@ CELL_M = NumberOption(
     "cell_m", 100, 25, 1000, "option.unit.metres", "option.cell_m", "--cell-m",
     presets=(50, 100, 200, 250, 500),
 )  # fmt: skip
-NEW_SITES = NumberOption(
-    "new_sites", 0, 0, 10, "option.unit.sites", "option.new_sites", "--new-sites", whole=True
-)
+NEW_SITES = _whole("new_sites", 0, 0, 10, "sites", "--new-sites")
 #: The same range; the Kansen screen and the wijk report suggest three places by default.
-SUGGESTED_SITES = NumberOption(
-    "new_sites", 3, 0, 10, "option.unit.sites", "option.new_sites", "--new-sites", whole=True
-)
+SUGGESTED_SITES = _whole("new_sites", 3, 0, 10, "sites", "--new-sites")
 #: The exact solver stops after this long with the best sites found so far (it starts from
 #: the greedy ones). With every grid cell as a candidate it needed 26 s (50 m cells) to 42 s
 #: (25 m) for what the greedy found in 3-6 s: a person waits at most this long by default.
@@ -233,78 +238,42 @@ TIME_LIMIT_S = NumberOption(
     "time_limit_s", 30, 1, 3600, "option.unit.seconds", "option.time_limit_s", "--time-limit"
 )
 #: Settings from the environment that are numbers.
-RETENTION_MONTHS = NumberOption(
-    "retention_months", 12, 1, 120, "option.unit.months", "option.retention_months",
-    RETENTION_ENV, whole=True,
-)  # fmt: skip
+RETENTION_MONTHS = _whole("retention_months", 12, 1, 120, "months", RETENTION_ENV)
 #: A place not checked for this many months is overdue: marked, left off flyers, counted.
-CHECK_MONTHS = NumberOption(
-    "check_months", 12, 1, 120, "option.unit.months", "option.check_months",
-    CHECK_MONTHS_ENV, whole=True,
-)  # fmt: skip
-TILES_MAX_ZOOM = NumberOption(
-    "tiles_max_zoom", 19, 1, 22, "option.unit.zoom", "option.tiles_max_zoom",
-    TILES_MAX_ZOOM_ENV, whole=True,
-)  # fmt: skip
+CHECK_MONTHS = _whole("check_months", 12, 1, 120, "months", CHECK_MONTHS_ENV)
+TILES_MAX_ZOOM = _whole("tiles_max_zoom", 19, 1, 22, "zoom", TILES_MAX_ZOOM_ENV)
 
 #: Residents' submissions (talents, suggestions): per client address and from everyone
 #: together, per hour and per day; and how many may wait for moderation.
-SUBMISSIONS_ADDRESS_HOUR = NumberOption(
-    "per_address_hour", 10, 1, 10_000, "option.unit.submissions",
-    "option.submissions_address_hour", SUBMISSIONS_ADDRESS_HOUR_ENV, whole=True,
+SUBMISSIONS_ADDRESS_HOUR = _whole(
+    "per_address_hour", 10, 1, 10_000, "submissions", SUBMISSIONS_ADDRESS_HOUR_ENV,
+    label="submissions_address_hour",
 )  # fmt: skip
-SUBMISSIONS_ADDRESS_DAY = NumberOption(
-    "per_address_day", 30, 1, 100_000, "option.unit.submissions",
-    "option.submissions_address_day", SUBMISSIONS_ADDRESS_DAY_ENV, whole=True,
+SUBMISSIONS_ADDRESS_DAY = _whole(
+    "per_address_day", 30, 1, 100_000, "submissions", SUBMISSIONS_ADDRESS_DAY_ENV,
+    label="submissions_address_day",
 )  # fmt: skip
-SUBMISSIONS_HOUR = NumberOption(
-    "per_hour", 200, 1, 100_000, "option.unit.submissions", "option.submissions_hour",
-    SUBMISSIONS_HOUR_ENV, whole=True,
-)  # fmt: skip
-SUBMISSIONS_DAY = NumberOption(
-    "per_day", 1000, 1, 1_000_000, "option.unit.submissions", "option.submissions_day",
-    SUBMISSIONS_DAY_ENV, whole=True,
-)  # fmt: skip
-QUEUE_MAX = NumberOption(
-    "queue_max", 1000, 1, 1_000_000, "option.unit.submissions", "option.queue_max",
-    QUEUE_MAX_ENV, whole=True,
-)  # fmt: skip
+SUBMISSIONS_HOUR = _whole(
+    "per_hour", 200, 1, 100_000, "submissions", SUBMISSIONS_HOUR_ENV, label="submissions_hour"
+)
+SUBMISSIONS_DAY = _whole(
+    "per_day", 1000, 1, 1_000_000, "submissions", SUBMISSIONS_DAY_ENV, label="submissions_day"
+)
+QUEUE_MAX = _whole("queue_max", 1000, 1, 1_000_000, "submissions", QUEUE_MAX_ENV)
 #: Numbers of the command line that are no analysis option: they are checked with the same
 #: message. ``purge --older-than-days``: at most a century (an older date does not exist).
-OLDER_THAN_DAYS = NumberOption(
-    "older_than_days", 365, 0, 36_500, "option.unit.days", "option.older_than_days",
-    "--older-than-days", whole=True,
-)  # fmt: skip
+OLDER_THAN_DAYS = _whole("older_than_days", 365, 0, 36_500, "days", "--older-than-days")
 #: The year of a source (``import --year``) and of the CBS map to download (``fetch --year``).
-SOURCE_YEAR = NumberOption(
-    "year", date.today().year, 1900, date.today().year + 1, "option.unit.year",
-    "option.source_year", "--year", whole=True,
-)  # fmt: skip
-MAP_YEAR = NumberOption(
-    "year", 2024, 1990, date.today().year + 1, "option.unit.year", "option.map_year",
-    "--year", whole=True,
-)  # fmt: skip
+SOURCE_YEAR = _whole(
+    "year", date.today().year, 1900, date.today().year + 1, "year", "--year", label="source_year"
+)
+MAP_YEAR = _whole("year", 2024, 1990, date.today().year + 1, "year", "--year", label="map_year")
 #: What an import reads at most: defaults that a gemeente never reaches.
-MAX_FILE_MB = NumberOption(
-    "max_file_mb", 500, 1, 100_000, "option.unit.mb", "option.max_file_mb", MAX_FILE_MB_ENV,
-    whole=True,
-)  # fmt: skip
-MAX_FEATURES = NumberOption(
-    "max_features", 2_000_000, 1, 100_000_000, "option.unit.features", "option.max_features",
-    MAX_FEATURES_ENV, whole=True,
-)  # fmt: skip
-MAX_LAYERS = NumberOption(
-    "max_layers", 50, 1, 100_000, "option.unit.layers", "option.max_layers", MAX_LAYERS_ENV,
-    whole=True,
-)  # fmt: skip
-MAX_NAME_CHARS = NumberOption(
-    "max_name_chars", 200, 20, 100_000, "option.unit.characters", "option.max_name_chars",
-    MAX_NAME_CHARS_ENV, whole=True,
-)  # fmt: skip
-MAX_TEXT_CHARS = NumberOption(
-    "max_text_chars", 10_000, 100, 10_000_000, "option.unit.characters",
-    "option.max_text_chars", MAX_TEXT_CHARS_ENV, whole=True,
-)  # fmt: skip
+MAX_FILE_MB = _whole("max_file_mb", 500, 1, 100_000, "mb", MAX_FILE_MB_ENV)
+MAX_FEATURES = _whole("max_features", 2_000_000, 1, 100_000_000, "features", MAX_FEATURES_ENV)
+MAX_LAYERS = _whole("max_layers", 50, 1, 100_000, "layers", MAX_LAYERS_ENV)
+MAX_NAME_CHARS = _whole("max_name_chars", 200, 20, 100_000, "characters", MAX_NAME_CHARS_ENV)
+MAX_TEXT_CHARS = _whole("max_text_chars", 10_000, 100, 10_000_000, "characters", MAX_TEXT_CHARS_ENV)
 
 #: Every numeric option of the analyses, by name (the gap analysis checks these).
 GAP_OPTIONS: dict[str, NumberOption] = {
@@ -426,6 +395,27 @@ def walk_metres(walk_min: float, speed_kmh: float) -> float:
     The one conversion of walking minutes to metres (10 minutes at 4.5 km/h: 750 m).
     """
     return walk_min / 60.0 * speed_kmh * 1000.0
+
+
+class WalkReach:
+    """How far one walks: ``walk_min`` minutes at ``speed_kmh``, ``detour`` x the straight line.
+
+    A base of the option objects that hold the three (the gap analysis's, a near-me search's).
+    """
+
+    walk_min: float
+    speed_kmh: float
+    detour: float
+
+    @property
+    def max_walk_m(self) -> float:
+        """The walking distance in reach: minutes x speed, in metres."""
+        return walk_metres(self.walk_min, self.speed_kmh)
+
+    @property
+    def radius_m(self) -> float:
+        """The straight-line distance in reach: walking distance / detour, in metres."""
+        return self.max_walk_m / self.detour
 
 
 # --- the environment ------------------------------------------------------------------------------
@@ -568,21 +558,18 @@ class SubmissionLimits:
     queue_max: int = int(QUEUE_MAX.default)
 
 
+#: The settings of :class:`SubmissionLimits`, each named as its attribute.
+SUBMISSION_OPTIONS = (
+    SUBMISSIONS_ADDRESS_HOUR, SUBMISSIONS_ADDRESS_DAY, SUBMISSIONS_HOUR, SUBMISSIONS_DAY, QUEUE_MAX
+)  # fmt: skip
+
+
 def submission_limits(environ: Environ | None = None) -> SubmissionLimits:
     """Return the limits on residents' submissions from the environment, or the defaults.
 
-    Raises
-    ------
-    AssetMapError
-        When a setting is not a whole number within its range, naming it.
+    A setting out of its range raises the ``AssetMapError`` of :func:`env_number`.
     """
-    return SubmissionLimits(
-        per_address_hour=env_number(SUBMISSIONS_ADDRESS_HOUR, environ),
-        per_address_day=env_number(SUBMISSIONS_ADDRESS_DAY, environ),
-        per_hour=env_number(SUBMISSIONS_HOUR, environ),
-        per_day=env_number(SUBMISSIONS_DAY, environ),
-        queue_max=env_number(QUEUE_MAX, environ),
-    )
+    return SubmissionLimits(**{o.name: env_number(o, environ) for o in SUBMISSION_OPTIONS})
 
 
 @dataclass(frozen=True)

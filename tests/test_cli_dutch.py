@@ -8,7 +8,6 @@ The gaps command has tests of its own (tests/test_cli_gaps.py).
 
 from __future__ import annotations
 
-import ast
 import io
 import json
 import re
@@ -19,8 +18,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from cli_helpers import run_map
+from prose_scan import bare_texts, error_classes
 
-from asset_map import _errors
 from asset_map._errors import AssetMapError, CRSError
 from asset_map.analysis.gap_params import GapParams
 from asset_map.cli import main
@@ -398,8 +397,8 @@ def test_user_and_purge_in_dutch(tmp_path, capsys, monkeypatch):
     code, _out, err = run(capsys, "purge", "--older-than-days", "-1", "--database", url)
     assert (code, err) == (
         2,
-        "asset-map: error: Het aantal dagen (--older-than-days) moet tussen 0 en 36500 dagen"
-        " liggen. U gaf -1.\n",
+        "asset-map: error: Het aantal dagen (--older-than-days) moet tussen 0 en 36500 dagen "
+        "liggen. U gaf -1.\n",
     )
     assert run(capsys, "user", "remove", "wim", "--database", url) == (
         0,
@@ -433,6 +432,25 @@ def test_password_prompts_in_dutch(tmp_path, capsys, monkeypatch):
         "asset-map: error: De twee wachtwoorden zijn niet gelijk. Er is niets opgeslagen. "
         "Probeer het nog een keer.\n"
     )
+
+
+# --- a database URL that cannot work: a message, not a traceback --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "dutch", "english"),
+    [
+        ("mysql://u@h/db", "De database 'mysql'", "Unsupported database 'mysql'"),
+        ("sqlite://", "Een SQLite-database in het geheugen", "An in-memory SQLite database"),
+    ],
+)
+def test_a_database_url_that_cannot_work_is_refused_in_words(tmp_path, capsys, url, dutch, english):
+    out = str(tmp_path / "m.html")
+    code, _, err = run(capsys, "map", "--database", url, "--out", out)
+    assert code == 2 and err.startswith(f"asset-map: error: {dutch}")
+    code, _, err = run(capsys, "map", "--database", url, "--out", out, "--lang", "en")
+    assert code == 2 and err.startswith(f"asset-map: error: {english}")
+    assert "Traceback" not in err
 
 
 # --- crs.guess_coordinate_mixup: a Msg, the English as before ---------------------------------
@@ -474,53 +492,9 @@ def test_analysis_network_still_puts_the_hint_in_its_message():
 # --- no English prose left in the command modules ---------------------------------------------
 
 
-def _error_classes() -> set[str]:
-    found, todo = set(), [_errors.AssetMapError]
-    while todo:
-        cls = todo.pop()
-        found.add(cls.__name__)
-        todo += cls.__subclasses__()
-    return found | {"PostcodeError"}
-
-
-def _prose(node: ast.AST) -> list[str]:
-    """Return the words written in the code in an argument: string constants with letters.
-
-    Format specs (``{x:>6}``), keys (``row["date"]``, JSON) are no words, nor is the key of a
-    ``Msg(...)`` or ``t(...)``; the arguments of other calls are looked at too.
-    """
-    if isinstance(node, ast.Subscript | ast.Dict):  # keys, and --json output
-        return []
-    if isinstance(node, ast.Call):
-        name = getattr(node.func, "id", getattr(node.func, "attr", ""))
-        if name in ("Msg", "t", "localise", "explain", "unknown_codes"):  # take keys
-            return []
-        return [w for arg in node.args for w in _prose(arg)]
-    if isinstance(node, ast.Constant):
-        return (
-            [node.value]
-            if isinstance(node.value, str) and re.search("[A-Za-z]", node.value)
-            else []
-        )
-    if isinstance(node, ast.JoinedStr):
-        return [w for part in node.values for w in _prose(part)]
-    if isinstance(node, ast.FormattedValue):
-        return _prose(node.value)
-    return [w for child in ast.iter_child_nodes(node) for w in _prose(child)]
-
-
 def _bare_texts(source: str) -> list[str]:
     """Return the words in the code given to ``print``, ``getpass`` or an error class."""
-    classes = _error_classes()
-    found = []
-    for node in ast.walk(ast.parse(source)):
-        if not isinstance(node, ast.Call):
-            continue
-        func = node.func
-        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-        if name in classes or name in ("print", "getpass"):
-            found += [w for arg in node.args for w in _prose(arg)]
-    return found
+    return bare_texts(source, error_classes() | {"PostcodeError", "print", "getpass"})
 
 
 def test_no_command_prints_or_raises_text_written_in_the_code():

@@ -52,7 +52,7 @@ def test_a_link_for_an_unknown_place_or_too_long_is_refused(url, capsys):
     assert "nope" in capsys.readouterr().err
     assert main(["links", "create", PLACE, "--days", "900", "--actor", "wim",
                  "--database", url]) == 2  # fmt: skip
-    assert "1 to 730 days" in capsys.readouterr().err
+    assert "1 tot 730 dagen" in capsys.readouterr().err  # the CLI speaks Dutch by default
     assert main(["links", "revoke", "no-such-link", "--actor", "wim", "--database", url]) == 2
     assert main(["links", "list", "--database", url]) == 0
     assert "nog geen link" in capsys.readouterr().out

@@ -17,11 +17,11 @@ from storage_helpers import HENK, suggestion
 
 from asset_map.cli import main
 from asset_map.i18n import explain
+from asset_map.model import PERSONAL_TALENT_FIELDS, TALENT_FIELDS
 from asset_map.rules.auth import LoginDelayed, LoginFailed
 from asset_map.storage import Store
 from asset_map.storage.db import DatabaseUnreachable
 from asset_map.storage.schema import talents
-from asset_map.storage.talents import EDITABLE, PERSONAL
 
 
 @pytest.fixture
@@ -67,9 +67,9 @@ def test_purge_defaults_to_the_retention_setting(url, monkeypatch, capsys):
     assert frame.loc[[old, middle], "status"].tolist() == ["withdrawn", "withdrawn"]
     assert frame.loc[new, "nickname"] == "Henk"
     # Exactly the fields the privacy text names are blanked; the rest stays.
-    for name in EDITABLE:
+    for name in TALENT_FIELDS:
         erased = frame.loc[old, name] != frame.loc[old, name]  # NaN: blank
-        assert erased == (name in PERSONAL), name
+        assert erased == (name in PERSONAL_TALENT_FIELDS), name
     assert log["actor"].tolist()[-1] == "asset-map purge"
 
 

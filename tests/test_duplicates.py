@@ -296,7 +296,7 @@ def test_merge_refuses_assets_without_crs(raises_no_crs) -> None:
 
 def test_missing_columns_are_named() -> None:
     assets = linde_pair(12.0).drop(columns=["source", "tags"])
-    with pytest.raises(SchemaError, match="tags, source"):
+    with pytest.raises(SchemaError, match="no column 'tags', 'source'"):
         find_duplicates(assets)
 
 

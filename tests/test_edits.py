@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from asset_map.i18n import STRINGS, t
+from asset_map.model import ACTIVITY_FIELDS, ASSET_FIELDS
 from asset_map.rules.edits import (
-    MAX_ACTIVITY_TEXT,
-    MAX_ASSET_TEXT,
     OWN_SOURCE,
     asset_problems,
     check_activity,
@@ -65,7 +64,7 @@ def test_a_good_asset_is_cleaned_with_defaults() -> None:
     ("changes", "field", "key"),
     [
         ({"name": ""}, "name", "edits.name.empty"),
-        ({"name": "x" * (MAX_ASSET_TEXT["name"] + 1)}, "name", "edits.text.long"),
+        ({"name": "x" * (ASSET_FIELDS["name"].max_len + 1)}, "name", "edits.text.long"),
         ({"name": "a\x00b"}, "name", "edits.text.bad"),
         ({"name": "\ud800"}, "name", "edits.text.bad"),
         ({"name": 12}, "name", "edits.text.bad"),
@@ -82,7 +81,7 @@ def test_a_good_asset_is_cleaned_with_defaults() -> None:
         ({"capacity": "veel"}, "capacity", "edits.capacity.bad"),
         ({"id": "a\tb"}, "id", "edits.id.bad"),
         ({"id": "x" * 65}, "id", "edits.id.bad"),
-        ({"description": "x" * (MAX_ASSET_TEXT["description"] + 1)}, "description", None),
+        ({"description": "x" * (ASSET_FIELDS["description"].max_len + 1)}, "description", None),
     ],
 )
 def test_a_bad_asset_field_gets_its_message(changes: dict, field: str, key: str | None) -> None:
@@ -149,7 +148,7 @@ def test_a_good_activity_is_cleaned() -> None:
     [
         ({"asset_id": "elders"}, ["asset_id"]),
         ({"title": " "}, ["title"]),
-        ({"title": "x" * (MAX_ACTIVITY_TEXT["title"] + 1)}, ["title"]),
+        ({"title": "x" * (ACTIVITY_FIELDS["title"].max_len + 1)}, ["title"]),
         ({"kind": "feest"}, ["kind"]),
         ({"weekday": 0}, ["weekday"]),
         ({"weekday": 8}, ["weekday"]),
@@ -163,7 +162,7 @@ def test_a_good_activity_is_cleaned() -> None:
         ({"start": "14:00", "end": "13:00"}, ["end"]),
         ({"target_group": "katten"}, ["target_group"]),
         ({"organiser": "x" * 121, "contact": "y" * 121}, ["organiser", "contact"]),
-        ({"description": "x" * (MAX_ACTIVITY_TEXT["description"] + 1)}, ["description"]),
+        ({"description": "x" * (ACTIVITY_FIELDS["description"].max_len + 1)}, ["description"]),
     ],
 )
 def test_a_bad_activity_field_gets_its_message(changes: dict, fields: list[str]) -> None:

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from prose_scan import error_classes, user_texts
 
 from asset_map.i18n import STRINGS, t
 
@@ -103,3 +104,35 @@ def test_metres_are_whole_and_percentages_have_one_decimal():
     assert metres(579.3, "nl") == "579" and metres(1628.6, "nl") == "1.629"
     assert percent(0.4641, "nl", share=True) == "46,4%"
     assert percent(70.0, "en") == "70.0%"
+
+
+def test_no_error_or_note_a_user_reads_is_written_in_the_code():
+    # Every error a user can meet (AssetMapError and its subclasses) and every note is a Msg,
+    # so a Dutch screen and `asset-map --lang nl` show it in Dutch. A ValueError for a
+    # programmer's misuse of an internal function may stay English.
+    errors = error_classes() | {"PostcodeError"}
+    package = [path for path in SOURCES if "asset_map" in path.parts]
+    found = {
+        str(path.relative_to(ROOT)): user_texts(path.read_text("utf-8"), errors) for path in package
+    }
+    assert {name: words for name, words in found.items() if words} == {}
+
+
+def test_the_scan_finds_english_in_errors_and_notes():
+    source = (
+        'raise SchemaError(f"{path}: no column {name}")\n'
+        'problems.append(SchemaError("bad"))\n'
+        'notes.append(f"Skipped {n} rows.")\n'
+        'self.warnings.extend([f"{n} more"])\n'
+        'raise SchemaError(Msg("err.x", path=path))\n'
+        'notes.append(Msg("note.x", n=n))\n'
+        'raise ValueError(f"k must be 0 or more, got {k}")\n'
+        'rows.append(f"row {n}")\n'
+    )
+    assert user_texts(source, {"SchemaError"}) == [
+        ": no column ",
+        "bad",
+        "Skipped ",
+        " rows.",
+        " more",
+    ]

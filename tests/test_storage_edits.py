@@ -16,6 +16,7 @@ from shapely.geometry import Point, box
 from storage_helpers import submission
 
 from asset_map._errors import AssetMapError, SchemaError
+from asset_map.i18n import explain
 from asset_map.rules.edits import check_asset
 from asset_map.storage import NotFound, NoWorkspace, Store
 
@@ -346,3 +347,15 @@ def test_edits_at_the_same_time_are_all_kept_and_counted(saved: Store) -> None:
     assets = _assets(saved)
     assert sorted(assets["name"][3:]) == sorted(f"Plek {n}" for n in range(8))
     assert int(saved.workspace_version().split("@")[0]) == start + 8
+
+
+def test_a_refused_edit_is_explained_in_dutch_and_english(saved: Store) -> None:
+    with pytest.raises(SchemaError) as refused:
+        saved.add_asset({**NEW, "name": "", "type": "kasteel"}, actor="petra")
+    english, dutch = str(refused.value), explain(refused.value, "nl")
+    assert english.startswith("Cannot add the asset: name = '': Fill in a name.")
+    assert dutch.startswith("De plek is niet toegevoegd: name = '': Vul een naam in.")
+    assert "type = 'kasteel': Kies een soort plek uit de lijst. Dit mag: " in dutch
+    with pytest.raises(NotFound) as missing:
+        saved.update_asset("zz", {"name": "Nieuw"}, actor="petra")
+    assert explain(missing.value, "nl").startswith("Er is geen plek met code 'zz'.")

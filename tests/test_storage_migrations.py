@@ -13,6 +13,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 from storage_helpers import submission
 
+from asset_map._errors import AssetMapError
+from asset_map.i18n import explain
 from asset_map.settings import DATABASE_URL_ENV, INSTANCE_DIR_ENV
 from asset_map.storage import Store, default_url
 from asset_map.storage.db import MIGRATIONS, Database, alembic_config, resolve_url
@@ -143,8 +145,9 @@ def test_urls_are_normalised_and_masked(given: str, expected: str, tmp_path: Pat
     ],
 )
 def test_unsupported_urls_are_refused(url: str, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(AssetMapError, match=message) as refused:
         Store(url)
+    assert explain(refused.value, "nl").startswith(("De database 'mysql'", "Een SQLite-database"))
 
 
 def test_default_file_in_the_instance_folder(

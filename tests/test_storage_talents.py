@@ -17,10 +17,10 @@ from storage_helpers import HENK, Clock, submission
 from asset_map._errors import AssetMapError, SchemaError
 from asset_map.analysis.summary import talents_per_buurt
 from asset_map.i18n import explain
-from asset_map.model import TALENT_COLUMNS, WISHES, catalogue
+from asset_map.model import PERSONAL_TALENT_FIELDS, TALENT_COLUMNS, WISHES, catalogue
 from asset_map.settings import retention_months
 from asset_map.storage import StatusError, Store, TalentNotFound
-from asset_map.storage.talents import PERSONAL, TalentSubmission, retention_days
+from asset_map.storage.talents import TalentSubmission, retention_days
 
 pytest_plugins = ["storage_fixtures"]
 
@@ -391,7 +391,7 @@ def test_undo_an_approval_and_erase_are_audited(store: Store) -> None:
     assert not store.erase_talent(receipt.id, actor="anna")  # erased already
     row = store.talent(receipt.id)
     log = store.audit(entity_id=receipt.id)
-    assert all(row[name] is None for name in PERSONAL)
+    assert all(row[name] is None for name in PERSONAL_TALENT_FIELDS)
     assert (row["categories"], row["wishes"], row["buurt_code"]) == (
         "koken",
         "teach",

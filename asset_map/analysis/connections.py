@@ -5,7 +5,8 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from asset_map._errors import SchemaError
+from asset_map._errors import SchemaError, require_columns
+from asset_map.i18n import Msg
 
 CONNECTION_FIGURE_COLUMNS = ["period", "buurt_code", "buurt_name", "count"]
 #: Connections without a buurt (should not happen) are counted under this code.
@@ -42,18 +43,13 @@ def connections_per_buurt(
     SchemaError
         When ``made_at`` or ``buurt_code`` is missing, or a ``made_at`` is not a date.
     """
-    missing = [c for c in ("made_at", "buurt_code") if c not in connections.columns]
-    if missing:
-        raise SchemaError(f"The connections lack the column(s) {', '.join(missing)}.")
+    require_columns(connections.columns, ("made_at", "buurt_code"), Msg("err.what.connections"))
     if connections.empty:
         return pd.DataFrame(columns=CONNECTION_FIGURE_COLUMNS)
     made = pd.to_datetime(connections["made_at"], errors="coerce", utc=True, format="mixed")
     bad = connections.loc[made.isna(), "made_at"]
     if len(bad):
-        raise SchemaError(
-            f"{len(bad)} connection(s) have no valid date in made_at (e.g. '{bad.iloc[0]}'). "
-            "Use a date like 2026-03-01 or 2026-03-01T10:00:00."
-        )
+        raise SchemaError(Msg("err.analysis.connection_dates", n=len(bad), example=bad.iloc[0]))
     periods = made.dt.tz_localize(None).dt.to_period(freq)
     codes = connections["buurt_code"].where(connections["buurt_code"].notna(), NO_BUURT)
     counts = (

@@ -12,6 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from asset_map.analysis.duplicate_pairs import Components
 from asset_map.crs import WORK_CRS
 
 GROUP_COLUMNS = [
@@ -63,19 +64,10 @@ def duplicate_groups(
     if pairs.empty:
         return pd.DataFrame(columns=GROUP_COLUMNS), pd.DataFrame(columns=PLACE_COLUMNS)
     ids_a, ids_b = pairs["id_a"].astype(str).tolist(), pairs["id_b"].astype(str).tolist()
-    parent: dict[str, str] = {}
-
-    def root(k: str) -> str:
-        parent.setdefault(k, k)
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
+    components: Components[str] = Components()
     for a, b in zip(ids_a, ids_b, strict=True):
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[rb] = ra
+        components.join(a, b)
+    root = components.root
     first_pair: dict[str, int] = {}
     for n, a in enumerate(ids_a):
         first_pair.setdefault(root(a), n)  # pairs are in order: the first one seen
@@ -90,7 +82,7 @@ def duplicate_groups(
     kept_ids = {str(k) for k in log["kept_id"]}
     reasons = pairs["reason"].tolist()
     ids = assets["id"].astype(str)
-    info = assets[ids.isin(parent).to_numpy()]
+    info = assets[ids.isin(components.parent).to_numpy()]
     keys = info["id"].astype(str).tolist()
     roots = [root(k) for k in keys]
     places = pd.DataFrame(

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -295,3 +296,31 @@ def _across(mp: np.ndarray, mq: np.ndarray, sources: np.ndarray) -> tuple[int, i
     if partner is not None:
         return hub_p, partner
     return int(next(k for k in mp if sources[k] != sources[hub_q])), hub_q
+
+
+K = TypeVar("K", int, str)
+
+
+class Components(Generic[K]):
+    """Nodes joined into connected components (union-find); a component's root is its least node.
+
+    ``parent`` holds every node that was joined (or asked for its root).
+    """
+
+    def __init__(self) -> None:
+        self.parent: dict[K, K] = {}
+
+    def root(self, k: K) -> K:
+        """Return the root of ``k``'s component."""
+        parent = self.parent
+        parent.setdefault(k, k)
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    def join(self, a: K, b: K) -> None:
+        """Put ``a`` and ``b`` in one component."""
+        ra, rb = self.root(a), self.root(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)

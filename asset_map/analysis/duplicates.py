@@ -32,11 +32,11 @@ import shapely
 from pyproj import Transformer
 from scipy.spatial import cKDTree
 
-from asset_map._errors import SchemaError
-from asset_map.analysis.duplicate_pairs import find_pairs
+from asset_map._errors import SchemaError, require_columns
+from asset_map.analysis.duplicate_pairs import Components, find_pairs
 from asset_map.crs import WORK_CRS, require_crs
 from asset_map.i18n import Msg
-from asset_map.model import ASSET_COLUMNS, OPTIONAL_ASSET_COLUMNS, with_asset_columns
+from asset_map.model import ASSET_COLUMNS, REQUIRED_ASSET_COLUMNS, with_asset_columns
 
 #: Words that carry no identity in a Dutch name: articles and legal forms. Words that say what
 #: a place is ('buurthuis', 'vereniging', 'koor') are kept: they tell a choir from a club.
@@ -150,24 +150,17 @@ def _ratio(x: str, y: str) -> float:
 
 def _validate_assets(assets: gpd.GeoDataFrame) -> None:
     if not isinstance(assets, gpd.GeoDataFrame):
-        raise SchemaError(f"The assets must be a GeoDataFrame, got {type(assets).__name__}.")
+        kind = type(assets).__name__
+        raise SchemaError(Msg("err.gaps.not_a_frame", what=Msg("err.what.assets"), kind=kind))
     require_crs(assets, "assets")
-    optional = set(OPTIONAL_ASSET_COLUMNS)  # unknown when absent
-    missing = [c for c in ASSET_COLUMNS if c not in assets.columns and c not in optional]
-    if missing:
-        raise SchemaError(
-            f"The assets lack the canonical column(s) {', '.join(missing)}. Import them with "
-            "asset_map.io (which maps other column names) or add the columns."
-        )
+    fix = Msg("err.columns.fix.read_io")
+    require_columns(assets.columns, REQUIRED_ASSET_COLUMNS, Msg("err.what.assets"), fix)
     ids = assets["id"]
     if ids.isna().any():
-        raise SchemaError("Some assets have no id; give every asset an id before merging.")
+        raise SchemaError(Msg("err.analysis.duplicates_no_id"))
     dup = ids[ids.duplicated()].astype(str).unique().tolist()
     if dup:
-        raise SchemaError(
-            f"The asset id(s) {', '.join(dup[:10])} occur more than once; ids must be unique "
-            "to find and merge duplicates (prefix them per source, e.g. 'osm-12')."
-        )
+        raise SchemaError(Msg("err.analysis.duplicates_id_twice", ids=", ".join(dup[:10])))
 
 
 def _text(value: object) -> str:
@@ -385,24 +378,14 @@ def merge_groups(n: int, edges: Sequence[tuple[int, int]]) -> list[list[int]]:
     list of list of int
         The components with more than one node, each sorted, in order of their first node.
     """
-    parent: dict[int, int] = {}
-
-    def root(k: int) -> int:
-        parent.setdefault(k, k)
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
+    components: Components[int] = Components()
     for i, j in edges:
         if not (0 <= i < n and 0 <= j < n):
             raise IndexError(f"edge ({i}, {j}) names a node outside 0..{n - 1}")
-        ri, rj = root(i), root(j)
-        if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)
+        components.join(i, j)
     groups: dict[int, list[int]] = {}
-    for k in sorted(parent):  # only the nodes of an edge: the others stand alone
-        groups.setdefault(root(k), []).append(k)
+    for k in sorted(components.parent):  # only the nodes of an edge: the others stand alone
+        groups.setdefault(components.root(k), []).append(k)
     return [g for _, g in sorted(groups.items()) if len(g) > 1]
 
 
@@ -450,12 +433,12 @@ def merge_duplicates(
         not among the assets.
     """
     _validate_assets(assets)
-    missing = [c for c in ("id_a", "id_b", "decision") if c not in pairs.columns]
-    if missing:
-        raise SchemaError(
-            f"The pairs lack the column(s) {', '.join(missing)}; use the frame "
-            "find_duplicates returns."
-        )
+    require_columns(
+        pairs.columns,
+        ("id_a", "id_b", "decision"),
+        Msg("err.what.pairs"),
+        Msg("err.columns.fix.find_duplicates"),
+    )
     if isinstance(source_priority, str):
         raise TypeError("source_priority must be a sequence of source names, not one string.")
 
@@ -468,10 +451,7 @@ def merge_duplicates(
         {str(v) for v in pd.concat([chosen["id_a"], chosen["id_b"]]) if v not in position}
     )
     if unknown:
-        raise SchemaError(
-            f"The pairs name asset id(s) that are not among the assets: {', '.join(unknown[:10])}."
-            " Find the pairs again on these assets."
-        )
+        raise SchemaError(Msg("err.analysis.pairs_unknown_ids", ids=", ".join(unknown[:10])))
     edges = [
         (position[a], position[b]) for a, b in zip(chosen["id_a"], chosen["id_b"], strict=True)
     ]

@@ -78,7 +78,7 @@ class NeedWeights:
 
 
 @dataclass(frozen=True)
-class GapParams:
+class GapParams(settings.WalkReach):
     """The options of a gap analysis; ranges are checked on creation.
 
     ``profile`` is how residents get about (:data:`asset_map.settings.PROFILES`):
@@ -157,16 +157,6 @@ class GapParams:
                     )
                 )
             object.__setattr__(self, "meeting_types", types)
-
-    @property
-    def max_walk_m(self) -> float:
-        """The walking distance in reach: minutes x speed."""
-        return settings.walk_metres(self.walk_min, self.speed_kmh)
-
-    @property
-    def radius_m(self) -> float:
-        """The straight-line radius in reach: walking distance / detour."""
-        return self.max_walk_m / self.detour
 
     @property
     def walk_profile(self) -> WalkProfile:

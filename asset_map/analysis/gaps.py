@@ -29,7 +29,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from asset_map._errors import AssetMapError, CRSError, SchemaError, raise_problems
+from asset_map._errors import (
+    AssetMapError,
+    CRSError,
+    SchemaError,
+    missing_columns,
+    raise_problems,
+)
 from asset_map.analysis import accessibility, demand, gap_tables, reach, sites, siting
 from asset_map.analysis.gap_demand import gap_demand
 from asset_map.analysis.gap_params import GapParams
@@ -414,9 +420,9 @@ def _validate(
     if grid is not None:
         frames.append((grid, "population grid", ()))
     names = {
-        "areas": Msg("err.gaps.what.areas"),
-        "assets": Msg("err.gaps.what.assets"),
-        "population grid": Msg("err.gaps.what.grid"),
+        "areas": Msg("err.what.areas"),
+        "assets": Msg("err.what.assets"),
+        "population grid": Msg("err.what.grid"),
     }
     for frame, what, columns in frames:
         if not isinstance(frame, gpd.GeoDataFrame):
@@ -429,8 +435,8 @@ def _validate(
             problems.append(exc)
         absent = [c for c in columns if c not in frame.columns]
         if absent:
-            shown = ", ".join(repr(c) for c in absent)
-            problems.append(SchemaError(Msg("err.gaps.no_column", what=names[what], columns=shown)))
+            fix = Msg("err.columns.fix.read_io")
+            problems.append(SchemaError(missing_columns(absent, names[what], fix)))
         elif what == "areas" and not (frame["level"] == "buurt").any():
             problems.append(SchemaError(Msg("err.gaps.no_buurten")))
     raise_problems(problems)

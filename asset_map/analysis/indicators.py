@@ -12,9 +12,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from asset_map._errors import SchemaError
+from asset_map._errors import require_columns
 from asset_map.analysis.gaps import GapResult
 from asset_map.analysis.summary import MIN_PUBLIC_COUNT, public_cells, talents_per_buurt
+from asset_map.i18n import Msg
 from asset_map.model import Lang, catalogue
 
 LEVELS = ("wijk", "buurt")
@@ -80,11 +81,12 @@ def _check_level(level: str) -> str:
 
 
 def _existing(assets: gpd.GeoDataFrame, code_column: str) -> pd.DataFrame:
-    if code_column not in assets.columns:
-        raise SchemaError(
-            f"The assets have no column '{code_column}'. Add it with "
-            "asset_map.analysis.areas.assign_areas(assets, areas)."
-        )
+    require_columns(
+        assets.columns,
+        [code_column],
+        Msg("err.what.assets"),
+        Msg("err.columns.fix.assign_areas"),
+    )
     frame = pd.DataFrame(assets[["type", "status", code_column]])
     return frame[(frame["status"] == "existing") & frame[code_column].notna()]
 

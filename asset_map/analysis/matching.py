@@ -29,7 +29,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from asset_map import settings
-from asset_map._errors import SchemaError
+from asset_map._errors import SchemaError, require_columns
 from asset_map.analysis.nearby import (
     check_walk,
     clean_activities,
@@ -37,6 +37,7 @@ from asset_map.analysis.nearby import (
     walking_minutes,
 )
 from asset_map.crs import WORK_CRS, require_crs
+from asset_map.i18n import Msg
 from asset_map.model import catalogue
 
 MATCH_COLUMNS = [
@@ -68,10 +69,7 @@ def _place_point(place: Mapping[str, Any] | pd.Series) -> Point:
         return origin_in_rd((point.x, point.y))
     if place.get("lon") is not None and place.get("lat") is not None:
         return origin_in_rd((float(place["lon"]), float(place["lat"])))
-    raise SchemaError(
-        f"The place '{place.get('id', '?')}' has no location. Pass an asset row with a "
-        "geometry (EPSG:4326) or lon and lat."
-    )
+    raise SchemaError(Msg("err.analysis.place_no_location", id=place.get("id", "?")))
 
 
 def match_talents(
@@ -110,11 +108,8 @@ def match_talents(
     """
     check_walk(walk_min, speed_kmh, detour)
     wanted = list(dict.fromkeys(str(n) for n in needs if str(n).strip()))
-    missing = [
-        c for c in ("id", "nickname", "categories", "buurt_code", "status") if c not in talents
-    ]
-    if missing:
-        raise SchemaError(f"The talents lack the column(s) {', '.join(missing)}.")
+    needed = ("id", "nickname", "categories", "buurt_code", "status")
+    require_columns(talents.columns, needed, Msg("err.what.talents"))
     if not wanted or talents.empty:
         return pd.DataFrame(columns=MATCH_COLUMNS)
     require_crs(areas, "areas")

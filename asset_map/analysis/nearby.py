@@ -28,35 +28,16 @@ from pyproj import Transformer
 from shapely.geometry import Point
 
 from asset_map import settings
-from asset_map._errors import AssetMapError, SchemaError
+from asset_map._errors import AssetMapError, require_columns
 from asset_map.analysis.open_times import open_state
 from asset_map.crs import STORAGE_CRS, WORK_CRS, require_crs
+from asset_map.i18n import Msg
 from asset_map.model import ACTIVITY_COLUMNS, WEEKDAYS, catalogue, is_step_free
 
-PLACE_COLUMNS = [
-    "id",
-    "name",
-    "type",
-    "address",
-    "buurt_code",
-    "lon",
-    "lat",
-    "walk_m",
-    "walk_min",
-    "step_free",
-    "open_now",
-    "next_open",
-]
-NEARBY_ACTIVITY_COLUMNS = [
-    *ACTIVITY_COLUMNS,
-    "place_name",
-    "address",
-    "buurt_code",
-    "lon",
-    "lat",
-    "walk_m",
-    "walk_min",
-]
+#: Where a place is and how far: the columns a place and an activity near a point share.
+_WHERE_COLUMNS = ["address", "buurt_code", "lon", "lat", "walk_m", "walk_min"]
+PLACE_COLUMNS = ["id", "name", "type", *_WHERE_COLUMNS, "step_free", "open_now", "next_open"]
+NEARBY_ACTIVITY_COLUMNS = [*ACTIVITY_COLUMNS, "place_name", *_WHERE_COLUMNS]
 SCHEDULE_COLUMNS = [
     "date",
     "weekday",
@@ -78,7 +59,7 @@ _TO_RD = Transformer.from_crs(STORAGE_CRS, WORK_CRS, always_xy=True)
 
 
 @dataclass(frozen=True)
-class Nearby:
+class Nearby(settings.WalkReach):
     """Meeting places and activities within walking distance of a point.
 
     Attributes
@@ -106,16 +87,6 @@ class Nearby:
     detour: float = settings.DETOUR.default
     profile: str = settings.DEFAULT_PROFILE
     now: datetime | None = None
-
-    @property
-    def max_walk_m(self) -> float:
-        """The walking distance in reach, in metres."""
-        return settings.walk_metres(self.walk_min, self.speed_kmh)
-
-    @property
-    def radius_m(self) -> float:
-        """The straight-line distance in reach (walking distance / detour), in metres."""
-        return self.max_walk_m / self.detour
 
 
 # --- walking ------------------------------------------------------------------------------------
@@ -162,12 +133,8 @@ def clean_activities(activities: pd.DataFrame) -> pd.DataFrame:
     SchemaError
         When a column of ``model.ACTIVITY_COLUMNS`` is missing.
     """
-    missing = [c for c in ACTIVITY_COLUMNS if c not in activities.columns]
-    if missing:
-        raise SchemaError(
-            f"The activities lack the column(s) {', '.join(missing)}. An activities table needs "
-            f"{', '.join(ACTIVITY_COLUMNS)}."
-        )
+    columns_are = Msg("err.columns.fix.columns_are", columns=", ".join(ACTIVITY_COLUMNS))
+    require_columns(activities.columns, ACTIVITY_COLUMNS, Msg("err.what.activities"), columns_are)
     out = activities[ACTIVITY_COLUMNS].copy()
     weekday = pd.to_numeric(out["weekday"], errors="coerce")
     out = out[weekday.isin(list(WEEKDAYS))].copy()
@@ -249,7 +216,8 @@ def nearby(
     """
     check_walk(walk_min, speed_kmh, detour)
     if profile not in settings.PROFILES:
-        raise AssetMapError(f"Unknown walking profile {profile!r}: {', '.join(settings.PROFILES)}")
+        known = ", ".join(settings.PROFILES)
+        raise AssetMapError(Msg("err.gaps.profile", value=str(profile), profiles=known))
     moment = now or datetime.now()
     point = origin_in_rd(origin)
     activities = clean_activities(activities)
@@ -311,10 +279,8 @@ def buurt_origin(areas: gpd.GeoDataFrame, buurt_code: str) -> tuple[float, float
     if found.empty or found.geometry.iloc[0] is None or found.geometry.iloc[0].is_empty:
         codes = sorted(areas.loc[areas["level"] == "buurt", "code"].astype(str))
         example = ", ".join(codes[:3]) + (", ..." if len(codes) > 3 else "")
-        raise AssetMapError(
-            f"Unknown buurt code '{buurt_code}'. Choose a buurt of the map "
-            f"({example or 'the map has no buurten'})."
-        )
+        known = example or Msg("err.analysis.no_buurten_on_map")
+        raise AssetMapError(Msg("err.analysis.buurt_unknown", code=buurt_code, known=known))
     point = found.to_crs(WORK_CRS).geometry.representative_point().to_crs(STORAGE_CRS).iloc[0]
     return float(point.x), float(point.y)
 
@@ -354,11 +320,9 @@ def week_schedule(
     today = today or date.today()
     activities = clean_activities(activities)
     places = _places_frame(assets)
-    if buurten and "buurt_code" not in assets.columns:
-        raise SchemaError(
-            "The assets have no column buurt_code, so activities cannot be filtered by buurt. "
-            "Assign the areas first (asset_map.analysis.areas.assign_areas)."
-        )
+    if buurten:
+        fix = Msg("err.columns.fix.assign_areas")
+        require_columns(assets.columns, ["buurt_code"], Msg("err.what.assets"), fix)
     joined = activities.merge(
         places[["id", "name", "address", "buurt_code"]].rename(
             columns={"id": "asset_id", "name": "place_name"}

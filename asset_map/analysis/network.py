@@ -111,18 +111,15 @@ def step_free_view(graph: nx.Graph) -> nx.Graph:
 def _build_network(graph: nx.Graph, spacing: float, signature: tuple[int, int]) -> _Network:
     _check_graph_crs(graph)
     if graph.number_of_nodes() == 0:
-        raise SchemaError("The walking network has no nodes. Read one with read_walk_network().")
+        raise SchemaError(Msg("err.network.no_nodes"))
     index = {node: k for k, node in enumerate(graph.nodes)}
     xy = np.empty((len(index), 2))
     for k, (node, data) in enumerate(graph.nodes(data=True)):
         try:
             xy[k] = float(data["x"]), float(data["y"])
         except (KeyError, TypeError, ValueError):
-            raise SchemaError(
-                f"Node {node} of the walking network has no numeric 'x' and 'y' (RD metres). "
-                "Read the network with read_walk_network()."
-            ) from None
-    _refuse_points_outside_nl(xy, "nodes of the walking network")
+            raise SchemaError(Msg("err.network.node_xy", node=node)) from None
+    _refuse_points_outside_nl(xy, Msg("err.what.network_nodes"))
     u, v, length, geometry = [], [], [], []
     for a, b, data in graph.edges(data=True):
         u.append(index[a])
@@ -133,10 +130,7 @@ def _build_network(graph: nx.Graph, spacing: float, signature: tuple[int, int]) 
     try:
         lengths = np.array(length, dtype=float)
     except (TypeError, ValueError):
-        raise SchemaError(
-            "The walking network has an edge 'length' that is not a number of metres. "
-            "Read the network with read_walk_network(), which measures every edge."
-        ) from None
+        raise SchemaError(Msg("err.network.length_not_number")) from None
     geoms = np.empty(len(geometry), dtype=object)
     geoms[:] = geometry
     has_geom = np.array(
@@ -147,10 +141,8 @@ def _build_network(graph: nx.Graph, spacing: float, signature: tuple[int, int]) 
     bad = ~np.isfinite(lengths) | (lengths < 0)
     if bad.any():
         e = int(np.flatnonzero(bad)[0])
-        raise SchemaError(
-            f"Edge ({list(index)[ui[e]]}, {list(index)[vi[e]]}) of the walking network has "
-            f"length {lengths[e]}: lengths must be metres, 0 or more."
-        )
+        a, b = list(index)[ui[e]], list(index)[vi[e]]
+        raise SchemaError(Msg("err.network.length_negative", a=a, b=b, length=lengths[e]))
     pieces = np.ones(len(lengths), dtype=np.int64)
     if np.isfinite(spacing):
         pieces = np.maximum(1, np.ceil(lengths / spacing * (1 - 1e-3))).astype(np.int64)
@@ -219,45 +211,43 @@ def _check_graph_crs(graph: nx.Graph) -> None:
         return  # the coordinates are checked against the Netherlands in RD instead
     crs = parse_crs(str(value))
     if crs != RD_NEW:
-        raise CRSError(
-            f"The walking network is in {crs.to_string()}, but walking distances are measured "
-            "in RD New (EPSG:28992). Read it with read_walk_network(), which projects it, or "
-            "project it first: osmnx.project_graph(G, to_crs='EPSG:28992')."
-        )
+        raise CRSError(Msg("err.network.crs", crs=crs.to_string()))
 
 
-def _refuse_points_outside_nl(xy: np.ndarray, what: str) -> None:
+def _refuse_points_outside_nl(xy: np.ndarray, what: Msg) -> None:
     x0, y0, x1, y1 = NL_BOUNDS_RD
     outside = ~((xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1))
     if outside.any():
         i = int(np.flatnonzero(outside)[0])
         x, y = float(xy[i, 0]), float(xy[i, 1])
-        hint = guess_coordinate_mixup(x, y)
+        hint: object = guess_coordinate_mixup(x, y)
         lx0, ly0, lx1, ly1 = NL_BOUNDS_WGS84
         if not hint and lx0 <= x <= lx1 and ly0 <= y <= ly1:
-            hint = " These look like longitude/latitude degrees, not RD New metres."
+            hint = Msg("err.network.hint_degrees")
         raise CRSError(
-            f"{int(outside.sum())} of the {len(xy)} {what} lie outside the Netherlands in RD "
-            f"New, e.g. number {i} at ({x:.6g}, {y:.6g}).{hint} Give RD New (EPSG:28992) "
-            "metres, e.g. frame.to_crs('EPSG:28992').get_coordinates().to_numpy()."
+            Msg(
+                "err.network.points_outside",
+                n=int(outside.sum()),
+                total=len(xy),
+                what=what,
+                i=i,
+                x=f"{x:.6g}",
+                y=f"{y:.6g}",
+                hint=hint,
+            )
         )
 
 
-def _points(xy: np.ndarray, what: str) -> np.ndarray:
+def _points(xy: np.ndarray, what: Msg) -> np.ndarray:
     points = np.asarray(xy, dtype=float)
     if points.size == 0:
         return points.reshape(0, 2)
     if points.ndim != 2 or points.shape[1] != 2:
-        raise SchemaError(
-            f"The {what} must be an (n, 2) array of RD New x, y in metres; got shape "
-            f"{points.shape}."
-        )
+        raise SchemaError(Msg("err.network.points_shape", what=what, shape=points.shape))
     bad = ~np.isfinite(points).all(axis=1)
     if bad.any():
-        raise SchemaError(
-            f"{int(bad.sum())} of the {what} have a missing or infinite coordinate (first: "
-            f"number {int(np.flatnonzero(bad)[0])}). Drop them before measuring."
-        )
+        first = int(np.flatnonzero(bad)[0])
+        raise SchemaError(Msg("err.network.points_missing", n=int(bad.sum()), what=what, i=first))
     _refuse_points_outside_nl(points, what)
     return points
 
@@ -290,7 +280,7 @@ def snap_gaps_m(
     The nodes include those added along long edges (every ``node_spacing_m``), as for
     :func:`network_nearest_m`: a point further than ``SNAP_MAX_M`` cannot be reached.
     """
-    points = _points(xy_rd, "points")
+    points = _points(xy_rd, Msg("err.what.points"))
     _check_metres(node_spacing_m=node_spacing_m)
     if len(points) == 0:
         return np.zeros(0)
@@ -397,7 +387,8 @@ def network_nearest_m(
         n distances in metres (snapping gaps at both ends included); ``inf`` when no site can
         be reached.
     """
-    demand, sites = _points(demand_xy_rd, "demand points"), _points(site_xy_rd, "sites")
+    demand = _points(demand_xy_rd, Msg("err.what.demand_points"))
+    sites = _points(site_xy_rd, Msg("err.what.sites"))
     _check_metres(snap_max_m=snap_max_m, node_spacing_m=node_spacing_m)
     network = _network(graph, node_spacing_m, step_free)
     nearest = np.full(len(demand), np.inf)
@@ -459,7 +450,8 @@ def network_cover(
     scipy.sparse.csr_matrix
         Boolean, n x m: True where the walking distance is at most ``max_walk_m``.
     """
-    demand, sites = _points(demand_xy_rd, "demand points"), _points(site_xy_rd, "sites")
+    demand = _points(demand_xy_rd, Msg("err.what.demand_points"))
+    sites = _points(site_xy_rd, Msg("err.what.sites"))
     _check_metres(max_walk_m=max_walk_m, snap_max_m=snap_max_m, node_spacing_m=node_spacing_m)
     if max_walk_m == np.inf:
         raise ValueError("max_walk_m must be finite; use network_nearest_m for distances.")

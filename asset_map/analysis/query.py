@@ -17,7 +17,8 @@ from dataclasses import dataclass, fields
 import geopandas as gpd
 import pandas as pd
 
-from asset_map._errors import SchemaError
+from asset_map._errors import require_columns
+from asset_map.i18n import Msg
 
 #: Field of :class:`AssetQuery` -> its URL query parameter.
 PARAM_NAMES = {"wijken": "wijk", "buurten": "buurt", "types": "type", "tags": "tag", "text": "q"}
@@ -143,11 +144,9 @@ def filter_assets(assets: gpd.GeoDataFrame, query: AssetQuery) -> gpd.GeoDataFra
         chosen = getattr(query, field)
         if not chosen:
             continue
-        if column not in assets.columns:
-            raise SchemaError(
-                f"The assets have no column '{column}', so they cannot be filtered by "
-                f"{field}. Add it with asset_map.analysis.areas.assign_areas(assets, areas)."
-            )
+        require_columns(
+            assets.columns, [column], Msg("err.what.assets"), Msg("err.columns.fix.assign_areas")
+        )
         mask &= assets[column].isin(chosen).fillna(False).astype(bool)
     if query.types:
         mask &= assets["type"].isin(query.types)

@@ -22,45 +22,32 @@ def register(commands: Any) -> None:
     """Add the user and purge command(s) to the ``asset-map`` parser."""
     u = commands.add_parser("user", help="staff accounts (wijkmanager, planner, admin)")
     user_commands = u.add_subparsers(dest="user_command", required=True, metavar="ACTION")
-    ua = user_commands.add_parser(
-        "add", help="add an account; asks for the password (or reads it from stdin)"
+    ua = _action(
+        user_commands,
+        "add",
+        "add an account; asks for the password (or reads it from stdin)",
+        _cmd_user_add,
+        password=True,
     )
     ua.add_argument("--username", required=True)
     ua.add_argument("--role", required=True, choices=list(ROLES))
-    ua.add_argument("--password-stdin", action="store_true", help=_PASSWORD_HELP)
-    add_lang_arg(ua)
-    add_db_args(ua)
-    ua.set_defaults(func=_cmd_user_add)
-    ul = user_commands.add_parser("list", help="list the accounts (never passwords)")
-    add_lang_arg(ul)
-    add_db_args(ul)
-    ul.set_defaults(func=_cmd_user_list)
-    ur = user_commands.add_parser(
-        "remove", help="remove an account (not the last admin); written to the audit log"
-    )
-    ur.add_argument("name", metavar="NAME")
-    add_lang_arg(ur)
-    add_db_args(ur)
-    ur.set_defaults(func=_cmd_user_remove)
-    uu = user_commands.add_parser(
-        "unlock",
-        help="lift the log-in delays on a name (from every address and device); written to the "
-        "audit log",
-    )
-    uu.add_argument("name", metavar="NAME")
-    add_lang_arg(uu)
-    add_db_args(uu)
-    uu.set_defaults(func=_cmd_user_unlock)
-    up = user_commands.add_parser(
-        "set-password",
-        help="give an account a new password (also lifts its delays and forgets its known "
-        "devices); written to the audit log",
-    )
-    up.add_argument("name", metavar="NAME")
-    up.add_argument("--password-stdin", action="store_true", help=_PASSWORD_HELP)
-    add_lang_arg(up)
-    add_db_args(up)
-    up.set_defaults(func=_cmd_user_set_password)
+    _action(user_commands, "list", "list the accounts (never passwords)", _cmd_user_list)
+    for name, help_text in (
+        ("remove", "remove an account (not the last admin); written to the audit log"),
+        (
+            "unlock",
+            "lift the log-in delays on a name (from every address and device); written to the "
+            "audit log",
+        ),
+        (
+            "set-password",
+            "give an account a new password (also lifts its delays and forgets its known "
+            "devices); written to the audit log",
+        ),
+    ):
+        password = name == "set-password"
+        action = _action(user_commands, name, help_text, _cmd_user_change, password=password)
+        action.add_argument("name", metavar="NAME")
 
     pg = commands.add_parser(
         "purge",
@@ -82,6 +69,19 @@ def register(commands: Any) -> None:
     add_lang_arg(pg)
     add_db_args(pg)
     pg.set_defaults(func=_cmd_purge)
+
+
+def _action(
+    commands: Any, name: str, help_text: str, func: Any, *, password: bool = False
+) -> argparse.ArgumentParser:
+    """Add ``asset-map user NAME`` with the options every account action has."""
+    parser: argparse.ArgumentParser = commands.add_parser(name, help=help_text)
+    if password:
+        parser.add_argument("--password-stdin", action="store_true", help=_PASSWORD_HELP)
+    add_lang_arg(parser)
+    add_db_args(parser)
+    parser.set_defaults(func=func)
+    return parser
 
 
 def _password(args: argparse.Namespace, name: str) -> str:
@@ -136,41 +136,27 @@ def _cmd_user_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_user_remove(args: argparse.Namespace) -> int:
+#: What ``asset-map user remove|unlock|set-password`` call on the store, and what they say.
+_CHANGES = {
+    "remove": ("remove_user", "cli.user.removed"),
+    "unlock": ("unlock_user", "cli.user.unlocked"),
+    "set-password": ("set_password", "cli.user.password_set"),
+}
+
+
+def _cmd_user_change(args: argparse.Namespace) -> int:
+    """Remove, unlock or give a new password to an existing account (the audit log names it)."""
+    method, done = _CHANGES[args.user_command]
     name = normalise_username(args.name)
+    password = (_password(args, name),) if args.user_command == "set-password" else ()
     store = _existing_store(args)
     try:
-        store.remove_user(name, actor="asset-map user remove")
-    except ValueError as exc:  # the last administrator
+        getattr(store, method)(name, *password, actor=f"asset-map user {args.user_command}")
+    except ValueError as exc:  # an unknown account, the last administrator, a weak password
         raise AssetMapError(message_of(exc)) from None
     finally:
         store.close()
-    print(t("cli.user.removed", args.lang, name=name, url=store.url), file=sys.stderr)
-    return 0
-
-
-def _cmd_user_unlock(args: argparse.Namespace) -> int:
-    name = normalise_username(args.name)
-    store = _existing_store(args)
-    try:
-        store.unlock_user(name, actor="asset-map user unlock")
-    finally:
-        store.close()
-    print(t("cli.user.unlocked", args.lang, name=name, url=store.url), file=sys.stderr)
-    return 0
-
-
-def _cmd_user_set_password(args: argparse.Namespace) -> int:
-    name = normalise_username(args.name)
-    password = _password(args, name)
-    store = _existing_store(args)
-    try:
-        store.set_password(name, password, actor="asset-map user set-password")
-    except ValueError as exc:
-        raise AssetMapError(message_of(exc)) from None
-    finally:
-        store.close()
-    print(t("cli.user.password_set", args.lang, name=name, url=store.url), file=sys.stderr)
+    print(t(done, args.lang, name=name, url=store.url), file=sys.stderr)
     return 0
 
 

@@ -48,16 +48,11 @@ def register(commands: Any) -> None:
     f.add_argument("--no-osm", action="store_true", help="areas only, no OpenStreetMap assets")
     f.add_argument("--pdok-url", default=None, help="another PDOK base URL (a mirror)")
     f.add_argument("--overpass-url", default=None, help="another Overpass API URL")
-    f.add_argument("--json", action="store_true", help="print a JSON summary")
-    _add_decisions_out(f)
-    add_lang_arg(f)
-    f.add_argument(
-        "--replace",
-        action="store_true",
-        help="replace a workspace of another gemeente whole, own lists too (or stored areas "
-        "that do not fit the new ones)",
+    _add_common(
+        f,
+        "replace a workspace of another gemeente whole, own lists too (or stored areas that do "
+        "not fit the new ones)",
     )
-    add_db_args(f)
     f.set_defaults(func=_cmd_fetch)
 
     im = commands.add_parser(
@@ -107,20 +102,17 @@ def register(commands: Any) -> None:
         help="replace the current assets instead of adding to them (a source imported "
         "again is otherwise compared, its changes listed for review: asset-map refresh list)",
     )
-    im.add_argument("--json", action="store_true", help="print a JSON summary")
-    _add_decisions_out(im)
-    add_lang_arg(im)
-    im.add_argument(
-        "--replace",
-        action="store_true",
-        help="replace what the --areas do not fit: the workspace of another gemeente (whole, "
-        "own lists too), or stored wijken or buurten of another layout",
+    _add_common(
+        im,
+        "replace what the --areas do not fit: the workspace of another gemeente (whole, own "
+        "lists too), or stored wijken or buurten of another layout",
     )
-    add_db_args(im)
     im.set_defaults(func=_cmd_import)
 
 
-def _add_decisions_out(p: argparse.ArgumentParser) -> None:
+def _add_common(p: argparse.ArgumentParser, replace_help: str) -> None:
+    """Add what fetch and import share: --json, --decisions-out, --lang, --replace, the database."""
+    p.add_argument("--json", action="store_true", help="print a JSON summary")
     p.add_argument(
         "--decisions-out",
         type=Path,
@@ -128,6 +120,9 @@ def _add_decisions_out(p: argparse.ArgumentParser) -> None:
         help="write every likely duplicate (one row per place: its group, what was done and "
         "why) to this CSV file; the output shows at most 20 groups",
     )
+    add_lang_arg(p)
+    p.add_argument("--replace", action="store_true", help=replace_help)
+    add_db_args(p)
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:

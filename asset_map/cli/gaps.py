@@ -163,24 +163,15 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
                 "kind": str(site["kind"]),
                 "lon": round(float(site["lon"]), 6),
                 "lat": round(float(site["lat"]), 6),
-                "newly_covered": _num(site["newly_covered"], 1),
-                "newly_residents": _num(site["newly_residents"], 1),
-                "newly_65": _num(site["newly_65"], 1),
+                **_numbers(site, _SITE_NUMBERS),
                 "buurten": [str(b) for b in site["buurten"]],
-                "nearest_meeting_m": _num(site["nearest_meeting_m"], 0),
             }
             for _, site in named.iterrows()
         ]
         print(
             json.dumps(
                 {
-                    "residents_total": _num(s["residents_total"], 1),
-                    "weighted_total": _num(s["weighted_total"], 1),
-                    "covered_before": _num(s["covered_before"], 1),
-                    "covered_after": _num(s["covered_after"], 1),
-                    "share_before": _num(s["share_before"], 4),
-                    "share_after": _num(s["share_after"], 4),
-                    "residents_estimated": _num(s["residents_estimated"], 1),
+                    **_numbers(s, _SUMMARY_NUMBERS),
                     "buurten_estimated": int(s["buurten_estimated"]),
                     "params": {
                         "walk_min": params.walk_min,
@@ -291,16 +282,34 @@ def buurt_rows(buurten: pd.DataFrame) -> list[dict[str, Any]]:
             "code": str(row["code"]),
             "name": str(row["name"]),
             "wijk_code": None if pd.isna(row["wijk_code"]) else str(row["wijk_code"]),
-            "residents": _num(row["residents"], 1),
-            "weighted": _num(row["weight"], 1),
-            "share_covered": _num(row["share_covered"], 4),
-            "share_covered_after": _num(row["share_covered_after"], 4),
-            "mean_walk_m": _num(row["mean_walk_m"], 0),
+            **_numbers(row, _BUURT_NUMBERS),
             "figures_missing": bool(row["figures_missing"]),
             "estimated": bool(row["estimated"]),
         }
         for _, row in buurten.iterrows()
     ]
+
+
+#: The numbers of the JSON output (see :func:`_numbers`).
+_SUMMARY_NUMBERS = [
+    *("residents_total", "weighted_total", "covered_before", "covered_after"),
+    *("share_before", "share_after", "residents_estimated"),
+]
+_SITE_NUMBERS = ["newly_covered", "newly_residents", "newly_65", "nearest_meeting_m"]
+_BUURT_NUMBERS = ["residents", "weight", "share_covered", "share_covered_after", "mean_walk_m"]
+#: Columns whose JSON key is another word.
+_JSON_NAMES = {"weight": "weighted"}
+
+
+def _numbers(row: Any, columns: list[str]) -> dict[str, float | None]:
+    """Return ``columns`` of ``row`` as JSON numbers, rounded by what they hold.
+
+    Shares get 4 decimals, metres (``_m``) none, the rest (residents) 1.
+    """
+    return {
+        _JSON_NAMES.get(c, c): _num(row[c], 4 if "share" in c else 0 if c.endswith("_m") else 1)
+        for c in columns
+    }
 
 
 def _num(value: Any, digits: int) -> float | None:

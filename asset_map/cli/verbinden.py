@@ -26,6 +26,7 @@ import pandas as pd
 
 from asset_map import settings
 from asset_map._errors import AssetMapError
+from asset_map.analysis.nearby import SCHEDULE_COLUMNS
 from asset_map.cli._common import (
     add_db_args,
     add_lang_arg,
@@ -283,21 +284,18 @@ def schedule_rows(schedule: pd.DataFrame, *, lang: Lang = DEFAULT_LANG) -> list[
             "date": row["date"].isoformat(),
             "weekday": int(row["weekday"]),
             "day": WEEKDAYS[int(row["weekday"])][index],
-            "start": text(row["start"]),
-            "end": text(row["end"]),
-            "title": text(row["title"]),
-            "kind": text(row["kind"]),
-            "target_group": text(row["target_group"]),
-            "place": text(row["place_name"]),
-            "address": text(row["address"]),
-            "buurt_code": text(row["buurt_code"]),
-            "organiser": text(row["organiser"]),
-            "contact": text(row["contact"]),
-            "asset_id": text(row["asset_id"]),
-            "id": text(row["id"]),
+            **{key: text(row[column]) for key, column in _SCHEDULE_TEXTS.items()},
         }
         for row in schedule.to_dict("records")
     ]
+
+
+#: The texts of an activity in the JSON output: key -> column of the week schedule.
+_SCHEDULE_TEXTS = {
+    column.removesuffix("_name"): column
+    for column in SCHEDULE_COLUMNS
+    if column not in ("date", "weekday", "description")
+}
 
 
 def _date_arg(value: str | None) -> date | None:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from asset_map._errors import AssetMapError, SchemaError, raise_problems
 from asset_map._errors import where as _where
+from asset_map.i18n import Joined, Msg
 from asset_map.io.cells import text_cell
 from asset_map.io.formats import ImportResult, Table, read_table
 from asset_map.io.text_files import decode_text
@@ -83,20 +84,25 @@ def _table(
                 break
     missing = [c for c in required if c not in found]
     if missing:
+        found_columns = ", ".join(map(str, table.frame.columns)) or Msg("note.io.none")
         raise SchemaError(
-            f"{path.name}: no column {', '.join(repr(c) for c in missing)}. Found the columns: "
-            f"{', '.join(map(str, table.frame.columns)) or 'none'}. The columns are "
-            f"{', '.join(wanted)} (a header row, then one row per item)."
+            Msg(
+                "err.io.table_columns",
+                name=path.name,
+                missing=", ".join(repr(c) for c in missing),
+                found=found_columns,
+                columns=", ".join(wanted),
+            )
         )
     return table, found
 
 
+#: The form's messages that read better for a cell of a file: what is wrong, and the fix.
 _FILE_FIXES = {
-    "edits.asset.unknown": "no asset id. Give the id of the place (an asset) it belongs to.",
-    "edits.weekday.bad": "is not a day of the week. Use 1 (Monday) to 7 (Sunday), or a day "
-    "name such as maandag or Monday.",
-    "edits.time.bad": "is not a time of day. Write HH:MM, e.g. 09:30.",
-    "edits.time.order": "is not after the start time. Give an end time later than the start.",
+    "edits.asset.unknown": "err.io.activity.no_asset",
+    "edits.weekday.bad": "err.io.activity.weekday",
+    "edits.time.bad": "err.io.activity.time",
+    "edits.time.order": "err.io.activity.time_order",
 }
 
 
@@ -106,12 +112,13 @@ def _located(table: Table, found: dict[str, str], i: int, problem: Problem) -> S
         table.path, row=int(table.rows[i]), column=found.get(problem.field, problem.field)
     )
     value = "" if problem.value is None else f"'{problem.value}' "
-    fix = _FILE_FIXES.get(problem.key)
-    if fix is None:
-        fix = problem.message("en")
-        if problem.allowed:
-            fix += f" Use one of: {', '.join(problem.allowed)}."
-    return SchemaError(f"{here}: {value}{fix}")
+    if problem.key in _FILE_FIXES:
+        fix = Msg(_FILE_FIXES[problem.key])
+    else:
+        keys = ", ".join(problem.allowed)
+        allowed = Msg("err.io.use_one_of", keys=keys) if problem.allowed else ""
+        fix = Msg("err.io.form_fix", problem=Msg(problem.key, **problem.fields), allowed=allowed)
+    return SchemaError(Msg("err.io.cell", where=here, value=value, fix=fix))
 
 
 def read_activities(path: str | Path) -> ImportResult:
@@ -153,13 +160,9 @@ def read_activities(path: str | Path) -> ImportResult:
     seen: dict[str, int] = {}
     for i, row in enumerate(rows):
         if row["id"] in seen:
-            problems.append(
-                SchemaError(
-                    f"{_where(table.path, row=int(table.rows[i]), column=found.get('id', 'id'))}: "
-                    f"the id '{row['id']}' is also in row {seen[row['id']]}. Give every activity "
-                    "an id of its own, or leave the id empty."
-                )
-            )
+            here = _where(table.path, row=int(table.rows[i]), column=found.get("id", "id"))
+            again = Msg("err.io.activity.id_twice", where=here, id=row["id"], row=seen[row["id"]])
+            problems.append(SchemaError(again))
         seen.setdefault(row["id"], int(table.rows[i]))
     raise_problems(problems)
     frame = pd.DataFrame(
@@ -194,7 +197,7 @@ def read_place_needs(path: str | Path) -> ImportResult:
     words = _words(catalogue().talent_categories)
     problems: list[AssetMapError] = []
     rows: list[dict[str, Any]] = []
-    empty: list[str] = []
+    empty: list[int] = []
     seen: dict[str, int] = {}
     for i, record in enumerate(table.frame.to_dict("records")):
         row_number = int(table.rows[i])
@@ -218,23 +221,21 @@ def read_place_needs(path: str | Path) -> ImportResult:
             found_problems.append(Problem("asset_id", "edits.asset.unknown"))
         problems += [_located(table, found, i, p) for p in found_problems]
         if asset_id is not None and asset_id in seen:
-            problems.append(
-                SchemaError(
-                    f"{_where(table.path, row=row_number, column=found['asset_id'])}: the place "
-                    f"'{asset_id}' is also in row {seen[asset_id]}. Put all its categories in "
-                    "one row, separated by ';'."
-                )
-            )
+            here = _where(table.path, row=row_number, column=found["asset_id"])
+            again = Msg("err.io.needs.place_twice", where=here, id=asset_id, row=seen[asset_id])
+            problems.append(SchemaError(again))
         if asset_id is not None:
             seen.setdefault(asset_id, row_number)
         if not clean and not clean_note:
-            empty.append(f"row {row_number}")
+            empty.append(row_number)
             continue
         rows.append({"asset_id": asset_id, "categories": ";".join(clean), "note": clean_note})
     raise_problems(problems)
-    notes = []
+    notes: list[str] = []
     if empty:
-        notes.append(f"{table.path.name}: left out {', '.join(empty)}: no categories and no note.")
+        row = Msg("err.where.label.row")
+        rows_left_out = Joined((Msg("note.hygiene.label", label=row, n=n) for n in empty), ", ")
+        notes.append(Msg("note.io.needs_empty_rows", name=table.path.name, rows=rows_left_out))
     frame = pd.DataFrame(
         {c: pd.Series([r[c] for r in rows], dtype="str") for c in PLACE_NEED_COLUMNS}
     )

@@ -12,9 +12,11 @@ import pandas as pd
 from asset_map._errors import AssetMapError, SchemaError, raise_problems
 from asset_map.crs import STORAGE_CRS, to_storage_crs
 from asset_map.i18n import Msg
-from asset_map.io.cells import list_some, text_cell
+from asset_map.io.cells import find_column, list_some, text_cell
 from asset_map.io.figure_names import figure_columns
 from asset_map.io.figures import key_figures
+from asset_map.io.file_facts import CODE_COLUMNS as GEMEENTE_CODE_COLUMNS
+from asset_map.io.file_facts import NAME_COLUMNS as GEMEENTE_NAME_COLUMNS
 from asset_map.io.formats import ImportResult, RawLayer, list_layers, read_raw
 from asset_map.io.hygiene import clean_polygons, feature_labels, outside_nl_problem
 from asset_map.io.land_parts import land_parts, left_out_note
@@ -199,15 +201,12 @@ def _read_layer(
 
 
 PLURALS = {"gemeente": "gemeenten", "wijk": "wijken", "buurt": "buurten"}
-GEMEENTE_CODE_COLUMNS = ("gemeentecode", "gm_code", "gwb_code_8")
-GEMEENTE_NAME_COLUMNS = ("gemeentenaam", "gm_naam")
 
 
 def _only_gemeente(raw: RawLayer, gemeente: str, code_column: str) -> tuple[RawLayer, Msg]:
     """Keep the rows of one gemeente (code or name); refuse when none match."""
-    by_lower = {str(c).lower(): str(c) for c in raw.frame.columns}
-    code_col = next((by_lower[c] for c in GEMEENTE_CODE_COLUMNS[:2] if c in by_lower), None)
-    name_col = next((by_lower[c] for c in GEMEENTE_NAME_COLUMNS if c in by_lower), None)
+    code_col = find_column(raw.frame.columns, GEMEENTE_CODE_COLUMNS)
+    name_col = find_column(raw.frame.columns, GEMEENTE_NAME_COLUMNS)
     text = gemeente.strip()
     number = re.fullmatch(r"(?:GM)?(\d{1,4})", text, flags=re.IGNORECASE)
     if number:
@@ -254,18 +253,12 @@ def _codes(raw: RawLayer, their: str, problems: list[AssetMapError]) -> list[str
     first: dict[str, int] = {}
     for i, code in enumerate(codes):
         if code is None:
-            problems.append(SchemaError(Msg("err.io.area_no_code", where=raw.where(i, their))))
+            problems.append(raw.problem("err.io.area_no_code", i, their))
         elif code in first:
+            label = Msg(f"err.where.label.{raw.row_label}")
+            row = int(raw.rows[first[code]])
             problems.append(
-                SchemaError(
-                    Msg(
-                        "err.io.area_code_twice",
-                        where=raw.where(i, their),
-                        code=code,
-                        label=Msg(f"err.where.label.{raw.row_label}"),
-                        row=int(raw.rows[first[code]]),
-                    )
-                )
+                raw.problem("err.io.area_code_twice", i, their, code=code, label=label, row=row)
             )
         else:
             first[code] = i
@@ -280,20 +273,12 @@ def _levels(
     for i, (code, value) in enumerate(zip(codes, given, strict=True)):
         level = value.lower() if value else (area_level_of(code) if code else None)
         if value and level not in AREA_LEVELS:
+            levels_allowed = ", ".join(AREA_LEVELS)
             problems.append(
-                SchemaError(
-                    Msg(
-                        "err.io.area_level",
-                        where=raw.where(i, their),
-                        value=value,
-                        levels=", ".join(AREA_LEVELS),
-                    )
-                )
+                raw.problem("err.io.area_level", i, their, value=value, levels=levels_allowed)
             )
         elif code and level is None:
-            problems.append(
-                SchemaError(Msg("err.io.area_level_unknown", where=raw.where(i), code=code))
-            )
+            problems.append(raw.problem("err.io.area_level_unknown", i, code=code))
         levels.append(level)
     return levels
 

@@ -218,17 +218,8 @@ def _types(
             blank.append(labels[i])
             types.append(FALLBACK_TYPE)
         elif asset_type is None:
-            problems.append(
-                SchemaError(
-                    Msg(
-                        "err.assets.unknown_type",
-                        where=raw.where(i, their),
-                        value=text,
-                        column=their,
-                        keys=keys,
-                    )
-                )
-            )
+            found = {"value": text, "column": their, "keys": keys}
+            problems.append(raw.problem("err.assets.unknown_type", i, their, **found))
             types.append(None)
         else:
             types.append(asset_type.key)
@@ -276,16 +267,14 @@ def _mapped_types(
             seen = [f"{by_lower[c]} '{row[c]}'" for c in spec.columns if row.get(c)]
             table = spec.columns[0] if spec.columns else "<column>"
             problems.append(
-                SchemaError(
-                    Msg(
-                        "err.assets.mapping_no_type",
-                        where=raw.where(i),
-                        mapping=mapping_name,
-                        seen=", ".join(seen) or Msg("err.assets.empty_values"),
-                        table=table,
-                        type=FALLBACK_TYPE,
-                        keys=", ".join(catalogue().types),
-                    )
+                raw.problem(
+                    "err.assets.mapping_no_type",
+                    i,
+                    mapping=mapping_name,
+                    seen=", ".join(seen) or Msg("err.assets.empty_values"),
+                    table=table,
+                    type=FALLBACK_TYPE,
+                    keys=", ".join(catalogue().types),
                 )
             )
     return types
@@ -327,9 +316,7 @@ def _statuses(raw: RawLayer, their: str | None, problems: list[AssetMapError]) -
     for i, value in enumerate(text_values(raw.frame[their])):
         text = (value or "existing").lower()
         if text not in STATUS_WORDS:
-            problems.append(
-                SchemaError(Msg("err.assets.status", where=raw.where(i, their), value=text))
-            )
+            problems.append(raw.problem("err.assets.status", i, their, value=text))
         out.append(STATUS_WORDS.get(text, "existing"))
     return out
 
@@ -343,14 +330,7 @@ def _capacities(raw: RawLayer, their: str | None, problems: list[AssetMapError])
         return raw.frame[their].to_numpy(dtype="float64", na_value=np.nan)
     values, bad = parse_numbers(raw.frame[their].tolist())
     problems.extend(
-        SchemaError(
-            Msg(
-                "err.assets.capacity",
-                where=raw.where(i, their),
-                value=raw.frame[their].iloc[i],
-            )
-        )
-        for i in bad
+        raw.problem("err.assets.capacity", i, their, value=raw.frame[their].iloc[i]) for i in bad
     )
     return values
 

@@ -8,7 +8,7 @@ editor; also the guard against spreadsheet formulas in the CSV files written
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,15 @@ from asset_map.i18n import Msg
 MISSING_TEXT = frozenset({"", ".", "x"})
 #: How many items a message or note names before it says "and N more".
 SHOWN = 5
+
+
+def find_column(columns: Iterable[object], names: Iterable[str]) -> str | None:
+    """Return the first column whose name is one of ``names`` (in their order), case aside.
+
+    ``names`` are lower case; None when no column has one of them.
+    """
+    by_lower = {str(c).lower(): str(c) for c in columns}
+    return next((by_lower[n] for n in names if n in by_lower), None)
 
 
 def text_cell(value: object) -> str | None:

@@ -14,8 +14,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from asset_map._errors import ImportFormatError, SchemaError
+from asset_map._errors import ImportFormatError, require_columns
 from asset_map.crs import require_crs, to_storage_crs
+from asset_map.i18n import Msg
 from asset_map.io.spreadsheet import rounded
 from asset_map.io.writers import CSV_EOL, csv_safe_frame, write_layer
 from asset_map.model import ASSET_COLUMNS, CHECK_EXPORT_COLUMNS, with_asset_columns
@@ -109,13 +110,16 @@ def export_format(path: str | Path, fmt: str | None = None) -> str:
         fmt = EXPORT_SUFFIXES.get(Path(path).suffix.lower())
         if fmt is None:
             raise ImportFormatError(
-                f"{Path(path).name}: cannot tell the format from '{Path(path).suffix}'. Use "
-                f"a file name ending in {', '.join(EXPORT_SUFFIXES)}, or give the format."
+                Msg(
+                    "err.io.export_suffix",
+                    name=Path(path).name,
+                    suffix=Path(path).suffix,
+                    suffixes=", ".join(EXPORT_SUFFIXES),
+                )
             )
     if fmt not in EXPORT_FORMATS:
-        raise ImportFormatError(
-            f"Unknown export format '{fmt}'. Choose one of: {', '.join(EXPORT_FORMATS)}."
-        )
+        formats = ", ".join(EXPORT_FORMATS)
+        raise ImportFormatError(Msg("err.io.export_format", fmt=fmt, formats=formats))
     return fmt
 
 
@@ -133,12 +137,8 @@ def selection_frame(assets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     columns = [c for c in ASSET_COLUMNS if c != "geometry"]
     columns += [c for c in ("buurt_code", "wijk_code") if c in assets.columns]
     columns += [c for c in CHECK_EXPORT_COLUMNS if c in assets.columns]
-    missing = [c for c in columns if c not in assets.columns]
-    if missing:
-        raise SchemaError(
-            f"The assets have no column {', '.join(repr(c) for c in missing)}. Read them with "
-            "asset_map.io.read_assets (or load the workspace) to get the canonical columns."
-        )
+    fix = Msg("err.columns.fix.read_io")
+    require_columns(assets.columns, columns, Msg("err.what.assets"), fix)
     out = gpd.GeoDataFrame(
         pd.DataFrame(assets[columns]).reset_index(drop=True),
         geometry=assets.geometry.reset_index(drop=True),
@@ -211,8 +211,7 @@ def write_selection(
     fmt = export_format(path, fmt)
     if not path.parent.is_dir():
         raise ImportFormatError(
-            f"{path.name}: the folder {path.parent} does not exist. Create it first or choose "
-            "another place."
+            Msg("err.io.export_folder", name=path.name, folder=str(path.parent))
         )
     frame = selection_frame(assets)
     # A scratch folder beside the target: the file keeps its name (a GeoPackage names its

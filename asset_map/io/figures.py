@@ -30,7 +30,7 @@ from asset_map._errors import AssetMapError, SchemaError, raise_problems
 from asset_map._errors import where as _where
 from asset_map.crs import require_crs
 from asset_map.i18n import Msg
-from asset_map.io.cells import list_some, parse_numbers, text_cell
+from asset_map.io.cells import find_column, list_some, parse_numbers, text_cell
 from asset_map.io.figure_names import COUNT_65, COUNT_SINGLE, figure_columns
 from asset_map.io.formats import ImportResult, read_table
 from asset_map.model import AREA_LEVELS, KEY_FIGURES, area_level_of
@@ -210,13 +210,12 @@ def join_figures(
         raise SchemaError(Msg("err.io.areas_no_code"))
     table = read_table(figures_path)
     name = table.path.name
-    by_lower = {str(c).lower(): str(c) for c in table.frame.columns}
     found_columns = ", ".join(map(str, table.frame.columns))
     if code_column is not None and code_column not in table.frame.columns:
         raise SchemaError(
             Msg("err.io.figures_no_column", name=name, column=code_column, found=found_columns)
         )
-    code_col = code_column or next((by_lower[c] for c in CODE_COLUMNS if c in by_lower), None)
+    code_col = code_column or find_column(table.frame.columns, CODE_COLUMNS)
     if code_col is None:
         raise SchemaError(Msg("err.io.figures_no_code", name=name, found=found_columns))
     targets, notes = figure_columns(table.frame.columns)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from asset_map._errors import AssetMapError
+from asset_map.io.cells import find_column
 from asset_map.io.formats import read_raw
 
 #: Columns that hold the year itself (``2014``) or a code that starts with it (``2014BU…``).
@@ -54,13 +55,7 @@ def year_of(frame: pd.DataFrame, name: str = "") -> int | None:
     names (``bev_dichth_2014``), when they share one.
     """
     by_lower = {str(c).lower(): c for c in frame.columns}
-    for column in YEAR_COLUMNS:
-        if column in by_lower:
-            digits = frame[by_lower[column]].dropna().astype(str).str.extract(r"^(\d{4})")[0]
-            found = _one(int(y) for y in digits.dropna())
-            if found:
-                return found
-    for column in YEAR_CODE_COLUMNS:
+    for column in (*YEAR_COLUMNS, *YEAR_CODE_COLUMNS):
         if column in by_lower:
             digits = frame[by_lower[column]].dropna().astype(str).str.extract(r"^(\d{4})")[0]
             found = _one(int(y) for y in digits.dropna())
@@ -79,12 +74,11 @@ def gemeente_name_of(frame: pd.DataFrame, code: str | None = None) -> str | None
     With ``code`` (``"GM0233"``) only the rows of that gemeente count (when the file has a
     ``gemeentecode``/``GM_CODE`` column); the name is given only when those rows share one.
     """
-    by_lower = {str(c).lower(): c for c in frame.columns}
-    column = next((by_lower[c] for c in NAME_COLUMNS if c in by_lower), None)
+    column = find_column(frame.columns, NAME_COLUMNS)
     if column is None:
         return None
     rows = frame
-    code_column = next((by_lower[c] for c in CODE_COLUMNS if c in by_lower), None)
+    code_column = find_column(frame.columns, CODE_COLUMNS)
     if code and code_column is not None:
         rows = frame[frame[code_column].astype(str).str.strip().str.upper() == code.upper()]
     names = {str(n).strip() for n in rows[column].dropna()} - {""}

@@ -15,9 +15,10 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -104,6 +105,24 @@ class RawLayer:
         """Return ``"file, row 12, column 'x'"`` for positional row ``i``."""
         return _where(self.path, row=int(self.rows[i]), column=column, row_label=self.row_label)
 
+    def problem(self, key: str, i: int, column: str | None = None, /, **fields: Any) -> SchemaError:
+        """Return the error of a bad row ``i`` (or its cell in ``column``): message ``key``."""
+        return SchemaError(Msg(key, where=self.where(i, column), **fields))
+
+
+def require_file(path: str | Path) -> Path:
+    """Return ``path`` as a Path; refuse a file that is not there, naming it and its folder.
+
+    Raises
+    ------
+    ImportFormatError
+        When there is no file at ``path``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ImportFormatError(Msg("err.io.not_found", path=path.name, full=str(path)))
+    return path
+
 
 def same_crs(a: CRS, b: CRS) -> bool:
     """Return whether two CRSs are the same, axis order aside (OGC:CRS84 equals EPSG:4326)."""
@@ -150,9 +169,7 @@ def list_layers(path: str | Path) -> list[str]:
     ImportFormatError
         When the file is missing or cannot be read as geodata.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise ImportFormatError(Msg("err.io.not_found", path=path.name, full=str(path)))
+    path = require_file(path)
     suffix = path.suffix.lower()
     if suffix == ".zip":
         try:
@@ -199,8 +216,7 @@ def read_raw(path: str | Path, *, crs: str | None = None, layer: str | None = No
                 suffixes=", ".join(SUFFIXES),
             )
         )
-    if not path.is_file():
-        raise ImportFormatError(Msg("err.io.not_found", path=path.name, full=str(path)))
+    require_file(path)
     size = path.stat().st_size
     if size == 0:
         raise ImportFormatError(Msg("err.formats.empty", path=path.name))
@@ -449,6 +465,23 @@ def _read_zipped_shapefile(path: Path, crs: str | None, layer: str | None) -> Ra
 # --- CSV -------------------------------------------------------------------------------------
 
 
+def cell_problems(table: Table, column: str, rows: Iterable[int], key: str) -> list[SchemaError]:
+    """Return an error per bad cell of ``column``: message ``key`` with where it is and its value.
+
+    ``rows`` are positions in ``table.frame``; the message names the row as the file numbers it.
+    """
+    return [
+        SchemaError(
+            Msg(
+                key,
+                where=_where(table.path, row=int(table.rows[i]), column=column),
+                value=table.frame[column].iloc[i],
+            )
+        )
+        for i in rows
+    ]
+
+
 def read_table(path: str | Path) -> Table:
     """Read a CSV file (``,`` or ``;`` separated) into a frame of text cells.
 
@@ -458,9 +491,7 @@ def read_table(path: str | Path) -> Table:
         When the file is missing, empty, has no data rows, or a row has more cells than
         the header has columns.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise ImportFormatError(Msg("err.io.not_found", path=path.name, full=str(path)))
+    path = require_file(path)
     check_size(path)
     text, notes = decode_text(path)
     if not text.strip():
@@ -508,8 +539,15 @@ def _pick(columns: dict[str, str], names: Sequence[str]) -> str | None:
     return next((columns[n] for n in names if n in columns), None)
 
 
-def _read_csv(path: Path, crs: str | None) -> RawLayer:
-    table = read_table(path)
+def _coordinate_columns(table: Table) -> tuple[str, str, CRS | None]:
+    """Return a CSV's x and y columns and the CRS their names imply (None: not known).
+
+    Raises
+    ------
+    ImportFormatError
+        When only one of latitude and longitude is there, or no pair of coordinate columns.
+    """
+    path = table.path
     columns = {str(c).lower(): str(c) for c in table.frame.columns}
     lat, lon = _pick(columns, LAT_NAMES), _pick(columns, LON_NAMES)
     if (lat is None) != (lon is None):
@@ -517,30 +555,28 @@ def _read_csv(path: Path, crs: str | None) -> RawLayer:
         raise ImportFormatError(
             Msg("err.io.coordinate_partner", path=path.name, have=have, need=", ".join(need))
         )
-    xcol: str | None = lon
-    ycol: str | None = lat
-    file_crs: CRS | None = WGS84
-    if lat is None or lon is None:
-        xcol = ycol = file_crs = None
-        for pairs, implied in ((RD_PAIRS, RD_NEW), (PLAIN_PAIRS, None)):
-            for xname, yname in pairs:
-                if xname in columns and yname in columns:
-                    xcol, ycol, file_crs = columns[xname], columns[yname], implied
-                    break
-            if xcol:
-                break
-        if xcol is None or ycol is None:
-            raise ImportFormatError(
-                Msg(
-                    "err.io.no_coordinates",
-                    path=path.name,
-                    columns=", ".join(map(str, table.frame.columns)),
-                    lat="/".join(LAT_NAMES),
-                    lon="/".join(LON_NAMES),
-                    rd_x="/".join(p[0] for p in RD_PAIRS),
-                    rd_y="/".join(p[1] for p in RD_PAIRS),
-                )
-            )
+    if lat is not None and lon is not None:
+        return lon, lat, WGS84
+    for pairs, implied in ((RD_PAIRS, RD_NEW), (PLAIN_PAIRS, None)):
+        for xname, yname in pairs:
+            if xname in columns and yname in columns:
+                return columns[xname], columns[yname], implied
+    raise ImportFormatError(
+        Msg(
+            "err.io.no_coordinates",
+            path=path.name,
+            columns=", ".join(map(str, table.frame.columns)),
+            lat="/".join(LAT_NAMES),
+            lon="/".join(LON_NAMES),
+            rd_x="/".join(p[0] for p in RD_PAIRS),
+            rd_y="/".join(p[1] for p in RD_PAIRS),
+        )
+    )
+
+
+def _read_csv(path: Path, crs: str | None) -> RawLayer:
+    table = read_table(path)
+    xcol, ycol, file_crs = _coordinate_columns(table)
     missing = Msg("err.io.why_plain_xy", x=xcol, y=ycol)
     resolved = resolve_crs(path, file_crs, crs, missing=missing)
     problems: list[AssetMapError] = []
@@ -548,16 +584,7 @@ def _read_csv(path: Path, crs: str | None) -> RawLayer:
     for column in (xcol, ycol):
         values, bad = parse_numbers(table.frame[column].tolist())
         coords[column] = values
-        problems.extend(
-            SchemaError(
-                Msg(
-                    "err.io.coordinate_number",
-                    where=_where(path, row=int(table.rows[i]), column=column),
-                    value=table.frame[column].iloc[i],
-                )
-            )
-            for i in bad
-        )
+        problems.extend(cell_problems(table, column, bad, "err.io.coordinate_number"))
     raise_problems(problems)
     x, y = coords[xcol], coords[ycol]
     points = shapely.points(x, y)

@@ -10,7 +10,7 @@ characters, a description over 10,000) is cut, and a note names the rows concern
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -19,11 +19,15 @@ from asset_map import settings
 from asset_map._errors import ImportFormatError
 from asset_map.i18n import Msg
 from asset_map.io.cells import list_some
+from asset_map.model import ASSET_FIELDS
 from asset_map.settings import ImportLimits
 
-#: Text columns of a place and the limit that applies to each.
+#: Text columns of a place (``model.ASSET_FIELDS``): the name, cut at the limit of names, and
+#: the others, cut at the limit of texts.
 NAME_COLUMNS = ("name",)
-TEXT_COLUMNS = ("description", "address", "tags", "source", "opening_hours")
+TEXT_COLUMNS = tuple(
+    n for n, f in ASSET_FIELDS.items() if f.kind == "text" and n not in NAME_COLUMNS
+)
 
 
 def limits_now() -> ImportLimits:
@@ -39,18 +43,9 @@ def check_size(path: Path, limits: ImportLimits | None = None) -> None:
     ImportFormatError
         Naming the file's size, the limit and the setting that raises it.
     """
-    limits = limits or limits_now()
+    limit = (limits or limits_now()).file_bytes
     size = path.stat().st_size
-    if size > limits.file_bytes:
-        raise ImportFormatError(
-            Msg(
-                "err.limits.file_size",
-                path=path.name,
-                size=_mb(size),
-                limit=_mb(limits.file_bytes),
-                env=settings.MAX_FILE_MB_ENV,
-            )
-        )
+    _refuse_over(path, "err.limits.file_size", size, limit, settings.MAX_FILE_MB_ENV, shown=_mb)
 
 
 def check_layers(path: Path, count: int, limits: ImportLimits | None = None) -> None:
@@ -61,17 +56,8 @@ def check_layers(path: Path, count: int, limits: ImportLimits | None = None) -> 
     ImportFormatError
         Naming the number of layers, the limit and the setting.
     """
-    limits = limits or limits_now()
-    if count > limits.layers:
-        raise ImportFormatError(
-            Msg(
-                "err.limits.layers",
-                path=path.name,
-                n=count,
-                limit=limits.layers,
-                env=settings.MAX_LAYERS_ENV,
-            )
-        )
+    limit = (limits or limits_now()).layers
+    _refuse_over(path, "err.limits.layers", count, limit, settings.MAX_LAYERS_ENV)
 
 
 def check_features(
@@ -87,16 +73,21 @@ def check_features(
     ImportFormatError
         Naming the number of features, the limit and the setting.
     """
-    limits = limits or limits_now()
-    if count > limits.features:
+    key = "err.limits.features_more" if counted_to else "err.limits.features"
+    limit = (limits or limits_now()).features
+    _refuse_over(path, key, count, limit, settings.MAX_FEATURES_ENV)
+
+
+def _refuse_over(
+    path: Path, key: str, count: int, limit: int, env: str, *, shown: Callable[[int], object] = int
+) -> None:
+    """Raise message ``key`` when ``count`` is over ``limit`` (the setting ``env`` raises it).
+
+    The message shows both numbers as ``shown`` gives them (megabytes for a file's size).
+    """
+    if count > limit:
         raise ImportFormatError(
-            Msg(
-                "err.limits.features_more" if counted_to else "err.limits.features",
-                path=path.name,
-                n=count,
-                limit=limits.features,
-                env=settings.MAX_FEATURES_ENV,
-            )
+            Msg(key, path=path.name, n=shown(count), limit=shown(limit), env=env)
         )
 
 

@@ -37,6 +37,7 @@ from asset_map.crs import (
     parse_crs,
 )
 from asset_map.i18n import Msg
+from asset_map.io.formats import require_file
 from asset_map.io.limits import check_size
 
 #: OSM ``highway`` values people may walk along (unless ``foot`` or ``access`` forbids it).
@@ -114,8 +115,7 @@ def read_walk_network(path: str | Path) -> nx.MultiGraph:
     kind = next((s for s in sorted(SUFFIXES, key=len, reverse=True) if name.endswith(s)), None)
     if kind is None:
         raise ImportFormatError(Msg("err.network.unknown_kind", name=path.name, suffix=path.suffix))
-    if not path.is_file():
-        raise ImportFormatError(Msg("err.network.not_found", name=path.name, path=str(path)))
+    require_file(path)
     check_size(path)
     with path.open("rb") as handle:
         head = handle.read(4096)
@@ -166,12 +166,11 @@ def _read_osm_xml(path: Path) -> tuple[dict[int, tuple[float, float]], list[_Way
         raise ImportFormatError(
             Msg("err.network.broken_osm", name=path.name, detail=str(exc))
         ) from None
-    notes = []
+    notes: list[str] = []
     if skipped:
-        notes.append(
-            f"Skipped {len(skipped)} elements without a numeric id, lat, lon or node ref: "
-            f"{', '.join(skipped[:5])}{' ...' if len(skipped) > 5 else ''}."
-        )
+        more = " ..." if len(skipped) > 5 else ""
+        shown = ", ".join(skipped[:5]) + more
+        notes.append(Msg("note.network.skipped", n=len(skipped), examples=shown))
     return nodes, ways, notes
 
 
@@ -220,10 +219,7 @@ def _graph_from_osm(
             detail = Msg("err.network.no_highways")
         raise ImportFormatError(Msg("err.network.no_walkable", name=path.name, detail=detail))
     if len(walk) < len(ways):
-        notes.append(
-            f"Left out {len(ways) - len(walk)} ways that are not for walking (motorway or "
-            "trunk road, foot=no, access=private)."
-        )
+        notes.append(Msg("note.network.ways_not_walkable", n=len(ways) - len(walk)))
     edges: list[tuple[int, int, dict[str, object]]] = []
     missing = 0
     for way_id, refs, tags in walk:
@@ -242,10 +238,7 @@ def _graph_from_osm(
             else:
                 previous = ref
     if missing:
-        notes.append(
-            f"{missing} node references of walkable ways are not in the file; those ways are "
-            "cut there (usual at the edge of an extract)."
-        )
+        notes.append(Msg("note.network.nodes_cut", n=missing))
     if not edges:
         raise ImportFormatError(Msg("err.network.nodes_missing", name=path.name))
     ids = np.unique([e[0] for e in edges] + [e[1] for e in edges])
@@ -342,7 +335,7 @@ def _read_graphml(path: Path) -> nx.MultiGraph:
         seen.add(key)
         graph.add_edge(u, v, **_graphml_edge(data, graph, u, v, to_rd))
     if dropped:
-        notes.append(f"Left out {dropped} edges that are not for walking (motorway, foot=no ...).")
+        notes.append(Msg("note.network.edges_not_walkable", n=dropped))
     graph.remove_nodes_from([n for n, degree in graph.degree if degree == 0])
     if graph.number_of_edges() == 0:
         raise ImportFormatError(

@@ -34,7 +34,7 @@ from asset_map._errors import CRSError, ImportFormatError
 from asset_map.crs import outside_netherlands
 from asset_map.i18n import Msg
 from asset_map.io.cells import list_some
-from asset_map.io.formats import ImportResult
+from asset_map.io.formats import ImportResult, require_file
 from asset_map.model import WHEELCHAIR_VALUES
 
 __all__ = [
@@ -159,7 +159,7 @@ def _wheelchair(value: str | None) -> str | None:
 
 
 def _result(
-    what: str, records: list[dict[str, Any]], skipped: Counter[str], source: str
+    what: object, records: list[dict[str, Any]], skipped: Counter[str], source: str
 ) -> ImportResult:
     """Return the canonical frame, refusing it whole when a point lies outside the Netherlands."""
     notes: list[str] = []
@@ -169,22 +169,19 @@ def _result(
         key = "note.osm.skipped_one" if n == 1 else "note.osm.skipped"
         notes.append(Msg(key, n=n, examples=list_some(kinds)))
     if not records:
-        raise ImportFormatError(
-            f"{what}: no OpenStreetMap element with tags of an asset type (e.g. "
-            "amenity=community_centre, leisure=playground, shop=*). Ask for the area again "
-            "with the query from asset_map.io.osm_download.overpass_query."
-        )
+        raise ImportFormatError(Msg("err.osm.no_assets", what=what))
     frame = pd.DataFrame.from_records(records)
     frame["source"] = source
     lon = np.array([p.x for p in frame["geometry"]])
     lat = np.array([p.y for p in frame["geometry"]])
     outside = np.flatnonzero(outside_netherlands(lon, lat))
     if outside.size:
-        named = [f"{frame['id'].iloc[i]} at ({lon[i]:.5f}, {lat[i]:.5f})" for i in outside]
-        raise CRSError(
-            f"{what}: {len(named)} of {len(frame)} OpenStreetMap elements lie outside the "
-            f"Netherlands: {list_some(named)}. Ask for an area in the Netherlands."
-        )
+        named = [
+            Msg("err.osm.element_at", id=frame["id"].iloc[i], x=f"{lon[i]:.5f}", y=f"{lat[i]:.5f}")
+            for i in outside
+        ]
+        n, total, shown = len(named), len(frame), list_some(named)
+        raise CRSError(Msg("err.osm.outside_nl", what=what, n=n, total=total, examples=shown))
     columns = list(model.ASSET_COLUMNS)
     if frame[POLYGON_COLUMN].notna().any():
         columns.append(POLYGON_COLUMN)
@@ -239,7 +236,7 @@ def parse_overpass_json(
     CRSError
         When an element lies outside the Netherlands.
     """
-    what = "Overpass answer"
+    what = Msg("err.osm.what_answer")
     data = payload
     if isinstance(payload, bytes | str):
         try:
@@ -247,15 +244,12 @@ def parse_overpass_json(
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ImportFormatError(Msg("err.osm.not_json", reason=str(exc))) from None
     if not isinstance(data, dict) or not isinstance(data.get("elements"), list):
-        raise ImportFormatError(
-            f"{what}: no 'elements' list. This is not an Overpass API JSON answer; ask "
-            "with [out:json] in the query."
-        )
+        raise ImportFormatError(Msg("err.osm.no_elements", what=what))
     records: list[dict[str, Any]] = []
     skipped: Counter[str] = Counter()
     for n, element in enumerate(data["elements"], start=1):
         if not isinstance(element, dict):
-            raise ImportFormatError(f"{what}: element {n} is not a JSON object.")
+            raise ImportFormatError(Msg("err.osm.element_not_object", what=what, n=n))
         kind, ident = element.get("type"), element.get("id")
         if kind == "area":
             continue  # the gemeente's boundary the query selected by, not a place
@@ -266,9 +260,9 @@ def parse_overpass_json(
             continue
         geom = _overpass_geometry(element)
         if geom is None:
+            element_id = f"{kind}/{ident}"
             raise ImportFormatError(
-                f"{what}: element {n} ({kind}/{ident}) has no location (no lat/lon, center "
-                "or geometry). Ask with 'out center tags;' or 'out geom;'."
+                Msg("err.osm.element_no_location", what=what, n=n, id=element_id)
             )
         point, outline = _point_and_outline(geom)
         records.append(_record(f"{kind}/{ident}", tags, type_key, point, outline))
@@ -382,21 +376,15 @@ def read_overpass_turbo_geojson(path: str | Path) -> ImportResult:
     CRSError
         When a feature lies outside the Netherlands.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise ImportFormatError(f"{path.name}: file not found ({path}). Check the path.")
+    path = require_file(path)
     try:
         data = json.loads(path.read_bytes())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ImportFormatError(
-            f"{path.name}: not valid JSON ({exc}). Export it again from overpass-turbo "
-            "(Export, GeoJSON)."
+            Msg("err.osm.turbo_not_json", name=path.name, reason=str(exc))
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("features"), list):
-        raise ImportFormatError(
-            f"{path.name}: no 'features' list: not a GeoJSON FeatureCollection. Export it "
-            "again from overpass-turbo (Export, GeoJSON)."
-        )
+        raise ImportFormatError(Msg("err.osm.turbo_no_features", name=path.name))
     records: list[dict[str, Any]] = []
     skipped: Counter[str] = Counter()
     for n, feature in enumerate(data["features"], start=1):
@@ -414,11 +402,12 @@ def read_overpass_turbo_geojson(path: str | Path) -> ImportResult:
             geom = shape(feature["geometry"])
         except (KeyError, TypeError, AttributeError, ValueError, shapely.errors.GEOSException):
             raise ImportFormatError(
-                f"{path.name}, feature {n} ({ident}): no readable geometry. Export it again "
-                "from overpass-turbo."
+                Msg("err.osm.turbo_bad_geometry", name=path.name, n=n, id=ident)
             ) from None
         if geom.is_empty:
-            raise ImportFormatError(f"{path.name}, feature {n} ({ident}): empty geometry.")
+            raise ImportFormatError(
+                Msg("err.osm.turbo_empty_geometry", name=path.name, n=n, id=ident)
+            )
         point, outline = _point_and_outline(geom)
         records.append(_record(ident, tags, type_key, point, outline))
     return _result(path.name, records, skipped, SOURCE)
@@ -452,9 +441,7 @@ def read_osm_pbf(path: str | Path) -> ImportResult:
     """
     import osmium
 
-    path = Path(path)
-    if not path.is_file():
-        raise ImportFormatError(f"{path.name}: file not found ({path}). Check the path.")
+    path = require_file(path)
     records: list[dict[str, Any]] = []
     skipped: Counter[str] = Counter()
     relations: set[int] = set()  # relations with asset tags
@@ -500,7 +487,7 @@ def read_osm_pbf(path: str | Path) -> ImportResult:
             records.append(_record(f"{kind}/{obj.id}", tags, type_key, point, outline))
     except RuntimeError as exc:
         raise ImportFormatError(
-            f"{path.name}: not a readable OSM file ({exc}). Download or export it again."
+            Msg("err.osm.pbf_unreadable", name=path.name, reason=str(exc))
         ) from None
     result = _result(path.name, records, skipped, SOURCE)
     left_out = len(relations - areas)

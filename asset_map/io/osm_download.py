@@ -71,29 +71,20 @@ def overpass_query(
     """
     given = [x for x in (area_name, gemeente_code, bbox) if x is not None]
     if len(given) != 1:
-        raise AssetMapError(
-            "Give exactly one of area_name (e.g. 'Deventer'), gemeente_code (e.g. 'GM0150') "
-            f"or bbox (min_lon, min_lat, max_lon, max_lat); got {len(given)}."
-        )
+        raise AssetMapError(Msg("err.io.overpass_one_area", n=len(given)))
     if tag_types is None:
         tag_types = TAG_TYPES
     if bbox is not None:
         x0, y0, x1, y1 = (float(v) for v in bbox)
         if not (x0 < x1 and y0 < y1):
-            raise AssetMapError(
-                f"bbox {bbox} is empty: give (min_lon, min_lat, max_lon, max_lat), "
-                "e.g. (6.14, 52.24, 6.19, 52.27)."
-            )
+            raise AssetMapError(Msg("err.io.overpass_bbox_empty", bbox=bbox))
         head = ""
         where = f"({y0},{x0},{y1},{x1})"  # Overpass wants south, west, north, east
     else:
         if gemeente_code is not None:
             code = gemeente_code.strip().upper().removeprefix("GM")
             if not (code.isdigit() and len(code) <= 4):
-                raise AssetMapError(
-                    f"gemeente_code {gemeente_code!r} is not a CBS gemeente code: give it "
-                    "like 'GM0150' or '0150'."
-                )
+                raise AssetMapError(Msg("err.io.overpass_gemeente_code", code=repr(gemeente_code)))
             number = code.lstrip("0") or "0"
             selector = f'["ref:gemeentecode"~{_quote(f"^0*{number}$")}]'
         else:

@@ -21,7 +21,7 @@ from asset_map.crs import WORK_CRS
 from asset_map.i18n import Msg
 from asset_map.io.cells import list_some
 from asset_map.io.figures import figure_values
-from asset_map.io.formats import CSV_SUFFIXES, read_raw, read_table
+from asset_map.io.formats import CSV_SUFFIXES, cell_problems, read_raw, read_table
 from asset_map.model import GRID_65, GRID_RESIDENTS, GRID_SINGLE, grid_columns
 
 #: Columns that hold CBS's square id, and the square's side in metres. The id, e.g.
@@ -137,16 +137,7 @@ def _read_grid_file(
             squares, bad = grid_squares(
                 table.frame[id_column].tolist(), GRID_ID_COLUMNS[id_column.lower()]
             )
-            problems.extend(
-                SchemaError(
-                    Msg(
-                        "err.gaps.grid_bad_id",
-                        where=where(path, row=int(table.rows[i]), column=id_column),
-                        value=table.frame[id_column].iloc[i],
-                    )
-                )
-                for i in bad
-            )
+            problems.extend(cell_problems(table, id_column, bad, "err.gaps.grid_bad_id"))
             frame = gpd.GeoDataFrame(table.frame, geometry=squares, crs=WORK_CRS)
 
             def locate_table(i: int, column: str) -> str:

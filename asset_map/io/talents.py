@@ -15,9 +15,10 @@ import pandas as pd
 
 from asset_map._errors import AssetMapError, SchemaError, raise_problems
 from asset_map._errors import where as _where
+from asset_map.i18n import Msg
 from asset_map.io.cells import text_cell, unique_ids
 from asset_map.io.formats import ImportResult, read_table
-from asset_map.model import TALENT_COLUMNS, WISHES, catalogue
+from asset_map.model import BUURT_CODE, TALENT_COLUMNS, TALENT_STATUSES, WISHES, catalogue
 
 #: Other spellings of the talent columns (lower case).
 TALENT_ALIASES: dict[str, tuple[str, ...]] = {
@@ -59,8 +60,6 @@ PRIVATE_COLUMNS = frozenset(
         "geboortedatum",
     }
 )
-TALENT_STATUSES = ("pending", "approved", "rejected", "withdrawn")
-BUURT_CODE = re.compile(r"^BU\d{8}$")
 SEPARATORS = re.compile(r"[;,|]")
 Locate = Callable[[int, str], str]
 
@@ -90,8 +89,7 @@ def read_talents(path: str | Path) -> ImportResult:
     if private:
         frame = frame.drop(columns=private)
         notes.append(
-            f"Dropped the column(s) {', '.join(private)} of {table.path.name}: talents never "
-            "hold contact data or a home location (only a buurt code)."
+            Msg("note.io.talents_private", columns=", ".join(private), name=table.path.name)
         )
     by_lower = {str(c).lower(): str(c) for c in frame.columns}
     found = {}
@@ -102,9 +100,12 @@ def read_talents(path: str | Path) -> ImportResult:
                 break
     if "categories" not in found:
         raise SchemaError(
-            f"{table.path.name}: no categories column. Found the columns: "
-            f"{', '.join(map(str, frame.columns))}. Add 'categories' with talent keys such as "
-            f"{', '.join(list(catalogue().talent_categories)[:3])} separated by ';'."
+            Msg(
+                "err.io.talents_no_categories",
+                name=table.path.name,
+                found=", ".join(map(str, frame.columns)),
+                examples=", ".join(list(catalogue().talent_categories)[:3]),
+            )
         )
     problems: list[AssetMapError] = []
 
@@ -115,7 +116,8 @@ def read_talents(path: str | Path) -> ImportResult:
     def locate(i: int, column: str) -> str:
         return _where(table.path, row=int(table.rows[i]), column=found[column])
 
-    labels = [f"row {n}" for n in table.rows]
+    row = Msg("err.where.label.row")
+    labels = [Msg("note.hygiene.label", label=row, n=n) for n in table.rows]
     ids, id_notes = unique_ids(cells("id"), table.rows, labels, "row")
     notes += id_notes
     category_words = _category_words()
@@ -126,13 +128,17 @@ def read_talents(path: str | Path) -> ImportResult:
         "categories": _keys(
             cells("categories"),
             category_words,
-            "talent category",
+            Msg("err.io.what.talent_category"),
             lambda i: locate(i, "categories"),
             problems,
         ),
         "description": cells("description"),
         "wishes": _keys(
-            cells("wishes"), wish_words, "wish", lambda i: locate(i, "wishes"), problems
+            cells("wishes"),
+            wish_words,
+            Msg("err.io.what.wish"),
+            lambda i: locate(i, "wishes"),
+            problems,
         ),
         "availability": cells("availability"),
         "buurt_code": _buurt_codes(cells("buurt_code"), locate, problems),
@@ -159,7 +165,7 @@ def _word(text: str) -> str:
 def _keys(
     values: list[str | None],
     words: dict[str, str],
-    what: str,
+    what: Msg,
     locate: Callable[[int], str],
     problems: list[AssetMapError],
 ) -> list[str | None]:
@@ -173,12 +179,14 @@ def _keys(
             if not word:
                 continue
             if word not in words:
-                problems.append(
-                    SchemaError(
-                        f"{locate(i)}: unknown {what} '{part.strip()}'. Use one of: {allowed} "
-                        "(several separated by ';')."
-                    )
+                unknown = Msg(
+                    "err.io.talents_unknown_key",
+                    where=locate(i),
+                    what=what,
+                    value=part.strip(),
+                    allowed=allowed,
                 )
+                problems.append(SchemaError(unknown))
             elif words[word] not in keys:
                 keys.append(words[word])
         out.append(";".join(keys) or None)
@@ -192,13 +200,8 @@ def _buurt_codes(
     for i, value in enumerate(values):
         code = value.upper() if value else None
         if code and not BUURT_CODE.match(code):
-            problems.append(
-                SchemaError(
-                    f"{locate(i, 'buurt_code')}: '{value}' is not a CBS buurt code. "
-                    "Use the code of the buurt, BU followed by 8 digits (e.g. BU01500401), "
-                    "never an address."
-                )
-            )
+            here = locate(i, "buurt_code")
+            problems.append(SchemaError(Msg("err.io.talents_buurt_code", where=here, value=value)))
         out.append(code)
     return out
 
@@ -208,11 +211,9 @@ def _statuses(values: list[str | None], locate: Locate, problems: list[AssetMapE
     for i, value in enumerate(values):
         status = (value or "pending").lower()
         if status not in TALENT_STATUSES:
-            problems.append(
-                SchemaError(
-                    f"{locate(i, 'status')}: unknown status '{value}'. Use one of: "
-                    f"{', '.join(TALENT_STATUSES)} (empty means pending)."
-                )
-            )
+            allowed = ", ".join(TALENT_STATUSES)
+            here = locate(i, "status")
+            unknown = Msg("err.io.talents_status", where=here, value=value, allowed=allowed)
+            problems.append(SchemaError(unknown))
         out.append(status)
     return out

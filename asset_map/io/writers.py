@@ -25,6 +25,7 @@ import shapely
 
 from asset_map._errors import CRSError, ImportFormatError, SchemaError
 from asset_map.crs import RD_NEW, WGS84, parse_crs, require_crs
+from asset_map.i18n import Msg
 from asset_map.io.cells import csv_safe_text
 from asset_map.io.formats import same_crs
 from asset_map.model import AREA_COLUMNS, ASSET_COLUMNS, COLUMN_ALIASES
@@ -86,17 +87,14 @@ def write_layer(frame: gpd.GeoDataFrame, path: str | Path, *, crs: str | None = 
     require_crs(frame, "layer")
     target = parse_crs(crs) if crs is not None else WGS84
     if not (same_crs(target, WGS84) or same_crs(target, RD_NEW)):
-        raise CRSError(
-            f"Cannot write in {target.to_string()}: use EPSG:4326 (WGS84, the default) or "
-            "EPSG:28992 (RD New)."
-        )
+        raise CRSError(Msg("err.io.write_crs", crs=target.to_string()))
     target = WGS84 if same_crs(target, WGS84) else RD_NEW
     out = frame.to_crs(target)
     suffix = path.suffix.lower()
     if suffix not in WRITE_SUFFIXES:
+        suffixes = ", ".join(WRITE_SUFFIXES)
         raise ImportFormatError(
-            f"{path.name}: cannot write '{path.suffix}' files. Use one of: "
-            f"{', '.join(WRITE_SUFFIXES)}."
+            Msg("err.io.write_suffix", name=path.name, suffix=path.suffix, suffixes=suffixes)
         )
     path.unlink(missing_ok=True)
     if suffix in (".geojson", ".json"):
@@ -140,11 +138,8 @@ def _write_csv(frame: gpd.GeoDataFrame, path: Path, *, rd: bool) -> None:
     geometry = frame.geometry.to_numpy()
     kinds = shapely.get_type_id(geometry)
     if (kinds != shapely.GeometryType.POINT).any():
-        raise SchemaError(
-            f"{path.name}: a CSV holds points only, but this layer has "
-            f"{', '.join(sorted(set(frame.geometry.geom_type.dropna())))}. Write areas as "
-            ".geojson, .gpkg or .zip."
-        )
+        kinds_found = ", ".join(sorted(set(frame.geometry.geom_type.dropna())))
+        raise SchemaError(Msg("err.io.write_csv_points", name=path.name, kinds=kinds_found))
     x, y = shapely.get_x(geometry), shapely.get_y(geometry)
     table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     if rd:

@@ -14,7 +14,6 @@ activities and organisations, never residents.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,15 +21,14 @@ from xml.sax.saxutils import escape
 
 import pandas as pd
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from asset_map.analysis.nearby import Nearby
 from asset_map.i18n import number, t
 from asset_map.model import WEEKDAYS, Lang, catalogue
-from asset_map.render.pdf_fonts import fonts
+from asset_map.render.pdf_fonts import a4_pdf, fonts
 from asset_map.render.pdf_text import LINE_CHARS, NAME_CHARS, para, short
 from asset_map.settings import DEFAULT_PROFILE, PROFILES
 
@@ -245,22 +243,6 @@ def _place_state(place: pd.Series, now: datetime | None, lang: Lang) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def _render(story: list[Flowable], *, title: str) -> tuple[bytes, int]:
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        title=title,
-        invariant=1,
-    )
-    doc.build(story)
-    return buffer.getvalue(), int(doc.page)
-
-
 def nearby_flyer(
     nearby: Nearby,
     *,
@@ -306,7 +288,7 @@ def nearby_flyer(
     places, activities = nearby.places, nearby.activities  # both sorted nearest first
 
     def build(n_places: int, n_activities: int) -> tuple[bytes, int]:
-        return _render(
+        return a4_pdf(
             _story(
                 nearby,
                 places.head(n_places),
@@ -320,7 +302,9 @@ def nearby_flyer(
                 contact=contact,
                 demo_label=demo_label,
             ),
+            margin=MARGIN,
             title=t("verbinden.flyer.title", lang),
+            invariant=1,
         )
 
     pdf, pages = build(len(places), len(activities))

@@ -41,7 +41,7 @@ from reportlab.platypus import (
 from asset_map.analysis.summary import PublicTotal
 from asset_map.i18n import localise, t
 from asset_map.model import Lang, catalogue
-from asset_map.render.pdf_fonts import FONT, fonts
+from asset_map.render.pdf_fonts import FONT, a4_pdf, fonts
 from asset_map.render.pdf_text import NAME_CHARS, para, short
 from asset_map.render.report_history import ReportHistory, history_section
 from asset_map.render.report_upkeep import ReportUpkeep, upkeep_section
@@ -286,21 +286,16 @@ def draw_wijk_report(
         canvas.drawString(MARGIN, 10 * mm, footer.replace("{page}", str(doc.page)))
         canvas.restoreState()
 
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
+    pdf, _pages = a4_pdf(
+        story,
+        margin=MARGIN,
         title=title,
+        decorate=decorate,
         author="asset_map",
         subject=report.gemeente,
         lang=lang,
     )
-    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
-    return buffer.getvalue()
+    return pdf
 
 
 def _cell(text: str, style: ParagraphStyle) -> Paragraph:

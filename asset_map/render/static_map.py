@@ -28,7 +28,7 @@ from shapely.geometry.base import BaseGeometry
 
 from asset_map._errors import AssetMapError
 from asset_map.crs import WORK_CRS, require_crs
-from asset_map.i18n import t
+from asset_map.i18n import Msg, t
 from asset_map.model import Lang, catalogue
 from asset_map.render.pdf_text import short
 from asset_map.render.styles import (
@@ -97,12 +97,10 @@ def map_png(
         focus = shown[shown["code"] == focus_code]
         if focus.empty:
             wijken = ", ".join(shown.loc[shown["level"] == "wijk", "code"].astype(str))
-            raise AssetMapError(
-                f"There is no wijk or buurt '{focus_code}' in these areas. Wijk codes: "
-                f"{wijken or 'none'}."
-            )
+            codes = wijken or Msg("note.io.none")
+            raise AssetMapError(Msg("err.report.no_such_area", code=focus_code, codes=codes))
     if focus.empty:
-        raise AssetMapError("The areas hold no wijken or buurten with a shape to draw.")
+        raise AssetMapError(Msg("err.report.nothing_to_draw"))
     inner = _inner_buurten(shown, focus, focus_code)
 
     fig = Figure(figsize=(10, 7.5), dpi=width_px / 10)

@@ -26,6 +26,7 @@ from typing import Any
 
 from asset_map._errors import AssetMapError
 from asset_map.i18n import Msg
+from asset_map.model import ACTIVITY_FIELDS, ASSET_FIELDS, PLACE_NEED_COLUMNS, TALENT_FIELDS
 
 #: Coordinates closer than this (degrees, about 10 cm) are the same place: a form shows six
 #: decimals, so a place the user did not move may come back a hair's breadth off.
@@ -118,13 +119,17 @@ class StaleEdit(AssetMapError):
         super().__init__(Msg("err.edits.stale", what=Msg(what, id=row_id), changes=listed))
 
 
-#: Every field a staff form changes, with a label in the texts (``edits.field.<name>``).
-FIELDS = (
-    "name", "type", "lon", "lat", "description", "address", "tags", "source", "status",
-    "capacity", "wheelchair", "opening_hours", "asset_id", "title", "kind", "weekday", "start",
-    "end", "target_group", "organiser", "contact", "categories", "note", "nickname", "wishes",
-    "availability", "buurt_code",
-)  # fmt: skip
+#: Every field a staff form changes, with a label in the texts (``edits.field.<name>``): those
+#: of a place (its point as ``lon`` and ``lat``), an activity, a place's needs and a talent.
+FIELDS = tuple(
+    dict.fromkeys(
+        name
+        for fields in (ASSET_FIELDS, ACTIVITY_FIELDS, PLACE_NEED_COLUMNS, TALENT_FIELDS)
+        for field in fields
+        for name in (("lon", "lat") if field == "geometry" else (field,))
+        if name != "id"
+    )
+)
 
 
 def field_label(name: str) -> Msg | str:
@@ -176,6 +181,37 @@ def changes_meanwhile(
         for name, value in now.items()
         if name in base and not same(name, base[name], value)
     ]
+
+
+def check_base(what: str, row_id: str, base: Editable | None, now: Editable, yours: Any) -> None:
+    """Refuse a save whose form read an older version of a row that has changed since.
+
+    A newer version whose values are the same as the form read is no conflict (a workspace
+    save wrote the row again unchanged).
+
+    Parameters
+    ----------
+    what : str
+        What was edited, as a text key (``edits.what.asset``).
+    row_id : str
+        The row's id.
+    base : Editable or None
+        What the form read (None: no form, nothing to compare).
+    now : Editable
+        The row as stored now.
+    yours : mapping
+        The user's changes (:func:`changed_fields`).
+
+    Raises
+    ------
+    StaleEdit
+        Naming every field that changed meanwhile, with its value now and the user's.
+    """
+    if base is None or base.version == now.version:
+        return
+    changes = changes_meanwhile(base.values, now.values, yours)
+    if changes:
+        raise StaleEdit(what, row_id, changes, now)
 
 
 def rebase(base: Editable, form: Mapping[str, Any], current: Editable) -> tuple[set[str], Editable]:

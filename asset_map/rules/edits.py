@@ -14,17 +14,21 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
 from asset_map.crs import NL_BOUNDS_WGS84
-from asset_map.i18n import t
+from asset_map.i18n import Joined, Msg, t
 from asset_map.model import (
-    ACTIVITY_COLUMNS,
+    ACTIVITY_FIELDS,
+    ASSET_FIELDS,
     ASSET_STATUSES,
+    ID_MAX_LEN,
+    NOTE_MAX_LEN,
     WEEKDAYS,
+    Field,
     Lang,
     catalogue,
     wheelchair_value,
@@ -32,19 +36,6 @@ from asset_map.model import (
 from asset_map.rules.dutch_hours import dutch_to_osm
 from asset_map.rules.open_times import MAX_TEXT, parse_opening_hours
 
-#: Most characters (Unicode code points) per field of an asset entered by hand.
-MAX_ASSET_TEXT = {
-    "name": 120,
-    "description": 2000,
-    "address": 200,
-    "tags": 500,
-    "source": 120,
-    "opening_hours": 200,
-}
-#: Most characters per text field of an activity.
-MAX_ACTIVITY_TEXT = {"title": 120, "organiser": 120, "contact": 120, "description": 1000}
-#: Most characters of an id given by hand, and of a note (place needs, connections).
-MAX_ID, MAX_NOTE = 64, 500
 #: The source of an asset entered by hand, when none is given.
 OWN_SOURCE = "Eigen invoer"
 #: The target group of an activity when none is given.
@@ -52,22 +43,10 @@ DEFAULT_TARGET_GROUP = "iedereen"
 #: Columns of an asset frame that are derived, not stored: accepted and ignored.
 DERIVED = ("buurt_code", "wijk_code")
 
-ASSET_FIELDS = (
-    "id",
-    "name",
-    "type",
-    "lon",
-    "lat",
-    "description",
-    "address",
-    "tags",
-    "source",
-    "status",
-    "capacity",
-    "wheelchair",
-    "opening_hours",
+#: The fields of an asset form: the asset's, with the place as ``lon`` and ``lat``.
+ASSET_FORM_FIELDS = tuple(
+    name for field in ASSET_FIELDS for name in (("lon", "lat") if field == "geometry" else (field,))
 )
-ACTIVITY_FIELDS = tuple(ACTIVITY_COLUMNS)
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -86,17 +65,32 @@ class Problem:
         """Return the message for a form, in ``lang``."""
         return t(self.key, lang, **self.fields)
 
-    def technical(self) -> str:
-        """Return the message for a developer: field, value, problem, fix, allowed keys."""
+    def technical(self) -> Msg:
+        """Return the message for the store's error: field, value, problem, fix, allowed keys."""
         shown = repr(self.value)
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        allowed = f" Allowed: {', '.join(self.allowed)}." if self.allowed else ""
-        return f"{self.field} = {shown}: {self.message('en')}{allowed}"
+        allowed = Msg("err.edits.allowed", keys=", ".join(self.allowed)) if self.allowed else ""
+        return Msg(
+            "err.edits.field",
+            field=self.field,
+            value=shown,
+            problem=Msg(self.key, **self.fields),
+            allowed=allowed,
+        )
 
 
-def problem_text(what: str, problems: Iterable[Problem]) -> str:
-    """Return one message naming every problem, for a ``SchemaError``."""
-    return f"{what}: " + " ".join(p.technical() for p in problems)
+def problem_text(what: object, problems: Iterable[Problem]) -> Msg:
+    """Return one message naming every problem, for a ``SchemaError``.
+
+    Parameters
+    ----------
+    what : Msg or str
+        What could not be done (``Msg("err.edits.add_asset")``), or where (a row).
+    problems : iterable of Problem
+        The problems, each with its field, value and fix.
+    """
+    found = Joined((p.technical() for p in problems), " ")
+    return Msg("err.edits.problems", what=what, problems=found)
 
 
 def messages(problems: Iterable[Problem], lang: Lang = "nl") -> dict[str, str]:
@@ -119,7 +113,7 @@ def _is_missing(value: Any) -> bool:
 
 
 def clean_text(
-    name: str, value: Any, *, max_len: int, required: bool, problems: list[Problem]
+    name: str, value: Any, *, max_len: int | None, required: bool, problems: list[Problem]
 ) -> str | None:
     """Return trimmed text (None when empty), or add a problem."""
     if _is_missing(value):
@@ -130,7 +124,7 @@ def clean_text(
         problems.append(Problem(name, "edits.text.bad", value))
         return None
     text = value.strip()
-    if len(text) > max_len:
+    if max_len is not None and len(text) > max_len:
         problems.append(Problem(name, "edits.text.long", value, {"n": max_len}))
         return None
     try:
@@ -142,6 +136,31 @@ def clean_text(
         problems.append(Problem(name, "edits.text.bad", value))
         return None
     return text
+
+
+def clean_texts(
+    fields: Mapping[str, Field],
+    values: Mapping[str, Any],
+    problems: list[Problem],
+    *,
+    partial: bool = False,
+) -> dict[str, str | None]:
+    """Return the text fields of ``fields`` (``model.ASSET_FIELDS``, ...), checked.
+
+    Each is trimmed and held to its field's most characters; a required one may not be
+    empty. With ``partial``, only the fields in ``values`` are checked (a change).
+    """
+    return {
+        name: clean_text(
+            name,
+            values.get(name),
+            max_len=field.max_len,
+            required=field.required,
+            problems=problems,
+        )
+        for name, field in fields.items()
+        if field.kind == "text" and (not partial or name in values)
+    }
 
 
 def clean_key(
@@ -301,8 +320,8 @@ def _clean_id(value: Any, problems: list[Problem]) -> str | None:
     if _is_missing(value):
         return None
     text = value.strip() if isinstance(value, str) else None
-    if text is None or len(text) > MAX_ID or _CONTROL.search(text):
-        problems.append(Problem("id", "edits.id.bad", value, {"n": MAX_ID}))
+    if text is None or len(text) > ID_MAX_LEN or _CONTROL.search(text):
+        problems.append(Problem("id", "edits.id.bad", value, {"n": ID_MAX_LEN}))
         return None
     return text
 
@@ -337,14 +356,10 @@ def asset_problems(
 
     if given("id"):
         out["id"] = _clean_id(values.get("id"), problems)
-    if given("name"):
-        out["name"] = clean_text(
-            "name",
-            values.get("name"),
-            max_len=MAX_ASSET_TEXT["name"],
-            required=True,
-            problems=problems,
-        )
+    texts = dict(values)
+    if isinstance(texts.get("tags"), list | tuple):
+        texts["tags"] = ";".join(str(tag).strip() for tag in texts["tags"] if str(tag).strip())
+    out.update(clean_texts(ASSET_FIELDS, texts, problems, partial=partial))
     if given("type"):
         out["type"] = clean_key(
             "type",
@@ -355,22 +370,6 @@ def asset_problems(
         )
     if not partial or "lon" in values or "lat" in values:
         out.update(_clean_place(values, problems))
-    for name in ("description", "address", "source", "opening_hours"):
-        if given(name):
-            out[name] = clean_text(
-                name,
-                values.get(name),
-                max_len=MAX_ASSET_TEXT[name],
-                required=False,
-                problems=problems,
-            )
-    if given("tags"):
-        tags = values.get("tags")
-        if isinstance(tags, list | tuple):
-            tags = ";".join(str(tag).strip() for tag in tags if str(tag).strip())
-        out["tags"] = clean_text(
-            "tags", tags, max_len=MAX_ASSET_TEXT["tags"], required=False, problems=problems
-        )
     if given("status"):
         status = values.get("status")
         out["status"] = (
@@ -451,13 +450,7 @@ def activity_problems(
             key="edits.asset.unknown",
             problems=problems,
         )
-    out["title"] = clean_text(
-        "title",
-        values.get("title"),
-        max_len=MAX_ACTIVITY_TEXT["title"],
-        required=True,
-        problems=problems,
-    )
+    out.update(clean_texts(ACTIVITY_FIELDS, values, problems))
     out["kind"] = clean_key(
         "kind",
         values.get("kind"),
@@ -489,14 +482,6 @@ def activity_problems(
             problems=problems,
         )
     )
-    for name in ("organiser", "contact", "description"):
-        out[name] = clean_text(
-            name,
-            values.get(name),
-            max_len=MAX_ACTIVITY_TEXT[name],
-            required=False,
-            problems=problems,
-        )
     return out, problems
 
 
@@ -531,13 +516,21 @@ def check_activity(
 
 def needs_problems(categories: Any, note: Any) -> tuple[tuple[str, ...], str | None, list[Problem]]:
     """Return the cleaned talent category keys and note of a place's needs, and the problems."""
-    problems: list[Problem] = []
-    keys = clean_keys(
-        "categories",
-        categories,
-        catalogue().talent_categories,
-        key="edits.categories.unknown",
-        problems=problems,
-    )
-    text = clean_text("note", note, max_len=MAX_NOTE, required=False, problems=problems)
+    keys, text, problems = _talents_and_note(clean_keys, "categories", categories, note)
     return keys or (), text, problems
+
+
+def connection_problems(category: Any, note: Any) -> tuple[str | None, str | None, list[Problem]]:
+    """Return the cleaned talent category and note of a connection, and the problems."""
+    return _talents_and_note(clean_key, "category", category, note)
+
+
+def _talents_and_note(
+    clean: Callable[..., Any], name: str, value: Any, note: Any
+) -> tuple[Any, str | None, list[Problem]]:
+    """Check talent category key(s) with ``clean`` and a note: what places ask and are given."""
+    problems: list[Problem] = []
+    talents = catalogue().talent_categories
+    keys = clean(name, value, talents, key="edits.categories.unknown", problems=problems)
+    text = clean_text("note", note, max_len=NOTE_MAX_LEN, required=False, problems=problems)
+    return keys, text, problems

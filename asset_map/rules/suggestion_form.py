@@ -18,12 +18,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from asset_map.i18n import t
-from asset_map.model import Lang, catalogue
-from asset_map.rules.talent_form import EMAIL, MAX_CONTACT, PHONE, text_problem
+from asset_map.model import SUGGESTION_FIELDS, Lang, catalogue, text_limits
+from asset_map.rules.talent_form import EMAIL, PHONE, text_problem
 
 KINDS = ("place", "group", "correction")
 CORRECTIONS = ("closed", "moved", "hours", "name")
-MAX_NAME, MAX_DESCRIPTION, MAX_SCHEDULE, MAX_ADDRESS = 120, 1000, 200, 200
+#: The most characters of each field a resident types (``model.SUGGESTION_FIELDS``).
+LIMITS = text_limits(SUGGESTION_FIELDS)
+MAX_NAME, MAX_DESCRIPTION, MAX_SCHEDULE = LIMITS["name"], LIMITS["description"], LIMITS["schedule"]
+MAX_ADDRESS, MAX_CONTACT = LIMITS["address"], LIMITS["contact"]
 #: The asset types of a group (association, residents' initiative, activity).
 GROUP_GROUP = "verenigingen"
 #: The source of every place residents suggested, once a wijkmanager accepted it.
@@ -221,12 +224,6 @@ def check_edit(
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
     kind = str(suggestion.get("kind"))
-    limits = {
-        "name": MAX_NAME,
-        "description": MAX_DESCRIPTION,
-        "schedule": MAX_SCHEDULE,
-        "address": MAX_ADDRESS,
-    }
     for name in EDIT_FIELDS:
         if name not in values:
             continue
@@ -238,7 +235,7 @@ def check_edit(
         if name == "address" and suggestion.get("private_home"):
             out["address"] = None
             continue
-        out[name] = _text(name, values[name], limits[name], lang, errors)
+        out[name] = _text(name, values[name], LIMITS[name], lang, errors)
     needs_name = kind in ("place", "group") or suggestion.get("correction") == "name"
     if "name" in out and out["name"] is None and needs_name and "name" not in errors:
         errors["name"] = t("suggest.err.name", lang)

@@ -14,13 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from asset_map.i18n import t
-from asset_map.model import WISHES, Lang, catalogue
-
-MAX_NICKNAME = 40
-MAX_DESCRIPTION = 500
-MAX_AVAILABILITY = 100
-MAX_CONTACT = 120
-MAX_CATEGORIES = 5
+from asset_map.model import TALENT_FIELDS, WISHES, Lang, catalogue, text_limits
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[A-Za-z]{2,}$")
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{8,16}$")
@@ -28,34 +22,33 @@ PHONE = re.compile(r"^\+?[0-9][0-9 \-]{8,16}$")
 #: marks), separators, combining marks on their own, private use and unassigned.
 INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
 #: The form's text fields and their most characters (the store's limits).
-TEXT_FIELDS = {
-    "nickname": MAX_NICKNAME,
-    "description": MAX_DESCRIPTION,
-    "availability": MAX_AVAILABILITY,
-    "contact": MAX_CONTACT,
-}
+TEXT_FIELDS = text_limits(TALENT_FIELDS)
+#: The most talent categories one resident gives.
+MAX_CATEGORIES = TALENT_FIELDS["categories"].most or 0
 
 
 @dataclass(frozen=True)
 class TalentSubmission:
     """What a resident submits; validated by the form, checked again by the store.
 
+    The fields are ``model.TALENT_FIELDS``, with their limits.
+
     Attributes
     ----------
     nickname : str
-        First name or nickname, 1 to 40 characters.
+        First name or nickname (not empty).
     categories : tuple of str
-        1 to 5 keys of ``catalogue().talent_categories``.
+        At least one key of ``catalogue().talent_categories``.
     description : str
-        At most 500 characters (may be empty).
+        May be empty.
     wishes : tuple of str
         Keys of ``model.WISHES`` (may be empty).
     availability : str
-        At most 100 characters (may be empty).
+        May be empty.
     buurt_code : str
         CBS buurt code, ``BU`` and 8 digits; the finest location a talent has.
     contact : str, optional
-        E-mail or phone for the wijkmanager only, at most 120 characters; never public.
+        E-mail or phone for the wijkmanager only; never public.
     """
 
     nickname: str
@@ -186,18 +179,6 @@ def check_talent(
     )
 
 
-#: The fields a moderator edits, as ``Store.edit_talent`` names them.
-EDIT_FIELDS = (
-    "nickname",
-    "categories",
-    "description",
-    "wishes",
-    "availability",
-    "buurt_code",
-    "contact",
-)
-
-
 def check_edit(
     values: Mapping[str, Any], *, buurt_codes: Iterable[str], lang: Lang = "nl"
 ) -> tuple[dict[str, Any] | None, dict[str, str]]:
@@ -232,7 +213,7 @@ def check_edit(
     checked, errors = check_talent(form, buurt_codes=buurt_codes, lang=lang)
     if checked is None:
         return None, errors
-    return {name: getattr(checked, name) for name in EDIT_FIELDS}, {}
+    return {name: getattr(checked, name) for name in TALENT_FIELDS}, {}
 
 
 def buurt_for_point(lon: float, lat: float, buurten: Mapping[str, object]) -> str | None:

@@ -10,7 +10,7 @@ from asset_map._errors import AssetMapError
 from asset_map.analysis.area_levels import levels_of
 from asset_map.i18n import Msg
 from asset_map.io import join_figures
-from asset_map.io.cells import text_cell
+from asset_map.io.cells import find_column, text_cell
 from asset_map.io.figures import CODE_COLUMNS
 from asset_map.io.formats import read_table
 from asset_map.services.sources import Loaded, merge_sources
@@ -76,8 +76,7 @@ def figures_year(path: str | Path) -> int | None:
 def figures_levels(areas: pd.DataFrame, path: str | Path) -> list[str]:
     """Return the levels of the ``areas`` that a Kerncijfers CSV has a row for."""
     table = read_table(path).frame
-    by_lower = {str(c).lower(): c for c in table.columns}
-    column = next((by_lower[c] for c in CODE_COLUMNS if c in by_lower), None)
+    column = find_column(table.columns, CODE_COLUMNS)
     if column is None:
         return levels_of(areas)
     codes = {(text_cell(v) or "").upper() for v in table[column]}

@@ -14,26 +14,28 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import Connection, Row, Table, delete, insert, select, update
+from sqlalchemy import Connection, Row, Table, delete, insert, select
 
-from asset_map._errors import AssetMapError, SchemaError
-from asset_map.i18n import Msg
-from asset_map.model import ACTIVITY_COLUMNS, CONNECTION_COLUMNS, PLACE_NEED_COLUMNS, catalogue
-from asset_map.rules.concurrent_edits import Editable, changed_fields
-from asset_map.rules.edits import (
+from asset_map._errors import AssetMapError, SchemaError, require_columns
+from asset_map.i18n import Joined, Msg
+from asset_map.model import (
+    ACTIVITY_COLUMNS,
     ACTIVITY_FIELDS,
-    MAX_NOTE,
+    CONNECTION_COLUMNS,
+    PLACE_NEED_COLUMNS,
+)
+from asset_map.rules.concurrent_edits import Editable, changed_fields, check_base
+from asset_map.rules.edits import (
     Problem,
     activity_problems,
-    clean_key,
-    clean_text,
+    connection_problems,
     needs_problems,
     problem_text,
 )
 from asset_map.storage import audit
 from asset_map.storage.db import Database
-from asset_map.storage.edits import NotFound, check_base, new_id, require_asset
-from asset_map.storage.layers import bump_version, lock_workspace
+from asset_map.storage.edits import NotFound, new_id, of_place, require_asset
+from asset_map.storage.layers import bump_version, insert_stamped, lock_workspace, write_stamped
 from asset_map.storage.schema import activities as activities_table
 from asset_map.storage.schema import connections as connections_table
 from asset_map.storage.schema import place_needs as needs_table
@@ -87,6 +89,24 @@ def _cell(value: Any) -> Any:
     return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
 
 
+def _require_columns(
+    frame: pd.DataFrame, needed: Sequence[str], columns: Sequence[str], what: str
+) -> None:
+    """Refuse a frame of activities or place needs that lacks a column it must have."""
+    columns_are = Msg("err.columns.fix.columns_are", columns=", ".join(columns))
+    require_columns(frame.columns, needed, Msg(f"err.what.{what}"), columns_are)
+
+
+def _refuse_rows(rows: list[dict[str, Any]], key: str, problems: list[Msg], what: str) -> None:
+    """Raise one SchemaError naming every problem of the rows and every ``key`` given twice."""
+    keys = [r[key] for r in rows]
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:
+        problems.append(Msg(f"err.storage.{what}_twice", ids=", ".join(twice)))
+    if problems:
+        raise SchemaError(Msg(f"err.storage.{what}_refused", problems=Joined(problems)))
+
+
 def activity_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Return checked table rows of a frame of activities (ids made where missing).
 
@@ -95,25 +115,16 @@ def activity_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     SchemaError
         Naming every bad row and field, or a column missing, or an id given twice.
     """
-    missing = [c for c in ACTIVITY_COLUMNS if c != "id" and c not in frame.columns]
-    if missing:
-        raise SchemaError(
-            f"Activities lack the column(s) {', '.join(missing)}; the columns are "
-            f"{', '.join(ACTIVITY_COLUMNS)} (asset_map.io.read_activities gives them)."
-        )
+    needed = [c for c in ACTIVITY_COLUMNS if c != "id"]
+    _require_columns(frame, needed, ACTIVITY_COLUMNS, "activities")
     rows, problems = [], []
     for n, record in enumerate(frame.to_dict("records"), start=1):
         values = {k: _cell(v) for k, v in record.items() if k in ACTIVITY_FIELDS}
         cleaned, found = activity_problems(values, asset_ids=None)
         if found:
-            problems.append(problem_text(f"activity {n}", found))
+            problems.append(problem_text(Msg("err.edits.activity_row", n=n), found))
         rows.append({**cleaned, "id": cleaned["id"] or new_id("activity")})
-    ids = [r["id"] for r in rows]
-    twice = sorted({i for i in ids if ids.count(i) > 1})
-    if twice:
-        problems.append(f"the id(s) {', '.join(twice)} occur more than once")
-    if problems:
-        raise SchemaError(f"Cannot save the activities: {'; '.join(problems)}")
+    _refuse_rows(rows, "id", problems, "activities")
     return rows
 
 
@@ -125,12 +136,7 @@ def need_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     SchemaError
         Naming every bad row, or a column missing, or an asset given twice.
     """
-    missing = [c for c in PLACE_NEED_COLUMNS if c not in frame.columns]
-    if missing:
-        raise SchemaError(
-            f"Place needs lack the column(s) {', '.join(missing)}; the columns are "
-            f"{', '.join(PLACE_NEED_COLUMNS)}."
-        )
+    _require_columns(frame, PLACE_NEED_COLUMNS, PLACE_NEED_COLUMNS, "place_needs")
     rows, problems = [], []
     for n, record in enumerate(frame.to_dict("records"), start=1):
         keys, note, found = needs_problems(_cell(record["categories"]), _cell(record["note"]))
@@ -138,15 +144,10 @@ def need_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
         if not isinstance(asset_id, str) or not asset_id:
             found.append(Problem("asset_id", "edits.asset.unknown", asset_id))
         if found:
-            problems.append(problem_text(f"place needs {n}", found))
+            problems.append(problem_text(Msg("err.edits.needs_row", n=n), found))
         elif keys or note:
             rows.append({"asset_id": asset_id, "categories": ";".join(keys), "note": note})
-    ids = [r["asset_id"] for r in rows]
-    twice = sorted({i for i in ids if ids.count(i) > 1})
-    if twice:
-        problems.append(f"the asset(s) {', '.join(twice)} occur more than once; use one row each")
-    if problems:
-        raise SchemaError(f"Cannot save the place needs: {'; '.join(problems)}")
+    _refuse_rows(rows, "asset_id", problems, "place_needs")
     return rows
 
 
@@ -178,7 +179,7 @@ def editable_activity(db: Database, activity_id: str) -> Editable:
     with db.reading() as conn:
         found = _activity_now(conn, activity_id)
     if found is None:
-        raise NotFound(f"No activity with id {activity_id!r}. It may have been deleted; reload.")
+        raise NotFound(Msg("err.storage.no_activity", id=repr(activity_id)))
     return found
 
 
@@ -207,14 +208,14 @@ def checked_activity(activity: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     cleaned, problems = activity_problems(activity, asset_ids=None)
     problems = [
         *(
-            Problem(str(k), "edits.field.unknown", v, allowed=ACTIVITY_FIELDS)
+            Problem(str(k), "edits.field.unknown", v, allowed=tuple(ACTIVITY_FIELDS))
             for k, v in activity.items()
             if k not in ACTIVITY_FIELDS
         ),
         *problems,
     ]
     if problems:
-        raise SchemaError(problem_text("Cannot save the activity", problems))
+        raise SchemaError(problem_text(Msg("err.edits.save_activity"), problems))
     activity_id = cleaned.pop("id") or new_id("activity")
     return activity_id, cleaned
 
@@ -244,26 +245,16 @@ def save_activity_in(
     require_asset(conn, cleaned["asset_id"])
     old = _activity_now(conn, activity_id)
     if old is None and base is not None and base.version:
-        raise NotFound(
-            f"Activity {activity_id!r} was deleted by someone else while you were "
-            "editing it. Reload the page; add it again if it is still needed."
-        )
+        raise NotFound(Msg("err.storage.activity_deleted_meanwhile", id=repr(activity_id)))
     if old is None:
-        stamp = bump_version(conn)
-        conn.execute(insert(activities_table).values(id=activity_id, **cleaned, version=stamp))
+        insert_stamped(conn, activities_table, id=activity_id, **cleaned)
         action, fields = "added", sorted(k for k, v in cleaned.items() if v is not None)
     else:
         check_base("edits.what.activity", activity_id, base, old, yours)
-        new = changed_fields(old.values, yours)
-        fields = sorted(new)
+        where = activities_table.c.id == activity_id
+        fields = write_stamped(conn, activities_table, where, changed_fields(old.values, yours))
         if not fields:
             return []
-        stamp = bump_version(conn)
-        conn.execute(
-            update(activities_table)
-            .where(activities_table.c.id == activity_id)
-            .values(**new, version=stamp)
-        )
         action = "edited"
     audit.record(
         conn,
@@ -303,10 +294,7 @@ def delete_activity_in(
         delete(activities_table).where(activities_table.c.id == activity_id)
     ).rowcount
     if not gone:
-        raise NotFound(
-            f"No activity with id {activity_id!r}. It may have been deleted already; "
-            "reload the page."
-        )
+        raise NotFound(Msg("err.storage.no_activity", id=repr(activity_id)))
     bump_version(conn)
     audit.record(
         conn,
@@ -337,14 +325,9 @@ def _needs_now(conn: Connection, asset_id: str) -> Editable:
 def editable_needs(db: Database, asset_id: str) -> Editable:
     """Return a place's needs (``categories`` ``;``-joined, ``note``) and their version.
 
-    Raises
-    ------
-    NotFound
-        For an unknown asset id.
+    An unknown asset id raises ``NotFound`` (:func:`asset_map.storage.edits.of_place`).
     """
-    with db.reading() as conn:
-        require_asset(conn, asset_id)
-        return _needs_now(conn, asset_id)
+    return of_place(db, asset_id, _needs_now)
 
 
 def set_needs(
@@ -364,7 +347,7 @@ def set_needs(
     """
     keys, text, problems = needs_problems(categories, note)
     if problems:
-        raise SchemaError(problem_text(f"Cannot set the needs of asset {asset_id!r}", problems))
+        raise SchemaError(problem_text(Msg("err.edits.set_needs", id=repr(asset_id)), problems))
     wanted = {"categories": ";".join(keys), "note": text}
     yours = wanted if base is None else changed_fields(base.values, wanted)
     with db.writing() as conn:
@@ -381,15 +364,12 @@ def set_needs(
             action, fields = "cleared", ["categories", "note"]
             bump_version(conn)
         elif not current.version:
-            stamp = bump_version(conn)
-            conn.execute(insert(needs_table).values(asset_id=asset_id, **new, version=stamp))
+            insert_stamped(conn, needs_table, asset_id=asset_id, **new)
             action, fields = "set", sorted(k for k, v in new.items() if v)
         else:
-            fields = sorted(changed_fields(current.values, new))
+            fields = write_stamped(conn, needs_table, where, changed_fields(current.values, new))
             if not fields:
                 return
-            stamp = bump_version(conn)
-            conn.execute(update(needs_table).where(where).values(**new, version=stamp))
             action = "edited"
         audit.record(
             conn,
@@ -415,12 +395,10 @@ def _talent(conn: Connection, talent_id: str) -> Any:
         .with_for_update()
     ).first()
     if row is None:
-        raise NotFound(f"No talent with id {talent_id!r}. Reload the page and choose again.")
+        raise NotFound(Msg("err.talent.not_found", id=talent_id))
     if row.status != "approved":
-        raise StatusError(
-            f"Talent {talent_id!r} is {row.status}, not approved: only approved talents can "
-            "be connected to a place. Approve it first (Beoordelen)."
-        )
+        status = Msg(f"status.{row.status}")
+        raise StatusError(Msg("err.storage.talent_not_approved", id=repr(talent_id), status=status))
     return row
 
 
@@ -452,23 +430,15 @@ def record_connection(
     now: datetime,
 ) -> str:
     """Record that ``actor`` connected an approved talent to a place; return the id."""
-    problems: list[Problem] = []
-    key = clean_key(
-        "category",
-        category,
-        catalogue().talent_categories,
-        key="edits.categories.unknown",
-        problems=problems,
-    )
-    text = clean_text("note", note, max_len=MAX_NOTE, required=False, problems=problems)
+    key, text, problems = connection_problems(category, note)
     if problems:
-        raise SchemaError(problem_text("Cannot record the connection", problems))
+        raise SchemaError(problem_text(Msg("err.edits.record_connection"), problems))
     connection_id = new_id("connection")
     with db.writing() as conn:
         talent = _talent(conn, talent_id)  # locks the talent: two clicks cannot both pass
         if key not in str(talent.categories).split(";"):
             wrong = Problem("category", "edits.category.not_talent", category)
-            raise SchemaError(problem_text("Cannot record the connection", [wrong]))
+            raise SchemaError(problem_text(Msg("err.edits.record_connection"), [wrong]))
         require_asset(conn, asset_id)
         earlier = conn.execute(
             select(connections_table.c.made_at, connections_table.c.made_by)

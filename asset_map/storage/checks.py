@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import Connection, delete, insert, select, update
 
 from asset_map._errors import SchemaError
+from asset_map.i18n import Msg
 from asset_map.model import CHECK_METHODS
 from asset_map.storage import audit
 from asset_map.storage.db import Database
@@ -49,9 +50,8 @@ def record_in(
         For a method that is not one of ``model.CHECK_METHODS``.
     """
     if method not in CHECK_METHODS:
-        raise SchemaError(
-            f"Unknown way of checking '{method}'. Use one of: {', '.join(CHECK_METHODS)}."
-        )
+        methods = ", ".join(CHECK_METHODS)
+        raise SchemaError(Msg("err.storage.check_method", method=method, methods=methods))
     _upsert(conn, asset_id, method=method, actor=actor, now=now)
     bump_version(conn)
     audit.record(
@@ -94,7 +94,7 @@ def set_areas(db: Database, username: str, codes: list[str], *, actor: str, now:
     wanted = sorted(dict.fromkeys(str(c) for c in codes))
     bad = [c for c in wanted if not (c.startswith("WK") and len(c) == 8)]
     if bad:
-        raise SchemaError(f"Not a CBS wijk code (WK and 6 digits): {', '.join(bad)}.")
+        raise SchemaError(Msg("err.storage.not_wijk_codes", codes=", ".join(bad)))
     with db.writing() as conn:
         conn.execute(delete(staff_areas).where(staff_areas.c.username == username))
         if wanted:

@@ -57,7 +57,7 @@ def resolve_url(url: str | None, instance_dir: Path | None = None) -> URL:
 
     Raises
     ------
-    ValueError
+    AssetMapError
         For a database other than SQLite or PostgreSQL, or an in-memory SQLite database
         (each connection would see a database of its own).
     """
@@ -71,15 +71,11 @@ def resolve_url(url: str | None, instance_dir: Path | None = None) -> URL:
         parsed = parsed.set(drivername="postgresql+psycopg")
     backend = parsed.get_backend_name()
     if backend not in ("sqlite", "postgresql"):
-        raise ValueError(
-            f"Unsupported database '{backend}' in {parsed.render_as_string()}. Use a SQLite "
-            "file (sqlite:///path/asset_map.sqlite) or PostgreSQL (postgresql://user@host/db)."
+        raise AssetMapError(
+            Msg("err.storage.url_backend", backend=backend, url=parsed.render_as_string())
         )
     if backend == "sqlite" and parsed.database in (None, "", ":memory:"):
-        raise ValueError(
-            "An in-memory SQLite database cannot be shared between connections. Give a file, "
-            "e.g. sqlite:///instance/asset_map.sqlite."
-        )
+        raise AssetMapError(Msg("err.storage.url_memory"))
     return parsed
 
 

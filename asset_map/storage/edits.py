@@ -13,25 +13,27 @@ written, and a row that someone changed meanwhile is not overwritten
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 import shapely
 from shapely.geometry import Point
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, select
 
 from asset_map._errors import AssetMapError, SchemaError
-from asset_map.rules.concurrent_edits import (
-    Editable,
-    StaleEdit,
-    changed_fields,
-    changes_meanwhile,
+from asset_map.i18n import Msg
+from asset_map.rules.concurrent_edits import Editable, changed_fields, check_base
+from asset_map.rules.edits import (
+    ASSET_FORM_FIELDS,
+    DERIVED,
+    Problem,
+    asset_problems,
+    problem_text,
 )
-from asset_map.rules.edits import ASSET_FIELDS, DERIVED, Problem, asset_problems, problem_text
 from asset_map.storage import audit
 from asset_map.storage.db import Database
-from asset_map.storage.layers import bump_version, lock_workspace
+from asset_map.storage.layers import bump_version, insert_stamped, lock_workspace, write_stamped
 from asset_map.storage.schema import activities as activities_table
 from asset_map.storage.schema import asset_footprints as footprints_table
 from asset_map.storage.schema import assets as assets_table
@@ -64,7 +66,7 @@ def _row(cleaned: dict[str, Any]) -> dict[str, Any]:
 
 
 #: The fields of an asset a form edits, as :func:`asset_values` gives them.
-EDIT_FIELDS = tuple(f for f in ASSET_FIELDS if f != "id")
+EDIT_FIELDS = tuple(f for f in ASSET_FORM_FIELDS if f != "id")
 _COLUMNS = tuple(f for f in EDIT_FIELDS if f not in ("lon", "lat"))
 
 
@@ -88,7 +90,12 @@ def _current(conn: Connection, asset_id: str) -> Editable:
 
 
 def editable(db: Database, asset_id: str) -> Editable:
-    """Return an asset's version and its values as a form shows them.
+    """Return an asset's version and its values as a form shows them (see :func:`of_place`)."""
+    return of_place(db, asset_id, _current)
+
+
+def of_place(db: Database, asset_id: str, read: Callable[[Connection, str], Editable]) -> Editable:
+    """Return what ``read`` reads of a stored place, as a form starts from it.
 
     Raises
     ------
@@ -97,25 +104,7 @@ def editable(db: Database, asset_id: str) -> Editable:
     """
     with db.reading() as conn:
         require_asset(conn, asset_id)
-        return _current(conn, asset_id)
-
-
-def check_base(what: str, row_id: str, base: Editable | None, now: Editable, yours: Any) -> None:
-    """Refuse a save whose form read an older version of a row that has changed since.
-
-    A newer version whose values are the same as the form read is no conflict (a workspace
-    save wrote the row again unchanged).
-
-    Raises
-    ------
-    StaleEdit
-        Naming every field that changed meanwhile, with its value now and the user's.
-    """
-    if base is None or base.version == now.version:
-        return
-    changes = changes_meanwhile(base.values, now.values, yours)
-    if changes:
-        raise StaleEdit(what, row_id, changes, now)
+        return read(conn, asset_id)
 
 
 def asset_exists(conn: Connection, asset_id: str) -> bool:
@@ -127,10 +116,7 @@ def asset_exists(conn: Connection, asset_id: str) -> bool:
 def require_asset(conn: Connection, asset_id: Any) -> None:
     """Raise :class:`NotFound` unless the asset exists."""
     if not isinstance(asset_id, str) or not asset_exists(conn, asset_id):
-        raise NotFound(
-            f"No asset with id {asset_id!r} in the workspace. It may have been deleted; "
-            "reload the page and choose a place from the list."
-        )
+        raise NotFound(Msg("err.storage.no_asset", id=repr(asset_id)))
 
 
 def add(db: Database, asset: Mapping[str, Any], *, actor: str, now: datetime) -> str:
@@ -144,9 +130,9 @@ def add(db: Database, asset: Mapping[str, Any], *, actor: str, now: datetime) ->
 def checked_new(asset: Mapping[str, Any]) -> dict[str, Any]:
     """Return the cleaned fields of a new asset, or raise one SchemaError naming every problem."""
     cleaned, problems = asset_problems(asset)
-    problems = [*_unknown_fields(asset, ASSET_FIELDS), *problems]
+    problems = [*_unknown_fields(asset, ASSET_FORM_FIELDS), *problems]
     if problems:
-        raise SchemaError(problem_text("Cannot add the asset", problems))
+        raise SchemaError(problem_text(Msg("err.edits.add_asset"), problems))
     return cleaned
 
 
@@ -166,10 +152,9 @@ def add_in(
     row = _row({**cleaned, "id": asset_id})
     if asset_exists(conn, asset_id):
         taken = Problem("id", "edits.id.taken", asset_id)
-        raise SchemaError(problem_text("Cannot add the asset", [taken]))
+        raise SchemaError(problem_text(Msg("err.edits.add_asset"), [taken]))
     last = conn.execute(select(func.max(assets_table.c.position))).scalar()
-    stamp = bump_version(conn)
-    conn.execute(insert(assets_table).values(**row, position=(last or 0) + 1, version=stamp))
+    insert_stamped(conn, assets_table, **row, position=(last or 0) + 1)
     audit.record(
         conn,
         at=now,
@@ -207,9 +192,9 @@ def update_fields(
 
 def checked_changes(asset_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
     """Return the cleaned fields of a change, or raise one SchemaError naming every problem."""
-    what = f"Cannot change asset {asset_id!r}"
+    what = Msg("err.edits.change_asset", id=repr(asset_id))
     cleaned, problems = asset_problems(changes, partial=True)
-    problems = [*_unknown_fields(changes, ASSET_FIELDS), *problems]
+    problems = [*_unknown_fields(changes, ASSET_FORM_FIELDS), *problems]
     if cleaned.get("id") not in (None, asset_id):  # None: the form's "no id given"
         problems.append(Problem("id", "edits.id.fixed", changes.get("id")))
     if problems:
@@ -243,12 +228,9 @@ def update_in(
     new = _row(changed_fields(now_row.values, dict(cleaned)))
     if not new:
         return []
-    stamp = bump_version(conn)
-    conn.execute(
-        update(assets_table).where(assets_table.c.id == asset_id).values(**new, version=stamp)
-    )
+    changed = write_stamped(conn, assets_table, assets_table.c.id == asset_id, new)
     fields = sorted(
-        {f for name in new for f in (("lon", "lat") if name == "geometry" else (name,))}
+        {f for name in changed for f in (("lon", "lat") if name == "geometry" else (name,))}
     )
     audit.record(
         conn,

@@ -22,14 +22,8 @@ from sqlalchemy import Connection, Table, delete, insert, select, text, update
 
 from asset_map._errors import AssetMapError, SchemaError
 from asset_map.crs import STORAGE_CRS, require_crs, to_storage_crs
-from asset_map.i18n import Msg
-from asset_map.model import (
-    AREA_COLUMNS,
-    ASSET_COLUMNS,
-    FOOTPRINT,
-    KEY_FIGURES,
-    OPTIONAL_ASSET_COLUMNS,
-)
+from asset_map.i18n import Joined, Msg
+from asset_map.model import AREA_FIELDS, ASSET_FIELDS, FOOTPRINT, OPTIONAL_ASSET_COLUMNS, Field
 from asset_map.storage import audit
 from asset_map.storage.db import Database
 from asset_map.storage.schema import activities as activities_table
@@ -58,39 +52,37 @@ class _Layer:
     """How one layer maps to its table: the key, the text and the number columns."""
 
     def __init__(
-        self,
-        what: str,
-        table: Table,
-        columns: Sequence[str],
-        numbers: Sequence[str],
-        optional: Sequence[str] = (),
+        self, what: str, table: Table, fields: dict[str, Field], optional: Sequence[str] = ()
     ):
         self.what = what
         self.optional = tuple(optional)
         self.table = table
-        self.columns = list(columns)
+        self.columns = list(fields)
         self.key = self.columns[0]
-        self.numbers = list(numbers)
-        self.texts = [c for c in self.columns if c not in (*self.numbers, "geometry")]
+        self.numbers = [n for n, f in fields.items() if f.kind == "number"]
+        self.texts = [n for n, f in fields.items() if f.kind not in ("number", "geometry")]
 
 
-AREAS = _Layer("areas", areas_table, AREA_COLUMNS, list(KEY_FIGURES))
-ASSETS = _Layer("assets", assets_table, ASSET_COLUMNS, ["capacity"], OPTIONAL_ASSET_COLUMNS)
+AREAS = _Layer("areas", areas_table, AREA_FIELDS)
+ASSETS = _Layer("assets", assets_table, ASSET_FIELDS, OPTIONAL_ASSET_COLUMNS)
 
 
 # --- checks ----------------------------------------------------------------------------------
 
 
-def _some(values: Sequence[object], limit: int = 5) -> str:
+def _some(values: Sequence[object], limit: int = 5) -> Msg | str:
+    """Return the first ``limit`` values, and how many more there are."""
     shown = ", ".join(repr(v) for v in values[:limit])
-    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
+    if len(values) <= limit:
+        return shown
+    return Msg("err.storage.and_more", shown=shown, n=len(values) - limit)
 
 
-def _layer_problems(frame: Any, layer: _Layer) -> list[str]:
+def _layer_problems(frame: Any, layer: _Layer) -> list[Msg]:
     """Return what keeps ``frame`` from being stored as ``layer`` (empty when it is fine)."""
     what = layer.what
     if not isinstance(frame, gpd.GeoDataFrame):
-        return [f"{what} must be a GeoDataFrame, not {type(frame).__name__}"]
+        return [Msg("err.storage.layer_not_frame", what=what, kind=type(frame).__name__)]
     missing = [
         c
         for c in layer.columns
@@ -98,56 +90,61 @@ def _layer_problems(frame: Any, layer: _Layer) -> list[str]:
     ]
     if missing:
         return [
-            f"{what} lacks the column(s) {', '.join(missing)}; the canonical columns are "
-            f"{', '.join(layer.columns)} (asset_map.io.read_{what} gives them)"
+            Msg(
+                "err.storage.layer_columns",
+                what=what,
+                missing=", ".join(missing),
+                columns=", ".join(layer.columns),
+            )
         ]
     problems = []
     absent = frame[layer.key].isna().to_numpy()
     if absent.any():
         rows = (np.flatnonzero(absent) + 1).tolist()
-        problems.append(f"{what}: row(s) {_some(rows)} have no {layer.key}")
+        missing_key = Msg("err.storage.layer_no_key", what=what, rows=_some(rows), column=layer.key)
+        problems.append(missing_key)
     keys = frame[layer.key][~absent].astype(str)
     twice = keys[keys.duplicated(keep=False)].unique().tolist()
     if twice:
-        problems.append(f"{what}: {layer.key} {_some(twice)} occur(s) more than once")
+        problems.append(
+            Msg("err.storage.layer_key_twice", what=what, column=layer.key, values=_some(twice))
+        )
     for name in layer.numbers:
         try:
             frame[name].astype("float64")
         except (TypeError, ValueError):
-            problems.append(f"{what}: column '{name}' holds values that are not numbers")
+            problems.append(Msg("err.storage.layer_not_numbers", what=what, column=name))
     for name in layer.texts:
         if name not in frame.columns:  # an optional column: stored empty
             continue
         values = frame[name].dropna().astype(str)
         if values.str.contains("\x00", regex=False).any():
-            problems.append(
-                f"{what}: column '{name}' holds a NUL character (\\x00), which PostgreSQL "
-                "cannot store; remove it"
-            )
+            problems.append(Msg("err.storage.layer_nul", what=what, column=name))
         try:
             "".join(values.tolist()).encode("utf-8")
         except UnicodeEncodeError:
-            problems.append(f"{what}: column '{name}' holds a broken character (a lone surrogate)")
+            problems.append(Msg("err.storage.layer_surrogate", what=what, column=name))
     return problems
 
 
 def _meta_text(meta: Any) -> str:
     if not isinstance(meta, dict):
-        raise SchemaError(f"meta must be a dict, not {type(meta).__name__}.")
+        raise SchemaError(Msg("err.storage.meta_not_dict", kind=type(meta).__name__))
     try:
         return json.dumps(meta, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as error:
-        raise SchemaError(
-            f"meta cannot be stored as JSON ({error}); use text, numbers, booleans, None, "
-            "lists and dicts only (e.g. int(n) instead of a numpy integer)."
-        ) from None
+        raise SchemaError(Msg("err.storage.meta_not_json", error=str(error))) from None
+
+
+def _refuse_save(problems: list[Msg]) -> None:
+    """Raise one SchemaError naming every problem of a save (nothing when there is none)."""
+    if problems:
+        raise SchemaError(Msg("err.storage.workspace_refused", problems=Joined(problems)))
 
 
 def _check(areas: Any, assets: Any) -> None:
     """Raise one SchemaError naming every problem of both frames."""
-    problems = [*_layer_problems(areas, AREAS), *_layer_problems(assets, ASSETS)]
-    if problems:
-        raise SchemaError(f"Cannot save the workspace: {'; '.join(problems)}.")
+    _refuse_save([*_layer_problems(areas, AREAS), *_layer_problems(assets, ASSETS)])
 
 
 # --- frames <-> rows -------------------------------------------------------------------------
@@ -419,15 +416,11 @@ def _check_linked(
     need_rows: list[dict[str, Any]] | None,
 ) -> None:
     problems = []
-    for what, rows in (("activities", activity_rows), ("place needs", need_rows)):
+    for what, rows in (("activities", activity_rows), ("place_needs", need_rows)):
         unknown = sorted({str(r["asset_id"]) for r in rows or () if r["asset_id"] not in asset_ids})
         if unknown:
-            problems.append(
-                f"{what} refer to asset id(s) {_some(unknown)} that are not in the assets; "
-                "fix the asset_id or add the asset"
-            )
-    if problems:
-        raise SchemaError(f"Cannot save the workspace: {'; '.join(problems)}.")
+            problems.append(Msg(f"err.storage.{what}_unknown_asset", ids=_some(unknown)))
+    _refuse_save(problems)
 
 
 def _replace_linked(
@@ -458,10 +451,7 @@ def lock_workspace(conn: Connection) -> None:
     _advisory_lock(conn)
     found = conn.execute(select(workspace_table.c.id).where(workspace_table.c.id == 1)).scalar()
     if found is None:
-        raise NoWorkspace(
-            "No workspace is saved yet, so there is nothing to change. Open the app once (it "
-            "loads the demo), or load a gemeente with 'asset-map fetch' or 'asset-map import'."
-        )
+        raise NoWorkspace(Msg("err.storage.no_workspace"))
 
 
 def bump_version(conn: Connection) -> int:
@@ -479,6 +469,22 @@ def bump_version(conn: Connection) -> int:
             select(workspace_table.c.version).where(workspace_table.c.id == 1)
         ).scalar_one()
     )
+
+
+def insert_stamped(conn: Connection, table: Table, **values: Any) -> None:
+    """Insert a row of ``values``, stamped with the next workspace version."""
+    conn.execute(insert(table).values(**values, version=bump_version(conn)))
+
+
+def write_stamped(conn: Connection, table: Table, where: Any, new: Mapping[str, Any]) -> list[str]:
+    """Write ``new`` to the row ``where`` picks, stamped with the next workspace version.
+
+    Returns the names of the fields written, sorted; with nothing new nothing is written and
+    the workspace version stays.
+    """
+    if new:
+        conn.execute(update(table).where(where).values(**new, version=bump_version(conn)))
+    return sorted(new)
 
 
 @contextmanager

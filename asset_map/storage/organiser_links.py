@@ -104,9 +104,9 @@ def create(
         For a validity outside 1 to 730 days, or a label over 120 characters.
     """
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 730:
-        raise SchemaError(f"A link is valid for 1 to 730 days, not {days!r}.")
+        raise SchemaError(Msg("err.link.days", days=repr(days)))
     if label is not None and (len(label) > 120 or "\x00" in label):
-        raise SchemaError("The label of a link has at most 120 characters and no NUL.")
+        raise SchemaError(Msg("err.link.label"))
     token = auth.new_link_token()
     link_id = str(uuid.uuid4())
     with db.writing() as conn:
@@ -148,7 +148,7 @@ def revoke(db: Database, link_id: str, *, actor: str, now: datetime) -> None:
             select(organiser_links.c.revoked_at).where(organiser_links.c.id == link_id)
         ).first()
         if row is None:
-            raise LinkRefused("unknown")
+            raise LinkRefused(reason="unknown")
         if row.revoked_at is not None:
             return
         conn.execute(
@@ -194,7 +194,7 @@ def _resolve(conn: Connection, token: str, now: datetime) -> Link:
         ).where(organiser_links.c.token_hash == wanted)
     ).first()
     if row is None:
-        raise LinkRefused("unknown")
+        raise LinkRefused(reason="unknown")
     reason = "revoked" if row.revoked_at is not None else None
     if reason is None and now >= row.expires_at:
         reason = "expired"
@@ -340,7 +340,7 @@ def editable_link_activity(
     found = editable_activity(db, activity_id)
     if found.values.get("asset_id") != link.asset_id:
         _refused(db, token, "other_place", now=now)
-        raise LinkRefused("other_place")
+        raise LinkRefused(reason="other_place")
     return found
 
 
@@ -366,9 +366,8 @@ def update_place(
     """
     other = sorted(set(changes) - set(ORGANISER_FIELDS))
     if other:
-        raise SchemaError(
-            f"An organiser may change only {', '.join(ORGANISER_FIELDS)}, not {', '.join(other)}."
-        )
+        allowed = ", ".join(ORGANISER_FIELDS)
+        raise SchemaError(Msg("err.link.fields", allowed=allowed, other=", ".join(other)))
     with use(db, token, now=now, action="link_edited") as (conn, link):
         cleaned = checked_changes(link.asset_id, changes)
         details = {"via": "organiser_link", "link": link.id}
@@ -402,7 +401,7 @@ def save_activity(
     with use(db, token, now=now, action="link_activity") as (conn, link):
         stored_at = activity_place(conn, activity_id)
         if cleaned["asset_id"] != link.asset_id or stored_at not in (None, link.asset_id):
-            raise LinkRefused("other_place")
+            raise LinkRefused(reason="other_place")
         details = {"via": "organiser_link", "link": link.id}
         save_activity_in(
             conn, activity_id, cleaned, actor=link.actor, now=now, base=base, details=details
@@ -424,6 +423,6 @@ def delete_activity(
     """
     with use(db, token, now=now, action="link_activity") as (conn, link):
         if activity_place(conn, activity_id) != link.asset_id:
-            raise LinkRefused("other_place")
+            raise LinkRefused(reason="other_place")
         details = {"via": "organiser_link", "link": link.id}
         delete_activity_in(conn, activity_id, actor=link.actor, now=now, base=base, details=details)

@@ -19,6 +19,7 @@ import pandas as pd
 from sqlalchemy import Connection, delete, insert, select, update
 
 from asset_map._errors import AssetMapError
+from asset_map.i18n import Msg
 from asset_map.storage import audit, edits
 from asset_map.storage import checks as _checks
 from asset_map.storage.db import Database
@@ -218,10 +219,7 @@ def _one(conn: Connection, change_id: str) -> Mapping[str, Any]:
         )
     ).first()
     if row is None:
-        raise ChangeNotFound(
-            f"No open change with id {change_id!r}: it was decided already, or a newer "
-            "refresh replaced it. List the open changes again."
-        )
+        raise ChangeNotFound(Msg("err.refresh.no_open_change", id=repr(change_id)))
     out = dict(row._mapping)
     for name in _JSON_COLUMNS:
         out[name] = json.loads(out[name])

@@ -28,17 +28,23 @@ from sqlalchemy import (
     false,
     text,
 )
+from sqlalchemy.types import TypeEngine
 
-from asset_map.model import CHECK_METHODS, KEY_FIGURES
+from asset_map.model import (
+    ACTIVITY_FIELDS,
+    AREA_FIELDS,
+    ASSET_FIELDS,
+    CHECK_METHODS,
+    PLACE_NEED_FIELDS,
+    SUGGESTION_FIELDS,
+    TALENT_FIELDS,
+    TALENT_STATUSES,
+    Field,
+)
 from asset_map.rules.auth import ROLES
 
-#: Statuses of a talent. Only ``approved`` ones reach a public layer; ``withdrawn`` ones hold
-#: no personal data any more (categories, wishes, buurt and date stay for anonymous counts).
-TALENT_STATUSES = ("pending", "approved", "rejected", "withdrawn")
-
-#: Field limits in characters (Unicode code points).
-MAX_NICKNAME, MAX_DESCRIPTION, MAX_AVAILABILITY, MAX_CONTACT = 40, 500, 100, 120
-MAX_CATEGORIES = 5
+#: Characters of a talent's ``;``-joined category or wish keys.
+KEY_LIST_CHARS = 200
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -78,21 +84,32 @@ metadata = MetaData(
 )
 
 
+def _version() -> Column[int]:
+    """Return a row's ``version`` column (1 for rows from before it): which change it is."""
+    return Column("version", Integer, nullable=False, server_default=text("1"))
+
+
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def _talent_column(field: Field) -> Column[Any]:
+    """Return the column of a talent field: text of the field's most characters.
+
+    Personal fields may be NULL even when the form requires them: an erasure blanks them.
+    """
+    return Column(
+        field.name,
+        String(field.max_len or KEY_LIST_CHARS),
+        nullable=field.personal or not field.required,
+    )
 
 
 talents = Table(
     "talents",
     metadata,
     Column("id", String(36), primary_key=True),
-    Column("nickname", String(MAX_NICKNAME)),
-    Column("categories", String(200), nullable=False),
-    Column("description", String(MAX_DESCRIPTION)),
-    Column("wishes", String(200)),
-    Column("availability", String(MAX_AVAILABILITY)),
-    Column("buurt_code", String(10), nullable=False),
-    Column("contact", String(MAX_CONTACT)),
+    *(_talent_column(field) for field in TALENT_FIELDS.values()),
     Column("status", String(10), nullable=False),
     Column("withdrawal_hash", String(64)),
     Column("created_at", UTCDateTime(), nullable=False),
@@ -104,7 +121,7 @@ talents = Table(
     Column("erased_at", UTCDateTime()),
     Column("counted", Boolean, nullable=False, server_default=false()),
     # Counts the changes of the talent: a moderator's save on an older version is refused.
-    Column("version", Integer, nullable=False, server_default=text("1")),
+    _version(),
     CheckConstraint(_in("status", TALENT_STATUSES), name="status"),
     Index(None, "withdrawal_hash", unique=True),
     Index(None, "status"),
@@ -227,39 +244,30 @@ workspace = Table(
     CheckConstraint("id = 1", name="single_row"),
 )
 
-#: The area layer: ``model.AREA_COLUMNS``; key figures NULL where CBS keeps them secret.
-areas = Table(
-    "areas",
-    metadata,
-    Column("code", Text, primary_key=True),
-    Column("position", Integer, nullable=False),
-    Column("name", Text),
-    Column("level", Text),
-    Column("parent_code", Text),
-    *(Column(name, Double) for name in KEY_FIGURES),
-    Column("geometry", LargeBinary),
-)
+_LAYER_TYPES: dict[str, type[TypeEngine[Any]]] = {"number": Double, "geometry": LargeBinary}
 
-#: The asset layer: ``model.ASSET_COLUMNS``.
-assets = Table(
-    "assets",
-    metadata,
-    Column("id", Text, primary_key=True),
-    Column("position", Integer, nullable=False),
-    Column("name", Text),
-    Column("type", Text),
-    Column("description", Text),
-    Column("address", Text),
-    Column("tags", Text),
-    Column("source", Text),
-    Column("status", Text),
-    Column("capacity", Double),
-    # Step-free access (yes, limited, no) and OpenStreetMap opening hours (migration 0009).
-    Column("wheelchair", Text),
-    Column("opening_hours", Text),
-    Column("geometry", LargeBinary),
-    Column("version", Integer, nullable=False, server_default=text("1")),
-)
+
+def _layer(name: str, fields: dict[str, Field], *extra: Column[Any]) -> Table:
+    """Return a workspace layer's table: its key, then ``position``, every other field, ``extra``.
+
+    Every column of a field but the key may be NULL (files leave out what they do not know);
+    text has no length limit.
+    """
+    key, *others = fields.values()
+    return Table(
+        name,
+        metadata,
+        Column(key.name, Text, primary_key=True),
+        Column("position", Integer, nullable=False),
+        *(Column(f.name, _LAYER_TYPES.get(f.kind, Text)) for f in others),
+        *extra,
+    )
+
+
+#: The area layer: ``model.AREA_FIELDS``; key figures NULL where CBS keeps them secret.
+areas = _layer("areas", AREA_FIELDS)
+#: The asset layer: ``model.ASSET_FIELDS``, and the row's version.
+assets = _layer("assets", ASSET_FIELDS, _version())
 
 #: Outlines of assets that are an area (an OpenStreetMap way or relation): the asset itself is
 #: the point inside it; the outline is kept here, by asset id.
@@ -274,35 +282,36 @@ asset_footprints = Table(
 # No foreign keys to ``assets``: a workspace save replaces the assets whole, and the store
 # removes the activities and needs of assets that are gone in the same transaction.
 
-#: Recurring activities at a place: ``model.ACTIVITY_COLUMNS``; ``weekday`` ISO (1 = Monday),
+_ACTIVITY_TYPES: dict[str, TypeEngine[Any]] = {"number": Integer(), "time": String(5)}
+
+#: Recurring activities at a place: ``model.ACTIVITY_FIELDS``; ``weekday`` ISO (1 = Monday),
 #: ``start``/``end`` "HH:MM" (text sorts as time).
 activities = Table(
     "activities",
     metadata,
-    Column("id", Text, primary_key=True),
-    Column("asset_id", Text, nullable=False),
-    Column("title", Text, nullable=False),
-    Column("kind", Text, nullable=False),
-    Column("weekday", Integer, nullable=False),
-    Column("start", String(5), nullable=False),
-    Column("end", String(5), nullable=False),
-    Column("target_group", Text, nullable=False),
-    Column("organiser", Text),
-    Column("contact", Text),
-    Column("description", Text),
-    Column("version", Integer, nullable=False, server_default=text("1")),
+    *(
+        Column(
+            f.name,
+            _ACTIVITY_TYPES.get(f.kind, Text()),
+            primary_key=f.name == "id",
+            nullable=not f.required,
+        )
+        for f in ACTIVITY_FIELDS.values()
+    ),
+    _version(),
     CheckConstraint("weekday BETWEEN 1 AND 7", name="weekday"),
     Index(None, "asset_id"),
 )
 
-#: What a meeting place asks for: ``model.PLACE_NEED_COLUMNS``, one row per asset.
+#: What a meeting place asks for: ``model.PLACE_NEED_FIELDS``, one row per asset.
 place_needs = Table(
     "place_needs",
     metadata,
-    Column("asset_id", Text, primary_key=True),
-    Column("categories", Text, nullable=False),
-    Column("note", Text),
-    Column("version", Integer, nullable=False, server_default=text("1")),
+    *(
+        Column(f.name, Text, primary_key=f.name == "asset_id", nullable=not f.required)
+        for f in PLACE_NEED_FIELDS.values()
+    ),
+    _version(),
 )
 
 #: Connections a wijkmanager made between a resident's talent and a place:
@@ -330,7 +339,6 @@ connections = Table(
 SUGGESTION_KINDS = ("place", "group", "correction")
 CORRECTIONS = ("closed", "moved", "hours", "name")
 SUGGESTION_STATUSES = ("pending", "accepted", "rejected")
-MAX_SCHEDULE = 200
 
 #: Residents' suggestions, waiting on Beoordelen until a wijkmanager accepts or rejects them.
 #: ``lon``/``lat`` are where the place is shown: for a private home the middle of its buurt
@@ -346,13 +354,13 @@ suggestions = Table(
     Column("type", Text),
     Column("name", Text),
     Column("description", Text),
-    Column("schedule", String(MAX_SCHEDULE)),
+    Column("schedule", String(SUGGESTION_FIELDS["schedule"].max_len)),
     Column("address", Text),
     Column("lon", Double),
     Column("lat", Double),
     Column("private_home", Boolean, nullable=False, server_default=false()),
     Column("buurt_code", String(10)),
-    Column("contact", String(MAX_CONTACT)),
+    Column("contact", String(SUGGESTION_FIELDS["contact"].max_len)),
     Column("status", String(10), nullable=False),
     Column("code_hash", String(64), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),

@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import insert, select
 
 from asset_map._errors import AssetMapError
+from asset_map.i18n import Msg
 from asset_map.storage import audit
 from asset_map.storage.db import Database
 from asset_map.storage.schema import snapshots
@@ -70,9 +71,7 @@ def one(db: Database, snapshot_id: str) -> dict[str, Any]:
             )
         ).first()
     if row is None:
-        raise SnapshotNotFound(
-            f"No snapshot with id {snapshot_id!r}. List them with 'asset-map snapshot list'."
-        )
+        raise SnapshotNotFound(Msg("err.snapshot.not_found", id=repr(snapshot_id)))
     out = dict(row._mapping)
     out["data"] = json.loads(out["data"])
     return out

@@ -20,7 +20,7 @@ import pandas as pd
 from sqlalchemy import Connection, func, insert, select, update
 
 from asset_map._errors import AssetMapError, SchemaError
-from asset_map.i18n import Msg
+from asset_map.i18n import Joined, Msg
 from asset_map.rules import auth
 from asset_map.rules.dutch_hours import readable_hours
 from asset_map.rules.suggestion_form import (
@@ -75,15 +75,16 @@ class AlreadyDecided(AssetMapError):
     """The suggestion was accepted or rejected already (by someone else, a moment ago)."""
 
 
-def _problems(sub: SuggestionSubmission) -> list[str]:
+def _problems(sub: SuggestionSubmission) -> list[Msg]:
     problems = []
     if sub.kind not in SUGGESTION_KINDS:
-        problems.append(f"kind '{sub.kind}' is not one of {', '.join(SUGGESTION_KINDS)}")
+        kinds = ", ".join(SUGGESTION_KINDS)
+        problems.append(Msg("err.suggestion.kind", kind=sub.kind, kinds=kinds))
     if sub.kind == "correction" and (sub.correction not in CORRECTIONS or not sub.asset_id):
-        problems.append("a correction needs an asset_id and one of " + ", ".join(CORRECTIONS))
+        problems.append(Msg("err.suggestion.correction", corrections=", ".join(CORRECTIONS)))
     for name, value in asdict(sub).items():
         if isinstance(value, str) and "\x00" in value:
-            problems.append(f"{name} holds a NUL character (\\x00), which no database stores")
+            problems.append(Msg("err.suggestion.nul", field=name))
     return problems
 
 
@@ -108,7 +109,7 @@ def submit(
     """
     problems = _problems(sub)
     if problems:
-        raise SchemaError(f"Suggestion: {'; '.join(problems)}.")
+        raise SchemaError(Msg("err.suggestion.refused", problems=Joined(problems, "; ")))
     receipt = Receipt(id=str(uuid.uuid4()), withdrawal_code=auth.new_withdrawal_code())
     with db.writing() as conn:
         if limits is not None:
@@ -212,8 +213,9 @@ def edit(
     """Change fields of a pending suggestion (checked by ``suggestion_form.check_edit``)."""
     unknown = sorted(set(changes) - set(EDIT_FIELDS))
     if unknown:
+        editable = ", ".join(EDIT_FIELDS)
         raise SchemaError(
-            f"Cannot edit {', '.join(unknown)}. Editable fields: {', '.join(EDIT_FIELDS)}."
+            Msg("err.suggestion.not_editable", fields=", ".join(unknown), editable=editable)
         )
     with db.writing() as conn:
         old = _pending(conn, suggestion_id)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import calendar
 import hmac
-import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,26 +20,24 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, Row, insert, or_, select, update
 
 from asset_map._errors import AssetMapError, SchemaError
-from asset_map.i18n import Msg
-from asset_map.model import TALENT_COLUMNS, WISHES, catalogue
+from asset_map.i18n import Joined, Msg
+from asset_map.model import (
+    BUURT_CODE,
+    PERSONAL_TALENT_FIELDS,
+    TALENT_COLUMNS,
+    TALENT_FIELDS,
+    TALENT_STATUSES,
+    WISHES,
+    catalogue,
+)
 from asset_map.rules import auth
-from asset_map.rules.concurrent_edits import Editable, StaleEdit, changed_fields, changes_meanwhile
+from asset_map.rules.concurrent_edits import Editable, changed_fields, check_base
 from asset_map.rules.talent_form import TalentSubmission
 from asset_map.settings import OLDER_THAN_DAYS, SubmissionLimits
 from asset_map.storage import audit, submissions
 from asset_map.storage.db import Database
-from asset_map.storage.schema import (
-    MAX_AVAILABILITY,
-    MAX_CATEGORIES,
-    MAX_CONTACT,
-    MAX_DESCRIPTION,
-    MAX_NICKNAME,
-    TALENT_STATUSES,
-    connections,
-    talents,
-)
+from asset_map.storage.schema import connections, talents
 
-BUURT_CODE = re.compile(r"^BU\d{8}$")
 #: Columns moderators see besides ``model.TALENT_COLUMNS``.
 MODERATION_COLUMNS = [
     *TALENT_COLUMNS,
@@ -50,20 +47,9 @@ MODERATION_COLUMNS = [
     "decided_by",
     "decided_at",
 ]
-EDITABLE = (
-    "nickname",
-    "categories",
-    "description",
-    "wishes",
-    "availability",
-    "buurt_code",
-    "contact",
-)
 #: The only columns of a public talent table (:func:`public_frame`): enough to count talents
 #: per buurt and category, nothing that tells who someone is, what they wrote or when.
 PUBLIC_TALENT_COLUMNS = ["categories", "buurt_code", "status"]
-#: Fields blanked by an erasure.
-PERSONAL = ("nickname", "description", "availability", "contact")
 #: What a moderator may set: a decision, or ``pending`` to undo one.
 DECISIONS = ("approved", "rejected", "pending")
 _TIMESTAMPS = ("created_at", "updated_at", "decided_at")
@@ -100,21 +86,21 @@ class Receipt:
 # --- validation ------------------------------------------------------------------------------
 
 
-def _text_problem(name: str, value: Any, *, max_len: int, required: bool) -> str | None:
+def _text_problem(name: str, value: Any, *, max_len: int, required: bool) -> Msg | None:
     if value is None:
-        return None if not required else f"{name} is missing"
+        return None if not required else Msg("err.talent.field_missing", field=name)
     if not isinstance(value, str):
-        return f"{name} must be text, not {type(value).__name__}"
+        return Msg("err.talent.field_not_text", field=name, kind=type(value).__name__)
     if required and not value.strip():
-        return f"{name} is empty"
+        return Msg("err.talent.field_empty", field=name)
     if len(value) > max_len:
-        return f"{name} has {len(value)} characters; at most {max_len} are allowed"
+        return Msg("err.talent.field_long", field=name, n=len(value), most=max_len)
     if "\x00" in value:
-        return f"{name} holds a NUL character (\\x00), which no database stores"
+        return Msg("err.talent.field_nul", field=name)
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        return f"{name} holds a broken character (a lone surrogate); type the text again"
+        return Msg("err.talent.field_surrogate", field=name)
     return None
 
 
@@ -131,54 +117,45 @@ def _keys(value: Any) -> tuple[str, ...]:
 
 def _keys_problems(
     name: str, value: Any, allowed: Iterable[str], *, low: int, high: int
-) -> list[str]:
+) -> list[Msg]:
     try:
         keys = _keys(value)
     except TypeError as error:
-        return [f"{name} must be a tuple of keys, not {error}"]
+        return [Msg("err.talent.keys_not_tuple", field=name, kind=str(error))]
     allowed = list(allowed)
     problems = [
-        f"{name}: unknown key '{k}'; use one of {', '.join(allowed)}"
+        Msg("err.talent.key_unknown", field=name, value=k, allowed=", ".join(allowed))
         for k in keys
         if k not in allowed
     ]
     if len(set(keys)) != len(keys):
-        problems.append(f"{name}: a key is given twice")
+        problems.append(Msg("err.talent.key_twice", field=name))
     if not low <= len(keys) <= high:
-        problems.append(f"{name}: give {low} to {high}, not {len(keys)}")
+        problems.append(Msg("err.talent.keys_count", field=name, low=low, high=high, n=len(keys)))
     return problems
 
 
-#: Text fields: (most characters, required).
-_TEXT_LIMITS = {
-    "nickname": (MAX_NICKNAME, True),
-    "description": (MAX_DESCRIPTION, False),
-    "availability": (MAX_AVAILABILITY, False),
-    "contact": (MAX_CONTACT, False),
-}
-
-
-def _problems(name: str, value: Any) -> list[str]:
+def _problems(name: str, value: Any) -> list[Msg]:
     """Return what is wrong with ``value`` as field ``name`` (empty when it is fine)."""
-    if name in _TEXT_LIMITS:
-        max_len, required = _TEXT_LIMITS[name]
-        problem = _text_problem(name, value, max_len=max_len, required=required)
+    field = TALENT_FIELDS[name]
+    if field.kind == "text":
+        max_len = field.max_len or 0
+        problem = _text_problem(name, value, max_len=max_len, required=field.required)
         return [problem] if problem else []
-    if name == "categories":
-        allowed = catalogue().talent_categories
-        return _keys_problems(name, value, allowed, low=1, high=MAX_CATEGORIES)
-    if name == "wishes":
-        return _keys_problems(name, value, WISHES, low=0, high=len(WISHES))
+    if field.kind == "keys":
+        allowed = catalogue().talent_categories if name == "categories" else WISHES
+        low, high = int(field.required), field.most or len(allowed)
+        return _keys_problems(name, value, allowed, low=low, high=high)
     if isinstance(value, str) and BUURT_CODE.match(value):
         return []
-    return [f"buurt_code '{value}' is not a CBS buurt code (BU and 8 digits, e.g. BU01500401)"]
+    return [Msg("err.talent.not_buurt_code", value=value)]
 
 
-def _check(values: dict[str, Any], what: str) -> None:
+def _check(values: dict[str, Any], what: Msg) -> None:
     """Raise one SchemaError listing every problem of ``values``."""
     problems = [p for name, value in values.items() for p in _problems(name, value)]
     if problems:
-        raise SchemaError(f"{what}: {'; '.join(problems)}.")
+        raise SchemaError(Msg("err.talent.refused", what=what, problems=Joined(problems)))
 
 
 def _stored(name: str, value: Any) -> Any:
@@ -204,8 +181,8 @@ def submit(
     With ``limits`` (the public form), the submission is counted against them for its
     client ``address`` and in all, and refused when one is reached or the queue is full.
     """
-    values = {name: getattr(sub, name) for name in EDITABLE}
-    _check(values, "Talent submission")
+    values = {name: getattr(sub, name) for name in TALENT_FIELDS}
+    _check(values, Msg("err.talent.submission"))
     receipt = Receipt(id=str(uuid.uuid4()), withdrawal_code=auth.new_withdrawal_code())
     with db.writing() as conn:
         if limits is not None:
@@ -254,7 +231,9 @@ def _frame(rows: Sequence[Row[Any]], columns: list[str]) -> pd.DataFrame:
 def moderation_frame(db: Database, *, status: str | None = None) -> pd.DataFrame:
     """Return all talents (or those with ``status``) with contact data and timestamps."""
     if status is not None and status not in TALENT_STATUSES:
-        raise SchemaError(f"Unknown status '{status}'. Use one of: {', '.join(TALENT_STATUSES)}.")
+        raise SchemaError(
+            Msg("err.talent.status_unknown", status=status, allowed=", ".join(TALENT_STATUSES))
+        )
     query = select(*(talents.c[n] for n in MODERATION_COLUMNS))
     if status is not None:
         query = query.where(talents.c.status == status)
@@ -302,7 +281,7 @@ def one(db: Database, talent_id: str) -> dict[str, Any] | None:
 
 
 #: What a moderator's form shows of a talent: the fields they edit and the status.
-VERSIONED = (*EDITABLE, "status")
+VERSIONED = (*TALENT_FIELDS, "status")
 
 
 def _locked(conn: Connection, talent_id: str) -> Editable:
@@ -333,15 +312,6 @@ def editable(db: Database, talent_id: str) -> Editable:
         return _locked(conn, talent_id)
 
 
-def _check_base(talent_id: str, base: Editable | None, now: Editable, yours: Any) -> None:
-    """Refuse a moderator's change when the talent changed since their screen read it."""
-    if base is None or base.version == now.version:
-        return
-    changes = changes_meanwhile(base.values, now.values, yours)
-    if changes:
-        raise StaleEdit("edits.what.talent", talent_id, changes, now)
-
-
 def _next_version() -> Any:
     return talents.c.version + 1
 
@@ -368,7 +338,7 @@ def decide(
     approves a text they have not seen.
     """
     if status not in DECISIONS:
-        raise SchemaError(f"A decision is 'approved', 'rejected' or 'pending', not '{status}'.")
+        raise SchemaError(Msg("err.talent.decision_unknown", status=status))
     with db.writing() as conn:
         found = _locked(conn, talent_id)
         current = str(found.values["status"])
@@ -376,7 +346,7 @@ def decide(
             return
         if current == "withdrawn":
             raise _withdrawn(talent_id, status)
-        _check_base(talent_id, base, found, {"status": status})
+        check_base("edits.what.talent", talent_id, base, found, {"status": status})
         conn.execute(
             update(talents)
             .where(talents.c.id == talent_id)
@@ -413,19 +383,18 @@ def edit(
     With ``base`` (the talent as the moderator's form read it), only the fields that differ
     from it are written, and a talent changed meanwhile raises ``StaleEdit``.
     """
-    unknown = sorted(set(changes) - set(EDITABLE))
+    unknown = sorted(set(changes) - set(TALENT_FIELDS))
     if unknown:
-        raise SchemaError(
-            f"Cannot edit {', '.join(unknown)}. Editable fields: {', '.join(EDITABLE)}."
-        )
-    _check(changes, f"Edit of talent '{talent_id}'")
+        fields, editable = ", ".join(unknown), ", ".join(TALENT_FIELDS)
+        raise SchemaError(Msg("err.talent.not_editable", fields=fields, editable=editable))
+    _check(changes, Msg("err.talent.edit", id=talent_id))
     new = {name: _stored(name, value) for name, value in changes.items()}
     yours = new if base is None else changed_fields(base.values, new)
     with db.writing() as conn:
         found = _locked(conn, talent_id)
         if found.values["status"] == "withdrawn":
             raise _withdrawn(talent_id, "edited")
-        _check_base(talent_id, base, found, yours)
+        check_base("edits.what.talent", talent_id, base, found, yours)
         written = changed_fields(found.values, yours)
         changed = sorted(written)
         if not changed:
@@ -454,7 +423,7 @@ def _erased(now: datetime) -> dict[str, Any]:
     with the code hears that the data are gone already.
     """
     return {
-        **dict.fromkeys(PERSONAL),
+        **dict.fromkeys(PERSONAL_TALENT_FIELDS),
         "counted": talents.c.status == "approved",
         "status": "withdrawn",
         "erased_at": now,

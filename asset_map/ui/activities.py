@@ -21,22 +21,20 @@ from asset_map._errors import AssetMapError
 from asset_map.analysis.areas import open_assets
 from asset_map.analysis.nearby import week_schedule
 from asset_map.i18n import explain, t
-from asset_map.model import ACTIVITY_COLUMNS, WEEKDAYS, catalogue
-from asset_map.render import vendor
-from asset_map.render.map import build_map
+from asset_map.model import ACTIVITY_COLUMNS, ACTIVITY_FIELDS, WEEKDAYS, catalogue
 from asset_map.rules.concurrent_edits import Editable, StaleEdit
-from asset_map.rules.edits import MAX_ACTIVITY_TEXT, check_activity
+from asset_map.rules.edits import check_activity
 from asset_map.services.workspace import Workspace
 from asset_map.ui import edit_base
-from asset_map.ui.basemap import chosen_basemap
+from asset_map.ui.basemap import places_map
+from asset_map.ui.fields import FormSpots
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
 from asset_map.ui.state import (
     among,
     choice_key,
     current_lang,
-    forget_choice,
-    option_index,
+    pick,
     select_all,
     tr,
 )
@@ -145,18 +143,9 @@ def week_map(ws: Workspace, activities: pd.DataFrame) -> None:
     """Draw the places of the activities shown, as a layer of their own, when asked for."""
     if not st.toggle(tr("week.show_map"), value=False, key="week_map_on"):
         return
-    lang = current_lang()
     places = ws.assets[ws.assets["id"].isin(set(activities["asset_id"]))]
     # The places of these activities; each popup lists its activities of the week.
-    fmap = build_map(
-        ws.areas,
-        places,
-        lang=lang,
-        basemap=chosen_basemap(),
-        cluster=False,
-        vendor_base=vendor.APP_STATIC_BASE,
-        activities=activities,
-    )
+    fmap = places_map(ws.areas, places, activities=activities)
     st_folium(fmap, returned_objects=[], use_container_width=True, height=460, key="week_map")
 
 
@@ -186,13 +175,13 @@ def editor(ws: Workspace, activities: pd.DataFrame, *, actor: str) -> None:
         for _, r in own.iterrows()
     }
     which = [None, *labels]
-    which_key, which_now = choice_key(f"week_edit_which_{place}", None)
-    chosen = st.selectbox(
+    chosen = pick(
+        st.selectbox,
         tr("week.which"),
         which,
-        index=option_index(which, which_now),
+        key=f"week_edit_which_{place}",
+        default=None,
         format_func=lambda i: t("week.new", lang) if i is None else labels[i],
-        key=which_key,
     )
     base = None
     if chosen:
@@ -233,16 +222,6 @@ _WIDGETS = {
 }
 
 
-def _show_stored(suffix: str, fields: set[str]) -> None:
-    """Let the widgets of ``fields`` start afresh: they show the stored value again."""
-    for name in fields & _WIDGETS.keys():
-        prefix, choice = _WIDGETS[name]
-        if choice:
-            forget_choice(f"{prefix}_{suffix}")
-        else:
-            st.session_state.pop(f"{prefix}_{suffix}", None)
-
-
 def activity_form(
     place: str,
     current: dict[str, object],
@@ -264,37 +243,36 @@ def activity_form(
     slot = f"activity:{current.get('id')}"
     if base is not None:
         edit_base.show_refusal(slot)
-    slots = {}
+    spots = FormSpots()
+
+    def text(name: str, label: str, key: str, **options: Any) -> Any:
+        value = _plain(current.get(name))
+        return spots.text(ACTIVITY_FIELDS[name], tr(label), value=value, key=key, **options)
+
+    def choose(name: str, label: str, options: list[Any], key: str, **kwargs: Any) -> Any:
+        kwargs.setdefault("default", current.get(name))
+        chosen = pick(st.selectbox, tr(label), options, key=key, **kwargs)
+        spots.mark(name)
+        return chosen
+
     with st.form(f"week_form_{suffix}"):
-        title = st.text_input(
-            tr("week.f_title"),
-            value=_plain(current.get("title")),
-            max_chars=MAX_ACTIVITY_TEXT["title"],
-            key=f"wf_t_{suffix}",
+        title = text("title", "week.f_title", f"wf_t_{suffix}")
+        kinds = cat.activity_kinds
+        kind = choose(
+            "kind",
+            "week.f_kind",
+            list(kinds),
+            f"wf_k_{suffix}",
+            format_func=lambda k: f"{kinds[k].icon} {kinds[k].label(lang)}",
         )
-        slots["title"] = st.empty()
-        kinds = list(cat.activity_kinds)
-        kind_key, kind_now = choice_key(f"wf_k_{suffix}", current.get("kind"))
-        kind = st.selectbox(
-            tr("week.f_kind"),
-            kinds,
-            index=option_index(kinds, kind_now),
-            format_func=lambda k: (
-                f"{cat.activity_kinds[k].icon} {cat.activity_kinds[k].label(lang)}"
-            ),
-            key=kind_key,
-        )
-        slots["kind"] = st.empty()
-        days = list(WEEKDAYS)
-        day_key, day_now = choice_key(f"wf_d_{suffix}", _int(current.get("weekday")))
-        weekday = st.selectbox(
-            tr("week.f_weekday"),
-            days,
-            index=option_index(days, day_now),
+        weekday = choose(
+            "weekday",
+            "week.f_weekday",
+            list(WEEKDAYS),
+            f"wf_d_{suffix}",
+            default=_int(current.get("weekday")),
             format_func=lambda d: WEEKDAYS[d][0 if lang == "nl" else 1],
-            key=day_key,
         )
-        slots["weekday"] = st.empty()
         left, right = st.columns(2)
         start = left.time_input(
             tr("week.f_start"),
@@ -308,40 +286,20 @@ def activity_form(
             step=900,
             key=f"wf_e_{suffix}",
         )
-        slots["start"] = left.empty()
-        slots["end"] = right.empty()
-        groups = list(cat.target_groups)
-        group_key, group_now = choice_key(f"wf_g_{suffix}", current.get("target_group"))
-        group = st.selectbox(
-            tr("week.f_group"),
-            groups,
-            index=option_index(groups, group_now),
+        spots.mark("start", left)
+        spots.mark("end", right)
+        group = choose(
+            "target_group",
+            "week.f_group",
+            list(cat.target_groups),
+            f"wf_g_{suffix}",
             format_func=lambda g: cat.target_group_label(g, lang),
-            key=group_key,
         )
-        slots["target_group"] = st.empty()
-        organiser = st.text_input(
-            tr("week.f_organiser"),
-            value=_plain(current.get("organiser")),
-            max_chars=MAX_ACTIVITY_TEXT["organiser"],
-            key=f"wf_o_{suffix}",
+        organiser = text("organiser", "week.f_organiser", f"wf_o_{suffix}")
+        contact = text(
+            "contact", "week.f_contact", f"wf_c_{suffix}", help=tr("week.f_contact_help")
         )
-        slots["organiser"] = st.empty()
-        contact = st.text_input(
-            tr("week.f_contact"),
-            value=_plain(current.get("contact")),
-            help=tr("week.f_contact_help"),
-            max_chars=MAX_ACTIVITY_TEXT["contact"],
-            key=f"wf_c_{suffix}",
-        )
-        slots["contact"] = st.empty()
-        description = st.text_area(
-            tr("week.f_description"),
-            value=_plain(current.get("description")),
-            max_chars=MAX_ACTIVITY_TEXT["description"],
-            key=f"wf_x_{suffix}",
-        )
-        slots["description"] = st.empty()
+        description = text("description", "week.f_description", f"wf_x_{suffix}", area=True)
         submitted = st.form_submit_button(tr("week.save"), type="primary")
     if not submitted:
         return
@@ -362,13 +320,12 @@ def activity_form(
     clean, errors = check_activity(values, asset_ids=asset_ids, lang=lang)
     if errors or clean is None:
         st.error(tr("week.fix"))
-        for field, text in errors.items():
-            slots.get(field, st).error(text, icon="⚠️")
+        spots.show(errors)
         return
     try:
         saved = write_or_explain(save, clean, base)
     except StaleEdit as exc:
-        _show_stored(suffix, edit_base.refused(slot, exc, clean))
+        edit_base.show_stored(edit_base.refused(slot, exc, clean), _WIDGETS, suffix)
         st.rerun()
     if saved:
         edit_base.forget(slot)

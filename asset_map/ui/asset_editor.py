@@ -25,38 +25,22 @@ from streamlit_folium import st_folium
 from asset_map import settings
 from asset_map._errors import AssetMapError
 from asset_map.i18n import explain, t
-from asset_map.model import ASSET_STATUSES, WHEELCHAIR_VALUES, catalogue
-from asset_map.render import vendor
+from asset_map.model import ASSET_FIELDS, ASSET_STATUSES, WHEELCHAIR_VALUES, catalogue
 from asset_map.rules.auth import User, can
 from asset_map.rules.concurrent_edits import Editable, StaleEdit
-from asset_map.rules.edits import check_asset
+from asset_map.rules.edits import ASSET_FORM_FIELDS, check_asset
 from asset_map.services.workspace import Workspace
 from asset_map.ui import edit_base
 from asset_map.ui.auth import current_user
 from asset_map.ui.basemap import chosen_tiles
+from asset_map.ui.fields import FormSpots, place_map
 from asset_map.ui.loaders import store
-from asset_map.ui.state import choice_key, current_lang, lang_key, option_index, tr
+from asset_map.ui.state import current_lang, lang_key, pick, tr
 from asset_map.ui.workbench import SELECTED_KEY, js_text, md
 
 MODE_KEY = "wb_edit_mode"
-#: Form field -> its widget key.
-FIELDS = {
-    name: f"wb_e_{name}"
-    for name in (
-        "name",
-        "type",
-        "description",
-        "address",
-        "tags",
-        "status",
-        "capacity",
-        "wheelchair",
-        "opening_hours",
-        "source",
-        "lat",
-        "lon",
-    )
-}
+#: Form field -> its widget key (the id is made by the store).
+FIELDS = {name: f"wb_e_{name}" for name in ASSET_FORM_FIELDS if name != "id"}
 #: Fields whose option labels follow the language: one widget key per language.
 LOCALISED_FIELDS = frozenset({"type", "status", "wheelchair"})
 #: The choices of step-free access: unknown (empty), then OpenStreetMap's values.
@@ -84,16 +68,16 @@ def editor(ws: Workspace, selected: str | None) -> None:
         return
     lang = current_lang()
     modes = ["add", "edit", "delete"] if selected else ["add"]
-    mode_key, mode_now = choice_key(MODE_KEY, "add")
-    if st.session_state.get(mode_key, "add") not in modes:
-        st.session_state[mode_key] = "add"
-    mode = st.radio(
+    if st.session_state.get(lang_key(MODE_KEY), "add") not in modes:
+        st.session_state[lang_key(MODE_KEY)] = "add"
+    mode = pick(
+        st.radio,
         tr("wb.edit_mode"),
         modes,
-        index=option_index(modes, mode_now),
+        key=MODE_KEY,
+        default="add",
         format_func=lambda k: t(f"wb.edit_mode.{k}", lang),
         horizontal=True,
-        key=mode_key,
     )
     if not selected:
         st.caption(tr("wb.edit_choose"))
@@ -181,20 +165,8 @@ def _place_map(ws: Workspace, asset: pd.Series | None) -> None:
     st.markdown(f"**{tr('wb.edit_place')}**")
     areas = ws.areas[ws.areas["level"] == "buurt"]
     lat, lon = st.session_state.get(FIELDS["lat"]), st.session_state.get(FIELDS["lon"])
-    minx, miny, maxx, maxy = areas.total_bounds
-    fmap = folium.Map(tiles=None, location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=13)
-    fmap.options.update(max_zoom=19, min_zoom=7)
-    fmap.default_js, fmap.default_css = vendor.links(vendor.MAP_FILES, vendor.APP_STATIC_BASE)
-    base = chosen_tiles()
-    if base.url:
-        folium.TileLayer(base.url, attr=base.attribution, max_zoom=base.max_zoom).add_to(fmap)
-    folium.GeoJson(
-        areas[["code", "geometry"]].to_json(drop_id=True),
-        style_function=lambda _f: {"color": "#555", "weight": 1, "fillOpacity": 0.03},
-    ).add_to(fmap)
-    if asset is None:
-        fmap.fit_bounds([[miny, minx], [maxy, maxx]])
-    else:
+    fmap = place_map(areas, chosen_tiles(), fill_opacity=0.03, fit=asset is None)
+    if asset is not None:
         fmap.location = [float(asset.geometry.y), float(asset.geometry.x)]
         fmap.options["zoom"] = 17
     group = None
@@ -226,58 +198,57 @@ def _form(user: User, asset: pd.Series | None) -> None:
     """Show the fields of an asset; on save the checked values go to the store."""
     lang = current_lang()
     cat = catalogue()
-    slots: dict[str, Any] = {}
+    spots = FormSpots()
+
+    def text(name: str, where: Any, **options: Any) -> None:
+        spots.text(ASSET_FIELDS[name], tr(f"wb.f.{name}"), key=FIELDS[name], where=where, **options)
+
     with st.form("wb_edit_form"):
         left, right = st.columns(2)
-        left.text_input(tr("wb.f.name"), max_chars=120, key=FIELDS["name"])
-        slots["name"] = left.empty()
+        text("name", left)
         # Loaded into the session (``_load_form``); after a language switch the value of the
         # other language's widget is the starting value.
-        type_key, type_now = choice_key(FIELDS["type"], None)
-        left.selectbox(
+        pick(
+            left.selectbox,
             tr("wb.f.type"),
             list(cat.types),
+            key=FIELDS["type"],
+            default=None,
+            fallback=None,
             format_func=lambda k: f"{cat.types[k].icon} {cat.types[k].label(lang)}",
-            index=option_index(list(cat.types), type_now, None),
             placeholder=tr("wb.f.type_placeholder"),
-            key=type_key,
         )
-        slots["type"] = left.empty()
-        left.text_input(tr("wb.f.address"), max_chars=200, key=FIELDS["address"])
-        slots["address"] = left.empty()
-        left.text_input(tr("wb.f.tags"), help=tr("wb.f.tags_help"), key=FIELDS["tags"])
-        slots["tags"] = left.empty()
-        status_key, status_now = choice_key(FIELDS["status"], None)
-        right.radio(
+        spots.mark("type", left)
+        text("address", left)
+        text("tags", left, help=tr("wb.f.tags_help"))
+        pick(
+            right.radio,
             tr("wb.f.status"),
             ASSET_STATUSES,
-            index=option_index(ASSET_STATUSES, status_now),
+            key=FIELDS["status"],
+            default=None,
             format_func=lambda s: t(f"wb.status.{s}", lang),
             horizontal=True,
-            key=status_key,
         )
-        slots["status"] = right.empty()
+        spots.mark("status", right)
         right.text_input(tr("wb.f.capacity"), help=tr("wb.f.capacity_help"), key=FIELDS["capacity"])
-        slots["capacity"] = right.empty()
-        chair_key, chair_now = choice_key(FIELDS["wheelchair"], "")
-        right.selectbox(
+        spots.mark("capacity", right)
+        pick(
+            right.selectbox,
             tr("wb.f.wheelchair"),
             WHEELCHAIR_CHOICES,
-            index=option_index(WHEELCHAIR_CHOICES, chair_now or "", 0),
+            key=FIELDS["wheelchair"],
+            default="",
             format_func=lambda v: t(f"wb.wheelchair.{v or 'unknown'}", lang),
-            key=chair_key,
         )
-        slots["wheelchair"] = right.empty()
-        right.text_input(
-            tr("wb.f.opening_hours"),
-            max_chars=200,
+        spots.mark("wheelchair", right)
+        text(
+            "opening_hours",
+            right,
             help=tr("wb.f.opening_hours_help"),
             placeholder="Tu,Th 10:00-12:00; PH off",
-            key=FIELDS["opening_hours"],
         )
-        slots["opening_hours"] = right.empty()
-        right.text_input(tr("wb.f.source"), max_chars=120, key=FIELDS["source"])
-        slots["source"] = right.empty()
+        text("source", right)
         lat_col, lon_col = right.columns(2)
         lat_col.number_input(
             tr("wb.f.lat"), value=None, format="%.6f", step=0.0001, key=FIELDS["lat"]
@@ -285,10 +256,9 @@ def _form(user: User, asset: pd.Series | None) -> None:
         lon_col.number_input(
             tr("wb.f.lon"), value=None, format="%.6f", step=0.0001, key=FIELDS["lon"]
         )
-        slots["lat"] = right.empty()
-        slots["lon"] = right.empty()
-        st.text_area(tr("wb.f.description"), max_chars=2000, key=FIELDS["description"])
-        slots["description"] = st.empty()
+        spots.mark("lat", right)
+        spots.mark("lon", right)
+        text("description", st, area=True)
         label = tr("wb.save_new") if asset is None else tr("wb.save_changes")
         submitted = st.form_submit_button(label, type="primary")
     if not submitted:
@@ -300,8 +270,7 @@ def _form(user: User, asset: pd.Series | None) -> None:
     cleaned, errors = check_asset(values, lang=lang)
     if cleaned is None:
         st.error(tr("wb.edit_fix"))
-        for field, text in errors.items():
-            slots.get(field, st).error(text, icon="⚠️")
+        spots.show(errors)
         return
     cleaned.pop("id", None)
     slot = _slot(asset)

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import folium
+import geopandas as gpd
 import streamlit as st
 
 from asset_map._errors import AssetMapError
 from asset_map.i18n import explain, t
+from asset_map.render import vendor
+from asset_map.render.map import build_map
 from asset_map.render.styles import BASEMAPS, DEFAULT_BASEMAP, Basemap, basemaps, default_basemap
 from asset_map.ui.state import choice_key, current_lang, option_index, tr
 
@@ -66,3 +70,19 @@ def chosen_tiles() -> Basemap:
     """Return the chosen base map itself (URL, attribution, highest zoom), for a map of its own."""
     options, default, _problem = choices()
     return options.get(chosen_basemap(), options[default])
+
+
+def places_map(areas: gpd.GeoDataFrame, places: gpd.GeoDataFrame, **options: Any) -> folium.Map:
+    """Return a map of a few ``places``, each marker on its own, on the chosen base map.
+
+    ``options`` go to :func:`asset_map.render.map.build_map` (``activities``, ``view``, ...).
+    """
+    return build_map(
+        areas,
+        places,
+        lang=current_lang(),
+        basemap=chosen_basemap(),
+        cluster=False,
+        vendor_base=vendor.APP_STATIC_BASE,
+        **options,
+    )

@@ -14,9 +14,8 @@ from asset_map import settings
 from asset_map.analysis.connections import connections_per_buurt
 from asset_map.analysis.matching import needs_of
 from asset_map.i18n import t
-from asset_map.model import catalogue
+from asset_map.model import NOTE_MAX_LEN, catalogue
 from asset_map.rules.concurrent_edits import Editable, StaleEdit
-from asset_map.rules.edits import MAX_NOTE
 from asset_map.services import connect as connect_service
 from asset_map.services.workspace import Workspace
 from asset_map.ui import edit_base
@@ -29,6 +28,7 @@ from asset_map.ui.state import (
     current_lang,
     forget_choice,
     option_index,
+    pick,
     select_all,
     tr,
 )
@@ -51,14 +51,15 @@ def place_picker(ws: Workspace) -> pd.Series | None:
         + (f" · {tr('connect.planned')}" if r["status"] == "planned" else "")
         for _, r in places.iterrows()
     }
-    place_key, place_now = choice_key(PLACE_KEY, None)
-    chosen = st.selectbox(
+    chosen = pick(
+        st.selectbox,
         tr("connect.place"),
         list(labels),
-        index=option_index(list(labels), place_now, None),
+        key=PLACE_KEY,
+        default=None,
+        fallback=None,
         format_func=lambda i: labels[i],
         placeholder=tr("connect.place_placeholder"),
-        key=place_key,
     )
     if chosen is None:
         st.info(tr("connect.pick_first"))
@@ -115,7 +116,9 @@ def needs_editor(ws: Workspace, place: pd.Series, *, actor: str) -> tuple[str, .
             key=needs_key,
             select_all=select_all(),
         )
-        new_note = st.text_area(tr("connect.note"), value=note, max_chars=MAX_NOTE, key=note_key)
+        new_note = st.text_area(
+            tr("connect.note"), value=note, max_chars=NOTE_MAX_LEN, key=note_key
+        )
         saved = st.form_submit_button(tr("connect.save_needs"), type="primary")
         if saved:
             _save_needs(place_id, tuple(chosen), new_note, actor=actor, base=base)
@@ -162,15 +165,16 @@ def matches(
     """List the talents within walking distance that fit, best first, each with a button."""
     lang = current_lang()
     cat = catalogue()
-    walk_key, walk_now = choice_key("connect_walk_min", 15)
     walk_min = int(
-        st.radio(
+        pick(
+            st.radio,
             tr("connect.walk"),
             WALK_CHOICES,
-            index=option_index(WALK_CHOICES, walk_now, 2),
+            key="connect_walk_min",
+            default=15,
+            fallback=2,
             format_func=lambda m: t("connect.minutes", lang, n=m),
             horizontal=True,
-            key=walk_key,
         )
     )
     profiles = tuple(settings.PROFILES)

@@ -27,7 +27,7 @@ from asset_map.model import catalogue
 from asset_map.services.decisions import decision_lines, decisions_csv
 from asset_map.services.sources import Loaded
 from asset_map.ui.safe import explain_here
-from asset_map.ui.state import choice_key, current_lang, option_index, tr
+from asset_map.ui.state import choice_key, current_lang, option_index, pick, tr
 from asset_map.ui.uploads import in_use, new_upload_folder
 
 NONE = ""
@@ -219,14 +219,14 @@ def crs_choice(path: Path, *, layer: str | None = None) -> str | None:
     if known:
         return None
     lang = current_lang()
-    crs_key, crs_now = choice_key("data_crs", CRS_CHOICES[0])
     return str(
-        st.selectbox(
+        pick(
+            st.selectbox,
             tr("data.crs"),
             CRS_CHOICES,
-            index=option_index(CRS_CHOICES, crs_now),
+            key="data_crs",
+            default=CRS_CHOICES[0],
             format_func=lambda c: t(f"data.crs.{c.split(':')[1]}", lang),
-            key=crs_key,
         )
     )
 

@@ -10,7 +10,7 @@ the fields that should show the stored value now, and remembers the refusal, whi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import streamlit as st
@@ -18,7 +18,7 @@ import streamlit as st
 from asset_map._errors import AssetMapError
 from asset_map.i18n import explain
 from asset_map.rules.concurrent_edits import Editable, StaleEdit, rebase
-from asset_map.ui.state import current_lang
+from asset_map.ui.state import current_lang, forget_choice
 
 BASES_KEY = "edit_bases"
 REFUSALS_KEY = "edit_refusals"
@@ -89,3 +89,19 @@ def show_refusal(slot: str) -> None:
     error = st.session_state.get(REFUSALS_KEY, {}).pop(slot, None)
     if error is not None:
         st.warning(explain(error, current_lang()), icon="🔄")
+
+
+def show_stored(
+    fields: Iterable[str], widgets: Mapping[str, tuple[str, bool]], suffix: str
+) -> None:
+    """Let the widgets of ``fields`` start afresh, so they show the stored value again.
+
+    ``widgets`` gives each field's widget: its key prefix (the key is ``prefix_suffix``), and
+    whether it is a choice whose key follows the language (``state.choice_key``).
+    """
+    for name in set(fields) & widgets.keys():
+        prefix, choice = widgets[name]
+        if choice:
+            forget_choice(f"{prefix}_{suffix}")
+        else:
+            st.session_state.pop(f"{prefix}_{suffix}", None)

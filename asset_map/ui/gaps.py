@@ -43,7 +43,7 @@ from asset_map.services.workspace import Workspace
 from asset_map.ui import live_map
 from asset_map.ui.loaders import data_folder
 from asset_map.ui.safe import explain_here
-from asset_map.ui.state import among, choice_key, current_lang, option_index, select_all, tr
+from asset_map.ui.state import among, choice_key, current_lang, option_index, pick, select_all, tr
 from asset_map.ui.tables import readable, spreadsheet_buttons
 
 NEEDS = NEED_CHOICES
@@ -69,13 +69,13 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
             tr("gaps.walk_min"), **widget_range(settings.WALK_MIN), key="gap_walk_min"
         )
         need_default = supported_need(ws.areas)  # "all" when only inhabitants are known
-        need_key, need_now = choice_key("gap_need", need_default)
-        need = left.selectbox(
+        need = pick(
+            left.selectbox,
             tr("gaps.need"),
             NEEDS,
-            index=option_index(NEEDS, need_now),
+            key="gap_need",
+            default=need_default,
             format_func=lambda k: t(f"gaps.need.{k}", lang),
-            key=need_key,
         )
         if need_default != NEEDS[0] and need == need_default:
             left.caption(tr("gaps.need_from_figures"))
@@ -112,18 +112,18 @@ def parameter_form(ws: Workspace) -> tuple[GapParams, dict[str, tuple[bytes, str
             key=candidates_key,
             select_all=select_all(),
         )
-        solver_key, solver_now = choice_key("gap_solver", SOLVERS[0])
-        solver = right.radio(
+        solver = pick(
+            right.radio,
             tr("gaps.solver"),
             SOLVERS,
-            index=option_index(SOLVERS, solver_now),
+            key="gap_solver",
+            default=SOLVERS[0],
             format_func=lambda k: t(f"gaps.solver.{k}", lang),
             horizontal=True,
             help=tr(
                 "gaps.solver_help",
                 seconds=format_number(settings.TIME_LIMIT_S.default, lang=lang),
             ),
-            key=solver_key,
         )
         time_limit = right.number_input(
             tr("gaps.time_limit"),

@@ -20,26 +20,21 @@ import streamlit as st
 
 from asset_map._errors import AssetMapError
 from asset_map.i18n import explain, t
-from asset_map.model import WISHES, Lang, catalogue
+from asset_map.model import PERSONAL_TALENT_FIELDS, TALENT_FIELDS, WISHES, Lang, catalogue
 from asset_map.rules.concurrent_edits import Editable, StaleEdit
 from asset_map.rules.talent_form import (
-    MAX_AVAILABILITY,
-    MAX_CONTACT,
-    MAX_DESCRIPTION,
-    MAX_NICKNAME,
     check_edit,
 )
 from asset_map.services.workspace import Workspace
 from asset_map.settings import submission_limits
-from asset_map.storage.talents import PERSONAL
 from asset_map.ui import edit_base
+from asset_map.ui.fields import FormSpots
 from asset_map.ui.loaders import store
 from asset_map.ui.safe import md
 from asset_map.ui.state import (
     among,
     choice_key,
     current_lang,
-    forget_choice,
     option_index,
     select_all,
     tr,
@@ -186,12 +181,7 @@ def _as_read(stored: pd.Series) -> tuple[pd.Series, Editable | None]:
 
 def _refused(talent_id: str, exc: StaleEdit, form: dict[str, Any]) -> None:
     """Keep the moderator's input; let the fields they did not change show the stored value."""
-    for name in edit_base.refused(f"talent:{talent_id}", exc, form) & _WIDGETS.keys():
-        prefix, choice = _WIDGETS[name]
-        if choice:
-            forget_choice(f"{prefix}_{talent_id}")
-        else:
-            st.session_state.pop(f"{prefix}_{talent_id}", None)
+    edit_base.show_stored(edit_base.refused(f"talent:{talent_id}", exc, form), _WIDGETS, talent_id)
     st.rerun()
 
 
@@ -241,15 +231,16 @@ def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str, base: Edita
     lang = current_lang()
     cat = catalogue()
     with st.expander(tr("moderate.edit")):
-        slots: dict[str, Any] = {}
+        spots = FormSpots()
         values: dict[str, Any] = {}
-        values["nickname"] = st.text_input(
-            tr("join.nickname"),
-            value=_plain(row["nickname"]),
-            max_chars=MAX_NICKNAME,
-            key=f"edit_nick_{talent_id}",
-        )
-        slots["nickname"] = st.empty()
+
+        def text(name: str, label: str, key: str, **options: Any) -> None:
+            value = _plain(row[name])
+            values[name] = spots.text(
+                TALENT_FIELDS[name], tr(label), value=value, key=key, **options
+            )
+
+        text("nickname", "join.nickname", f"edit_nick_{talent_id}")
         categories = list(cat.talent_categories)
         categories_key, categories_now = choice_key(
             f"edit_cat_{talent_id}", _keys(row["categories"])
@@ -263,14 +254,8 @@ def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str, base: Edita
             key=categories_key,
             select_all=select_all(),
         )
-        slots["categories"] = st.empty()
-        values["description"] = st.text_area(
-            tr("join.description"),
-            value=_plain(row["description"]),
-            max_chars=MAX_DESCRIPTION,
-            key=f"edit_desc_{talent_id}",
-        )
-        slots["description"] = st.empty()
+        spots.mark("categories")
+        text("description", "join.description", f"edit_desc_{talent_id}", area=True)
         wishes_key, wishes_now = choice_key(f"edit_wish_{talent_id}", _keys(row["wishes"]))
         values["wishes"] = st.multiselect(
             tr("join.wishes"),
@@ -281,14 +266,8 @@ def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str, base: Edita
             key=wishes_key,
             select_all=select_all(),
         )
-        slots["wishes"] = st.empty()
-        values["availability"] = st.text_input(
-            tr("join.availability"),
-            value=_plain(row["availability"]),
-            max_chars=MAX_AVAILABILITY,
-            key=f"edit_avail_{talent_id}",
-        )
-        slots["availability"] = st.empty()
+        spots.mark("wishes")
+        text("availability", "join.availability", f"edit_avail_{talent_id}")
         options = list(buurt_names)
         current = str(row["buurt_code"])
         values["buurt_code"] = st.selectbox(
@@ -299,21 +278,14 @@ def _editor(row: pd.Series, buurt_names: dict[str, str], actor: str, base: Edita
             placeholder=tr("join.where_list"),
             key=f"edit_buurt_{talent_id}",
         )
-        slots["buurt"] = st.empty()
-        values["contact"] = st.text_input(
-            tr("join.contact"),
-            value=_plain(row["contact"]),
-            max_chars=MAX_CONTACT,
-            key=f"edit_contact_{talent_id}",
-        )
-        slots["contact"] = st.empty()
+        spots.mark("buurt")
+        text("contact", "join.contact", f"edit_contact_{talent_id}")
         if not st.button(tr("moderate.save"), key=f"save_{talent_id}"):
             return
         checked, errors = check_edit(values, buurt_codes=buurt_names, lang=lang)
         if checked is None:
             st.error(tr("moderate.fix"))
-            for field, text in errors.items():
-                slots.get(field, st).error(text, icon="⚠️")
+            spots.show(errors)
             return
         try:
             store().edit_talent(talent_id, checked, actor=actor, base=base)
@@ -347,7 +319,7 @@ def _buttons(talent_id: str, actions: tuple[str, ...], actor: str, base: Editabl
     """Show one button per action; each change is written with the moderator's name."""
     sure = False
     if "erase" in actions:
-        st.caption(tr("moderate.erase_help", erased=field_list(PERSONAL)))
+        st.caption(tr("moderate.erase_help", erased=field_list(PERSONAL_TALENT_FIELDS)))
         sure = st.checkbox(tr("moderate.erase_sure"), key=f"erase_sure_{talent_id}")
     columns = st.columns(len(actions))
     for column, action in zip(columns, actions, strict=True):

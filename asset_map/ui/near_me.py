@@ -22,16 +22,14 @@ from asset_map.analysis.nearby import Nearby
 from asset_map.i18n import t
 from asset_map.io.postcode import PostcodeError, read_postcodes
 from asset_map.model import WEEKDAYS, catalogue
-from asset_map.render import vendor
 from asset_map.render.activities import nearby_layers
 from asset_map.render.flyer import access_text, open_text
-from asset_map.render.map import build_map
 from asset_map.services import near_me
 from asset_map.services.near_me import PostcodeNeedsNumber, PostcodeNotFound
 from asset_map.services.workspace import Workspace
-from asset_map.ui.basemap import chosen_basemap
+from asset_map.ui.basemap import places_map
 from asset_map.ui.loaders import local_postcodes
-from asset_map.ui.state import choice_key, current_lang, option_index, tr
+from asset_map.ui.state import current_lang, pick, tr
 
 #: The walking times a resident can choose, in minutes (within the range of the settings).
 WALK_CHOICES = tuple(int(m) for m in settings.WALK_MIN.presets)
@@ -119,15 +117,17 @@ def _buurt_changed() -> None:
 def walk_picker() -> int:
     """Ask how far the resident wants to walk (5, 10 or 15 minutes)."""
     lang = current_lang()
-    walk_key, walk_now = choice_key("near_walk_min", int(settings.WALK_MIN.default))
+    default = int(settings.WALK_MIN.default)
     return int(
-        st.radio(
+        pick(
+            st.radio,
             tr("near.walk"),
             WALK_CHOICES,
-            index=option_index(WALK_CHOICES, walk_now, 1),
+            key="near_walk_min",
+            default=default,
+            fallback=1,
             format_func=lambda m: t("near.minutes", lang, n=m),
             horizontal=True,
-            key=walk_key,
         )
     )
 
@@ -135,16 +135,15 @@ def walk_picker() -> int:
 def profile_picker() -> str:
     """Ask how the resident gets about: an average pace, slower (rollator), a wheelchair."""
     lang = current_lang()
-    keys = tuple(settings.PROFILES)
-    profile_key, profile_now = choice_key("near_profile", settings.DEFAULT_PROFILE)
     return str(
-        st.radio(
+        pick(
+            st.radio,
             tr("near.profile"),
-            keys,
-            index=option_index(keys, profile_now, 0),
+            tuple(settings.PROFILES),
+            key="near_profile",
+            default=settings.DEFAULT_PROFILE,
             format_func=lambda k: t(settings.PROFILES[k].label, lang),
             horizontal=True,
-            key=profile_key,
         )
     )
 
@@ -169,13 +168,9 @@ def results(ws: Workspace, origin: Origin, found: Nearby) -> None:
     # in its place's popup, and the place is ringed.
     shown = set(found.places["id"].astype(str)) | set(found.activities["asset_id"].astype(str))
     places = ws.assets[ws.assets["id"].astype(str).isin(shown)]
-    fmap = build_map(
+    fmap = places_map(
         ws.areas,
         places,
-        lang=lang,
-        basemap=chosen_basemap(),
-        cluster=False,
-        vendor_base=vendor.APP_STATIC_BASE,
         extra_layers=nearby_layers(found, lang=lang),
         activities=found.activities,
         postcodes=local_postcodes(ws),

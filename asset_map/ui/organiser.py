@@ -19,9 +19,8 @@ import streamlit as st
 
 from asset_map._errors import AssetMapError
 from asset_map.i18n import explain, t
-from asset_map.model import WEEKDAYS, catalogue
+from asset_map.model import ASSET_FIELDS, WEEKDAYS, catalogue
 from asset_map.rules.concurrent_edits import StaleEdit
-from asset_map.rules.edits import MAX_ASSET_TEXT
 from asset_map.services.workspace import Workspace
 from asset_map.storage import Link, LinkRefused
 from asset_map.ui import edit_base
@@ -81,7 +80,7 @@ def page(ws: Workspace, key: str | None) -> None:
     lang = current_lang()
     rows = ws.assets[ws.assets["id"].astype(str) == link.asset_id]
     if rows.empty:  # the link works, but the cached workspace is older than the place
-        st.error(explain(LinkRefused("unknown"), lang))
+        st.error(explain(LinkRefused(reason="unknown"), lang))
         st.stop()
     place = rows.iloc[0]
     st.title(tr("org.title", name=_plain(place["name"])))
@@ -123,14 +122,14 @@ def _details(place: pd.Series, key: str) -> None:
         description = st.text_area(
             tr("wb.f.description"),
             value=_plain(stored.get("description")),
-            max_chars=MAX_ASSET_TEXT["description"],
+            max_chars=ASSET_FIELDS["description"].max_len,
             key=_PLACE_WIDGETS["description"],
         )
         hours = st.text_input(
             tr("wb.f.opening_hours"),
             value=_plain(stored.get("opening_hours")),
             help=tr("wb.f.opening_hours_help"),
-            max_chars=MAX_ASSET_TEXT["opening_hours"],
+            max_chars=ASSET_FIELDS["opening_hours"].max_len,
             key=_PLACE_WIDGETS["opening_hours"],
         )
         submitted = st.form_submit_button(tr("org.save"), type="primary")

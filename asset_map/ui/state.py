@@ -11,8 +11,8 @@ from the choice made in the other language.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TypeVar, overload
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar, overload
 
 import streamlit as st
 
@@ -110,6 +110,26 @@ def option_index(options: Sequence[object], value: object, fallback: None) -> in
 def option_index(options: Sequence[object], value: object, fallback: int | None = 0) -> int | None:
     """Return the position of ``value`` among ``options``; ``fallback`` when it is no option."""
     return list(options).index(value) if value in options else fallback
+
+
+def pick(
+    widget: Callable[..., Any],
+    label: str,
+    options: Sequence[Any],
+    *,
+    key: str,
+    default: object,
+    fallback: int | None = 0,
+    **kwargs: Any,
+) -> Any:
+    """Draw a radio or select box (``widget``) whose option labels follow the language.
+
+    Its key and starting choice come from :func:`choice_key` (``default`` before any choice);
+    ``fallback`` is the position chosen when the starting value is no option (None: none).
+    ``kwargs`` go to the widget (``format_func``, ``horizontal``, ...). Returns the choice.
+    """
+    own, now = choice_key(key, default)
+    return widget(label, options, index=option_index(options, now, fallback), key=own, **kwargs)
 
 
 def among(values: Iterable[T] | None, options: Sequence[T]) -> list[T]:

@@ -30,13 +30,13 @@ from asset_map.rules.suggestion_form import (
     CORRECTIONS,
     KINDS,
     MAX_ADDRESS,
+    MAX_CONTACT,
     MAX_DESCRIPTION,
     MAX_NAME,
     MAX_SCHEDULE,
     SuggestionForm,
     types_for,
 )
-from asset_map.rules.talent_form import MAX_CONTACT
 from asset_map.services import suggestions as service
 from asset_map.services.workspace import Workspace
 from asset_map.settings import retention_months, submission_limits

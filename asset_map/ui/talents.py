@@ -21,23 +21,18 @@ from streamlit_folium import st_folium
 
 from asset_map._errors import AssetMapError
 from asset_map.i18n import explain, t
-from asset_map.model import WISHES, catalogue
-from asset_map.render import vendor
+from asset_map.model import PERSONAL_TALENT_FIELDS, TALENT_FIELDS, WISHES, catalogue
 from asset_map.rules.submissions import SubmissionRefused
 from asset_map.rules.talent_form import (
-    MAX_AVAILABILITY,
-    MAX_CONTACT,
-    MAX_DESCRIPTION,
-    MAX_NICKNAME,
     TalentForm,
     buurt_for_point,
     check_talent,
 )
 from asset_map.services.workspace import Workspace
 from asset_map.settings import retention_months, submission_limits
-from asset_map.storage.talents import EDITABLE, PERSONAL
 from asset_map.ui.basemap import chosen_tiles
 from asset_map.ui.client import client_address
+from asset_map.ui.fields import FormSpots, place_map
 from asset_map.ui.loaders import store
 from asset_map.ui.near_me import find_postcode
 from asset_map.ui.receipt import show_withdrawal_code
@@ -168,20 +163,7 @@ def _postcode_search(ws: Workspace, names: dict[str, str], shapes: dict[str, obj
 
 def _pick_map(ws: Workspace) -> folium.Map:
     """Return a light map with only the buurt outlines, to click where you live."""
-    buurten = _buurten(ws)
-    minx, miny, maxx, maxy = buurten.total_bounds
-    fmap = folium.Map(tiles=None, location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=13)
-    fmap.options.update(max_zoom=19, min_zoom=7)
-    fmap.default_js, fmap.default_css = vendor.links(vendor.MAP_FILES, vendor.APP_STATIC_BASE)
-    base = chosen_tiles()
-    if base.url:
-        folium.TileLayer(base.url, attr=base.attribution, max_zoom=base.max_zoom).add_to(fmap)
-    folium.GeoJson(
-        buurten[["code", "geometry"]].to_json(drop_id=True),
-        style_function=lambda _f: {"color": "#555", "weight": 1, "fillOpacity": 0.05},
-    ).add_to(fmap)
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
-    return fmap
+    return place_map(_buurten(ws), chosen_tiles(), fill_opacity=0.05)
 
 
 def field_list(fields: Iterable[str]) -> str:
@@ -197,13 +179,18 @@ _NO_PERIOD = "\x00"
 
 def privacy_text() -> str:
     """Return the privacy statement: retention from the setting, erased fields from the store."""
-    kept = [name for name in EDITABLE if name not in PERSONAL]
+    kept = [name for name in TALENT_FIELDS if name not in PERSONAL_TALENT_FIELDS]
     try:
         months: int | str = retention_months()
     except AssetMapError as exc:  # a wrong setting: warn, and claim no period at all
         st.warning(explain(exc, current_lang()))
         months = _NO_PERIOD
-    text = tr("join.privacy", months=months, erased=field_list(PERSONAL), kept=field_list(kept))
+    text = tr(
+        "join.privacy",
+        months=months,
+        erased=field_list(PERSONAL_TALENT_FIELDS),
+        kept=field_list(kept),
+    )
     return "\n".join(line for line in text.split("\n") if _NO_PERIOD not in line)
 
 
@@ -228,17 +215,16 @@ def talent_form(ws: Workspace) -> None:
     _start_form(ws)
     # The honeypot: people never see it (hidden with CSS), simple bots fill it in.
     st.markdown(f"<style>.st-key-{HONEYPOT_KEY}{{display:none}}</style>", unsafe_allow_html=True)
-    slots = {}  # one empty spot under each field, filled with its message after a check
+    spots = FormSpots()
     buurt = location_picker(ws)
-    slots["buurt"] = st.empty()
+    spots.mark("buurt")
     with st.form("join_form", clear_on_submit=False):
-        nickname = st.text_input(
+        nickname = spots.text(
+            TALENT_FIELDS["nickname"],
             tr("join.nickname"),
             help=tr("join.nickname_help"),
-            max_chars=MAX_NICKNAME,
             key="join_nickname",
         )
-        slots["nickname"] = st.empty()
         categories_key, categories_now = choice_key("join_categories", None)
         categories = st.multiselect(
             tr("join.categories"),
@@ -249,12 +235,11 @@ def talent_form(ws: Workspace) -> None:
             key=categories_key,
             select_all=select_all(),
         )
-        slots["categories"] = st.empty()
+        spots.mark("categories")
         # One box with one limit; Streamlit shows its counter ("12/500") as one types.
-        description = st.text_area(
-            tr("join.description"), max_chars=MAX_DESCRIPTION, key="join_description"
+        description = spots.text(
+            TALENT_FIELDS["description"], tr("join.description"), area=True, key="join_description"
         )
-        slots["description"] = st.empty()
         wishes_key, wishes_now = choice_key("join_wishes", None)
         wishes = st.multiselect(
             tr("join.wishes"),
@@ -265,23 +250,21 @@ def talent_form(ws: Workspace) -> None:
             key=wishes_key,
             select_all=select_all(),
         )
-        slots["wishes"] = st.empty()
-        availability = st.text_input(
-            tr("join.availability"), max_chars=MAX_AVAILABILITY, key="join_availability"
+        spots.mark("wishes")
+        availability = spots.text(
+            TALENT_FIELDS["availability"], tr("join.availability"), key="join_availability"
         )
-        slots["availability"] = st.empty()
-        contact = st.text_input(
+        contact = spots.text(
+            TALENT_FIELDS["contact"],
             tr("join.contact"),
             help=tr("join.contact_help"),
-            max_chars=MAX_CONTACT,
             key="join_contact",
         )
-        slots["contact"] = st.empty()
         st.text_input(tr("join.website"), key=HONEYPOT_KEY)
         st.markdown(f"**{tr('join.privacy_title')}**")
         st.markdown(privacy_text())
         consent = st.checkbox(tr("join.consent"), key="join_consent")
-        slots["consent"] = st.empty()
+        spots.mark("consent")
         submitted = st.form_submit_button(tr("join.submit"), type="primary")
     if not submitted:
         return
@@ -306,8 +289,7 @@ def talent_form(ws: Workspace) -> None:
         errors["buurt"] = tr("talent.buurt_outside")
     if errors or checked is None:
         st.error(tr("join.fix"))
-        for field, text in errors.items():
-            slots.get(field, st).error(text, icon="⚠️")
+        spots.show(errors)
         return
     try:
         receipt = store().submit_talent(

@@ -21,7 +21,13 @@ from streamlit_folium import st_folium
 from asset_map import settings
 from asset_map._errors import AssetMapError
 from asset_map.analysis.areas import select_areas
-from asset_map.analysis.query import AssetQuery, filter_assets, tag_options, unknown_values
+from asset_map.analysis.query import (
+    MAX_TEXT,
+    AssetQuery,
+    filter_assets,
+    tag_options,
+    unknown_values,
+)
 from asset_map.analysis.summary import public_talent_total
 from asset_map.analysis.wijk_figures import selection_total
 from asset_map.crs import WORK_CRS
@@ -115,28 +121,29 @@ def filters(ws: Workspace) -> AssetQuery:
     names = dict(zip(areas["code"], areas["name"], strict=True))
     sidebar = st.sidebar
     sidebar.header(tr("filter.header"))
-    wijken = list(areas.loc[areas["level"] == "wijk"].sort_values("code")["code"])
-    chosen_wijken = sidebar.multiselect(
-        tr("filter.wijk"),
-        wijken,
-        format_func=lambda code: str(names.get(code, code)),
-        placeholder=tr("filter.all"),
-        key=FILTER_KEYS["wijk"],
-        select_all=select_all(),
+
+    def by_name(level: str, codes: list[str]) -> list[str]:
+        """Draw the filter of wijken or buurten (``level``): their names, kept by code."""
+        return list(
+            sidebar.multiselect(
+                tr(f"filter.{level}"),
+                codes,
+                format_func=lambda code: str(names.get(code, code)),
+                placeholder=tr("filter.all"),
+                key=FILTER_KEYS[level],
+                select_all=select_all(),
+            )
+        )
+
+    chosen_wijken = by_name(
+        "wijk", list(areas.loc[areas["level"] == "wijk"].sort_values("code")["code"])
     )
     buurten = areas[areas["level"] == "buurt"]
     if chosen_wijken:
         buurten = buurten[buurten["parent_code"].isin(chosen_wijken)]
     buurt_options = list(buurten.sort_values("name")["code"])
     _keep_only(FILTER_KEYS["buurt"], buurt_options)
-    chosen_buurten = sidebar.multiselect(
-        tr("filter.buurt"),
-        buurt_options,
-        format_func=lambda code: str(names.get(code, code)),
-        placeholder=tr("filter.all"),
-        key=FILTER_KEYS["buurt"],
-        select_all=select_all(),
-    )
+    chosen_buurten = by_name("buurt", buurt_options)
     cat = catalogue()
     present = set(ws.assets["type"])
     type_options = [k for k in cat.types if k in present]
@@ -160,7 +167,7 @@ def filters(ws: Workspace) -> AssetQuery:
         select_all=select_all(),
     )
     text = sidebar.text_input(
-        tr("wb.search"), max_chars=200, help=tr("wb.search_help"), key=TEXT_KEY
+        tr("wb.search"), max_chars=MAX_TEXT, help=tr("wb.search_help"), key=TEXT_KEY
     )
     basemap_picker(sidebar)  # the one choice of the app: the Kaart's too, and the downloads'
     query = AssetQuery(

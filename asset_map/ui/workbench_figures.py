@@ -44,7 +44,7 @@ from asset_map.services.spreadsheets import selection_table
 from asset_map.services.workspace import Workspace
 from asset_map.ui.explore import choropleth_level_choice
 from asset_map.ui.loaders import store
-from asset_map.ui.state import choice_key, current_lang, option_index, tr
+from asset_map.ui.state import choice_key, current_lang, option_index, pick, tr
 from asset_map.ui.tables import spreadsheet_buttons
 from asset_map.ui.workbench import basemap as chosen_basemap
 
@@ -111,14 +111,14 @@ def figures(
     lang = current_lang()
     gaps = coverage(ws, folder)
     st.write(tr("wb.figures_intro"))
-    level_key, level_now = choice_key(LEVEL_KEY, LEVELS[0])
-    level = st.radio(
+    level = pick(
+        st.radio,
         tr("wb.level"),
         LEVELS,
-        index=option_index(LEVELS, level_now),
+        key=LEVEL_KEY,
+        default=LEVELS[0],
         format_func=lambda k: t(f"wb.level.{k}", lang),
         horizontal=True,
-        key=level_key,
     )
     table = _figures(ws, level, talents, gaps)
     table = table[table["code"].isin(query_areas["code"])]
@@ -357,14 +357,14 @@ def exports(
     """
     lang = current_lang()
     st.subheader(tr("wb.export_selection", n=format_number(len(assets), lang=lang)))
-    crs_key, crs_now = choice_key("wb_crs", CRS_OPTIONS[0])
-    crs = st.radio(
+    crs = pick(
+        st.radio,
         tr("wb.crs"),
         CRS_OPTIONS,
-        index=option_index(CRS_OPTIONS, crs_now),
+        key="wb_crs",
+        default=CRS_OPTIONS[0],
         format_func=lambda c: t(f"wb.crs.{c.split(':')[1]}", lang),
         horizontal=True,
-        key=crs_key,
     )
     suffix = "rd" if crs == "EPSG:28992" else "wgs84"
     st.markdown(f"**{tr('wb.export_people')}**")

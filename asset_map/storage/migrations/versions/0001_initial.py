@@ -1,23 +1,13 @@
-"""Initial schema: talents, users, failed log-ins, audit log.
-
-Revision ID: 0001
-Revises:
-Create Date: 2025-01-01 00:00:00
-"""
+"""Initial schema: talents, users, failed log-ins, audit log."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 from asset_map.storage.schema import UTCDateTime
 
-revision: str = "0001"
-down_revision: str | Sequence[str] | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0001", None
 
 # Frozen copies: a later change of the constants must come with a migration of its own.
 TALENT_STATUSES = ("pending", "approved", "rejected", "withdrawn")

@@ -1,23 +1,13 @@
-"""Workspace layers: the areas and assets the map shows, and the workspace's meta.
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2025-03-01 00:00:00
-"""
+"""Workspace layers: the areas and assets the map shows, and the workspace's meta."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 from asset_map.storage.schema import UTCDateTime
 
-revision: str = "0002"
-down_revision: str | Sequence[str] | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0002", "0001"
 
 # Frozen copy of model.KEY_FIGURES: a new key figure must come with a migration of its own.
 KEY_FIGURES = (

@@ -1,21 +1,11 @@
-"""Asset footprints: the outline of an asset that is an area (OSM ways and relations).
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-11-22 00:00:00
-"""
+"""Asset footprints: the outline of an asset that is an area (OSM ways and relations)."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003"
-down_revision: str | Sequence[str] | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0003", "0002"
 
 
 def upgrade() -> None:

@@ -1,23 +1,13 @@
-"""Activities at places, what a place asks for, and connections of talents to places.
-
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-11-22 03:00:00
-"""
+"""Activities at places, what a place asks for, and connections of talents to places."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 from asset_map.storage.schema import UTCDateTime
 
-revision: str = "0004"
-down_revision: str | Sequence[str] | None = "0003"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0004", "0003"
 
 
 def upgrade() -> None:

@@ -1,23 +1,13 @@
-"""Keep erased approved talents in the anonymous counts.
-
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-11-22 08:45:00
-"""
+"""Keep erased approved talents in the anonymous counts."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 from asset_map.storage.schema import UTCDateTime
 
-revision: str = "0005"
-down_revision: str | Sequence[str] | None = "0004"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0005", "0004"
 
 
 def upgrade() -> None:

@@ -3,23 +3,14 @@
 Places (``assets``), activities, place needs and talents get ``version``. A workspace row's
 version is the workspace version of its latest change (a stamp that never repeats, also
 after a save that replaces the workspace); a talent's counts its own changes.
-
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-12-07 21:00:00
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | Sequence[str] | None = "0005"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0006", "0005"
 
 TABLES = ("assets", "activities", "place_needs", "talents")
 

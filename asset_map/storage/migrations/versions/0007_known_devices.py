@@ -4,25 +4,16 @@
 with it, the account's owner is not slowed down by failures others cause. The keys of
 ``login_throttle`` now name what they count (``pair:``, ``address:``, ``name:``,
 ``device:``); the old per-name counts are dropped (a lock of the old kind ends with them).
-
-Revision ID: 0007
-Revises: 0006
-Create Date: 2026-12-07 21:05:00
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 from asset_map.storage.schema import UTCDateTime
 
-revision: str = "0007"
-down_revision: str | Sequence[str] | None = "0006"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0007", "0006"
 
 
 def upgrade() -> None:

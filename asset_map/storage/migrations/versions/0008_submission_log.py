@@ -2,25 +2,16 @@
 
 One row per submission taken (a talent, later a suggestion): its kind, a hash of the client
 address and when. Rows older than a day are removed as new ones come in.
-
-Revision ID: 0008
-Revises: 0007
-Create Date: 2026-12-07 21:10:00
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 from asset_map.storage.schema import UTCDateTime
 
-revision: str = "0008"
-down_revision: str | Sequence[str] | None = "0007"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0008", "0007"
 
 
 def upgrade() -> None:

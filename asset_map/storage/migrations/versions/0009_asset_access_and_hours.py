@@ -1,21 +1,11 @@
-"""Keep a place's step-free access and opening hours.
-
-Revision ID: 0009
-Revises: 0008
-Create Date: 2026-12-07 23:50:00
-"""
+"""Keep a place's step-free access and opening hours."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009"
-down_revision: str | Sequence[str] | None = "0008"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0009", "0008"
 
 
 def upgrade() -> None:

@@ -1,23 +1,13 @@
-"""Keep the map current: residents' suggestions, last checks, organisers' links.
-
-Revision ID: 0010
-Revises: 0009
-Create Date: 2026-12-07 23:40:00
-"""
+"""Keep the map current: residents' suggestions, last checks, organisers' links."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 from asset_map.storage.schema import UTCDateTime
 
-revision: str = "0010"
-down_revision: str | Sequence[str] | None = "0009"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0010", "0009"
 
 
 def upgrade() -> None:

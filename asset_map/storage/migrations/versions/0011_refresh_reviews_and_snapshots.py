@@ -1,23 +1,13 @@
-"""Refresh from the sources with a review, and dated snapshots of the workspace.
-
-Revision ID: 0011
-Revises: 0010
-Create Date: 2026-12-07 23:40:00
-"""
+"""Refresh from the sources with a review, and dated snapshots of the workspace."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 from asset_map.storage.schema import UTCDateTime
 
-revision: str = "0011"
-down_revision: str | Sequence[str] | None = "0010"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0011", "0010"
 
 
 def upgrade() -> None:

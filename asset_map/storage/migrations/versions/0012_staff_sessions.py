@@ -1,23 +1,13 @@
-"""Staff sessions that survive a reload, and the key that signs their cookies.
-
-Revision ID: 0012
-Revises: 0011
-Create Date: 2026-12-07 23:40:00
-"""
+"""Staff sessions that survive a reload, and the key that signs their cookies."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 from asset_map.storage.schema import UTCDateTime
 
-revision: str = "0012"
-down_revision: str | Sequence[str] | None = "0011"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0012", "0011"
 
 
 def upgrade() -> None:
