@@ -144,3 +144,10 @@ def test_the_link_names_the_base_map_only_when_it_is_not_the_default(db, monkeyp
     assert _values(at.query_params["achtergrond"]) == ["osm"]
     at.sidebar.selectbox(key="map_basemap@nl").set_value("eigen").run()
     assert "achtergrond" not in at.query_params
+
+
+def test_no_english_placeholder_where_no_colour_is_chosen(db):
+    at = _open()
+    colour = at.sidebar.selectbox(key="map_choropleth@nl")
+    assert colour.value is None
+    assert colour.placeholder == "Geen kleur"  # Streamlit shows a chosen None as this

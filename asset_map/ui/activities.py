@@ -182,6 +182,7 @@ def editor(ws: Workspace, activities: pd.DataFrame, *, actor: str) -> None:
         key=f"week_edit_which_{place}",
         default=None,
         format_func=lambda i: t("week.new", lang) if i is None else labels[i],
+        placeholder=t("week.new", lang),  # Streamlit shows a chosen None as the placeholder
     )
     base = None
     if chosen:

@@ -93,6 +93,8 @@ def sidebar_filters(ws: Workspace) -> Filters:
             if c is None
             else KEY_FIGURES[c][0 if lang == "nl" else 1]
         ),
+        # Streamlit shows a chosen None as the placeholder: the same words as the option.
+        placeholder=t("map.choropleth_none", lang),
         key=choropleth_key,
     )
     level = choropleth_level_choice(areas, choropleth, key="map_choropleth_level")

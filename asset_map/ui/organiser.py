@@ -170,6 +170,7 @@ def _activities(ws: Workspace, link: Link, key: str) -> None:
         which,
         index=option_index(which, which_now),
         format_func=lambda i: t("org.activity_new", lang) if i is None else labels[i],
+        placeholder=t("org.activity_new", lang),  # Streamlit shows a chosen None as this
         key=which_key,
     )
     base = None
